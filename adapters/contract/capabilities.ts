@@ -1,0 +1,176 @@
+/**
+ * One interface per capability. Batched shape, after Grafana's data-source SDK: reads take many
+ * queries or IDs in one call and answer with a result or an Error per item, same length and
+ * order, so one bad item never fails its neighbours. Writes are single operations.
+ */
+import type {
+  Alert,
+  AlertQuery,
+  Capability,
+  Deployment,
+  DeploymentQuery,
+  Health,
+  Incident,
+  IncidentCreate,
+  IncidentQuery,
+  IncidentUpdate,
+  LogQuery,
+  LogResult,
+  Message,
+  MessageSend,
+  MetricDescriptor,
+  MetricQuery,
+  MetricSeries,
+  OrchestrationPlan,
+  OrchestrationPlanQuery,
+  OrchestrationRun,
+  OrchestrationRunQuery,
+  OrchestrationRunStart,
+  OrchestrationStepComplete,
+  Page,
+  Scope,
+  Service,
+  ServiceQuery,
+  Team,
+  TeamMember,
+  TeamQuery,
+  Ticket,
+  TicketCreate,
+  TicketQuery,
+  TicketUpdate,
+  TimelineAppend,
+  TimelineEntry,
+} from './models.js';
+
+/** Per-item outcome of a batched call. */
+export type Result<T> = T | Error;
+
+/** Passed to every call: cancellation, and the request it serves (for logs). */
+export interface CallContext {
+  signal?: AbortSignal;
+  requestId?: string;
+}
+
+/** Batched read by native ID: results in the same order and length as `ids`. */
+export type GetMany<T> = (ids: readonly string[], ctx: CallContext) => Promise<Result<T>[]>;
+
+/** Batched list queries: one page (or Error) per query, same order and length. */
+export type QueryMany<Q, T> = (queries: readonly Q[], ctx: CallContext) => Promise<Result<Page<T>>[]>;
+
+export interface IncidentCapability {
+  query: QueryMany<IncidentQuery, Incident>;
+  getMany: GetMany<Incident>;
+  create(input: IncidentCreate, ctx: CallContext): Promise<Incident>;
+  update(id: string, input: IncidentUpdate, ctx: CallContext): Promise<Incident>;
+  /** Whole timelines of many incidents, newest first. */
+  timelines(incidentIds: readonly string[], ctx: CallContext): Promise<Result<TimelineEntry[]>[]>;
+  appendTimeline(incidentId: string, entry: TimelineAppend, ctx: CallContext): Promise<TimelineEntry>;
+}
+
+export interface AlertCapability {
+  query: QueryMany<AlertQuery, Alert>;
+  getMany: GetMany<Alert>;
+}
+
+export interface LogCapability {
+  query(queries: readonly LogQuery[], ctx: CallContext): Promise<Result<LogResult>[]>;
+}
+
+export interface MetricCapability {
+  query(queries: readonly MetricQuery[], ctx: CallContext): Promise<Result<MetricSeries[]>[]>;
+  describe(scopes: readonly Scope[], ctx: CallContext): Promise<Result<MetricDescriptor[]>[]>;
+}
+
+export interface TicketCapability {
+  query: QueryMany<TicketQuery, Ticket>;
+  getMany: GetMany<Ticket>;
+  create(input: TicketCreate, ctx: CallContext): Promise<Ticket>;
+  update(id: string, input: TicketUpdate, ctx: CallContext): Promise<Ticket>;
+}
+
+export interface MessagingCapability {
+  send(input: MessageSend, ctx: CallContext): Promise<Message>;
+}
+
+export interface ServiceCapability {
+  query: QueryMany<ServiceQuery, Service>;
+  getMany: GetMany<Service>;
+}
+
+export interface TeamCapability {
+  query: QueryMany<TeamQuery, Team>;
+  getMany: GetMany<Team>;
+  /** Members of many teams (by native team ID), with who is on call now. */
+  members(teamIds: readonly string[], ctx: CallContext): Promise<Result<TeamMember[]>[]>;
+}
+
+export interface DeploymentCapability {
+  query: QueryMany<DeploymentQuery, Deployment>;
+  getMany: GetMany<Deployment>;
+}
+
+export interface OrchestrationCapability {
+  queryPlans: QueryMany<OrchestrationPlanQuery, OrchestrationPlan>;
+  getPlans: GetMany<OrchestrationPlan>;
+  queryRuns: QueryMany<OrchestrationRunQuery, OrchestrationRun>;
+  getRuns: GetMany<OrchestrationRun>;
+  startRun(input: OrchestrationRunStart, ctx: CallContext): Promise<OrchestrationRun>;
+  completeStep(input: OrchestrationStepComplete, ctx: CallContext): Promise<OrchestrationRun>;
+}
+
+export interface SecretCapability {
+  get(key: string, ctx: CallContext): Promise<string>;
+  put?(key: string, value: string, ctx: CallContext): Promise<void>;
+}
+
+export interface CapabilityMap {
+  incident: IncidentCapability;
+  alert: AlertCapability;
+  log: LogCapability;
+  metric: MetricCapability;
+  ticket: TicketCapability;
+  messaging: MessagingCapability;
+  service: ServiceCapability;
+  deployment: DeploymentCapability;
+  team: TeamCapability;
+  orchestration: OrchestrationCapability;
+  secret: SecretCapability;
+}
+
+/** Something the adapter emits on its own: a live timeline entry or an incident change. */
+export type ProviderEvent =
+  | { type: 'timeline.appended'; entry: TimelineEntry }
+  | { type: 'incident.updated'; incident: Incident; changedFields: string[]; previousStatus?: Incident['status'] };
+
+/**
+ * A provider adapter: declares what it serves, validates its config at construction (throwing an
+ * error that names the bad key), reports health, and may push events.
+ */
+export interface Adapter {
+  /** Adapter kind, e.g. `mock`, `pagerduty`, `plugin`. */
+  readonly kind: string;
+  readonly capabilities: Partial<CapabilityMap>;
+  checkHealth(ctx: CallContext): Promise<Health>;
+  /** Subscribe to events the provider produces itself; returns an unsubscribe function. */
+  onEvent?(listener: (event: ProviderEvent) => void): () => void;
+  /** Release timers, sockets and child processes. */
+  close?(): Promise<void>;
+}
+
+export type CapabilityName = Capability;
+
+/** Builds an adapter from its (secret-resolved) config object. */
+export type AdapterFactory = (config: Record<string, unknown>, env: AdapterEnvironment) => Adapter | Promise<Adapter>;
+
+export interface AdapterEnvironment {
+  /** The provider instance name, as it appears in `Source.provider`. */
+  name: string;
+  logger: AdapterLogger;
+}
+
+export interface AdapterLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

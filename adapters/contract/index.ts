@@ -1,0 +1,4 @@
+export * from './capabilities.js';
+export * from './errors.js';
+export * from './models.js';
+export * from './paging.js';
