@@ -60,3 +60,13 @@ export const NODE_KINDS = {
 } as const satisfies Record<string, m.Capability>;
 
 export type NodeKind = keyof typeof NODE_KINDS;
+
+export type IncidentConnectionNode = ConnectionNode<IncidentNode>;
+export type TimelineEntryConnectionNode = ConnectionNode<TimelineEntryNode>;
+export type AlertConnectionNode = ConnectionNode<AlertNode>;
+export type TicketConnectionNode = ConnectionNode<TicketNode>;
+export type ServiceConnectionNode = ConnectionNode<ServiceNode>;
+export type TeamConnectionNode = ConnectionNode<TeamNode>;
+export type DeploymentConnectionNode = ConnectionNode<DeploymentNode>;
+export type OrchestrationPlanConnectionNode = ConnectionNode<OrchestrationPlanNode>;
+export type OrchestrationRunConnectionNode = ConnectionNode<OrchestrationRunNode>;

@@ -1,0 +1,33 @@
+import { pageRequest, toConnection } from '../src/connection.js';
+import type { AlertFilter, Resolvers } from '../src/generated/graphql.js';
+import { expectGlobalId } from '../src/ids.js';
+import type { AlertNode } from '../src/models.js';
+import { serviceOf } from './joins.js';
+import { checkRange, compact, recordFields, toScope } from './shared.js';
+
+export function alertQuery(filter: AlertFilter | null | undefined) {
+  return {
+    ...compact(filter),
+    scope: toScope(filter?.scope),
+    activeWithin: checkRange(filter?.activeWithin, 'filter.activeWithin'),
+  };
+}
+
+export const alertResolvers: Resolvers = {
+  Query: {
+    async alerts(_, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('alert');
+      const page = await ctx.loaders.alerts({ ...alertQuery(filter), ...pageRequest({ first, after }, provider) });
+      return toConnection(page, { after });
+    },
+    alert(_, { id }, ctx) {
+      const global = expectGlobalId(id, 'Alert');
+      return ctx.loaders.alert(global.provider, global.nativeId);
+    },
+  },
+  Alert: {
+    ...recordFields<AlertNode>('Alert', 'alert'),
+    labels: (parent) => parent.labels ?? {},
+    service: (parent, _, ctx) => serviceOf(ctx, parent),
+  },
+};

@@ -1,0 +1,35 @@
+import { pageRequest, toConnection } from '../src/connection.js';
+import type { DeploymentFilter, Resolvers } from '../src/generated/graphql.js';
+import { expectGlobalId } from '../src/ids.js';
+import type { DeploymentNode } from '../src/models.js';
+import { serviceOf } from './joins.js';
+import { checkRange, compact, recordFields, toScope } from './shared.js';
+
+export function deploymentQuery(filter: DeploymentFilter | null | undefined) {
+  return {
+    ...compact(filter),
+    scope: toScope(filter?.scope),
+    startedWithin: checkRange(filter?.startedWithin, 'filter.startedWithin'),
+  };
+}
+
+export const deploymentResolvers: Resolvers = {
+  Query: {
+    async deployments(_, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('deployment');
+      const page = await ctx.loaders.deployments({
+        ...deploymentQuery(filter),
+        ...pageRequest({ first, after }, provider),
+      });
+      return toConnection(page, { after });
+    },
+    deployment(_, { id }, ctx) {
+      const global = expectGlobalId(id, 'Deployment');
+      return ctx.loaders.deployment(global.provider, global.nativeId);
+    },
+  },
+  Deployment: {
+    ...recordFields<DeploymentNode>('Deployment', 'deployment'),
+    service: (parent, _, ctx) => serviceOf(ctx, parent),
+  },
+};

@@ -1,0 +1,340 @@
+import type { IncidentStatus, TimeRange } from '../adapters/contract/index.js';
+import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/connection.js';
+import type { GatewayContext } from '../src/context.js';
+import { badUserInput } from '../src/errors.js';
+import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
+import { expectGlobalId, timelineEntryNativeId, toGlobalId } from '../src/ids.js';
+import type { IncidentNode, TimelineEntryNode } from '../src/models.js';
+import { topics } from '../src/pubsub.js';
+import { canonicalService, serviceOf, teamByName } from './joins.js';
+import { logsFor } from './logs.js';
+import { metricsFor } from './metrics.js';
+import {
+  checkRange,
+  compact,
+  decodeInputId,
+  isUserError,
+  mutationFailure,
+  recordFields,
+  requireText,
+  toScope,
+  userError,
+} from './shared.js';
+
+const HALF_HOUR = 30 * 60_000;
+
+/** From half an hour before creation (to catch the lead-up) until resolution or now. */
+export function incidentWindow(incident: IncidentNode): TimeRange {
+  const start = Date.parse(incident.createdAt) - HALF_HOUR;
+  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Date.now();
+  return { start: new Date(start).toISOString(), end: new Date(Math.max(end, start)).toISOString() };
+}
+
+export function incidentQuery(filter: IncidentFilter | null | undefined) {
+  const f = compact(filter);
+  return {
+    ...f,
+    scope: toScope(filter?.scope),
+    createdWithin: checkRange(filter?.createdWithin, 'filter.createdWithin'),
+  };
+}
+
+/** Everything subscribers of incident changes need to know about one write. */
+export async function publishIncidentChange(
+  ctx: GatewayContext,
+  before: IncidentNode | null,
+  after: IncidentNode,
+): Promise<void> {
+  const changedFields = (['title', 'description', 'status', 'severity', 'assignees'] as const).filter(
+    (k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null),
+  );
+  if (changedFields.length === 0) return;
+  await ctx.pubsub.publish(topics.incidents, {
+    incident: after,
+    changedFields,
+    previousStatus: before?.status ?? null,
+    at: new Date().toISOString(),
+  });
+}
+
+export async function publishTimelineEntry(ctx: GatewayContext, entry: TimelineEntryNode): Promise<void> {
+  await ctx.pubsub.publish(topics.timeline(toGlobalId('Incident', entry.provider, entry.incidentId)), entry);
+}
+
+async function freshTimeline(ctx: GatewayContext, incident: IncidentNode, since: number): Promise<TimelineEntryNode[]> {
+  ctx.loaders.forget('incident', incident.provider, 'timelines', incident.id);
+  const entries = await ctx.loaders.timeline(incident.provider, incident.id);
+  return entries.filter((e) => Date.parse(e.at) > since);
+}
+
+/** The incident status changes a shortcut mutation makes, through the generic update. */
+function statusMutation(status: IncidentStatus) {
+  return async (_: unknown, { input }: { input: { id: string; note?: string | null } }, ctx: GatewayContext) => {
+    const id = decodeInputId(input.id, 'Incident', ['input', 'id']);
+    if (isUserError(id)) return { incident: null, userErrors: [id] };
+    try {
+      const before = await ctx.loaders.incident(id.provider, id.nativeId);
+      const { impl } = ctx.registry.serving('incident', id.provider);
+      const after = {
+        ...(await impl.update(
+          id.nativeId,
+          { status, ...(input.note ? { note: input.note } : {}) },
+          { requestId: ctx.requestId },
+        )),
+        provider: id.provider,
+      };
+      await publishIncidentChange(ctx, before, after);
+      await publishNewEntries(ctx, after, before);
+      return { incident: after, userErrors: [] };
+    } catch (err) {
+      return { incident: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
+    }
+  };
+}
+
+/** Timeline entries a write produced (status changes, notes), for subscribers. */
+async function publishNewEntries(ctx: GatewayContext, after: IncidentNode, before: IncidentNode | null): Promise<void> {
+  const since = before?.updatedAt ? Date.parse(before.updatedAt) : Date.parse(after.createdAt) - 1;
+  const entries = await freshTimeline(ctx, after, since).catch(() => []);
+  for (const entry of entries.reverse()) await publishTimelineEntry(ctx, entry);
+}
+
+function matchesFilter(
+  incident: IncidentNode,
+  filter: IncidentFilter | null | undefined,
+  ctx: GatewayContext,
+): boolean {
+  if (!filter) return true;
+  if (filter.statuses?.length && !filter.statuses.includes(incident.status)) return false;
+  if (filter.severities?.length && !filter.severities.includes(incident.severity)) return false;
+  if (filter.assignees?.length) {
+    const wanted = filter.assignees.map((a) => a.toLowerCase());
+    if (!incident.assignees.some((a) => wanted.includes(a.toLowerCase()))) return false;
+  }
+  const service = canonicalService(ctx, incident)?.toLowerCase();
+  if (filter.scope?.service && filter.scope.service.toLowerCase() !== service) return false;
+  if (filter.scope?.team && filter.scope.team.toLowerCase() !== incident.team?.toLowerCase()) return false;
+  if (filter.query) {
+    const q = filter.query.toLowerCase();
+    if (!`${incident.title}\n${incident.description ?? ''}`.toLowerCase().includes(q)) return false;
+  }
+  return true;
+}
+
+export const incidentResolvers: Resolvers = {
+  Query: {
+    async incidents(_, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('incident');
+      const page = await ctx.loaders.incidents({
+        ...incidentQuery(filter),
+        ...pageRequest({ first, after }, provider),
+      });
+      return toConnection(page, { after });
+    },
+    async incident(_, { id }, ctx) {
+      const global = expectGlobalId(id, 'Incident');
+      return ctx.loaders.incident(global.provider, global.nativeId);
+    },
+  },
+
+  Incident: {
+    ...recordFields<IncidentNode>('Incident', 'incident'),
+    window: (parent) => incidentWindow(parent),
+    service: (parent, _, ctx) => serviceOf(ctx, parent),
+    async team(parent, _, ctx) {
+      if (parent.team) return teamByName(ctx, parent.team);
+      const service = await serviceOf(ctx, parent);
+      return teamByName(ctx, service?.team);
+    },
+    async timeline(parent, args, ctx) {
+      return connectionOf(await ctx.loaders.timeline(parent.provider, parent.id), args, parent.provider);
+    },
+    async alerts(parent, { first, after }, ctx) {
+      const service = canonicalService(ctx, parent);
+      if (!service) return emptyConnection();
+      const { provider } = ctx.registry.primary('alert');
+      const page = await ctx.loaders.alerts({
+        scope: { service },
+        activeWithin: incidentWindow(parent),
+        ...pageRequest({ first, after }, provider),
+      });
+      return toConnection(page, { after });
+    },
+    async tickets(parent, { first, after }, ctx) {
+      const { provider } = ctx.registry.primary('ticket');
+      const page = await ctx.loaders.tickets({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
+      return toConnection(page, { after });
+    },
+    async deployments(parent, { hoursBefore, first, after }, ctx) {
+      const service = canonicalService(ctx, parent);
+      if (!service) return emptyConnection();
+      if (hoursBefore < 0 || hoursBefore > 24 * 30) {
+        throw badUserInput('hoursBefore must be between 0 and 720', 'hoursBefore');
+      }
+      const created = Date.parse(parent.createdAt);
+      const { provider } = ctx.registry.primary('deployment');
+      const page = await ctx.loaders.deployments({
+        scope: { service },
+        startedWithin: {
+          start: new Date(created - hoursBefore * 3_600_000).toISOString(),
+          end: parent.createdAt,
+        },
+        ...pageRequest({ first, after }, provider),
+      });
+      return toConnection(page, { after });
+    },
+    metrics(parent, { names, step }, ctx) {
+      const service = canonicalService(ctx, parent);
+      return service ? metricsFor(ctx, service, names, incidentWindow(parent), step) : [];
+    },
+    logs(parent, { query, limit }, ctx) {
+      const service = canonicalService(ctx, parent);
+      const window = incidentWindow(parent);
+      return logsFor(ctx, { ...(query ? { query } : {}), scope: service ? { service } : undefined, ...window, limit });
+    },
+    async orchestrationRuns(parent, { first, after }, ctx) {
+      const { provider } = ctx.registry.primary('orchestration');
+      const page = await ctx.loaders.runs({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
+      return toConnection(page, { after });
+    },
+  },
+
+  TimelineEntry: {
+    id: (parent) => toGlobalId('TimelineEntry', parent.provider, timelineEntryNativeId(parent.incidentId, parent.id)),
+    source: (parent) => ({
+      provider: parent.provider,
+      capability: 'INCIDENT',
+      nativeId: parent.id,
+    }),
+    incident: (parent, _, ctx) => ctx.loaders.incident(parent.provider, parent.incidentId),
+  },
+
+  Mutation: {
+    async incidentCreate(_, { input }, ctx) {
+      const blank = requireText(input.title, ['input', 'title'], 500);
+      if (blank) return { incident: null, userErrors: [blank] };
+      try {
+        const { provider, impl } = ctx.registry.primary('incident');
+        const created = await impl.create(
+          {
+            ...compact({ ...input, fields: undefined }),
+            title: input.title.trim(),
+            ...(input.service ? { service: ctx.registry.serviceNameFor(provider, input.service) } : {}),
+            ...(input.fields ? { fields: input.fields as Record<string, unknown> } : {}),
+          },
+          { requestId: ctx.requestId },
+        );
+        const incident = { ...created, provider };
+        await publishIncidentChange(ctx, null, incident);
+        return { incident, userErrors: [] };
+      } catch (err) {
+        return { incident: null, userErrors: [mutationFailure(err)] };
+      }
+    },
+
+    async incidentUpdate(_, { input }, ctx) {
+      const id = decodeInputId(input.id, 'Incident', ['input', 'id']);
+      if (isUserError(id)) return { incident: null, userErrors: [id] };
+      if (input.title !== undefined && input.title !== null) {
+        const blank = requireText(input.title, ['input', 'title'], 500);
+        if (blank) return { incident: null, userErrors: [blank] };
+      }
+      const { id: _id, fields, ...changes } = input;
+      const update = { ...compact(changes), ...(fields ? { fields: fields as Record<string, unknown> } : {}) };
+      if (Object.keys(update).length === 0) {
+        return {
+          incident: null,
+          userErrors: [userError('BLANK', 'nothing to update: give at least one field', ['input'])],
+        };
+      }
+      try {
+        const before = await ctx.loaders.incident(id.provider, id.nativeId);
+        const { impl } = ctx.registry.serving('incident', id.provider);
+        const incident = {
+          ...(await impl.update(id.nativeId, update, { requestId: ctx.requestId })),
+          provider: id.provider,
+        };
+        await publishIncidentChange(ctx, before, incident);
+        await publishNewEntries(ctx, incident, before);
+        return { incident, userErrors: [] };
+      } catch (err) {
+        return { incident: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
+      }
+    },
+
+    incidentAcknowledge: statusMutation('ACKNOWLEDGED'),
+    incidentResolve: statusMutation('RESOLVED'),
+
+    async incidentTimelineAppend(_, { input }, ctx) {
+      const id = decodeInputId(input.incidentId, 'Incident', ['input', 'incidentId']);
+      if (isUserError(id)) return { entry: null, userErrors: [id] };
+      const blank = requireText(input.body, ['input', 'body']);
+      if (blank) return { entry: null, userErrors: [blank] };
+      try {
+        const { impl } = ctx.registry.serving('incident', id.provider);
+        const appended = await impl.appendTimeline(
+          id.nativeId,
+          { kind: input.kind ?? 'NOTE', body: input.body },
+          { requestId: ctx.requestId },
+        );
+        const entry = { ...appended, provider: id.provider };
+        await publishTimelineEntry(ctx, entry);
+        return { entry, userErrors: [] };
+      } catch (err) {
+        return { entry: null, userErrors: [mutationFailure(err, ['input', 'incidentId'])] };
+      }
+    },
+  },
+
+  Subscription: {
+    incidentTimelineUpdated: {
+      subscribe: (_, { incidentId, since }, ctx) => timelineUpdates(ctx, incidentId, since ?? null),
+      resolve: (payload: TimelineEntryNode) => payload,
+    },
+    incidentUpdated: {
+      subscribe: (_, { filter }, ctx) => incidentUpdates(ctx, filter ?? null),
+      resolve: (payload: {
+        incident: IncidentNode;
+        changedFields: string[];
+        previousStatus?: IncidentStatus | null;
+        at: string;
+      }) => payload,
+    },
+  },
+};
+
+/**
+ * Live entries of one incident, after replaying what a reconnecting client missed. The live
+ * subscription starts before the replay is fetched, so nothing falls in between; entries seen
+ * twice (replayed and live, or published by both the gateway and the provider) go out once.
+ */
+async function* timelineUpdates(ctx: GatewayContext, incidentId: string, since: string | null) {
+  const global = expectGlobalId(incidentId, 'Incident', 'incidentId');
+  const incident = await ctx.loaders.incident(global.provider, global.nativeId);
+  const live = ctx.pubsub.subscribe<TimelineEntryNode>(topics.timeline(incidentId));
+  const seen = new Set<string>();
+  const fresh = (entry: TimelineEntryNode) => {
+    if (seen.has(entry.id)) return false;
+    seen.add(entry.id);
+    return true;
+  };
+  try {
+    if (since) {
+      const missed = await freshTimeline(ctx, incident, Date.parse(since));
+      for (const entry of missed.reverse()) if (fresh(entry)) yield entry;
+    }
+    for await (const entry of live) if (fresh(entry)) yield entry;
+  } finally {
+    await live.return?.();
+  }
+}
+
+async function* incidentUpdates(ctx: GatewayContext, filter: IncidentFilter | null) {
+  if (filter) incidentQuery(filter);
+  const live = ctx.pubsub.subscribe<{ incident: IncidentNode; changedFields: string[]; at: string }>(topics.incidents);
+  try {
+    for await (const event of live) if (matchesFilter(event.incident, filter, ctx)) yield event;
+  } finally {
+    await live.return?.();
+  }
+}

@@ -1,0 +1,71 @@
+import type { MetricQuery, TimeRange } from '../adapters/contract/index.js';
+import type { GatewayContext } from '../src/context.js';
+import { badUserInput } from '../src/errors.js';
+import type { Resolvers } from '../src/generated/graphql.js';
+import type { MetricSeriesNode } from '../src/models.js';
+import { checkRange, compact, toScope } from './shared.js';
+
+/** About this many points per series when the caller gives no step. */
+const TARGET_POINTS = 250;
+const MAX_POINTS = 11_000;
+
+/** What a service page shows when no metric is named: traffic, errors and latency. */
+export const DEFAULT_SERVICE_METRICS = ['http_requests_total', 'http_errors_total', 'http_request_duration_seconds'];
+
+export function stepFor(range: TimeRange, step: number | null | undefined): number {
+  const seconds = (Date.parse(range.end) - Date.parse(range.start)) / 1000;
+  if (step != null) {
+    if (!Number.isInteger(step) || step < 1)
+      throw badUserInput(`step must be a positive number of seconds, got ${step}`, 'step');
+    if (seconds / step > MAX_POINTS) {
+      throw badUserInput(`step ${step}s gives more than ${MAX_POINTS} points over this range`, 'step');
+    }
+    return step;
+  }
+  return Math.max(1, Math.ceil(seconds / TARGET_POINTS));
+}
+
+export async function metricsFor(
+  ctx: GatewayContext,
+  service: string,
+  names: readonly string[] | null | undefined,
+  range: TimeRange,
+  step: number | null | undefined,
+): Promise<MetricSeriesNode[]> {
+  const chosen = names?.length ? names : DEFAULT_SERVICE_METRICS;
+  const s = stepFor(range, step);
+  const series = await Promise.all(
+    chosen.map((name) =>
+      ctx.loaders.metrics({ name, scope: { service }, start: range.start, end: range.end, step: s }),
+    ),
+  );
+  return series.flat();
+}
+
+export const metricResolvers: Resolvers = {
+  Query: {
+    metrics(_, { query }, ctx) {
+      if (!query.name && !query.expression) throw badUserInput('query needs a name or an expression', 'query');
+      const range = checkRange({ start: query.start, end: query.end }, 'query') as TimeRange;
+      const { scope, labels, step, ...rest } = compact(query);
+      const request: MetricQuery = {
+        ...rest,
+        start: range.start,
+        end: range.end,
+        step: stepFor(range, step),
+        ...(labels ? { labels: labels.map((l) => ({ name: l.name, value: l.value, op: l.op ?? 'EQ' })) } : {}),
+      };
+      const s = toScope(scope);
+      return ctx.loaders.metrics(s ? { ...request, scope: s } : request);
+    },
+    metricDescriptors(_, { scope }, ctx) {
+      return ctx.loaders.metricDescriptors(toScope(scope) ?? {});
+    },
+  },
+  MetricSeries: {
+    source: (parent) => ({ provider: parent.provider, capability: 'METRIC', nativeId: parent.name }),
+  },
+  MetricDescriptor: {
+    source: (parent) => ({ provider: parent.provider, capability: 'METRIC', nativeId: parent.name }),
+  },
+};

@@ -1,0 +1,78 @@
+/** `node(id)` / `nodes(ids)`: any record by global ID, routed to the provider that issued it. */
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../src/context.js';
+import type { Resolvers } from '../src/generated/graphql.js';
+import { fromGlobalId, parseTimelineEntryNativeId } from '../src/ids.js';
+import type {
+  AlertNode,
+  DeploymentNode,
+  IncidentNode,
+  NodeKind,
+  OrchestrationPlanNode,
+  OrchestrationRunNode,
+  ServiceNode,
+  TeamNode,
+  TicketNode,
+  TimelineEntryNode,
+} from '../src/models.js';
+
+type NodeRecord =
+  | IncidentNode
+  | TimelineEntryNode
+  | AlertNode
+  | TicketNode
+  | ServiceNode
+  | TeamNode
+  | DeploymentNode
+  | OrchestrationPlanNode
+  | OrchestrationRunNode;
+type Loaded = NodeRecord & { __typename: NodeKind };
+
+async function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
+  const { kind, provider, nativeId } = fromGlobalId(id);
+  const l = ctx.loaders;
+  const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });
+  try {
+    switch (kind) {
+      case 'Incident':
+        return tag(await l.incident(provider, nativeId));
+      case 'Alert':
+        return tag(await l.alert(provider, nativeId));
+      case 'Ticket':
+        return tag(await l.ticket(provider, nativeId));
+      case 'Service':
+        return tag(await l.service(provider, nativeId));
+      case 'Team':
+        return tag(await l.team(provider, nativeId));
+      case 'Deployment':
+        return tag(await l.deployment(provider, nativeId));
+      case 'OrchestrationPlan':
+        return tag(await l.plan(provider, nativeId));
+      case 'OrchestrationRun':
+        return tag(await l.run(provider, nativeId));
+      case 'TimelineEntry': {
+        const ref = parseTimelineEntryNativeId(nativeId);
+        if (!ref) return null;
+        const entry = (await l.timeline(provider, ref.incidentId)).find((e) => e.id === ref.entryId);
+        return entry ? tag(entry) : null;
+      }
+    }
+  } catch (err) {
+    if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+export const nodeResolvers: Resolvers = {
+  Query: {
+    node: (_, { id }, ctx) => fetchNode(ctx, id),
+    nodes: (_, { ids }, ctx) => {
+      if (ids.length > 100)
+        throw new GraphQLError('nodes takes at most 100 IDs', { extensions: { code: 'BAD_USER_INPUT' } });
+      return Promise.all(ids.map((id) => fetchNode(ctx, id)));
+    },
+  },
+  Node: {
+    __resolveType: (parent) => (parent as Loaded).__typename,
+  },
+};

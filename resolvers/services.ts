@@ -1,0 +1,87 @@
+import { pageRequest, toConnection } from '../src/connection.js';
+import type { Resolvers, ServiceFilter } from '../src/generated/graphql.js';
+import { expectGlobalId } from '../src/ids.js';
+import type { ServiceNode } from '../src/models.js';
+import { alertQuery } from './alerts.js';
+import { deploymentQuery } from './deployments.js';
+import { incidentQuery } from './incidents.js';
+import { teamByName } from './joins.js';
+import { logsFor } from './logs.js';
+import { metricsFor } from './metrics.js';
+import { compact, recordFields, toScope, windowOf } from './shared.js';
+import { ticketQuery } from './tickets.js';
+
+export function serviceQuery(filter: ServiceFilter | null | undefined) {
+  return { ...compact(filter), scope: toScope(filter?.scope) };
+}
+
+/** Narrows a filter's scope to one service, whatever scope the caller gave. */
+function inService<F extends { scope?: { service?: string } | undefined }>(query: F, service: ServiceNode): F {
+  return { ...query, scope: { ...query.scope, service: service.name } };
+}
+
+export const serviceResolvers: Resolvers = {
+  Query: {
+    async services(_, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('service');
+      const page = await ctx.loaders.services({ ...serviceQuery(filter), ...pageRequest({ first, after }, provider) });
+      return toConnection(page, { after });
+    },
+    service(_, { id }, ctx) {
+      const global = expectGlobalId(id, 'Service');
+      return ctx.loaders.service(global.provider, global.nativeId);
+    },
+  },
+  Service: {
+    ...recordFields<ServiceNode>('Service', 'service'),
+    name: (parent, _, ctx) => ctx.registry.canonicalServiceName(parent.provider, parent.name),
+    aliases: (parent) => parent.aliases ?? [],
+    team: (parent, _, ctx) => teamByName(ctx, parent.team),
+    async onCall(parent, _, ctx) {
+      const team = await teamByName(ctx, parent.team);
+      if (!team) return [];
+      return (await ctx.loaders.members(team.provider, team.id)).filter((m) => m.onCallRole);
+    },
+    async incidents(parent, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('incident');
+      const query = inService(incidentQuery(filter), parent);
+      return toConnection(await ctx.loaders.incidents({ ...query, ...pageRequest({ first, after }, provider) }), {
+        after,
+      });
+    },
+    async alerts(parent, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('alert');
+      const query = inService(alertQuery(filter), parent);
+      return toConnection(await ctx.loaders.alerts({ ...query, ...pageRequest({ first, after }, provider) }), {
+        after,
+      });
+    },
+    async deployments(parent, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('deployment');
+      const query = inService(deploymentQuery(filter), parent);
+      return toConnection(await ctx.loaders.deployments({ ...query, ...pageRequest({ first, after }, provider) }), {
+        after,
+      });
+    },
+    async tickets(parent, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('ticket');
+      const query = inService(ticketQuery(filter), parent);
+      return toConnection(await ctx.loaders.tickets({ ...query, ...pageRequest({ first, after }, provider) }), {
+        after,
+      });
+    },
+    logs(parent, { query, levels, start, end, limit }, ctx) {
+      const window = windowOf(start, end, 'start');
+      return logsFor(ctx, {
+        ...window,
+        limit,
+        scope: { service: parent.name },
+        ...(query ? { query } : {}),
+        ...(levels?.length ? { levels } : {}),
+      });
+    },
+    metrics(parent, { names, start, end, step }, ctx) {
+      return metricsFor(ctx, parent.name, names, windowOf(start, end, 'start'), step);
+    },
+  },
+};

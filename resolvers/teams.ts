@@ -1,0 +1,41 @@
+import { pageRequest, toConnection } from '../src/connection.js';
+import type { Resolvers } from '../src/generated/graphql.js';
+import { expectGlobalId } from '../src/ids.js';
+import type { TeamNode } from '../src/models.js';
+import { compact, recordFields } from './shared.js';
+
+export const teamResolvers: Resolvers = {
+  Query: {
+    async teams(_, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('team');
+      const page = await ctx.loaders.teams({ ...compact(filter), ...pageRequest({ first, after }, provider) });
+      return toConnection(page, { after });
+    },
+    team(_, { id }, ctx) {
+      const global = expectGlobalId(id, 'Team');
+      return ctx.loaders.team(global.provider, global.nativeId);
+    },
+  },
+  Team: {
+    ...recordFields<TeamNode>('Team', 'team'),
+    members: (parent, _, ctx) => ctx.loaders.members(parent.provider, parent.id),
+    onCall: async (parent, _, ctx) =>
+      (await ctx.loaders.members(parent.provider, parent.id)).filter((m) => m.onCallRole),
+    async services(parent, { first, after }, ctx) {
+      const { provider } = ctx.registry.primary('service');
+      const page = await ctx.loaders.services({
+        scope: { team: parent.name },
+        ...pageRequest({ first, after }, provider),
+      });
+      return toConnection(page, { after });
+    },
+  },
+  TeamMember: {
+    onCall: (parent) => Boolean(parent.onCallRole),
+    source: (parent) => ({
+      provider: parent.provider,
+      capability: 'TEAM',
+      nativeId: parent.id ?? parent.handle ?? parent.email ?? parent.name,
+    }),
+  },
+};

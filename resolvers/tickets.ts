@@ -1,0 +1,107 @@
+import { pageRequest, toConnection } from '../src/connection.js';
+import type { Resolvers, TicketFilter } from '../src/generated/graphql.js';
+import { expectGlobalId } from '../src/ids.js';
+import type { IncidentNode, TicketNode } from '../src/models.js';
+import { serviceOf } from './joins.js';
+import {
+  compact,
+  decodeInputId,
+  isUserError,
+  mutationFailure,
+  orNull,
+  recordFields,
+  requireText,
+  toScope,
+} from './shared.js';
+
+export function ticketQuery(filter: TicketFilter | null | undefined) {
+  const { incidentId, scope, ...rest } = compact(filter);
+  return {
+    ...rest,
+    scope: toScope(scope),
+    ...(incidentId ? { incidentId: expectGlobalId(incidentId, 'Incident', 'filter.incidentId').nativeId } : {}),
+  };
+}
+
+export const ticketResolvers: Resolvers = {
+  Query: {
+    async tickets(_, { filter, first, after }, ctx) {
+      const { provider } = ctx.registry.primary('ticket');
+      const page = await ctx.loaders.tickets({ ...ticketQuery(filter), ...pageRequest({ first, after }, provider) });
+      return toConnection(page, { after });
+    },
+    ticket(_, { id }, ctx) {
+      const global = expectGlobalId(id, 'Ticket');
+      return ctx.loaders.ticket(global.provider, global.nativeId);
+    },
+  },
+  Ticket: {
+    ...recordFields<TicketNode>('Ticket', 'ticket'),
+    service: (parent, _, ctx) => serviceOf(ctx, parent),
+    async incidents(parent, _, ctx) {
+      if (parent.incidentIds.length === 0) return [];
+      const { provider } = ctx.registry.primary('incident');
+      const incidents = await Promise.all(parent.incidentIds.map((id) => orNull(ctx.loaders.incident(provider, id))));
+      return incidents.filter((i): i is IncidentNode => i !== null);
+    },
+  },
+  Mutation: {
+    async ticketCreate(_, { input }, ctx) {
+      const blank = requireText(input.title, ['input', 'title'], 500);
+      if (blank) return { ticket: null, userErrors: [blank] };
+      let incidentId: string | undefined;
+      if (input.incidentId) {
+        const id = decodeInputId(input.incidentId, 'Incident', ['input', 'incidentId']);
+        if (isUserError(id)) return { ticket: null, userErrors: [id] };
+        incidentId = id.nativeId;
+      }
+      try {
+        const { provider, impl } = ctx.registry.primary('ticket');
+        const { fields, incidentId: _ignored, ...rest } = compact(input);
+        const ticket = await impl.create(
+          {
+            ...rest,
+            title: input.title.trim(),
+            ...(incidentId ? { incidentId } : {}),
+            ...(input.service ? { service: ctx.registry.serviceNameFor(provider, input.service) } : {}),
+            ...(fields ? { fields: fields as Record<string, unknown> } : {}),
+          },
+          { requestId: ctx.requestId },
+        );
+        return { ticket: { ...ticket, provider }, userErrors: [] };
+      } catch (err) {
+        return { ticket: null, userErrors: [mutationFailure(err)] };
+      }
+    },
+    async ticketUpdate(_, { input }, ctx) {
+      const id = decodeInputId(input.id, 'Ticket', ['input', 'id']);
+      if (isUserError(id)) return { ticket: null, userErrors: [id] };
+      if (input.title != null) {
+        const blank = requireText(input.title, ['input', 'title'], 500);
+        if (blank) return { ticket: null, userErrors: [blank] };
+      }
+      let incidentId: string | undefined;
+      if (input.incidentId) {
+        const incident = decodeInputId(input.incidentId, 'Incident', ['input', 'incidentId']);
+        if (isUserError(incident)) return { ticket: null, userErrors: [incident] };
+        incidentId = incident.nativeId;
+      }
+      try {
+        const { impl } = ctx.registry.serving('ticket', id.provider);
+        const { id: _id, fields, incidentId: _ignored, ...rest } = compact(input);
+        const ticket = await impl.update(
+          id.nativeId,
+          {
+            ...rest,
+            ...(incidentId ? { incidentId } : {}),
+            ...(fields ? { fields: fields as Record<string, unknown> } : {}),
+          },
+          { requestId: ctx.requestId },
+        );
+        return { ticket: { ...ticket, provider: id.provider }, userErrors: [] };
+      } catch (err) {
+        return { ticket: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
+      }
+    },
+  },
+};

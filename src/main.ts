@@ -1,0 +1,54 @@
+/** `npm start`: configuration from the environment, then serve until SIGTERM or SIGINT. */
+import { adapterFactories } from '../adapters/index.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { buildRegistry } from './registry.js';
+import { startGateway } from './server.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`opsorch-gateway: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const factories = {
+    ...adapterFactories,
+    mock: (c: Record<string, unknown>, env: Parameters<(typeof adapterFactories)['mock']>[1]) =>
+      adapterFactories.mock!({ live: config.mockLive, ...c }, env),
+  };
+  let registry: Awaited<ReturnType<typeof buildRegistry>>;
+  try {
+    registry = await buildRegistry(config, factories, logger);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`opsorch-gateway: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const gateway = await startGateway({ config, registry, logger });
+
+  let signalled = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    await gateway.stop();
+    await registry.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`opsorch-gateway: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,174 @@
+/**
+ * The gateway process: Express 5 with Apollo Server 5 for queries and mutations and graphql-ws for
+ * subscriptions, both on one HTTP server and path, plus liveness/readiness probes and a graceful
+ * stop. Cross-cutting concerns are small plugins composed here, in one visible place.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import express from 'express';
+import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { useServer as useGraphqlWs } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { resolvers } from '../resolvers/index.js';
+import type { GatewayConfig } from './config.js';
+import { type ContextDeps, createContext, type GatewayContext } from './context.js';
+import { bridgeProviderEvents } from './events.js';
+import { checkHealth } from './health.js';
+import type { Logger } from './logger.js';
+import { playgroundRouter } from './playground.js';
+import { depthLimit } from './plugins/depth-limit.js';
+import { createErrorFormatter } from './plugins/error-masking.js';
+import { requestIdMiddleware } from './plugins/request-id.js';
+import { requestLogPlugin } from './plugins/request-log.js';
+import { InMemoryPubSub, type PubSub } from './pubsub.js';
+import type { AdapterRegistry } from './registry.js';
+
+const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers: resolvers as never });
+}
+
+export interface GatewayOptions {
+  config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'maxDepth' | 'shutdownGraceMs'>;
+  registry: AdapterRegistry;
+  logger: Logger;
+  pubsub?: PubSub;
+  /** Off only to measure what batching saves. */
+  batching?: boolean;
+}
+
+export interface Gateway {
+  url: string;
+  wsUrl: string;
+  httpServer: Server;
+  pubsub: PubSub;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, registry, logger } = options;
+  const pubsub = options.pubsub ?? new InMemoryPubSub();
+  const deps: ContextDeps = { registry, pubsub, logger, loaderOptions: { batch: options.batching ?? true } };
+  const schema = buildSchema();
+  const validationRules = [depthLimit(config.maxDepth)];
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  let stopping = false;
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useGraphqlWs<Record<string, unknown>, { requestId?: string }>(
+    {
+      schema,
+      validate: (s, document) => validate(s, document, [...specifiedRules, ...validationRules]),
+      context: (ctx) => {
+        ctx.extra.requestId ??= randomUUID();
+        return createContext(deps, ctx.extra.requestId);
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    validationRules,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requestLogPlugin(),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(requestIdMiddleware);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (stopping) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
+    const checks = await Promise.all(
+      registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i)) })),
+    );
+    const ready = checks.every((c) => c.status !== 'DOWN');
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      providers: checks.map(({ provider, status, latencyMs }) => ({ provider, status, latencyMs })),
+    });
+  });
+  if (config.playground) app.use(playgroundRouter());
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => createContext(deps, String(res.locals.requestId), abortSignalOf(req)),
+    }),
+  );
+
+  const unbridge = bridgeProviderEvents(registry, pubsub, logger);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    httpServer,
+    pubsub,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        unbridge();
+        const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+        grace.unref();
+        // Apollo's drain plugin stops new connections, lets in-flight requests finish and runs
+        // the graphql-ws dispose, which closes sockets with 1001 Going Away.
+        await apollo.stop();
+        clearTimeout(grace);
+        await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        await pubsub.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function abortSignalOf(req: express.Request): AbortSignal {
+  const controller = new AbortController();
+  req.once('close', () => {
+    if (!req.complete) controller.abort();
+  });
+  return controller.signal;
+}
