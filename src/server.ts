@@ -14,7 +14,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
-import { useServer as useGraphqlWs } from 'graphql-ws/use/ws';
+import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { resolvers } from '../resolvers/index.js';
 import type { GatewayConfig } from './config.js';
@@ -66,7 +66,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let stopping = false;
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useGraphqlWs<Record<string, unknown>, { requestId?: string }>(
+  const wsCleanup = serveGraphqlWs<Record<string, unknown>, { requestId?: string }>(
     {
       schema,
       validate: (s, document) => validate(s, document, [...specifiedRules, ...validationRules]),
