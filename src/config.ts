@@ -42,6 +42,10 @@ export interface GatewayConfig {
   playground: boolean;
   /** Maximum query depth accepted. */
   maxDepth: number;
+  /** Per-request batching and caching of provider reads; off only to measure what it saves. */
+  dataloader: boolean;
+  /** Sharing of identical in-flight provider reads across requests; off only to measure it. */
+  singleFlight: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -203,5 +207,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     shutdownGraceMs: parsePositiveInt(env, 'OPSORCH_SHUTDOWN_GRACE_MS', 10_000),
     playground: parseBoolean(env, 'OPSORCH_PLAYGROUND', true),
     maxDepth: parsePositiveInt(env, 'OPSORCH_MAX_DEPTH', 12),
+    dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
+    singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
   };
 }

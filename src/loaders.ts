@@ -23,12 +23,28 @@ import type {
   TicketNode,
   TimelineEntryNode,
 } from './models.js';
+import { recordProviderCall, recordSharedReads } from './plugins/metrics.js';
 import type { AdapterRegistry, ProviderInstance } from './registry.js';
+import { type BatchRead, InFlightReads } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
 
 export interface LoaderOptions {
-  /** Off only to measure what batching saves (`OPSORCH_DATALOADER=off`). */
+  /** Off only to measure what batching saves (`OPSORCH_DATALOADER=off`); also turns single-flight off. */
   batch: boolean;
+  /** Share identical in-flight reads across requests (default on); off only to measure it. */
+  singleFlight?: boolean;
+}
+
+/** One in-flight table per registry, so gateways sharing a process never share adapter calls. */
+const inFlightByRegistry = new WeakMap<AdapterRegistry, InFlightReads>();
+
+function inFlightFor(registry: AdapterRegistry): InFlightReads {
+  let reads = inFlightByRegistry.get(registry);
+  if (!reads) {
+    reads = new InFlightReads();
+    inFlightByRegistry.set(registry, reads);
+  }
+  return reads;
 }
 
 type Stamped<T> = T & { provider: string };
@@ -118,24 +134,24 @@ export class Loaders {
 
   async logs(query: m.LogQuery): Promise<LogResultNode> {
     const { provider, impl } = this.registry.primary('log');
-    const result = await this.batched<m.LogQuery, m.LogResult>('log', provider, 'query', (qs) =>
-      impl.query(qs, this.call),
+    const result = await this.batched<m.LogQuery, m.LogResult>('log', provider, 'query', (qs, call) =>
+      impl.query(qs, call),
     ).load(this.scoped(provider, query));
     return { ...result, entries: result.entries.map((e) => ({ ...e, provider })) };
   }
 
   async metrics(query: m.MetricQuery): Promise<MetricSeriesNode[]> {
     const { provider, impl } = this.registry.primary('metric');
-    const series = await this.batched<m.MetricQuery, m.MetricSeries[]>('metric', provider, 'query', (qs) =>
-      impl.query(qs, this.call),
+    const series = await this.batched<m.MetricQuery, m.MetricSeries[]>('metric', provider, 'query', (qs, call) =>
+      impl.query(qs, call),
     ).load(this.scoped(provider, query));
     return series.map((s) => ({ ...s, provider }));
   }
 
   async metricDescriptors(scope: m.Scope): Promise<MetricDescriptorNode[]> {
     const { provider, impl } = this.registry.primary('metric');
-    const descriptors = await this.batched<m.Scope, m.MetricDescriptor[]>('metric', provider, 'describe', (ss) =>
-      impl.describe(ss, this.call),
+    const descriptors = await this.batched<m.Scope, m.MetricDescriptor[]>('metric', provider, 'describe', (ss, call) =>
+      impl.describe(ss, call),
     ).load(this.scopeFor(provider, scope) ?? {});
     return descriptors.map((d) => ({ ...d, provider }));
   }
@@ -147,10 +163,12 @@ export class Loaders {
     const { provider, impl } = this.registry.primary('service');
     const loader = this.loader<string, ServiceNode | null>(
       `service:${provider}:byName`,
-      async (names) => {
+      async (names, call) => {
         const services = await this.fetchByNames(
+          'service',
+          provider,
           names.map((n) => this.registry.serviceNameFor(provider, n)),
-          (chunk) => impl.query([{ names: chunk, first: chunk.length * 2 }], this.call),
+          (chunk) => impl.query([{ names: chunk, first: chunk.length * 2 }], call),
         );
         return names.map((name) => {
           const wanted = [name, this.registry.serviceNameFor(provider, name)].map((n) => n.toLowerCase());
@@ -170,9 +188,9 @@ export class Loaders {
     const { provider, impl } = this.registry.primary('team');
     const loader = this.loader<string, TeamNode | null>(
       `team:${provider}:byName`,
-      async (names) => {
-        const teams = await this.fetchByNames([...names], (chunk) =>
-          impl.query([{ names: chunk, first: chunk.length * 2 }], this.call),
+      async (names, call) => {
+        const teams = await this.fetchByNames('team', provider, [...names], (chunk) =>
+          impl.query([{ names: chunk, first: chunk.length * 2 }], call),
         );
         return names.map((name) => {
           const wanted = name.toLowerCase();
@@ -198,17 +216,21 @@ export class Loaders {
   /** Clears cached reads of a record after a mutation changed it. */
   forget(capability: Capability, provider: string, op: string, id: string): void {
     this.loaders.get(`${capability}:${provider}:${op}`)?.clear(id);
+    inFlightFor(this.registry).forget(`${capability}:${provider}:${op}`, id);
   }
 
   // --- machinery ------------------------------------------------------------------------------
 
   private async fetchByNames<T>(
+    capability: Capability,
+    provider: string,
     names: string[],
     fetch: (chunk: string[]) => Promise<Result<m.Page<T>>[]>,
   ): Promise<T[]> {
     const found: T[] = [];
     for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
-      const [page] = await fetch(names.slice(i, i + NAMES_PER_CALL));
+      const chunk = names.slice(i, i + NAMES_PER_CALL);
+      const [page] = await this.callProvider(capability, provider, 'query', chunk.length, () => fetch(chunk));
       if (page instanceof Error) throw page;
       if (page) found.push(...page.edges.map((e) => e.node));
     }
@@ -222,9 +244,9 @@ export class Loaders {
     id: string,
     fetch: (impl: m.CapabilityMap[C], ids: readonly string[], ctx: CallContext) => Promise<Result<T>[]>,
   ): Promise<Stamped<T>> {
-    const loader = this.loader<string, Stamped<T>>(`${capability}:${provider}:${op}`, async (ids) => {
+    const loader = this.loader<string, Stamped<T>>(`${capability}:${provider}:${op}`, async (ids, call) => {
       const { impl } = this.registry.serving(capability, provider);
-      const results = await fetch(impl, ids, this.call);
+      const results = await this.callProvider(capability, provider, op, ids.length, () => fetch(impl, ids, call));
       return this.settle(results, ids.length, provider, capability).map((r) =>
         r instanceof Error || Array.isArray(r) ? r : ({ ...(r as object), provider } as Stamped<T>),
       ) as (Stamped<T> | Error)[];
@@ -239,7 +261,7 @@ export class Loaders {
     fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: CallContext) => Promise<Result<m.Page<T>>[]>,
   ): Promise<StampedPage<T>> {
     const { provider, impl } = this.registry.primary(capability);
-    return this.batched<Q, m.Page<T>>(capability, provider, op, (qs) => fetch(impl, qs, this.call))
+    return this.batched<Q, m.Page<T>>(capability, provider, op, (qs, call) => fetch(impl, qs, call))
       .load(this.scoped(provider, query))
       .then((page) => ({
         provider,
@@ -253,13 +275,31 @@ export class Loaders {
     capability: Capability,
     provider: string,
     op: string,
-    fetch: (queries: readonly Q[]) => Promise<Result<R>[]>,
+    fetch: (queries: readonly Q[], call: CallContext) => Promise<Result<R>[]>,
   ): DataLoader<Q, R, string> {
     return this.loader<Q, R>(
       `${capability}:${provider}:${op}`,
-      async (queries) => this.settle(await fetch(queries), queries.length, provider, capability),
+      async (queries, call) =>
+        this.settle(
+          await this.callProvider(capability, provider, op, queries.length, () => fetch(queries, call)),
+          queries.length,
+          provider,
+          capability,
+        ),
       stableStringify,
     );
+  }
+
+  /** The one place reads reach an adapter, so `/metrics` counts every provider call. */
+  private callProvider<R>(
+    capability: Capability,
+    provider: string,
+    op: string,
+    items: number,
+    call: () => Promise<R>,
+  ): Promise<R> {
+    recordProviderCall(provider, capability, op, items);
+    return call();
   }
 
   private settle<R>(results: Result<R>[], expected: number, provider: string, capability: Capability): (R | Error)[] {
@@ -276,23 +316,31 @@ export class Loaders {
 
   private loader<K, V>(
     key: string,
-    batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
-    cacheKeyFn?: (key: K) => string,
+    batch: BatchRead<K, V>,
+    cacheKeyFn: (key: K) => string = String,
   ): DataLoader<K, V, string> {
     let loader = this.loaders.get(key) as DataLoader<K, V, string> | undefined;
     if (!loader) {
-      const [provider, capability] = [key.split(':')[1] as string, key.split(':')[0] as Capability];
+      const [capability, provider, op] = key.split(':') as [Capability, string, string];
+      const safe: BatchRead<K, V> = async (keys, call) => {
+        try {
+          return await batch(keys, call);
+        } catch (err) {
+          const error = providerError(err, provider, capability);
+          return keys.map(() => error);
+        }
+      };
+      const singleFlight = this.options.batch && this.options.singleFlight !== false;
+      const inFlight = inFlightFor(this.registry);
       loader = new DataLoader<K, V, string>(
         async (keys) => {
-          try {
-            return await batch(keys);
-          } catch (err) {
-            const error = providerError(err, provider, capability);
-            return keys.map(() => error);
-          }
+          if (!singleFlight) return safe(keys, this.call);
+          const { results, shared } = await inFlight.read(key, keys, cacheKeyFn, this.call, safe);
+          if (shared > 0) recordSharedReads(provider, capability, op, shared);
+          return results;
         },
         {
-          cacheKeyFn: cacheKeyFn ?? ((k: K) => String(k)),
+          cacheKeyFn,
           ...(this.options.batch ? {} : { batch: false, cache: false }),
         },
       );

@@ -32,7 +32,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const gateway = await startGateway({ config, registry, logger });
+  const gateway = await startGateway({
+    config,
+    registry,
+    logger,
+    batching: config.dataloader,
+    singleFlight: config.singleFlight,
+  });
 
   let signalled = false;
   const shutdown = async (signal: NodeJS.Signals) => {

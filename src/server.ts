@@ -25,6 +25,7 @@ import type { Logger } from './logger.js';
 import { playgroundRouter } from './playground.js';
 import { depthLimit } from './plugins/depth-limit.js';
 import { createErrorFormatter } from './plugins/error-masking.js';
+import { metricsHandler, metricsPlugin } from './plugins/metrics.js';
 import { requestIdMiddleware } from './plugins/request-id.js';
 import { requestLogPlugin } from './plugins/request-log.js';
 import { InMemoryPubSub, type PubSub } from './pubsub.js';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   pubsub?: PubSub;
   /** Off only to measure what batching saves. */
   batching?: boolean;
+  /** Off only to measure what sharing in-flight reads across requests saves. */
+  singleFlight?: boolean;
 }
 
 export interface Gateway {
@@ -56,7 +59,12 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, registry, logger } = options;
   const pubsub = options.pubsub ?? new InMemoryPubSub();
-  const deps: ContextDeps = { registry, pubsub, logger, loaderOptions: { batch: options.batching ?? true } };
+  const deps: ContextDeps = {
+    registry,
+    pubsub,
+    logger,
+    loaderOptions: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
+  };
   const schema = buildSchema();
   const validationRules = [depthLimit(config.maxDepth)];
 
@@ -87,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       requestLogPlugin(),
+      metricsPlugin(),
       {
         async serverWillStart() {
           return {
@@ -101,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   app.use(requestIdMiddleware);
+  app.get('/metrics', metricsHandler);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
