@@ -9,6 +9,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'prometheus', binary: 'prometheus' },
   { pkg: 'prometheus-alertmanager', binary: 'prometheus-alertmanager' },
   { pkg: 'prometheus-pushgateway', binary: 'prometheus-pushgateway' },
+  { pkg: 'chromium', binary: 'chromium' },
 ];
 
 function has(binary) {
@@ -30,7 +31,7 @@ export function ensureSystemDeps() {
   console.log(`installing ${missing.join(', ')} ...`);
   execFileSync('sh', ['-c', `export DEBIAN_FRONTEND=noninteractive; ${command}`], { stdio: 'inherit' });
   // Debian starts these as services on install; the tests run their own on free ports.
-  for (const service of ['redis-server', 'prometheus', 'prometheus-alertmanager', 'prometheus-pushgateway']) {
+  for (const service of ['redis-server', 'prometheus', 'prometheus-alertmanager', 'prometheus-pushgateway', 'prometheus-node-exporter']) {
     spawnSync('sh', ['-c', `service ${service} stop`], { stdio: 'ignore' });
   }
 }

@@ -30,10 +30,12 @@ export function fromGlobalId(id: string, argument = 'id'): GlobalId {
 export function expectGlobalId(id: string, kind: NodeKind, argument = 'id'): GlobalId {
   const global = fromGlobalId(id, argument);
   if (global.kind !== kind) {
-    throw badUserInput(`ID ${JSON.stringify(id)} is a ${global.kind}, not a ${kind}`, argument);
+    throw badUserInput(`ID ${JSON.stringify(id)} is ${article(global.kind)}, not ${article(kind)}`, argument);
   }
   return global;
 }
+
+const article = (kind: string) => `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
 
 /** A timeline entry is only addressable through its incident, so its native ID carries both. */
 export function timelineEntryNativeId(incidentId: string, entryId: string): string {

@@ -57,10 +57,13 @@ function page(): string {
   const wsUrl = url.href.replace(/^http/, 'ws');
   const wsClient = graphqlWs.createClient({ url: wsUrl, lazy: true, retryAttempts: 5 });
   const fetcher = GraphiQL.createFetcher({ url: url.href, wsClient });
+  const params = new URLSearchParams(window.location.search);
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher,
       defaultQuery: ${JSON.stringify(DEFAULT_QUERY)},
+      query: params.get('query') ?? undefined,
+      variables: params.get('variables') ?? undefined,
       defaultEditorToolsVisibility: true,
     }),
   );
