@@ -1,0 +1,66 @@
+/** Services, teams and their members: the catalogue other capabilities join through. */
+import {
+  matchesText,
+  notFound,
+  pageOf,
+  type Service,
+  type ServiceCapability,
+  settleEach,
+  type Team,
+  type TeamCapability,
+} from '../../contract/index.js';
+import type { OpsContext } from '../ops/context.js';
+import { findService, findTeam, inScope } from '../scope.js';
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function serviceCapability({ world }: OpsContext): ServiceCapability {
+  return {
+    query: (queries) =>
+      settleEach(queries, (query) => {
+        const named = query.names?.length ? new Set(query.names.map((n) => findService(world, n))) : undefined;
+        // Services have no timestamp: alphabetical is the stable order.
+        const found: Service[] = world.services
+          .filter(
+            (r) =>
+              (!named || named.has(r)) &&
+              inScope(world, r.service, query.scope) &&
+              matchesText(query.query, r.service.name, r.service.description, ...(r.service.aliases ?? [])),
+          )
+          .map((r) => r.service)
+          .sort(byName);
+        return structuredClone(pageOf(found, query));
+      }),
+    getMany: async (ids) =>
+      ids.map((id) => {
+        const record = world.services.find((r) => r.service.id === id);
+        return record ? structuredClone(record.service) : notFound('service', id);
+      }),
+  };
+}
+
+export function teamCapability({ world }: OpsContext): TeamCapability {
+  return {
+    query: (queries) =>
+      settleEach(queries, (query) => {
+        const named = query.names?.length ? new Set(query.names.map((n) => findTeam(world, n))) : undefined;
+        const found: Team[] = world.teams
+          .filter(
+            (r) => (!named || named.has(r)) && matchesText(query.query, r.team.name, r.team.handle, r.team.description),
+          )
+          .map((r) => r.team)
+          .sort(byName);
+        return structuredClone(pageOf(found, query));
+      }),
+    getMany: async (ids) =>
+      ids.map((id) => {
+        const record = world.teams.find((r) => r.team.id === id);
+        return record ? structuredClone(record.team) : notFound('team', id);
+      }),
+    members: async (teamIds) =>
+      teamIds.map((id) => {
+        const record = world.teams.find((r) => r.team.id === id);
+        return record ? structuredClone(record.members) : notFound('team', id);
+      }),
+  };
+}

@@ -1,0 +1,50 @@
+import {
+  type Incident,
+  type IncidentCapability,
+  type IncidentQuery,
+  matchesText,
+  newestFirst,
+  notFound,
+  pageOf,
+  settleEach,
+} from '../../contract/index.js';
+import type { OpsContext } from '../ops/context.js';
+import { appendTimeline, createIncident, updateIncident } from '../ops/incidents.js';
+import { assigneeMatches, inScope, oneOf, parseRange, within } from '../scope.js';
+
+export function incidentCapability(ctx: OpsContext): IncidentCapability {
+  const { world } = ctx;
+  const matches = (query: IncidentQuery) => {
+    const created = query.createdWithin ? parseRange(query.createdWithin, 'createdWithin') : undefined;
+    return (i: Incident) =>
+      inScope(world, i, query.scope) &&
+      oneOf(i.status, query.statuses) &&
+      oneOf(i.severity, query.severities) &&
+      assigneeMatches(world, i.assignees, query.assignees) &&
+      matchesText(query.query, i.title, i.description) &&
+      within(i.createdAt, created);
+  };
+  return {
+    query: (queries) =>
+      settleEach(queries, (query) => {
+        const found = world.incidents.filter(matches(query)).sort(newestFirst((i) => i.createdAt));
+        return structuredClone(pageOf(found, query));
+      }),
+    getMany: async (ids) => {
+      const byId = new Map(world.incidents.map((i) => [i.id, i]));
+      return ids.map((id) => {
+        const incident = byId.get(id);
+        return incident ? structuredClone(incident) : notFound('incident', id);
+      });
+    },
+    create: async (input) => structuredClone(createIncident(ctx, input)),
+    update: async (id, input) => structuredClone(updateIncident(ctx, id, input)),
+    timelines: async (ids) =>
+      ids.map((id) => {
+        const timeline = world.timelines.get(id);
+        if (!timeline) return notFound('incident', id);
+        return structuredClone(timeline).sort(newestFirst((e) => e.at));
+      }),
+    appendTimeline: async (incidentId, entry) => structuredClone(appendTimeline(ctx, incidentId, entry)),
+  };
+}

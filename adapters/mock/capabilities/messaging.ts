@@ -1,0 +1,7 @@
+import type { MessagingCapability } from '../../contract/index.js';
+import type { OpsContext } from '../ops/context.js';
+import { sendMessage } from '../ops/messaging.js';
+
+export function messagingCapability(ctx: OpsContext): MessagingCapability {
+  return { send: async (input) => structuredClone(sendMessage(ctx, input)) };
+}

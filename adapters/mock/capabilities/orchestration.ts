@@ -1,0 +1,58 @@
+import {
+  matchesText,
+  newestFirst,
+  notFound,
+  type OrchestrationCapability,
+  type OrchestrationPlan,
+  type OrchestrationRun,
+  pageOf,
+  settleEach,
+} from '../../contract/index.js';
+import type { OpsContext } from '../ops/context.js';
+import { completeStep, startRun } from '../ops/orchestration.js';
+import { inScope, oneOf } from '../scope.js';
+
+export function orchestrationCapability(ctx: OpsContext): OrchestrationCapability {
+  const { world } = ctx;
+  const planById = () => new Map(world.plans.map((p) => [p.id, p]));
+  return {
+    queryPlans: (queries) =>
+      settleEach(queries, (query) => {
+        // Plans have no timestamp: alphabetical is the stable order.
+        const found: OrchestrationPlan[] = world.plans
+          .filter((p) => inScope(world, p, query.scope) && matchesText(query.query, p.name, p.description, p.service))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return structuredClone(pageOf(found, query));
+      }),
+    getPlans: async (ids) => {
+      const plans = planById();
+      return ids.map((id) => {
+        const plan = plans.get(id);
+        return plan ? structuredClone(plan) : notFound('orchestration plan', id);
+      });
+    },
+    queryRuns: (queries) =>
+      settleEach(queries, (query) => {
+        const plans = planById();
+        const found: OrchestrationRun[] = world.runs
+          .filter(
+            (r) =>
+              inScope(world, { service: plans.get(r.planId)?.service }, query.scope) &&
+              oneOf(r.status, query.statuses) &&
+              (query.planId === undefined || r.planId === query.planId) &&
+              (query.incidentId === undefined || r.incidentId === query.incidentId),
+          )
+          .sort(newestFirst((r) => r.startedAt));
+        return structuredClone(pageOf(found, query));
+      }),
+    getRuns: async (ids) => {
+      const runs = new Map(world.runs.map((r) => [r.id, r]));
+      return ids.map((id) => {
+        const run = runs.get(id);
+        return run ? structuredClone(run) : notFound('orchestration run', id);
+      });
+    },
+    startRun: async (input) => structuredClone(startRun(ctx, input)),
+    completeStep: async (input) => structuredClone(completeStep(ctx, input)),
+  };
+}

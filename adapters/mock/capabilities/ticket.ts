@@ -1,0 +1,37 @@
+import {
+  matchesText,
+  newestFirst,
+  notFound,
+  pageOf,
+  settleEach,
+  type Ticket,
+  type TicketCapability,
+  type TicketQuery,
+} from '../../contract/index.js';
+import type { OpsContext } from '../ops/context.js';
+import { createTicket, findTicket, updateTicket } from '../ops/tickets.js';
+import { assigneeMatches, inScope, oneOf } from '../scope.js';
+
+export function ticketCapability(ctx: OpsContext): TicketCapability {
+  const { world } = ctx;
+  const matches = (query: TicketQuery) => (t: Ticket) =>
+    inScope(world, t, query.scope) &&
+    oneOf(t.status, query.statuses) &&
+    assigneeMatches(world, [t.assignee], query.assignees) &&
+    matchesText(query.query, t.key, t.title, t.description) &&
+    (query.incidentId === undefined || t.incidentIds.includes(query.incidentId));
+  return {
+    query: (queries) =>
+      settleEach(queries, (query) => {
+        const found = world.tickets.filter(matches(query)).sort(newestFirst((t) => t.createdAt));
+        return structuredClone(pageOf(found, query));
+      }),
+    getMany: async (ids) =>
+      ids.map((id) => {
+        const ticket = findTicket(ctx, id);
+        return ticket ? structuredClone(ticket) : notFound('ticket', id);
+      }),
+    create: async (input) => structuredClone(createTicket(ctx, input)),
+    update: async (id, input) => structuredClone(updateTicket(ctx, id, input)),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Log lines are not stored: each (service, minute) has its own generator seeded from the world
+ * seed and its coordinates, so any query over any window sees the same lines, and lines get
+ * noisier while an incident hurts the service.
+ */
+import { type LogEntry, type LogLevel, type LogResult, matchesText } from '../../contract/index.js';
+import { type Impact, impactAt, impactsOf } from './impact.js';
+import { KIBANA } from './links.js';
+import type { World } from './model.js';
+import { BASE64URL, HEX, type Rng, rngFor } from './rng.js';
+import type { ServiceRecord } from './services.js';
+import { iso, MINUTE } from './time.js';
+
+export interface LogSearch {
+  services: readonly ServiceRecord[];
+  start: number;
+  end: number;
+  levels?: readonly LogLevel[];
+  query?: string;
+  limit: number;
+}
+
+const PATHS = [
+  '/v1/orders',
+  '/v1/cart',
+  '/v1/items',
+  '/v1/users/me',
+  '/v1/search',
+  '/v1/payments',
+  '/v1/tokens',
+  '/healthz',
+];
+const DEPENDENCIES = ['orders-db', 'redis', 'kafka', 'payments-api', 'auth', 'catalog'];
+
+const TEMPLATES: Record<'DEBUG' | 'INFO' | 'WARN' | 'ERROR', readonly ((r: Rng) => string)[]> = {
+  DEBUG: [
+    (r) => `opening connection to ${r.pick(DEPENDENCIES)}`,
+    (r) => `cache miss for key item:${r.int(1000, 99999)}`,
+    () => 'exported 128 spans to the collector',
+  ],
+  INFO: [
+    (r) => `GET ${r.pick(PATHS)} 200 in ${r.int(4, 180)}ms`,
+    (r) => `POST ${r.pick(PATHS)} 201 in ${r.int(12, 240)}ms`,
+    (r) => `processed batch of ${r.int(10, 500)} events`,
+    (r) => `cache hit ratio ${r.int(82, 99)}%`,
+  ],
+  WARN: [
+    (r) => `slow request: GET ${r.pick(PATHS)} took ${r.int(800, 2500)}ms`,
+    (r) => `retrying call to ${r.pick(DEPENDENCIES)} (attempt 2/3)`,
+    (r) => `connection pool at ${r.int(80, 95)}% capacity`,
+  ],
+  ERROR: [
+    (r) => `request failed: 500 on POST ${r.pick(PATHS)}`,
+    (r) => `upstream ${r.pick(DEPENDENCIES)} returned 503`,
+  ],
+};
+
+/** Newest first, at most `limit` lines, deterministic for the same world and search. */
+export function searchLogs(world: World, search: LogSearch): LogResult {
+  const end = Math.min(search.end, world.clock.now());
+  const impacts = new Map(search.services.map((s) => [s.service.name, impactsOf(world, s.service.name)]));
+  const entries: LogEntry[] = [];
+  const lastMinute = Math.floor(end / MINUTE);
+  const firstMinute = Math.floor(search.start / MINUTE);
+  for (let minute = lastMinute; minute >= firstMinute && entries.length <= search.limit; minute--) {
+    const bucket: LogEntry[] = [];
+    for (const record of search.services) {
+      for (const entry of linesOf(world, record, minute, impacts.get(record.service.name) ?? [])) {
+        const t = Date.parse(entry.timestamp);
+        if (t < search.start || t > end) continue;
+        if (search.levels?.length && !search.levels.includes(entry.level)) continue;
+        if (!matchesText(search.query, entry.message, entry.service, entry.labels?.pod)) continue;
+        bucket.push(entry);
+      }
+    }
+    bucket.sort((a, b) =>
+      a.timestamp === b.timestamp ? (a.id! < b.id! ? -1 : 1) : a.timestamp < b.timestamp ? 1 : -1,
+    );
+    entries.push(...bucket);
+  }
+  return {
+    entries: entries.slice(0, search.limit),
+    truncated: entries.length > search.limit,
+    url: discoverUrl(search),
+  };
+}
+
+function linesOf(world: World, record: ServiceRecord, minute: number, impacts: readonly Impact[]): LogEntry[] {
+  const { service } = record;
+  const rng = rngFor(world.seed, 'logs', service.name, minute);
+  const impact = impactAt(impacts, minute * MINUTE + 30_000);
+  const w = impact?.weight ?? 0;
+  const count = rng.int(2, 4) + (impact ? Math.round(4 + 8 * w) : 0);
+  const lines: LogEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = minute * MINUTE + rng.int(0, MINUTE - 1);
+    const level = rng.weighted<LogLevel>([
+      ['DEBUG', 8],
+      ['INFO', impact ? 70 * (1 - 0.6 * w) : 75],
+      ['WARN', impact ? 10 + 20 * w : 10],
+      ['ERROR', impact ? 3 + 35 * w : 3],
+      ['FATAL', impact?.symptom.kind === 'memory' ? 3 * w : 0],
+    ]);
+    const message =
+      impact && (level === 'ERROR' || level === 'FATAL' || (level === 'WARN' && rng.chance(0.5)))
+        ? rng.pick(impact.symptom.errorLogs)
+        : rng.pick(TEMPLATES[level === 'FATAL' ? 'ERROR' : level === 'TRACE' || level === 'UNKNOWN' ? 'DEBUG' : level])(
+            rng,
+          );
+    const id = rng.chars(BASE64URL, 20);
+    const pod = `${service.name}-${podHash(world, service.name)}-${rng.pick(['x2k9q', 'b7w4m', 'p3n8z'])}`;
+    const date = iso(at).slice(0, 10).replace(/-/g, '.');
+    lines.push({
+      id,
+      timestamp: iso(at),
+      message,
+      level,
+      rawLevel: level.toLowerCase(),
+      service: service.name,
+      labels: {
+        service: service.name,
+        environment: service.environment ?? 'production',
+        pod,
+        team: service.team ?? '',
+      },
+      url: `${KIBANA}/app/discover#/doc/logs-*/logs-production-${date}?id=${encodeURIComponent(id)}`,
+      fields: { trace_id: rng.chars(HEX, 32), 'host.name': pod },
+    });
+  }
+  return lines;
+}
+
+function podHash(world: World, service: string): string {
+  return rngFor(world.seed, 'pod', service).chars('0123456789abcdef', 9);
+}
+
+/** The same search in Kibana Discover: KQL inside rison inside the URL hash, each layer escaped. */
+export function discoverUrl(search: LogSearch): string {
+  const kqlString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const clauses: string[] = [];
+  if (search.services.length > 0)
+    clauses.push(`service:(${search.services.map((s) => kqlString(s.service.name)).join(' or ')})`);
+  if (search.levels?.length)
+    clauses.push(`log.level:(${search.levels.map((l) => kqlString(l.toLowerCase())).join(' or ')})`);
+  if (search.query) clauses.push(kqlString(search.query));
+  const rison = (s: string) => `'${s.replace(/!/g, '!!').replace(/'/g, "!'")}'`;
+  const g = `(time:(from:${rison(iso(search.start))},to:${rison(iso(search.end))}))`;
+  const a = `(index:'logs-*',query:(language:kuery,query:${rison(clauses.join(' and '))}))`;
+  return `${KIBANA}/app/discover#/?_g=${encodeURIComponent(g)}&_a=${encodeURIComponent(a)}`;
+}
