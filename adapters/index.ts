@@ -1,7 +1,13 @@
 /** Every in-process adapter kind the gateway can be configured with, by the name used in config. */
+import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
 import { createMockAdapter } from './mock/index.js';
+import { createPrometheusAdapter } from './prometheus/index.js';
+import { createPluginAdapter } from './plugin/index.js';
 
 export const adapterFactories: Record<string, AdapterFactory> = {
   mock: createMockAdapter,
+  prometheus: createPrometheusAdapter,
+  alertmanager: createAlertmanagerAdapter,
+  plugin: createPluginAdapter,
 };

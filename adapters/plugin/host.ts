@@ -1,0 +1,358 @@
+/**
+ * Runs one plugin executable as a long-lived child process and gives its callers what the bare
+ * protocol lacks: a time-out per call, a bounded queue, restart with back-off after a crash or a
+ * hang, stderr in the gateway log, and a clean shutdown. Plugins that announced the `id`
+ * extension get concurrent calls matched by ID; all others get the strict one-at-a-time exchange
+ * OpsOrch Core uses, so they run unchanged.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
+import { encodeRequest, type PluginExtension, parseLine, toAdapterError } from './protocol.js';
+import { redact, secretValues } from './redact.js';
+
+export interface PluginHostOptions {
+  /** Provider instance name: tags log lines and error messages. */
+  name: string;
+  path: string;
+  /** Sent as `config` with every request; never logged. */
+  config: Record<string, unknown>;
+  logger: AdapterLogger;
+  timeoutMs: number;
+  maxQueue: number;
+  /** How long a plugin gets to exit after stdin closes or SIGTERM before the next step. */
+  killGraceMs: number;
+  restartInitialMs: number;
+  restartMaxMs: number;
+}
+
+interface Call {
+  seq: number;
+  method: string;
+  payload: unknown;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  /** The caller has had its answer (time-out or abort); a late response is only consumed. */
+  settled: boolean;
+  /** Whether the request went out with an `id`, so its response must echo it. */
+  wireId: boolean;
+  /** Lines seen from the process when the request was written: unchanged at time-out means hung. */
+  linesAtSend: number;
+}
+
+interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  extensions: Set<PluginExtension>;
+  lines: number;
+  /** Why the host is killing it, for the callers whose calls die with it. */
+  killReason?: string;
+  killTimer?: NodeJS.Timeout;
+  done: boolean;
+  closed: Promise<void>;
+}
+
+const MAX_LOGGED_LINE = 300;
+
+export class PluginHost {
+  private readonly secrets: ReadonlySet<string>;
+  private proc: Proc | null = null;
+  private readonly queue: Call[] = [];
+  private inflight: Call[] = [];
+  private seq = 0;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(private readonly options: PluginHostOptions) {
+    this.secrets = secretValues(options.config);
+    this.start();
+  }
+
+  /** PID of the running plugin process, if one is running. */
+  get pid(): number | undefined {
+    return this.proc && !this.proc.done ? this.proc.child.pid : undefined;
+  }
+
+  /** Extensions the running process announced. */
+  get extensions(): ReadonlySet<PluginExtension> {
+    return this.proc?.extensions ?? new Set();
+  }
+
+  call(method: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+    const { name, timeoutMs, maxQueue } = this.options;
+    if (this.closing) return Promise.reject(new AdapterError('PROVIDER_ERROR', `plugin ${name} is shut down`));
+    if (signal?.aborted) return Promise.reject(new AdapterError('TIMEOUT', `call to plugin ${name} was cancelled`));
+    if (this.queue.length >= maxQueue) {
+      return Promise.reject(
+        new AdapterError(
+          'RATE_LIMITED',
+          `plugin ${name} already has ${this.queue.length} calls waiting (maxQueue ${maxQueue}); try again shortly`,
+          { retryAfter: 1 },
+        ),
+      );
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      const call: Call = {
+        seq: ++this.seq,
+        method,
+        payload,
+        resolve,
+        reject,
+        settled: false,
+        wireId: false,
+        linesAtSend: 0,
+        timer: setTimeout(() => this.timedOut(call), timeoutMs),
+      };
+      signal?.addEventListener(
+        'abort',
+        () => this.settle(call, new AdapterError('TIMEOUT', `call to plugin ${name} was cancelled`)),
+        { once: true },
+      );
+      this.queue.push(call);
+      this.pump();
+    });
+  }
+
+  async checkHealth(signal?: AbortSignal): Promise<Health> {
+    const { name } = this.options;
+    if (this.closing) return { status: 'DOWN', message: `plugin ${name} is shut down` };
+    const proc = this.proc;
+    if (!proc || proc.done) return { status: 'DOWN', message: `plugin ${name} is not running; restarting` };
+    if (!proc.extensions.has('health')) return { status: 'HEALTHY', message: `process ${proc.child.pid} running` };
+    const answer = await this.call('health', {}, signal);
+    const status = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).status : answer;
+    const message = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).message : null;
+    const text = typeof message === 'string' ? this.clean(message) : null;
+    switch (String(status).toLowerCase()) {
+      case 'ok':
+      case 'healthy':
+      case 'up':
+        return { status: 'HEALTHY', message: text };
+      case 'degraded':
+        return { status: 'DEGRADED', message: text };
+      case 'down':
+      case 'unhealthy':
+        return { status: 'DOWN', message: text };
+      default:
+        return { status: 'UNKNOWN', message: text };
+    }
+  }
+
+  /** Fails what is waiting, lets the plugin exit on end of input, then escalates to signals. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.restartTimer);
+    for (const call of this.queue.splice(0)) {
+      this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${this.options.name} is shutting down`));
+    }
+    const proc = this.proc;
+    if (!proc || proc.done) return;
+    proc.killReason = 'was stopped because the gateway is shutting down';
+    proc.child.stdin.end();
+    const exited = await Promise.race([
+      proc.closed.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.options.killGraceMs).unref()),
+    ]);
+    if (!exited) this.kill(proc, proc.killReason);
+    await proc.closed;
+  }
+
+  // --- process lifecycle ----------------------------------------------------------------------
+
+  private start(): void {
+    const { path, logger, name } = this.options;
+    // Its own process group, so a wrapper script's children are signalled along with it.
+    const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let markClosed: () => void = () => undefined;
+    const proc: Proc = {
+      child,
+      extensions: new Set(),
+      lines: 0,
+      done: false,
+      closed: new Promise<void>((resolve) => {
+        markClosed = resolve;
+      }),
+    };
+    this.proc = proc;
+    child.stdin.on('error', () => undefined);
+    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
+      this.onLine(proc, line),
+    );
+    createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
+      logger.warn({ plugin: name, pid: child.pid, stderr: this.clean(line) }, 'plugin stderr'),
+    );
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) this.onClose(proc, `could not be started (${err.code ?? err.message})`, markClosed);
+    });
+    child.on('close', (code, signal) =>
+      this.onClose(proc, signal ? `was killed by ${signal}` : `exited with code ${code}`, markClosed),
+    );
+    if (child.pid !== undefined) logger.info({ plugin: name, pid: child.pid }, 'plugin started');
+  }
+
+  private onClose(proc: Proc, how: string, markClosed: () => void): void {
+    if (proc.done) return;
+    proc.done = true;
+    clearTimeout(proc.killTimer);
+    // Reap anything the plugin left behind in its process group.
+    this.signal(proc, 'SIGKILL');
+    const reason = proc.killReason ?? how;
+    const { name, logger } = this.options;
+    for (const call of this.inflight) {
+      this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason} while answering ${call.method}`));
+    }
+    this.inflight = [];
+    if (this.proc === proc) this.proc = null;
+    markClosed();
+    if (this.closing) return;
+    const delay = Math.min(this.options.restartMaxMs, this.options.restartInitialMs * 2 ** this.restarts);
+    this.restarts += 1;
+    logger.warn({ plugin: name, pid: proc.child.pid, reason, restartInMs: delay }, 'plugin stopped; restarting');
+    if (proc.child.pid === undefined) {
+      // Spawning itself failed: waiting would only turn a clear error into a time-out.
+      for (const call of this.queue.splice(0)) {
+        this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason}`));
+      }
+    }
+    this.restartTimer = setTimeout(() => {
+      this.start();
+      this.pump();
+    }, delay);
+  }
+
+  /** SIGTERM now, SIGKILL after the grace period; its callers learn why from `reason`. */
+  private kill(proc: Proc, reason: string): void {
+    if (proc.done || proc.killTimer) return;
+    proc.killReason = reason;
+    this.signal(proc, 'SIGTERM');
+    proc.killTimer = setTimeout(() => this.signal(proc, 'SIGKILL'), this.options.killGraceMs);
+  }
+
+  private signal(proc: Proc, signal: NodeJS.Signals): void {
+    const pid = proc.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone, or not a group leader: the child itself is the only target left.
+      if (!proc.done) proc.child.kill(signal);
+    }
+  }
+
+  // --- the exchange ---------------------------------------------------------------------------
+
+  private pump(): void {
+    const proc = this.proc;
+    if (!proc || proc.done || proc.killTimer) return;
+    const concurrent = proc.extensions.has('id');
+    while (this.queue.length > 0 && (concurrent || this.inflight.length === 0)) {
+      const call = this.queue.shift() as Call;
+      call.wireId = concurrent;
+      call.linesAtSend = proc.lines;
+      this.inflight.push(call);
+      proc.child.stdin.write(
+        encodeRequest({
+          method: call.method,
+          config: this.options.config,
+          payload: call.payload,
+          ...(concurrent ? { id: String(call.seq) } : {}),
+        }),
+      );
+    }
+  }
+
+  private onLine(proc: Proc, raw: string): void {
+    if (proc !== this.proc || proc.done) return;
+    const line = raw.trim();
+    if (line === '') return;
+    proc.lines += 1;
+    const { name, logger } = this.options;
+    const parsed = parseLine(line);
+    if (parsed.type === 'announce') {
+      proc.extensions = new Set(parsed.extensions);
+      logger.info({ plugin: name, protocol: parsed.protocol, extensions: parsed.extensions }, 'plugin announced');
+      this.pump();
+      return;
+    }
+    if (parsed.type === 'garbage') {
+      const strictCall = proc.extensions.has('id') ? undefined : this.inflight[0];
+      logger.warn(
+        { plugin: name, stdout: this.clean(line).slice(0, MAX_LOGGED_LINE) },
+        'plugin wrote a non-protocol line',
+      );
+      if (!strictCall) return;
+      // In the strict exchange the real answer may still follow: the stream can no longer be trusted.
+      this.settle(
+        strictCall,
+        new AdapterError(
+          'PROVIDER_ERROR',
+          `plugin ${name} answered ${strictCall.method} with a line that is not a protocol response (${parsed.reason})`,
+        ),
+      );
+      this.kill(proc, 'was restarted after writing a non-protocol line');
+      return;
+    }
+    const index =
+      parsed.id === undefined
+        ? this.inflight.findIndex((c) => !c.wireId)
+        : this.inflight.findIndex((c) => c.wireId && String(c.seq) === parsed.id);
+    const call = this.inflight[index];
+    if (!call) {
+      logger.warn({ plugin: name, id: parsed.id }, 'plugin answered a call nobody is waiting for');
+      return;
+    }
+    this.inflight.splice(index, 1);
+    this.restarts = 0;
+    if (parsed.error) {
+      const error = parsed.error;
+      this.settle(call, toAdapterError(name, call.method, { ...error, message: this.clean(error.message) }));
+    } else {
+      clearTimeout(call.timer);
+      if (!call.settled) {
+        call.settled = true;
+        call.resolve(parsed.result);
+      }
+    }
+    this.pump();
+  }
+
+  private timedOut(call: Call): void {
+    const { name, timeoutMs } = this.options;
+    const queued = this.queue.indexOf(call);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      const why = this.proc ? 'waiting behind other calls' : 'waiting for the plugin to restart';
+      this.settle(
+        call,
+        new AdapterError('TIMEOUT', `plugin ${name}: ${call.method} timed out after ${timeoutMs} ms ${why}`),
+      );
+      return;
+    }
+    this.settle(
+      call,
+      new AdapterError('TIMEOUT', `plugin ${name} did not answer ${call.method} within ${timeoutMs} ms`),
+    );
+    const proc = this.proc;
+    if (!proc || !this.inflight.includes(call)) return;
+    // Strict mode cannot skip an answer that never comes; with IDs, only a silent process is hung.
+    if (!call.wireId || proc.lines === call.linesAtSend) {
+      this.kill(proc, `was restarted after ${call.method} hung for ${timeoutMs} ms`);
+    } else {
+      this.inflight.splice(this.inflight.indexOf(call), 1);
+    }
+  }
+
+  private settle(call: Call, error: Error): void {
+    clearTimeout(call.timer);
+    const queued = this.queue.indexOf(call);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    if (call.settled) return;
+    call.settled = true;
+    call.reject(error);
+  }
+
+  private clean(text: string): string {
+    return redact(text, this.secrets);
+  }
+}

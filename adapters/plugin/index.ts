@@ -1,0 +1,82 @@
+/**
+ * `OPSORCH_<CAP>_PLUGIN=/path/to/executable`: a provider running as a child process that speaks
+ * the OpsOrch plugin protocol. The registry passes the capability's config plus `path` and
+ * `capabilities`; the config as the operator wrote it is what the plugin receives with each call.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { z } from 'zod';
+import {
+  type Adapter,
+  type AdapterEnvironment,
+  CAPABILITIES,
+  type CallContext,
+  type Capability,
+  type Health,
+} from '../contract/index.js';
+import { buildCapabilities } from './capabilities.js';
+import { PluginHost } from './host.js';
+
+const hostOptions = z.object({
+  path: z.string().min(1, 'must be the path of an executable'),
+  capabilities: z
+    .array(z.enum(CAPABILITIES as [Capability, ...Capability[]]))
+    .min(1)
+    .optional(),
+  timeoutMs: z.number().int().positive().max(600_000).default(10_000),
+  maxQueue: z.number().int().positive().max(100_000).default(256),
+  killGraceMs: z.number().int().positive().max(60_000).default(2_000),
+  restartInitialMs: z.number().int().positive().max(60_000).default(100),
+  restartMaxMs: z.number().int().positive().max(600_000).default(30_000),
+});
+
+export interface PluginAdapter extends Adapter {
+  /** The process host, for health and for tests that watch the child process. */
+  readonly host: PluginHost;
+}
+
+function checkExecutable(path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    accessSync(path, constants.X_OK);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Error(`config key "path": ${JSON.stringify(path)} is not an executable file (${reason})`);
+  }
+}
+
+export function createPluginAdapter(config: Record<string, unknown>, env: AdapterEnvironment): PluginAdapter {
+  const parsed = hostOptions.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`config key "${issue?.path.join('.') ?? '(root)'}": ${issue?.message ?? 'invalid'}`);
+  }
+  const options = parsed.data;
+  checkExecutable(options.path);
+  // `path` and `capabilities` come from the registry, not from the operator's config.
+  const { path: _path, capabilities: _capabilities, ...pluginConfig } = config;
+  const host = new PluginHost({
+    name: env.name,
+    path: options.path,
+    config: pluginConfig,
+    logger: env.logger,
+    timeoutMs: options.timeoutMs,
+    maxQueue: options.maxQueue,
+    killGraceMs: options.killGraceMs,
+    restartInitialMs: options.restartInitialMs,
+    restartMaxMs: options.restartMaxMs,
+  });
+  const capabilities = buildCapabilities(
+    {
+      call: (method, payload, signal) => host.call(method, payload, signal),
+      concurrent: () => host.extensions.has('id'),
+    },
+    options.capabilities ?? CAPABILITIES,
+  );
+  return {
+    kind: 'plugin',
+    host,
+    capabilities,
+    checkHealth: (ctx: CallContext): Promise<Health> => host.checkHealth(ctx.signal),
+    close: () => host.close(),
+  };
+}

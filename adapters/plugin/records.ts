@@ -1,0 +1,428 @@
+/**
+ * Plugin answers → the gateway's normalized records. Plugins speak OpsOrch Core's Go-style JSON
+ * (`createdAt` as RFC 3339 with any offset, zero times for "unset", `actor` as an object, a
+ * ticket's `assignees` list, a service's `tags`), so both that and the gateway's own field names
+ * are accepted. Raw statuses and severities are kept next to the normalized enums.
+ */
+import {
+  AdapterError,
+  type Alert,
+  type Deployment,
+  type Incident,
+  type JsonObject,
+  type LogEntry,
+  type LogResult,
+  type Message,
+  type MetricDescriptor,
+  type MetricSeries,
+  type OrchestrationPlan,
+  type OrchestrationRun,
+  type OrchestrationRunStep,
+  type OrchestrationStep,
+  type Service,
+  type Team,
+  type TeamMember,
+  type Ticket,
+  type TimelineEntry,
+} from '../contract/index.js';
+import * as enums from './enums.js';
+
+type Raw = Record<string, unknown>;
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function malformed(what: string): AdapterError {
+  return new AdapterError('PROVIDER_ERROR', `plugin returned ${what}`);
+}
+
+function object(value: unknown, what: string): Raw {
+  if (!isObject(value)) throw malformed(`${what} that is not a JSON object`);
+  return value;
+}
+
+/** A list answer; Go encodes an empty slice as `null`. */
+export function list(value: unknown, what: string): unknown[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) throw malformed(`${what} that is not a JSON array`);
+  return value;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function id(raw: Raw, what: string, ...keys: string[]): string {
+  for (const k of ['id', ...keys]) {
+    const value = text(raw[k]);
+    if (value !== null) return value;
+  }
+  throw malformed(`${what} without an id`);
+}
+
+/** Before 1900 is Go's zero `time.Time` (`0001-01-01T00:00:00Z`), which means "not set". */
+const EARLIEST = Date.UTC(1900, 0, 1);
+
+function time(value: unknown): string | null {
+  let ms: number;
+  if (typeof value === 'number') ms = value < 1e12 ? value * 1000 : value;
+  else if (typeof value === 'string' && value !== '') ms = Date.parse(value);
+  else return null;
+  return Number.isFinite(ms) && ms >= EARLIEST ? new Date(ms).toISOString() : null;
+}
+
+function firstTime(raw: Raw, ...keys: string[]): string | null {
+  for (const k of keys) {
+    const value = time(raw[k]);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+function requiredTime(raw: Raw, what: string, ...keys: string[]): string {
+  const value = firstTime(raw, ...keys);
+  if (value === null) throw malformed(`${what} without a valid ${keys[0]} timestamp`);
+  return value;
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (!Array.isArray(value)) return [];
+  return value.map(text).filter((v): v is string => v !== null);
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!isObject(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const s = text(v);
+    if (s !== null) out[k] = s;
+  }
+  return out;
+}
+
+function json(value: unknown): JsonObject | undefined {
+  return isObject(value) ? value : undefined;
+}
+
+/** OpsOrch Core sends people as objects (`{"name": ...}`); the gateway wants one display string. */
+function person(value: unknown): string | null {
+  if (isObject(value)) return text(value.name) ?? text(value.email) ?? text(value.handle) ?? text(value.id);
+  return text(value);
+}
+
+function extras(raw: Raw, fields?: JsonObject): { fields?: JsonObject; metadata?: JsonObject } {
+  const f = fields ?? json(raw.fields);
+  const m = json(raw.metadata);
+  return { ...(f ? { fields: f } : {}), ...(m ? { metadata: m } : {}) };
+}
+
+function url(raw: Raw): string | null {
+  const value = text(raw.url);
+  return value !== null && /^https?:\/\//i.test(value) ? value : null;
+}
+
+export function incident(value: unknown): Incident {
+  const raw = object(value, 'an incident');
+  const incidentId = id(raw, 'an incident');
+  const rawStatus = text(raw.status);
+  const rawSeverity = text(raw.severity);
+  return {
+    id: incidentId,
+    title: text(raw.title) ?? incidentId,
+    description: text(raw.description) ?? text(raw.summary),
+    status: enums.incidentStatus(rawStatus),
+    rawStatus,
+    severity: enums.severity(rawSeverity),
+    rawSeverity,
+    createdAt: requiredTime(raw, `incident ${incidentId}`, 'createdAt', 'updatedAt'),
+    updatedAt: firstTime(raw, 'updatedAt'),
+    acknowledgedAt: firstTime(raw, 'acknowledgedAt'),
+    resolvedAt: firstTime(raw, 'resolvedAt'),
+    assignees: strings(raw.assignees),
+    service: text(raw.service),
+    team: text(raw.team),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+export function timelineEntry(value: unknown, incidentId: string): TimelineEntry {
+  const raw = object(value, 'a timeline entry');
+  const rawKind = text(raw.kind) ?? text(raw.type);
+  return {
+    id: id(raw, 'a timeline entry'),
+    incidentId: text(raw.incidentId) ?? incidentId,
+    kind: enums.timelineKind(rawKind),
+    rawKind,
+    body: text(raw.body) ?? text(raw.message) ?? '',
+    actor: person(raw.actor),
+    at: requiredTime(raw, 'a timeline entry', 'at', 'createdAt'),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+export function alert(value: unknown): Alert {
+  const raw = object(value, 'an alert');
+  const alertId = id(raw, 'an alert');
+  const rawStatus = text(raw.status);
+  const rawSeverity = text(raw.severity);
+  const labels = stringMap(raw.labels) ?? stringMap(raw.tags);
+  return {
+    id: alertId,
+    title: text(raw.title) ?? alertId,
+    description: text(raw.description),
+    status: enums.alertStatus(rawStatus),
+    rawStatus,
+    severity: enums.severity(rawSeverity),
+    rawSeverity,
+    startsAt: requiredTime(raw, `alert ${alertId}`, 'startsAt', 'createdAt', 'updatedAt'),
+    endsAt: firstTime(raw, 'endsAt'),
+    ...(labels ? { labels } : {}),
+    service: text(raw.service),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+export function ticket(value: unknown): Ticket {
+  const raw = object(value, 'a ticket');
+  const ticketId = id(raw, 'a ticket');
+  const rawStatus = text(raw.status);
+  const rawPriority = text(raw.priority);
+  const incidentIds = strings(raw.incidentIds);
+  const incidentId = text(raw.incidentId);
+  if (incidentId !== null && !incidentIds.includes(incidentId)) incidentIds.push(incidentId);
+  return {
+    id: ticketId,
+    key: text(raw.key) ?? ticketId,
+    title: text(raw.title) ?? ticketId,
+    description: text(raw.description),
+    status: enums.ticketStatus(rawStatus),
+    rawStatus,
+    priority: enums.ticketPriority(rawPriority),
+    rawPriority,
+    assignee: person(raw.assignee) ?? strings(raw.assignees)[0] ?? null,
+    reporter: person(raw.reporter),
+    createdAt: requiredTime(raw, `ticket ${ticketId}`, 'createdAt', 'updatedAt'),
+    updatedAt: firstTime(raw, 'updatedAt'),
+    service: text(raw.service),
+    incidentIds,
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+export function service(value: unknown): Service {
+  const raw = object(value, 'a service');
+  const serviceId = id(raw, 'a service');
+  const tags = stringMap(raw.tags) ?? {};
+  const fields = json(raw.fields) ?? (Object.keys(tags).length > 0 ? { tags } : undefined);
+  return {
+    id: serviceId,
+    name: text(raw.name) ?? serviceId,
+    aliases: strings(raw.aliases),
+    description: text(raw.description),
+    tier: text(raw.tier) ?? tags.tier ?? null,
+    environment: text(raw.environment) ?? tags.environment ?? tags.env ?? null,
+    team: text(raw.team) ?? tags.team ?? tags.owner ?? null,
+    url: url(raw),
+    ...extras(raw, fields),
+  };
+}
+
+export function team(value: unknown): Team {
+  const raw = object(value, 'a team');
+  const teamId = id(raw, 'a team');
+  const parent = text(raw.parent);
+  const fields = json(raw.fields) ?? (parent ? { parent } : undefined);
+  return {
+    id: teamId,
+    name: text(raw.name) ?? teamId,
+    handle: text(raw.handle) ?? teamId,
+    description: text(raw.description),
+    url: url(raw),
+    ...extras(raw, fields),
+  };
+}
+
+export function teamMember(value: unknown): TeamMember {
+  const raw = object(value, 'a team member');
+  const memberId = text(raw.id);
+  const role = text(raw.role);
+  return {
+    name: text(raw.name) ?? text(raw.email) ?? text(raw.handle) ?? memberId ?? 'unknown',
+    email: text(raw.email),
+    handle: text(raw.handle),
+    role,
+    // OpsOrch Core has no on-call field; its convention is the role `oncall`.
+    onCallRole: text(raw.onCallRole) ?? (role?.toLowerCase() === 'oncall' ? 'primary' : null),
+    url: url(raw),
+    ...(memberId === null ? {} : { id: memberId }),
+  };
+}
+
+export function deployment(value: unknown): Deployment {
+  const raw = object(value, 'a deployment');
+  const deploymentId = id(raw, 'a deployment');
+  const rawStatus = text(raw.status);
+  const fields = json(raw.fields);
+  return {
+    id: deploymentId,
+    service: text(raw.service),
+    version: text(raw.version),
+    environment: text(raw.environment),
+    status: enums.deploymentStatus(rawStatus),
+    rawStatus,
+    startedAt: requiredTime(raw, `deployment ${deploymentId}`, 'startedAt', 'createdAt'),
+    finishedAt: firstTime(raw, 'finishedAt'),
+    commit: text(raw.commit) ?? text(fields?.commit) ?? text(fields?.sha),
+    author: person(raw.author) ?? person(raw.actor),
+    description: text(raw.description),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+export function logResult(value: unknown, limit: number): LogResult {
+  const raw = Array.isArray(value) ? { entries: value } : object(value ?? {}, 'a log result');
+  const entries = list(raw.entries, 'log entries').map(logEntry);
+  entries.sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+  return { entries: entries.slice(0, limit), url: url(raw), truncated: entries.length >= limit };
+}
+
+function logEntry(value: unknown): LogEntry {
+  const raw = object(value, 'a log entry');
+  const rawLevel = text(raw.level) ?? text(raw.severity);
+  const labels = stringMap(raw.labels);
+  const entryId = text(raw.id);
+  return {
+    timestamp: requiredTime(raw, 'a log entry', 'timestamp', 'time'),
+    message: text(raw.message) ?? '',
+    level: enums.logLevel(rawLevel),
+    rawLevel,
+    service: text(raw.service),
+    ...(labels ? { labels } : {}),
+    url: url(raw),
+    ...(entryId === null ? {} : { id: entryId }),
+    ...extras(raw),
+  };
+}
+
+export function metricSeries(value: unknown): MetricSeries {
+  const raw = object(value, 'a metric series');
+  return {
+    name: text(raw.name) ?? 'unnamed',
+    labels: stringMap(raw.labels) ?? {},
+    unit: text(raw.unit),
+    points: list(raw.points, 'metric points').map((p) => {
+      const point = object(p, 'a metric point');
+      const v = point.value;
+      return {
+        timestamp: requiredTime(point, 'a metric point', 'timestamp'),
+        value: typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' ? Number(v) : null,
+      };
+    }),
+    url: url(raw),
+  };
+}
+
+export function metricDescriptor(value: unknown): MetricDescriptor {
+  const raw = object(value, 'a metric descriptor');
+  return {
+    name: text(raw.name) ?? 'unnamed',
+    type: enums.metricType(raw.type),
+    help: text(raw.help) ?? text(raw.description),
+    unit: text(raw.unit),
+    labels: strings(raw.labels),
+  };
+}
+
+export function message(value: unknown, sent: { channel: string; body: string }): Message {
+  const raw = isObject(value) ? value : {};
+  return {
+    id: text(raw.id) ?? text(raw.ts) ?? `${sent.channel}@${Date.now()}`,
+    channel: text(raw.channel) ?? sent.channel,
+    body: text(raw.body) ?? sent.body,
+    sentAt: firstTime(raw, 'sentAt') ?? new Date().toISOString(),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+function planStep(value: unknown): OrchestrationStep {
+  const raw = object(value, 'a plan step');
+  const stepId = id(raw, 'a plan step', 'stepId');
+  return {
+    id: stepId,
+    name: text(raw.name) ?? text(raw.title) ?? stepId,
+    kind: stepKind(raw),
+    description: text(raw.description),
+  };
+}
+
+function stepKind(raw: Raw): OrchestrationStep['kind'] {
+  return text(raw.kind)?.toUpperCase() === 'AUTOMATED' ? 'AUTOMATED' : enums.stepKind(raw.kind ?? raw.type);
+}
+
+export function plan(value: unknown): OrchestrationPlan {
+  const raw = object(value, 'an orchestration plan');
+  const planId = id(raw, 'an orchestration plan');
+  const tags = stringMap(raw.tags) ?? {};
+  return {
+    id: planId,
+    name: text(raw.name) ?? text(raw.title) ?? planId,
+    description: text(raw.description),
+    service: text(raw.service) ?? tags.service ?? null,
+    steps: list(raw.steps, 'plan steps').map(planStep),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+function runStep(value: unknown): OrchestrationRunStep {
+  const raw = object(value, 'a run step');
+  const stepId = id(raw, 'a run step', 'stepId');
+  const rawStatus = text(raw.status);
+  return {
+    id: stepId,
+    name: text(raw.name) ?? text(raw.title) ?? stepId,
+    kind: stepKind(raw),
+    status: enums.stepStatus(rawStatus),
+    rawStatus,
+    startedAt: firstTime(raw, 'startedAt'),
+    completedAt: firstTime(raw, 'completedAt', 'finishedAt'),
+    actor: person(raw.actor),
+    note: text(raw.note),
+  };
+}
+
+export function run(value: unknown): OrchestrationRun {
+  const raw = object(value, 'an orchestration run');
+  const runId = id(raw, 'an orchestration run');
+  const rawStatus = text(raw.status);
+  const fields = json(raw.fields);
+  return {
+    id: runId,
+    planId: text(raw.planId) ?? (isObject(raw.plan) ? text(raw.plan.id) : null) ?? '',
+    incidentId: text(raw.incidentId) ?? text(fields?.incidentId),
+    status: enums.runStatus(rawStatus),
+    rawStatus,
+    startedAt: requiredTime(raw, `run ${runId}`, 'startedAt', 'createdAt'),
+    finishedAt: firstTime(raw, 'finishedAt'),
+    steps: list(raw.steps, 'run steps').map(runStep),
+    url: url(raw),
+    ...extras(raw),
+  };
+}
+
+/** `secret.get` answers a bare string in OpsOrch Core; `{"value": ...}` is accepted too. */
+export function secretValue(value: unknown, key: string): string {
+  const found = typeof value === 'string' ? value : isObject(value) ? value.value : undefined;
+  if (typeof found !== 'string') throw new AdapterError('NOT_FOUND', `secret ${JSON.stringify(key)} not found`);
+  return found;
+}
