@@ -2,8 +2,8 @@
 import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
 import { createMockAdapter } from './mock/index.js';
-import { createPrometheusAdapter } from './prometheus/index.js';
 import { createPluginAdapter } from './plugin/index.js';
+import { createPrometheusAdapter } from './prometheus/index.js';
 
 export const adapterFactories: Record<string, AdapterFactory> = {
   mock: createMockAdapter,

@@ -2,6 +2,7 @@ import { pageRequest, toConnection } from '../src/connection.js';
 import type { AlertFilter, Resolvers } from '../src/generated/graphql.js';
 import { expectGlobalId } from '../src/ids.js';
 import type { AlertNode } from '../src/models.js';
+import { alertSilence } from './alert-silence.js';
 import { serviceOf } from './joins.js';
 import { checkRange, compact, recordFields, toScope } from './shared.js';
 
@@ -25,6 +26,7 @@ export const alertResolvers: Resolvers = {
       return ctx.loaders.alert(global.provider, global.nativeId);
     },
   },
+  Mutation: { alertSilence },
   Alert: {
     ...recordFields<AlertNode>('Alert', 'alert'),
     labels: (parent) => parent.labels ?? {},

@@ -6,6 +6,8 @@
 import type {
   Alert,
   AlertQuery,
+  AlertSilence,
+  AlertSilenceCreate,
   Capability,
   Deployment,
   DeploymentQuery,
@@ -70,6 +72,8 @@ export interface IncidentCapability {
 export interface AlertCapability {
   query: QueryMany<AlertQuery, Alert>;
   getMany: GetMany<Alert>;
+  /** Optional: only providers that can mute alerts (e.g. Alertmanager) offer it. */
+  silence?(input: AlertSilenceCreate, ctx: CallContext): Promise<AlertSilence>;
 }
 
 export interface LogCapability {

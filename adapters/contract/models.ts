@@ -142,13 +142,7 @@ export interface TimelineAppend {
 
 // --- alerts ------------------------------------------------------------------------------------
 
-export type AlertStatus =
-  | 'FIRING'
-  | 'ACKNOWLEDGED'
-  | 'SILENCED'
-  | 'INHIBITED'
-  | 'RESOLVED'
-  | 'UNKNOWN';
+export type AlertStatus = 'FIRING' | 'ACKNOWLEDGED' | 'SILENCED' | 'INHIBITED' | 'RESOLVED' | 'UNKNOWN';
 
 export interface Alert extends ProviderRecord {
   title: string;
@@ -169,6 +163,30 @@ export interface AlertQuery extends PageRequest {
   severities?: Severity[];
   query?: string;
   activeWithin?: TimeRange;
+}
+
+/** Selects alerts by label, for silences. */
+export interface AlertMatcher {
+  name: string;
+  value: string;
+  op: MetricLabelOp;
+}
+
+/** Mute alerts for a while: the given alert (by native ID) or whatever the matchers select. */
+export interface AlertSilenceCreate {
+  alertId?: string;
+  matchers?: AlertMatcher[];
+  durationSeconds: number;
+  comment: string;
+  createdBy: string;
+}
+
+export interface AlertSilence extends ProviderRecord {
+  matchers: AlertMatcher[];
+  startsAt: string;
+  endsAt: string;
+  comment: string;
+  createdBy: string;
 }
 
 // --- logs --------------------------------------------------------------------------------------

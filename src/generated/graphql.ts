@@ -69,6 +69,61 @@ export type AlertFilter = {
   statuses?: InputMaybe<Array<AlertStatus>>;
 };
 
+export type AlertMatcher = {
+  __typename?: 'AlertMatcher';
+  name: Scalars['String']['output'];
+  op: AlertMatcherOp;
+  value: Scalars['String']['output'];
+};
+
+export type AlertMatcherInput = {
+  name: Scalars['String']['input'];
+  op?: InputMaybe<AlertMatcherOp>;
+  value: Scalars['String']['input'];
+};
+
+/** How an alert matcher compares a label with `value`. */
+export type AlertMatcherOp =
+  | 'EQ'
+  | 'NEQ'
+  | 'NOT_REGEX'
+  | 'REGEX';
+
+/** A silence: alerts matching all its matchers are muted from `startsAt` until `endsAt`. */
+export type AlertSilence = {
+  __typename?: 'AlertSilence';
+  comment: Scalars['String']['output'];
+  createdBy: Scalars['String']['output'];
+  endsAt: Scalars['DateTime']['output'];
+  /** The provider's silence ID. */
+  id: Scalars['ID']['output'];
+  matchers: Array<AlertMatcher>;
+  source: Source;
+  startsAt: Scalars['DateTime']['output'];
+  url?: Maybe<Scalars['URL']['output']>;
+};
+
+/**
+ * Give `alertId` (the silence matches exactly that alert's labels) or `matchers`, and the duration
+ * as `durationMinutes` or an ISO 8601 `duration` such as `PT2H` or `P1DT12H`.
+ */
+export type AlertSilenceInput = {
+  alertId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why: shown to everyone who sees the silence. */
+  comment: Scalars['String']['input'];
+  /** Who is silencing, e.g. an email or handle. */
+  createdBy: Scalars['String']['input'];
+  duration?: InputMaybe<Scalars['String']['input']>;
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  matchers?: InputMaybe<Array<AlertMatcherInput>>;
+};
+
+export type AlertSilencePayload = {
+  __typename?: 'AlertSilencePayload';
+  silence?: Maybe<AlertSilence>;
+  userErrors: Array<UserError>;
+};
+
 export type AlertStatus =
   | 'ACKNOWLEDGED'
   | 'FIRING'
@@ -486,6 +541,8 @@ export type MetricType =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Mutes alerts for a while: one alert, or whatever the matchers select. */
+  alertSilence: AlertSilencePayload;
   incidentAcknowledge: IncidentAcknowledgePayload;
   incidentCreate: IncidentCreatePayload;
   incidentResolve: IncidentResolvePayload;
@@ -496,6 +553,11 @@ export type Mutation = {
   orchestrationRunStepComplete: OrchestrationRunStepCompletePayload;
   ticketCreate: TicketCreatePayload;
   ticketUpdate: TicketUpdatePayload;
+};
+
+
+export type MutationAlertSilenceArgs = {
+  input: AlertSilenceInput;
 };
 
 
@@ -1341,6 +1403,12 @@ export type ResolversTypes = {
   AlertConnection: ResolverTypeWrapper<AlertConnectionNodeModel>;
   AlertEdge: ResolverTypeWrapper<Omit<AlertEdge, 'node'> & { node: ResolversTypes['Alert'] }>;
   AlertFilter: AlertFilter;
+  AlertMatcher: ResolverTypeWrapper<AlertMatcher>;
+  AlertMatcherInput: AlertMatcherInput;
+  AlertMatcherOp: AlertMatcherOp;
+  AlertSilence: ResolverTypeWrapper<AlertSilence>;
+  AlertSilenceInput: AlertSilenceInput;
+  AlertSilencePayload: ResolverTypeWrapper<AlertSilencePayload>;
   AlertStatus: AlertStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Capability: Capability;
@@ -1450,6 +1518,11 @@ export type ResolversParentTypes = {
   AlertConnection: AlertConnectionNodeModel;
   AlertEdge: Omit<AlertEdge, 'node'> & { node: ResolversParentTypes['Alert'] };
   AlertFilter: AlertFilter;
+  AlertMatcher: AlertMatcher;
+  AlertMatcherInput: AlertMatcherInput;
+  AlertSilence: AlertSilence;
+  AlertSilenceInput: AlertSilenceInput;
+  AlertSilencePayload: AlertSilencePayload;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Deployment: DeploymentNodeModel;
@@ -1565,6 +1638,28 @@ export type AlertConnectionResolvers<ContextType = GatewayContext, ParentType ex
 export type AlertEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlertEdge'] = ResolversParentTypes['AlertEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
+};
+
+export type AlertMatcherResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlertMatcher'] = ResolversParentTypes['AlertMatcher']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['AlertMatcherOp'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AlertSilenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlertSilence'] = ResolversParentTypes['AlertSilence']> = {
+  comment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  matchers?: Resolver<Array<ResolversTypes['AlertMatcher']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
+};
+
+export type AlertSilencePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlertSilencePayload'] = ResolversParentTypes['AlertSilencePayload']> = {
+  silence?: Resolver<Maybe<ResolversTypes['AlertSilence']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1738,6 +1833,7 @@ export type MetricSeriesResolvers<ContextType = GatewayContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  alertSilence?: Resolver<ResolversTypes['AlertSilencePayload'], ParentType, ContextType, RequireFields<MutationAlertSilenceArgs, 'input'>>;
   incidentAcknowledge?: Resolver<ResolversTypes['IncidentAcknowledgePayload'], ParentType, ContextType, RequireFields<MutationIncidentAcknowledgeArgs, 'input'>>;
   incidentCreate?: Resolver<ResolversTypes['IncidentCreatePayload'], ParentType, ContextType, RequireFields<MutationIncidentCreateArgs, 'input'>>;
   incidentResolve?: Resolver<ResolversTypes['IncidentResolvePayload'], ParentType, ContextType, RequireFields<MutationIncidentResolveArgs, 'input'>>;
@@ -2056,6 +2152,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   Alert?: AlertResolvers<ContextType>;
   AlertConnection?: AlertConnectionResolvers<ContextType>;
   AlertEdge?: AlertEdgeResolvers<ContextType>;
+  AlertMatcher?: AlertMatcherResolvers<ContextType>;
+  AlertSilence?: AlertSilenceResolvers<ContextType>;
+  AlertSilencePayload?: AlertSilencePayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Deployment?: DeploymentResolvers<ContextType>;
   DeploymentConnection?: DeploymentConnectionResolvers<ContextType>;

@@ -1,0 +1,74 @@
+/**
+ * Alertmanager (API v2) as the alert capability, with silences. Config keys: `alertmanagerURL`
+ * (as the OpsOrch Go adapter), plus `externalURL` for links, `username`/`password` or
+ * `bearerToken`, `caFile`, `serviceLabel`, `environmentLabel`, `teamLabel`, `severityLabel`,
+ * `severityMap`, `timeoutMs`, `maxConcurrency`.
+ */
+import { z } from 'zod';
+import { type Adapter, type AdapterFactory, type Alert, type AlertCapability, notFound } from '../contract/index.js';
+import { fanOut } from '../http/index.js';
+import { connect, connectionShape, httpUrl, parseConfig, promLabel } from '../prometheus/connection.js';
+import { normalizeAlert } from './normalize.js';
+import { fetchAlerts, queryAlerts } from './query.js';
+import { DEFAULT_SEVERITY_MAP, SeverityMap } from './severity.js';
+import { createSilence } from './silence.js';
+
+const severity = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO', 'UNKNOWN']);
+
+const configSchema = z
+  .object({
+    alertmanagerURL: httpUrl,
+    externalURL: httpUrl.optional(),
+    serviceLabel: promLabel.default('service'),
+    environmentLabel: promLabel.default('env'),
+    teamLabel: promLabel.default('team'),
+    severityLabel: promLabel.default('severity'),
+    severityMap: z.record(z.string().min(1), severity).default(DEFAULT_SEVERITY_MAP),
+    ...connectionShape,
+  })
+  .strict();
+
+export const createAlertmanagerAdapter: AdapterFactory = (raw) => {
+  const config = parseConfig(configSchema, raw);
+  const http = connect('Alertmanager', config.alertmanagerURL, config);
+  const ui = config.externalURL ?? config.alertmanagerURL;
+  const deps = {
+    http,
+    ui,
+    serviceLabel: config.serviceLabel,
+    environmentLabel: config.environmentLabel,
+    teamLabel: config.teamLabel,
+    severityLabel: config.severityLabel,
+    severities: new SeverityMap(config.severityMap),
+  };
+
+  const alert: AlertCapability = {
+    query: (queries, ctx) => fanOut(queries, config.maxConcurrency, (query) => queryAlerts(deps, query, ctx)),
+    async getMany(ids, ctx) {
+      // The API has no lookup by fingerprint: one listing of every alert serves the whole batch.
+      let all: Map<string, Alert>;
+      try {
+        all = new Map((await fetchAlerts(http, {}, ctx)).map((a) => [a.fingerprint, normalizeAlert(a, deps)]));
+      } catch (err) {
+        return ids.map(() => err as Error);
+      }
+      return ids.map((id) => all.get(id) ?? notFound('alert', id));
+    },
+    silence: (input, ctx) => createSilence(http, ui, input, ctx),
+  };
+
+  const adapter: Adapter = {
+    kind: 'alertmanager',
+    capabilities: { alert },
+    async checkHealth(ctx) {
+      try {
+        await http.get('/-/ready', ctx.signal ? { signal: ctx.signal } : {});
+        return { status: 'HEALTHY' };
+      } catch (err) {
+        return { status: 'DOWN', message: (err as Error).message };
+      }
+    },
+    close: () => http.close(),
+  };
+  return adapter;
+};
