@@ -2,10 +2,10 @@ import type { IncidentStatus, TimeRange } from '../adapters/contract/index.js';
 import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/connection.js';
 import type { GatewayContext } from '../src/context.js';
 import { badUserInput } from '../src/errors.js';
+import { publishIncidentChange, publishTimelineEntry } from '../src/events.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
 import { expectGlobalId, timelineEntryNativeId, toGlobalId } from '../src/ids.js';
 import type { IncidentNode, TimelineEntryNode } from '../src/models.js';
-import { topics } from '../src/pubsub.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
 import { metricsFor } from './metrics.js';
@@ -40,16 +40,12 @@ export function incidentQuery(filter: IncidentFilter | null | undefined) {
 }
 
 /** Everything subscribers of incident changes need to know about one write. */
-export async function publishIncidentChange(
-  ctx: GatewayContext,
-  before: IncidentNode | null,
-  after: IncidentNode,
-): Promise<void> {
+async function publishChange(ctx: GatewayContext, before: IncidentNode | null, after: IncidentNode): Promise<void> {
   const changedFields = (['title', 'description', 'status', 'severity', 'assignees'] as const).filter(
     (k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null),
   );
   if (changedFields.length === 0) return;
-  await ctx.pubsub.publish(topics.incidents, {
+  await publishIncidentChange(ctx.pubsub, {
     incident: after,
     changedFields,
     previousStatus: before?.status ?? null,
@@ -57,11 +53,12 @@ export async function publishIncidentChange(
   });
 }
 
-export async function publishTimelineEntry(ctx: GatewayContext, entry: TimelineEntryNode): Promise<void> {
-  await ctx.pubsub.publish(topics.timeline(toGlobalId('Incident', entry.provider, entry.incidentId)), entry);
-}
-
-async function freshTimeline(ctx: GatewayContext, incident: IncidentNode, since: number): Promise<TimelineEntryNode[]> {
+/** Entries of an incident after `since` (epoch ms), newest first, bypassing the request cache. */
+export async function freshTimeline(
+  ctx: GatewayContext,
+  incident: IncidentNode,
+  since: number,
+): Promise<TimelineEntryNode[]> {
   ctx.loaders.forget('incident', incident.provider, 'timelines', incident.id);
   const entries = await ctx.loaders.timeline(incident.provider, incident.id);
   return entries.filter((e) => Date.parse(e.at) > since);
@@ -83,7 +80,7 @@ function statusMutation(status: IncidentStatus) {
         )),
         provider: id.provider,
       };
-      await publishIncidentChange(ctx, before, after);
+      await publishChange(ctx, before, after);
       await publishNewEntries(ctx, after, before);
       return { incident: after, userErrors: [] };
     } catch (err) {
@@ -96,29 +93,7 @@ function statusMutation(status: IncidentStatus) {
 async function publishNewEntries(ctx: GatewayContext, after: IncidentNode, before: IncidentNode | null): Promise<void> {
   const since = before?.updatedAt ? Date.parse(before.updatedAt) : Date.parse(after.createdAt) - 1;
   const entries = await freshTimeline(ctx, after, since).catch(() => []);
-  for (const entry of entries.reverse()) await publishTimelineEntry(ctx, entry);
-}
-
-function matchesFilter(
-  incident: IncidentNode,
-  filter: IncidentFilter | null | undefined,
-  ctx: GatewayContext,
-): boolean {
-  if (!filter) return true;
-  if (filter.statuses?.length && !filter.statuses.includes(incident.status)) return false;
-  if (filter.severities?.length && !filter.severities.includes(incident.severity)) return false;
-  if (filter.assignees?.length) {
-    const wanted = filter.assignees.map((a) => a.toLowerCase());
-    if (!incident.assignees.some((a) => wanted.includes(a.toLowerCase()))) return false;
-  }
-  const service = canonicalService(ctx, incident)?.toLowerCase();
-  if (filter.scope?.service && filter.scope.service.toLowerCase() !== service) return false;
-  if (filter.scope?.team && filter.scope.team.toLowerCase() !== incident.team?.toLowerCase()) return false;
-  if (filter.query) {
-    const q = filter.query.toLowerCase();
-    if (!`${incident.title}\n${incident.description ?? ''}`.toLowerCase().includes(q)) return false;
-  }
-  return true;
+  for (const entry of entries.reverse()) await publishTimelineEntry(ctx.pubsub, entry);
 }
 
 export const incidentResolvers: Resolvers = {
@@ -225,7 +200,7 @@ export const incidentResolvers: Resolvers = {
           { requestId: ctx.requestId },
         );
         const incident = { ...created, provider };
-        await publishIncidentChange(ctx, null, incident);
+        await publishChange(ctx, null, incident);
         return { incident, userErrors: [] };
       } catch (err) {
         return { incident: null, userErrors: [mutationFailure(err)] };
@@ -254,7 +229,7 @@ export const incidentResolvers: Resolvers = {
           ...(await impl.update(id.nativeId, update, { requestId: ctx.requestId })),
           provider: id.provider,
         };
-        await publishIncidentChange(ctx, before, incident);
+        await publishChange(ctx, before, incident);
         await publishNewEntries(ctx, incident, before);
         return { incident, userErrors: [] };
       } catch (err) {
@@ -278,63 +253,11 @@ export const incidentResolvers: Resolvers = {
           { requestId: ctx.requestId },
         );
         const entry = { ...appended, provider: id.provider };
-        await publishTimelineEntry(ctx, entry);
+        await publishTimelineEntry(ctx.pubsub, entry);
         return { entry, userErrors: [] };
       } catch (err) {
         return { entry: null, userErrors: [mutationFailure(err, ['input', 'incidentId'])] };
       }
     },
   },
-
-  Subscription: {
-    incidentTimelineUpdated: {
-      subscribe: (_, { incidentId, since }, ctx) => timelineUpdates(ctx, incidentId, since ?? null),
-      resolve: (payload: TimelineEntryNode) => payload,
-    },
-    incidentUpdated: {
-      subscribe: (_, { filter }, ctx) => incidentUpdates(ctx, filter ?? null),
-      resolve: (payload: {
-        incident: IncidentNode;
-        changedFields: string[];
-        previousStatus?: IncidentStatus | null;
-        at: string;
-      }) => payload,
-    },
-  },
 };
-
-/**
- * Live entries of one incident, after replaying what a reconnecting client missed. The live
- * subscription starts before the replay is fetched, so nothing falls in between; entries seen
- * twice (replayed and live, or published by both the gateway and the provider) go out once.
- */
-async function* timelineUpdates(ctx: GatewayContext, incidentId: string, since: string | null) {
-  const global = expectGlobalId(incidentId, 'Incident', 'incidentId');
-  const incident = await ctx.loaders.incident(global.provider, global.nativeId);
-  const live = ctx.pubsub.subscribe<TimelineEntryNode>(topics.timeline(incidentId));
-  const seen = new Set<string>();
-  const fresh = (entry: TimelineEntryNode) => {
-    if (seen.has(entry.id)) return false;
-    seen.add(entry.id);
-    return true;
-  };
-  try {
-    if (since) {
-      const missed = await freshTimeline(ctx, incident, Date.parse(since));
-      for (const entry of missed.reverse()) if (fresh(entry)) yield entry;
-    }
-    for await (const entry of live) if (fresh(entry)) yield entry;
-  } finally {
-    await live.return?.();
-  }
-}
-
-async function* incidentUpdates(ctx: GatewayContext, filter: IncidentFilter | null) {
-  if (filter) incidentQuery(filter);
-  const live = ctx.pubsub.subscribe<{ incident: IncidentNode; changedFields: string[]; at: string }>(topics.incidents);
-  try {
-    for await (const event of live) if (matchesFilter(event.incident, filter, ctx)) yield event;
-  } finally {
-    await live.return?.();
-  }
-}

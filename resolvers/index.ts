@@ -2,6 +2,7 @@
 import type { Resolvers } from '../src/generated/graphql.js';
 import { alertResolvers } from './alerts.js';
 import { deploymentResolvers } from './deployments.js';
+import { incidentSubscriptionResolvers } from './incident-subscriptions.js';
 import { incidentResolvers } from './incidents.js';
 import { logResolvers } from './logs.js';
 import { messagingResolvers } from './messaging.js';
@@ -17,6 +18,7 @@ import { ticketResolvers } from './tickets.js';
 const modules: Resolvers[] = [
   nodeResolvers,
   incidentResolvers,
+  incidentSubscriptionResolvers,
   alertResolvers,
   logResolvers,
   metricResolvers,

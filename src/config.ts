@@ -46,6 +46,16 @@ export interface GatewayConfig {
   dataloader: boolean;
   /** Sharing of identical in-flight provider reads across requests; off only to measure it. */
   singleFlight: boolean;
+  /** How often watched timelines of providers that cannot push are polled; 0 turns polling off. */
+  pollIntervalMs: number;
+  /** WebSocket ping interval; a socket that misses a pong for as long is terminated. */
+  wsKeepAliveMs: number;
+  webhooks: {
+    /** PagerDuty v3 webhook signing secrets; more than one while a secret is rotated. */
+    pagerdutySecrets: string[];
+    /** Bearer token the Alertmanager webhook must present. */
+    alertmanagerToken?: string;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -115,6 +125,32 @@ function parsePositiveInt(env: Env, variable: string, fallback: number): number 
     throw new ConfigError(`${variable}=${JSON.stringify(raw)} must be a positive integer`);
   }
   return value;
+}
+
+/** Milliseconds, where 0 means off and anything shorter than `min` is a mistake. */
+function parseInterval(env: Env, variable: string, fallback: number, min: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || (value !== 0 && value < min)) {
+    throw new ConfigError(
+      `${variable}=${JSON.stringify(raw)} must be 0 (off) or a whole number of milliseconds >= ${min}`,
+    );
+  }
+  return value;
+}
+
+/** Shared secrets are checked for shape only; their values never appear in an error. */
+function parseSecrets(env: Env, variable: string): string[] {
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return [];
+  const secrets = raw.split(',').map((s) => s.trim());
+  secrets.forEach((secret, i) => {
+    if (secret.length < 16) {
+      throw new ConfigError(`${variable}: value ${i + 1} of ${secrets.length} is shorter than 16 characters`);
+    }
+  });
+  return secrets;
 }
 
 /** Per-capability variables. Capabilities that share kind and config share one adapter instance. */
@@ -209,5 +245,15 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxDepth: parsePositiveInt(env, 'OPSORCH_MAX_DEPTH', 12),
     dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
     singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
+    pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),
+    wsKeepAliveMs: parseInterval(env, 'OPSORCH_WS_KEEPALIVE_MS', 12_000, 100),
+    webhooks: webhooksFromEnv(env),
   };
+}
+
+function webhooksFromEnv(env: Env): GatewayConfig['webhooks'] {
+  const pagerdutySecrets = parseSecrets(env, 'OPSORCH_WEBHOOK_PAGERDUTY_SECRETS');
+  const [alertmanagerToken, ...extra] = parseSecrets(env, 'OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN');
+  if (extra.length) throw new ConfigError('OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN must be one token, without commas');
+  return { pagerdutySecrets, ...(alertmanagerToken ? { alertmanagerToken } : {}) };
 }

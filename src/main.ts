@@ -2,6 +2,7 @@
 import { adapterFactories } from '../adapters/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { RedisPubSub } from './pubsub/redis.js';
 import { buildRegistry } from './registry.js';
 import { startGateway } from './server.js';
 
@@ -32,10 +33,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Several instances share events and polling leases through Redis; one instance needs nothing.
+  const pubsub = config.pubsubUrl ? await RedisPubSub.connect(config.pubsubUrl) : undefined;
   const gateway = await startGateway({
     config,
     registry,
     logger,
+    ...(pubsub ? { pubsub } : {}),
     batching: config.dataloader,
     singleFlight: config.singleFlight,
   });

@@ -1,74 +1,71 @@
 /**
- * Topic-based pub/sub behind subscriptions. In-memory here; a Redis implementation of the same
- * interface lets several gateway instances share events.
+ * Topic-based pub/sub behind subscriptions. In-memory for one instance; `src/pubsub/redis.ts`
+ * implements the same interface so several gateway instances share events and leases.
  */
-import { EventEmitter, on } from 'node:events';
+
+import { LocalFanout, type Subscription, type TopicListener } from './pubsub/fanout.js';
+import { type Leases, localLeases } from './pubsub/leases.js';
+import { RecentKeys } from './pubsub/recent-keys.js';
+
+export type { Subscription, TopicListener } from './pubsub/fanout.js';
+export type { Leases } from './pubsub/leases.js';
+
+export interface PublishOptions {
+  /**
+   * A stable identity of the event. Publishing the same key again within the de-duplication
+   * window is a no-op, wherever it comes from.
+   */
+  key?: string;
+}
 
 export interface PubSub {
-  publish(topic: string, payload: unknown): Promise<void>;
+  /** Resolves to false when the event was dropped as a duplicate of one already published. */
+  publish(topic: string, payload: unknown, options?: PublishOptions): Promise<boolean>;
   /** Yields payloads published to `topic` until the iterator is returned or `signal` aborts. */
-  subscribe<T>(topic: string, signal?: AbortSignal): AsyncIterableIterator<T>;
-  /** Number of live subscriptions, for leak checks and metrics. */
+  subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T>;
+  /** Number of live subscriptions in this process, for leak checks and metrics. */
   subscriberCount(): number;
+  /** Topics with at least one subscriber in this process. */
+  activeTopics(): string[];
+  /** Called when a topic gains its first or loses its last subscriber in this process. */
+  onTopicChange(listener: TopicListener): () => void;
+  /** Coordination between instances sharing this pub/sub. */
+  readonly leases: Leases;
   close(): Promise<void>;
 }
 
+/** Long enough to cover provider webhook retries and a poll overlapping a push. */
+export const DEDUPE_WINDOW_MS = 10 * 60_000;
+
 export class InMemoryPubSub implements PubSub {
-  private readonly emitter = new EventEmitter();
-  private readonly controller = new AbortController();
-  private live = 0;
+  readonly leases = localLeases;
+  private readonly fanout = new LocalFanout({ activate: async () => undefined, deactivate: () => undefined });
+  private readonly recent = new RecentKeys(DEDUPE_WINDOW_MS);
 
-  constructor() {
-    this.emitter.setMaxListeners(0);
+  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {
+    if (options.key !== undefined && !this.recent.claim(options.key)) return false;
+    this.fanout.deliver(topic, payload);
+    return true;
   }
 
-  async publish(topic: string, payload: unknown): Promise<void> {
-    this.emitter.emit(topic, payload);
-  }
-
-  subscribe<T>(topic: string, signal?: AbortSignal): AsyncIterableIterator<T> {
-    const signals = signal ? AbortSignal.any([signal, this.controller.signal]) : this.controller.signal;
-    const events = on(this.emitter, topic, { signal: signals });
-    this.live += 1;
-    let done = false;
-    const finish = () => {
-      if (!done) {
-        done = true;
-        this.live -= 1;
-      }
-    };
-    const iterator: AsyncIterableIterator<T> = {
-      next: async () => {
-        try {
-          const result = await events.next();
-          if (result.done) finish();
-          return result.done
-            ? { done: true, value: undefined }
-            : { done: false, value: (result.value as unknown[])[0] as T };
-        } catch (err) {
-          finish();
-          if ((err as Error).name === 'AbortError') return { done: true, value: undefined };
-          throw err;
-        }
-      },
-      return: async () => {
-        finish();
-        await events.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+  subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T> {
+    return this.fanout.subscribe<T>(topic, signal);
   }
 
   subscriberCount(): number {
-    return this.live;
+    return this.fanout.count();
+  }
+
+  activeTopics(): string[] {
+    return this.fanout.activeTopics();
+  }
+
+  onTopicChange(listener: TopicListener): () => void {
+    return this.fanout.onTopicChange(listener);
   }
 
   async close(): Promise<void> {
-    this.controller.abort();
+    this.fanout.endAll();
   }
 }
 
@@ -76,3 +73,8 @@ export const topics = {
   timeline: (incidentGlobalId: string) => `timeline:${incidentGlobalId}`,
   incidents: 'incidents',
 } as const;
+
+/** The incident global ID a timeline topic is about, or null for other topics. */
+export function timelineTopicIncident(topic: string): string | null {
+  return topic.startsWith('timeline:') ? topic.slice('timeline:'.length) : null;
+}

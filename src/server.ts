@@ -3,7 +3,6 @@
  * subscriptions, both on one HTTP server and path, plus liveness/readiness probes and a graceful
  * stop. Cross-cutting concerns are small plugins composed here, in one visible place.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,9 +12,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
-import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
-import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers/index.js';
 import type { GatewayConfig } from './config.js';
 import { type ContextDeps, createContext, type GatewayContext } from './context.js';
@@ -30,6 +27,9 @@ import { requestIdMiddleware } from './plugins/request-id.js';
 import { requestLogPlugin } from './plugins/request-log.js';
 import { InMemoryPubSub, type PubSub } from './pubsub.js';
 import type { AdapterRegistry } from './registry.js';
+import { type PollerStats, TimelinePoller } from './watchers/timeline-poller.js';
+import { webhookRouter } from './webhooks/router.js';
+import { serveSubscriptions } from './websocket.js';
 
 const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -38,7 +38,8 @@ export function buildSchema(): GraphQLSchema {
 }
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'maxDepth' | 'shutdownGraceMs'>;
+  config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'maxDepth' | 'shutdownGraceMs'> &
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks'>>;
   registry: AdapterRegistry;
   logger: Logger;
   pubsub?: PubSub;
@@ -53,7 +54,18 @@ export interface Gateway {
   wsUrl: string;
   httpServer: Server;
   pubsub: PubSub;
+  /** What is live right now; every count returns to zero once clients are gone. */
+  liveStats(): LiveStats;
   stop(): Promise<void>;
+}
+
+export interface LiveStats {
+  sockets: number;
+  /** Pub/sub subscriptions held by GraphQL subscriptions in this process. */
+  subscriptions: number;
+  /** Pub/sub topics with a subscriber in this process. */
+  topics: number;
+  timelinePolling: PollerStats;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -73,18 +85,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const httpServer = createServer(app);
   let stopping = false;
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = serveGraphqlWs<Record<string, unknown>, { requestId?: string }>(
-    {
-      schema,
-      validate: (s, document) => validate(s, document, [...specifiedRules, ...validationRules]),
-      context: (ctx) => {
-        ctx.extra.requestId ??= randomUUID();
-        return createContext(deps, ctx.extra.requestId);
-      },
-    },
-    wsServer,
-  );
+  const subscriptions = serveSubscriptions(httpServer, {
+    schema,
+    validationRules,
+    deps,
+    keepAliveMs: config.wsKeepAliveMs ?? 12_000,
+  });
+  const poller = new TimelinePoller({ registry, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
+  const liveStats = (): LiveStats => ({
+    sockets: subscriptions.sockets(),
+    subscriptions: pubsub.subscriberCount(),
+    topics: pubsub.activeTopics().length,
+    timelinePolling: poller.stats(),
+  });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -100,7 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await subscriptions.dispose();
             },
           };
         },
@@ -126,8 +139,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       providers: checks.map(({ provider, status, latencyMs }) => ({ provider, status, latencyMs })),
+      live: liveStats(),
     });
   });
+  app.use('/webhooks', webhookRouter({ registry, pubsub, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
   if (config.playground) app.use(playgroundRouter());
   app.use(
     '/graphql',
@@ -138,6 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   const unbridge = bridgeProviderEvents(registry, pubsub, logger);
+  if ((config.pollIntervalMs ?? 10_000) > 0) poller.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -157,6 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     wsUrl: url.replace(/^http/, 'ws'),
     httpServer,
     pubsub,
+    liveStats,
     stop() {
       stopped ??= (async () => {
         stopping = true;
@@ -167,7 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         // the graphql-ws dispose, which closes sockets with 1001 Going Away.
         await apollo.stop();
         clearTimeout(grace);
-        await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        await poller.stop();
         await pubsub.close();
       })();
       return stopped;

@@ -1,0 +1,122 @@
+/**
+ * Live incident activity over graphql-ws. Events arrive through the pub/sub from every source
+ * (mutations on any instance, provider pushes and webhooks, the timeline poller); the poller
+ * notices subscribers by the topics they open, so nothing here has to register with it.
+ */
+import type { GatewayContext } from '../src/context.js';
+import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
+import { expectGlobalId, toGlobalId } from '../src/ids.js';
+import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/models.js';
+import { topics } from '../src/pubsub.js';
+import { freshTimeline, incidentQuery } from './incidents.js';
+import { canonicalService } from './joins.js';
+
+/**
+ * graphql-ws ends an operation by calling `return()` on the iterator, but an async generator
+ * waiting for its next event only sees that once an event arrives. Aborting the signal first ends
+ * the pub/sub subscription at once, so the generator finishes and nothing outlives the client.
+ */
+function cancellable<T>(start: (signal: AbortSignal) => AsyncGenerator<T>): AsyncIterableIterator<T> {
+  const controller = new AbortController();
+  const inner = start(controller.signal);
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => inner.next(),
+    return: async () => {
+      controller.abort();
+      return inner.return(undefined);
+    },
+    throw: async (err: unknown) => {
+      controller.abort();
+      return inner.throw(err);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+/**
+ * Live entries of one incident, after replaying what a reconnecting client missed. The live
+ * subscription is confirmed before the replay is fetched, so nothing falls in between; an entry
+ * both replayed and received live goes out once.
+ */
+async function* timelineUpdates(
+  ctx: GatewayContext,
+  incident: IncidentNode,
+  since: string | null,
+  signal: AbortSignal,
+): AsyncGenerator<TimelineEntryNode> {
+  // The canonical form, so equivalent spellings of one ID share a topic.
+  const topic = topics.timeline(toGlobalId('Incident', incident.provider, incident.id));
+  const live = ctx.pubsub.subscribe<TimelineEntryNode>(topic, signal);
+  const seen = new Set<string>();
+  const fresh = (entry: TimelineEntryNode) => {
+    if (seen.has(entry.id)) return false;
+    seen.add(entry.id);
+    return true;
+  };
+  try {
+    await live.ready;
+    if (since) {
+      const missed = await freshTimeline(ctx, incident, Date.parse(since));
+      for (const entry of missed.reverse()) if (fresh(entry)) yield entry;
+    }
+    for await (const entry of live) if (fresh(entry)) yield entry;
+  } finally {
+    await live.return?.();
+  }
+}
+
+function matchesFilter(incident: IncidentNode, filter: IncidentFilter | null, ctx: GatewayContext): boolean {
+  if (!filter) return true;
+  if (filter.statuses?.length && !filter.statuses.includes(incident.status)) return false;
+  if (filter.severities?.length && !filter.severities.includes(incident.severity)) return false;
+  if (filter.assignees?.length) {
+    const wanted = filter.assignees.map((a) => a.toLowerCase());
+    if (!incident.assignees.some((a) => wanted.includes(a.toLowerCase()))) return false;
+  }
+  const service = canonicalService(ctx, incident)?.toLowerCase();
+  if (filter.scope?.service && filter.scope.service.toLowerCase() !== service) return false;
+  if (filter.scope?.team && filter.scope.team.toLowerCase() !== incident.team?.toLowerCase()) return false;
+  if (filter.query) {
+    const q = filter.query.toLowerCase();
+    if (!`${incident.title}\n${incident.description ?? ''}`.toLowerCase().includes(q)) return false;
+  }
+  return true;
+}
+
+async function* incidentUpdates(
+  ctx: GatewayContext,
+  filter: IncidentFilter | null,
+  signal: AbortSignal,
+): AsyncGenerator<IncidentUpdatedEventNode> {
+  const live = ctx.pubsub.subscribe<IncidentUpdatedEventNode>(topics.incidents, signal);
+  try {
+    await live.ready;
+    for await (const event of live) if (matchesFilter(event.incident, filter, ctx)) yield event;
+  } finally {
+    await live.return?.();
+  }
+}
+
+export const incidentSubscriptionResolvers: Resolvers = {
+  Subscription: {
+    incidentTimelineUpdated: {
+      // Bad IDs and unknown incidents fail here, as a GraphQL error, before any event is awaited.
+      subscribe: async (_, { incidentId, since }, ctx) => {
+        const global = expectGlobalId(incidentId, 'Incident', 'incidentId');
+        const incident = await ctx.loaders.incident(global.provider, global.nativeId);
+        return cancellable((signal) => timelineUpdates(ctx, incident, since ?? null, signal));
+      },
+      resolve: (payload: TimelineEntryNode) => payload,
+    },
+    incidentUpdated: {
+      subscribe: (_, { filter }, ctx) => {
+        if (filter) incidentQuery(filter);
+        return cancellable((signal) => incidentUpdates(ctx, filter ?? null, signal));
+      },
+      resolve: (payload: IncidentUpdatedEventNode) => payload,
+    },
+  },
+};
