@@ -1,0 +1,164 @@
+/**
+ * The plugin host against real misbehaving plugin processes, through the whole gateway: crashes,
+ * hangs, garbage on stdout, both error shapes, the bounded queue, stderr in the log, secrets kept
+ * out of errors and logs, and no child left behind after shutdown.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toGlobalId } from '../../../src/ids.js';
+import { gql } from '../../helpers/graphql.js';
+import { FIXTURES, type PluginGateway, processExists, startPluginGateway } from './plugin-gateway.js';
+
+const TOKEN = 'tok-3f9a-very-secret';
+const PROVIDER = 'flaky';
+const QUERY =
+  'query($id: ID!) { incident(id: $id) { title status rawStatus severity rawSeverity createdAt updatedAt fields } }';
+
+interface IncidentData {
+  incident: {
+    title: string;
+    status: string;
+    rawStatus: string;
+    severity: string;
+    rawSeverity: string;
+    createdAt: string;
+    updatedAt: string | null;
+    fields: { pid: number };
+  } | null;
+}
+
+describe('plugin host with a misbehaving strict plugin', () => {
+  let plugin: PluginGateway;
+  const incident = (id: string) =>
+    gql<IncidentData>(plugin.gateway.url, QUERY, { id: toGlobalId('Incident', PROVIDER, id) });
+
+  beforeAll(async () => {
+    plugin = await startPluginGateway(
+      `${FIXTURES}misbehaving.mjs`,
+      { apiToken: TOKEN, timeoutMs: 1500, killGraceMs: 300, restartInitialMs: 20, ignoreSigterm: true },
+      ['incident'],
+      PROVIDER,
+    );
+  });
+  afterAll(async () => {
+    await plugin.gateway.stop();
+  });
+
+  it('normalizes a Go-style record and never sends the id field to a plugin that did not ask for it', async () => {
+    plugin.pid();
+    const result = await incident('INC-1');
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.incident).toMatchObject({
+      title: 'incident INC-1',
+      status: 'TRIGGERED',
+      rawStatus: 'open',
+      severity: 'HIGH',
+      rawSeverity: 'sev2',
+      createdAt: '2026-11-20T08:00:00.123Z',
+      updatedAt: null,
+    });
+  });
+
+  it('fails the call of a plugin that crashes, logs its stderr tagged with the plugin, and restarts it', async () => {
+    const before = plugin.pid();
+    const crashed = await incident('crash');
+    expect(crashed.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: PROVIDER });
+    expect(crashed.errors?.[0]?.message).toContain('exited with code 3');
+
+    const after = await incident('INC-2');
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.incident?.fields.pid).not.toBe(before);
+    expect(processExists(before)).toBe(false);
+    plugin.pid();
+
+    const stderr = plugin.logs.find((l) => l.msg === 'plugin stderr');
+    expect(stderr?.obj).toMatchObject({ plugin: PROVIDER, stderr: 'crashing on purpose with [redacted]' });
+  });
+
+  it('times out a hung call, kills the plugin even though it ignores SIGTERM, and serves the next call', async () => {
+    const before = plugin.pid();
+    const hung = await incident('hang');
+    expect(hung.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', provider: PROVIDER });
+    expect(hung.errors?.[0]?.message).toContain('did not answer incident.get within 1500 ms');
+
+    const after = await incident('INC-3');
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.incident?.fields.pid).not.toBe(before);
+    expect(processExists(before)).toBe(false);
+    plugin.pid();
+  });
+
+  it('turns garbage on stdout into a clear error for the pending call and keeps serving', async () => {
+    const garbage = await incident('garbage');
+    expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: PROVIDER });
+    expect(garbage.errors?.[0]?.message).toContain('not a protocol response (not JSON)');
+    const after = await incident('INC-4');
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.incident?.title).toBe('incident INC-4');
+    plugin.pid();
+  });
+
+  it('maps a plain-string error to PROVIDER_ERROR naming the plugin', async () => {
+    const result = await incident('string-error');
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      provider: PROVIDER,
+      capability: 'incident',
+    });
+    expect(result.errors?.[0]?.message).toBe(`plugin ${PROVIDER} failed incident.get: the upstream API is down`);
+  });
+
+  it('maps object errors by code: bad_request → BAD_USER_INPUT, not_found → NOT_FOUND', async () => {
+    const bad = await incident('object-error');
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: PROVIDER });
+    expect(bad.errors?.[0]?.message).toBe('id is malformed');
+
+    for (const id of ['missing', 'bare-not-found']) {
+      const missing = await incident(id);
+      expect(missing.data?.incident).toBeNull();
+      expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: PROVIDER });
+    }
+  });
+
+  it('keeps config secrets out of error messages and log lines', async () => {
+    const result = await incident('leak');
+    expect(result.errors?.[0]?.message).toBe(
+      `plugin ${PROVIDER} failed incident.get: token [redacted] was rejected (unauthorized)`,
+    );
+    expect(JSON.stringify(plugin.logs)).not.toContain(TOKEN);
+  });
+
+  it('leaves no plugin process behind when the gateway stops', async () => {
+    plugin.pid();
+    expect(plugin.pids.size).toBeGreaterThanOrEqual(3);
+    await plugin.gateway.stop();
+    for (const pid of plugin.pids) expect(processExists(pid), `pid ${pid}`).toBe(false);
+    const after = await plugin.adapter.capabilities.incident?.getMany(['INC-5'], {});
+    expect(after?.[0]).toMatchObject({ code: 'PROVIDER_ERROR', message: expect.stringContaining('shut down') });
+  });
+});
+
+describe('plugin host queue bound', () => {
+  let plugin: PluginGateway;
+
+  beforeAll(async () => {
+    plugin = await startPluginGateway(
+      `${FIXTURES}misbehaving.mjs`,
+      { timeoutMs: 1500, maxQueue: 1, killGraceMs: 300, restartInitialMs: 20 },
+      ['incident'],
+      PROVIDER,
+    );
+  });
+  afterAll(() => plugin.gateway.stop());
+
+  it('rejects calls beyond maxQueue with RATE_LIMITED while one call is in flight and one waits', async () => {
+    const results = await Promise.all(
+      ['hang', 'hang-too', 'hang-as-well'].map((id) =>
+        gql<IncidentData>(plugin.gateway.url, QUERY, { id: toGlobalId('Incident', PROVIDER, id) }),
+      ),
+    );
+    const codes = results.map((r) => r.errors?.[0]?.extensions?.code).sort();
+    expect(codes).toEqual(['RATE_LIMITED', 'TIMEOUT', 'TIMEOUT']);
+    const limited = results.find((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+    expect(limited?.errors?.[0]?.message).toContain('maxQueue 1');
+  });
+});
