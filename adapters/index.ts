@@ -2,6 +2,7 @@
 import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
 import { createMockAdapter } from './mock/index.js';
+import { createPagerDutyAdapter } from './pagerduty/index.js';
 import { createPluginAdapter } from './plugin/index.js';
 import { createPrometheusAdapter } from './prometheus/index.js';
 
@@ -10,4 +11,5 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   prometheus: createPrometheusAdapter,
   alertmanager: createAlertmanagerAdapter,
   plugin: createPluginAdapter,
+  pagerduty: createPagerDutyAdapter,
 };

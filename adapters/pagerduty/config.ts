@@ -1,0 +1,28 @@
+/**
+ * PagerDuty adapter config, with the keys OpsOrch's Go adapter reads so an existing
+ * `OPSORCH_INCIDENT_CONFIG` works unchanged. Validated at construction; errors name the key and
+ * never echo a value.
+ */
+import { z } from 'zod';
+
+const schema = z.object({
+  apiToken: z.string().min(1, 'is required (a PagerDuty REST API key)'),
+  apiURL: z.url({ protocol: /^https?$/ }).default('https://api.pagerduty.com'),
+  /** A PagerDuty user's email, sent as `From` on writes; account API keys need it. */
+  fromEmail: z.email().optional(),
+  /** Service new incidents go to when the caller names none. */
+  serviceID: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  /** How long the service and team directory (names → IDs) is reused. */
+  directoryTtlMs: z.number().int().nonnegative().default(60_000),
+});
+
+export type PagerDutyConfig = z.infer<typeof schema>;
+
+export function parsePagerDutyConfig(raw: Record<string, unknown>): PagerDutyConfig {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new Error(
+    result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`).join('; '),
+  );
+}

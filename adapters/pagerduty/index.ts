@@ -1,0 +1,44 @@
+/**
+ * PagerDuty (REST API v2) as the incident, service and team provider. Incidents link to the
+ * service and team names PagerDuty shows, so the gateway can join them to any other provider.
+ */
+import type { Adapter, AdapterFactory, Health } from '../contract/index.js';
+import { createHttpClient } from '../http/index.js';
+import { parsePagerDutyConfig } from './config.js';
+import { Directory } from './directory.js';
+import { incidentCapability } from './incidents.js';
+import { serviceCapability } from './services.js';
+import { teamCapability } from './teams.js';
+
+export const createPagerDutyAdapter: AdapterFactory = (raw) => {
+  const config = parsePagerDutyConfig(raw);
+  const http = createHttpClient({
+    baseUrl: config.apiURL,
+    provider: 'PagerDuty',
+    timeoutMs: config.timeoutMs,
+    headers: {
+      authorization: `Token token=${config.apiToken}`,
+      accept: 'application/vnd.pagerduty+json;version=2',
+    },
+  });
+  const directory = new Directory(http, config.directoryTtlMs);
+  const adapter: Adapter = {
+    kind: 'pagerduty',
+    capabilities: {
+      incident: incidentCapability(http, directory, config),
+      service: serviceCapability(http, directory),
+      team: teamCapability(http, directory),
+    },
+    // `/users/me` refuses account-level keys, so the cheapest call every key may make is used.
+    async checkHealth(ctx): Promise<Health> {
+      try {
+        await http.get('/services', { query: { limit: 1 }, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        return { status: 'HEALTHY' };
+      } catch (err) {
+        return { status: 'DOWN', message: err instanceof Error ? err.message : 'unreachable' };
+      }
+    },
+    close: () => http.close(),
+  };
+  return adapter;
+};
