@@ -1,0 +1,32 @@
+/** What every figure gets: the servers under test and how long it may take. */
+import type { ServerProcess } from '../lib/process.js';
+
+export interface GraphQLServer extends ServerProcess {
+  graphql: string;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Injected provider latency for the page, single-flight and soak figures. */
+  latencyMs: number;
+  soakSeconds: number;
+  /** Scales every load run: seconds of load per measurement. */
+  loadSeconds: number;
+}
+
+export interface Servers {
+  /** Gateway over providers with injected latency. */
+  gateway: GraphQLServer;
+  /** The same, with DataLoader (and so single-flight) off. */
+  gatewayNoLoader: GraphQLServer;
+  /** The same, with only single-flight off. */
+  gatewayNoSingleFlight: GraphQLServer;
+  /** REST API over providers with injected latency. */
+  rest: ServerProcess;
+  /** Gateway over zero-latency providers with a thousand incidents. */
+  gatewayFast: GraphQLServer;
+  /** Bare Apollo Server over the same data in memory. */
+  bare: GraphQLServer;
+}
+
+export type Figures = Record<string, number | string | boolean | null>;

@@ -1,0 +1,116 @@
+/**
+ * Figures 1 and 2: provider calls and wall time for a console page, through the gateway (one
+ * request), through the gateway with DataLoader off, and through the REST API the way a console
+ * fetches it.
+ */
+import { graphql } from '../lib/http.js';
+import { providerCalls } from '../lib/prometheus.js';
+import { median, percentile, ratio, round, timed } from '../lib/stats.js';
+import { INCIDENT_LIST_PAGE, INCIDENT_PAGE, PAGE_CANDIDATES } from '../queries.js';
+import { RestConsole } from '../rest/console.js';
+import type { BenchOptions, Figures, GraphQLServer, Servers } from './context.js';
+
+interface Candidate {
+  id: string;
+  alerts: { totalCount: number };
+  tickets: { totalCount: number };
+}
+
+/** The incident whose page has the most alerts and tickets (at least 10 and 5). */
+export async function pickIncident(gateway: GraphQLServer): Promise<{ id: string; alerts: number; tickets: number }> {
+  const { data } = await graphql<{ incidents: { edges: { node: Candidate }[] } }>(gateway.graphql, PAGE_CANDIDATES);
+  const score = (c: Candidate) => Math.min(c.alerts.totalCount / 10, c.tickets.totalCount / 5);
+  const best = data.incidents.edges.map((e) => e.node).sort((a, b) => score(b) - score(a))[0];
+  if (!best || best.alerts.totalCount < 10 || best.tickets.totalCount < 5) {
+    throw new Error('no incident in the bench world has 10 alerts and 5 tickets');
+  }
+  return { id: best.id, alerts: best.alerts.totalCount, tickets: best.tickets.totalCount };
+}
+
+export function nativeIdOf(globalId: string): string {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  return decoded.slice(decoded.indexOf(':', decoded.indexOf(':') + 1) + 1);
+}
+
+async function restCalls(rest: Servers['rest']): Promise<number> {
+  const response = await fetch(`${rest.origin}/bench/calls`);
+  return ((await response.json()) as { calls: number }).calls;
+}
+
+async function gatewayCost(server: GraphQLServer, query: string, variables: Record<string, unknown>) {
+  const before = await providerCalls(server.origin);
+  const { ms } = await timed(() => graphql(server.graphql, query, variables));
+  return { calls: (await providerCalls(server.origin)) - before, ms };
+}
+
+async function restCost(rest: Servers['rest'], dedupe: boolean, fetchPage: (c: RestConsole) => Promise<unknown>) {
+  const before = await restCalls(rest);
+  const console = new RestConsole(rest.origin, dedupe);
+  const { ms } = await timed(() => fetchPage(console));
+  return { calls: (await restCalls(rest)) - before, requests: console.requests, ms };
+}
+
+export async function pageFigures(servers: Servers, options: BenchOptions): Promise<Figures> {
+  const picked = await pickIncident(servers.gateway);
+  const nativeId = nativeIdOf(picked.id);
+  const incidentPage = (c: RestConsole) => c.incidentPage(nativeId);
+  const listPage = (c: RestConsole) => c.incidentListPage();
+  const vars = { id: picked.id };
+
+  // Warm every path once: JIT, schema caches and connections are not what is measured.
+  await gatewayCost(servers.gateway, INCIDENT_PAGE, vars);
+  await gatewayCost(servers.gatewayNoLoader, INCIDENT_PAGE, vars);
+  await restCost(servers.rest, false, incidentPage);
+
+  const page = {
+    gateway: await gatewayCost(servers.gateway, INCIDENT_PAGE, vars),
+    noLoader: await gatewayCost(servers.gatewayNoLoader, INCIDENT_PAGE, vars),
+    rest: await restCost(servers.rest, false, incidentPage),
+    restCached: await restCost(servers.rest, true, incidentPage),
+  };
+  const list = {
+    gateway: await gatewayCost(servers.gateway, INCIDENT_LIST_PAGE, {}),
+    noLoader: await gatewayCost(servers.gatewayNoLoader, INCIDENT_LIST_PAGE, {}),
+    rest: await restCost(servers.rest, false, listPage),
+    restCached: await restCost(servers.rest, true, listPage),
+  };
+
+  const rounds = options.quick ? 10 : 40;
+  const gatewayMs: number[] = [];
+  const restMs: number[] = [];
+  const restCachedMs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    gatewayMs.push((await timed(() => graphql(servers.gateway.graphql, INCIDENT_PAGE, vars))).ms);
+    restMs.push((await restCost(servers.rest, false, incidentPage)).ms);
+    restCachedMs.push((await restCost(servers.rest, true, incidentPage)).ms);
+  }
+
+  return {
+    'page.incident.alerts': picked.alerts,
+    'page.incident.tickets': picked.tickets,
+    'page.calls.gateway': page.gateway.calls,
+    'page.calls.gatewayNoDataLoader': page.noLoader.calls,
+    'page.calls.rest': page.rest.calls,
+    'page.calls.restDeduplicated': page.restCached.calls,
+    'page.calls.ratio.restOverGateway': ratio(page.rest.calls, page.gateway.calls),
+    'page.calls.ratio.restDeduplicatedOverGateway': ratio(page.restCached.calls, page.gateway.calls),
+    'page.calls.ratio.noDataLoaderOverGateway': ratio(page.noLoader.calls, page.gateway.calls),
+    'list.calls.gateway': list.gateway.calls,
+    'list.calls.gatewayNoDataLoader': list.noLoader.calls,
+    'list.calls.rest': list.rest.calls,
+    'list.calls.restDeduplicated': list.restCached.calls,
+    'list.calls.ratio.restOverGateway': ratio(list.rest.calls, list.gateway.calls),
+    'list.calls.ratio.restDeduplicatedOverGateway': ratio(list.restCached.calls, list.gateway.calls),
+    'list.calls.ratio.noDataLoaderOverGateway': ratio(list.noLoader.calls, list.gateway.calls),
+    'page.latency.injectedMs': options.latencyMs,
+    'page.latency.gateway.p50Ms': round(median(gatewayMs), 1),
+    'page.latency.gateway.p90Ms': round(percentile(gatewayMs, 90), 1),
+    'page.latency.rest.p50Ms': round(median(restMs), 1),
+    'page.latency.rest.p90Ms': round(percentile(restMs, 90), 1),
+    'page.latency.restDeduplicated.p50Ms': round(median(restCachedMs), 1),
+    'page.latency.ratio.gatewayOverRest': ratio(median(gatewayMs), median(restMs)),
+    'page.latency.ratio.gatewayOverRestDeduplicated': ratio(median(gatewayMs), median(restCachedMs)),
+    'list.latency.gatewayMs': round(list.gateway.ms, 1),
+    'list.latency.restMs': round(list.rest.ms, 1),
+  };
+}

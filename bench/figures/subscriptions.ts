@@ -1,0 +1,34 @@
+/**
+ * Figure 5: mutation-to-delivery latency with 1,000 subscribers and memory per idle subscription.
+ * Measured by `bench/subscriptions.ts`, which the subscriptions work provides; reported as missing
+ * until it exists.
+ */
+import { existsSync } from 'node:fs';
+import type { BenchOptions, Figures } from './context.js';
+
+interface Fanout {
+  p50Ms: number;
+  p99Ms: number;
+  bytesPerIdleSubscription: number;
+}
+
+type FanoutFn = (options: { subscribers: number }) => Promise<Fanout>;
+
+const MODULE = new URL('../subscriptions.ts', import.meta.url);
+const SUBSCRIBERS = 1000;
+
+export async function subscriptionFigures(_servers: unknown, _options: BenchOptions): Promise<Figures> {
+  if (!existsSync(MODULE)) return { 'subscriptions.status': 'missing: bench/subscriptions.ts does not exist yet' };
+  const loaded = (await import(MODULE.href)) as { subscriptionFanout?: FanoutFn };
+  if (typeof loaded.subscriptionFanout !== 'function') {
+    return { 'subscriptions.status': 'missing: bench/subscriptions.ts exports no subscriptionFanout' };
+  }
+  const result = await loaded.subscriptionFanout({ subscribers: SUBSCRIBERS });
+  return {
+    'subscriptions.status': 'measured',
+    'subscriptions.subscribers': SUBSCRIBERS,
+    'subscriptions.deliveryP50Ms': result.p50Ms,
+    'subscriptions.deliveryP99Ms': result.p99Ms,
+    'subscriptions.kibPerIdleSubscription': Math.round((result.bytesPerIdleSubscription / 1024) * 100) / 100,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The seeded mock world, multiplied: a bench-only adapter that answers incidents, alerts and tickets
+ * `copies` times over (copy k of record `id` is `id~k`), so one incident page can show ten alerts
+ * and one query can ask for a thousand incidents. Every outer call makes exactly one call to the
+ * mock underneath, so the mock's injected latency is paid once per call, as with a real provider.
+ */
+import type {
+  Adapter,
+  AdapterFactory,
+  CallContext,
+  CapabilityMap,
+  Page,
+  PageRequest,
+  Result,
+} from '../../adapters/contract/index.js';
+import { pageOf } from '../../adapters/contract/index.js';
+import { createMockAdapter } from '../../adapters/mock/index.js';
+
+export interface Copies {
+  incident: number;
+  alert: number;
+  ticket: number;
+}
+
+const SEPARATOR = '~';
+/** Enough to see every record of the mock world in one inner call. */
+const ALL = 100_000;
+
+const baseId = (id: string) => id.split(SEPARATOR)[0] as string;
+const copyId = (id: string, k: number) => (k === 0 ? id : `${id}${SEPARATOR}${k}`);
+
+function expand<T extends { id: string }>(items: readonly T[], copies: number, patch?: (item: T, k: number) => T): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    for (let k = 0; k < copies; k++) {
+      const copy = { ...item, id: copyId(item.id, k) };
+      out.push(patch ? patch(copy, k) : copy);
+    }
+  }
+  return out;
+}
+
+/** One inner query for all outer queries, each widened to the whole list, then paged here. */
+async function multipliedQuery<Q extends PageRequest, T extends { id: string }>(
+  queries: readonly Q[],
+  ctx: CallContext,
+  copies: number,
+  inner: (queries: readonly Q[], ctx: CallContext) => Promise<Result<Page<T>>[]>,
+  narrow: (query: Q) => Q = (q) => q,
+): Promise<Result<Page<T>>[]> {
+  const wide = queries.map((q) => {
+    const { after: _after, ...rest } = narrow(q);
+    return { ...rest, first: ALL } as Q;
+  });
+  const pages = await inner(wide, ctx);
+  return pages.map((page, i) =>
+    page instanceof Error
+      ? page
+      : pageOf(
+          expand(
+            page.edges.map((e) => e.node),
+            copies,
+          ),
+          queries[i] as Q,
+        ),
+  );
+}
+
+async function multipliedGet<T extends { id: string }>(
+  ids: readonly string[],
+  ctx: CallContext,
+  inner: (ids: readonly string[], ctx: CallContext) => Promise<Result<T>[]>,
+): Promise<Result<T>[]> {
+  const results = await inner(ids.map(baseId), ctx);
+  return results.map((r, i) => (r instanceof Error ? r : { ...r, id: ids[i] as string }));
+}
+
+export function multiply(inner: Adapter, copies: Copies): Adapter {
+  const caps = inner.capabilities as CapabilityMap;
+  const incident: CapabilityMap['incident'] = {
+    ...caps.incident,
+    query: (qs, ctx) => multipliedQuery(qs, ctx, copies.incident, caps.incident.query),
+    getMany: (ids, ctx) => multipliedGet(ids, ctx, caps.incident.getMany),
+    timelines: async (ids, ctx) => {
+      const results = await caps.incident.timelines(ids.map(baseId), ctx);
+      return results.map((r, i) => (r instanceof Error ? r : r.map((e) => ({ ...e, incidentId: ids[i] as string }))));
+    },
+    update: async (id, input, ctx) => ({ ...(await caps.incident.update(baseId(id), input, ctx)), id }),
+    appendTimeline: async (id, entry, ctx) => ({
+      ...(await caps.incident.appendTimeline(baseId(id), entry, ctx)),
+      incidentId: id,
+    }),
+  };
+  const alert: CapabilityMap['alert'] = {
+    query: (qs, ctx) => multipliedQuery(qs, ctx, copies.alert, caps.alert.query),
+    getMany: (ids, ctx) => multipliedGet(ids, ctx, caps.alert.getMany),
+  };
+  const ticket: CapabilityMap['ticket'] = {
+    ...caps.ticket,
+    query: (qs, ctx) =>
+      multipliedQuery(qs, ctx, copies.ticket, caps.ticket.query, (q) =>
+        q.incidentId ? { ...q, incidentId: baseId(q.incidentId) } : q,
+      ),
+    getMany: (ids, ctx) => multipliedGet(ids, ctx, caps.ticket.getMany),
+  };
+  return { ...inner, kind: 'bench-mock', capabilities: { ...caps, incident, alert, ticket } };
+}
+
+function readCopies(config: Record<string, unknown>): Copies {
+  const raw = (config.copies ?? {}) as Record<string, unknown>;
+  const count = (key: keyof Copies) => {
+    const value = raw[key] ?? 1;
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw new Error(`"copies.${key}" must be a positive integer`);
+    return value as number;
+  };
+  return { incident: count('incident'), alert: count('alert'), ticket: count('ticket') };
+}
+
+export const createBenchAdapter: AdapterFactory = async (config, env) => {
+  const { copies: _copies, ...mock } = config;
+  return multiply(await createMockAdapter(mock, env), readCopies(config));
+};

@@ -1,0 +1,27 @@
+/**
+ * The gateway exactly as `src/main.ts` builds it (config from the environment, registry, server),
+ * with one more adapter kind, `bench-mock`, that `src/main.ts` cannot offer without a plugin
+ * process, whose pipe would distort the overhead figures.
+ */
+import { adapterFactories } from '../../adapters/index.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { buildRegistry } from '../../src/registry.js';
+import { startGateway } from '../../src/server.js';
+import { createBenchAdapter } from './bench-adapter.js';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const registry = await buildRegistry(config, { ...adapterFactories, 'bench-mock': createBenchAdapter }, logger);
+const gateway = await startGateway({
+  config,
+  registry,
+  logger,
+  batching: config.dataloader,
+  singleFlight: config.singleFlight,
+});
+process.once('SIGTERM', async () => {
+  await gateway.stop();
+  await registry.close();
+  process.exit(0);
+});

@@ -1,0 +1,65 @@
+/** The gateway under test, as its own process, every capability on the (multiplied) mock world. */
+import { CAPABILITIES } from '../../adapters/contract/index.js';
+import type { Copies } from '../gateway/bench-adapter.js';
+import { freePort, type ServerProcess, startServer } from './process.js';
+
+/** The instant the mock world is anchored at, so every process sees the same data. */
+export const MOCK_NOW = '2026-11-20T12:00:00.000Z';
+
+export interface MockSettings {
+  latencyMs: number;
+  copies: Copies;
+}
+
+/** Config shared by gateway, REST server and bare server, so all three serve the same world. */
+export function mockConfig(settings: MockSettings): Record<string, unknown> {
+  return { now: MOCK_NOW, live: false, latencyMs: settings.latencyMs, copies: settings.copies };
+}
+
+export async function startGatewayProcess(
+  name: string,
+  settings: MockSettings,
+  switches: { dataloader?: boolean; singleFlight?: boolean } = {},
+): Promise<ServerProcess & { graphql: string }> {
+  const port = await freePort();
+  const config = JSON.stringify(mockConfig(settings));
+  const env: Record<string, string> = {
+    OPSORCH_ADDR: `127.0.0.1:${port}`,
+    OPSORCH_PLAYGROUND: 'false',
+    OPSORCH_DATALOADER: switches.dataloader === false ? 'off' : 'on',
+    OPSORCH_SINGLE_FLIGHT: switches.singleFlight === false ? 'off' : 'on',
+  };
+  for (const capability of CAPABILITIES) {
+    const prefix = `OPSORCH_${capability.toUpperCase()}`;
+    env[`${prefix}_PROVIDER`] = 'bench-mock';
+    env[`${prefix}_CONFIG`] = config;
+  }
+  const server = await startServer({ name, entry: 'bench/gateway/main.ts', env, port, readyPath: '/healthz' });
+  return { ...server, graphql: `${server.origin}/graphql` };
+}
+
+export async function startRestProcess(name: string, settings: MockSettings): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer({
+    name,
+    entry: 'bench/rest/main.ts',
+    env: { REST_PORT: String(port), REST_CONFIG: JSON.stringify(mockConfig(settings)) },
+    port,
+    readyPath: '/health',
+  });
+}
+
+export async function startBareProcess(
+  name: string,
+  settings: MockSettings,
+): Promise<ServerProcess & { graphql: string }> {
+  const port = await freePort();
+  const server = await startServer({
+    name,
+    entry: 'bench/bare/main.ts',
+    env: { BARE_PORT: String(port), BARE_CONFIG: JSON.stringify(mockConfig(settings)) },
+    port,
+    readyPath: '/health',
+  });
+  return { ...server, graphql: `${server.origin}/graphql` };
+}

@@ -1,0 +1,84 @@
+/**
+ * Servers under test run as child processes, so the load generator and the server never share an
+ * event loop, and each server's memory is its own.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { sleep } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  name: string;
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  origin: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node --import tsx <entry>` with `env` and waits until `readyPath` answers 200. One node
+ * process (no tsx wrapper) so signals and memory belong to the server itself.
+ */
+export async function startServer(options: {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  port: number;
+  readyPath: string;
+}): Promise<ServerProcess> {
+  const origin = `http://127.0.0.1:${options.port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+    cwd: ROOT,
+    env: { ...process.env, OPSORCH_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const early = await Promise.race([exited, sleep(100).then(() => undefined)]);
+    if (early !== undefined) throw new Error(`${options.name} exited with ${early} before it was ready: ${stderr}`);
+    try {
+      const response = await fetch(origin + options.readyPath);
+      await response.arrayBuffer();
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      throw new Error(`${options.name} did not become ready within 30 s: ${stderr}`);
+    }
+  }
+  return {
+    name: options.name,
+    origin,
+    pid: child.pid ?? -1,
+    stop: () => stopChild(child, exited),
+  };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

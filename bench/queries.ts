@@ -1,0 +1,87 @@
+/** The GraphQL documents the bench sends: what a console's pages ask for. */
+
+/** Everything the incident page of a console shows, in one request. */
+export const INCIDENT_PAGE = /* GraphQL */ `
+  query IncidentPage($id: ID!) {
+    incident(id: $id) {
+      id title description status severity createdAt resolvedAt assignees url
+      window { start end }
+      service {
+        name tier environment url
+        team { name members { name email role onCall onCallRole } }
+      }
+      team { name handle onCall { name handle onCallRole } }
+      timeline(first: 50) { totalCount edges { node { kind body actor at } } }
+      alerts(first: 20) {
+        totalCount
+        edges { node { id title status severity startsAt endsAt labels url service { name tier } } }
+      }
+      tickets(first: 20) {
+        totalCount
+        edges { node { key title status priority assignee url incidents { id title status } service { name } } }
+      }
+      deployments(first: 20) { totalCount edges { node { version status startedAt author commit service { name } } } }
+      metrics(names: ["http_requests_total", "http_errors_total", "http_request_duration_seconds"]) {
+        name labels unit points { timestamp value }
+      }
+      logs(limit: 50) { truncated entries { timestamp level message service } }
+    }
+  }
+`;
+
+/** The console's incident list: ten incidents, each with what its row shows. */
+export const INCIDENT_LIST_PAGE = /* GraphQL */ `
+  query IncidentListPage {
+    incidents(first: 10) {
+      edges { node {
+        id title status severity createdAt assignees
+        service { name tier }
+        team { name onCall { name } }
+        alerts(first: 5) { totalCount edges { node { title status severity } } }
+        tickets(first: 5) { totalCount edges { node { key status } } }
+        deployments(first: 3) { edges { node { version status } } }
+      } }
+    }
+  }
+`;
+
+/** Finds incidents with the most alerts and tickets, to pick a page worth measuring. */
+export const PAGE_CANDIDATES = /* GraphQL */ `
+  query PageCandidates($after: String) {
+    incidents(first: 100, after: $after) {
+      edges { cursor node { id alerts(first: 1) { totalCount } tickets(first: 1) { totalCount } } }
+    }
+  }
+`;
+
+const LIST_FIELDS = 'id title status severity createdAt service { name tier team { name } }';
+
+/** A typical list query: one page of incidents with service and team. */
+export const INCIDENT_LIST = /* GraphQL */ `
+  query IncidentList {
+    incidents(first: 20) { totalCount edges { node { ${LIST_FIELDS} } } }
+  }
+`;
+
+export const CURSORS = /* GraphQL */ `
+  query Cursors($after: String) {
+    incidents(first: 100, after: $after) { edges { cursor } }
+  }
+`;
+
+/**
+ * `count` incidents with nested service and team in one query: pages of at most 100 (the
+ * connection limit) as aliases, after the cursors the server issued.
+ */
+export function incidentsQuery(count: number, cursors: readonly (string | null)[]): string {
+  const pages: string[] = [];
+  for (let i = 0; i * 100 < count; i++) {
+    const first = Math.min(100, count - i * 100);
+    const after = cursors[i];
+    if (after === undefined) throw new Error(`no cursor for page ${i}`);
+    pages.push(
+      `p${i}: incidents(first: ${first}${after ? `, after: ${JSON.stringify(after)}` : ''}) { edges { node { ${LIST_FIELDS} } } }`,
+    );
+  }
+  return `query Incidents${count} { ${pages.join('\n')} }`;
+}
