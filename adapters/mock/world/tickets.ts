@@ -51,7 +51,9 @@ export function generateTickets(ctx: TicketContext): Ticket[] {
   const resolvedSerious = incidents.filter(
     (i) => i.status === 'RESOLVED' && (i.severity === 'CRITICAL' || i.severity === 'HIGH'),
   );
-  for (const incident of rng.shuffle(resolvedSerious).slice(0, POSTMORTEM_COUNT)) {
+  // Serious incidents always get a postmortem; a quiet fortnight fills up with lesser ones.
+  const lesser = incidents.filter((i) => i.status === 'RESOLVED' && !resolvedSerious.includes(i));
+  for (const incident of [...rng.shuffle(resolvedSerious), ...rng.shuffle(lesser)].slice(0, POSTMORTEM_COUNT)) {
     drafts.push({
       title: `Postmortem: ${incident.title}`,
       description: `Write up timeline, root cause and action items for incident #${String(incident.fields?.incident_number)}.`,
@@ -60,7 +62,7 @@ export function generateTickets(ctx: TicketContext): Ticket[] {
         ['IN_PROGRESS', 2],
         ['OPEN', 1],
       ]),
-      priority: 'HIGH',
+      priority: resolvedSerious.includes(incident) ? 'HIGH' : 'MEDIUM',
       service: incident.service!,
       incidentIds: [incident.id],
       createdAt: cap(Date.parse(incident.resolvedAt!) + rng.int(1, 48) * HOUR),
