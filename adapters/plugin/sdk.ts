@@ -49,41 +49,47 @@ export type PluginConfig = Record<string, unknown>;
 /** List queries carry `limit` (how many records the gateway wants at most) instead of cursors. */
 export type Limited<Q> = Omit<Q, 'first' | 'after'> & { limit: number };
 type Handler<P, R> = (payload: P, config: PluginConfig) => Awaitable<R>;
+type Normalized = 'status' | 'severity' | 'priority' | 'kind' | 'level' | 'type' | 'url';
+/**
+ * A record as a plugin may send it: enum fields may carry the tool's own words (`open`, `sev2`,
+ * `success`), which the gateway normalizes and keeps as the raw value; `url` may be left out.
+ */
+export type Wire<T> = Omit<T, Normalized> & { [K in Normalized & keyof T]?: K extends 'url' ? string | null : string };
 type ById = { id: string };
 
 export interface PluginMethods {
-  'incident.query': Handler<Limited<IncidentQuery>, Incident[]>;
-  'incident.get': Handler<ById, Incident>;
-  'incident.create': Handler<IncidentCreate, Incident>;
-  'incident.update': Handler<{ id: string; input: IncidentUpdate }, Incident>;
-  'incident.timeline.get': Handler<ById, TimelineEntry[]>;
+  'incident.query': Handler<Limited<IncidentQuery>, Wire<Incident>[]>;
+  'incident.get': Handler<ById, Wire<Incident>>;
+  'incident.create': Handler<IncidentCreate, Wire<Incident>>;
+  'incident.update': Handler<{ id: string; input: IncidentUpdate }, Wire<Incident>>;
+  'incident.timeline.get': Handler<ById, Wire<TimelineEntry>[]>;
   'incident.timeline.append': Handler<
     { id: string; entry: Omit<TimelineAppend, 'actor'> & { at: string; actor?: { name: string } } },
-    TimelineEntry
+    Wire<TimelineEntry>
   >;
-  'alert.query': Handler<Limited<AlertQuery>, Alert[]>;
-  'alert.get': Handler<ById, Alert>;
+  'alert.query': Handler<Limited<AlertQuery>, Wire<Alert>[]>;
+  'alert.get': Handler<ById, Wire<Alert>>;
   'log.query': Handler<LogQuery, Omit<LogResult, 'truncated'>>;
   'metric.query': Handler<MetricQuery, MetricSeries[]>;
-  'metric.describe': Handler<Scope, MetricDescriptor[]>;
-  'ticket.query': Handler<Limited<TicketQuery>, Ticket[]>;
-  'ticket.get': Handler<ById, Ticket>;
-  'ticket.create': Handler<TicketCreate, Ticket>;
-  'ticket.update': Handler<{ id: string; input: TicketUpdate }, Ticket>;
-  'messaging.send': Handler<MessageSend, Message>;
+  'metric.describe': Handler<Scope, Wire<MetricDescriptor>[]>;
+  'ticket.query': Handler<Limited<TicketQuery>, Wire<Ticket>[]>;
+  'ticket.get': Handler<ById, Wire<Ticket>>;
+  'ticket.create': Handler<TicketCreate, Wire<Ticket>>;
+  'ticket.update': Handler<{ id: string; input: TicketUpdate }, Wire<Ticket>>;
+  'messaging.send': Handler<MessageSend, Wire<Message>>;
   /** Also answers batched look-ups by ID: `{ ids, limit }`. */
-  'service.query': Handler<Limited<ServiceQuery> & { ids?: string[] }, Service[]>;
-  'deployment.query': Handler<Limited<DeploymentQuery>, Deployment[]>;
-  'deployment.get': Handler<ById, Deployment>;
-  'team.query': Handler<Limited<TeamQuery>, Team[]>;
-  'team.get': Handler<ById, Team>;
-  'team.members': Handler<{ teamID: string }, TeamMember[]>;
-  'orchestration.plans.query': Handler<Limited<OrchestrationPlanQuery>, OrchestrationPlan[]>;
-  'orchestration.plans.get': Handler<ById, OrchestrationPlan>;
-  'orchestration.runs.query': Handler<Limited<OrchestrationRunQuery>, OrchestrationRun[]>;
-  'orchestration.runs.get': Handler<ById, OrchestrationRun>;
-  'orchestration.runs.start': Handler<OrchestrationRunStart, OrchestrationRun>;
-  'orchestration.runs.steps.complete': Handler<OrchestrationStepComplete, OrchestrationRun>;
+  'service.query': Handler<Limited<ServiceQuery> & { ids?: string[] }, Wire<Service>[]>;
+  'deployment.query': Handler<Limited<DeploymentQuery>, Wire<Deployment>[]>;
+  'deployment.get': Handler<ById, Wire<Deployment>>;
+  'team.query': Handler<Limited<TeamQuery>, Wire<Team>[]>;
+  'team.get': Handler<ById, Wire<Team>>;
+  'team.members': Handler<{ teamID: string }, Wire<TeamMember>[]>;
+  'orchestration.plans.query': Handler<Limited<OrchestrationPlanQuery>, Wire<OrchestrationPlan>[]>;
+  'orchestration.plans.get': Handler<ById, Wire<OrchestrationPlan>>;
+  'orchestration.runs.query': Handler<Limited<OrchestrationRunQuery>, Wire<OrchestrationRun>[]>;
+  'orchestration.runs.get': Handler<ById, Wire<OrchestrationRun>>;
+  'orchestration.runs.start': Handler<OrchestrationRunStart, Wire<OrchestrationRun>>;
+  'orchestration.runs.steps.complete': Handler<OrchestrationStepComplete, Wire<OrchestrationRun>>;
   'secret.get': Handler<{ key: string }, string>;
   'secret.put': Handler<{ key: string; value: string }, null>;
   /** Called by the gateway's health check; only announced when present. */
