@@ -24,7 +24,7 @@ export function serviceCapability({ world }: OpsContext): ServiceCapability {
           .filter(
             (r) =>
               (!named || named.has(r)) &&
-              inScope(world, r.service, query.scope) &&
+              inScope(world, { ...r.service, service: r.service.name }, query.scope) &&
               matchesText(query.query, r.service.name, r.service.description, ...(r.service.aliases ?? [])),
           )
           .map((r) => r.service)
