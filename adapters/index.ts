@@ -1,6 +1,7 @@
 /** Every in-process adapter kind the gateway can be configured with, by the name used in config. */
 import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
+import { createJiraAdapter } from './jira/index.js';
 import { createMockAdapter } from './mock/index.js';
 import { createPagerDutyAdapter } from './pagerduty/index.js';
 import { createPluginAdapter } from './plugin/index.js';
@@ -12,4 +13,5 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   alertmanager: createAlertmanagerAdapter,
   plugin: createPluginAdapter,
   pagerduty: createPagerDutyAdapter,
+  jira: createJiraAdapter,
 };

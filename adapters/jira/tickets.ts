@@ -1,0 +1,188 @@
+/** The ticket capability over Jira Cloud issues. */
+import {
+  AdapterError,
+  badInput,
+  type CallContext,
+  type Edge,
+  notFound,
+  type Page,
+  type Result,
+  settleEach,
+  type Ticket,
+  type TicketCapability,
+  type TicketCreate,
+  type TicketQuery,
+  type TicketStatus,
+  type TicketUpdate,
+} from '../contract/index.js';
+import { fanOut, type HttpClient } from '../http/index.js';
+import { textToAdf } from './adf.js';
+import {
+  ISSUE_FIELDS,
+  ISSUE_KEY,
+  type JiraIssue,
+  type JiraSearchResponse,
+  type JiraTransition,
+  type JiraUser,
+} from './api.js';
+import type { JiraConfig } from './config.js';
+import { buildJql, keysJql } from './jql.js';
+import { incidentLabel } from './labels.js';
+import { PRIORITY_NAMES, statusOf, toTicket } from './map.js';
+import { decodePosition, encodePosition, type Position } from './paging.js';
+
+const FAN_OUT = 4;
+/** Jira caps `key in (...)` searches well above this; it keeps one request's JQL short. */
+const KEYS_PER_SEARCH = 50;
+const ACCOUNT_ID = /^[0-9a-f]{24}$|^\d+:[0-9a-f-]{36}$/;
+
+/** Target status categories for the statuses a transition can reach. */
+const CATEGORY_FOR: Partial<Record<TicketStatus, string>> = { OPEN: 'new', IN_PROGRESS: 'indeterminate', DONE: 'done' };
+
+export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCapability {
+  const site = config.apiURL.replace(/\/+$/, '');
+  const signalOf = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+  async function search(jql: string, token: string, maxResults: number, signal?: AbortSignal) {
+    return http.post<JiraSearchResponse>(
+      '/rest/api/3/search/jql',
+      { jql, maxResults, fields: ISSUE_FIELDS, ...(token ? { nextPageToken: token } : {}) },
+      signalOf(signal),
+    );
+  }
+
+  async function getIssue(key: string, signal?: AbortSignal): Promise<JiraIssue> {
+    if (!ISSUE_KEY.test(key)) throw notFound('Jira issue', key);
+    return http.get<JiraIssue>(`/rest/api/3/issue/${encodeURIComponent(key)}`, {
+      query: { fields: ISSUE_FIELDS.join(',') },
+      ...signalOf(signal),
+    });
+  }
+
+  async function accountId(who: string, signal?: AbortSignal): Promise<string> {
+    if (ACCOUNT_ID.test(who)) return who;
+    const users = await http.get<JiraUser[]>('/rest/api/3/user/search', { query: { query: who }, ...signalOf(signal) });
+    const lower = who.toLowerCase();
+    const match =
+      users.find((u) => u.emailAddress?.toLowerCase() === lower) ??
+      users.find((u) => u.displayName?.toLowerCase() === lower);
+    if (!match) throw badInput(`Jira has no user ${JSON.stringify(who)}`);
+    return match.accountId;
+  }
+
+  async function runQuery(query: TicketQuery, signal?: AbortSignal): Promise<Page<Ticket>> {
+    let assigneeIds: string[] | undefined;
+    if (query.assignees?.length) {
+      const settled = await Promise.allSettled(query.assignees.map((a) => accountId(a, signal)));
+      assigneeIds = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    }
+    const jql = buildJql({ projectKey: config.projectKey, query, ...(assigneeIds ? { assigneeIds } : {}) });
+    if (jql === null) return { edges: [], hasNextPage: false, totalCount: 0 };
+
+    let position: Position = decodePosition(query.after);
+    const edges: Edge<Ticket>[] = [];
+    for (;;) {
+      const page = await search(jql, position.token, config.pageSize, signal);
+      const issues = page.issues ?? [];
+      for (let i = position.skip; i < issues.length; i++) {
+        if (edges.length === query.first) return { edges, hasNextPage: true, totalCount: null };
+        edges.push({
+          cursor: encodePosition({ token: position.token, skip: i + 1 }),
+          node: toTicket(issues[i] as JiraIssue, site),
+        });
+      }
+      if (page.isLast !== false || !page.nextPageToken) return { edges, hasNextPage: false, totalCount: null };
+      position = { token: page.nextPageToken, skip: 0 };
+    }
+  }
+
+  /** One `key in (...)` search per chunk; a key Jira rejects in JQL falls back to reads by key. */
+  async function getByKeys(keys: readonly string[], signal?: AbortSignal): Promise<Map<string, Result<Ticket>>> {
+    const found = new Map<string, Result<Ticket>>();
+    const valid = [...new Set(keys.filter((k) => ISSUE_KEY.test(k)))];
+    for (let i = 0; i < valid.length; i += KEYS_PER_SEARCH) {
+      const chunk = valid.slice(i, i + KEYS_PER_SEARCH);
+      try {
+        const page = await search(keysJql(chunk), '', chunk.length, signal);
+        for (const issue of page.issues ?? []) found.set(issue.key, toTicket(issue, site));
+      } catch (err) {
+        // Jira fails the whole JQL when one key does not exist (or moved); read them one by one.
+        if (!(err instanceof AdapterError && err.code === 'BAD_USER_INPUT')) throw err;
+        const one = await fanOut(chunk, FAN_OUT, async (key) => toTicket(await getIssue(key, signal), site));
+        for (const [n, key] of chunk.entries()) found.set(key, one[n] as Result<Ticket>);
+      }
+    }
+    return found;
+  }
+
+  async function transition(key: string, status: TicketStatus, signal?: AbortSignal): Promise<void> {
+    const path = `/rest/api/3/issue/${encodeURIComponent(key)}/transitions`;
+    const { transitions } = await http.get<{ transitions: JiraTransition[] }>(path, signalOf(signal));
+    const candidates = transitions.filter((t) => statusOf(t.to) === status);
+    const category = CATEGORY_FOR[status];
+    const chosen =
+      candidates[0] ?? (category ? transitions.find((t) => t.to.statusCategory?.key === category) : undefined);
+    if (!chosen) {
+      const reachable = [...new Set(transitions.map((t) => t.to.name))].join(', ') || 'none';
+      throw badInput(`${key} has no transition to a ${status} status from here (reachable: ${reachable})`);
+    }
+    await http.post(path, { transition: { id: chosen.id } }, signalOf(signal));
+  }
+
+  return {
+    query: (queries, ctx) => settleEach(queries, (q) => runQuery(q, ctx.signal)),
+
+    async getMany(ids, ctx) {
+      const found = await getByKeys(ids, ctx.signal);
+      return ids.map((id) => found.get(id) ?? notFound('Jira issue', id));
+    },
+
+    async create(input: TicketCreate, ctx: CallContext) {
+      const fields: Record<string, unknown> = {
+        ...(input.fields ?? {}),
+        project: { key: config.projectKey },
+        issuetype: { name: config.issueType },
+        summary: input.title,
+        ...(input.description ? { description: textToAdf(input.description) } : {}),
+        ...(input.priority && input.priority !== 'UNKNOWN'
+          ? { priority: { name: PRIORITY_NAMES[input.priority] } }
+          : {}),
+        ...(input.assignee ? { assignee: { accountId: await accountId(input.assignee, ctx.signal) } } : {}),
+        ...(input.service ? { components: [{ name: input.service }] } : {}),
+        ...(input.incidentId ? { labels: [incidentLabel(input.incidentId)] } : {}),
+      };
+      const created = await http.post<{ id: string; key: string }>(
+        '/rest/api/3/issue',
+        { fields },
+        signalOf(ctx.signal),
+      );
+      return toTicket(await getIssue(created.key, ctx.signal), site);
+    },
+
+    async update(id: string, input: TicketUpdate, ctx: CallContext) {
+      if (!ISSUE_KEY.test(id)) throw notFound('Jira issue', id);
+      const fields: Record<string, unknown> = { ...(input.fields ?? {}) };
+      if (input.title) fields.summary = input.title;
+      if (input.description !== undefined) {
+        fields.description = input.description ? textToAdf(input.description) : null;
+      }
+      if (input.priority && input.priority !== 'UNKNOWN') fields.priority = { name: PRIORITY_NAMES[input.priority] };
+      if (input.assignee !== undefined) {
+        fields.assignee = input.assignee ? { accountId: await accountId(input.assignee, ctx.signal) } : null;
+      }
+      const update = input.incidentId ? { labels: [{ add: incidentLabel(input.incidentId) }] } : undefined;
+      if (Object.keys(fields).length > 0 || update) {
+        await http.put(
+          `/rest/api/3/issue/${encodeURIComponent(id)}`,
+          { ...(Object.keys(fields).length ? { fields } : {}), ...(update ? { update } : {}) },
+          signalOf(ctx.signal),
+        );
+      }
+      if (input.status) {
+        const current = toTicket(await getIssue(id, ctx.signal), site);
+        if (current.status !== input.status) await transition(id, input.status, ctx.signal);
+      }
+      return toTicket(await getIssue(id, ctx.signal), site);
+    },
+  };
+}
