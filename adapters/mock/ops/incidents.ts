@@ -126,6 +126,7 @@ export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdat
 
   const changed: string[] = [];
   const previousStatus = incident.status;
+  const updatedBefore = incident.updatedAt;
   if (title !== undefined && title !== incident.title) {
     incident.title = title;
     changed.push('title');
@@ -170,7 +171,8 @@ export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdat
     appendEntry(ctx, incident, { kind: 'NOTE', body: input.note.trim(), actor });
   }
   if (changed.length > 0) {
-    incident.updatedAt = iso(world.clock.now());
+    // Changes with a timeline entry already moved updatedAt to that entry; the rest move it now.
+    if (incident.updatedAt === updatedBefore) incident.updatedAt = iso(world.clock.now());
     const event = { type: 'incident.updated' as const, incident: structuredClone(incident), changedFields: changed };
     ctx.bus.emit(changed.includes('status') ? { ...event, previousStatus } : event);
   }
