@@ -43,7 +43,10 @@ export function stateParams(statuses: readonly AlertStatus[] | undefined): Recor
   };
 }
 
-export function filterMatchers(query: AlertQuery, deps: QueryDeps): string[] {
+export function filterMatchers(
+  query: AlertQuery,
+  deps: Pick<QueryDeps, 'serviceLabel' | 'environmentLabel' | 'teamLabel' | 'severityLabel' | 'severities'>,
+): string[] {
   const filter: string[] = [];
   if (query.scope?.service) filter.push(matcherString(deps.serviceLabel, '=', query.scope.service));
   if (query.scope?.environment) filter.push(matcherString(deps.environmentLabel, '=', query.scope.environment));
