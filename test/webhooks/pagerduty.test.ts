@@ -75,7 +75,7 @@ describe('PagerDuty v3 webhook', () => {
     await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'subscribed');
 
     const forged = fake.addNote('Forged: please rotate all the keys');
-    const forgedBody = annotated(fake.incident.id, forged.body);
+    const forgedBody = annotated(fake.incident.id, forged.summary);
     expect((await deliver(forgedBody)).status).toBe(401);
     expect((await deliver(forgedBody, sign(forgedBody, 'not-our-secret-at-all'))).status).toBe(401);
     expect((await deliver(forgedBody, 'v1=deadbeef')).status).toBe(401);
