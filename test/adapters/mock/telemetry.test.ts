@@ -161,16 +161,16 @@ describe('metrics', () => {
     const query = { scope: { service }, start: iso(created - 4 * HOUR), end: iso(resolved + 4 * HOUR), step: 60 };
     const [errorRate] = await metrics({ ...query, name: 'http_errors_total', aggregation: 'RATE' });
     const [latency] = await metrics({ ...query, name: 'http_request_duration_seconds' });
-    const during = (s: MetricSeries | undefined) =>
+    const meanDuring = (s: MetricSeries | undefined) =>
       mean(
         s!.points
           .filter((p) => ms(p.timestamp) > created && ms(p.timestamp) < resolved - 10 * 60_000)
           .map((p) => p.value!),
       );
-    const before = (s: MetricSeries | undefined) =>
+    const meanBefore = (s: MetricSeries | undefined) =>
       mean(s!.points.filter((p) => ms(p.timestamp) < created - 2 * HOUR).map((p) => p.value!));
-    expect(during(errorRate)).toBeGreaterThan(5 * before(errorRate));
-    expect(during(latency)).toBeGreaterThan(1.3 * before(latency));
+    expect(meanDuring(errorRate)).toBeGreaterThan(5 * meanBefore(errorRate));
+    expect(meanDuring(latency)).toBeGreaterThan(1.3 * meanBefore(latency));
     expect(errorRate!.unit).toBe('requests/s');
   });
 
