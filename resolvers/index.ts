@@ -1,6 +1,7 @@
 /** Every capability's resolvers, merged into the one map the schema is built with. */
 import type { Resolvers } from '../src/generated/graphql.js';
 import { alertResolvers } from './alerts.js';
+import { connectionResolvers } from './connections.js';
 import { deploymentResolvers } from './deployments.js';
 import { incidentSubscriptionResolvers } from './incident-subscriptions.js';
 import { incidentResolvers } from './incidents.js';
@@ -17,6 +18,7 @@ import { ticketResolvers } from './tickets.js';
 
 const modules: Resolvers[] = [
   nodeResolvers,
+  connectionResolvers,
   incidentResolvers,
   incidentSubscriptionResolvers,
   alertResolvers,

@@ -206,21 +206,21 @@ export type Incident = Node & {
   __typename?: 'Incident';
   acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Alerts on the incident's service during the incident window, newest first. */
-  alerts: AlertConnection;
+  alerts?: Maybe<AlertConnection>;
   assignees: Array<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** Deployments of the incident's service in the `hoursBefore` hours before it started, newest first. */
-  deployments: DeploymentConnection;
+  deployments?: Maybe<DeploymentConnection>;
   description?: Maybe<Scalars['String']['output']>;
   fields?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
   /** The service's logs over the incident window. */
-  logs: LogResult;
+  logs?: Maybe<LogResult>;
   metadata?: Maybe<Scalars['JSON']['output']>;
   /** The service's metrics over the incident window. */
-  metrics: Array<MetricSeries>;
+  metrics?: Maybe<Array<MetricSeries>>;
   /** Runbook runs started for this incident. */
-  orchestrationRuns: OrchestrationRunConnection;
+  orchestrationRuns?: Maybe<OrchestrationRunConnection>;
   rawSeverity?: Maybe<Scalars['String']['output']>;
   rawStatus?: Maybe<Scalars['String']['output']>;
   resolvedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -232,9 +232,9 @@ export type Incident = Node & {
   /** The owning team: the incident's own, else its service's. */
   team?: Maybe<Team>;
   /** Tickets linked to this incident, newest first. */
-  tickets: TicketConnection;
+  tickets?: Maybe<TicketConnection>;
   /** Newest first. */
-  timeline: TimelineEntryConnection;
+  timeline?: Maybe<TimelineEntryConnection>;
   title: Scalars['String']['output'];
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   url?: Maybe<Scalars['URL']['output']>;
@@ -623,7 +623,7 @@ export type OrchestrationPlan = Node & {
   id: Scalars['ID']['output'];
   metadata?: Maybe<Scalars['JSON']['output']>;
   name: Scalars['String']['output'];
-  runs: OrchestrationRunConnection;
+  runs?: Maybe<OrchestrationRunConnection>;
   service?: Maybe<Service>;
   source: Source;
   steps: Array<OrchestrationStep>;
@@ -789,44 +789,56 @@ export type ProviderStatus = {
   provider: Scalars['String']['output'];
 };
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type Query = {
   __typename?: 'Query';
   alert?: Maybe<Alert>;
-  alerts: AlertConnection;
+  alerts?: Maybe<AlertConnection>;
   deployment?: Maybe<Deployment>;
-  deployments: DeploymentConnection;
+  deployments?: Maybe<DeploymentConnection>;
   incident?: Maybe<Incident>;
-  incidents: IncidentConnection;
+  incidents?: Maybe<IncidentConnection>;
   /** Log lines matching a query, newest first. */
-  logs: LogResult;
+  logs?: Maybe<LogResult>;
   /** The metrics a provider knows, with their type and help text. */
-  metricDescriptors: Array<MetricDescriptor>;
+  metricDescriptors?: Maybe<Array<MetricDescriptor>>;
   /** Metric series over a time range. */
-  metrics: Array<MetricSeries>;
+  metrics?: Maybe<Array<MetricSeries>>;
   /** Any record by its global ID. */
   node?: Maybe<Node>;
   /** Many records by global ID, in the order asked; null where a record does not exist. */
   nodes: Array<Maybe<Node>>;
   orchestrationPlan?: Maybe<OrchestrationPlan>;
-  orchestrationPlans: OrchestrationPlanConnection;
+  orchestrationPlans?: Maybe<OrchestrationPlanConnection>;
   orchestrationRun?: Maybe<OrchestrationRun>;
-  orchestrationRuns: OrchestrationRunConnection;
+  orchestrationRuns?: Maybe<OrchestrationRunConnection>;
   /** What serves each capability, and its health. */
   providers: Array<ProviderStatus>;
   service?: Maybe<Service>;
-  services: ServiceConnection;
+  services?: Maybe<ServiceConnection>;
   team?: Maybe<Team>;
-  teams: TeamConnection;
+  teams?: Maybe<TeamConnection>;
   ticket?: Maybe<Ticket>;
-  tickets: TicketConnection;
+  tickets?: Maybe<TicketConnection>;
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryAlertArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryAlertsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AlertFilter>;
@@ -834,11 +846,19 @@ export type QueryAlertsArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryDeploymentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryDeploymentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DeploymentFilter>;
@@ -846,11 +866,19 @@ export type QueryDeploymentsArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryIncidentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryIncidentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<IncidentFilter>;
@@ -858,36 +886,64 @@ export type QueryIncidentsArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryLogsArgs = {
   query: LogQueryInput;
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryMetricDescriptorsArgs = {
   scope?: InputMaybe<ScopeInput>;
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryMetricsArgs = {
   query: MetricQueryInput;
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryOrchestrationPlanArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryOrchestrationPlansArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrchestrationPlanFilter>;
@@ -895,11 +951,19 @@ export type QueryOrchestrationPlansArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryOrchestrationRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryOrchestrationRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrchestrationRunFilter>;
@@ -907,11 +971,19 @@ export type QueryOrchestrationRunsArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryServiceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryServicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ServiceFilter>;
@@ -919,11 +991,19 @@ export type QueryServicesArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryTeamArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryTeamsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TeamFilter>;
@@ -931,11 +1011,19 @@ export type QueryTeamsArgs = {
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Every field answered by a provider is nullable: when a provider fails, only that field is null, an
+ * error names the provider and capability, and the rest of the response still stands.
+ */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
@@ -953,27 +1041,27 @@ export type ScopeInput = {
 
 export type Service = Node & {
   __typename?: 'Service';
-  alerts: AlertConnection;
+  alerts?: Maybe<AlertConnection>;
   /** Other names the providers use for this service. */
   aliases: Array<Scalars['String']['output']>;
-  deployments: DeploymentConnection;
+  deployments?: Maybe<DeploymentConnection>;
   description?: Maybe<Scalars['String']['output']>;
   environment?: Maybe<Scalars['String']['output']>;
   fields?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
-  incidents: IncidentConnection;
+  incidents?: Maybe<IncidentConnection>;
   /** Logs of this service; the window defaults to the last hour. */
-  logs: LogResult;
+  logs?: Maybe<LogResult>;
   metadata?: Maybe<Scalars['JSON']['output']>;
   /** Metrics of this service; the window defaults to the last hour. */
-  metrics: Array<MetricSeries>;
+  metrics?: Maybe<Array<MetricSeries>>;
   /** Canonical name: the key that joins this service across providers. */
   name: Scalars['String']['output'];
   /** Who is on call for the owning team right now. */
-  onCall: Array<TeamMember>;
+  onCall?: Maybe<Array<TeamMember>>;
   source: Source;
   team?: Maybe<Team>;
-  tickets: TicketConnection;
+  tickets?: Maybe<TicketConnection>;
   tier?: Maybe<Scalars['String']['output']>;
   url?: Maybe<Scalars['URL']['output']>;
 };
@@ -1091,12 +1179,12 @@ export type Team = Node & {
   fields?: Maybe<Scalars['JSON']['output']>;
   handle?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
-  members: Array<TeamMember>;
+  members?: Maybe<Array<TeamMember>>;
   metadata?: Maybe<Scalars['JSON']['output']>;
   name: Scalars['String']['output'];
   /** Members on call right now. */
-  onCall: Array<TeamMember>;
-  services: ServiceConnection;
+  onCall?: Maybe<Array<TeamMember>>;
+  services?: Maybe<ServiceConnection>;
   source: Source;
   url?: Maybe<Scalars['URL']['output']>;
 };
@@ -1149,7 +1237,7 @@ export type Ticket = Node & {
   fields?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
   /** Incidents this ticket is linked to. */
-  incidents: Array<Incident>;
+  incidents?: Maybe<Array<Incident>>;
   /** Human key, e.g. `OPS-123`. */
   key: Scalars['String']['output'];
   metadata?: Maybe<Scalars['JSON']['output']>;
@@ -1259,7 +1347,7 @@ export type TimelineEntry = Node & {
   body: Scalars['String']['output'];
   fields?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
-  incident: Incident;
+  incident?: Maybe<Incident>;
   kind: TimelineEntryKind;
   metadata?: Maybe<Scalars['JSON']['output']>;
   rawKind?: Maybe<Scalars['String']['output']>;
@@ -1699,17 +1787,17 @@ export type DeploymentEdgeResolvers<ContextType = GatewayContext, ParentType ext
 
 export type IncidentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
   acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<IncidentAlertsArgs, 'first'>>;
+  alerts?: Resolver<Maybe<ResolversTypes['AlertConnection']>, ParentType, ContextType, RequireFields<IncidentAlertsArgs, 'first'>>;
   assignees?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<IncidentDeploymentsArgs, 'first' | 'hoursBefore'>>;
+  deployments?: Resolver<Maybe<ResolversTypes['DeploymentConnection']>, ParentType, ContextType, RequireFields<IncidentDeploymentsArgs, 'first' | 'hoursBefore'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  logs?: Resolver<ResolversTypes['LogResult'], ParentType, ContextType, RequireFields<IncidentLogsArgs, 'limit'>>;
+  logs?: Resolver<Maybe<ResolversTypes['LogResult']>, ParentType, ContextType, RequireFields<IncidentLogsArgs, 'limit'>>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
-  metrics?: Resolver<Array<ResolversTypes['MetricSeries']>, ParentType, ContextType, Partial<IncidentMetricsArgs>>;
-  orchestrationRuns?: Resolver<ResolversTypes['OrchestrationRunConnection'], ParentType, ContextType, RequireFields<IncidentOrchestrationRunsArgs, 'first'>>;
+  metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, Partial<IncidentMetricsArgs>>;
+  orchestrationRuns?: Resolver<Maybe<ResolversTypes['OrchestrationRunConnection']>, ParentType, ContextType, RequireFields<IncidentOrchestrationRunsArgs, 'first'>>;
   rawSeverity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rawStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1718,8 +1806,8 @@ export type IncidentResolvers<ContextType = GatewayContext, ParentType extends R
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['IncidentStatus'], ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<IncidentTicketsArgs, 'first'>>;
-  timeline?: Resolver<ResolversTypes['TimelineEntryConnection'], ParentType, ContextType, RequireFields<IncidentTimelineArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, RequireFields<IncidentTicketsArgs, 'first'>>;
+  timeline?: Resolver<Maybe<ResolversTypes['TimelineEntryConnection']>, ParentType, ContextType, RequireFields<IncidentTimelineArgs, 'first'>>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
@@ -1856,7 +1944,7 @@ export type OrchestrationPlanResolvers<ContextType = GatewayContext, ParentType 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  runs?: Resolver<ResolversTypes['OrchestrationRunConnection'], ParentType, ContextType, RequireFields<OrchestrationPlanRunsArgs, 'first'>>;
+  runs?: Resolver<Maybe<ResolversTypes['OrchestrationRunConnection']>, ParentType, ContextType, RequireFields<OrchestrationPlanRunsArgs, 'first'>>;
   service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['OrchestrationStep']>, ParentType, ContextType>;
@@ -1956,46 +2044,46 @@ export type ProviderStatusResolvers<ContextType = GatewayContext, ParentType ext
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   alert?: Resolver<Maybe<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<QueryAlertArgs, 'id'>>;
-  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
+  alerts?: Resolver<Maybe<ResolversTypes['AlertConnection']>, ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
   deployment?: Resolver<Maybe<ResolversTypes['Deployment']>, ParentType, ContextType, RequireFields<QueryDeploymentArgs, 'id'>>;
-  deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<QueryDeploymentsArgs, 'first'>>;
+  deployments?: Resolver<Maybe<ResolversTypes['DeploymentConnection']>, ParentType, ContextType, RequireFields<QueryDeploymentsArgs, 'first'>>;
   incident?: Resolver<Maybe<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentArgs, 'id'>>;
-  incidents?: Resolver<ResolversTypes['IncidentConnection'], ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'first'>>;
-  logs?: Resolver<ResolversTypes['LogResult'], ParentType, ContextType, RequireFields<QueryLogsArgs, 'query'>>;
-  metricDescriptors?: Resolver<Array<ResolversTypes['MetricDescriptor']>, ParentType, ContextType, Partial<QueryMetricDescriptorsArgs>>;
-  metrics?: Resolver<Array<ResolversTypes['MetricSeries']>, ParentType, ContextType, RequireFields<QueryMetricsArgs, 'query'>>;
+  incidents?: Resolver<Maybe<ResolversTypes['IncidentConnection']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'first'>>;
+  logs?: Resolver<Maybe<ResolversTypes['LogResult']>, ParentType, ContextType, RequireFields<QueryLogsArgs, 'query'>>;
+  metricDescriptors?: Resolver<Maybe<Array<ResolversTypes['MetricDescriptor']>>, ParentType, ContextType, Partial<QueryMetricDescriptorsArgs>>;
+  metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, RequireFields<QueryMetricsArgs, 'query'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   orchestrationPlan?: Resolver<Maybe<ResolversTypes['OrchestrationPlan']>, ParentType, ContextType, RequireFields<QueryOrchestrationPlanArgs, 'id'>>;
-  orchestrationPlans?: Resolver<ResolversTypes['OrchestrationPlanConnection'], ParentType, ContextType, RequireFields<QueryOrchestrationPlansArgs, 'first'>>;
+  orchestrationPlans?: Resolver<Maybe<ResolversTypes['OrchestrationPlanConnection']>, ParentType, ContextType, RequireFields<QueryOrchestrationPlansArgs, 'first'>>;
   orchestrationRun?: Resolver<Maybe<ResolversTypes['OrchestrationRun']>, ParentType, ContextType, RequireFields<QueryOrchestrationRunArgs, 'id'>>;
-  orchestrationRuns?: Resolver<ResolversTypes['OrchestrationRunConnection'], ParentType, ContextType, RequireFields<QueryOrchestrationRunsArgs, 'first'>>;
+  orchestrationRuns?: Resolver<Maybe<ResolversTypes['OrchestrationRunConnection']>, ParentType, ContextType, RequireFields<QueryOrchestrationRunsArgs, 'first'>>;
   providers?: Resolver<Array<ResolversTypes['ProviderStatus']>, ParentType, ContextType>;
   service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType, RequireFields<QueryServiceArgs, 'id'>>;
-  services?: Resolver<ResolversTypes['ServiceConnection'], ParentType, ContextType, RequireFields<QueryServicesArgs, 'first'>>;
+  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, RequireFields<QueryServicesArgs, 'first'>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
-  teams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, RequireFields<QueryTeamsArgs, 'first'>>;
+  teams?: Resolver<Maybe<ResolversTypes['TeamConnection']>, ParentType, ContextType, RequireFields<QueryTeamsArgs, 'first'>>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, RequireFields<QueryTicketsArgs, 'first'>>;
 };
 
 export type ServiceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service']> = {
-  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<ServiceAlertsArgs, 'first'>>;
+  alerts?: Resolver<Maybe<ResolversTypes['AlertConnection']>, ParentType, ContextType, RequireFields<ServiceAlertsArgs, 'first'>>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<ServiceDeploymentsArgs, 'first'>>;
+  deployments?: Resolver<Maybe<ResolversTypes['DeploymentConnection']>, ParentType, ContextType, RequireFields<ServiceDeploymentsArgs, 'first'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   environment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  incidents?: Resolver<ResolversTypes['IncidentConnection'], ParentType, ContextType, RequireFields<ServiceIncidentsArgs, 'first'>>;
-  logs?: Resolver<ResolversTypes['LogResult'], ParentType, ContextType, RequireFields<ServiceLogsArgs, 'limit'>>;
+  incidents?: Resolver<Maybe<ResolversTypes['IncidentConnection']>, ParentType, ContextType, RequireFields<ServiceIncidentsArgs, 'first'>>;
+  logs?: Resolver<Maybe<ResolversTypes['LogResult']>, ParentType, ContextType, RequireFields<ServiceLogsArgs, 'limit'>>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
-  metrics?: Resolver<Array<ResolversTypes['MetricSeries']>, ParentType, ContextType, Partial<ServiceMetricsArgs>>;
+  metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, Partial<ServiceMetricsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  onCall?: Resolver<Array<ResolversTypes['TeamMember']>, ParentType, ContextType>;
+  onCall?: Resolver<Maybe<Array<ResolversTypes['TeamMember']>>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<ServiceTicketsArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, RequireFields<ServiceTicketsArgs, 'first'>>;
   tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2029,11 +2117,11 @@ export type TeamResolvers<ContextType = GatewayContext, ParentType extends Resol
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   handle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['TeamMember']>, ParentType, ContextType>;
+  members?: Resolver<Maybe<Array<ResolversTypes['TeamMember']>>, ParentType, ContextType>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  onCall?: Resolver<Array<ResolversTypes['TeamMember']>, ParentType, ContextType>;
-  services?: Resolver<ResolversTypes['ServiceConnection'], ParentType, ContextType, RequireFields<TeamServicesArgs, 'first'>>;
+  onCall?: Resolver<Maybe<Array<ResolversTypes['TeamMember']>>, ParentType, ContextType>;
+  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, RequireFields<TeamServicesArgs, 'first'>>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2068,7 +2156,7 @@ export type TicketResolvers<ContextType = GatewayContext, ParentType extends Res
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  incidents?: Resolver<Array<ResolversTypes['Incident']>, ParentType, ContextType>;
+  incidents?: Resolver<Maybe<Array<ResolversTypes['Incident']>>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['TicketPriority'], ParentType, ContextType>;
@@ -2117,7 +2205,7 @@ export type TimelineEntryResolvers<ContextType = GatewayContext, ParentType exte
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  incident?: Resolver<ResolversTypes['Incident'], ParentType, ContextType>;
+  incident?: Resolver<Maybe<ResolversTypes['Incident']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TimelineEntryKind'], ParentType, ContextType>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   rawKind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

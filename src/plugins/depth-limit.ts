@@ -31,10 +31,7 @@ export function depthLimit(maxDepth: number): ValidationRule {
         const depth = depthOf(operation, 0, new Set());
         if (depth > maxDepth) {
           context.reportError(
-            new GraphQLError(`query is ${depth} levels deep; the limit is ${maxDepth}`, {
-              nodes: [operation],
-              extensions: { code: 'QUERY_TOO_COMPLEX' },
-            }),
+            new GraphQLError(`query is ${depth} levels deep; the limit is ${maxDepth}`, { nodes: [operation] }),
           );
         }
       },

@@ -22,7 +22,6 @@ const KNOWN_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
-  'QUERY_TOO_COMPLEX',
 ]);
 
 export function createErrorFormatter(logger: Logger) {

@@ -50,9 +50,10 @@ describe('argument errors', () => {
   });
 
   it('rejects documents nested beyond the depth limit', async () => {
-    const deep = '{ incidents { nodes { service { team { services { nodes { team { services { nodes { team { services { nodes { name } } } } } } } } } } } } }';
+    const deep = '{ incidents { nodes { service { team { services { nodes { team { services { nodes { team { services { nodes { team { name } } } } } } } } } } } } } }';
     const result = await gql(gateway.url, deep);
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(result.errors?.[0]?.message).toBe('query is 13 levels deep; the limit is 12');
     expect(result.data ?? null).toBeNull();
   });
 });
