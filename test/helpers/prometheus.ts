@@ -27,10 +27,18 @@ export interface RealServer {
  * Spawns a server on a free port and waits until `/-/ready` answers 200. Another suite may grab
  * the port between probing and binding, so a server that exits early is retried on a new port.
  */
+export interface SpawnOptions {
+  /** `https` when the server is given a TLS web config. */
+  scheme?: 'http' | 'https';
+  /** Readiness probe, for servers that need TLS trust or credentials; plain GET `/-/ready` otherwise. */
+  probe?: (url: string) => Promise<boolean>;
+}
+
 export async function spawnReady(
   binary: string,
   args: (port: number, dir: string) => string[],
   prepare: (dir: string, port: number) => Promise<void>,
+  options: SpawnOptions = {},
 ): Promise<RealServer> {
   const dir = await mkdtemp(join(tmpdir(), 'opsorch-'));
   let lastError = '';
@@ -42,8 +50,8 @@ export async function spawnReady(
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     });
-    const url = `http://127.0.0.1:${port}`;
-    if (await waitReady(url, child)) {
+    const url = `${options.scheme ?? 'http'}://127.0.0.1:${port}`;
+    if (await waitReady(url, child, options.probe ?? plainProbe)) {
       return {
         url,
         async stop() {
@@ -59,12 +67,15 @@ export async function spawnReady(
   throw new Error(`${binary} did not become ready:\n${lastError}`);
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<boolean> {
+async function plainProbe(url: string): Promise<boolean> {
+  return (await fetch(`${url}/-/ready`)).ok;
+}
+
+async function waitReady(url: string, child: ChildProcess, probe: (url: string) => Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.ok) return true;
+      if (await probe(url)) return true;
     } catch {
       // Not listening yet.
     }
@@ -130,13 +141,18 @@ export interface ScrapeJob {
   path?: string;
 }
 
-export async function startPrometheus(jobs: ScrapeJob[]): Promise<RealServer> {
+/** `webConfig` is a web configuration file (TLS, basic auth) for `--web.config.file`. */
+export async function startPrometheus(
+  jobs: ScrapeJob[],
+  options: SpawnOptions & { webConfig?: string } = {},
+): Promise<RealServer> {
   return spawnReady(
     '/usr/bin/prometheus',
     (port, dir) => [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      ...(options.webConfig ? [`--web.config.file=${options.webConfig}`] : []),
       '--log.level=warn',
     ],
     async (dir) => {
@@ -148,9 +164,10 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<RealServer> {
         .join('\n');
       await writeFile(
         join(dir, 'prometheus.yml'),
-        `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs}\n`,
+        `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs || '  []'}\n`,
       );
     },
+    options,
   );
 }
 
