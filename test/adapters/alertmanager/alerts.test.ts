@@ -69,22 +69,19 @@ interface AlertView {
 const ALERT_FIELDS =
   'id title description status rawStatus severity rawSeverity startsAt labels url source { provider nativeId }';
 
-/**
- * Reads connections through `edges`: the gateway core has no resolvers for the `nodes` and
- * `pageInfo` shortcuts yet.
- */
 async function alerts(filter: Record<string, unknown> = {}, first = 50, after?: string) {
   const data = await gqlData<{
-    alerts: { edges: { cursor: string; node: AlertView }[]; totalCount: number };
+    alerts: { nodes: AlertView[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
   }>(
     gateway.url,
     `query($filter: AlertFilter, $first: Int, $after: String) {
-      alerts(filter: $filter, first: $first, after: $after) { edges { cursor node { ${ALERT_FIELDS} } } totalCount }
+      alerts(filter: $filter, first: $first, after: $after) {
+        nodes { ${ALERT_FIELDS} } pageInfo { hasNextPage endCursor } totalCount
+      }
     }`,
     { filter, first, after },
   );
-  const { edges, totalCount } = data.alerts;
-  return { nodes: edges.map((e) => e.node), endCursor: edges.at(-1)?.cursor, totalCount };
+  return data.alerts;
 }
 
 const names = (list: AlertView[]) => list.map((a) => a.labels.alertname);
@@ -194,8 +191,8 @@ describe('alerts from a real Alertmanager', () => {
 
   it('pages deterministically', async () => {
     const first = await alerts({}, 3);
-    expect(first.nodes).toHaveLength(3);
-    const second = await alerts({}, 3, first.endCursor as string);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await alerts({}, 3, first.pageInfo.endCursor as string);
     const all = await alerts();
     expect([...names(first.nodes), ...names(second.nodes)]).toEqual(names(all.nodes).slice(0, 6));
   });
