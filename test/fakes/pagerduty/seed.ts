@@ -5,7 +5,6 @@
  */
 import type { FakeIncident, PagerDutyFake } from './server.js';
 
-export const PD_NOW = '2025-11-21T12:00:00Z';
 export const LONG_INCIDENT = 'PLONG01';
 export const LONG_LOG_ENTRIES = 130;
 
@@ -17,7 +16,8 @@ function pdTime(ms: number): string {
 }
 
 export function seedPagerDuty(fake: PagerDutyFake): void {
-  const now = Date.parse(PD_NOW);
+  // Relative to the real clock: the adapter's default window ends at its own "now".
+  const now = Math.floor(Date.now() / 1000) * 1000;
   fake.now = new Date(now);
   fake.users.push(
     { id: 'PUALICE', name: 'Alice Ops', email: 'alice@acme.test' },
