@@ -32,6 +32,7 @@ const hostOptions = z.object({
 export interface PluginAdapter extends Adapter {
   /** The process host, for health and for tests that watch the child process. */
   readonly host: PluginHost;
+  close(): Promise<void>;
 }
 
 function checkExecutable(path: string): void {
