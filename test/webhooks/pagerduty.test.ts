@@ -104,6 +104,30 @@ describe('PagerDuty v3 webhook', () => {
     await sub.close();
   });
 
+  it('publishes a status change to incidentUpdated subscribers, with the incident as PagerDuty now has it', async () => {
+    const sub = subscribe<{ incident: { id: string; status: string }; changedFields: string[] }>(
+      gateway.wsUrl,
+      'subscription { incidentUpdated { incident { id status } changedFields } }',
+    );
+    await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'subscribed');
+    fake.incident.status = 'acknowledged';
+    const body = JSON.stringify({
+      event: {
+        id: '5ac64822-4adc-4fda-ade0-410becf0de4f',
+        event_type: 'incident.acknowledged',
+        resource_type: 'incident',
+        occurred_at: new Date().toISOString(),
+        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Tenex Engineer' },
+        client: { name: 'PagerDuty' },
+        data: { id: fake.incident.id, type: 'incident', status: 'acknowledged', title: fake.incident.title },
+      },
+    });
+    expect((await deliver(body, sign(body, CURRENT))).status).toBe(202);
+    const event = await sub.waitFor((e) => e.incident.id === incidentId, 'incident change');
+    expect(event).toEqual({ incident: { id: incidentId, status: 'ACKNOWLEDGED' }, changedFields: ['status'] });
+    await sub.close();
+  });
+
   it('answers 400 to a signed body that is not a PagerDuty event, and 404 for an unknown provider', async () => {
     const garbage = '{"hello":"world"}';
     expect((await deliver(garbage, sign(garbage, CURRENT))).status).toBe(400);
