@@ -83,12 +83,9 @@ export function playgroundRouter(): Router {
     }
     res.sendFile(file, { maxAge: '1h' });
   });
+  // A browser asking for a page gets GraphiQL; API clients (JSON, GET queries) go on to Apollo.
   router.get('/graphql', (req, res, next) => {
-    if (
-      req.query.query !== undefined ||
-      !req.accepts(['application/json', 'text/html']) ||
-      req.accepts(['application/json', 'text/html']) !== 'text/html'
-    ) {
+    if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') {
       next();
       return;
     }

@@ -13,6 +13,8 @@ export function depthLimit(maxDepth: number): ValidationRule {
       let deepest = depth;
       for (const selection of node.selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
+          // Introspection is deep by nature (GraphiQL's query nests type references) and cheap.
+          if (selection.name.value.startsWith('__')) continue;
           deepest = Math.max(deepest, depthOf(selection, depth + (selection.selectionSet ? 1 : 0), visiting));
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           deepest = Math.max(deepest, depthOf(selection, depth, visiting));
