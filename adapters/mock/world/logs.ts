@@ -7,7 +7,7 @@ import { type LogEntry, type LogLevel, type LogResult, matchesText } from '../..
 import { type Impact, impactAt, impactsOf } from './impact.js';
 import { KIBANA } from './links.js';
 import type { World } from './model.js';
-import { BASE64URL, HEX, type Rng, rngFor } from './rng.js';
+import { BASE64URL, createRng, HEX, hash32, mixInts, type Rng, rngFor } from './rng.js';
 import type { ServiceRecord } from './services.js';
 import { iso, MINUTE } from './time.js';
 
@@ -58,25 +58,30 @@ const TEMPLATES: Record<'DEBUG' | 'INFO' | 'WARN' | 'ERROR', readonly ((r: Rng) 
 /** Newest first, at most `limit` lines, deterministic for the same world and search. */
 export function searchLogs(world: World, search: LogSearch): LogResult {
   const end = Math.min(search.end, world.clock.now());
-  const impacts = new Map(search.services.map((s) => [s.service.name, impactsOf(world, s.service.name)]));
+  const streams = search.services.map((record) => ({
+    record,
+    key: hash32(world.seed, 'logs', record.service.name),
+    pod: `${record.service.name}-${rngFor(world.seed, 'pod', record.service.name).chars(HEX, 9)}`,
+    impacts: impactsOf(world, record.service.name),
+  }));
+  const levels = search.levels?.length ? new Set(search.levels) : undefined;
   const entries: LogEntry[] = [];
   const lastMinute = Math.floor(end / MINUTE);
   const firstMinute = Math.floor(search.start / MINUTE);
+  // Lines are drawn cheaply first; text and the full entry are only built for lines that can match.
   for (let minute = lastMinute; minute >= firstMinute && entries.length <= search.limit; minute--) {
-    const bucket: LogEntry[] = [];
-    for (const record of search.services) {
-      for (const entry of linesOf(world, record, minute, impacts.get(record.service.name) ?? [])) {
-        const t = Date.parse(entry.timestamp);
-        if (t < search.start || t > end) continue;
-        if (search.levels?.length && !search.levels.includes(entry.level)) continue;
-        if (!matchesText(search.query, entry.message, entry.service, entry.labels?.pod)) continue;
-        bucket.push(entry);
+    const bucket: { line: RawLine; stream: (typeof streams)[number]; message: string }[] = [];
+    for (const stream of streams) {
+      for (const line of rawLines(stream.key, minute, stream.impacts)) {
+        if (line.at < search.start || line.at > end) continue;
+        if (levels && !levels.has(line.level)) continue;
+        const message = messageOf(line);
+        if (!matchesText(search.query, message, stream.record.service.name, stream.pod)) continue;
+        bucket.push({ line, stream, message });
       }
     }
-    bucket.sort((a, b) =>
-      a.timestamp === b.timestamp ? (a.id! < b.id! ? -1 : 1) : a.timestamp < b.timestamp ? 1 : -1,
-    );
-    entries.push(...bucket);
+    bucket.sort((a, b) => b.line.at - a.line.at || a.line.seed - b.line.seed);
+    for (const { line, stream, message } of bucket) entries.push(entryOf(stream.record, stream.pod, line, message));
   }
   return {
     entries: entries.slice(0, search.limit),
@@ -85,53 +90,61 @@ export function searchLogs(world: World, search: LogSearch): LogResult {
   };
 }
 
-function linesOf(world: World, record: ServiceRecord, minute: number, impacts: readonly Impact[]): LogEntry[] {
-  const { service } = record;
-  const rng = rngFor(world.seed, 'logs', service.name, minute);
+interface RawLine {
+  at: number;
+  level: LogLevel;
+  /** Seeds everything else about the line, so it is the same whichever filters built it. */
+  seed: number;
+  impact: Impact | undefined;
+}
+
+function rawLines(key: number, minute: number, impacts: readonly Impact[]): RawLine[] {
+  const rng = createRng(mixInts(key, minute));
   const impact = impactAt(impacts, minute * MINUTE + 30_000);
   const w = impact?.weight ?? 0;
+  const weights: [LogLevel, number][] = [
+    ['DEBUG', 8],
+    ['INFO', impact ? 70 * (1 - 0.6 * w) : 75],
+    ['WARN', impact ? 10 + 20 * w : 10],
+    ['ERROR', impact ? 3 + 35 * w : 3],
+    ['FATAL', impact?.symptom.kind === 'memory' ? 3 * w : 0],
+  ];
   const count = rng.int(2, 4) + (impact ? Math.round(4 + 8 * w) : 0);
-  const lines: LogEntry[] = [];
+  const lines: RawLine[] = [];
   for (let i = 0; i < count; i++) {
     const at = minute * MINUTE + rng.int(0, MINUTE - 1);
-    const level = rng.weighted<LogLevel>([
-      ['DEBUG', 8],
-      ['INFO', impact ? 70 * (1 - 0.6 * w) : 75],
-      ['WARN', impact ? 10 + 20 * w : 10],
-      ['ERROR', impact ? 3 + 35 * w : 3],
-      ['FATAL', impact?.symptom.kind === 'memory' ? 3 * w : 0],
-    ]);
-    const message =
-      impact && (level === 'ERROR' || level === 'FATAL' || (level === 'WARN' && rng.chance(0.5)))
-        ? rng.pick(impact.symptom.errorLogs)
-        : rng.pick(TEMPLATES[level === 'FATAL' ? 'ERROR' : level === 'TRACE' || level === 'UNKNOWN' ? 'DEBUG' : level])(
-            rng,
-          );
-    const id = rng.chars(BASE64URL, 20);
-    const pod = `${service.name}-${podHash(world, service.name)}-${rng.pick(['x2k9q', 'b7w4m', 'p3n8z'])}`;
-    const date = iso(at).slice(0, 10).replace(/-/g, '.');
-    lines.push({
-      id,
-      timestamp: iso(at),
-      message,
-      level,
-      rawLevel: level.toLowerCase(),
-      service: service.name,
-      labels: {
-        service: service.name,
-        environment: service.environment ?? 'production',
-        pod,
-        team: service.team ?? '',
-      },
-      url: `${KIBANA}/app/discover#/doc/logs-*/logs-production-${date}?id=${encodeURIComponent(id)}`,
-      fields: { trace_id: rng.chars(HEX, 32), 'host.name': pod },
-    });
+    lines.push({ at, level: rng.weighted(weights), seed: rng.int(0, 0x7fffffff), impact });
   }
   return lines;
 }
 
-function podHash(world: World, service: string): string {
-  return rngFor(world.seed, 'pod', service).chars('0123456789abcdef', 9);
+function messageOf(line: RawLine): string {
+  const rng = createRng(line.seed);
+  const { impact, level } = line;
+  if (impact && (level === 'ERROR' || level === 'FATAL' || (level === 'WARN' && rng.chance(0.5)))) {
+    return rng.pick(impact.symptom.errorLogs);
+  }
+  const family = level === 'FATAL' ? 'ERROR' : level === 'TRACE' || level === 'UNKNOWN' ? 'DEBUG' : level;
+  return rng.pick(TEMPLATES[family])(rng);
+}
+
+function entryOf(record: ServiceRecord, podPrefix: string, line: RawLine, message: string): LogEntry {
+  const { service } = record;
+  const rng = createRng(mixInts(line.seed, 0x5eed));
+  const id = rng.chars(BASE64URL, 20);
+  const pod = `${podPrefix}-${rng.pick(['x2k9q', 'b7w4m', 'p3n8z'])}`;
+  const timestamp = iso(line.at);
+  return {
+    id,
+    timestamp,
+    message,
+    level: line.level,
+    rawLevel: line.level.toLowerCase(),
+    service: service.name,
+    labels: { service: service.name, environment: service.environment ?? 'production', pod, team: service.team ?? '' },
+    url: `${KIBANA}/app/discover#/doc/logs-*/logs-production-${timestamp.slice(0, 10).replace(/-/g, '.')}?id=${encodeURIComponent(id)}`,
+    fields: { trace_id: rng.chars(HEX, 32), 'host.name': pod },
+  };
 }
 
 /** The same search in Kibana Discover: KQL inside rison inside the URL hash, each layer escaped. */

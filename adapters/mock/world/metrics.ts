@@ -6,7 +6,7 @@
 import type { MetricDescriptor } from '../../contract/index.js';
 import { type Impact, impactAt } from './impact.js';
 import type { World } from './model.js';
-import { rngFor } from './rng.js';
+import { mixInts } from './rng.js';
 import type { ServiceRecord } from './services.js';
 import { DAY, HOUR, SECOND } from './time.js';
 
@@ -16,6 +16,8 @@ export interface SeriesContext {
   impacts: readonly Impact[];
   /** Counters count from here (the last process restart, as far as the demo is concerned). */
   origin: number;
+  /** Seeds the series' noise: hash of the world seed and the service. */
+  key: number;
 }
 
 interface MetricDefinition {
@@ -57,8 +59,11 @@ function errorsSince(ctx: SeriesContext, t: number): number {
   return errors;
 }
 
-function noise(ctx: SeriesContext, metric: string, t: number): number {
-  return rngFor(ctx.world.seed, metric, ctx.record.service.name, Math.floor(t / NOISE_BUCKET)).next() - 0.5;
+const NOISE_SALT = { latency: 1, cpu: 2, memory: 3 } as const;
+
+/** Uniform in [-0.5, 0.5), fixed per 15 s bucket so every step size sees the same wiggle. */
+function noise(ctx: SeriesContext, metric: keyof typeof NOISE_SALT, t: number): number {
+  return mixInts(ctx.key, NOISE_SALT[metric], Math.floor(t / NOISE_BUCKET)) / 4294967296 - 0.5;
 }
 
 const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));

@@ -12,6 +12,7 @@ import { links, promDuration } from './links.js';
 import { counterOrigin, METRICS, type SeriesContext } from './metrics.js';
 import type { World } from './model.js';
 import { labelMatches, parseExpression, selectorText } from './promql.js';
+import { hash32 } from './rng.js';
 import { iso, SECOND } from './time.js';
 
 /** Prometheus refuses range queries with more points than this per series. */
@@ -64,7 +65,13 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
       job: record.service.name,
     };
     if (!matchers.every((m) => labelMatches(labels, m))) continue;
-    const ctx: SeriesContext = { world, record, impacts: impactsOf(world, record.service.name), origin };
+    const ctx: SeriesContext = {
+      world,
+      record,
+      impacts: impactsOf(world, record.service.name),
+      origin,
+      key: hash32(world.seed, 'metrics', record.service.name),
+    };
     const at = (t: number) => definition.value(ctx, t);
     raw.push({
       labels,
@@ -88,6 +95,7 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
   const selector = scopeSelector(world, name, query.scope, matchers);
   const baseExpr = aggregation === 'RATE' ? `rate(${selector}[${promDuration(rateWindow)}])` : selector;
   const unit = definition.descriptor.unit ?? null;
+  const stamps = timestamps.map(iso);
   return series.map((s) => {
     const expr =
       query.expression ??
@@ -100,7 +108,7 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
       name,
       labels: s.labels,
       unit: aggregation === 'RATE' ? `${unit ?? ''}/s` : reducer === 'COUNT' ? 'series' : unit,
-      points: timestamps.map((t, i) => ({ timestamp: iso(t), value: s.values[i] ?? null })),
+      points: stamps.map((timestamp, i) => ({ timestamp, value: s.values[i] ?? null })),
       url: links.prometheusGraph(expr, (end - start) / SECOND, iso(end), query.step),
     };
   });
