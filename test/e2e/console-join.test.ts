@@ -1,14 +1,22 @@
 /**
- * The operator console's incident list in one round trip, joined across providers: incidents,
- * their services and teams and linked tickets from the seeded mock world; metrics over each
- * incident's window from a real Prometheus; the service's alerts from a real Alertmanager. The
- * mock calls the service `checkout`, Prometheus and Alertmanager label it `checkout-api`: the
- * join goes through the service aliases. Every provider is wrapped in a call counter to show
- * that each hop is one batched call, however many incidents the page holds.
+ * The operator console's incident list in one round trip, joined across providers: metrics over
+ * each incident's window from a real Prometheus and the service's alerts from a real
+ * Alertmanager, with incidents, services, teams and linked tickets first from the seeded mock
+ * world, then from PagerDuty and Jira (their fakes). The service's canonical name is `checkout`;
+ * Prometheus and Alertmanager label it `checkout-api`: the join goes through the service aliases.
+ * Every provider is wrapped in a call counter to show that each hop is one batched call, however
+ * many incidents the page holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertmanagerAdapter } from '../../adapters/alertmanager/index.js';
+import type { Adapter } from '../../adapters/contract/index.js';
+import { createJiraAdapter } from '../../adapters/jira/index.js';
+import { createPagerDutyAdapter } from '../../adapters/pagerduty/index.js';
 import { createPrometheusAdapter } from '../../adapters/prometheus/index.js';
+import { seedJira } from '../fakes/jira/seed.js';
+import { type JiraFake, jiraTimestamp, startJiraFake } from '../fakes/jira/server.js';
+import { seedPagerDuty } from '../fakes/pagerduty/seed.js';
+import { type PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty/server.js';
 import { postAlerts, settledAlerts, startAlertmanager } from '../helpers/alertmanager.js';
 import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
@@ -27,8 +35,8 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
 let exporter: Exporter;
 let prometheus: RealServer;
 let alertmanager: RealServer;
-let gateway: TestGateway;
-const calls: Record<'mock' | 'prometheus' | 'alertmanager', CallLog> = {} as never;
+
+type Counted = Record<string, CallLog>;
 
 beforeAll(async () => {
   exporter = await startExporter(
@@ -59,34 +67,52 @@ queue_depth{service="checkout-api"} 42
     const [series] = await instantQuery(prometheus.url, 'count_over_time(queue_depth[1m])');
     return Number(series?.value[1] ?? 0) >= 4 ? true : undefined;
   });
-
-  const env = (name: string) => ({ name, logger: testLogger });
-  const mock = countingAdapter(await mockAdapter({ now: new Date().toISOString() }));
-  const prom = countingAdapter(await createPrometheusAdapter({ url: prometheus.url }, env('prometheus')));
-  const am = countingAdapter(
-    await createAlertmanagerAdapter({ alertmanagerURL: alertmanager.url }, env('alertmanager')),
-  );
-  calls.mock = mock.log;
-  calls.prometheus = prom.log;
-  calls.alertmanager = am.log;
-  gateway = await startTestGateway(
-    [
-      { name: 'mock', adapter: mock.adapter, capabilities: ['incident', 'service', 'team', 'ticket'] },
-      { name: 'prometheus', adapter: prom.adapter },
-      { name: 'alertmanager', adapter: am.adapter },
-    ],
-    { serviceAliases: { checkout: { prometheus: ['checkout-api'], alertmanager: ['checkout-api'] } } },
-  );
 });
 
 afterAll(async () => {
-  await gateway?.stop();
   await Promise.all([prometheus?.stop(), alertmanager?.stop()]);
   await exporter?.close();
 });
 
-const CONSOLE = `query Console {
-  incidents(first: 10, filter: { scope: { service: "checkout" }, statuses: [TRIGGERED, ACKNOWLEDGED] }) {
+const env = (name: string) => ({ name, logger: testLogger });
+const ALIASES = { checkout: { prometheus: ['checkout-api'], alertmanager: ['checkout-api'] } };
+
+/**
+ * A gateway over the given incident/service/team/ticket providers plus the real Prometheus and
+ * Alertmanager, every adapter wrapped in a call counter.
+ */
+async function consoleGateway(
+  sources: { name: string; adapter: Adapter; capabilities: ('incident' | 'service' | 'team' | 'ticket')[] }[],
+  aliases: Record<string, Record<string, string[]>>,
+): Promise<{ gateway: TestGateway; calls: Counted }> {
+  const calls: Counted = {};
+  const count = (name: string, adapter: Adapter) => {
+    const counted = countingAdapter(adapter);
+    calls[name] = counted.log;
+    return counted.adapter;
+  };
+  const gateway = await startTestGateway(
+    [
+      ...sources.map((s) => ({ ...s, adapter: count(s.name, s.adapter) })),
+      {
+        name: 'prometheus',
+        adapter: count('prometheus', await createPrometheusAdapter({ url: prometheus.url }, env('prometheus'))),
+      },
+      {
+        name: 'alertmanager',
+        adapter: count(
+          'alertmanager',
+          await createAlertmanagerAdapter({ alertmanagerURL: alertmanager.url }, env('alertmanager')),
+        ),
+      },
+    ],
+    { serviceAliases: aliases },
+  );
+  return { gateway, calls };
+}
+
+const CONSOLE = `query Console($filter: IncidentFilter) {
+  incidents(first: 10, filter: $filter) {
     edges { node {
       id title status
       window { start end }
@@ -97,12 +123,15 @@ const CONSOLE = `query Console {
       }
       alerts(first: 10) { edges { node { title status severity url service { name } source { provider } } } }
       tickets(first: 10) { edges { node { key title source { provider } } } }
+      sourceOf: source { provider }
     } }
   }
 }`;
 
 interface ConsoleIncident {
   id: string;
+  title: string;
+  sourceOf: { provider: string };
   window: { start: string; end: string };
   service: { name: string; team: { name: string } | null } | null;
   metrics: {
@@ -127,56 +156,90 @@ interface ConsoleIncident {
   tickets: { edges: { node: { key: string; source: { provider: string } } }[] };
 }
 
-describe('console incident page joined across providers', () => {
-  it('joins incident → service → metrics, alerts and tickets, one batched call per hop', async () => {
-    for (const log of Object.values(calls)) log.reset();
-    const data = await gqlData<{ incidents: { edges: { node: ConsoleIncident }[] } }>(gateway.url, CONSOLE);
-    const incidents = data.incidents.edges.map((e) => e.node);
-    expect(incidents.length).toBeGreaterThanOrEqual(2);
+/** What every console row must show, whoever serves incidents and tickets. */
+async function consolePage(
+  gateway: TestGateway,
+  calls: Counted,
+  filter: Record<string, unknown>,
+  incidentProvider: string,
+  ticketProvider: string,
+): Promise<ConsoleIncident[]> {
+  for (const log of Object.values(calls)) log.reset();
+  const data = await gqlData<{ incidents: { edges: { node: ConsoleIncident }[] } }>(gateway.url, CONSOLE, { filter });
+  const incidents = data.incidents.edges.map((e) => e.node);
+  expect(incidents.length).toBeGreaterThanOrEqual(2);
 
-    for (const incident of incidents) {
-      expect(incident.service?.name).toBe('checkout');
-      expect(incident.service?.team?.name).toBeTruthy();
+  for (const incident of incidents) {
+    expect(incident.sourceOf.provider).toBe(incidentProvider);
+    expect(incident.service?.name).toBe('checkout');
+    expect(incident.service?.team?.name).toBeTruthy();
 
-      // Metrics of `checkout-api`, from Prometheus, inside the incident window.
-      const names = incident.metrics.map((s) => s.name).sort();
-      expect(names).toEqual(['http_requests_total', 'queue_depth']);
-      for (const series of incident.metrics) {
-        expect(series.source.provider).toBe('prometheus');
-        expect(series.labels.service).toBe('checkout-api');
-        expect(series.points.length).toBeGreaterThan(0);
-        for (const p of series.points) {
-          expect(Date.parse(p.timestamp)).toBeGreaterThanOrEqual(Date.parse(incident.window.start));
-          expect(Date.parse(p.timestamp)).toBeLessThanOrEqual(Date.parse(incident.window.end));
-        }
-        const link = new URL(series.url).searchParams;
-        expect(link.get('g0.end_input')).toBe(incident.window.end.slice(0, 19).replace('T', ' '));
+    // Metrics of `checkout-api`, from Prometheus, inside the incident window.
+    const names = incident.metrics.map((s) => s.name).sort();
+    expect(names).toEqual(['http_requests_total', 'queue_depth']);
+    for (const series of incident.metrics) {
+      expect(series.source.provider).toBe('prometheus');
+      expect(series.labels.service).toBe('checkout-api');
+      expect(series.points.length).toBeGreaterThan(0);
+      for (const p of series.points) {
+        expect(Date.parse(p.timestamp)).toBeGreaterThanOrEqual(Date.parse(incident.window.start));
+        expect(Date.parse(p.timestamp)).toBeLessThanOrEqual(Date.parse(incident.window.end));
       }
-      const depth = incident.metrics.find((s) => s.name === 'queue_depth');
-      expect(depth?.points.every((p) => p.value === 42)).toBe(true);
-
-      // Alerts of `checkout-api` from Alertmanager, joined back to the canonical service.
-      const alerts = incident.alerts.edges.map((e) => e.node);
-      expect(alerts.map((a) => a.title)).toEqual(['CheckoutLatency', 'CheckoutErrors: checkout 5xx above 5%']);
-      for (const alert of alerts) {
-        expect(alert.source.provider).toBe('alertmanager');
-        expect(alert.service?.name).toBe('checkout');
-        expect(alert.url.startsWith(`${alertmanager.url}/#/alerts?`)).toBe(true);
-      }
-      for (const ticket of incident.tickets.edges) expect(ticket.node.source.provider).toBe('mock');
+      const link = new URL(series.url).searchParams;
+      expect(link.get('g0.end_input')).toBe(incident.window.end.slice(0, 19).replace('T', ' '));
     }
-    expect(incidents.some((i) => i.tickets.edges.length > 0)).toBe(true);
+    const depth = incident.metrics.find((s) => s.name === 'queue_depth');
+    expect(depth?.points.every((p) => p.value === 42)).toBe(true);
 
-    // One call per provider operation for the whole page, each carrying every incident's item.
-    expect(calls.mock.count('incident', 'query')).toBe(1);
-    expect(calls.mock.count('service', 'query')).toBe(1);
-    expect(calls.mock.count('ticket', 'query')).toBe(1);
-    expect(calls.mock.calls.find((c) => c.capability === 'ticket')?.items).toBe(incidents.length);
-    expect(calls.prometheus.count('metric', 'query')).toBe(1);
-    expect(calls.prometheus.calls[0]?.items).toBe(incidents.length * 2);
-    expect(calls.alertmanager.count('alert', 'query')).toBe(1);
-    expect(calls.alertmanager.calls[0]?.items).toBe(incidents.length);
-    expect(calls.alertmanager.count('alert', 'getMany')).toBe(0);
+    // Alerts of `checkout-api` from Alertmanager, joined back to the canonical service.
+    const alerts = incident.alerts.edges.map((e) => e.node);
+    expect(alerts.map((a) => a.title)).toEqual(['CheckoutLatency', 'CheckoutErrors: checkout 5xx above 5%']);
+    for (const alert of alerts) {
+      expect(alert.source.provider).toBe('alertmanager');
+      expect(alert.service?.name).toBe('checkout');
+      expect(alert.url.startsWith(`${alertmanager.url}/#/alerts?`)).toBe(true);
+    }
+    for (const ticket of incident.tickets.edges) expect(ticket.node.source.provider).toBe(ticketProvider);
+  }
+  expect(incidents.some((i) => i.tickets.edges.length > 0)).toBe(true);
+
+  // One call per provider operation for the whole page, each carrying every incident's item.
+  const prom = calls.prometheus as CallLog;
+  const am = calls.alertmanager as CallLog;
+  expect(prom.count('metric', 'query')).toBe(1);
+  expect(prom.calls[0]?.items).toBe(incidents.length * 2);
+  expect(am.count('alert', 'query')).toBe(1);
+  expect(am.calls[0]?.items).toBe(incidents.length);
+  expect(am.count('alert', 'getMany')).toBe(0);
+  return incidents;
+}
+
+describe('console incident page: mock world + Prometheus + Alertmanager', () => {
+  let gateway: TestGateway;
+  let calls: Counted;
+
+  beforeAll(async () => {
+    const mock = await mockAdapter({ now: new Date().toISOString() });
+    ({ gateway, calls } = await consoleGateway(
+      [{ name: 'mock', adapter: mock, capabilities: ['incident', 'service', 'team', 'ticket'] }],
+      ALIASES,
+    ));
+  });
+  afterAll(() => gateway?.stop());
+
+  it('joins incident → service → metrics, alerts and tickets, one batched call per hop', async () => {
+    const incidents = await consolePage(
+      gateway,
+      calls,
+      { scope: { service: 'checkout' }, statuses: ['TRIGGERED', 'ACKNOWLEDGED'] },
+      'mock',
+      'mock',
+    );
+    const mock = calls.mock as CallLog;
+    expect(mock.count('incident', 'query')).toBe(1);
+    expect(mock.count('service', 'query')).toBe(1);
+    expect(mock.count('ticket', 'query')).toBe(1);
+    expect(mock.calls.find((c) => c.capability === 'ticket')?.items).toBe(incidents.length);
   });
 
   it("serves Service.metrics through the service's Prometheus alias", async () => {
@@ -191,5 +254,99 @@ describe('console incident page joined across providers', () => {
     expect(checkout?.metrics).toEqual([
       { name: 'http_requests_total', labels: expect.objectContaining({ service: 'checkout-api', method: 'GET' }) },
     ]);
+  });
+});
+
+describe('console incident page: PagerDuty + Jira + Prometheus + Alertmanager', () => {
+  let pagerduty: PagerDutyFake;
+  let jira: JiraFake;
+  let gateway: TestGateway;
+  let calls: Counted;
+  const SECOND = 'PJOIN02';
+
+  beforeAll(async () => {
+    [pagerduty, jira] = await Promise.all([startPagerDutyFake(), startJiraFake()]);
+    seedPagerDuty(pagerduty);
+    seedJira(jira);
+    // A second open incident on the same service, with its own ticket, so the page has two rows.
+    const created = new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    pagerduty.incidents.push({
+      id: SECOND,
+      incident_number: 2001,
+      title: 'Checkout error rate above 5%',
+      status: 'triggered',
+      urgency: 'high',
+      priority: 'P2',
+      created_at: created,
+      updated_at: created,
+      service_id: 'PSCHECK',
+      team_ids: ['PTPAYME'],
+      assignee_ids: ['PUBOBNG'],
+      details: null,
+      log_entries: [],
+      notes: [],
+    });
+    jira.issues.push({
+      id: '30001',
+      key: 'OPS-501',
+      project: 'OPS',
+      summary: 'Checkout error budget burn',
+      description: null,
+      status: 'To Do',
+      priority: 'High',
+      assignee: null,
+      reporter: null,
+      created: jiraTimestamp(Date.now() - 5 * 60_000),
+      updated: jiraTimestamp(Date.now() - 5 * 60_000),
+      labels: [`opsorch-incident-${SECOND}`],
+      components: ['checkout-api'],
+      issuetype: 'Task',
+    });
+    const pd = await createPagerDutyAdapter(
+      { apiToken: pagerduty.token, apiURL: pagerduty.url, fromEmail: 'alice@acme.test' },
+      env('pagerduty'),
+    );
+    const jiraAdapter = await createJiraAdapter(
+      { apiURL: jira.url, email: jira.email, apiToken: jira.token, projectKey: 'OPS' },
+      env('jira'),
+    );
+    ({ gateway, calls } = await consoleGateway(
+      [
+        { name: 'pagerduty', adapter: pd, capabilities: ['incident', 'service', 'team'] },
+        { name: 'jira', adapter: jiraAdapter, capabilities: ['ticket'] },
+      ],
+      { checkout: { ...ALIASES.checkout, pagerduty: ['checkout-api'] } },
+    ));
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await Promise.all([pagerduty?.stop(), jira?.stop()]);
+  });
+
+  it('joins a PagerDuty incident → its service → Prometheus metrics and Alertmanager alerts → Jira tickets', async () => {
+    const incidents = await consolePage(
+      gateway,
+      calls,
+      {
+        scope: { service: 'checkout' },
+        statuses: ['TRIGGERED', 'ACKNOWLEDGED'],
+        createdWithin: { start: new Date(Date.now() - 2 * 3_600_000).toISOString(), end: new Date().toISOString() },
+      },
+      'pagerduty',
+      'jira',
+    );
+    const ticketsOf = Object.fromEntries(
+      incidents.map((i) => [i.title, i.tickets.edges.map((e) => e.node.key).sort()]),
+    );
+    expect(ticketsOf).toEqual({
+      'Checkout latency above SLO': ['OPS-7', 'OPS-9'],
+      'Checkout error rate above 5%': ['OPS-501'],
+    });
+    const pd = calls.pagerduty as CallLog;
+    const jiraCalls = calls.jira as CallLog;
+    expect(pd.count('incident', 'query')).toBe(1);
+    expect(pd.count('service', 'query')).toBe(1);
+    expect(jiraCalls.count('ticket', 'query')).toBe(1);
+    expect(jiraCalls.calls[0]?.items).toBe(incidents.length);
   });
 });
