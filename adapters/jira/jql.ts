@@ -57,6 +57,12 @@ export function buildJql({ projectKey, query, assigneeIds }: JqlInput): string |
   return `${clauses.join(' AND ')} ORDER BY created DESC, key DESC`;
 }
 
+/** Tickets linked to any of several incidents, ordered as `buildJql` orders one incident's. */
+export function linkedJql(projectKey: string, incidentIds: readonly string[]): string {
+  const labels = incidentIds.map((id) => jqlString(incidentLabel(id))).join(', ');
+  return `project = ${jqlString(projectKey)} AND labels in (${labels}) ORDER BY created DESC, key DESC`;
+}
+
 export function keysJql(keys: readonly string[]): string {
   return `key in (${keys.map(jqlString).join(', ')})`;
 }

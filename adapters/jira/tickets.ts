@@ -26,14 +26,16 @@ import {
   type JiraUser,
 } from './api.js';
 import type { JiraConfig } from './config.js';
-import { buildJql, keysJql } from './jql.js';
-import { incidentLabel } from './labels.js';
+import { buildJql, keysJql, linkedJql } from './jql.js';
+import { incidentIdOf, incidentLabel } from './labels.js';
 import { PRIORITY_NAMES, statusOf, toTicket } from './map.js';
 import { decodePosition, encodePosition, type Position } from './paging.js';
 
 const FAN_OUT = 4;
 /** Jira caps `key in (...)` searches well above this; it keeps one request's JQL short. */
 const KEYS_PER_SEARCH = 50;
+/** Issues one combined linked-tickets search may read before giving way to per-incident searches. */
+const LINKED_CAP = 500;
 const ACCOUNT_ID = /^[0-9a-f]{24}$|^\d+:[0-9a-f-]{36}$/;
 
 /** Target status categories for the statuses a transition can reach. */
@@ -96,6 +98,55 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
     }
   }
 
+  /**
+   * A list of incidents asks for each one's tickets: one search over all their labels answers
+   * them together. Only first pages small enough to lie within Jira's first search page qualify,
+   * so the cursors issued are the same ones a search for that incident alone would issue.
+   */
+  async function linkedPages(
+    queries: readonly TicketQuery[],
+    signal?: AbortSignal,
+  ): Promise<Map<TicketQuery, Page<Ticket>>> {
+    const simple = queries.filter(
+      (q) =>
+        q.incidentId &&
+        q.after === undefined &&
+        q.first < config.pageSize &&
+        !q.statuses?.length &&
+        !q.assignees?.length &&
+        !q.query &&
+        !q.scope,
+    );
+    const pages = new Map<TicketQuery, Page<Ticket>>();
+    const incidentIds = [...new Set(simple.map((q) => q.incidentId as string))];
+    if (incidentIds.length < 2) return pages;
+    const jql = linkedJql(config.projectKey, incidentIds);
+    const byIncident = new Map<string, Ticket[]>(incidentIds.map((id) => [id, []]));
+    let token = '';
+    for (let read = 0; ; ) {
+      if (read >= LINKED_CAP) return pages;
+      const page = await search(jql, token, config.pageSize, signal);
+      for (const issue of page.issues ?? []) {
+        const ticket = toTicket(issue, site);
+        for (const label of issue.fields.labels ?? []) byIncident.get(incidentIdOf(label) ?? '')?.push(ticket);
+      }
+      read += page.issues?.length ?? 0;
+      if (page.isLast !== false || !page.nextPageToken) break;
+      token = page.nextPageToken;
+    }
+    for (const q of simple) {
+      const tickets = byIncident.get(q.incidentId as string) ?? [];
+      pages.set(q, {
+        edges: tickets
+          .slice(0, q.first)
+          .map((node, i) => ({ cursor: encodePosition({ token: '', skip: i + 1 }), node })),
+        hasNextPage: tickets.length > q.first,
+        totalCount: tickets.length,
+      });
+    }
+    return pages;
+  }
+
   /** One `key in (...)` search per chunk; a key Jira rejects in JQL falls back to reads by key. */
   async function getByKeys(keys: readonly string[], signal?: AbortSignal): Promise<Map<string, Result<Ticket>>> {
     const found = new Map<string, Result<Ticket>>();
@@ -130,7 +181,10 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
   }
 
   return {
-    query: (queries, ctx) => settleEach(queries, (q) => runQuery(q, ctx.signal)),
+    async query(queries, ctx) {
+      const linked = await linkedPages(queries, ctx.signal);
+      return settleEach(queries, (q) => linked.get(q) ?? runQuery(q, ctx.signal));
+    },
 
     async getMany(ids, ctx) {
       const found = await getByKeys(ids, ctx.signal);
