@@ -37,7 +37,8 @@ export function parseConfig(config: Record<string, unknown>, wallClock: () => nu
         `mock config: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
       );
     }
-    const key = String(issue.path[0] ?? '');
+    if (issue.path.length === 0) throw new Error('mock config: must be an object');
+    const key = String(issue.path[0]);
     const message = issue.message.includes(`"${key}"`) ? issue.message : `"${issue.path.join('.')}" ${issue.message}`;
     throw new Error(`mock config: ${message}`);
   }

@@ -5,10 +5,10 @@ import {
   matchesText,
   newestFirst,
   notFound,
-  pageOf,
   settleEach,
 } from '../../contract/index.js';
 import type { OpsContext } from '../ops/context.js';
+import { page } from '../paging.js';
 import { inScope, oneOf, overlaps, parseRange } from '../scope.js';
 
 export function alertCapability({ world }: OpsContext): AlertCapability {
@@ -25,7 +25,7 @@ export function alertCapability({ world }: OpsContext): AlertCapability {
     query: (queries) =>
       settleEach(queries, (query) => {
         const found = world.alerts.filter(matches(query)).sort(newestFirst((a) => a.startsAt));
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getMany: async (ids) => {
       const byId = new Map(world.alerts.map((a) => [a.id, a]));

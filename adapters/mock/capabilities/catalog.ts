@@ -2,7 +2,6 @@
 import {
   matchesText,
   notFound,
-  pageOf,
   type Service,
   type ServiceCapability,
   settleEach,
@@ -10,6 +9,7 @@ import {
   type TeamCapability,
 } from '../../contract/index.js';
 import type { OpsContext } from '../ops/context.js';
+import { page } from '../paging.js';
 import { findService, findTeam, inScope } from '../scope.js';
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -29,7 +29,7 @@ export function serviceCapability({ world }: OpsContext): ServiceCapability {
           )
           .map((r) => r.service)
           .sort(byName);
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getMany: async (ids) =>
       ids.map((id) => {
@@ -50,7 +50,7 @@ export function teamCapability({ world }: OpsContext): TeamCapability {
           )
           .map((r) => r.team)
           .sort(byName);
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getMany: async (ids) =>
       ids.map((id) => {

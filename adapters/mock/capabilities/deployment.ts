@@ -5,10 +5,10 @@ import {
   matchesText,
   newestFirst,
   notFound,
-  pageOf,
   settleEach,
 } from '../../contract/index.js';
 import type { OpsContext } from '../ops/context.js';
+import { page } from '../paging.js';
 import { inScope, oneOf, parseRange, within } from '../scope.js';
 
 export function deploymentCapability({ world }: OpsContext): DeploymentCapability {
@@ -24,7 +24,7 @@ export function deploymentCapability({ world }: OpsContext): DeploymentCapabilit
     query: (queries) =>
       settleEach(queries, (query) => {
         const found = world.deployments.filter(matches(query)).sort(newestFirst((d) => d.startedAt));
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getMany: async (ids) => {
       const byId = new Map(world.deployments.map((d) => [d.id, d]));

@@ -5,11 +5,11 @@ import {
   matchesText,
   newestFirst,
   notFound,
-  pageOf,
   settleEach,
 } from '../../contract/index.js';
 import type { OpsContext } from '../ops/context.js';
 import { appendTimeline, createIncident, updateIncident } from '../ops/incidents.js';
+import { page } from '../paging.js';
 import { assigneeMatches, inScope, oneOf, parseRange, within } from '../scope.js';
 
 export function incidentCapability(ctx: OpsContext): IncidentCapability {
@@ -28,7 +28,7 @@ export function incidentCapability(ctx: OpsContext): IncidentCapability {
     query: (queries) =>
       settleEach(queries, (query) => {
         const found = world.incidents.filter(matches(query)).sort(newestFirst((i) => i.createdAt));
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getMany: async (ids) => {
       const byId = new Map(world.incidents.map((i) => [i.id, i]));

@@ -5,11 +5,11 @@ import {
   type OrchestrationCapability,
   type OrchestrationPlan,
   type OrchestrationRun,
-  pageOf,
   settleEach,
 } from '../../contract/index.js';
 import type { OpsContext } from '../ops/context.js';
 import { completeStep, startRun } from '../ops/orchestration.js';
+import { page } from '../paging.js';
 import { inScope, oneOf } from '../scope.js';
 
 export function orchestrationCapability(ctx: OpsContext): OrchestrationCapability {
@@ -22,7 +22,7 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
         const found: OrchestrationPlan[] = world.plans
           .filter((p) => inScope(world, p, query.scope) && matchesText(query.query, p.name, p.description, p.service))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getPlans: async (ids) => {
       const plans = planById();
@@ -43,7 +43,7 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
               (query.incidentId === undefined || r.incidentId === query.incidentId),
           )
           .sort(newestFirst((r) => r.startedAt));
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getRuns: async (ids) => {
       const runs = new Map(world.runs.map((r) => [r.id, r]));

@@ -2,7 +2,6 @@ import {
   matchesText,
   newestFirst,
   notFound,
-  pageOf,
   settleEach,
   type Ticket,
   type TicketCapability,
@@ -10,6 +9,7 @@ import {
 } from '../../contract/index.js';
 import type { OpsContext } from '../ops/context.js';
 import { createTicket, findTicket, updateTicket } from '../ops/tickets.js';
+import { page } from '../paging.js';
 import { assigneeMatches, inScope, oneOf } from '../scope.js';
 
 export function ticketCapability(ctx: OpsContext): TicketCapability {
@@ -24,7 +24,7 @@ export function ticketCapability(ctx: OpsContext): TicketCapability {
     query: (queries) =>
       settleEach(queries, (query) => {
         const found = world.tickets.filter(matches(query)).sort(newestFirst((t) => t.createdAt));
-        return structuredClone(pageOf(found, query));
+        return page(found, query);
       }),
     getMany: async (ids) =>
       ids.map((id) => {

@@ -38,7 +38,12 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
       `the query would return ${count} points per series; the maximum is ${MAX_POINTS}, use a larger step`,
     );
 
-  const parsed = query.expression && !query.name ? parseExpression(query.expression) : undefined;
+  const parsed = query.expression ? parseExpression(query.expression) : undefined;
+  if (parsed && query.name && parsed.name !== query.name) {
+    throw badInput(
+      `name ${JSON.stringify(query.name)} and the expression's metric ${JSON.stringify(parsed.name)} differ`,
+    );
+  }
   const name = parsed?.name ?? query.name;
   if (!name) throw badInput('either name or expression is required');
   const matchers = [...(parsed?.matchers ?? []), ...(query.labels ?? [])];

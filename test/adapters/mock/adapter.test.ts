@@ -49,6 +49,11 @@ describe('config', () => {
     expect(build(config)).toThrow(message);
   });
 
+  it('rejects a config that is not an object', () => {
+    expect(build('seed=1' as unknown as Record<string, unknown>)).toThrow('mock config: must be an object');
+    expect(build([1] as unknown as Record<string, unknown>)).toThrow('mock config: must be an object');
+  });
+
   it('accepts timestamps with an offset', async () => {
     const a = await mock({ now: '2026-11-21T11:00:00+01:00' });
     const b = await mock({ now: NOW });

@@ -295,6 +295,11 @@ describe('paging', () => {
     for (const [, walked, whole] of lists) expect(walked).toEqual(whole);
   });
 
+  it('refuses a page size below one and a cursor it did not issue', async () => {
+    const results = await h.caps.alert.query([{ first: 0 }, { first: 5, after: 'not-a-cursor' }], {});
+    for (const r of results) expect(r).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
   it('reports the total count and hasNextPage', async () => {
     const [page] = await h.caps.incident.query([{ first: 5 }], {});
     expect(ok(page)).toMatchObject({ totalCount: incidents.length, hasNextPage: true });

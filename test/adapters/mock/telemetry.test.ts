@@ -230,11 +230,18 @@ describe('metrics', () => {
     expect(new URL(expr[0]!.url!).searchParams.get('g0.expr')).toBe(
       'sum by (team) (rate(http_errors_total{service=~"auth|user-profile"}[5m]))',
     );
-    const [bad] = await h.caps.metric.query(
-      [{ expression: 'histogram_quantile(0.9, x)', start: iso(NOW_MS - HOUR), end: NOW, step: 60 }],
+    const window = { start: iso(NOW_MS - HOUR), end: NOW, step: 60 };
+    const [bad, mismatch, both] = await h.caps.metric.query(
+      [
+        { ...window, expression: 'histogram_quantile(0.9, x)' },
+        { ...window, expression: 'cpu_usage_ratio', name: 'memory_usage_bytes' },
+        { ...window, expression: 'cpu_usage_ratio{service="auth"}', name: 'cpu_usage_ratio' },
+      ],
       {},
     );
     expect(bad).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(mismatch).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(ok(both).map((s) => s.labels.service)).toEqual(['auth']);
   });
 
   it('links every series to the Prometheus graph page, label values escaped', async () => {
