@@ -101,7 +101,7 @@ export function createIncident(ctx: OpsContext, input: IncidentCreate): Incident
   };
   world.incidents.push(incident);
   world.timelines.set(id, []);
-  world.incidentMeta.set(id, { symptom: 'http-5xx', mitigatedAt: null });
+  world.incidentMeta.set(id, { symptom: 'http-5xx', mitigatedAt: null, leadMs: 0 });
   appendEntry(ctx, incident, { kind: 'CREATED', body: `Incident created: ${title}`, actor: GATEWAY_ACTOR });
   if (assignees.length > 0) {
     appendEntry(ctx, incident, {

@@ -1,7 +1,6 @@
 import type { Incident } from '../../contract/index.js';
 import type { IncidentMeta, World } from './model.js';
 import { DEFAULT_SYMPTOM, SYMPTOM_BY_KEY, type Symptom } from './symptoms.js';
-import { MINUTE } from './time.js';
 import { SEVERITY_WEIGHT } from './vocab.js';
 
 /** When an incident's impact lasted: null end while it still hurts. */
@@ -9,8 +8,7 @@ export function impactWindow(
   incident: Incident,
   meta: IncidentMeta | undefined,
 ): { start: number; end: number | null } {
-  // Symptoms show up a few minutes before anyone is paged.
-  const start = Date.parse(incident.createdAt) - 5 * MINUTE;
+  const start = Date.parse(incident.createdAt) - (meta?.leadMs ?? 0);
   const resolved = incident.resolvedAt ? Date.parse(incident.resolvedAt) : null;
   const mitigated = meta?.mitigatedAt ?? null;
   const ends = [resolved, mitigated].filter((t): t is number => t !== null);

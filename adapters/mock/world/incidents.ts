@@ -103,7 +103,7 @@ export function generateIncidents(
         },
       },
       entries: story.entries,
-      meta: { symptom: symptom.key, mitigatedAt: story.mitigatedAt },
+      meta: { symptom: symptom.key, mitigatedAt: story.mitigatedAt, leadMs: 5 * MINUTE },
     });
   }
 

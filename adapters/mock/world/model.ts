@@ -20,6 +20,11 @@ export interface IncidentMeta {
   symptom: string;
   /** When impact stopped without the incident being resolved yet; null while still hurting. */
   mitigatedAt: number | null;
+  /**
+   * How long symptoms preceded the incident: generated incidents were paged by an alert after
+   * a few bad minutes; one opened through a mutation must not rewrite the metrics of the past.
+   */
+  leadMs: number;
 }
 
 /** The whole mutable demo world of one adapter instance. */

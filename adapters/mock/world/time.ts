@@ -26,7 +26,7 @@ export interface Clock {
   now(): number;
 }
 
-export function createClock(anchor: number, wall: () => number = Date.now): Clock {
+export function createClock(anchor: number, wall: () => number = () => Date.now()): Clock {
   const startedAt = wall();
   let last = Number.NEGATIVE_INFINITY;
   return {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Incident, LogQuery, MetricQuery, MetricSeries } from '../../../adapters/contract/index.js';
 import { HOUR, list, type MockHandle, mock, ms, NOW, NOW_MS, ok } from './helpers.js';
 
@@ -172,6 +172,30 @@ describe('metrics', () => {
     expect(meanDuring(errorRate)).toBeGreaterThan(5 * meanBefore(errorRate));
     expect(meanDuring(latency)).toBeGreaterThan(1.3 * meanBefore(latency));
     expect(errorRate!.unit).toBe('requests/s');
+  });
+
+  it('shows an incident opened now from now on, leaving the past alone', async () => {
+    const fresh = await mock();
+    const query = {
+      name: 'http_errors_total',
+      aggregation: 'RATE' as const,
+      scope: { service: 'kafka' },
+      start: iso(NOW_MS - 3 * HOUR),
+      end: NOW,
+      step: 600,
+    };
+    const [before] = ok((await fresh.caps.metric.query([query], {}))[0]);
+    await fresh.caps.incident.create({ title: 'Broker down', service: 'kafka', severity: 'CRITICAL' }, {});
+    const [after] = ok((await fresh.caps.metric.query([query], {}))[0]);
+    expect(after!.points.slice(0, -1)).toEqual(before!.points.slice(0, -1));
+    const later = { ...query, start: iso(NOW_MS + 20 * 60_000), end: iso(NOW_MS + 20 * 60_000) };
+    vi.useFakeTimers({ now: Date.now() + 20 * 60_000, toFake: ['Date'] });
+    try {
+      const [spiked] = ok((await fresh.caps.metric.query([later], {}))[0]);
+      expect(values(spiked)[0]).toBeGreaterThan(5 * mean(values(before)));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('aggregates across services and groups by labels', async () => {
