@@ -39,6 +39,8 @@ interface Call {
   wireId: boolean;
   /** Lines seen from the process when the request was written: unchanged at time-out means hung. */
   linesAtSend: number;
+  /** Stops listening to the caller's abort signal. */
+  detach?: () => void;
 }
 
 interface Proc {
@@ -104,11 +106,11 @@ export class PluginHost {
         linesAtSend: 0,
         timer: setTimeout(() => this.timedOut(call), timeoutMs),
       };
-      signal?.addEventListener(
-        'abort',
-        () => this.settle(call, new AdapterError('TIMEOUT', `call to plugin ${name} was cancelled`)),
-        { once: true },
-      );
+      if (signal) {
+        const onAbort = () => this.settle(call, new AdapterError('TIMEOUT', `call to plugin ${name} was cancelled`));
+        signal.addEventListener('abort', onAbort, { once: true });
+        call.detach = () => signal.removeEventListener('abort', onAbort);
+      }
       this.queue.push(call);
       this.pump();
     });
@@ -200,6 +202,7 @@ export class PluginHost {
     const reason = proc.killReason ?? how;
     const { name, logger } = this.options;
     for (const call of this.inflight) {
+      clearTimeout(call.timer);
       this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason} while answering ${call.method}`));
     }
     this.inflight = [];
@@ -304,11 +307,12 @@ export class PluginHost {
     }
     this.inflight.splice(index, 1);
     this.restarts = 0;
+    clearTimeout(call.timer);
     if (parsed.error) {
       const error = parsed.error;
       this.settle(call, toAdapterError(name, call.method, { ...error, message: this.clean(error.message) }));
     } else {
-      clearTimeout(call.timer);
+      call.detach?.();
       if (!call.settled) {
         call.settled = true;
         call.resolve(parsed.result);
@@ -343,10 +347,17 @@ export class PluginHost {
     }
   }
 
+  /**
+   * Answers the caller with an error. A call already sent keeps its timer: if the caller gave up
+   * (abort), the plugin still owes an answer, and a hang must still be caught.
+   */
   private settle(call: Call, error: Error): void {
-    clearTimeout(call.timer);
+    call.detach?.();
     const queued = this.queue.indexOf(call);
-    if (queued >= 0) this.queue.splice(queued, 1);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      clearTimeout(call.timer);
+    }
     if (call.settled) return;
     call.settled = true;
     call.reject(error);

@@ -360,13 +360,9 @@ function planStep(value: unknown): OrchestrationStep {
   return {
     id: stepId,
     name: text(raw.name) ?? text(raw.title) ?? stepId,
-    kind: stepKind(raw),
+    kind: enums.stepKind(raw.kind ?? raw.type),
     description: text(raw.description),
   };
-}
-
-function stepKind(raw: Raw): OrchestrationStep['kind'] {
-  return text(raw.kind)?.toUpperCase() === 'AUTOMATED' ? 'AUTOMATED' : enums.stepKind(raw.kind ?? raw.type);
 }
 
 export function plan(value: unknown): OrchestrationPlan {
@@ -391,7 +387,7 @@ function runStep(value: unknown): OrchestrationRunStep {
   return {
     id: stepId,
     name: text(raw.name) ?? text(raw.title) ?? stepId,
-    kind: stepKind(raw),
+    kind: enums.stepKind(raw.kind ?? raw.type),
     status: enums.stepStatus(rawStatus),
     rawStatus,
     startedAt: firstTime(raw, 'startedAt'),

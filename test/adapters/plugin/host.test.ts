@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/ids.js';
 import { gql } from '../../helpers/graphql.js';
-import { FIXTURES, type PluginGateway, processExists, startPluginGateway } from './plugin-gateway.js';
+import { FIXTURES, type PluginGateway, processExists, startPluginGateway, waitFor } from './plugin-gateway.js';
 
 const TOKEN = 'tok-3f9a-very-secret';
 const PROVIDER = 'flaky';
@@ -160,5 +160,42 @@ describe('plugin host queue bound', () => {
     expect(codes).toEqual(['RATE_LIMITED', 'TIMEOUT', 'TIMEOUT']);
     const limited = results.find((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(limited?.errors?.[0]?.message).toContain('maxQueue 1');
+  });
+});
+
+describe('plugin host with a caller that gives up', () => {
+  let plugin: PluginGateway;
+
+  beforeAll(async () => {
+    plugin = await startPluginGateway(
+      `${FIXTURES}misbehaving.mjs`,
+      { timeoutMs: 1000, killGraceMs: 300, restartInitialMs: 20 },
+      ['incident'],
+      PROVIDER,
+    );
+  });
+  afterAll(() => plugin.gateway.stop());
+
+  it('answers an aborted caller at once and still restarts the plugin that hangs on its call', async () => {
+    const incidents = plugin.adapter.capabilities.incident;
+    if (!incidents) throw new Error('incident capability missing');
+    const before = plugin.pid();
+    const controller = new AbortController();
+    const abandoned = incidents.getMany(['hang'], { signal: controller.signal });
+    controller.abort();
+    expect(await abandoned).toEqual([
+      expect.objectContaining({ code: 'TIMEOUT', message: expect.stringContaining('cancelled') }),
+    ]);
+    // Only the time-out of the abandoned call frees the strict exchange: wait for the restart it causes.
+    await waitFor(
+      () => !processExists(before) && plugin.adapter.host.pid !== undefined,
+      'the hung plugin to be replaced',
+    );
+
+    const result = await gql<IncidentData>(plugin.gateway.url, QUERY, {
+      id: toGlobalId('Incident', PROVIDER, 'INC-9'),
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.incident?.fields.pid).not.toBe(before);
   });
 });

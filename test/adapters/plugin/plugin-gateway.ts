@@ -61,3 +61,12 @@ export function processExists(pid: number): boolean {
     throw err;
   }
 }
+
+/** Waits for a condition the host reaches on its own (e.g. a restart), failing after `limitMs`. */
+export async function waitFor(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
