@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --latency=40] [-- --soak-seconds=300]`: starts the servers under
- * test as separate processes, measures every figure in one run, prints a table and writes
+ * `npm run bench [-- --quick] [--latency=40] [--soak-seconds=300] [--only=page --only=overhead ...]`:
+ * starts the servers under test as separate processes, measures every figure in one run, prints a table and writes
  * `bench/results/latest.json` (one key per figure, ratios included).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,66 +15,90 @@ import { subscriptionFigures } from './figures/subscriptions.js';
 import { startBareProcess, startGatewayProcess, startRestProcess } from './lib/gateway.js';
 import { machine } from './lib/machine.js';
 
+const SECTIONS: {
+  name: string;
+  title: string;
+  needs: (keyof Servers)[];
+  measure: (s: Servers, o: BenchOptions) => Promise<Figures>;
+}[] = [
+  {
+    name: 'page',
+    title: '1-2 console page: provider calls and latency',
+    needs: ['gateway', 'gatewayNoLoader', 'rest'],
+    measure: pageFigures,
+  },
+  {
+    name: 'single-flight',
+    title: 'single-flight before/after',
+    needs: ['gateway', 'gatewayNoSingleFlight'],
+    measure: singleFlightFigures,
+  },
+  {
+    name: 'overhead',
+    title: '3 gateway overhead vs bare Apollo',
+    needs: ['gatewayFast', 'bare'],
+    measure: overheadFigures,
+  },
+  { name: 'scale', title: '4 scale with work', needs: ['gatewayFast'], measure: scaleFigures },
+  { name: 'subscriptions', title: '5 subscriptions', needs: [], measure: subscriptionFigures },
+  { name: 'soak', title: '6 soak', needs: ['gateway'], measure: soakFigures },
+];
+
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     latency: { type: 'string', default: '40' },
     'soak-seconds': { type: 'string' },
+    only: { type: 'string', multiple: true },
   },
 });
 const quick = values.quick ?? false;
 const options: BenchOptions = {
   quick,
   latencyMs: Number(values.latency),
-  soakSeconds: Number(values['soak-seconds'] ?? (quick ? 12 : 300)),
-  loadSeconds: quick ? 3 : 10,
+  soakSeconds: Number(values['soak-seconds'] ?? (quick ? 8 : 300)),
+  loadSeconds: quick ? 2 : 10,
 };
 if (!Number.isFinite(options.latencyMs) || options.latencyMs < 0) throw new Error('--latency must be a number of ms');
+const chosen = SECTIONS.filter((section) => !values.only?.length || values.only.includes(section.name));
+if (chosen.length === 0) throw new Error(`--only takes: ${SECTIONS.map((section) => section.name).join(', ')}`);
 
 /** One page with at least 10 alerts and 5 tickets; a thousand incidents for the scale figures. */
 const slow = { latencyMs: options.latencyMs, copies: { incident: 1, alert: 5, ticket: 5 } };
 const fast = { latencyMs: 0, copies: { incident: 42, alert: 1, ticket: 1 } };
 
+const starters: { [K in keyof Servers]: () => Promise<Servers[K]> } = {
+  gateway: () => startGatewayProcess('gateway', slow),
+  gatewayNoLoader: () => startGatewayProcess('gateway-no-dataloader', slow, { dataloader: false }),
+  gatewayNoSingleFlight: () => startGatewayProcess('gateway-no-single-flight', slow, { singleFlight: false }),
+  rest: () => startRestProcess('rest', slow),
+  gatewayFast: () => startGatewayProcess('gateway-fast', fast),
+  bare: () => startBareProcess('bare', fast),
+};
+
 const started = performance.now();
 const log = (message: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 
-log('starting gateway, REST and bare servers');
-const launched = await Promise.allSettled([
-  startGatewayProcess('gateway', slow),
-  startGatewayProcess('gateway-no-dataloader', slow, { dataloader: false }),
-  startGatewayProcess('gateway-no-single-flight', slow, { singleFlight: false }),
-  startRestProcess('rest', slow),
-  startGatewayProcess('gateway-fast', fast),
-  startBareProcess('bare', fast),
-]);
+const needed = [...new Set(chosen.flatMap((section) => section.needs))];
+log(`starting ${needed.join(', ')}`);
+const launched = await Promise.allSettled(needed.map((name) => starters[name]()));
 const up = launched.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
 const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
 if (failed) {
-  await Promise.all(up.map((s) => s.stop()));
+  await Promise.all(up.map((server) => server.stop()));
   throw failed.reason;
 }
-const [gateway, gatewayNoLoader, gatewayNoSingleFlight, rest, gatewayFast, bare] = up as [
-  Servers['gateway'],
-  Servers['gatewayNoLoader'],
-  Servers['gatewayNoSingleFlight'],
-  Servers['rest'],
-  Servers['gatewayFast'],
-  Servers['bare'],
-];
-const servers: Servers = { gateway, gatewayNoLoader, gatewayNoSingleFlight, rest, gatewayFast, bare };
+const servers = Object.fromEntries(needed.map((name, i) => [name, up[i]])) as unknown as Servers;
 
-const results: Figures = { ...machine(), 'run.quick': quick, 'run.startedAt': new Date().toISOString() };
-const sections: [string, (s: Servers, o: BenchOptions) => Promise<Figures>][] = [
-  ['1-2 console page: provider calls and latency', pageFigures],
-  ['single-flight before/after', singleFlightFigures],
-  ['3 gateway overhead vs bare Apollo', overheadFigures],
-  ['4 scale with work', scaleFigures],
-  ['5 subscriptions', subscriptionFigures],
-  ['6 soak', soakFigures],
-];
+const results: Figures = {
+  ...machine(),
+  'run.quick': quick,
+  'run.sections': chosen.map((section) => section.name).join(','),
+  'run.startedAt': new Date().toISOString(),
+};
 try {
-  for (const [title, measure] of sections) {
+  for (const { title, measure } of chosen) {
     log(title);
     try {
       Object.assign(results, await measure(servers, options));
@@ -84,7 +108,7 @@ try {
     }
   }
 } finally {
-  await Promise.all(up.map((s) => s.stop()));
+  await Promise.all(up.map((server) => server.stop()));
 }
 results['run.seconds'] = Math.round((performance.now() - started) / 100) / 10;
 

@@ -1,8 +1,11 @@
 /**
  * Figure 3: what the gateway's machinery costs, against a bare Apollo Server over the same data in
  * memory: throughput at saturation and latency at a moderate fixed rate, for a typical list query
- * and for a large response (500 incidents with service and team).
+ * and for a large response (500 incidents with service and team). Runs alternate between the two
+ * servers and the best of each is kept, so a burst of other work on the machine does not decide
+ * the ratio; CPU milliseconds per request are reported too, being the least noisy figure.
  */
+import { cpuMs } from '../lib/cpu.js';
 import { graphqlBody } from '../lib/http.js';
 import { type LoadResult, load } from '../lib/load.js';
 import { ratio, round } from '../lib/stats.js';
@@ -12,25 +15,60 @@ import { pageCursors } from './cursors.js';
 
 const MODERATE_RATE = 100;
 
+interface Measured extends LoadResult {
+  cpuMsPerRequest: number;
+}
+
 async function compare(
   servers: Servers,
   options: BenchOptions,
   body: (server: GraphQLServer) => Promise<string>,
   connections: number,
   rate: number | undefined,
-): Promise<{ gateway: LoadResult; bare: LoadResult }> {
-  const run = async (server: GraphQLServer, seconds: number) =>
-    load({ url: server.graphql, body: await body(server), seconds, connections, ...(rate ? { rate } : {}) });
-  // A short warm-up each, then the measured runs back to back.
+): Promise<{ gateway: Measured; bare: Measured }> {
+  const bodies = new Map<GraphQLServer, string>();
+  const run = async (server: GraphQLServer, seconds: number): Promise<Measured> => {
+    if (!bodies.has(server)) bodies.set(server, await body(server));
+    const cpuBefore = cpuMs(server.pid);
+    const result = await load({
+      url: server.graphql,
+      body: bodies.get(server) as string,
+      seconds,
+      connections,
+      ...(rate ? { rate } : {}),
+    });
+    return { ...result, cpuMsPerRequest: (cpuMs(server.pid) - cpuBefore) / Math.max(1, result.requests) };
+  };
   await run(servers.gatewayFast, 1);
   await run(servers.bare, 1);
-  const gateway = await run(servers.gatewayFast, options.loadSeconds);
-  const bare = await run(servers.bare, options.loadSeconds);
-  return { gateway, bare };
+  const gateway: Measured[] = [];
+  const bare: Measured[] = [];
+  for (let round = 0; round < (options.quick ? 1 : 3); round++) {
+    gateway.push(await run(servers.gatewayFast, options.loadSeconds));
+    bare.push(await run(servers.bare, options.loadSeconds));
+  }
+  return { gateway: best(gateway), bare: best(bare) };
 }
 
-function figures(prefix: string, r: { gateway: LoadResult; bare: LoadResult }, rate: boolean): Figures {
+/** The run least disturbed by other work: highest throughput (at a fixed rate, lowest p99). */
+function best(runs: Measured[]): Measured {
+  const errors = runs.reduce((sum, r) => sum + r.errors, 0);
+  const sorted = [...runs].sort((a, b) => b.requestsPerSecond - a.requestsPerSecond || a.p99Ms - b.p99Ms);
+  const fastest = sorted[0] as Measured;
+  return {
+    ...fastest,
+    p99Ms: Math.min(...runs.map((r) => r.p99Ms)),
+    p50Ms: Math.min(...runs.map((r) => r.p50Ms)),
+    cpuMsPerRequest: Math.min(...runs.map((r) => r.cpuMsPerRequest)),
+    errors,
+  };
+}
+
+function figures(prefix: string, r: { gateway: Measured; bare: Measured }, rate: boolean): Figures {
   const out: Figures = {
+    [`${prefix}.gateway.cpuMsPerRequest`]: round(r.gateway.cpuMsPerRequest, 3),
+    [`${prefix}.bare.cpuMsPerRequest`]: round(r.bare.cpuMsPerRequest, 3),
+    [`${prefix}.ratio.cpuGatewayOverBare`]: ratio(r.gateway.cpuMsPerRequest, r.bare.cpuMsPerRequest),
     [`${prefix}.gateway.p50Ms`]: r.gateway.p50Ms,
     [`${prefix}.gateway.p99Ms`]: r.gateway.p99Ms,
     [`${prefix}.bare.p50Ms`]: r.bare.p50Ms,

@@ -16,8 +16,8 @@ export async function soakFigures(servers: Servers, options: BenchOptions): Prom
   const server = servers.gateway;
   const { id } = await pickIncident(server);
   const bodies = [graphqlBody(INCIDENT_PAGE, { id }), graphqlBody(INCIDENT_LIST_PAGE), graphqlBody(INCIDENT_LIST)];
-  const warmupSeconds = options.quick ? 5 : 30;
-  const windowSamples = options.quick ? 4 : 15;
+  const warmupSeconds = options.quick ? 4 : 30;
+  const windowSamples = options.quick ? 3 : 15;
   const heap: number[] = [];
   const rss: number[] = [];
   let running = true;

@@ -13,7 +13,6 @@ import type {
   PageRequest,
   Result,
 } from '../../adapters/contract/index.js';
-import { pageOf } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
 
 export interface Copies {
@@ -29,15 +28,20 @@ const ALL = 100_000;
 const baseId = (id: string) => id.split(SEPARATOR)[0] as string;
 const copyId = (id: string, k: number) => (k === 0 ? id : `${id}${SEPARATOR}${k}`);
 
-function expand<T extends { id: string }>(items: readonly T[], copies: number, patch?: (item: T, k: number) => T): T[] {
-  const out: T[] = [];
-  for (const item of items) {
-    for (let k = 0; k < copies; k++) {
-      const copy = { ...item, id: copyId(item.id, k) };
-      out.push(patch ? patch(copy, k) : copy);
-    }
+/**
+ * Page `request` of `items` repeated `copies` times, building only the records on the page: a
+ * provider would not materialize a thousand records to answer for twenty.
+ */
+function multipliedPage<T extends { id: string }>(items: readonly T[], copies: number, request: PageRequest): Page<T> {
+  const total = items.length * copies;
+  const start = request.after === undefined ? 0 : Number(request.after);
+  const end = Math.min(total, start + request.first);
+  const edges: Page<T>['edges'] = [];
+  for (let i = start; i < end; i++) {
+    const item = items[Math.floor(i / copies)] as T;
+    edges.push({ cursor: String(i + 1), node: { ...item, id: copyId(item.id, i % copies) } });
   }
-  return out;
+  return { edges, hasNextPage: end < total, totalCount: total };
 }
 
 /** One inner query for all outer queries, each widened to the whole list, then paged here. */
@@ -56,11 +60,9 @@ async function multipliedQuery<Q extends PageRequest, T extends { id: string }>(
   return pages.map((page, i) =>
     page instanceof Error
       ? page
-      : pageOf(
-          expand(
-            page.edges.map((e) => e.node),
-            copies,
-          ),
+      : multipliedPage(
+          page.edges.map((e) => e.node),
+          copies,
           queries[i] as Q,
         ),
   );

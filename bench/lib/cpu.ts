@@ -1,0 +1,16 @@
+/**
+ * CPU time a server process has used, from /proc: on a shared two-core machine, CPU milliseconds
+ * per request stay comparable when throughput swings with whatever else is running.
+ */
+import { readFileSync } from 'node:fs';
+
+/** Linux reports utime and stime in clock ticks, 100 per second on every mainstream kernel. */
+const TICKS_PER_SECOND = 100;
+
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
