@@ -182,15 +182,19 @@ function tellStory(rng: Rng, input: StoryInput): Story {
 
   const acknowledged = status !== 'TRIGGERED' && (status !== 'RESOLVED' || rng.chance(0.85));
   const ackFraction = rng.float(0.08, 0.3);
-  const acknowledgedAt = acknowledged ? Math.max(at(ackFraction), notifiedAt + 2 * MINUTE) : null;
-  const escalated = acknowledged ? rng.chance(0.3) : span > 15 * MINUTE;
+  // Escalation means nobody acknowledged for ten minutes, so the acknowledgement (if any) comes after it.
+  const escalated = acknowledged ? span >= 30 * MINUTE && rng.chance(0.3) : span > 15 * MINUTE;
+  const escalatedAt = c + 10 * MINUTE;
+  const acknowledgedAt = acknowledged
+    ? Math.max(at(ackFraction), notifiedAt + 2 * MINUTE, escalated ? escalatedAt + rng.int(1, 5) * MINUTE : 0)
+    : null;
   const acker = escalated ? secondary : primary;
   if (escalated) {
     entries.push({
       kind: 'ESCALATION',
       body: `Escalated to ${secondary.name} (level 2): not acknowledged within 10 minutes`,
       actor: 'PagerDuty',
-      at: acknowledgedAt !== null ? toSecond((notifiedAt + acknowledgedAt) / 2) : Math.min(c + 10 * MINUTE, at(0.8)),
+      at: escalatedAt,
     });
   }
   if (acknowledgedAt !== null) {

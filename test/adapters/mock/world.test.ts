@@ -169,6 +169,8 @@ describe('the world', () => {
         expect(timeline[0]!.at).toBe(incident.resolvedAt);
       }
       if (incident.status === 'MITIGATED') expect(statusChanges[0]).toBe('mitigated');
+      const escalation = timeline.find((e) => e.kind === 'ESCALATION');
+      if (escalation && incident.acknowledgedAt) expect(ms(escalation.at)).toBeLessThan(ms(incident.acknowledgedAt));
     });
 
     const incidentIds = new Set(w.incidents.map((i) => i.id));
