@@ -8,6 +8,7 @@ import type {
   TimelineEntry,
 } from '../../contract/index.js';
 import type { IdFactory } from './ids.js';
+import { HEADLINE_INCIDENTS } from './incidents.js';
 import { links } from './links.js';
 import type { Rng } from './rng.js';
 import { DAY, iso, MINUTE, SECOND } from './time.js';
@@ -121,7 +122,14 @@ export function generateRuns(ctx: RunContext): { runs: OrchestrationRun[]; nextR
   const drafts: OrchestrationRun[] = [];
 
   // Live runs: one executing an automated step, one waiting for a human.
-  const open = ctx.incidents.filter((i) => i.status === 'ACKNOWLEDGED' && planFor(i.service));
+  // The headline incidents (see incidents.ts) come first, so every seed shows the same two stories.
+  const headline = (i: Incident) => {
+    const index = HEADLINE_INCIDENTS.findIndex((h) => h.service === i.service);
+    return index === -1 ? HEADLINE_INCIDENTS.length : index;
+  };
+  const open = ctx.incidents
+    .filter((i) => i.status === 'ACKNOWLEDGED' && planFor(i.service))
+    .sort((a, b) => headline(a) - headline(b));
   const wanted: OrchestrationStepKind[] = ['AUTOMATED', 'MANUAL'];
   for (const incident of open.slice(0, 2)) {
     const plan = planFor(incident.service)!;
