@@ -31,7 +31,13 @@ export function ensureSystemDeps() {
   console.log(`installing ${missing.join(', ')} ...`);
   execFileSync('sh', ['-c', `export DEBIAN_FRONTEND=noninteractive; ${command}`], { stdio: 'inherit' });
   // Debian starts these as services on install; the tests run their own on free ports.
-  for (const service of ['redis-server', 'prometheus', 'prometheus-alertmanager', 'prometheus-pushgateway', 'prometheus-node-exporter']) {
+  for (const service of [
+    'redis-server',
+    'prometheus',
+    'prometheus-alertmanager',
+    'prometheus-pushgateway',
+    'prometheus-node-exporter',
+  ]) {
     spawnSync('sh', ['-c', `service ${service} stop`], { stdio: 'ignore' });
   }
 }

@@ -1,5 +1,5 @@
-import type { Page, PageRequest } from './models.js';
 import { badInput } from './errors.js';
+import type { Page, PageRequest } from './models.js';
 
 /**
  * Pages an already filtered and ordered in-memory list with offset cursors. For adapters whose

@@ -224,6 +224,18 @@ describe('console incident page: mock world + Prometheus + Alertmanager', () => 
       [{ name: 'mock', adapter: mock, capabilities: ['incident', 'service', 'team', 'ticket'] }],
       ALIASES,
     ));
+    // The on-call engineer has opened a follow-up ticket on the open checkout incident.
+    const open = await gqlData<{ incidents: { edges: { node: { id: string } }[] } }>(
+      gateway.url,
+      '{ incidents(first: 1, filter: { scope: { service: "checkout" }, statuses: [TRIGGERED, ACKNOWLEDGED] }) { edges { node { id } } } }',
+    );
+    await gqlData(
+      gateway.url,
+      'mutation($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { id } } }',
+      {
+        input: { title: 'Follow up: checkout 5xx', incidentId: open.incidents.edges[0]?.node.id },
+      },
+    );
   });
   afterAll(() => gateway?.stop());
 

@@ -1,8 +1,8 @@
 /** Nested queries cost one provider call per (provider, operation) per level, and a record asked twice is fetched once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countingAdapter, type CallLog } from '../helpers/counting.js';
-import { gqlData } from '../helpers/graphql.js';
+import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gqlData } from '../helpers/graphql.js';
 
 describe('DataLoader batching', () => {
   let gateway: TestGateway;
@@ -16,13 +16,20 @@ describe('DataLoader batching', () => {
       gateway.url,
       '{ services(first: 100) { nodes { name } } }',
     );
-    const { incidents } = await gqlData<{ incidents: { totalCount: number } }>(gateway.url, '{ incidents { totalCount } }');
+    const { incidents } = await gqlData<{ incidents: { totalCount: number } }>(
+      gateway.url,
+      '{ incidents { totalCount } }',
+    );
     // Top the seeded world up to 50 incidents, through the API, spread over every service.
     for (let i = incidents.totalCount; i < 50; i += 1) {
       const service = services.nodes[i % services.nodes.length]?.name;
-      await gqlData(gateway.url, 'mutation($input: IncidentCreateInput!) { incidentCreate(input: $input) { userErrors { message } } }', {
-        input: { title: `Batch test incident ${i}`, severity: 'LOW', service },
-      });
+      await gqlData(
+        gateway.url,
+        'mutation($input: IncidentCreateInput!) { incidentCreate(input: $input) { userErrors { message } } }',
+        {
+          input: { title: `Batch test incident ${i}`, severity: 'LOW', service },
+        },
+      );
     }
   });
   afterAll(() => gateway.stop());
@@ -46,7 +53,10 @@ describe('DataLoader batching', () => {
   });
 
   it('fetches the same record once per request, however often it is asked for', async () => {
-    const { services } = await gqlData<{ services: { nodes: { id: string }[] } }>(gateway.url, '{ services(first: 1) { nodes { id } } }');
+    const { services } = await gqlData<{ services: { nodes: { id: string }[] } }>(
+      gateway.url,
+      '{ services(first: 1) { nodes { id } } }',
+    );
     const id = services.nodes[0]?.id;
     log.reset();
     const data = await gqlData<{ a: { name: string }; b: { name: string }; c: { id: string } }>(
@@ -60,7 +70,10 @@ describe('DataLoader batching', () => {
   });
 
   it('does not share the cache between requests', async () => {
-    const { services } = await gqlData<{ services: { nodes: { id: string }[] } }>(gateway.url, '{ services(first: 1) { nodes { id } } }');
+    const { services } = await gqlData<{ services: { nodes: { id: string }[] } }>(
+      gateway.url,
+      '{ services(first: 1) { nodes { id } } }',
+    );
     log.reset();
     await gqlData(gateway.url, 'query($id: ID!) { service(id: $id) { name } }', { id: services.nodes[0]?.id });
     await gqlData(gateway.url, 'query($id: ID!) { service(id: $id) { name } }', { id: services.nodes[0]?.id });

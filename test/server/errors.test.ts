@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../adapters/contract/index.js';
 import { AdapterError } from '../../adapters/contract/index.js';
-import { gql } from '../helpers/graphql.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql } from '../helpers/graphql.js';
 
 describe('argument errors', () => {
   let gateway: TestGateway;
@@ -15,7 +15,11 @@ describe('argument errors', () => {
   it.each([
     ['first: 0', '{ incidents(first: 0) { nodes { id } } }', /first must be between 1 and 100, got 0/],
     ['first: 1000', '{ alerts(first: 1000) { nodes { id } } }', /first must be between 1 and 100, got 1000/],
-    ['nested first: -1', '{ incidents(first: 1) { nodes { timeline(first: -1) { nodes { id } } } } }', /first must be between 1 and 100/],
+    [
+      'nested first: -1',
+      '{ incidents(first: 1) { nodes { timeline(first: -1) { nodes { id } } } } }',
+      /first must be between 1 and 100/,
+    ],
     [
       'inverted createdWithin',
       '{ incidents(filter: { createdWithin: { start: "2026-11-20T00:00:00Z", end: "2026-11-19T00:00:00Z" } }) { nodes { id } } }',
@@ -26,12 +30,28 @@ describe('argument errors', () => {
       '{ logs(query: { start: "2026-11-20T00:00:00Z", end: "2026-11-19T00:00:00Z" }) { entries { message } } }',
       /is after end/,
     ],
-    ['log limit', '{ logs(query: { start: "2026-11-19T00:00:00Z", end: "2026-11-20T00:00:00Z", limit: 5000 }) { entries { message } } }', /limit must be between 1 and 1000/],
-    ['metric without name', '{ metrics(query: { start: "2026-11-19T00:00:00Z", end: "2026-11-20T00:00:00Z" }) { name } }', /needs a name or an expression/],
-    ['metric step 0', '{ metrics(query: { name: "x", start: "2026-11-19T00:00:00Z", end: "2026-11-20T00:00:00Z", step: 0 }) { name } }', /step must be a positive/],
+    [
+      'log limit',
+      '{ logs(query: { start: "2026-11-19T00:00:00Z", end: "2026-11-20T00:00:00Z", limit: 5000 }) { entries { message } } }',
+      /limit must be between 1 and 1000/,
+    ],
+    [
+      'metric without name',
+      '{ metrics(query: { start: "2026-11-19T00:00:00Z", end: "2026-11-20T00:00:00Z" }) { name } }',
+      /needs a name or an expression/,
+    ],
+    [
+      'metric step 0',
+      '{ metrics(query: { name: "x", start: "2026-11-19T00:00:00Z", end: "2026-11-20T00:00:00Z", step: 0 }) { name } }',
+      /step must be a positive/,
+    ],
     ['malformed ID', '{ incident(id: "definitely not an id") { id } }', /malformed ID/],
     ['malformed cursor', '{ incidents(after: "???") { nodes { id } } }', /malformed cursor/],
-    ['bad DateTime', '{ logs(query: { start: "yesterday", end: "2026-11-20T00:00:00Z" }) { entries { message } } }', /RFC 3339/],
+    [
+      'bad DateTime',
+      '{ logs(query: { start: "yesterday", end: "2026-11-20T00:00:00Z" }) { entries { message } } }',
+      /RFC 3339/,
+    ],
   ])('%s → BAD_USER_INPUT', async (_name, query, message) => {
     const result = await gql(gateway.url, query);
     expect(result.status).toBeLessThan(500);
@@ -50,7 +70,8 @@ describe('argument errors', () => {
   });
 
   it('rejects documents nested beyond the depth limit', async () => {
-    const deep = '{ incidents { nodes { service { team { services { nodes { team { services { nodes { team { services { nodes { team { name } } } } } } } } } } } } } }';
+    const deep =
+      '{ incidents { nodes { service { team { services { nodes { team { services { nodes { team { services { nodes { team { name } } } } } } } } } } } } } }';
     const result = await gql(gateway.url, deep);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(result.errors?.[0]?.message).toBe('query is 13 levels deep; the limit is 12');
@@ -84,7 +105,13 @@ describe('capabilities without a provider', () => {
       gateway.url,
       '{ providers { capability provider kind health { status checkedAt latencyMs } } }',
     );
-    expect(result.data?.providers).toEqual([expect.objectContaining({ capability: 'INCIDENT', provider: 'mock', health: expect.objectContaining({ status: 'HEALTHY' }) })]);
+    expect(result.data?.providers).toEqual([
+      expect.objectContaining({
+        capability: 'INCIDENT',
+        provider: 'mock',
+        health: expect.objectContaining({ status: 'HEALTHY' }),
+      }),
+    ]);
   });
 });
 
@@ -103,7 +130,8 @@ describe('a failing provider', () => {
           query: async () => {
             throw new AdapterError('PROVIDER_ERROR', 'upstream answered 503 Service Unavailable');
           },
-          getMany: async (ids) => ids.map(() => new TypeError(`request to https://user:${SECRET}@alerts.example failed`)),
+          getMany: async (ids) =>
+            ids.map(() => new TypeError(`request to https://user:${SECRET}@alerts.example failed`)),
         },
       },
       checkHealth: async () => ({ status: 'DOWN', message: 'upstream answered 503' }),
@@ -132,12 +160,19 @@ describe('a failing provider', () => {
   it('never passes an unexpected error message (or a secret in it) to the client', async () => {
     const id = Buffer.from('Alert:alerts-eu:abc123').toString('base64url');
     const result = await gql(gateway.url, 'query($id: ID!) { alert(id: $id) { id } }', { id });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'alerts-eu', capability: 'alert' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      provider: 'alerts-eu',
+      capability: 'alert',
+    });
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 
   it('reports the provider DOWN under providers and in /readyz', async () => {
-    const result = await gql<{ providers: { provider: string; health: { status: string } }[] }>(gateway.url, '{ providers { provider health { status } } }');
+    const result = await gql<{ providers: { provider: string; health: { status: string } }[] }>(
+      gateway.url,
+      '{ providers { provider health { status } } }',
+    );
     expect(result.data?.providers.find((p) => p.provider === 'alerts-eu')?.health.status).toBe('DOWN');
     const ready = await fetch(gateway.url.replace('/graphql', '/readyz'));
     expect(ready.status).toBe(503);

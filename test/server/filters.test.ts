@@ -1,7 +1,7 @@
 /** Every filter narrows its list, and everything it returns satisfies it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gqlData } from '../helpers/graphql.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gqlData } from '../helpers/graphql.js';
 
 type Incident = {
   id: string;
@@ -42,13 +42,20 @@ describe('filters', () => {
   function expectNarrowed<T extends { id: string }>(subset: T[], whole: T[], predicate: (item: T) => boolean) {
     expect(subset.length).toBeGreaterThan(0);
     expect(subset.every(predicate)).toBe(true);
-    expect(subset.map((s) => s.id).sort()).toEqual(whole.filter(predicate).map((s) => s.id).sort());
+    expect(subset.map((s) => s.id).sort()).toEqual(
+      whole
+        .filter(predicate)
+        .map((s) => s.id)
+        .sort(),
+    );
   }
 
   it('incidents by statuses, severities, assignees, service, service alias, team, text and creation time', async () => {
     const statuses = [...new Set(all.map((i) => i.status))];
     expect(statuses.length).toBeGreaterThanOrEqual(3);
-    expectNarrowed(await incidents({ statuses: ['TRIGGERED', 'ACKNOWLEDGED'] }), all, (i) => ['TRIGGERED', 'ACKNOWLEDGED'].includes(i.status));
+    expectNarrowed(await incidents({ statuses: ['TRIGGERED', 'ACKNOWLEDGED'] }), all, (i) =>
+      ['TRIGGERED', 'ACKNOWLEDGED'].includes(i.status),
+    );
     expectNarrowed(await incidents({ severities: ['CRITICAL'] }), all, (i) => i.severity === 'CRITICAL');
 
     const assignee = all.find((i) => i.assignees.length)?.assignees[0] as string;
@@ -58,7 +65,12 @@ describe('filters', () => {
     expectNarrowed(await incidents({ scope: { service: service.name } }), all, (i) => i.service?.name === service.name);
     if (service.aliases[0]) {
       const byAlias = await incidents({ scope: { service: service.aliases[0] } });
-      expect(byAlias.map((i) => i.id).sort()).toEqual(all.filter((i) => i.service?.name === service.name).map((i) => i.id).sort());
+      expect(byAlias.map((i) => i.id).sort()).toEqual(
+        all
+          .filter((i) => i.service?.name === service.name)
+          .map((i) => i.id)
+          .sort(),
+      );
     }
 
     const team = all[0]?.team?.name as string;
@@ -72,21 +84,39 @@ describe('filters', () => {
     const sorted = all.map((i) => Date.parse(i.createdAt)).sort((a, b) => a - b);
     const start = new Date(sorted[Math.floor(sorted.length / 3)] as number).toISOString();
     const end = new Date(sorted[Math.floor((2 * sorted.length) / 3)] as number).toISOString();
-    expectNarrowed(await incidents({ createdWithin: { start, end } }), all, (i) => i.createdAt >= start && i.createdAt <= end);
+    expectNarrowed(
+      await incidents({ createdWithin: { start, end } }),
+      all,
+      (i) => i.createdAt >= start && i.createdAt <= end,
+    );
   });
 
   it('combines filters with AND', async () => {
     const target = all.find((i) => i.status !== 'RESOLVED') as Incident;
-    const result = await incidents({ statuses: [target.status], severities: [target.severity], scope: { service: target.service?.name } });
+    const result = await incidents({
+      statuses: [target.status],
+      severities: [target.severity],
+      scope: { service: target.service?.name },
+    });
     expect(result.map((i) => i.id)).toContain(target.id);
     expect(result.every((i) => i.status === target.status && i.severity === target.severity)).toBe(true);
   });
 
   it('alerts by statuses, severities, service, text and activity window', async () => {
-    type Alert = { id: string; title: string; status: string; severity: string; startsAt: string; endsAt: string | null; service: { name: string } | null };
-    const q = 'query($filter: AlertFilter) { alerts(filter: $filter, first: 100) { nodes { id title status severity startsAt endsAt service { name } } } }';
+    type Alert = {
+      id: string;
+      title: string;
+      status: string;
+      severity: string;
+      startsAt: string;
+      endsAt: string | null;
+      service: { name: string } | null;
+    };
+    const q =
+      'query($filter: AlertFilter) { alerts(filter: $filter, first: 100) { nodes { id title status severity startsAt endsAt service { name } } } }';
     const whole = (await gqlData<{ alerts: { nodes: Alert[] } }>(gateway.url, q, {})).alerts.nodes;
-    const get = async (filter: Record<string, unknown>) => (await gqlData<{ alerts: { nodes: Alert[] } }>(gateway.url, q, { filter })).alerts.nodes;
+    const get = async (filter: Record<string, unknown>) =>
+      (await gqlData<{ alerts: { nodes: Alert[] } }>(gateway.url, q, { filter })).alerts.nodes;
     expect(whole.length).toBeGreaterThanOrEqual(40);
     expectNarrowed(await get({ statuses: ['FIRING'] }), whole, (a) => a.status === 'FIRING');
     const severity = whole[0]?.severity as string;
@@ -104,9 +134,11 @@ describe('filters', () => {
 
   it('tickets by status, assignee, text and incident', async () => {
     type Ticket = { id: string; title: string; status: string; assignee: string | null; incidents: { id: string }[] };
-    const q = 'query($filter: TicketFilter) { tickets(filter: $filter, first: 100) { nodes { id title status assignee incidents { id } } } }';
+    const q =
+      'query($filter: TicketFilter) { tickets(filter: $filter, first: 100) { nodes { id title status assignee incidents { id } } } }';
     const whole = (await gqlData<{ tickets: { nodes: Ticket[] } }>(gateway.url, q, {})).tickets.nodes;
-    const get = async (filter: Record<string, unknown>) => (await gqlData<{ tickets: { nodes: Ticket[] } }>(gateway.url, q, { filter })).tickets.nodes;
+    const get = async (filter: Record<string, unknown>) =>
+      (await gqlData<{ tickets: { nodes: Ticket[] } }>(gateway.url, q, { filter })).tickets.nodes;
     expect(whole.length).toBeGreaterThanOrEqual(15);
     const status = whole[0]?.status as string;
     expectNarrowed(await get({ statuses: [status] }), whole, (t) => t.status === status);
@@ -118,7 +150,8 @@ describe('filters', () => {
 
   it('deployments by status, service and start window; services by names, team and text; teams by names', async () => {
     type Deployment = { id: string; status: string; startedAt: string; service: { name: string } | null };
-    const q = 'query($filter: DeploymentFilter) { deployments(filter: $filter, first: 100) { nodes { id status startedAt service { name } } } }';
+    const q =
+      'query($filter: DeploymentFilter) { deployments(filter: $filter, first: 100) { nodes { id status startedAt service { name } } } }';
     const whole = (await gqlData<{ deployments: { nodes: Deployment[] } }>(gateway.url, q, {})).deployments.nodes;
     const get = async (filter: Record<string, unknown>) =>
       (await gqlData<{ deployments: { nodes: Deployment[] } }>(gateway.url, q, { filter })).deployments.nodes;
@@ -129,10 +162,19 @@ describe('filters', () => {
     expectNarrowed(await get({ scope: { service } }), whole, (d) => d.service?.name === service);
     const times = whole.map((d) => d.startedAt).sort();
     const [start, end] = [times[2] as string, times[times.length - 3] as string];
-    expectNarrowed(await get({ startedWithin: { start, end } }), whole, (d) => d.startedAt >= start && d.startedAt <= end);
+    expectNarrowed(
+      await get({ startedWithin: { start, end } }),
+      whole,
+      (d) => d.startedAt >= start && d.startedAt <= end,
+    );
 
     type Service = { id: string; name: string; team: { name: string } | null };
-    const services = (await gqlData<{ services: { nodes: Service[] } }>(gateway.url, '{ services(first: 100) { nodes { id name team { name } } } }')).services.nodes;
+    const services = (
+      await gqlData<{ services: { nodes: Service[] } }>(
+        gateway.url,
+        '{ services(first: 100) { nodes { id name team { name } } } }',
+      )
+    ).services.nodes;
     expect(services.length).toBeGreaterThanOrEqual(10);
     const named = await gqlData<{ services: { nodes: Service[] } }>(
       gateway.url,
@@ -158,7 +200,8 @@ describe('filters', () => {
 
   it('runbook runs by status, plan and incident', async () => {
     type Run = { id: string; status: string; plan: { id: string }; incident: { id: string } | null };
-    const q = 'query($filter: OrchestrationRunFilter) { orchestrationRuns(filter: $filter, first: 100) { nodes { id status plan { id } incident { id } } } }';
+    const q =
+      'query($filter: OrchestrationRunFilter) { orchestrationRuns(filter: $filter, first: 100) { nodes { id status plan { id } incident { id } } } }';
     const whole = (await gqlData<{ orchestrationRuns: { nodes: Run[] } }>(gateway.url, q, {})).orchestrationRuns.nodes;
     const get = async (filter: Record<string, unknown>) =>
       (await gqlData<{ orchestrationRuns: { nodes: Run[] } }>(gateway.url, q, { filter })).orchestrationRuns.nodes;
@@ -175,7 +218,15 @@ describe('filters', () => {
     const logs = await gqlData<{ logs: { entries: { message: string; level: string; service: string }[] } }>(
       gateway.url,
       'query($q: LogQueryInput!) { logs(query: $q) { entries { message level service } } }',
-      { q: { scope: { service }, levels: ['ERROR', 'WARN'], start: '2026-11-19T00:00:00Z', end: '2026-11-20T12:00:00Z', limit: 200 } },
+      {
+        q: {
+          scope: { service },
+          levels: ['ERROR', 'WARN'],
+          start: '2026-11-19T00:00:00Z',
+          end: '2026-11-20T12:00:00Z',
+          limit: 200,
+        },
+      },
     );
     expect(logs.logs.entries.length).toBeGreaterThan(0);
     expect(logs.logs.entries.every((e) => ['ERROR', 'WARN'].includes(e.level) && e.service === service)).toBe(true);
@@ -183,7 +234,9 @@ describe('filters', () => {
     const metrics = await gqlData<{ metrics: { name: string; labels: { service: string } }[] }>(
       gateway.url,
       'query($q: MetricQueryInput!) { metrics(query: $q) { name labels } }',
-      { q: { name: 'cpu_usage_ratio', scope: { service }, start: '2026-11-20T10:00:00Z', end: '2026-11-20T12:00:00Z' } },
+      {
+        q: { name: 'cpu_usage_ratio', scope: { service }, start: '2026-11-20T10:00:00Z', end: '2026-11-20T12:00:00Z' },
+      },
     );
     expect(metrics.metrics.length).toBeGreaterThan(0);
     expect(metrics.metrics.every((m) => m.name === 'cpu_usage_ratio' && m.labels.service === service)).toBe(true);

@@ -1,7 +1,7 @@
 /** The console's incident page: one request renders the whole page, every record linked to its source. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gqlData } from '../helpers/graphql.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gqlData } from '../helpers/graphql.js';
 
 const INCIDENT_PAGE = /* GraphQL */ `
   query IncidentPage($id: ID!) {
@@ -33,10 +33,17 @@ type Page = {
     createdAt: string;
     window: { start: string; end: string };
     source: { provider: string; capability: string; nativeId: string };
-    service: { name: string; url: string; team: { name: string; url: string; members: { url: string | null; onCall: boolean }[]; onCall: unknown[] } };
+    service: {
+      name: string;
+      url: string;
+      team: { name: string; url: string; members: { url: string | null; onCall: boolean }[]; onCall: unknown[] };
+    };
     team: { name: string };
     timeline: { totalCount: number; nodes: { url: string | null; at: string; incident: { id: string } }[] };
-    alerts: { totalCount: number; nodes: { url: string; startsAt: string; endsAt: string | null; service: { name: string } }[] };
+    alerts: {
+      totalCount: number;
+      nodes: { url: string; startsAt: string; endsAt: string | null; service: { name: string } }[];
+    };
     tickets: { nodes: { url: string; incidents: { id: string }[] }[] };
     deployments: { nodes: { url: string; startedAt: string; service: { name: string } }[] };
     metrics: { name: string; url: string; points: { timestamp: string; value: number | null }[] }[];
@@ -98,7 +105,10 @@ describe('incident page in one round trip', () => {
       expect(Date.parse(deployment.startedAt)).toBeLessThanOrEqual(Date.parse(incident.createdAt));
     }
 
-    expect(incident.metrics.map((m) => m.name).sort()).toEqual(['http_request_duration_seconds', 'http_requests_total']);
+    expect(incident.metrics.map((m) => m.name).sort()).toEqual([
+      'http_request_duration_seconds',
+      'http_requests_total',
+    ]);
     for (const series of incident.metrics) {
       expect(series.url).toMatch(link);
       expect(series.points.length).toBeGreaterThan(10);

@@ -1,8 +1,8 @@
 /** Mutations change the provider's records and report what the caller can fix as userErrors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/ids.js';
-import { gqlData } from '../helpers/graphql.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gqlData } from '../helpers/graphql.js';
 
 type UserErrors = { userErrors: { message: string; field: string[] | null; code: string }[] };
 
@@ -12,7 +12,10 @@ describe('mutations', () => {
 
   beforeAll(async () => {
     gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
-    const data = await gqlData<{ services: { nodes: { name: string }[] } }>(gateway.url, '{ services(first: 1) { nodes { name } } }');
+    const data = await gqlData<{ services: { nodes: { name: string }[] } }>(
+      gateway.url,
+      '{ services(first: 1) { nodes { name } } }',
+    );
     serviceName = data.services.nodes[0]?.name as string;
   });
   afterAll(() => gateway.stop());
@@ -23,15 +26,18 @@ describe('mutations', () => {
     incident { id title status severity service { name } timeline { nodes { kind } } } userErrors { message field code } } }`;
 
   it('creates, acknowledges, annotates and resolves an incident', async () => {
-    const created = await run<{ incidentCreate: UserErrors & { incident: { id: string; status: string; severity: string; service: { name: string } } } }>(
-      CREATE,
-      { title: '  Checkout latency above SLO  ', severity: 'HIGH', service: serviceName },
-    );
+    const created = await run<{
+      incidentCreate: UserErrors & {
+        incident: { id: string; status: string; severity: string; service: { name: string } };
+      };
+    }>(CREATE, { title: '  Checkout latency above SLO  ', severity: 'HIGH', service: serviceName });
     expect(created.incidentCreate.userErrors).toEqual([]);
     const incident = created.incidentCreate.incident;
     expect(incident).toMatchObject({ status: 'TRIGGERED', severity: 'HIGH', service: { name: serviceName } });
 
-    const ack = await run<{ incidentAcknowledge: UserErrors & { incident: { status: string; acknowledgedAt: string } } }>(
+    const ack = await run<{
+      incidentAcknowledge: UserErrors & { incident: { status: string; acknowledgedAt: string } };
+    }>(
       'mutation($input: IncidentAcknowledgeInput!) { incidentAcknowledge(input: $input) { incident { status acknowledgedAt } userErrors { message field code } } }',
       { id: incident.id, note: 'Looking into it' },
     );
@@ -39,11 +45,19 @@ describe('mutations', () => {
     expect(ack.incidentAcknowledge.incident.status).toBe('ACKNOWLEDGED');
     expect(ack.incidentAcknowledge.incident.acknowledgedAt).toBeTruthy();
 
-    const appended = await run<{ incidentTimelineAppend: UserErrors & { entry: { id: string; kind: string; body: string; incident: { id: string } } } }>(
+    const appended = await run<{
+      incidentTimelineAppend: UserErrors & {
+        entry: { id: string; kind: string; body: string; incident: { id: string } };
+      };
+    }>(
       'mutation($input: IncidentTimelineAppendInput!) { incidentTimelineAppend(input: $input) { entry { id kind body incident { id } } userErrors { message field code } } }',
       { incidentId: incident.id, body: 'Rolled back v2.3.1' },
     );
-    expect(appended.incidentTimelineAppend.entry).toMatchObject({ kind: 'NOTE', body: 'Rolled back v2.3.1', incident: { id: incident.id } });
+    expect(appended.incidentTimelineAppend.entry).toMatchObject({
+      kind: 'NOTE',
+      body: 'Rolled back v2.3.1',
+      incident: { id: incident.id },
+    });
 
     const updated = await run<{ incidentUpdate: UserErrors & { incident: { severity: string; title: string } } }>(
       'mutation($input: IncidentUpdateInput!) { incidentUpdate(input: $input) { incident { severity title } userErrors { message field code } } }',
@@ -51,7 +65,11 @@ describe('mutations', () => {
     );
     expect(updated.incidentUpdate.incident).toEqual({ severity: 'CRITICAL', title: 'Checkout latency above SLO' });
 
-    const resolved = await run<{ incidentResolve: UserErrors & { incident: { status: string; resolvedAt: string; timeline: { nodes: { kind: string; body: string }[] } } } }>(
+    const resolved = await run<{
+      incidentResolve: UserErrors & {
+        incident: { status: string; resolvedAt: string; timeline: { nodes: { kind: string; body: string }[] } };
+      };
+    }>(
       'mutation($input: IncidentResolveInput!) { incidentResolve(input: $input) { incident { status resolvedAt timeline(first: 50) { nodes { kind body } } } userErrors { message field code } } }',
       { id: incident.id },
     );
@@ -64,7 +82,9 @@ describe('mutations', () => {
 
   it('reports blank titles, unknown and malformed IDs, empty updates as userErrors', async () => {
     const blank = await run<{ incidentCreate: UserErrors }>(CREATE, { title: '   ' });
-    expect(blank.incidentCreate.userErrors).toEqual([{ code: 'BLANK', field: ['input', 'title'], message: 'title must not be blank' }]);
+    expect(blank.incidentCreate.userErrors).toEqual([
+      { code: 'BLANK', field: ['input', 'title'], message: 'title must not be blank' },
+    ]);
 
     const unknown = toGlobalId('Incident', 'mock', 'PUNKNOWN');
     const missing = await run<{ incidentAcknowledge: UserErrors & { incident: null } }>(
@@ -78,7 +98,10 @@ describe('mutations', () => {
       'mutation($input: IncidentTimelineAppendInput!) { incidentTimelineAppend(input: $input) { entry { id } userErrors { message field code } } }',
       { incidentId: 'not-an-id', body: 'x' },
     );
-    expect(malformed.incidentTimelineAppend.userErrors[0]).toMatchObject({ code: 'INVALID', field: ['input', 'incidentId'] });
+    expect(malformed.incidentTimelineAppend.userErrors[0]).toMatchObject({
+      code: 'INVALID',
+      field: ['input', 'incidentId'],
+    });
 
     const empty = await run<{ incidentUpdate: UserErrors }>(
       'mutation($input: IncidentUpdateInput!) { incidentUpdate(input: $input) { incident { id } userErrors { message field code } } }',
@@ -88,9 +111,16 @@ describe('mutations', () => {
   });
 
   it('creates a ticket linked to an incident, visible from both sides, and updates it', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 1) { nodes { id } } }');
+    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+      gateway.url,
+      '{ incidents(first: 1) { nodes { id } } }',
+    );
     const incidentId = incidents.nodes[0]?.id as string;
-    const created = await run<{ ticketCreate: UserErrors & { ticket: { id: string; key: string; url: string; status: string; incidents: { id: string }[] } } }>(
+    const created = await run<{
+      ticketCreate: UserErrors & {
+        ticket: { id: string; key: string; url: string; status: string; incidents: { id: string }[] };
+      };
+    }>(
       'mutation($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { id key url status incidents { id } } userErrors { message field code } } }',
       { title: 'Postmortem: checkout latency', description: 'Write it up', priority: 'HIGH', incidentId },
     );
@@ -120,9 +150,16 @@ describe('mutations', () => {
   });
 
   it('sends a message and records it on the incident timeline', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 1) { nodes { id } } }');
+    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+      gateway.url,
+      '{ incidents(first: 1) { nodes { id } } }',
+    );
     const incidentId = incidents.nodes[0]?.id as string;
-    const sent = await run<{ messageSend: UserErrors & { message: { id: string; channel: string; url: string; source: { capability: string } } } }>(
+    const sent = await run<{
+      messageSend: UserErrors & {
+        message: { id: string; channel: string; url: string; source: { capability: string } };
+      };
+    }>(
       'mutation($input: MessageSendInput!) { messageSend(input: $input) { message { id channel url source { capability } } userErrors { message field code } } }',
       { channel: '#inc-checkout', body: 'Status update: mitigated', incidentId },
     );
@@ -143,27 +180,34 @@ describe('mutations', () => {
   });
 
   it('starts a runbook run and completes its steps until it succeeds', async () => {
-    const { orchestrationPlans } = await gqlData<{ orchestrationPlans: { nodes: { id: string; steps: { id: string }[] }[] } }>(
-      gateway.url,
-      '{ orchestrationPlans(first: 1) { nodes { id steps { id } } } }',
-    );
+    const { orchestrationPlans } = await gqlData<{
+      orchestrationPlans: { nodes: { id: string; steps: { id: string }[] }[] };
+    }>(gateway.url, '{ orchestrationPlans(first: 1) { nodes { id steps { id } } } }');
     const plan = orchestrationPlans.nodes[0] as { id: string; steps: { id: string }[] };
     const RUN_FIELDS = 'run { id status plan { id } steps { id status note } } userErrors { message field code }';
-    const started = await run<{ orchestrationRunStart: UserErrors & { run: { id: string; status: string; plan: { id: string } } } }>(
-      `mutation($input: OrchestrationRunStartInput!) { orchestrationRunStart(input: $input) { ${RUN_FIELDS} } }`,
-      { planId: plan.id },
-    );
+    const started = await run<{
+      orchestrationRunStart: UserErrors & { run: { id: string; status: string; plan: { id: string } } };
+    }>(`mutation($input: OrchestrationRunStartInput!) { orchestrationRunStart(input: $input) { ${RUN_FIELDS} } }`, {
+      planId: plan.id,
+    });
     expect(started.orchestrationRunStart.userErrors).toEqual([]);
     expect(started.orchestrationRunStart.run.plan.id).toBe(plan.id);
     const runId = started.orchestrationRunStart.run.id;
 
     const COMPLETE = `mutation($input: OrchestrationRunStepCompleteInput!) { orchestrationRunStepComplete(input: $input) { ${RUN_FIELDS} } }`;
-    const unknownStep = await run<{ orchestrationRunStepComplete: UserErrors }>(COMPLETE, { runId, stepId: 'no-such-step' });
+    const unknownStep = await run<{ orchestrationRunStepComplete: UserErrors }>(COMPLETE, {
+      runId,
+      stepId: 'no-such-step',
+    });
     expect(unknownStep.orchestrationRunStepComplete.userErrors[0]?.code).toBe('INVALID');
 
     let last: { status: string; steps: { status: string; note: string | null }[] } | undefined;
     for (const step of plan.steps) {
-      const done = await run<{ orchestrationRunStepComplete: UserErrors & { run: typeof last } }>(COMPLETE, { runId, stepId: step.id, note: `done ${step.id}` });
+      const done = await run<{ orchestrationRunStepComplete: UserErrors & { run: typeof last } }>(COMPLETE, {
+        runId,
+        stepId: step.id,
+        note: `done ${step.id}`,
+      });
       expect(done.orchestrationRunStepComplete.userErrors).toEqual([]);
       last = done.orchestrationRunStepComplete.run;
     }

@@ -1,8 +1,8 @@
 /** Every Node type round-trips through node(id) and nodes(ids), routed by its opaque global ID. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/ids.js';
-import { gql, gqlData } from '../helpers/graphql.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, gqlData } from '../helpers/graphql.js';
 
 const SAMPLES = /* GraphQL */ `{
   incidents(first: 1) { nodes { id timeline(first: 1) { nodes { id } } } }
@@ -42,7 +42,9 @@ describe('node(id) and nodes(ids)', () => {
   it('round-trips every Node type', async () => {
     for (const [typename, id] of samples) {
       expect(id, typename).toBeTruthy();
-      const data = await gqlData<{ node: { __typename: string; id: string; url?: string; source: { provider: string; nativeId: string } } }>(
+      const data = await gqlData<{
+        node: { __typename: string; id: string; url?: string; source: { provider: string; nativeId: string } };
+      }>(
         gateway.url,
         `query($id: ID!) { node(id: $id) { __typename id ... on ${typename} { url source { provider nativeId } } } }`,
         { id },
@@ -56,7 +58,11 @@ describe('node(id) and nodes(ids)', () => {
   it('answers nodes(ids) in order, with null for records that do not exist', async () => {
     const missing = toGlobalId('Incident', 'mock', 'PDOESNOTEXIST');
     const ids = [...samples.map(([, id]) => id), missing];
-    const data = await gqlData<{ nodes: ({ id: string } | null)[] }>(gateway.url, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
+    const data = await gqlData<{ nodes: ({ id: string } | null)[] }>(
+      gateway.url,
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids },
+    );
     expect(data.nodes.map((n) => n?.id ?? null)).toEqual([...samples.map(([, id]) => id), null]);
   });
 
@@ -76,8 +82,14 @@ describe('node(id) and nodes(ids)', () => {
   });
 
   it('answers an unknown record by its root field with NOT_FOUND, naming the provider', async () => {
-    const result = await gql(gateway.url, 'query($id: ID!) { incident(id: $id) { id } }', { id: toGlobalId('Incident', 'mock', 'PNOPE') });
+    const result = await gql(gateway.url, 'query($id: ID!) { incident(id: $id) { id } }', {
+      id: toGlobalId('Incident', 'mock', 'PNOPE'),
+    });
     expect(result.data).toEqual({ incident: null });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'mock', capability: 'incident' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      provider: 'mock',
+      capability: 'incident',
+    });
   });
 });

@@ -1,7 +1,7 @@
 /** Cursors walk every list to its end without gaps or repeats, in the same order as one big page. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, gqlData } from '../helpers/graphql.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, gqlData } from '../helpers/graphql.js';
 
 type Connection = {
   totalCount: number | null;
@@ -10,7 +10,16 @@ type Connection = {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 };
 
-const LISTS = ['incidents', 'alerts', 'tickets', 'services', 'teams', 'deployments', 'orchestrationPlans', 'orchestrationRuns'];
+const LISTS = [
+  'incidents',
+  'alerts',
+  'tickets',
+  'services',
+  'teams',
+  'deployments',
+  'orchestrationPlans',
+  'orchestrationRuns',
+];
 
 describe('Relay pagination', () => {
   let gateway: TestGateway;
@@ -94,7 +103,11 @@ describe('Relay pagination', () => {
     const services = await page('services', 2);
     const fromOtherProvider = Buffer.from(JSON.stringify(['elsewhere', '2'])).toString('base64url');
     for (const after of [fromOtherProvider, 'not-a-cursor!', Buffer.from('[1]').toString('base64url')]) {
-      const result = await gql(gateway.url, 'query($after: String) { incidents(first: 2, after: $after) { nodes { id } } }', { after });
+      const result = await gql(
+        gateway.url,
+        'query($after: String) { incidents(first: 2, after: $after) { nodes { id } } }',
+        { after },
+      );
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
     expect(services.pageInfo.endCursor).toBeTruthy();

@@ -14,14 +14,24 @@ describe('gateway process with no configuration', () => {
   afterAll(() => gateway.stop());
 
   it('serves the seeded mock world for every capability', async () => {
-    const data = await gqlData<{ incidents: { totalCount: number }; providers: { capability: string; provider: string }[] }>(
-      gateway.url,
-      '{ incidents { totalCount } providers { capability provider } }',
-    );
+    const data = await gqlData<{
+      incidents: { totalCount: number };
+      providers: { capability: string; provider: string }[];
+    }>(gateway.url, '{ incidents { totalCount } providers { capability provider } }');
     expect(data.incidents.totalCount).toBeGreaterThanOrEqual(20);
-    expect(data.providers.map((p) => p.capability).sort()).toEqual(
-      ['ALERT', 'DEPLOYMENT', 'INCIDENT', 'LOG', 'MESSAGING', 'METRIC', 'ORCHESTRATION', 'SECRET', 'SERVICE', 'TEAM', 'TICKET'],
-    );
+    expect(data.providers.map((p) => p.capability).sort()).toEqual([
+      'ALERT',
+      'DEPLOYMENT',
+      'INCIDENT',
+      'LOG',
+      'MESSAGING',
+      'METRIC',
+      'ORCHESTRATION',
+      'SECRET',
+      'SERVICE',
+      'TEAM',
+      'TICKET',
+    ]);
   });
 
   it('answers /healthz and /readyz, with a request ID on every response', async () => {
@@ -55,7 +65,9 @@ describe('gateway process with no configuration', () => {
   });
 
   it('logs one line per operation, without variables', async () => {
-    await gqlData(gateway.url, 'query CanaryQuery($q: String) { incidents(filter: { query: $q }) { totalCount } }', { q: 'hunter2-canary' });
+    await gqlData(gateway.url, 'query CanaryQuery($q: String) { incidents(filter: { query: $q }) { totalCount } }', {
+      q: 'hunter2-canary',
+    });
     await new Promise((r) => setTimeout(r, 100));
     const line = gateway.logs.find((l) => l.includes('CanaryQuery'));
     expect(line).toBeDefined();
@@ -72,8 +84,15 @@ describe('graceful shutdown', () => {
       OPSORCH_SERVICE_PROVIDER: 'mock',
       OPSORCH_SERVICE_CONFIG: slow,
     });
-    const client = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
-    const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
+    const client = createClient({
+      url: gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+    });
+    const closed = new Promise<number>((resolve) =>
+      client.on('closed', (event) => resolve((event as { code: number }).code)),
+    );
     await new Promise<void>((resolve) => client.on('connected', () => resolve()));
 
     const inFlight = gqlData<{ incidents: { totalCount: number } }>(gateway.url, '{ incidents { totalCount } }');
@@ -119,7 +138,10 @@ describe('start-up errors', () => {
   });
 
   it('names a missing secret reference without printing any secret', async () => {
-    const bad = await failing({ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{"token":{"env":"PD_TOKEN_MISSING"}}' });
+    const bad = await failing({
+      OPSORCH_INCIDENT_PROVIDER: 'mock',
+      OPSORCH_INCIDENT_CONFIG: '{"token":{"env":"PD_TOKEN_MISSING"}}',
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/refers to environment variable PD_TOKEN_MISSING, which is not set/);
   });

@@ -45,16 +45,28 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{not json' }, /OPSORCH_INCIDENT_CONFIG is not valid JSON/],
-    [{ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '[1,2]' }, /OPSORCH_INCIDENT_CONFIG must be a JSON object/],
-    [{ OPSORCH_TICKET_CONFIG: '{}' }, /OPSORCH_TICKET_CONFIG is set but neither OPSORCH_TICKET_PROVIDER nor OPSORCH_TICKET_PLUGIN/],
+    [
+      { OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{not json' },
+      /OPSORCH_INCIDENT_CONFIG is not valid JSON/,
+    ],
+    [
+      { OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '[1,2]' },
+      /OPSORCH_INCIDENT_CONFIG must be a JSON object/,
+    ],
+    [
+      { OPSORCH_TICKET_CONFIG: '{}' },
+      /OPSORCH_TICKET_CONFIG is set but neither OPSORCH_TICKET_PROVIDER nor OPSORCH_TICKET_PLUGIN/,
+    ],
     [{ OPSORCH_LOG_PROVIDER: 'Elastic Search' }, /OPSORCH_LOG_PROVIDER="Elastic Search" is not a provider name/],
     [{ OPSORCH_ADDR: 'localhost' }, /OPSORCH_ADDR="localhost" must be host:port/],
     [{ OPSORCH_ADDR: '127.0.0.1:99999' }, /OPSORCH_ADDR/],
     [{ OPSORCH_MOCK_LIVE: 'maybe' }, /OPSORCH_MOCK_LIVE="maybe" must be true or false/],
     [{ OPSORCH_SHUTDOWN_GRACE_MS: '-5' }, /OPSORCH_SHUTDOWN_GRACE_MS="-5" must be a positive integer/],
     [{ OPSORCH_PUBSUB_URL: 'http://redis' }, /OPSORCH_PUBSUB_URL must be a redis:\/\//],
-    [{ OPSORCH_CONFIG_FILE: '/nonexistent/opsorch.json' }, /OPSORCH_CONFIG_FILE=\/nonexistent\/opsorch.json cannot be read/],
+    [
+      { OPSORCH_CONFIG_FILE: '/nonexistent/opsorch.json' },
+      /OPSORCH_CONFIG_FILE=\/nonexistent\/opsorch.json cannot be read/,
+    ],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);
