@@ -154,7 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(deps, String(res.locals.requestId), abortSignalOf(req)),
+      context: async ({ res }) => createContext(deps, String(res.locals.requestId), abortSignalOf(res)),
     }),
   );
 
@@ -198,10 +198,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-function abortSignalOf(req: express.Request): AbortSignal {
+/** Aborts when the client goes away before its answer is written, so provider calls stop too. */
+function abortSignalOf(res: express.Response): AbortSignal {
   const controller = new AbortController();
-  req.once('close', () => {
-    if (!req.complete) controller.abort();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
 }
