@@ -1,5 +1,5 @@
 /**
- * Subscription fan-out: one gateway process (`npm start` with the seeded mock, live activity off),
+ * Subscription fan-out: one gateway process (as `npm start` runs it, with the seeded mock, live activity off),
  * `subscribers` graphql-ws clients on one incident's timeline, then mutations one after another.
  * Reports the time from sending a mutation until its entry reached the last subscriber (p50, p99
  * over the mutations), and the gateway's heap plus external memory per idle subscription, read
@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { compiledEntry } from './lib/process.js';
 
 export interface FanoutResult {
   p50Ms: number;
@@ -84,7 +85,7 @@ async function liveSubscriptions(base: string): Promise<number> {
 export async function subscriptionFanout(opts: { subscribers: number }): Promise<FanoutResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const gateway: ChildProcess = spawn(process.execPath, [compiledEntry('src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, OPSORCH_ADDR: `127.0.0.1:${port}`, OPSORCH_MOCK_LIVE: 'false', OPSORCH_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -3,6 +3,7 @@
  * event loop, and each server's memory is its own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.js';
@@ -30,8 +31,19 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node --import tsx <entry>` with `env` and waits until `readyPath` answers 200. One node
- * process (no tsx wrapper) so signals and memory belong to the server itself.
+ * The compiled form of a TypeScript entry (`npm run build`, which `npm run bench` runs first):
+ * servers run as `npm start` runs the gateway, not through tsx, whose loader hooks would add their
+ * own cost to every `require()` a dependency makes while serving.
+ */
+export function compiledEntry(entry: string): string {
+  const compiled = `dist/${entry.replace(/\.ts$/, '.js')}`;
+  if (!existsSync(`${ROOT}/${compiled}`)) throw new Error(`${compiled} is missing: run \`npm run build\` first`);
+  return compiled;
+}
+
+/**
+ * Starts `node <compiled entry>` with `env` and waits until `readyPath` answers 200. One node
+ * process (no npm wrapper) so signals and memory belong to the server itself.
  */
 export async function startServer(options: {
   name: string;
@@ -41,7 +53,7 @@ export async function startServer(options: {
   readyPath: string;
 }): Promise<ServerProcess> {
   const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+  const child = spawn(process.execPath, [compiledEntry(options.entry)], {
     cwd: ROOT,
     env: { ...process.env, OPSORCH_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
