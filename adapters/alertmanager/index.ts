@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { type Adapter, type AdapterFactory, type Alert, type AlertCapability, notFound } from '../contract/index.js';
-import { fanOut } from '../http/index.js';
+import { fanOut, probeHealth } from '../http/index.js';
 import { connect, connectionShape, httpUrl, parseConfig, promLabel } from '../prometheus/connection.js';
 import { normalizeAlert } from './normalize.js';
 import { fetchAlerts, queryAlerts } from './query.js';
@@ -60,14 +60,7 @@ export const createAlertmanagerAdapter: AdapterFactory = (raw) => {
   const adapter: Adapter = {
     kind: 'alertmanager',
     capabilities: { alert },
-    async checkHealth(ctx) {
-      try {
-        await http.get('/-/ready', ctx.signal ? { signal: ctx.signal } : {});
-        return { status: 'HEALTHY' };
-      } catch (err) {
-        return { status: 'DOWN', message: (err as Error).message };
-      }
-    },
+    checkHealth: (ctx) => probeHealth(http, '/-/ready', ctx),
     close: () => http.close(),
   };
   return adapter;

@@ -2,8 +2,8 @@
  * Jira Cloud (REST API v3) as the ticket provider. Tickets link to incidents through labels, so
  * an incident's tickets are one JQL search and a ticket names its incidents by their native IDs.
  */
-import type { Adapter, AdapterFactory, Health } from '../contract/index.js';
-import { createHttpClient } from '../http/index.js';
+import type { Adapter, AdapterFactory } from '../contract/index.js';
+import { createHttpClient, probeHealth } from '../http/index.js';
 import { parseJiraConfig } from './config.js';
 import { ticketCapability } from './tickets.js';
 
@@ -22,14 +22,7 @@ export const createJiraAdapter: AdapterFactory = (raw) => {
   const adapter: Adapter = {
     kind: 'jira',
     capabilities: { ticket: ticketCapability(http, config) },
-    async checkHealth(ctx): Promise<Health> {
-      try {
-        await http.get('/rest/api/3/myself', ctx.signal ? { signal: ctx.signal } : {});
-        return { status: 'HEALTHY' };
-      } catch (err) {
-        return { status: 'DOWN', message: err instanceof Error ? err.message : 'unreachable' };
-      }
-    },
+    checkHealth: (ctx) => probeHealth(http, '/rest/api/3/myself', ctx),
     close: () => http.close(),
   };
   return adapter;

@@ -2,8 +2,8 @@
  * PagerDuty (REST API v2) as the incident, service and team provider. Incidents link to the
  * service and team names PagerDuty shows, so the gateway can join them to any other provider.
  */
-import type { Adapter, AdapterFactory, Health } from '../contract/index.js';
-import { createHttpClient } from '../http/index.js';
+import type { Adapter, AdapterFactory } from '../contract/index.js';
+import { createHttpClient, probeHealth } from '../http/index.js';
 import { parsePagerDutyConfig } from './config.js';
 import { Directory } from './directory.js';
 import { incidentCapability } from './incidents.js';
@@ -30,14 +30,7 @@ export const createPagerDutyAdapter: AdapterFactory = (raw) => {
       team: teamCapability(http, directory),
     },
     // `/users/me` refuses account-level keys, so the cheapest call every key may make is used.
-    async checkHealth(ctx): Promise<Health> {
-      try {
-        await http.get('/services', { query: { limit: 1 }, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-        return { status: 'HEALTHY' };
-      } catch (err) {
-        return { status: 'DOWN', message: err instanceof Error ? err.message : 'unreachable' };
-      }
-    },
+    checkHealth: (ctx) => probeHealth(http, '/services', ctx, { query: { limit: 1 } }),
     close: () => http.close(),
   };
   return adapter;

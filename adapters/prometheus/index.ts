@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Adapter, AdapterFactory, MetricCapability } from '../contract/index.js';
-import { fanOut } from '../http/index.js';
+import { fanOut, probeHealth } from '../http/index.js';
 import { connect, connectionShape, httpUrl, parseConfig, promLabel } from './connection.js';
 import { describeScope, fetchMetadata } from './describe.js';
 import { queryRange } from './query.js';
@@ -50,14 +50,7 @@ export const createPrometheusAdapter: AdapterFactory = (raw) => {
   const adapter: Adapter = {
     kind: 'prometheus',
     capabilities: { metric },
-    async checkHealth(ctx) {
-      try {
-        await http.get('/-/ready', ctx.signal ? { signal: ctx.signal } : {});
-        return { status: 'HEALTHY' };
-      } catch (err) {
-        return { status: 'DOWN', message: (err as Error).message };
-      }
-    },
+    checkHealth: (ctx) => probeHealth(http, '/-/ready', ctx),
     close: () => http.close(),
   };
   return adapter;
