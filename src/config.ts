@@ -6,6 +6,7 @@
  * Every problem is reported at start-up with the variable (and key) at fault.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../adapters/contract/index.js';
 
@@ -153,6 +154,12 @@ function parseSecrets(env: Env, variable: string): string[] {
   return secrets;
 }
 
+/** `plugin-<executable name>`: names the process, whichever capabilities it ends up serving. */
+function pluginInstanceName(path: string): string {
+  const file = basename(path).replace(/\.[^.]*$/, '');
+  return `plugin-${file.toLowerCase().replace(/[^a-z0-9_-]+/g, '-') || 'unnamed'}`;
+}
+
 /** Per-capability variables. Capabilities that share kind and config share one adapter instance. */
 function providersFromEnv(env: Env): { providers: ProviderConfig[]; any: boolean } {
   const providers: ProviderConfig[] = [];
@@ -180,7 +187,7 @@ function providersFromEnv(env: Env): { providers: ProviderConfig[]; any: boolean
       shared.capabilities.push(capability);
       continue;
     }
-    const base = plugin ? `plugin-${capability}` : kind;
+    const base = plugin ? pluginInstanceName(plugin) : kind;
     const name = providers.some((p) => p.name === base) ? `${base}-${capability}` : base;
     providers.push({ name, kind, capabilities: [capability], config, ...(plugin ? { plugin } : {}) });
   }

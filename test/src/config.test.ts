@@ -35,7 +35,7 @@ describe('loadConfig', () => {
   it('lets _PLUGIN win over _PROVIDER', () => {
     const config = loadConfig({ OPSORCH_ALERT_PROVIDER: 'mock', OPSORCH_ALERT_PLUGIN: '/opt/plugins/alerts' });
     expect(config.providers).toEqual([
-      { name: 'plugin-alert', kind: 'plugin', capabilities: ['alert'], config: {}, plugin: '/opt/plugins/alerts' },
+      { name: 'plugin-alerts', kind: 'plugin', capabilities: ['alert'], config: {}, plugin: '/opt/plugins/alerts' },
     ]);
   });
 

@@ -14,7 +14,7 @@ describe('plugin configuration', () => {
   it('rejects a path that is not an executable file, naming the key', async () => {
     await expect(build({ OPSORCH_INCIDENT_PLUGIN: `${FIXTURES}does-not-exist` })).rejects.toThrow(
       new ConfigError(
-        `provider plugin-incident (plugin): config key "path": ${JSON.stringify(`${FIXTURES}does-not-exist`)} is not an executable file (ENOENT)`,
+        `provider plugin-does-not-exist (plugin): config key "path": ${JSON.stringify(`${FIXTURES}does-not-exist`)} is not an executable file (ENOENT)`,
       ),
     );
     await expect(build({ OPSORCH_INCIDENT_PLUGIN: FIXTURES })).rejects.toThrow(
@@ -28,7 +28,7 @@ describe('plugin configuration', () => {
       OPSORCH_INCIDENT_CONFIG: JSON.stringify({ timeoutMs: 'soon', apiToken: 'tok-never-shown' }),
     }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/^provider plugin-incident \(plugin\): config key "timeoutMs": /);
+    expect((error as Error).message).toMatch(/^provider plugin-misbehaving \(plugin\): config key "timeoutMs": /);
     expect((error as Error).message).not.toContain('tok-never-shown');
   });
 
@@ -40,8 +40,8 @@ describe('plugin configuration', () => {
     });
     try {
       expect(registry.instances.map((i) => [i.name, i.capabilities])).toEqual([
-        ['plugin-incident', ['incident']],
-        ['plugin-alert', ['alert']],
+        ['plugin-misbehaving', ['incident']],
+        ['plugin-misbehaving-alert', ['alert']],
       ]);
       const pids = registry.instances.map((i) => (i.adapter as ReturnType<typeof createPluginAdapter>).host.pid);
       expect(new Set(pids).size).toBe(2);
