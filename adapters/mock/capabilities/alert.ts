@@ -7,6 +7,7 @@ import {
   notFound,
   settleEach,
 } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
 import { inScope, oneOf, overlaps, parseRange } from '../scope.js';
@@ -31,7 +32,7 @@ export function alertCapability({ world }: OpsContext): AlertCapability {
       const byId = new Map(world.alerts.map((a) => [a.id, a]));
       return ids.map((id) => {
         const alert = byId.get(id);
-        return alert ? structuredClone(alert) : notFound('alert', id);
+        return alert ? copy(alert) : notFound('alert', id);
       });
     },
   };

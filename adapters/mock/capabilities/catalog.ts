@@ -8,6 +8,7 @@ import {
   type Team,
   type TeamCapability,
 } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
 import { findService, findTeam, inScope } from '../scope.js';
@@ -34,7 +35,7 @@ export function serviceCapability({ world }: OpsContext): ServiceCapability {
     getMany: async (ids) =>
       ids.map((id) => {
         const record = world.services.find((r) => r.service.id === id);
-        return record ? structuredClone(record.service) : notFound('service', id);
+        return record ? copy(record.service) : notFound('service', id);
       }),
   };
 }
@@ -55,12 +56,12 @@ export function teamCapability({ world }: OpsContext): TeamCapability {
     getMany: async (ids) =>
       ids.map((id) => {
         const record = world.teams.find((r) => r.team.id === id);
-        return record ? structuredClone(record.team) : notFound('team', id);
+        return record ? copy(record.team) : notFound('team', id);
       }),
     members: async (teamIds) =>
       teamIds.map((id) => {
         const record = world.teams.find((r) => r.team.id === id);
-        return record ? structuredClone(record.members) : notFound('team', id);
+        return record ? copy(record.members) : notFound('team', id);
       }),
   };
 }

@@ -7,6 +7,7 @@ import {
   notFound,
   settleEach,
 } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
 import { inScope, oneOf, parseRange, within } from '../scope.js';
@@ -30,7 +31,7 @@ export function deploymentCapability({ world }: OpsContext): DeploymentCapabilit
       const byId = new Map(world.deployments.map((d) => [d.id, d]));
       return ids.map((id) => {
         const deployment = byId.get(id);
-        return deployment ? structuredClone(deployment) : notFound('deployment', id);
+        return deployment ? copy(deployment) : notFound('deployment', id);
       });
     },
   };

@@ -7,6 +7,7 @@ import {
   notFound,
   settleEach,
 } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { appendTimeline, createIncident, updateIncident } from '../ops/incidents.js';
 import { page } from '../paging.js';
@@ -34,17 +35,17 @@ export function incidentCapability(ctx: OpsContext): IncidentCapability {
       const byId = new Map(world.incidents.map((i) => [i.id, i]));
       return ids.map((id) => {
         const incident = byId.get(id);
-        return incident ? structuredClone(incident) : notFound('incident', id);
+        return incident ? copy(incident) : notFound('incident', id);
       });
     },
-    create: async (input) => structuredClone(createIncident(ctx, input)),
-    update: async (id, input) => structuredClone(updateIncident(ctx, id, input)),
+    create: async (input) => copy(createIncident(ctx, input)),
+    update: async (id, input) => copy(updateIncident(ctx, id, input)),
     timelines: async (ids) =>
       ids.map((id) => {
         const timeline = world.timelines.get(id);
         if (!timeline) return notFound('incident', id);
-        return structuredClone(timeline).sort(newestFirst((e) => e.at));
+        return copy(timeline).sort(newestFirst((e) => e.at));
       }),
-    appendTimeline: async (incidentId, entry) => structuredClone(appendTimeline(ctx, incidentId, entry)),
+    appendTimeline: async (incidentId, entry) => copy(appendTimeline(ctx, incidentId, entry)),
   };
 }

@@ -7,6 +7,7 @@ import {
   type OrchestrationRun,
   settleEach,
 } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { completeStep, startRun } from '../ops/orchestration.js';
 import { page } from '../paging.js';
@@ -28,7 +29,7 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
       const plans = planById();
       return ids.map((id) => {
         const plan = plans.get(id);
-        return plan ? structuredClone(plan) : notFound('orchestration plan', id);
+        return plan ? copy(plan) : notFound('orchestration plan', id);
       });
     },
     queryRuns: (queries) =>
@@ -49,10 +50,10 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
       const runs = new Map(world.runs.map((r) => [r.id, r]));
       return ids.map((id) => {
         const run = runs.get(id);
-        return run ? structuredClone(run) : notFound('orchestration run', id);
+        return run ? copy(run) : notFound('orchestration run', id);
       });
     },
-    startRun: async (input) => structuredClone(startRun(ctx, input)),
-    completeStep: async (input) => structuredClone(completeStep(ctx, input)),
+    startRun: async (input) => copy(startRun(ctx, input)),
+    completeStep: async (input) => copy(completeStep(ctx, input)),
   };
 }

@@ -1,5 +1,6 @@
 /** Logs and metrics: computed on demand from the world, never stored. */
 import { badInput, type LogCapability, type MetricCapability, settleEach } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { parseRange, servicesInScope } from '../scope.js';
 import { searchLogs } from '../world/logs.js';
@@ -32,8 +33,6 @@ export function metricCapability({ world }: OpsContext): MetricCapability {
   return {
     query: (queries) => settleEach(queries, (query) => evaluate(world, query)),
     describe: (scopes) =>
-      settleEach(scopes, (scope) =>
-        servicesInScope(world, scope).length > 0 ? structuredClone([...DESCRIPTORS]) : [],
-      ),
+      settleEach(scopes, (scope) => (servicesInScope(world, scope).length > 0 ? copy([...DESCRIPTORS]) : [])),
   };
 }

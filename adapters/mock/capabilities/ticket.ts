@@ -7,6 +7,7 @@ import {
   type TicketCapability,
   type TicketQuery,
 } from '../../contract/index.js';
+import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { createTicket, findTicket, updateTicket } from '../ops/tickets.js';
 import { page } from '../paging.js';
@@ -29,9 +30,9 @@ export function ticketCapability(ctx: OpsContext): TicketCapability {
     getMany: async (ids) =>
       ids.map((id) => {
         const ticket = findTicket(ctx, id);
-        return ticket ? structuredClone(ticket) : notFound('ticket', id);
+        return ticket ? copy(ticket) : notFound('ticket', id);
       }),
-    create: async (input) => structuredClone(createTicket(ctx, input)),
-    update: async (id, input) => structuredClone(updateTicket(ctx, id, input)),
+    create: async (input) => copy(createTicket(ctx, input)),
+    update: async (id, input) => copy(updateTicket(ctx, id, input)),
   };
 }
