@@ -23,12 +23,24 @@ export interface ContextDeps {
   loaderOptions: LoaderOptions;
 }
 
+/**
+ * The logger and loaders are made on first use: an idle subscription holds a context for as long
+ * as it lives and may never touch either, and most requests never log at their own level.
+ */
 export function createContext(deps: ContextDeps, requestId: string, signal?: AbortSignal): GatewayContext {
+  let logger: Logger | undefined;
+  let loaders: Loaders | undefined;
   return {
     requestId,
     registry: deps.registry,
     pubsub: deps.pubsub,
-    logger: deps.logger.child({ requestId }),
-    loaders: new Loaders(deps.registry, { requestId, ...(signal ? { signal } : {}) }, deps.loaderOptions),
+    get logger() {
+      logger ??= deps.logger.child({ requestId });
+      return logger;
+    },
+    get loaders() {
+      loaders ??= new Loaders(deps.registry, { requestId, ...(signal ? { signal } : {}) }, deps.loaderOptions);
+      return loaders;
+    },
   };
 }

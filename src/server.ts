@@ -113,7 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // The gateway sets no cache hints; Apollo's default cache-control plugin would wrap every field
       // resolver just to compute a policy nobody reads.
       ApolloServerPluginCacheControlDisabled(),
-      requestLogPlugin(),
+      requestLogPlugin(logger),
       metricsPlugin(),
       {
         async serverWillStart() {

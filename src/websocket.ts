@@ -1,15 +1,17 @@
 /**
  * graphql-ws on the HTTP server's `/graphql` path: admission at `connection_init`, keep-alive,
  * clean-up of sockets that never initialise or stop answering, and a close with 1001 Going Away
- * when the gateway stops.
+ * when the gateway stops. Documents are parsed and validated once per distinct text, and an event
+ * is executed once for all subscribers of the same operation (`src/shared-subscriptions.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { type ExecutionArgs, type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
+import { type ExecutionArgs, type GraphQLSchema, specifiedRules, type ValidationRule } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type ContextDeps, createContext } from './context.js';
+import { SharedSubscriptions } from './shared-subscriptions.js';
 
 type SocketExtra = Extra & { requestId?: string };
 
@@ -43,13 +45,15 @@ function admit(_ctx: Context<Record<string, unknown> | undefined, SocketExtra>):
 
 export function serveSubscriptions(httpServer: Server, options: SubscriptionServerOptions): SubscriptionServer {
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const rules = [...specifiedRules, ...options.validationRules];
+  const shared = new SharedSubscriptions(options.deps, [...specifiedRules, ...options.validationRules]);
   const served = serveGraphqlWs<Record<string, unknown> | undefined, { requestId?: string }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: (ctx) => admit(ctx),
-      validate: (schema, document) => validate(schema, document, rules),
+      parse: shared.parse,
+      validate: shared.validate,
+      subscribe: shared.subscribe,
       context: (ctx): ExecutionArgs['contextValue'] => {
         ctx.extra.requestId ??= randomUUID();
         return createContext(options.deps, ctx.extra.requestId);

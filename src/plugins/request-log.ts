@@ -1,10 +1,13 @@
 /** One log line per GraphQL operation: name, duration and error codes; never variables. */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.js';
+import type { Logger } from '../logger.js';
 
-export function requestLogPlugin(): ApolloServerPlugin<GatewayContext> {
+/** `logger` is the gateway's: below info level requests get no hooks and no per-request logger at all. */
+export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
+      if (!logger.isLevelEnabled('info')) return;
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors }) {
