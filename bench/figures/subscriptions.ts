@@ -12,21 +12,25 @@ interface Fanout {
   bytesPerIdleSubscription: number;
 }
 
-type FanoutFn = (options: { subscribers: number }) => Promise<Fanout>;
+type FanoutFn = (options: { subscribers: number; mutations: number }) => Promise<Fanout>;
 
 const MODULE = new URL('../subscriptions.ts', import.meta.url);
 const SUBSCRIBERS = 1000;
+/** Enough in the full run for the p99 not to be simply the slowest delivery. */
+const MUTATIONS = { quick: 30, full: 200 };
 
-export async function subscriptionFigures(_servers: unknown, _options: BenchOptions): Promise<Figures> {
+export async function subscriptionFigures(_servers: unknown, options: BenchOptions): Promise<Figures> {
   if (!existsSync(MODULE)) return { 'subscriptions.status': 'missing: bench/subscriptions.ts does not exist yet' };
   const loaded = (await import(MODULE.href)) as { subscriptionFanout?: FanoutFn };
   if (typeof loaded.subscriptionFanout !== 'function') {
     return { 'subscriptions.status': 'missing: bench/subscriptions.ts exports no subscriptionFanout' };
   }
-  const result = await loaded.subscriptionFanout({ subscribers: SUBSCRIBERS });
+  const mutations = options.quick ? MUTATIONS.quick : MUTATIONS.full;
+  const result = await loaded.subscriptionFanout({ subscribers: SUBSCRIBERS, mutations });
   return {
     'subscriptions.status': 'measured',
     'subscriptions.subscribers': SUBSCRIBERS,
+    'subscriptions.mutations': mutations,
     'subscriptions.deliveryP50Ms': result.p50Ms,
     'subscriptions.deliveryP99Ms': result.p99Ms,
     'subscriptions.kibPerIdleSubscription': Math.round((result.bytesPerIdleSubscription / 1024) * 100) / 100,
