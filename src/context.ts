@@ -25,22 +25,40 @@ export interface ContextDeps {
 
 /**
  * The logger and loaders are made on first use: an idle subscription holds a context for as long
- * as it lives and may never touch either, and most requests never log at their own level.
+ * as it lives and may never touch either, and most requests never log at their own level. They are
+ * getters on the prototype because Apollo Server copies a request's context with `Object.assign`,
+ * which would call getters defined on the object itself.
  */
+class LazyContext implements GatewayContext {
+  readonly registry: AdapterRegistry;
+  readonly pubsub: PubSub;
+  private madeLogger: Logger | undefined;
+  private madeLoaders: Loaders | undefined;
+
+  constructor(
+    private readonly deps: ContextDeps,
+    readonly requestId: string,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.registry = deps.registry;
+    this.pubsub = deps.pubsub;
+  }
+
+  get logger(): Logger {
+    this.madeLogger ??= this.deps.logger.child({ requestId: this.requestId });
+    return this.madeLogger;
+  }
+
+  get loaders(): Loaders {
+    this.madeLoaders ??= new Loaders(
+      this.deps.registry,
+      { requestId: this.requestId, ...(this.signal ? { signal: this.signal } : {}) },
+      this.deps.loaderOptions,
+    );
+    return this.madeLoaders;
+  }
+}
+
 export function createContext(deps: ContextDeps, requestId: string, signal?: AbortSignal): GatewayContext {
-  let logger: Logger | undefined;
-  let loaders: Loaders | undefined;
-  return {
-    requestId,
-    registry: deps.registry,
-    pubsub: deps.pubsub,
-    get logger() {
-      logger ??= deps.logger.child({ requestId });
-      return logger;
-    },
-    get loaders() {
-      loaders ??= new Loaders(deps.registry, { requestId, ...(signal ? { signal } : {}) }, deps.loaderOptions);
-      return loaders;
-    },
-  };
+  return new LazyContext(deps, requestId, signal);
 }
