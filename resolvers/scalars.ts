@@ -14,10 +14,30 @@ function parseDateTime(value: unknown): string {
   return new Date(value).toISOString();
 }
 
+/** `toISOString()`'s own form; a valid date written this way serializes to itself. */
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Providers' timestamps are nearly always in canonical form already; checking that is a third of
+ * the cost of parsing and printing each one. Out-of-range parts (30 February, 24:00) are left to
+ * `Date`, which rolls them over.
+ */
+function isCanonical(value: string): boolean {
+  const parts = CANONICAL.exec(value);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (Number(parts[4]) > 23 || Number(parts[5]) > 59 || Number(parts[6]) > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return month >= 1 && day >= 1 && day <= days;
+}
+
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   description: 'An RFC 3339 timestamp, returned in UTC.',
   serialize(value) {
+    if (typeof value === 'string' && isCanonical(value)) return value;
     const date = value instanceof Date ? value : new Date(String(value));
     if (Number.isNaN(date.getTime())) throw new GraphQLError(`cannot serialize ${JSON.stringify(value)} as DateTime`);
     return date.toISOString();
