@@ -17,7 +17,7 @@ export function alertQuery(filter: AlertFilter | null | undefined) {
 export const alertResolvers: Resolvers = {
   Query: {
     async alerts(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('alert');
+      const provider = ctx.registry.listOwner('alert');
       const page = await ctx.loaders.alerts({ ...alertQuery(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },

@@ -16,7 +16,7 @@ export function deploymentQuery(filter: DeploymentFilter | null | undefined) {
 export const deploymentResolvers: Resolvers = {
   Query: {
     async deployments(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('deployment');
+      const provider = ctx.registry.listOwner('deployment');
       const page = await ctx.loaders.deployments({
         ...deploymentQuery(filter),
         ...pageRequest({ first, after }, provider),

@@ -99,7 +99,7 @@ async function publishNewEntries(ctx: GatewayContext, after: IncidentNode, befor
 export const incidentResolvers: Resolvers = {
   Query: {
     async incidents(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('incident');
+      const provider = ctx.registry.listOwner('incident');
       const page = await ctx.loaders.incidents({
         ...incidentQuery(filter),
         ...pageRequest({ first, after }, provider),
@@ -127,7 +127,7 @@ export const incidentResolvers: Resolvers = {
     async alerts(parent, { first, after }, ctx) {
       const service = canonicalService(ctx, parent);
       if (!service) return emptyConnection();
-      const { provider } = ctx.registry.primary('alert');
+      const provider = ctx.registry.listOwner('alert');
       const page = await ctx.loaders.alerts({
         scope: { service },
         activeWithin: incidentWindow(parent),
@@ -136,7 +136,7 @@ export const incidentResolvers: Resolvers = {
       return toConnection(page, { after });
     },
     async tickets(parent, { first, after }, ctx) {
-      const { provider } = ctx.registry.primary('ticket');
+      const provider = ctx.registry.listOwner('ticket');
       const page = await ctx.loaders.tickets({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
@@ -147,7 +147,7 @@ export const incidentResolvers: Resolvers = {
         throw badUserInput('hoursBefore must be between 0 and 720', 'hoursBefore');
       }
       const created = Date.parse(parent.createdAt);
-      const { provider } = ctx.registry.primary('deployment');
+      const provider = ctx.registry.listOwner('deployment');
       const page = await ctx.loaders.deployments({
         scope: { service },
         startedWithin: {
@@ -168,7 +168,7 @@ export const incidentResolvers: Resolvers = {
       return logsFor(ctx, { ...(query ? { query } : {}), scope: service ? { service } : undefined, ...window, limit });
     },
     async orchestrationRuns(parent, { first, after }, ctx) {
-      const { provider } = ctx.registry.primary('orchestration');
+      const provider = ctx.registry.listOwner('orchestration');
       const page = await ctx.loaders.runs({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },

@@ -27,7 +27,7 @@ function runQuery(filter: OrchestrationRunFilter | null | undefined) {
 export const orchestrationResolvers: Resolvers = {
   Query: {
     async orchestrationPlans(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('orchestration');
+      const provider = ctx.registry.listOwner('orchestration');
       const query = { ...compact(filter), scope: toScope(filter?.scope) };
       return toConnection(await ctx.loaders.plans({ ...query, ...pageRequest({ first, after }, provider) }), { after });
     },
@@ -36,7 +36,7 @@ export const orchestrationResolvers: Resolvers = {
       return ctx.loaders.plan(global.provider, global.nativeId);
     },
     async orchestrationRuns(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('orchestration');
+      const provider = ctx.registry.listOwner('orchestration');
       return toConnection(await ctx.loaders.runs({ ...runQuery(filter), ...pageRequest({ first, after }, provider) }), {
         after,
       });
@@ -50,7 +50,8 @@ export const orchestrationResolvers: Resolvers = {
     ...recordFields<OrchestrationPlanNode>('OrchestrationPlan', 'orchestration'),
     service: (parent, _, ctx) => serviceOf(ctx, parent),
     async runs(parent, { first, after }, ctx) {
-      const page = await ctx.loaders.runs({ planId: parent.id, ...pageRequest({ first, after }, parent.provider) });
+      const provider = ctx.registry.listOwner('orchestration');
+      const page = await ctx.loaders.runs({ planId: parent.id, ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
   },

@@ -23,7 +23,7 @@ function inService<F extends { scope?: { service?: string } | undefined }>(query
 export const serviceResolvers: Resolvers = {
   Query: {
     async services(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('service');
+      const provider = ctx.registry.listOwner('service');
       const page = await ctx.loaders.services({ ...serviceQuery(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
@@ -43,28 +43,28 @@ export const serviceResolvers: Resolvers = {
       return (await ctx.loaders.members(team.provider, team.id)).filter((m) => m.onCallRole);
     },
     async incidents(parent, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('incident');
+      const provider = ctx.registry.listOwner('incident');
       const query = inService(incidentQuery(filter), parent);
       return toConnection(await ctx.loaders.incidents({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },
     async alerts(parent, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('alert');
+      const provider = ctx.registry.listOwner('alert');
       const query = inService(alertQuery(filter), parent);
       return toConnection(await ctx.loaders.alerts({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },
     async deployments(parent, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('deployment');
+      const provider = ctx.registry.listOwner('deployment');
       const query = inService(deploymentQuery(filter), parent);
       return toConnection(await ctx.loaders.deployments({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },
     async tickets(parent, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('ticket');
+      const provider = ctx.registry.listOwner('ticket');
       const query = inService(ticketQuery(filter), parent);
       return toConnection(await ctx.loaders.tickets({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,

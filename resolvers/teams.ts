@@ -7,7 +7,7 @@ import { compact, recordFields } from './shared.js';
 export const teamResolvers: Resolvers = {
   Query: {
     async teams(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('team');
+      const provider = ctx.registry.listOwner('team');
       const page = await ctx.loaders.teams({ ...compact(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
@@ -22,7 +22,7 @@ export const teamResolvers: Resolvers = {
     onCall: async (parent, _, ctx) =>
       (await ctx.loaders.members(parent.provider, parent.id)).filter((m) => m.onCallRole),
     async services(parent, { first, after }, ctx) {
-      const { provider } = ctx.registry.primary('service');
+      const provider = ctx.registry.listOwner('service');
       const page = await ctx.loaders.services({
         scope: { team: parent.name },
         ...pageRequest({ first, after }, provider),

@@ -26,7 +26,7 @@ export function ticketQuery(filter: TicketFilter | null | undefined) {
 export const ticketResolvers: Resolvers = {
   Query: {
     async tickets(_, { filter, first, after }, ctx) {
-      const { provider } = ctx.registry.primary('ticket');
+      const provider = ctx.registry.listOwner('ticket');
       const page = await ctx.loaders.tickets({ ...ticketQuery(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },

@@ -8,6 +8,7 @@ import type * as m from '../adapters/contract/index.js';
 import type { CallContext, Capability, Result } from '../adapters/contract/index.js';
 import { providerError } from './errors.js';
 import { checkHealth, type ProviderHealth } from './health.js';
+import { decodePositions, mergePages, orderOf } from './merge.js';
 import type {
   AlertNode,
   DeploymentNode,
@@ -24,7 +25,7 @@ import type {
   TimelineEntryNode,
 } from './models.js';
 import { recordProviderCall, recordSharedReads } from './plugins/metrics.js';
-import type { AdapterRegistry, ProviderInstance } from './registry.js';
+import { type AdapterRegistry, MERGED, type ProviderInstance } from './registry.js';
 import { type BatchRead, InFlightReads } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
 
@@ -254,21 +255,36 @@ export class Loaders {
     return loader.load(id);
   }
 
-  private page<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T>(
+  private async page<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T extends { id: string }>(
     capability: C,
     op: string,
     query: Q,
     fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: CallContext) => Promise<Result<m.Page<T>>[]>,
   ): Promise<StampedPage<T>> {
-    const { provider, impl } = this.registry.primary(capability);
-    return this.batched<Q, m.Page<T>>(capability, provider, op, (qs, call) => fetch(impl, qs, call))
-      .load(this.scoped(provider, query))
-      .then((page) => ({
-        provider,
-        edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, provider } })),
-        hasNextPage: page.hasNextPage,
-        totalCount: page.totalCount ?? null,
-      }));
+    const served = this.registry.providersOf(capability);
+    const pageFrom = ({ provider, impl }: (typeof served)[number], request: Q): Promise<StampedPage<T>> =>
+      this.batched<Q, m.Page<T>>(capability, provider, op, (qs, call) => fetch(impl, qs, call))
+        .load(this.scoped(provider, request))
+        .then((page) => ({
+          provider,
+          edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, provider } })),
+          hasNextPage: page.hasNextPage,
+          totalCount: page.totalCount ?? null,
+        }));
+    if (served.length === 1) return pageFrom(served[0] as (typeof served)[number], query);
+
+    const start = decodePositions(
+      query.after,
+      served.map((s) => s.provider),
+    );
+    const pages = await Promise.all(
+      served.map(({ provider, impl }) => {
+        const { after: _merged, ...rest } = query;
+        const after = start[provider];
+        return pageFrom({ provider, impl }, (after === undefined ? rest : { ...rest, after }) as Q);
+      }),
+    );
+    return { provider: MERGED, ...mergePages(pages, start, query.first, orderOf(capability, op)) };
   }
 
   private batched<Q, R>(

@@ -8,6 +8,9 @@ import { capabilityNotConfigured, gatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { hasSecretRefs, resolveSecretRefs } from './secrets.js';
 
+/** The owner of cursors over lists merged from several providers. */
+export const MERGED = '*';
+
 export interface ProviderInstance {
   name: string;
   kind: string;
@@ -62,6 +65,19 @@ export class AdapterRegistry {
     const instance = this.byCapability.get(capability)?.[0];
     if (!instance) throw capabilityNotConfigured(capability);
     return { provider: instance.name, impl: instance.adapter.capabilities[capability] as CapabilityMap[C] };
+  }
+
+  /** Every provider of a capability, in configured order; lists merge their records. */
+  providersOf<C extends Capability>(capability: C): Served<C>[] {
+    const instances = this.byCapability.get(capability) ?? [];
+    if (instances.length === 0) throw capabilityNotConfigured(capability);
+    return instances.map((i) => ({ provider: i.name, impl: i.adapter.capabilities[capability] as CapabilityMap[C] }));
+  }
+
+  /** Who issues a capability's list cursors: its provider, or `*` when several lists are merged. */
+  listOwner(capability: Capability): string {
+    const providers = this.providersOf(capability);
+    return providers.length === 1 ? (providers[0] as Served<Capability>).provider : MERGED;
   }
 
   /** The named provider, for re-fetching a record it issued. */
