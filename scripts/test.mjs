@@ -1,6 +1,6 @@
 /**
  * `npm test`: brings the system packages the tests need, checks that generated code is fresh,
- * type-checks, lints, runs every vitest suite, and ends with one `N passed, N failed` line.
+ * type-checks, lints, builds, runs every vitest suite, and ends with one `N passed, N failed` line.
  * Extra arguments go to vitest (e.g. `npm test -- test/server`).
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,7 @@ if (args.length === 0) {
   check('codegen is up to date', 'node', ['scripts/codegen-check.mjs']);
   check('typecheck', 'npx', ['tsc', '--noEmit']);
   check('lint and format', 'npx', ['biome', 'ci', '.']);
+  check('production build (what npm start runs)', 'npm', ['run', 'build', '--silent']);
 }
 
 mkdirSync('.tmp', { recursive: true });

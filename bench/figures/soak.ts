@@ -1,8 +1,10 @@
 /**
- * Figure 6: mixed read load for minutes (seconds with --quick). Memory is sampled every second from
- * the gateway's own `/metrics`; the minimum over a window approximates the live heap after a GC,
- * which a single sample at an arbitrary moment does not. Writes are left out on purpose: they grow
- * the in-process mock world, which would hide a leak in the gateway or fake one.
+ * Figure 6: mixed read load for minutes (seconds with --quick). The live heap is read from the
+ * gateway's own `/metrics` right after a full collection it is asked for, once when warm-up ends
+ * and once just before the load stops, so the two figures compare what is still reachable rather
+ * than where the collector happened to be. RSS is the minimum over a window of samples, taken
+ * every second. Writes are left out on purpose: they grow the in-process mock world, which would
+ * hide a leak in the gateway or fake one.
  */
 import { graphqlBody } from '../lib/http.js';
 import { load } from '../lib/load.js';
@@ -18,16 +20,24 @@ export async function soakFigures(servers: Servers, options: BenchOptions): Prom
   const bodies = [graphqlBody(INCIDENT_PAGE, { id }), graphqlBody(INCIDENT_LIST_PAGE), graphqlBody(INCIDENT_LIST)];
   const warmupSeconds = options.quick ? 4 : 30;
   const windowSamples = options.quick ? 3 : 15;
-  const heap: number[] = [];
   const rss: number[] = [];
+  const liveHeap = async () => {
+    process.kill(server.pid, 'SIGUSR2');
+    await sleep(500);
+    return (await processMemory(server.origin)).heapUsedBytes;
+  };
   let running = true;
   const sampler = (async () => {
     while (running) {
-      const memory = await processMemory(server.origin);
-      heap.push(memory.heapUsedBytes);
-      rss.push(memory.residentBytes);
+      rss.push((await processMemory(server.origin)).residentBytes);
       await sleep(1000);
     }
+  })();
+  const heap = (async () => {
+    await sleep(warmupSeconds * 1000);
+    const afterWarmup = await liveHeap();
+    await sleep(Math.max(0, options.soakSeconds - 3) * 1000);
+    return { afterWarmup, atEnd: await liveHeap() };
   })();
   const result = await load({
     url: server.graphql,
@@ -38,6 +48,7 @@ export async function soakFigures(servers: Servers, options: BenchOptions): Prom
   });
   running = false;
   await sampler;
+  const { afterWarmup: heapAfterWarmup, atEnd: heapAtEnd } = await heap;
   const afterWarmup = (series: number[]) => Math.min(...series.slice(warmupSeconds, warmupSeconds + windowSamples));
   const atEnd = (series: number[]) => Math.min(...series.slice(-windowSamples));
   const mib = (bytes: number) => round(bytes / 1024 / 1024, 1);
@@ -47,11 +58,11 @@ export async function soakFigures(servers: Servers, options: BenchOptions): Prom
     'soak.rps': result.requestsPerSecond,
     'soak.p99Ms': result.p99Ms,
     'soak.errors': result.errors,
-    'soak.heapAfterWarmupMiB': mib(afterWarmup(heap)),
-    'soak.heapAtEndMiB': mib(atEnd(heap)),
+    'soak.heapAfterWarmupMiB': mib(heapAfterWarmup),
+    'soak.heapAtEndMiB': mib(heapAtEnd),
     'soak.rssAfterWarmupMiB': mib(afterWarmup(rss)),
     'soak.rssAtEndMiB': mib(atEnd(rss)),
-    'soak.ratio.heapEndOverWarmup': ratio(atEnd(heap), afterWarmup(heap)),
+    'soak.ratio.heapEndOverWarmup': ratio(heapAtEnd, heapAfterWarmup),
     'soak.ratio.rssEndOverWarmup': ratio(atEnd(rss), afterWarmup(rss)),
   };
 }

@@ -34,7 +34,15 @@ export async function startGatewayProcess(
     env[`${prefix}_PROVIDER`] = 'bench-mock';
     env[`${prefix}_CONFIG`] = config;
   }
-  const server = await startServer({ name, entry: 'bench/gateway/main.ts', env, port, readyPath: '/healthz' });
+  const server = await startServer({
+    name,
+    entry: 'bench/gateway/main.ts',
+    env,
+    port,
+    readyPath: '/healthz',
+    // The soak asks for a full collection before reading the heap (SIGUSR2, see bench/gateway/main.ts).
+    nodeArgs: ['--expose-gc'],
+  });
   return { ...server, graphql: `${server.origin}/graphql` };
 }
 

@@ -51,9 +51,11 @@ export async function startServer(options: {
   env: Record<string, string>;
   port: number;
   readyPath: string;
+  /** Extra `node` flags, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
 }): Promise<ServerProcess> {
   const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [compiledEntry(options.entry)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), compiledEntry(options.entry)], {
     cwd: ROOT,
     env: { ...process.env, OPSORCH_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
