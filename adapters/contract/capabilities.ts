@@ -8,7 +8,6 @@ import type {
   AlertQuery,
   AlertSilence,
   AlertSilenceCreate,
-  Capability,
   Deployment,
   DeploymentQuery,
   Health,
@@ -160,8 +159,6 @@ export interface Adapter {
   /** Release timers, sockets and child processes. */
   close?(): Promise<void>;
 }
-
-export type CapabilityName = Capability;
 
 /** Builds an adapter from its (secret-resolved) config object. */
 export type AdapterFactory = (config: Record<string, unknown>, env: AdapterEnvironment) => Adapter | Promise<Adapter>;
