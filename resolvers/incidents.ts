@@ -1,10 +1,10 @@
-import type { IncidentStatus, TimeRange } from '../adapters/contract/index.js';
+import type { IncidentStatus, IncidentUpdate, TimeRange } from '../adapters/contract/index.js';
 import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/connection.js';
 import type { GatewayContext } from '../src/context.js';
 import { badUserInput } from '../src/errors.js';
 import { publishIncidentChange, publishTimelineEntry } from '../src/events.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
-import { expectGlobalId, timelineEntryNativeId, toGlobalId } from '../src/ids.js';
+import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/ids.js';
 import type { IncidentNode, TimelineEntryNode } from '../src/models.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
@@ -64,28 +64,32 @@ export async function freshTimeline(
   return entries.filter((e) => Date.parse(e.at) > since);
 }
 
+/**
+ * Applies an update through the provider that owns the incident, then tells subscribers what it
+ * changed and which timeline entries it produced.
+ */
+async function updateIncident(ctx: GatewayContext, id: GlobalId, update: IncidentUpdate) {
+  try {
+    const before = await ctx.loaders.incident(id.provider, id.nativeId);
+    const { impl } = ctx.registry.serving('incident', id.provider);
+    const incident = {
+      ...(await impl.update(id.nativeId, update, { requestId: ctx.requestId })),
+      provider: id.provider,
+    };
+    await publishChange(ctx, before, incident);
+    await publishNewEntries(ctx, incident, before);
+    return { incident, userErrors: [] };
+  } catch (err) {
+    return { incident: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
+  }
+}
+
 /** The incident status changes a shortcut mutation makes, through the generic update. */
 function statusMutation(status: IncidentStatus) {
   return async (_: unknown, { input }: { input: { id: string; note?: string | null } }, ctx: GatewayContext) => {
     const id = decodeInputId(input.id, 'Incident', ['input', 'id']);
     if (isUserError(id)) return { incident: null, userErrors: [id] };
-    try {
-      const before = await ctx.loaders.incident(id.provider, id.nativeId);
-      const { impl } = ctx.registry.serving('incident', id.provider);
-      const after = {
-        ...(await impl.update(
-          id.nativeId,
-          { status, ...(input.note ? { note: input.note } : {}) },
-          { requestId: ctx.requestId },
-        )),
-        provider: id.provider,
-      };
-      await publishChange(ctx, before, after);
-      await publishNewEntries(ctx, after, before);
-      return { incident: after, userErrors: [] };
-    } catch (err) {
-      return { incident: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
-    }
+    return updateIncident(ctx, id, { status, ...(input.note ? { note: input.note } : {}) });
   };
 }
 
@@ -222,19 +226,7 @@ export const incidentResolvers: Resolvers = {
           userErrors: [userError('BLANK', 'nothing to update: give at least one field', ['input'])],
         };
       }
-      try {
-        const before = await ctx.loaders.incident(id.provider, id.nativeId);
-        const { impl } = ctx.registry.serving('incident', id.provider);
-        const incident = {
-          ...(await impl.update(id.nativeId, update, { requestId: ctx.requestId })),
-          provider: id.provider,
-        };
-        await publishChange(ctx, before, incident);
-        await publishNewEntries(ctx, incident, before);
-        return { incident, userErrors: [] };
-      } catch (err) {
-        return { incident: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
-      }
+      return updateIncident(ctx, id, update);
     },
 
     incidentAcknowledge: statusMutation('ACKNOWLEDGED'),
