@@ -3,7 +3,7 @@
  * implements the same interface so several gateway instances share events and leases.
  */
 
-import { LocalFanout, type Subscription, type TopicListener } from './pubsub/fanout.js';
+import { LocalFanout, type Subscription, type TopicHooks, type TopicListener } from './pubsub/fanout.js';
 import { type Leases, localLeases } from './pubsub/leases.js';
 import { RecentKeys } from './pubsub/recent-keys.js';
 
@@ -37,16 +37,16 @@ export interface PubSub {
 /** Long enough to cover provider webhook retries and a poll overlapping a push. */
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
 
-export class InMemoryPubSub implements PubSub {
-  readonly leases = localLeases;
-  private readonly fanout = new LocalFanout({ activate: async () => undefined, deactivate: () => undefined });
-  private readonly recent = new RecentKeys(DEDUPE_WINDOW_MS);
+/** What every pub/sub shares: delivery to the subscribers in this process. */
+export abstract class FanoutPubSub implements PubSub {
+  abstract readonly leases: Leases;
+  protected readonly fanout: LocalFanout;
 
-  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {
-    if (options.key !== undefined && !this.recent.claim(options.key)) return false;
-    this.fanout.deliver(topic, payload);
-    return true;
+  constructor(hooks: TopicHooks) {
+    this.fanout = new LocalFanout(hooks);
   }
+
+  abstract publish(topic: string, payload: unknown, options?: PublishOptions): Promise<boolean>;
 
   subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T> {
     return this.fanout.subscribe<T>(topic, signal);
@@ -66,6 +66,21 @@ export class InMemoryPubSub implements PubSub {
 
   async close(): Promise<void> {
     this.fanout.endAll();
+  }
+}
+
+export class InMemoryPubSub extends FanoutPubSub {
+  readonly leases = localLeases;
+  private readonly recent = new RecentKeys(DEDUPE_WINDOW_MS);
+
+  constructor() {
+    super({ activate: async () => undefined, deactivate: () => undefined });
+  }
+
+  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {
+    if (options.key !== undefined && !this.recent.claim(options.key)) return false;
+    this.fanout.deliver(topic, payload);
+    return true;
   }
 }
 

@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { DEDUPE_WINDOW_MS, type PublishOptions, type PubSub } from '../pubsub.js';
-import { LocalFanout, type Subscription, type TopicListener } from './fanout.js';
+import { DEDUPE_WINDOW_MS, FanoutPubSub, type PublishOptions } from '../pubsub.js';
 import { RedisLeases } from './leases.js';
 
 export interface RedisPubSubOptions {
@@ -27,28 +26,27 @@ export function describeRedisUrl(url: string): string {
   }
 }
 
-export class RedisPubSub implements PubSub {
+const channelOf = (prefix: string, topic: string) => `${prefix}topic:${topic}`;
+
+export class RedisPubSub extends FanoutPubSub {
   readonly leases: RedisLeases;
-  private readonly fanout: LocalFanout;
-  private readonly prefix: string;
 
   private constructor(
     private readonly commands: Redis,
     private readonly subscriber: Redis,
-    prefix: string,
+    private readonly prefix: string,
   ) {
-    this.prefix = prefix;
-    this.leases = new RedisLeases(commands, randomUUID(), `${prefix}lease:`);
-    this.fanout = new LocalFanout({
+    super({
       activate: async (topic) => {
-        await this.subscriber.subscribe(this.channel(topic));
+        await subscriber.subscribe(channelOf(prefix, topic));
       },
       deactivate: (topic) => {
         // A failed unsubscribe only means stray messages for a topic nobody here listens to.
-        this.subscriber.unsubscribe(this.channel(topic)).catch(() => undefined);
+        subscriber.unsubscribe(channelOf(prefix, topic)).catch(() => undefined);
       },
     });
-    this.subscriber.on('message', (channel: string, message: string) => {
+    this.leases = new RedisLeases(commands, randomUUID(), `${prefix}lease:`);
+    subscriber.on('message', (channel: string, message: string) => {
       if (!channel.startsWith(`${prefix}topic:`)) return;
       let payload: unknown;
       try {
@@ -85,32 +83,12 @@ export class RedisPubSub implements PubSub {
       const claimed = await this.commands.set(`${this.prefix}event:${options.key}`, '1', 'PX', DEDUPE_WINDOW_MS, 'NX');
       if (claimed === null) return false;
     }
-    await this.commands.publish(this.channel(topic), JSON.stringify(payload));
+    await this.commands.publish(channelOf(this.prefix, topic), JSON.stringify(payload));
     return true;
   }
 
-  subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T> {
-    return this.fanout.subscribe<T>(topic, signal);
-  }
-
-  subscriberCount(): number {
-    return this.fanout.count();
-  }
-
-  activeTopics(): string[] {
-    return this.fanout.activeTopics();
-  }
-
-  onTopicChange(listener: TopicListener): () => void {
-    return this.fanout.onTopicChange(listener);
-  }
-
-  async close(): Promise<void> {
-    this.fanout.endAll();
+  override async close(): Promise<void> {
+    await super.close();
     await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
-  }
-
-  private channel(topic: string): string {
-    return `${this.prefix}topic:${topic}`;
   }
 }
