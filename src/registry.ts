@@ -25,8 +25,9 @@ export interface Served<C extends Capability> {
 
 export class AdapterRegistry {
   readonly instances: readonly ProviderInstance[];
-  private readonly byCapability = new Map<Capability, ProviderInstance[]>();
   private readonly byName = new Map<string, ProviderInstance>();
+  /** Who serves each capability, in configured order; built once, read on every call. */
+  private readonly servedBy: { [C in Capability]?: Served<C>[] } = {};
   /** lower-cased alias → canonical name, per provider (and `*` for all). */
   private readonly toCanonical = new Map<string, Map<string, string>>();
   private readonly fromCanonical = new Map<string, Map<string, string>>();
@@ -36,9 +37,7 @@ export class AdapterRegistry {
     for (const instance of instances) {
       this.byName.set(instance.name, instance);
       for (const capability of instance.capabilities) {
-        const list = this.byCapability.get(capability) ?? [];
-        list.push(instance);
-        this.byCapability.set(capability, list);
+        this.serve(capability, instance);
       }
     }
     for (const [canonical, perProvider] of Object.entries(serviceAliases)) {
@@ -56,22 +55,26 @@ export class AdapterRegistry {
     }
   }
 
-  isConfigured(capability: Capability): boolean {
-    return (this.byCapability.get(capability)?.length ?? 0) > 0;
+  private serve<C extends Capability>(capability: C, instance: ProviderInstance): void {
+    const served: Served<C>[] = this.servedBy[capability] ?? [];
+    served.push({ provider: instance.name, impl: instance.adapter.capabilities[capability] as CapabilityMap[C] });
+    this.servedBy[capability] = served as (typeof this.servedBy)[C];
   }
 
-  /** The provider that answers lists and creates for a capability. */
+  isConfigured(capability: Capability): boolean {
+    return this.servedBy[capability] !== undefined;
+  }
+
+  /** The first provider configured for a capability: creates and joins by name go to it. */
   primary<C extends Capability>(capability: C): Served<C> {
-    const instance = this.byCapability.get(capability)?.[0];
-    if (!instance) throw capabilityNotConfigured(capability);
-    return { provider: instance.name, impl: instance.adapter.capabilities[capability] as CapabilityMap[C] };
+    return this.providersOf(capability)[0] as Served<C>;
   }
 
   /** Every provider of a capability, in configured order; lists merge their records. */
-  providersOf<C extends Capability>(capability: C): Served<C>[] {
-    const instances = this.byCapability.get(capability) ?? [];
-    if (instances.length === 0) throw capabilityNotConfigured(capability);
-    return instances.map((i) => ({ provider: i.name, impl: i.adapter.capabilities[capability] as CapabilityMap[C] }));
+  providersOf<C extends Capability>(capability: C): readonly Served<C>[] {
+    const served = this.servedBy[capability];
+    if (!served) throw capabilityNotConfigured(capability);
+    return served;
   }
 
   /** Who issues a capability's list cursors: its provider, or `*` when several lists are merged. */
