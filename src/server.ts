@@ -105,6 +105,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     validationRules,
+    // The gateway owns shutdown (stop(), called from main.ts); Apollo's own signal handler would
+    // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
     plugins: [

@@ -1,4 +1,7 @@
-/** Runs the gateway as `npm start` does, in a child process, and finds the URL it listens on. */
+/**
+ * Runs the gateway as `npm start` does (the compiled build, which the test setup makes first), in a
+ * child process, and finds the URL it listens on.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -15,7 +18,7 @@ export interface GatewayProcess {
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 export function spawnGateway(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', OPSORCH_ADDR: '127.0.0.1:0', OPSORCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

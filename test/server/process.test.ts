@@ -103,6 +103,8 @@ describe('graceful shutdown', () => {
     expect(answer.incidents.totalCount).toBeGreaterThan(0);
     expect(await closed).toBe(1001);
     expect(await exit).toBe(0);
+    // Exit 0 after the gateway's own shutdown ran to its end, not a signal re-raised on the way.
+    expect(gateway.logs.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
     await expect(fetch(`${gateway.base}/healthz`)).rejects.toThrow();
     await client.dispose();
   });
