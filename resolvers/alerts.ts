@@ -1,7 +1,7 @@
-import { pageRequest, toConnection } from '../src/connection.js';
+import type { AlertNode } from '../src/data/models.js';
 import type { AlertFilter, Resolvers } from '../src/generated/graphql.js';
-import { expectGlobalId } from '../src/ids.js';
-import type { AlertNode } from '../src/models.js';
+import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertSilence } from './alert-silence.js';
 import { serviceOf } from './joins.js';
 import { checkRange, compact, recordFields, toScope } from './shared.js';

@@ -1,6 +1,7 @@
 /** `nodes` and `pageInfo`, the same for every Relay connection type. */
+
+import type { ConnectionNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
-import type { ConnectionNode } from '../src/models.js';
 
 const connectionFields = {
   nodes: <T>(parent: ConnectionNode<T>) => parent.edges.map((edge) => edge.node),

@@ -3,11 +3,12 @@
  * (mutations on any instance, provider pushes and webhooks, the timeline poller); the poller
  * notices subscribers by the topics they open, so nothing here has to register with it.
  */
-import type { GatewayContext } from '../src/context.js';
+
+import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
+import { topics } from '../src/events/pubsub.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
-import { expectGlobalId, toGlobalId } from '../src/ids.js';
-import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/models.js';
-import { topics } from '../src/pubsub.js';
+import type { GatewayContext } from '../src/graphql/context.js';
+import { expectGlobalId, toGlobalId } from '../src/graphql/ids.js';
 import { freshTimeline, incidentQuery } from './incidents.js';
 import { canonicalService } from './joins.js';
 

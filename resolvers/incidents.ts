@@ -1,11 +1,11 @@
 import type { IncidentStatus, IncidentUpdate, TimeRange } from '../adapters/contract/index.js';
-import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/connection.js';
-import type { GatewayContext } from '../src/context.js';
-import { badUserInput } from '../src/errors.js';
-import { publishIncidentChange, publishTimelineEntry } from '../src/events.js';
+import type { IncidentNode, TimelineEntryNode } from '../src/data/models.js';
+import { publishIncidentChange, publishTimelineEntry } from '../src/events/provider-events.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
-import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/ids.js';
-import type { IncidentNode, TimelineEntryNode } from '../src/models.js';
+import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/graphql/connection.js';
+import type { GatewayContext } from '../src/graphql/context.js';
+import { badUserInput } from '../src/graphql/errors.js';
+import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/graphql/ids.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
 import { metricsFor } from './metrics.js';

@@ -1,6 +1,7 @@
 /** Cross-capability hops by name: a record's service and team, wherever they are served. */
-import type { GatewayContext } from '../src/context.js';
-import type { ServiceNode, TeamNode } from '../src/models.js';
+
+import type { ServiceNode, TeamNode } from '../src/data/models.js';
+import type { GatewayContext } from '../src/graphql/context.js';
 
 /** The canonical name of the service a record names, in its provider's vocabulary. */
 export function canonicalService(

@@ -1,8 +1,8 @@
 import type { LogQuery } from '../adapters/contract/index.js';
-import type { GatewayContext } from '../src/context.js';
-import { badUserInput } from '../src/errors.js';
+import type { LogEntryNode, LogResultNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
-import type { LogEntryNode, LogResultNode } from '../src/models.js';
+import type { GatewayContext } from '../src/graphql/context.js';
+import { badUserInput } from '../src/graphql/errors.js';
 import { checkRange, toScope } from './shared.js';
 
 export const MAX_LOG_LIMIT = 1000;

@@ -1,5 +1,5 @@
+import type { MessageNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
-import type { MessageNode } from '../src/models.js';
 import { decodeInputId, isUserError, mutationFailure, requireText } from './shared.js';
 
 export const messagingResolvers: Resolvers = {

@@ -1,8 +1,8 @@
 import type { MetricQuery, TimeRange } from '../adapters/contract/index.js';
-import type { GatewayContext } from '../src/context.js';
-import { badUserInput } from '../src/errors.js';
+import type { MetricSeriesNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
-import type { MetricSeriesNode } from '../src/models.js';
+import type { GatewayContext } from '../src/graphql/context.js';
+import { badUserInput } from '../src/graphql/errors.js';
 import { checkRange, compact, toScope } from './shared.js';
 
 /** About this many points per series when the caller gives no step. */

@@ -1,8 +1,5 @@
 /** `node(id)` / `nodes(ids)`: any record by global ID, routed to the provider that issued it. */
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from '../src/context.js';
-import type { Resolvers } from '../src/generated/graphql.js';
-import { fromGlobalId, parseTimelineEntryNativeId } from '../src/ids.js';
 import type {
   AlertNode,
   DeploymentNode,
@@ -14,7 +11,10 @@ import type {
   TeamNode,
   TicketNode,
   TimelineEntryNode,
-} from '../src/models.js';
+} from '../src/data/models.js';
+import type { Resolvers } from '../src/generated/graphql.js';
+import type { GatewayContext } from '../src/graphql/context.js';
+import { fromGlobalId, parseTimelineEntryNativeId } from '../src/graphql/ids.js';
 
 type NodeRecord =
   | IncidentNode

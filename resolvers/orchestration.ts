@@ -1,7 +1,7 @@
-import { pageRequest, toConnection } from '../src/connection.js';
+import type { OrchestrationPlanNode, OrchestrationRunNode } from '../src/data/models.js';
 import type { OrchestrationRunFilter, Resolvers } from '../src/generated/graphql.js';
-import { expectGlobalId } from '../src/ids.js';
-import type { OrchestrationPlanNode, OrchestrationRunNode } from '../src/models.js';
+import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { expectGlobalId } from '../src/graphql/ids.js';
 import { serviceOf } from './joins.js';
 import {
   compact,

@@ -1,7 +1,7 @@
-import { pageRequest, toConnection } from '../src/connection.js';
+import type { ServiceNode } from '../src/data/models.js';
 import type { Resolvers, ServiceFilter } from '../src/generated/graphql.js';
-import { expectGlobalId } from '../src/ids.js';
-import type { ServiceNode } from '../src/models.js';
+import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertQuery } from './alerts.js';
 import { deploymentQuery } from './deployments.js';
 import { incidentQuery } from './incidents.js';

@@ -1,10 +1,10 @@
 /** Helpers every capability module shares: sources, IDs, scopes, time ranges and user errors. */
 import { GraphQLError } from 'graphql';
 import { AdapterError, type Capability, type Scope, type TimeRange } from '../adapters/contract/index.js';
-import { badUserInput } from '../src/errors.js';
+import type { NodeKind } from '../src/data/models.js';
 import type { UserError } from '../src/generated/graphql.js';
-import { fromGlobalId, type GlobalId, toGlobalId } from '../src/ids.js';
-import type { NodeKind } from '../src/models.js';
+import { badUserInput } from '../src/graphql/errors.js';
+import { fromGlobalId, type GlobalId, toGlobalId } from '../src/graphql/ids.js';
 
 type Stamped = { provider: string; id: string };
 type Nullable<T> = { [K in keyof T]?: T[K] | null };

@@ -1,7 +1,7 @@
-import { pageRequest, toConnection } from '../src/connection.js';
+import type { TeamNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
-import { expectGlobalId } from '../src/ids.js';
-import type { TeamNode } from '../src/models.js';
+import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { expectGlobalId } from '../src/graphql/ids.js';
 import { compact, recordFields } from './shared.js';
 
 export const teamResolvers: Resolvers = {

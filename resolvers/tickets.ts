@@ -1,7 +1,7 @@
-import { pageRequest, toConnection } from '../src/connection.js';
+import type { IncidentNode, TicketNode } from '../src/data/models.js';
 import type { Resolvers, TicketFilter } from '../src/generated/graphql.js';
-import { expectGlobalId } from '../src/ids.js';
-import type { IncidentNode, TicketNode } from '../src/models.js';
+import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { expectGlobalId } from '../src/graphql/ids.js';
 import { serviceOf } from './joins.js';
 import {
   compact,

@@ -1,10 +1,10 @@
 /** `npm start`: configuration from the environment, then serve until SIGTERM or SIGINT. */
 import { adapterFactories } from '../adapters/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { RedisPubSub } from './events/redis.js';
+import { startGateway } from './http/server.js';
 import { createLogger } from './logger.js';
-import { RedisPubSub } from './pubsub/redis.js';
-import { buildRegistry } from './registry.js';
-import { startGateway } from './server.js';
+import { ConfigError, loadConfig } from './providers/config.js';
+import { buildRegistry } from './providers/registry.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;

@@ -140,10 +140,33 @@ export interface CapabilityMap {
   secret: SecretCapability;
 }
 
-/** Something the adapter emits on its own: a live timeline entry or an incident change. */
+/** Something the adapter emits on its own (or a webhook delivery carries): a timeline entry or an incident change. */
 export type ProviderEvent =
   | { type: 'timeline.appended'; entry: TimelineEntry }
-  | { type: 'incident.updated'; incident: Incident; changedFields: string[]; previousStatus?: Incident['status'] };
+  | { type: 'incident.updated'; incident: Incident; changedFields: string[]; previousStatus?: Incident['status'] }
+  /**
+   * The provider said something changed but not what it now is (PagerDuty's v3 webhooks): the data
+   * floor re-reads the incident and its timeline entries since `occurredAt`, through its metered reads.
+   */
+  | { type: 'incident.changed'; incidentId: string; occurredAt: string; changedFields: string[] };
+
+/** One HTTP delivery to `POST /webhooks/<provider instance name>`, exactly as received. */
+export interface WebhookDelivery {
+  rawBody: Buffer;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A provider that pushes owns its wire format: the core serves one generic route per provider
+ * instance and knows nothing of signatures or payloads.
+ */
+export interface AdapterWebhook {
+  /** False (answered 401) unless the delivery's signature or token is valid. */
+  verify(delivery: WebhookDelivery): boolean | Promise<boolean>;
+  /** The normalized events a verified delivery carries; throws (answered 400) on a malformed body. */
+  events(delivery: WebhookDelivery): ProviderEvent[] | Promise<ProviderEvent[]>;
+}
 
 /**
  * A provider adapter: declares what it serves, validates its config at construction (throwing an
@@ -156,6 +179,8 @@ export interface Adapter {
   checkHealth(ctx: CallContext): Promise<Health>;
   /** Subscribe to events the provider produces itself; returns an unsubscribe function. */
   onEvent?(listener: (event: ProviderEvent) => void): () => void;
+  /** Present when the provider pushes over HTTP (PagerDuty, Alertmanager, GitHub, Datadog…). */
+  readonly webhook?: AdapterWebhook;
   /** Release timers, sockets and child processes. */
   close?(): Promise<void>;
 }

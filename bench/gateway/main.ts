@@ -4,10 +4,10 @@
  * process, whose pipe would distort the overhead figures.
  */
 import { adapterFactories } from '../../adapters/index.js';
-import { loadConfig } from '../../src/config.js';
+import { startGateway } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import { buildRegistry } from '../../src/registry.js';
-import { startGateway } from '../../src/server.js';
+import { loadConfig } from '../../src/providers/config.js';
+import { buildRegistry } from '../../src/providers/registry.js';
 import { createBenchAdapter } from './bench-adapter.js';
 
 const config = loadConfig();

@@ -5,10 +5,10 @@
 import type { Adapter, Capability } from '../../adapters/contract/index.js';
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
+import type { PubSub } from '../../src/events/pubsub.js';
+import { type Gateway, startGateway } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import type { PubSub } from '../../src/pubsub.js';
-import { AdapterRegistry, type ProviderInstance } from '../../src/registry.js';
-import { type Gateway, startGateway } from '../../src/server.js';
+import { AdapterRegistry, type ProviderInstance } from '../../src/providers/registry.js';
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisLeases } from '../../src/pubsub/leases.js';
+import { RedisLeases } from '../../src/events/leases.js';
 import { startRedis, type TestRedis } from '../subscriptions/support/redis.js';
 import { waitUntil } from '../subscriptions/support/ws.js';
 

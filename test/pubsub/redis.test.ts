@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../src/ids.js';
-import { RedisPubSub } from '../../src/pubsub/redis.js';
+import { RedisPubSub } from '../../src/events/redis.js';
+import { toGlobalId } from '../../src/graphql/ids.js';
 import { countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';

@@ -1,6 +1,6 @@
 /** Mutations change the provider's records and report what the caller can fix as userErrors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../src/ids.js';
+import { toGlobalId } from '../../src/graphql/ids.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
 

@@ -1,6 +1,6 @@
 /** Every Node type round-trips through node(id) and nodes(ids), routed by its opaque global ID. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../src/ids.js';
+import { toGlobalId } from '../../src/graphql/ids.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gql, gqlData } from '../helpers/graphql.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../adapters/contract/index.js';
-import { AdapterRegistry } from '../../src/registry.js';
-import { startGateway } from '../../src/server.js';
+import { startGateway } from '../../src/http/server.js';
+import { AdapterRegistry } from '../../src/providers/registry.js';
 import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/providers/config.js';
 
 describe('live-timeline settings', () => {
   it('defaults to polling every 10 s, pings every 12 s and no webhooks', () => {

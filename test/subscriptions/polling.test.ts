@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../src/ids.js';
+import { toGlobalId } from '../../src/graphql/ids.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { readyLive, startLiveGateway } from './support/gateway.js';
 import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from './support/pagerduty.js';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../src/ids.js';
+import { toGlobalId } from '../../src/graphql/ids.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
 import { readyLive, startLiveGateway } from '../subscriptions/support/gateway.js';

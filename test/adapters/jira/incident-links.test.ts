@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJiraAdapter } from '../../../adapters/jira/index.js';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
-import { toGlobalId } from '../../../src/ids.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedJira } from '../../fakes/jira/seed.js';
 import { type JiraFake, startJiraFake } from '../../fakes/jira/server.js';
 import { LONG_INCIDENT, seedPagerDuty } from '../../fakes/pagerduty/seed.js';

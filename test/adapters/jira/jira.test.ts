@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJiraAdapter } from '../../../adapters/jira/index.js';
-import { toGlobalId } from '../../../src/ids.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
 import { OPS_ISSUES, seedJira } from '../../fakes/jira/seed.js';
 import { type JiraFake, startJiraFake } from '../../fakes/jira/server.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
-import { toGlobalId } from '../../../src/ids.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
 import { LONG_INCIDENT, LONG_LOG_ENTRIES, seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';

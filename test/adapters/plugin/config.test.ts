@@ -1,8 +1,8 @@
 /** Plugin configuration problems are start-up errors that name the variable and key at fault. */
 import { describe, expect, it } from 'vitest';
 import { createPluginAdapter } from '../../../adapters/plugin/index.js';
-import { ConfigError, loadConfig } from '../../../src/config.js';
-import { buildRegistry } from '../../../src/registry.js';
+import { ConfigError, loadConfig } from '../../../src/providers/config.js';
+import { buildRegistry } from '../../../src/providers/registry.js';
 import { testLogger } from '../../helpers/gateway.js';
 import { FIXTURES } from './plugin-gateway.js';
 

@@ -4,7 +4,7 @@
  * out of errors and logs, and no child left behind after shutdown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../../src/ids.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
 import { gql } from '../../helpers/graphql.js';
 import { FIXTURES, type PluginGateway, processExists, startPluginGateway, waitFor } from './plugin-gateway.js';
 

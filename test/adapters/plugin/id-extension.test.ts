@@ -4,7 +4,7 @@
  * the batch only completes if the host sent both at once and matched the answers by ID.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../../src/ids.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { FIXTURES, type PluginGateway, processExists, startPluginGateway } from './plugin-gateway.js';
 

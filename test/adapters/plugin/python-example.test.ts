@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPluginAdapter, type PluginAdapter } from '../../../adapters/plugin/index.js';
-import { loadConfig } from '../../../src/config.js';
-import { toGlobalId } from '../../../src/ids.js';
-import { buildRegistry } from '../../../src/registry.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
+import { loadConfig } from '../../../src/providers/config.js';
+import { buildRegistry } from '../../../src/providers/registry.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { processExists } from './plugin-gateway.js';

@@ -4,10 +4,10 @@
  */
 import type { Adapter, Capability } from '../../../adapters/contract/index.js';
 import { CAPABILITIES } from '../../../adapters/contract/index.js';
-import type { GatewayConfig } from '../../../src/config.js';
-import type { PubSub } from '../../../src/pubsub.js';
-import { AdapterRegistry } from '../../../src/registry.js';
-import { type LiveStats, startGateway } from '../../../src/server.js';
+import type { PubSub } from '../../../src/events/pubsub.js';
+import { type LiveStats, startGateway } from '../../../src/http/server.js';
+import type { GatewayConfig } from '../../../src/providers/config.js';
+import { AdapterRegistry } from '../../../src/providers/registry.js';
 import { type TestGateway, testLogger } from '../../helpers/gateway.js';
 
 export interface LiveOptions {

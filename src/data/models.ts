@@ -1,0 +1,72 @@
+/**
+ * What resolvers pass between each other: adapter records stamped with the provider instance
+ * that produced them, so every hop can be routed back to its owner. Codegen maps the GraphQL
+ * object types to these (see codegen.yml).
+ */
+import type * as m from '../../adapters/contract/index.js';
+
+export interface Stamp {
+  /** Provider instance name (`Source.provider`). */
+  provider: string;
+}
+
+export type IncidentNode = m.Incident & Stamp;
+export type TimelineEntryNode = m.TimelineEntry & Stamp;
+export type AlertNode = m.Alert & Stamp;
+export type LogEntryNode = m.LogEntry & Stamp;
+export type LogResultNode = Omit<m.LogResult, 'entries'> & { entries: LogEntryNode[] };
+export type MetricSeriesNode = m.MetricSeries & Stamp;
+export type MetricDescriptorNode = m.MetricDescriptor & Stamp;
+export type TicketNode = m.Ticket & Stamp;
+export type ServiceNode = m.Service & Stamp;
+export type TeamNode = m.Team & Stamp;
+export type TeamMemberNode = m.TeamMember & Stamp & { teamId: string };
+export type DeploymentNode = m.Deployment & Stamp;
+export type MessageNode = m.Message & Stamp;
+export type OrchestrationPlanNode = m.OrchestrationPlan & Stamp;
+export type OrchestrationRunNode = m.OrchestrationRun & Stamp;
+
+export interface IncidentUpdatedEventNode {
+  incident: IncidentNode;
+  changedFields: string[];
+  previousStatus?: m.IncidentStatus | null;
+  at: string;
+}
+
+export interface ProviderStatusNode {
+  capability: m.Capability;
+  provider: string;
+  kind: string;
+}
+
+export interface ConnectionNode<T> {
+  edges: { cursor: string; node: T }[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number | null;
+}
+
+/** GraphQL type name of every Node, with the capability that owns it. */
+export const NODE_KINDS = {
+  Incident: 'incident',
+  TimelineEntry: 'incident',
+  Alert: 'alert',
+  Ticket: 'ticket',
+  Service: 'service',
+  Team: 'team',
+  Deployment: 'deployment',
+  OrchestrationPlan: 'orchestration',
+  OrchestrationRun: 'orchestration',
+} as const satisfies Record<string, m.Capability>;
+
+export type NodeKind = keyof typeof NODE_KINDS;
+
+export type IncidentConnectionNode = ConnectionNode<IncidentNode>;
+export type TimelineEntryConnectionNode = ConnectionNode<TimelineEntryNode>;
+export type AlertConnectionNode = ConnectionNode<AlertNode>;
+export type TicketConnectionNode = ConnectionNode<TicketNode>;
+export type ServiceConnectionNode = ConnectionNode<ServiceNode>;
+export type TeamConnectionNode = ConnectionNode<TeamNode>;
+export type DeploymentConnectionNode = ConnectionNode<DeploymentNode>;
+export type OrchestrationPlanConnectionNode = ConnectionNode<OrchestrationPlanNode>;
+export type OrchestrationRunConnectionNode = ConnectionNode<OrchestrationRunNode>;

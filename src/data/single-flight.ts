@@ -1,0 +1,102 @@
+/**
+ * Single-flight of provider reads across concurrent requests. DataLoader merges the reads of one
+ * request; this merges identical reads of different requests that overlap in time: a read that
+ * starts while the same (loader, key) is in flight waits for that call instead of making another.
+ * Nothing outlives the call (entries go on settle), so no answer is older than one that would have
+ * been fetched a moment earlier. Only reads come here; writes go straight to the adapters.
+ */
+import type { CallContext } from '../../adapters/contract/index.js';
+
+/** One provider call, shared by every request that waits on one of its keys. */
+interface SharedCall {
+  controller: AbortController;
+  /** Requests that may still abort; the call is cancelled only when all of them have. */
+  cancellable: number;
+  /** A waiter without a signal can never cancel, so the call runs to the end. */
+  pinned: boolean;
+}
+
+interface Flight<V> {
+  call: SharedCall;
+  result: Promise<V | Error>;
+}
+
+export type BatchRead<K, V> = (keys: readonly K[], call: CallContext) => Promise<(V | Error)[]>;
+
+export class InFlightReads {
+  private readonly flights = new Map<string, Flight<unknown>>();
+
+  /** Reads `keys`, joining identical reads already in flight; `shared` counts the keys that joined. */
+  async read<K, V>(
+    loader: string,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    ctx: CallContext,
+    fetch: BatchRead<K, V>,
+  ): Promise<{ results: (V | Error)[]; shared: number }> {
+    const pending: Promise<V | Error>[] = new Array(keys.length);
+    const missing: K[] = [];
+    const missingAt: number[] = [];
+    const joined = new Set<SharedCall>();
+    keys.forEach((key, i) => {
+      const flight = this.flights.get(flightKey(loader, keyOf(key))) as Flight<V> | undefined;
+      if (flight && !flight.call.controller.signal.aborted) {
+        pending[i] = flight.result;
+        joined.add(flight.call);
+      } else {
+        missing.push(key);
+        missingAt.push(i);
+      }
+    });
+    for (const call of joined) hold(call, ctx.signal);
+
+    if (missing.length > 0) {
+      const call: SharedCall = { controller: new AbortController(), cancellable: 0, pinned: false };
+      hold(call, ctx.signal);
+      const shared: CallContext = { ...ctx, signal: call.controller.signal };
+      const settled = fetch(missing, shared).then(
+        (results) => results,
+        (err: unknown) => missing.map(() => (err instanceof Error ? err : new Error(String(err)))),
+      );
+      const names = missing.map((key) => flightKey(loader, keyOf(key)));
+      missing.forEach((_, j) => {
+        const result = settled.then((results) => results[j] ?? new Error('provider answered too few results'));
+        pending[missingAt[j] as number] = result;
+        this.flights.set(names[j] as string, { call, result });
+      });
+      void settled.finally(() => {
+        for (const name of names) {
+          if (this.flights.get(name)?.call === call) this.flights.delete(name);
+        }
+      });
+    }
+    return { results: await Promise.all(pending), shared: keys.length - missing.length };
+  }
+
+  /** After a write, the next read of this key must not join a call that started before it. */
+  forget(loader: string, key: string): void {
+    this.flights.delete(flightKey(loader, key));
+  }
+
+  get size(): number {
+    return this.flights.size;
+  }
+}
+
+function flightKey(loader: string, key: string): string {
+  return `${loader}\u0000${key}`;
+}
+
+function hold(call: SharedCall, signal: AbortSignal | undefined): void {
+  if (!signal) {
+    call.pinned = true;
+    return;
+  }
+  if (signal.aborted) return;
+  call.cancellable++;
+  const release = () => {
+    call.cancellable--;
+    if (call.cancellable === 0 && !call.pinned) call.controller.abort(signal.reason);
+  };
+  signal.addEventListener('abort', release, { once: true });
+}

@@ -1,0 +1,95 @@
+/**
+ * Topic-based pub/sub behind subscriptions. In-memory for one instance; `./redis.ts`
+ * implements the same interface so several gateway instances share events and leases.
+ */
+
+import { LocalFanout, type Subscription, type TopicHooks, type TopicListener } from './fanout.js';
+import { type Leases, localLeases } from './leases.js';
+import { RecentKeys } from './recent-keys.js';
+
+export type { Subscription, TopicListener } from './fanout.js';
+export type { Leases } from './leases.js';
+
+export interface PublishOptions {
+  /**
+   * A stable identity of the event. Publishing the same key again within the de-duplication
+   * window is a no-op, wherever it comes from.
+   */
+  key?: string;
+}
+
+export interface PubSub {
+  /** Resolves to false when the event was dropped as a duplicate of one already published. */
+  publish(topic: string, payload: unknown, options?: PublishOptions): Promise<boolean>;
+  /** Yields payloads published to `topic` until the iterator is returned or `signal` aborts. */
+  subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T>;
+  /** Number of live subscriptions in this process, for leak checks and metrics. */
+  subscriberCount(): number;
+  /** Topics with at least one subscriber in this process. */
+  activeTopics(): string[];
+  /** Called when a topic gains its first or loses its last subscriber in this process. */
+  onTopicChange(listener: TopicListener): () => void;
+  /** Coordination between instances sharing this pub/sub. */
+  readonly leases: Leases;
+  close(): Promise<void>;
+}
+
+/** Long enough to cover provider webhook retries and a poll overlapping a push. */
+export const DEDUPE_WINDOW_MS = 10 * 60_000;
+
+/** What every pub/sub shares: delivery to the subscribers in this process. */
+export abstract class FanoutPubSub implements PubSub {
+  abstract readonly leases: Leases;
+  protected readonly fanout: LocalFanout;
+
+  constructor(hooks: TopicHooks) {
+    this.fanout = new LocalFanout(hooks);
+  }
+
+  abstract publish(topic: string, payload: unknown, options?: PublishOptions): Promise<boolean>;
+
+  subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T> {
+    return this.fanout.subscribe<T>(topic, signal);
+  }
+
+  subscriberCount(): number {
+    return this.fanout.count();
+  }
+
+  activeTopics(): string[] {
+    return this.fanout.activeTopics();
+  }
+
+  onTopicChange(listener: TopicListener): () => void {
+    return this.fanout.onTopicChange(listener);
+  }
+
+  async close(): Promise<void> {
+    this.fanout.endAll();
+  }
+}
+
+export class InMemoryPubSub extends FanoutPubSub {
+  readonly leases = localLeases;
+  private readonly recent = new RecentKeys(DEDUPE_WINDOW_MS);
+
+  constructor() {
+    super({ activate: async () => undefined, deactivate: () => undefined });
+  }
+
+  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {
+    if (options.key !== undefined && !this.recent.claim(options.key)) return false;
+    this.fanout.deliver(topic, payload);
+    return true;
+  }
+}
+
+export const topics = {
+  timeline: (incidentGlobalId: string) => `timeline:${incidentGlobalId}`,
+  incidents: 'incidents',
+} as const;
+
+/** The incident global ID a timeline topic is about, or null for other topics. */
+export function timelineTopicIncident(topic: string): string | null {
+  return topic.startsWith('timeline:') ? topic.slice('timeline:'.length) : null;
+}

@@ -1,0 +1,94 @@
+/**
+ * Pub/sub across gateway instances through Redis. A publisher never delivers locally: every
+ * instance, itself included, delivers what comes back from its Redis channel subscription, so each
+ * subscriber gets an event exactly once no matter which instance published it. Event keys are
+ * claimed with `SET NX` before publishing, which keeps duplicates out across instances too.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RedisLeases } from './leases.js';
+import { DEDUPE_WINDOW_MS, FanoutPubSub, type PublishOptions } from './pubsub.js';
+
+export interface RedisPubSubOptions {
+  /** Namespace for channels and keys, so several deployments can share one Redis. */
+  prefix?: string;
+  /** Start-up gives up after this long without a connection. */
+  connectTimeoutMs?: number;
+}
+
+/** Where Redis is, without the credentials a URL may carry. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'the configured Redis URL';
+  }
+}
+
+const channelOf = (prefix: string, topic: string) => `${prefix}topic:${topic}`;
+
+export class RedisPubSub extends FanoutPubSub {
+  readonly leases: RedisLeases;
+
+  private constructor(
+    private readonly commands: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+  ) {
+    super({
+      activate: async (topic) => {
+        await subscriber.subscribe(channelOf(prefix, topic));
+      },
+      deactivate: (topic) => {
+        // A failed unsubscribe only means stray messages for a topic nobody here listens to.
+        subscriber.unsubscribe(channelOf(prefix, topic)).catch(() => undefined);
+      },
+    });
+    this.leases = new RedisLeases(commands, randomUUID(), `${prefix}lease:`);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (!channel.startsWith(`${prefix}topic:`)) return;
+      let payload: unknown;
+      try {
+        payload = JSON.parse(message);
+      } catch {
+        return;
+      }
+      this.fanout.deliver(channel.slice(`${prefix}topic:`.length), payload);
+    });
+  }
+
+  /** Connects both connections (one is dedicated to subscribing) or fails with a clear error. */
+  static async connect(url: string, options: RedisPubSubOptions = {}): Promise<RedisPubSub> {
+    const connectTimeout = options.connectTimeoutMs ?? 5000;
+    const make = () =>
+      new Redis(url, { lazyConnect: true, connectTimeout, maxRetriesPerRequest: 2, enableReadyCheck: true });
+    const commands = make();
+    const subscriber = make();
+    // Connection errors are reported by `connect` below and retried by ioredis afterwards.
+    for (const client of [commands, subscriber]) client.on('error', () => undefined);
+    try {
+      await Promise.all([commands.connect(), subscriber.connect()]);
+    } catch (err) {
+      commands.disconnect();
+      subscriber.disconnect();
+      const reason = err instanceof Error ? err.message.replace(/redis(s)?:\/\/\S*/gi, '') : 'error';
+      throw new Error(`cannot connect to Redis at ${describeRedisUrl(url)} (${reason})`);
+    }
+    return new RedisPubSub(commands, subscriber, options.prefix ?? 'opsorch:');
+  }
+
+  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {
+    if (options.key !== undefined) {
+      const claimed = await this.commands.set(`${this.prefix}event:${options.key}`, '1', 'PX', DEDUPE_WINDOW_MS, 'NX');
+      if (claimed === null) return false;
+    }
+    await this.commands.publish(channelOf(this.prefix, topic), JSON.stringify(payload));
+    return true;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Subscription events executed once per distinct operation instead of once per subscriber. Every
+ * subscriber keeps its own source stream (its own pub/sub subscription, filter and replay), but
+ * when many of them receive the same event object for the same document and variables, the
+ * selection set is executed for the first one and the others get that same result.
+ *
+ * What a shared result may depend on is the share key: the document, the operation name and the
+ * variables. Each execution gets a fresh context of its own, never a subscriber's, so no
+ * subscriber's request cache decides what another sees. The context holds nothing else that is
+ * per subscriber (there is no authentication yet); once `admit` in `src/websocket.ts` learns who
+ * a socket belongs to, whatever narrows what that principal may see must join the key.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  type GraphQLError,
+  type GraphQLSchema,
+  parse,
+  type Source,
+  type ValidationRule,
+  validate,
+} from 'graphql';
+import { stableStringify } from '../data/stable-json.js';
+import { type ContextDeps, createContext } from './context.js';
+
+/** Distinct documents kept parsed and validated; subscribers send a handful of queries. */
+const MAX_DOCUMENTS = 500;
+
+export class SharedSubscriptions {
+  /** Query text to parsed document, so subscribers sending the same text share one AST. */
+  private readonly documents = new Map<string, DocumentNode>();
+  private readonly validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  private readonly documentIds = new WeakMap<DocumentNode, number>();
+  private nextDocumentId = 0;
+  /** Results per event object and share key; they go when the event is no longer referenced. */
+  private readonly results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+  constructor(
+    private readonly deps: ContextDeps,
+    private readonly rules: readonly ValidationRule[],
+  ) {}
+
+  parse = (source: string | Source): DocumentNode => {
+    const text = typeof source === 'string' ? source : source.body;
+    let document = this.documents.get(text);
+    if (!document) {
+      document = parse(text);
+      if (this.documents.size >= MAX_DOCUMENTS) {
+        const oldest = this.documents.keys().next().value;
+        if (oldest !== undefined) this.documents.delete(oldest);
+      }
+      this.documents.set(text, document);
+    }
+    return document;
+  };
+
+  validate = (schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
+    let errors = this.validated.get(document);
+    if (!errors) {
+      errors = validate(schema, document, this.rules);
+      this.validated.set(document, errors);
+    }
+    return errors;
+  };
+
+  subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source;
+    const key = this.shareKey(args);
+    return mapEvents(source[Symbol.asyncIterator](), (event) => this.resultFor(key, event, args));
+  };
+
+  private shareKey(args: ExecutionArgs): string {
+    let id = this.documentIds.get(args.document);
+    if (id === undefined) {
+      id = this.nextDocumentId++;
+      this.documentIds.set(args.document, id);
+    }
+    return `${id}\u0000${args.operationName ?? ''}\u0000${stableStringify(args.variableValues ?? {})}`;
+  }
+
+  private resultFor(key: string, event: unknown, args: ExecutionArgs): Promise<ExecutionResult> {
+    const run = async () =>
+      execute({ ...args, rootValue: event, contextValue: createContext(this.deps, randomUUID()) });
+    if (typeof event !== 'object' || event === null) return run();
+    let byKey = this.results.get(event);
+    if (!byKey) {
+      byKey = new Map();
+      this.results.set(event, byKey);
+    }
+    let result = byKey.get(key);
+    if (!result) {
+      result = run();
+      byKey.set(key, result);
+    }
+    return result;
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * Maps a source stream to results. `return()` reaches the source at once, even while a `next()`
+ * is waiting for an event, so a client that leaves ends its pub/sub subscription immediately.
+ */
+function mapEvents(
+  source: AsyncIterator<unknown>,
+  map: (event: unknown) => Promise<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
+  const done = (): IteratorResult<ExecutionResult> => ({ done: true, value: undefined });
+  const mapped: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      const step = await source.next();
+      return step.done ? done() : { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await source.return?.();
+      return done();
+    },
+    async throw(err: unknown) {
+      if (source.throw) {
+        const step = await source.throw(err);
+        return step.done ? done() : { done: false, value: await map(step.value) };
+      }
+      await source.return?.();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return mapped;
+    },
+  };
+  return mapped;
+}

@@ -1,0 +1,211 @@
+/**
+ * The gateway process: Express 5 with Apollo Server 5 for queries and mutations and graphql-ws for
+ * subscriptions, both on one HTTP server and path, plus liveness/readiness probes and a graceful
+ * stop. Cross-cutting concerns are small plugins composed here, in one visible place.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { resolvers } from '../../resolvers/index.js';
+import { bridgeProviderEvents } from '../events/provider-events.js';
+import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
+import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
+import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
+import { depthLimit } from '../graphql/plugins/depth-limit.js';
+import { createErrorFormatter } from '../graphql/plugins/error-masking.js';
+import { requestLogPlugin } from '../graphql/plugins/request-log.js';
+import type { Logger } from '../logger.js';
+import type { GatewayConfig } from '../providers/config.js';
+import { checkHealth } from '../providers/health.js';
+import type { AdapterRegistry } from '../providers/registry.js';
+import { metricsHandler, metricsPlugin } from './metrics.js';
+import { playgroundRouter } from './playground.js';
+import { requestIdMiddleware } from './request-id.js';
+import { webhookRouter } from './webhooks.js';
+import { serveSubscriptions } from './websocket.js';
+
+const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers: resolvers as never });
+}
+
+export interface GatewayOptions {
+  config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'maxDepth' | 'shutdownGraceMs'> &
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks'>>;
+  registry: AdapterRegistry;
+  logger: Logger;
+  pubsub?: PubSub;
+  /** Off only to measure what batching saves. */
+  batching?: boolean;
+  /** Off only to measure what sharing in-flight reads across requests saves. */
+  singleFlight?: boolean;
+}
+
+export interface Gateway {
+  url: string;
+  wsUrl: string;
+  httpServer: Server;
+  pubsub: PubSub;
+  /** What is live right now; every count returns to zero once clients are gone. */
+  liveStats(): LiveStats;
+  stop(): Promise<void>;
+}
+
+export interface LiveStats {
+  sockets: number;
+  /** Pub/sub subscriptions held by GraphQL subscriptions in this process. */
+  subscriptions: number;
+  /** Pub/sub topics with a subscriber in this process. */
+  topics: number;
+  timelinePolling: PollerStats;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, registry, logger } = options;
+  const pubsub = options.pubsub ?? new InMemoryPubSub();
+  const deps: ContextDeps = {
+    registry,
+    pubsub,
+    logger,
+    loaderOptions: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
+  };
+  const schema = buildSchema();
+  const validationRules = [depthLimit(config.maxDepth)];
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  let stopping = false;
+
+  const subscriptions = serveSubscriptions(httpServer, {
+    schema,
+    validationRules,
+    deps,
+    keepAliveMs: config.wsKeepAliveMs ?? 12_000,
+  });
+  const poller = new TimelinePoller({ registry, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
+  const liveStats = (): LiveStats => ({
+    sockets: subscriptions.sockets(),
+    subscriptions: pubsub.subscriberCount(),
+    topics: pubsub.activeTopics().length,
+    timelinePolling: poller.stats(),
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    validationRules,
+    // The gateway owns shutdown (stop(), called from main.ts); Apollo's own signal handler would
+    // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // The gateway sets no cache hints; Apollo's default cache-control plugin would wrap every field
+      // resolver just to compute a policy nobody reads.
+      ApolloServerPluginCacheControlDisabled(),
+      requestLogPlugin(logger),
+      metricsPlugin(),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await subscriptions.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(requestIdMiddleware);
+  app.get('/metrics', metricsHandler);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (stopping) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
+    const checks = await Promise.all(
+      registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i)) })),
+    );
+    const ready = checks.every((c) => c.status !== 'DOWN');
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      providers: checks.map(({ provider, status, latencyMs }) => ({ provider, status, latencyMs })),
+      live: liveStats(),
+    });
+  });
+  app.use('/webhooks', webhookRouter({ registry, pubsub, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
+  if (config.playground) app.use(playgroundRouter());
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => createContext(deps, String(res.locals.requestId), abortSignalOf(res)),
+    }),
+  );
+
+  const unbridge = bridgeProviderEvents(registry, pubsub, logger);
+  if ((config.pollIntervalMs ?? 10_000) > 0) poller.start();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    httpServer,
+    pubsub,
+    liveStats,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        unbridge();
+        const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+        grace.unref();
+        // Apollo's drain plugin stops new connections, lets in-flight requests finish and runs
+        // the graphql-ws dispose, which closes sockets with 1001 Going Away.
+        await apollo.stop();
+        clearTimeout(grace);
+        await poller.stop();
+        await pubsub.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Aborts when the client goes away before its answer is written, so provider calls stop too. */
+function abortSignalOf(res: express.Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

@@ -1,0 +1,30 @@
+import type { Health } from '../../adapters/contract/index.js';
+import type { ProviderInstance } from './registry.js';
+
+const HEALTH_TIMEOUT_MS = 3000;
+
+export type ProviderHealth = Health & { checkedAt: string; latencyMs: number };
+
+/** A health check that cannot hang the caller. */
+export async function checkHealth(instance: ProviderInstance): Promise<ProviderHealth> {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(HEALTH_TIMEOUT_MS);
+  let health: Health;
+  try {
+    health = await Promise.race([
+      instance.adapter.checkHealth({ signal }),
+      new Promise<Health>((resolve) =>
+        signal.addEventListener('abort', () =>
+          resolve({ status: 'DOWN', message: `no answer within ${HEALTH_TIMEOUT_MS} ms` }),
+        ),
+      ),
+    ]);
+  } catch (err) {
+    health = { status: 'DOWN', message: err instanceof Error ? err.message : 'health check failed' };
+  }
+  return {
+    ...health,
+    checkedAt: new Date().toISOString(),
+    latencyMs: Math.round((performance.now() - started) * 100) / 100,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Secret references in provider config: `{"env": "PD_TOKEN"}` or `{"secret": "pagerduty/token"}`.
+ * They are resolved once at start-up into the config handed to the adapter, and never logged.
+ */
+import type { SecretCapability } from '../../adapters/contract/index.js';
+import { ConfigError } from './config.js';
+
+type SecretRef = { env: string } | { secret: string };
+
+function isSecretRef(value: unknown): value is SecretRef {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return false;
+  const v = (value as Record<string, unknown>)[keys[0] as string];
+  return (keys[0] === 'env' || keys[0] === 'secret') && typeof v === 'string';
+}
+
+export function hasSecretRefs(value: unknown): boolean {
+  if (isSecretRef(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(hasSecretRefs);
+}
+
+export async function resolveSecretRefs(
+  value: unknown,
+  where: string,
+  env: Record<string, string | undefined>,
+  secrets: SecretCapability | undefined,
+): Promise<unknown> {
+  if (isSecretRef(value)) {
+    if ('env' in value) {
+      const resolved = env[value.env];
+      if (resolved === undefined)
+        throw new ConfigError(`${where} refers to environment variable ${value.env}, which is not set`);
+      return resolved;
+    }
+    if (!secrets)
+      throw new ConfigError(
+        `${where} refers to secret ${JSON.stringify(value.secret)} but no secret provider is configured`,
+      );
+    try {
+      return await secrets.get(value.secret, {});
+    } catch (err) {
+      throw new ConfigError(
+        `${where}: secret ${JSON.stringify(value.secret)} could not be read (${(err as Error).message})`,
+      );
+    }
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map((v, i) => resolveSecretRefs(v, `${where}[${i}]`, env, secrets)));
+  }
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await resolveSecretRefs(v, `${where}.${k}`, env, secrets);
+    return out;
+  }
+  return value;
+}
