@@ -6,6 +6,7 @@ import { createMockAdapter } from './mock/index.js';
 import { createPagerDutyAdapter } from './pagerduty/index.js';
 import { createPluginAdapter } from './plugin/index.js';
 import { createPrometheusAdapter } from './prometheus/index.js';
+import { createSlackAdapter } from './slack/index.js';
 
 export const adapterFactories: Record<string, AdapterFactory> = {
   mock: createMockAdapter,
@@ -14,4 +15,5 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   plugin: createPluginAdapter,
   pagerduty: createPagerDutyAdapter,
   jira: createJiraAdapter,
+  slack: createSlackAdapter,
 };

@@ -398,12 +398,32 @@ export interface MessageSend {
   body: string;
   /** Native incident ID, when the message concerns an incident. */
   incidentId?: string | null;
+  /** The `id` of an earlier message: the new one replies in its thread. */
+  threadId?: string | null;
+  /** The incident at a glance, built by the gateway from the graph when the caller asks for it. */
+  incident?: IncidentSummary | null;
+}
+
+/** What an incident summary message shows; every value is plain text, never provider markup. */
+export interface IncidentSummary {
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  service?: string | null;
+  /** Deep link to the incident in its own tool. */
+  url?: string | null;
+  /** Who is on call for the incident's team now, highest role first. */
+  onCall: { name: string; role?: string | null; url?: string | null }[];
+  /** Further deep links (service, dashboards), in display order. */
+  links: { label: string; url: string }[];
 }
 
 export interface Message extends ProviderRecord {
   channel: string;
   body: string;
   sentAt: string;
+  /** The thread the message was posted in, when it is a reply. */
+  threadId?: string | null;
 }
 
 // --- orchestration -----------------------------------------------------------------------------

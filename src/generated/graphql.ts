@@ -448,6 +448,9 @@ export type Message = {
   metadata?: Maybe<Scalars['JSON']['output']>;
   sentAt: Scalars['DateTime']['output'];
   source: Source;
+  /** The thread it was posted in, when it is a reply (the thread's first message `id`). */
+  threadId?: Maybe<Scalars['String']['output']>;
+  /** Permalink to the message in the messaging tool. */
   url?: Maybe<Scalars['URL']['output']>;
 };
 
@@ -457,6 +460,13 @@ export type MessageSendInput = {
   channel: Scalars['String']['input'];
   /** Also record the message on this incident's timeline. */
   incidentId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * With `incidentId`: lead the message with the incident at a glance, built from the graph — its
+   * title, severity, status, service, who is on call for its team now, and deep links.
+   */
+  summary?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The `id` of an earlier message in the same channel: the new one replies in its thread. */
+  threadId?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type MessageSendPayload = {
@@ -1889,6 +1899,7 @@ export type MessageResolvers<ContextType = GatewayContext, ParentType extends Re
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  threadId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
 };
 
