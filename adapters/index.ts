@@ -7,6 +7,7 @@ import { createPagerDutyAdapter } from './pagerduty/index.js';
 import { createPluginAdapter } from './plugin/index.js';
 import { createPrometheusAdapter } from './prometheus/index.js';
 import { createSlackAdapter } from './slack/index.js';
+import { createVaultAdapter } from './vault/index.js';
 
 export const adapterFactories: Record<string, AdapterFactory> = {
   mock: createMockAdapter,
@@ -16,4 +17,5 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   pagerduty: createPagerDutyAdapter,
   jira: createJiraAdapter,
   slack: createSlackAdapter,
+  vault: createVaultAdapter,
 };

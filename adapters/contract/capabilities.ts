@@ -124,6 +124,12 @@ export interface OrchestrationCapability {
 export interface SecretCapability {
   get(key: string, ctx: CallContext): Promise<string>;
   put?(key: string, value: string, ctx: CallContext): Promise<void>;
+  /**
+   * Optional: calls `listener` with the keys, among those read so far, whose values have changed
+   * (rotated in the store, or a lease ran out). The gateway then rebuilds every provider whose
+   * config refers to one of them. Returns an unsubscribe function.
+   */
+  onChange?(listener: (keys: readonly string[]) => void): () => void;
 }
 
 export interface CapabilityMap {

@@ -6,7 +6,8 @@ import type { Adapter, AdapterFactory, Capability, CapabilityMap } from '../../a
 import { capabilityNotConfigured, gatewayError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 import { ConfigError, type GatewayConfig, type ProviderConfig } from './config.js';
-import { hasSecretRefs, resolveSecretRefs } from './secrets.js';
+import { swappable } from './rotation.js';
+import { hasSecretRefs, resolveSecretRefs, secretKeysOf } from './secrets.js';
 
 /** The owner of cursors over lists merged from several providers. */
 export const MERGED = '*';
@@ -161,6 +162,60 @@ async function buildOne(
   env: Record<string, string | undefined>,
   secrets: CapabilityMap['secret'] | undefined,
 ): Promise<ProviderInstance> {
+  const build = () => construct(provider, factories, logger, env, secrets);
+  let adapter = await build();
+  const missing = provider.capabilities.filter((c) => !adapter.capabilities[c]);
+  if (missing.length) {
+    await adapter.close?.();
+    throw new ConfigError(`provider ${provider.name} (${provider.kind}) does not serve: ${missing.join(', ')}`);
+  }
+  const keys = secretKeysOf(provider.config);
+  if (keys.length && secrets?.onChange) {
+    adapter = rebuiltOnRotation(provider, adapter, keys, secrets.onChange.bind(secrets), build, logger);
+  }
+  return { name: provider.name, kind: adapter.kind, adapter, capabilities: provider.capabilities };
+}
+
+/**
+ * Serves the provider through a stand-in that swaps in an adapter built from the new values when
+ * one of its secrets rotates. Rebuilds run one at a time; a failed one keeps the previous adapter.
+ */
+function rebuiltOnRotation(
+  provider: ProviderConfig,
+  initial: Adapter,
+  keys: string[],
+  onChange: NonNullable<CapabilityMap['secret']['onChange']>,
+  build: () => Promise<Adapter>,
+  logger: Logger,
+): Adapter {
+  let queue = Promise.resolve();
+  const unsubscribe = onChange((changed) => {
+    const rotated = changed.filter((k) => keys.includes(k));
+    if (!rotated.length) return;
+    queue = queue.then(async () => {
+      try {
+        const next = await build();
+        await stand.swap(next);
+        logger.info({ provider: provider.name, secrets: rotated }, 'provider rebuilt with rotated secrets');
+      } catch (err) {
+        logger.warn(
+          { provider: provider.name, secrets: rotated, err: (err as Error).message },
+          'provider keeps its previous secrets: rebuilding it failed',
+        );
+      }
+    });
+  });
+  const stand = swappable(initial, unsubscribe);
+  return stand.adapter;
+}
+
+async function construct(
+  provider: ProviderConfig,
+  factories: FactoryTable,
+  logger: Logger,
+  env: Record<string, string | undefined>,
+  secrets: CapabilityMap['secret'] | undefined,
+): Promise<Adapter> {
   const factory = factories[provider.kind];
   if (!factory) {
     throw new ConfigError(
@@ -174,16 +229,9 @@ async function buildOne(
   const config = provider.plugin
     ? { ...resolved, path: provider.plugin, capabilities: provider.capabilities }
     : resolved;
-  let adapter: Adapter;
   try {
-    adapter = await factory(config, { name: provider.name, logger: logger.child({ provider: provider.name }) });
+    return await factory(config, { name: provider.name, logger: logger.child({ provider: provider.name }) });
   } catch (err) {
     throw new ConfigError(`provider ${provider.name} (${provider.kind}): ${(err as Error).message}`);
   }
-  const missing = provider.capabilities.filter((c) => !adapter.capabilities[c]);
-  if (missing.length) {
-    await adapter.close?.();
-    throw new ConfigError(`provider ${provider.name} (${provider.kind}) does not serve: ${missing.join(', ')}`);
-  }
-  return { name: provider.name, kind: adapter.kind, adapter, capabilities: provider.capabilities };
 }

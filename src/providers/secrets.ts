@@ -1,6 +1,7 @@
 /**
  * Secret references in provider config: `{"env": "PD_TOKEN"}` or `{"secret": "pagerduty/token"}`.
- * They are resolved once at start-up into the config handed to the adapter, and never logged.
+ * They are resolved at start-up into the config handed to the adapter, again when a secret provider
+ * reports a rotation (the registry then rebuilds the adapter), and never logged.
  */
 import type { SecretCapability } from '../../adapters/contract/index.js';
 import { ConfigError } from './config.js';
@@ -13,6 +14,13 @@ function isSecretRef(value: unknown): value is SecretRef {
   if (keys.length !== 1) return false;
   const v = (value as Record<string, unknown>)[keys[0] as string];
   return (keys[0] === 'env' || keys[0] === 'secret') && typeof v === 'string';
+}
+
+/** The keys of every `{"secret": ...}` reference in a config, so a rotation finds who uses it. */
+export function secretKeysOf(value: unknown): string[] {
+  if (isSecretRef(value)) return 'secret' in value ? [value.secret] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return [...new Set(Object.values(value).flatMap(secretKeysOf))];
 }
 
 export function hasSecretRefs(value: unknown): boolean {
