@@ -60,20 +60,16 @@ export const alertSilence: MutationResolvers['alertSilence'] = async (_, { input
   const target = input.alertId == null ? null : decodeInputId(input.alertId, 'Alert', ['input', 'alertId']);
   if (isUserError(target)) return failed(target);
   try {
-    const { provider, impl } = target ? ctx.registry.serving('alert', target.provider) : ctx.registry.primary('alert');
-    if (!impl.silence) {
-      return failed(userError('UNSUPPORTED', `${provider} cannot silence alerts`, ['input']));
-    }
-    const silence = await impl.silence(
+    const { provider, silence } = await ctx.data.alerts.silence(
+      target ? { provider: target.provider, id: target.nativeId } : null,
       {
-        ...(target ? { alertId: target.nativeId } : { matchers }),
+        ...(target ? {} : { matchers }),
         durationSeconds: seconds,
         comment: input.comment.trim(),
         createdBy: input.createdBy.trim(),
       },
-      { requestId: ctx.requestId },
     );
-    if (target) ctx.loaders.forget('alert', provider, 'getMany', target.nativeId);
+    if (!silence) return failed(userError('UNSUPPORTED', `${provider} cannot silence alerts`, ['input']));
     return {
       silence: { ...silence, source: { provider, capability: 'ALERT', nativeId: silence.id } },
       userErrors: [],

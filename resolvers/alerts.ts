@@ -17,13 +17,13 @@ export function alertQuery(filter: AlertFilter | null | undefined) {
 export const alertResolvers: Resolvers = {
   Query: {
     async alerts(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('alert');
-      const page = await ctx.loaders.alerts({ ...alertQuery(filter), ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('alert');
+      const page = await ctx.data.alerts.list({ ...alertQuery(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
     alert(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Alert');
-      return ctx.loaders.alert(global.provider, global.nativeId);
+      return ctx.data.alerts.get(global.provider, global.nativeId);
     },
   },
   Mutation: { alertSilence },

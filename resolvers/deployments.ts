@@ -16,8 +16,8 @@ export function deploymentQuery(filter: DeploymentFilter | null | undefined) {
 export const deploymentResolvers: Resolvers = {
   Query: {
     async deployments(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('deployment');
-      const page = await ctx.loaders.deployments({
+      const provider = ctx.data.listOwner('deployment');
+      const page = await ctx.data.deployments.list({
         ...deploymentQuery(filter),
         ...pageRequest({ first, after }, provider),
       });
@@ -25,7 +25,7 @@ export const deploymentResolvers: Resolvers = {
     },
     deployment(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Deployment');
-      return ctx.loaders.deployment(global.provider, global.nativeId);
+      return ctx.data.deployments.get(global.provider, global.nativeId);
     },
   },
   Deployment: {

@@ -5,11 +5,10 @@
  */
 
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
-import { topics } from '../src/events/pubsub.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
-import { expectGlobalId, toGlobalId } from '../src/graphql/ids.js';
-import { freshTimeline, incidentQuery } from './incidents.js';
+import { expectGlobalId } from '../src/graphql/ids.js';
+import { incidentQuery } from './incidents.js';
 import { canonicalService } from './joins.js';
 
 /**
@@ -48,9 +47,7 @@ async function* timelineUpdates(
   since: string | null,
   signal: AbortSignal,
 ): AsyncGenerator<TimelineEntryNode> {
-  // The canonical form, so equivalent spellings of one ID share a topic.
-  const topic = topics.timeline(toGlobalId('Incident', incident.provider, incident.id));
-  const live = ctx.pubsub.subscribe<TimelineEntryNode>(topic, signal);
+  const live = ctx.data.incidents.watchTimeline(incident, signal);
   const seen = new Set<string>();
   const fresh = (entry: TimelineEntryNode) => {
     if (seen.has(entry.id)) return false;
@@ -60,7 +57,7 @@ async function* timelineUpdates(
   try {
     await live.ready;
     if (since) {
-      const missed = await freshTimeline(ctx, incident, Date.parse(since));
+      const missed = await ctx.data.incidents.timelineSince(incident, Date.parse(since));
       for (const entry of missed.reverse()) if (fresh(entry)) yield entry;
     }
     for await (const entry of live) if (fresh(entry)) yield entry;
@@ -92,7 +89,7 @@ async function* incidentUpdates(
   filter: IncidentFilter | null,
   signal: AbortSignal,
 ): AsyncGenerator<IncidentUpdatedEventNode> {
-  const live = ctx.pubsub.subscribe<IncidentUpdatedEventNode>(topics.incidents, signal);
+  const live = ctx.data.incidents.watchChanges(signal);
   try {
     await live.ready;
     for await (const event of live) if (matchesFilter(event.incident, filter, ctx)) yield event;
@@ -107,7 +104,7 @@ export const incidentSubscriptionResolvers: Resolvers = {
       // Bad IDs and unknown incidents fail here, as a GraphQL error, before any event is awaited.
       subscribe: async (_, { incidentId, since }, ctx) => {
         const global = expectGlobalId(incidentId, 'Incident', 'incidentId');
-        const incident = await ctx.loaders.incident(global.provider, global.nativeId);
+        const incident = await ctx.data.incidents.get(global.provider, global.nativeId);
         return cancellable((signal) => timelineUpdates(ctx, incident, since ?? null, signal));
       },
       resolve: (payload: TimelineEntryNode) => payload,

@@ -1,6 +1,5 @@
 import type { IncidentStatus, IncidentUpdate, TimeRange } from '../adapters/contract/index.js';
-import type { IncidentNode, TimelineEntryNode } from '../src/data/models.js';
-import { publishIncidentChange, publishTimelineEntry } from '../src/events/provider-events.js';
+import type { IncidentNode } from '../src/data/models.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
 import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/graphql/connection.js';
 import type { GatewayContext } from '../src/graphql/context.js';
@@ -39,46 +38,10 @@ export function incidentQuery(filter: IncidentFilter | null | undefined) {
   };
 }
 
-/** Everything subscribers of incident changes need to know about one write. */
-async function publishChange(ctx: GatewayContext, before: IncidentNode | null, after: IncidentNode): Promise<void> {
-  const changedFields = (['title', 'description', 'status', 'severity', 'assignees'] as const).filter(
-    (k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null),
-  );
-  if (changedFields.length === 0) return;
-  await publishIncidentChange(ctx.pubsub, {
-    incident: after,
-    changedFields,
-    previousStatus: before?.status ?? null,
-    at: new Date().toISOString(),
-  });
-}
-
-/** Entries of an incident after `since` (epoch ms), newest first, bypassing the request cache. */
-export async function freshTimeline(
-  ctx: GatewayContext,
-  incident: IncidentNode,
-  since: number,
-): Promise<TimelineEntryNode[]> {
-  ctx.loaders.forget('incident', incident.provider, 'timelines', incident.id);
-  const entries = await ctx.loaders.timeline(incident.provider, incident.id);
-  return entries.filter((e) => Date.parse(e.at) > since);
-}
-
-/**
- * Applies an update through the provider that owns the incident, then tells subscribers what it
- * changed and which timeline entries it produced.
- */
+/** Applies an update through the floor, which announces what it changed. */
 async function updateIncident(ctx: GatewayContext, id: GlobalId, update: IncidentUpdate) {
   try {
-    const before = await ctx.loaders.incident(id.provider, id.nativeId);
-    const { impl } = ctx.registry.serving('incident', id.provider);
-    const incident = {
-      ...(await impl.update(id.nativeId, update, { requestId: ctx.requestId })),
-      provider: id.provider,
-    };
-    await publishChange(ctx, before, incident);
-    await publishNewEntries(ctx, incident, before);
-    return { incident, userErrors: [] };
+    return { incident: await ctx.data.incidents.update(id.provider, id.nativeId, update), userErrors: [] };
   } catch (err) {
     return { incident: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
   }
@@ -93,18 +56,11 @@ function statusMutation(status: IncidentStatus) {
   };
 }
 
-/** Timeline entries a write produced (status changes, notes), for subscribers. */
-async function publishNewEntries(ctx: GatewayContext, after: IncidentNode, before: IncidentNode | null): Promise<void> {
-  const since = before?.updatedAt ? Date.parse(before.updatedAt) : Date.parse(after.createdAt) - 1;
-  const entries = await freshTimeline(ctx, after, since).catch(() => []);
-  for (const entry of entries.reverse()) await publishTimelineEntry(ctx.pubsub, entry);
-}
-
 export const incidentResolvers: Resolvers = {
   Query: {
     async incidents(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('incident');
-      const page = await ctx.loaders.incidents({
+      const provider = ctx.data.listOwner('incident');
+      const page = await ctx.data.incidents.list({
         ...incidentQuery(filter),
         ...pageRequest({ first, after }, provider),
       });
@@ -112,7 +68,7 @@ export const incidentResolvers: Resolvers = {
     },
     async incident(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Incident');
-      return ctx.loaders.incident(global.provider, global.nativeId);
+      return ctx.data.incidents.get(global.provider, global.nativeId);
     },
   },
 
@@ -126,13 +82,13 @@ export const incidentResolvers: Resolvers = {
       return teamByName(ctx, service?.team);
     },
     async timeline(parent, args, ctx) {
-      return connectionOf(await ctx.loaders.timeline(parent.provider, parent.id), args, parent.provider);
+      return connectionOf(await ctx.data.incidents.timeline(parent.provider, parent.id), args, parent.provider);
     },
     async alerts(parent, { first, after }, ctx) {
       const service = canonicalService(ctx, parent);
       if (!service) return emptyConnection();
-      const provider = ctx.registry.listOwner('alert');
-      const page = await ctx.loaders.alerts({
+      const provider = ctx.data.listOwner('alert');
+      const page = await ctx.data.alerts.list({
         scope: { service },
         activeWithin: incidentWindow(parent),
         ...pageRequest({ first, after }, provider),
@@ -140,8 +96,8 @@ export const incidentResolvers: Resolvers = {
       return toConnection(page, { after });
     },
     async tickets(parent, { first, after }, ctx) {
-      const provider = ctx.registry.listOwner('ticket');
-      const page = await ctx.loaders.tickets({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('ticket');
+      const page = await ctx.data.tickets.list({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
     async deployments(parent, { hoursBefore, first, after }, ctx) {
@@ -151,8 +107,8 @@ export const incidentResolvers: Resolvers = {
         throw badUserInput('hoursBefore must be between 0 and 720', 'hoursBefore');
       }
       const created = Date.parse(parent.createdAt);
-      const provider = ctx.registry.listOwner('deployment');
-      const page = await ctx.loaders.deployments({
+      const provider = ctx.data.listOwner('deployment');
+      const page = await ctx.data.deployments.list({
         scope: { service },
         startedWithin: {
           start: new Date(created - hoursBefore * 3_600_000).toISOString(),
@@ -172,8 +128,11 @@ export const incidentResolvers: Resolvers = {
       return logsFor(ctx, { ...(query ? { query } : {}), scope: service ? { service } : undefined, ...window, limit });
     },
     async orchestrationRuns(parent, { first, after }, ctx) {
-      const provider = ctx.registry.listOwner('orchestration');
-      const page = await ctx.loaders.runs({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('orchestration');
+      const page = await ctx.data.orchestration.runs({
+        incidentId: parent.id,
+        ...pageRequest({ first, after }, provider),
+      });
       return toConnection(page, { after });
     },
   },
@@ -185,7 +144,7 @@ export const incidentResolvers: Resolvers = {
       capability: 'INCIDENT',
       nativeId: parent.id,
     }),
-    incident: (parent, _, ctx) => ctx.loaders.incident(parent.provider, parent.incidentId),
+    incident: (parent, _, ctx) => ctx.data.incidents.get(parent.provider, parent.incidentId),
   },
 
   Mutation: {
@@ -193,18 +152,11 @@ export const incidentResolvers: Resolvers = {
       const blank = requireText(input.title, ['input', 'title'], 500);
       if (blank) return { incident: null, userErrors: [blank] };
       try {
-        const { provider, impl } = ctx.registry.primary('incident');
-        const created = await impl.create(
-          {
-            ...compact({ ...input, fields: undefined }),
-            title: input.title.trim(),
-            ...(input.service ? { service: ctx.registry.serviceNameFor(provider, input.service) } : {}),
-            ...(input.fields ? { fields: input.fields as Record<string, unknown> } : {}),
-          },
-          { requestId: ctx.requestId },
-        );
-        const incident = { ...created, provider };
-        await publishChange(ctx, null, incident);
+        const incident = await ctx.data.incidents.create({
+          ...compact({ ...input, fields: undefined }),
+          title: input.title.trim(),
+          ...(input.fields ? { fields: input.fields as Record<string, unknown> } : {}),
+        });
         return { incident, userErrors: [] };
       } catch (err) {
         return { incident: null, userErrors: [mutationFailure(err)] };
@@ -238,14 +190,10 @@ export const incidentResolvers: Resolvers = {
       const blank = requireText(input.body, ['input', 'body']);
       if (blank) return { entry: null, userErrors: [blank] };
       try {
-        const { impl } = ctx.registry.serving('incident', id.provider);
-        const appended = await impl.appendTimeline(
-          id.nativeId,
-          { kind: input.kind ?? 'NOTE', body: input.body },
-          { requestId: ctx.requestId },
-        );
-        const entry = { ...appended, provider: id.provider };
-        await publishTimelineEntry(ctx.pubsub, entry);
+        const entry = await ctx.data.incidents.appendTimeline(id.provider, id.nativeId, {
+          kind: input.kind ?? 'NOTE',
+          body: input.body,
+        });
         return { entry, userErrors: [] };
       } catch (err) {
         return { entry: null, userErrors: [mutationFailure(err, ['input', 'incidentId'])] };

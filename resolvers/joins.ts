@@ -8,7 +8,7 @@ export function canonicalService(
   ctx: GatewayContext,
   parent: { provider: string; service?: string | null },
 ): string | null {
-  return parent.service ? ctx.registry.canonicalServiceName(parent.provider, parent.service) : null;
+  return parent.service ? ctx.data.services.canonicalName(parent.provider, parent.service) : null;
 }
 
 export function serviceOf(
@@ -16,9 +16,9 @@ export function serviceOf(
   parent: { provider: string; service?: string | null },
 ): Promise<ServiceNode | null> | null {
   const name = canonicalService(ctx, parent);
-  return name ? ctx.loaders.serviceByName(name) : null;
+  return name ? ctx.data.services.byName(name) : null;
 }
 
 export function teamByName(ctx: GatewayContext, name: string | null | undefined): Promise<TeamNode | null> | null {
-  return name ? ctx.loaders.teamByName(name) : null;
+  return name ? ctx.data.teams.byName(name) : null;
 }

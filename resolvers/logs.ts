@@ -16,7 +16,7 @@ export function logsFor(
   }
   checkRange(query, 'query');
   const { scope, ...rest } = query;
-  return ctx.loaders.logs(scope ? { ...rest, scope } : rest);
+  return ctx.data.logs.query(scope ? { ...rest, scope } : rest);
 }
 
 export const logResolvers: Resolvers = {

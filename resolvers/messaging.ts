@@ -30,31 +30,26 @@ export const messagingResolvers: Resolvers = {
         incidentId = id.nativeId;
         if (input.summary) {
           try {
-            summary = await incidentSummary(ctx, await ctx.loaders.incident(id.provider, id.nativeId));
+            summary = await incidentSummary(ctx, await ctx.data.incidents.get(id.provider, id.nativeId));
           } catch (err) {
             return { message: null, userErrors: [mutationFailure(err, ['input', 'incidentId'])] };
           }
         }
       }
-      let provider = '';
       try {
-        const served = ctx.registry.primary('messaging');
-        provider = served.provider;
-        const impl = served.impl;
-        const message = await impl.send(
-          {
-            channel: input.channel,
-            body: input.body,
-            ...(incidentId ? { incidentId } : {}),
-            ...(input.threadId ? { threadId: input.threadId } : {}),
-            ...(summary ? { incident: summary } : {}),
-          },
-          { requestId: ctx.requestId },
-        );
-        return { message: { ...message, provider }, userErrors: [] };
+        const message = await ctx.data.messaging.send({
+          channel: input.channel,
+          body: input.body,
+          ...(incidentId ? { incidentId } : {}),
+          ...(input.threadId ? { threadId: input.threadId } : {}),
+          ...(summary ? { incident: summary } : {}),
+        });
+        return { message, userErrors: [] };
       } catch (err) {
         // What the caller can fix is a user error; a provider failure keeps its code and provider.
-        if (err instanceof AdapterError && !USER_FIXABLE.has(err.code)) throw providerError(err, provider, 'messaging');
+        if (err instanceof AdapterError && !USER_FIXABLE.has(err.code)) {
+          throw providerError(err, ctx.data.messaging.provider, 'messaging');
+        }
         return { message: null, userErrors: [mutationFailure(err)] };
       }
     },
@@ -73,7 +68,7 @@ async function incidentSummary(ctx: GatewayContext, incident: IncidentNode): Pro
   const service = await orNull(Promise.resolve(serviceOf(ctx, incident))).catch(() => null);
   const teamName = incident.team ?? service?.team ?? null;
   const team = await orNull(Promise.resolve(teamByName(ctx, teamName))).catch(() => null);
-  const members = team ? await ctx.loaders.members(team.provider, team.id).catch(() => []) : [];
+  const members = team ? await ctx.data.teams.members(team.provider, team.id).catch(() => []) : [];
   return {
     title: incident.title,
     severity: incident.severity,

@@ -36,7 +36,7 @@ export async function metricsFor(
   const s = stepFor(range, step);
   const series = await Promise.all(
     chosen.map((name) =>
-      ctx.loaders.metrics({ name, scope: { service }, start: range.start, end: range.end, step: s }),
+      ctx.data.metrics.query({ name, scope: { service }, start: range.start, end: range.end, step: s }),
     ),
   );
   return series.flat();
@@ -56,10 +56,10 @@ export const metricResolvers: Resolvers = {
         ...(labels ? { labels: labels.map((l) => ({ name: l.name, value: l.value, op: l.op ?? 'EQ' })) } : {}),
       };
       const s = toScope(scope);
-      return ctx.loaders.metrics(s ? { ...request, scope: s } : request);
+      return ctx.data.metrics.query(s ? { ...request, scope: s } : request);
     },
     metricDescriptors(_, { scope }, ctx) {
-      return ctx.loaders.metricDescriptors(toScope(scope) ?? {});
+      return ctx.data.metrics.describe(toScope(scope) ?? {});
     },
   },
   MetricSeries: {

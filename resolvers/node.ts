@@ -30,30 +30,30 @@ type Loaded = NodeRecord & { __typename: NodeKind };
 
 async function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
   const { kind, provider, nativeId } = fromGlobalId(id);
-  const l = ctx.loaders;
+  const d = ctx.data;
   const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });
   try {
     switch (kind) {
       case 'Incident':
-        return tag(await l.incident(provider, nativeId));
+        return tag(await d.incidents.get(provider, nativeId));
       case 'Alert':
-        return tag(await l.alert(provider, nativeId));
+        return tag(await d.alerts.get(provider, nativeId));
       case 'Ticket':
-        return tag(await l.ticket(provider, nativeId));
+        return tag(await d.tickets.get(provider, nativeId));
       case 'Service':
-        return tag(await l.service(provider, nativeId));
+        return tag(await d.services.get(provider, nativeId));
       case 'Team':
-        return tag(await l.team(provider, nativeId));
+        return tag(await d.teams.get(provider, nativeId));
       case 'Deployment':
-        return tag(await l.deployment(provider, nativeId));
+        return tag(await d.deployments.get(provider, nativeId));
       case 'OrchestrationPlan':
-        return tag(await l.plan(provider, nativeId));
+        return tag(await d.orchestration.plan(provider, nativeId));
       case 'OrchestrationRun':
-        return tag(await l.run(provider, nativeId));
+        return tag(await d.orchestration.run(provider, nativeId));
       case 'TimelineEntry': {
         const ref = parseTimelineEntryNativeId(nativeId);
         if (!ref) return null;
-        const entry = (await l.timeline(provider, ref.incidentId)).find((e) => e.id === ref.entryId);
+        const entry = (await d.incidents.timeline(provider, ref.incidentId)).find((e) => e.id === ref.entryId);
         return entry ? tag(entry) : null;
       }
     }

@@ -27,40 +27,47 @@ function runQuery(filter: OrchestrationRunFilter | null | undefined) {
 export const orchestrationResolvers: Resolvers = {
   Query: {
     async orchestrationPlans(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('orchestration');
+      const provider = ctx.data.listOwner('orchestration');
       const query = { ...compact(filter), scope: toScope(filter?.scope) };
-      return toConnection(await ctx.loaders.plans({ ...query, ...pageRequest({ first, after }, provider) }), { after });
+      return toConnection(
+        await ctx.data.orchestration.plans({ ...query, ...pageRequest({ first, after }, provider) }),
+        { after },
+      );
     },
     orchestrationPlan(_, { id }, ctx) {
       const global = expectGlobalId(id, 'OrchestrationPlan');
-      return ctx.loaders.plan(global.provider, global.nativeId);
+      return ctx.data.orchestration.plan(global.provider, global.nativeId);
     },
     async orchestrationRuns(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('orchestration');
-      return toConnection(await ctx.loaders.runs({ ...runQuery(filter), ...pageRequest({ first, after }, provider) }), {
-        after,
-      });
+      const provider = ctx.data.listOwner('orchestration');
+      return toConnection(
+        await ctx.data.orchestration.runs({ ...runQuery(filter), ...pageRequest({ first, after }, provider) }),
+        {
+          after,
+        },
+      );
     },
     orchestrationRun(_, { id }, ctx) {
       const global = expectGlobalId(id, 'OrchestrationRun');
-      return ctx.loaders.run(global.provider, global.nativeId);
+      return ctx.data.orchestration.run(global.provider, global.nativeId);
     },
   },
   OrchestrationPlan: {
     ...recordFields<OrchestrationPlanNode>('OrchestrationPlan', 'orchestration'),
     service: (parent, _, ctx) => serviceOf(ctx, parent),
     async runs(parent, { first, after }, ctx) {
-      const provider = ctx.registry.listOwner('orchestration');
-      const page = await ctx.loaders.runs({ planId: parent.id, ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('orchestration');
+      const page = await ctx.data.orchestration.runs({ planId: parent.id, ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
   },
   OrchestrationRun: {
     ...recordFields<OrchestrationRunNode>('OrchestrationRun', 'orchestration'),
-    plan: (parent, _, ctx) => orNull(ctx.loaders.plan(parent.provider, parent.planId)),
-    incident(parent, _, ctx) {
+    plan: (parent, _, ctx) => orNull(ctx.data.orchestration.plan(parent.provider, parent.planId)),
+    async incident(parent, _, ctx) {
       if (!parent.incidentId) return null;
-      return orNull(ctx.loaders.incident(ctx.registry.primary('incident').provider, parent.incidentId));
+      const [incident] = await ctx.data.incidents.linked(parent.provider, [parent.incidentId]);
+      return incident ?? null;
     },
   },
   Mutation: {
@@ -74,16 +81,12 @@ export const orchestrationResolvers: Resolvers = {
         incidentId = incident.nativeId;
       }
       try {
-        const { impl } = ctx.registry.serving('orchestration', plan.provider);
-        const run = await impl.startRun(
-          {
-            planId: plan.nativeId,
-            ...(incidentId ? { incidentId } : {}),
-            ...(input.parameters ? { parameters: input.parameters as Record<string, unknown> } : {}),
-          },
-          { requestId: ctx.requestId },
-        );
-        return { run: { ...run, provider: plan.provider }, userErrors: [] };
+        const run = await ctx.data.orchestration.startRun(plan.provider, {
+          planId: plan.nativeId,
+          ...(incidentId ? { incidentId } : {}),
+          ...(input.parameters ? { parameters: input.parameters as Record<string, unknown> } : {}),
+        });
+        return { run, userErrors: [] };
       } catch (err) {
         return { run: null, userErrors: [mutationFailure(err, ['input', 'planId'])] };
       }
@@ -107,12 +110,13 @@ export const orchestrationResolvers: Resolvers = {
         };
       }
       try {
-        const { impl } = ctx.registry.serving('orchestration', run.provider);
-        const updated = await impl.completeStep(
-          { runId: run.nativeId, stepId: input.stepId, outcome, ...(input.note ? { note: input.note } : {}) },
-          { requestId: ctx.requestId },
-        );
-        return { run: { ...updated, provider: run.provider }, userErrors: [] };
+        const updated = await ctx.data.orchestration.completeStep(run.provider, {
+          runId: run.nativeId,
+          stepId: input.stepId,
+          outcome,
+          ...(input.note ? { note: input.note } : {}),
+        });
+        return { run: updated, userErrors: [] };
       } catch (err) {
         return { run: null, userErrors: [mutationFailure(err, ['input', 'stepId'])] };
       }

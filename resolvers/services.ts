@@ -23,50 +23,53 @@ function inService<F extends { scope?: { service?: string } | undefined }>(query
 export const serviceResolvers: Resolvers = {
   Query: {
     async services(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('service');
-      const page = await ctx.loaders.services({ ...serviceQuery(filter), ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('service');
+      const page = await ctx.data.services.list({
+        ...serviceQuery(filter),
+        ...pageRequest({ first, after }, provider),
+      });
       return toConnection(page, { after });
     },
     service(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Service');
-      return ctx.loaders.service(global.provider, global.nativeId);
+      return ctx.data.services.get(global.provider, global.nativeId);
     },
   },
   Service: {
     ...recordFields<ServiceNode>('Service', 'service'),
-    name: (parent, _, ctx) => ctx.registry.canonicalServiceName(parent.provider, parent.name),
+    name: (parent, _, ctx) => ctx.data.services.canonicalName(parent.provider, parent.name),
     aliases: (parent) => parent.aliases ?? [],
     team: (parent, _, ctx) => teamByName(ctx, parent.team),
     async onCall(parent, _, ctx) {
       const team = await teamByName(ctx, parent.team);
       if (!team) return [];
-      return (await ctx.loaders.members(team.provider, team.id)).filter((m) => m.onCallRole);
+      return (await ctx.data.teams.members(team.provider, team.id)).filter((m) => m.onCallRole);
     },
     async incidents(parent, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('incident');
+      const provider = ctx.data.listOwner('incident');
       const query = inService(incidentQuery(filter), parent);
-      return toConnection(await ctx.loaders.incidents({ ...query, ...pageRequest({ first, after }, provider) }), {
+      return toConnection(await ctx.data.incidents.list({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },
     async alerts(parent, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('alert');
+      const provider = ctx.data.listOwner('alert');
       const query = inService(alertQuery(filter), parent);
-      return toConnection(await ctx.loaders.alerts({ ...query, ...pageRequest({ first, after }, provider) }), {
+      return toConnection(await ctx.data.alerts.list({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },
     async deployments(parent, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('deployment');
+      const provider = ctx.data.listOwner('deployment');
       const query = inService(deploymentQuery(filter), parent);
-      return toConnection(await ctx.loaders.deployments({ ...query, ...pageRequest({ first, after }, provider) }), {
+      return toConnection(await ctx.data.deployments.list({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },
     async tickets(parent, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('ticket');
+      const provider = ctx.data.listOwner('ticket');
       const query = inService(ticketQuery(filter), parent);
-      return toConnection(await ctx.loaders.tickets({ ...query, ...pageRequest({ first, after }, provider) }), {
+      return toConnection(await ctx.data.tickets.list({ ...query, ...pageRequest({ first, after }, provider) }), {
         after,
       });
     },

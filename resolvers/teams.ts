@@ -7,23 +7,23 @@ import { compact, recordFields } from './shared.js';
 export const teamResolvers: Resolvers = {
   Query: {
     async teams(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('team');
-      const page = await ctx.loaders.teams({ ...compact(filter), ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('team');
+      const page = await ctx.data.teams.list({ ...compact(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
     team(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Team');
-      return ctx.loaders.team(global.provider, global.nativeId);
+      return ctx.data.teams.get(global.provider, global.nativeId);
     },
   },
   Team: {
     ...recordFields<TeamNode>('Team', 'team'),
-    members: (parent, _, ctx) => ctx.loaders.members(parent.provider, parent.id),
+    members: (parent, _, ctx) => ctx.data.teams.members(parent.provider, parent.id),
     onCall: async (parent, _, ctx) =>
-      (await ctx.loaders.members(parent.provider, parent.id)).filter((m) => m.onCallRole),
+      (await ctx.data.teams.members(parent.provider, parent.id)).filter((m) => m.onCallRole),
     async services(parent, { first, after }, ctx) {
-      const provider = ctx.registry.listOwner('service');
-      const page = await ctx.loaders.services({
+      const provider = ctx.data.listOwner('service');
+      const page = await ctx.data.services.list({
         scope: { team: parent.name },
         ...pageRequest({ first, after }, provider),
       });

@@ -3,16 +3,7 @@ import type { Resolvers, TicketFilter } from '../src/generated/graphql.js';
 import { pageRequest, toConnection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { serviceOf } from './joins.js';
-import {
-  compact,
-  decodeInputId,
-  isUserError,
-  mutationFailure,
-  orNull,
-  recordFields,
-  requireText,
-  toScope,
-} from './shared.js';
+import { compact, decodeInputId, isUserError, mutationFailure, recordFields, requireText, toScope } from './shared.js';
 
 export function ticketQuery(filter: TicketFilter | null | undefined) {
   const { incidentId, scope, ...rest } = compact(filter);
@@ -26,13 +17,13 @@ export function ticketQuery(filter: TicketFilter | null | undefined) {
 export const ticketResolvers: Resolvers = {
   Query: {
     async tickets(_, { filter, first, after }, ctx) {
-      const provider = ctx.registry.listOwner('ticket');
-      const page = await ctx.loaders.tickets({ ...ticketQuery(filter), ...pageRequest({ first, after }, provider) });
+      const provider = ctx.data.listOwner('ticket');
+      const page = await ctx.data.tickets.list({ ...ticketQuery(filter), ...pageRequest({ first, after }, provider) });
       return toConnection(page, { after });
     },
     ticket(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Ticket');
-      return ctx.loaders.ticket(global.provider, global.nativeId);
+      return ctx.data.tickets.get(global.provider, global.nativeId);
     },
   },
   Ticket: {
@@ -40,8 +31,7 @@ export const ticketResolvers: Resolvers = {
     service: (parent, _, ctx) => serviceOf(ctx, parent),
     async incidents(parent, _, ctx) {
       if (parent.incidentIds.length === 0) return [];
-      const { provider } = ctx.registry.primary('incident');
-      const incidents = await Promise.all(parent.incidentIds.map((id) => orNull(ctx.loaders.incident(provider, id))));
+      const incidents = await ctx.data.incidents.linked(parent.provider, parent.incidentIds);
       return incidents.filter((i): i is IncidentNode => i !== null);
     },
   },
@@ -56,19 +46,14 @@ export const ticketResolvers: Resolvers = {
         incidentId = id.nativeId;
       }
       try {
-        const { provider, impl } = ctx.registry.primary('ticket');
         const { fields, incidentId: _ignored, ...rest } = compact(input);
-        const ticket = await impl.create(
-          {
-            ...rest,
-            title: input.title.trim(),
-            ...(incidentId ? { incidentId } : {}),
-            ...(input.service ? { service: ctx.registry.serviceNameFor(provider, input.service) } : {}),
-            ...(fields ? { fields: fields as Record<string, unknown> } : {}),
-          },
-          { requestId: ctx.requestId },
-        );
-        return { ticket: { ...ticket, provider }, userErrors: [] };
+        const ticket = await ctx.data.tickets.create({
+          ...rest,
+          title: input.title.trim(),
+          ...(incidentId ? { incidentId } : {}),
+          ...(fields ? { fields: fields as Record<string, unknown> } : {}),
+        });
+        return { ticket, userErrors: [] };
       } catch (err) {
         return { ticket: null, userErrors: [mutationFailure(err)] };
       }
@@ -87,18 +72,13 @@ export const ticketResolvers: Resolvers = {
         incidentId = incident.nativeId;
       }
       try {
-        const { impl } = ctx.registry.serving('ticket', id.provider);
         const { id: _id, fields, incidentId: _ignored, ...rest } = compact(input);
-        const ticket = await impl.update(
-          id.nativeId,
-          {
-            ...rest,
-            ...(incidentId ? { incidentId } : {}),
-            ...(fields ? { fields: fields as Record<string, unknown> } : {}),
-          },
-          { requestId: ctx.requestId },
-        );
-        return { ticket: { ...ticket, provider: id.provider }, userErrors: [] };
+        const ticket = await ctx.data.tickets.update(id.provider, id.nativeId, {
+          ...rest,
+          ...(incidentId ? { incidentId } : {}),
+          ...(fields ? { fields: fields as Record<string, unknown> } : {}),
+        });
+        return { ticket, userErrors: [] };
       } catch (err) {
         return { ticket: null, userErrors: [mutationFailure(err, ['input', 'id'])] };
       }

@@ -1,32 +1,19 @@
 /**
- * Per-request DataLoaders: every provider read of a request goes through here, so all the reads
- * of one graph level become one batched call per (provider, operation), and the same record or
- * query asked twice in a request is fetched once.
+ * The floor's reads for one scope (a request, or one webhook delivery, poll or adapter event):
+ * all the reads of one graph level become one batched call per (provider, operation), the same
+ * record or query asked twice is fetched once, identical reads in flight for other scopes are
+ * joined (single-flight), and every call goes through the floor's one choke point.
  */
 import DataLoader from 'dataloader';
 import type * as m from '../../adapters/contract/index.js';
-import type { CallContext, Capability, Result } from '../../adapters/contract/index.js';
+import type { Capability, Result } from '../../adapters/contract/index.js';
 import { providerError } from '../graphql/errors.js';
-import { recordProviderCall, recordSharedReads } from '../http/metrics.js';
-import { checkHealth, type ProviderHealth } from '../providers/health.js';
-import { type AdapterRegistry, MERGED, type ProviderInstance } from '../providers/registry.js';
+import { type AdapterRegistry, MERGED } from '../providers/registry.js';
+import type { CallCause, ProviderCall, ProviderCalls } from './calls.js';
+import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { decodePositions, mergePages, orderOf } from './merge.js';
-import type {
-  AlertNode,
-  DeploymentNode,
-  IncidentNode,
-  LogResultNode,
-  MetricDescriptorNode,
-  MetricSeriesNode,
-  OrchestrationPlanNode,
-  OrchestrationRunNode,
-  ServiceNode,
-  TeamMemberNode,
-  TeamNode,
-  TicketNode,
-  TimelineEntryNode,
-} from './models.js';
-import { type BatchRead, InFlightReads } from './single-flight.js';
+import { recordSharedReads } from './provider-metrics.js';
+import type { BatchRead, InFlightReads } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
 
 export interface LoaderOptions {
@@ -36,19 +23,22 @@ export interface LoaderOptions {
   singleFlight?: boolean;
 }
 
-/** One in-flight table per registry, so gateways sharing a process never share adapter calls. */
-const inFlightByRegistry = new WeakMap<AdapterRegistry, InFlightReads>();
-
-function inFlightFor(registry: AdapterRegistry): InFlightReads {
-  let reads = inFlightByRegistry.get(registry);
-  if (!reads) {
-    reads = new InFlightReads();
-    inFlightByRegistry.set(registry, reads);
-  }
-  return reads;
+/** What every scope's reads share: one per gateway. */
+export interface ReadDeps {
+  registry: AdapterRegistry;
+  calls: ProviderCalls;
+  inFlight: InFlightReads;
+  options: LoaderOptions;
 }
 
-type Stamped<T> = T & { provider: string };
+/** Who the reads are for: their cause, request ID (for logs) and abort signal. */
+export interface ReadScope {
+  cause: CallCause;
+  requestId?: string;
+  signal: AbortSignal;
+}
+
+export type Stamped<T> = T & { provider: string };
 export type StampedPage<T> = {
   provider: string;
   edges: { cursor: string; node: Stamped<T> }[];
@@ -56,223 +46,52 @@ export type StampedPage<T> = {
   totalCount: number | null;
 };
 
-/** Services are looked up by name across providers: a few hundred per call is plenty. */
-const NAMES_PER_CALL = 100;
+/** Adapter methods that read many records (or lists) by native ID in one call. */
+export type ByIdOperation = 'getMany' | 'getPlans' | 'getRuns' | 'timelines' | 'members';
 
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown, string>>();
-  private readonly healthChecks = new Map<string, Promise<ProviderHealth>>();
 
   constructor(
-    private readonly registry: AdapterRegistry,
-    private readonly call: CallContext,
-    private readonly options: LoaderOptions = { batch: true },
+    private readonly deps: ReadDeps,
+    readonly scope: ReadScope,
   ) {}
 
-  // --- by ID ----------------------------------------------------------------------------------
-
-  incident(provider: string, id: string): Promise<IncidentNode> {
-    return this.byId('incident', provider, 'getMany', id, (impl, ids, ctx) => impl.getMany(ids, ctx));
-  }
-  alert(provider: string, id: string): Promise<AlertNode> {
-    return this.byId('alert', provider, 'getMany', id, (impl, ids, ctx) => impl.getMany(ids, ctx));
-  }
-  ticket(provider: string, id: string): Promise<TicketNode> {
-    return this.byId('ticket', provider, 'getMany', id, (impl, ids, ctx) => impl.getMany(ids, ctx));
-  }
-  service(provider: string, id: string): Promise<ServiceNode> {
-    return this.byId('service', provider, 'getMany', id, (impl, ids, ctx) => impl.getMany(ids, ctx));
-  }
-  team(provider: string, id: string): Promise<TeamNode> {
-    return this.byId('team', provider, 'getMany', id, (impl, ids, ctx) => impl.getMany(ids, ctx));
-  }
-  deployment(provider: string, id: string): Promise<DeploymentNode> {
-    return this.byId('deployment', provider, 'getMany', id, (impl, ids, ctx) => impl.getMany(ids, ctx));
-  }
-  plan(provider: string, id: string): Promise<OrchestrationPlanNode> {
-    return this.byId('orchestration', provider, 'getPlans', id, (impl, ids, ctx) => impl.getPlans(ids, ctx));
-  }
-  run(provider: string, id: string): Promise<OrchestrationRunNode> {
-    return this.byId('orchestration', provider, 'getRuns', id, (impl, ids, ctx) => impl.getRuns(ids, ctx));
-  }
-  async timeline(provider: string, incidentId: string): Promise<TimelineEntryNode[]> {
-    const entries = await this.byId('incident', provider, 'timelines', incidentId, (impl, ids, ctx) =>
-      impl.timelines(ids, ctx),
-    );
-    return entries.map((entry) => ({ ...entry, provider }));
-  }
-  async members(provider: string, teamId: string): Promise<TeamMemberNode[]> {
-    const members = await this.byId('team', provider, 'members', teamId, (impl, ids, ctx) => impl.members(ids, ctx));
-    return members.map((member) => ({ ...member, provider, teamId }));
+  get registry(): AdapterRegistry {
+    return this.deps.registry;
   }
 
-  // --- lists (primary provider) ---------------------------------------------------------------
-
-  incidents(query: m.IncidentQuery): Promise<StampedPage<m.Incident>> {
-    return this.page('incident', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
-  }
-  alerts(query: m.AlertQuery): Promise<StampedPage<m.Alert>> {
-    return this.page('alert', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
-  }
-  tickets(query: m.TicketQuery): Promise<StampedPage<m.Ticket>> {
-    return this.page('ticket', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
-  }
-  services(query: m.ServiceQuery): Promise<StampedPage<m.Service>> {
-    return this.page('service', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
-  }
-  teams(query: m.TeamQuery): Promise<StampedPage<m.Team>> {
-    return this.page('team', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
-  }
-  deployments(query: m.DeploymentQuery): Promise<StampedPage<m.Deployment>> {
-    return this.page('deployment', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
-  }
-  plans(query: m.OrchestrationPlanQuery): Promise<StampedPage<m.OrchestrationPlan>> {
-    return this.page('orchestration', 'queryPlans', query, (impl, qs, ctx) => impl.queryPlans(qs, ctx));
-  }
-  runs(query: m.OrchestrationRunQuery): Promise<StampedPage<m.OrchestrationRun>> {
-    return this.page('orchestration', 'queryRuns', query, (impl, qs, ctx) => impl.queryRuns(qs, ctx));
+  /**
+   * A record (or a record's timeline, a team's members) by native ID from the provider that
+   * issued it, stamped with that provider. `operation` is the adapter's batched by-ID method.
+   */
+  byId<T>(capability: Capability, provider: string, operation: ByIdOperation, id: string): Promise<Stamped<T>> {
+    return this.byIdLoader<T>({ capability, provider, operation }).load(id);
   }
 
-  async logs(query: m.LogQuery): Promise<LogResultNode> {
-    const { provider, impl } = this.registry.primary('log');
-    const result = await this.batched<m.LogQuery, m.LogResult>('log', provider, 'query', (qs, call) =>
-      impl.query(qs, call),
-    ).load(this.scoped(provider, query));
-    return { ...result, entries: result.entries.map((e) => ({ ...e, provider })) };
-  }
-
-  async metrics(query: m.MetricQuery): Promise<MetricSeriesNode[]> {
-    const { provider, impl } = this.registry.primary('metric');
-    const series = await this.batched<m.MetricQuery, m.MetricSeries[]>('metric', provider, 'query', (qs, call) =>
-      impl.query(qs, call),
-    ).load(this.scoped(provider, query));
-    return series.map((s) => ({ ...s, provider }));
-  }
-
-  async metricDescriptors(scope: m.Scope): Promise<MetricDescriptorNode[]> {
-    const { provider, impl } = this.registry.primary('metric');
-    const descriptors = await this.batched<m.Scope, m.MetricDescriptor[]>('metric', provider, 'describe', (ss, call) =>
-      impl.describe(ss, call),
-    ).load(this.scopeFor(provider, scope) ?? {});
-    return descriptors.map((d) => ({ ...d, provider }));
-  }
-
-  // --- joins by name --------------------------------------------------------------------------
-
-  /** A service by canonical name or alias, from the service provider; null when none matches. */
-  serviceByName(name: string): Promise<ServiceNode | null> {
-    const { provider, impl } = this.registry.primary('service');
-    const loader = this.loader<string, ServiceNode | null>(
-      `service:${provider}:byName`,
-      async (names, call) => {
-        const services = await this.fetchByNames(
-          'service',
-          provider,
-          names.map((n) => this.registry.serviceNameFor(provider, n)),
-          (chunk) => impl.query([{ names: chunk, first: chunk.length * 2 }], call),
-        );
-        return names.map((name) => {
-          const wanted = [name, this.registry.serviceNameFor(provider, name)].map((n) => n.toLowerCase());
-          const match = services.find((s) =>
-            [s.name, ...(s.aliases ?? [])].some((candidate) => wanted.includes(candidate.toLowerCase())),
-          );
-          return match ? { ...match, provider } : null;
-        });
-      },
-      (name) => name.toLowerCase(),
-    );
-    return loader.load(name);
-  }
-
-  /** A team by name or handle, from the team provider; null when none matches. */
-  teamByName(name: string): Promise<TeamNode | null> {
-    const { provider, impl } = this.registry.primary('team');
-    const loader = this.loader<string, TeamNode | null>(
-      `team:${provider}:byName`,
-      async (names, call) => {
-        const teams = await this.fetchByNames('team', provider, [...names], (chunk) =>
-          impl.query([{ names: chunk, first: chunk.length * 2 }], call),
-        );
-        return names.map((name) => {
-          const wanted = name.toLowerCase();
-          const match = teams.find((t) => t.name.toLowerCase() === wanted || t.handle?.toLowerCase() === wanted);
-          return match ? { ...match, provider } : null;
-        });
-      },
-      (name) => name.toLowerCase(),
-    );
-    return loader.load(name);
-  }
-
-  /** One health check per provider instance per request, however many capabilities it serves. */
-  health(instance: ProviderInstance): Promise<ProviderHealth> {
-    let pending = this.healthChecks.get(instance.name);
-    if (!pending) {
-      pending = checkHealth(instance);
-      this.healthChecks.set(instance.name, pending);
-    }
-    return pending;
-  }
-
-  /** Clears cached reads of a record after a mutation changed it. */
-  forget(capability: Capability, provider: string, op: string, id: string): void {
-    this.loaders.get(`${capability}:${provider}:${op}`)?.clear(id);
-    inFlightFor(this.registry).forget(`${capability}:${provider}:${op}`, id);
-  }
-
-  // --- machinery ------------------------------------------------------------------------------
-
-  private async fetchByNames<T>(
-    capability: Capability,
-    provider: string,
-    names: string[],
-    fetch: (chunk: string[]) => Promise<Result<m.Page<T>>[]>,
-  ): Promise<T[]> {
-    const found: T[] = [];
-    for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
-      const chunk = names.slice(i, i + NAMES_PER_CALL);
-      const [page] = await this.callProvider(capability, provider, 'query', chunk.length, () => fetch(chunk));
-      if (page instanceof Error) throw page;
-      if (page) found.push(...page.edges.map((e) => e.node));
-    }
-    return found;
-  }
-
-  private byId<C extends Capability, T>(
+  /**
+   * One page of a capability's list: from its provider, or merged from all of them. Every record
+   * on it is primed into the by-ID loader, so opening it later in the request costs no call.
+   */
+  async page<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T extends { id: string }>(
     capability: C,
-    provider: string,
-    op: string,
-    id: string,
-    fetch: (impl: m.CapabilityMap[C], ids: readonly string[], ctx: CallContext) => Promise<Result<T>[]>,
-  ): Promise<Stamped<T>> {
-    const loader = this.loader<string, Stamped<T>>(`${capability}:${provider}:${op}`, async (ids, call) => {
-      const { impl } = this.registry.serving(capability, provider);
-      const results = await this.callProvider(capability, provider, op, ids.length, () => fetch(impl, ids, call));
-      return this.settle(results, ids.length, provider, capability).map((r) =>
-        r instanceof Error || Array.isArray(r) ? r : ({ ...(r as object), provider } as Stamped<T>),
-      ) as (Stamped<T> | Error)[];
-    });
-    return loader.load(id);
-  }
-
-  private async page<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T extends { id: string }>(
-    capability: C,
-    op: string,
+    operation: string,
     query: Q,
-    fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: CallContext) => Promise<Result<m.Page<T>>[]>,
+    fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: m.CallContext) => Promise<Result<m.Page<T>>[]>,
   ): Promise<StampedPage<T>> {
-    const served = this.registry.providersOf(capability);
-    const pageFrom = ({ provider, impl }: (typeof served)[number], request: Q): Promise<StampedPage<T>> =>
-      this.batched<Q, m.Page<T>>(capability, provider, op, (qs, call) => fetch(impl, qs, call))
+    const served = this.deps.registry.providersOf(capability);
+    const pageFrom = (provider: string, impl: m.CapabilityMap[C], request: Q): Promise<StampedPage<T>> =>
+      this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) => fetch(impl, qs, ctx))
         .load(this.scoped(provider, request))
-        .then((page) => ({
-          provider,
-          edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, provider } })),
-          hasNextPage: page.hasNextPage,
-          totalCount: page.totalCount ?? null,
-        }));
-    if (served.length === 1) return pageFrom(served[0] as (typeof served)[number], query);
-
+        .then((page) => {
+          const edges = page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, provider } }));
+          this.prime(capability, provider, operation, edges);
+          return { provider, edges, hasNextPage: page.hasNextPage, totalCount: page.totalCount ?? null };
+        });
+    if (served.length === 1) {
+      const only = served[0] as (typeof served)[number];
+      return pageFrom(only.provider, only.impl, query);
+    }
     const start = decodePositions(
       query.after,
       served.map((s) => s.provider),
@@ -281,96 +100,130 @@ export class Loaders {
       served.map(({ provider, impl }) => {
         const { after: _merged, ...rest } = query;
         const after = start[provider];
-        return pageFrom({ provider, impl }, (after === undefined ? rest : { ...rest, after }) as Q);
+        return pageFrom(provider, impl, (after === undefined ? rest : { ...rest, after }) as Q);
       }),
     );
-    return { provider: MERGED, ...mergePages(pages, start, query.first, orderOf(capability, op)) };
+    return { provider: MERGED, ...mergePages(pages, start, query.first, orderOf(capability, operation)) };
   }
 
-  private batched<Q, R>(
-    capability: Capability,
-    provider: string,
-    op: string,
-    fetch: (queries: readonly Q[], call: CallContext) => Promise<Result<R>[]>,
+  /** A batched, cached read keyed by a query object (equal queries share one result). */
+  batched<Q, R>(
+    key: LoaderKey,
+    fetch: (queries: readonly Q[], ctx: m.CallContext) => Promise<Result<R>[]>,
   ): DataLoader<Q, R, string> {
-    return this.loader<Q, R>(
-      `${capability}:${provider}:${op}`,
-      async (queries, call) =>
-        this.settle(
-          await this.callProvider(capability, provider, op, queries.length, () => fetch(queries, call)),
-          queries.length,
-          provider,
-          capability,
-        ),
+    return this.keyed<Q, R>(
+      key,
+      async (queries, ctx) =>
+        this.settle(await this.call(key, queries.length, ctx, (c) => fetch(queries, c)), queries.length, key),
       stableStringify,
     );
   }
 
-  /** The one place reads reach an adapter, so `/metrics` counts every provider call. */
-  private callProvider<R>(
-    capability: Capability,
-    provider: string,
-    op: string,
-    items: number,
-    call: () => Promise<R>,
-  ): Promise<R> {
-    recordProviderCall(provider, capability, op, items);
-    return call();
+  /** Drops a record's cached reads after a write changed it, in this scope and in flight. */
+  forget(key: LoaderKey, id: string): void {
+    const name = loaderName(key);
+    this.loaders.get(name)?.clear(id);
+    this.deps.inFlight.forget(name, id);
   }
 
-  private settle<R>(results: Result<R>[], expected: number, provider: string, capability: Capability): (R | Error)[] {
+  /** Caches what a write answered, so the rest of the request sees the record as it now is. */
+  remember<T>(key: LoaderKey, id: string, value: Stamped<T>): void {
+    this.forget(key, id);
+    this.loaders.get(loaderName(key))?.prime(id, value);
+  }
+
+  /** Maps a canonical service name into a provider's vocabulary inside a query's scope. */
+  scoped<Q extends { scope?: m.Scope }>(provider: string, query: Q): Q {
+    return query.scope ? { ...query, scope: this.scopeFor(provider, query.scope) } : query;
+  }
+
+  scopeFor(provider: string, scope: m.Scope | undefined): m.Scope | undefined {
+    if (!scope?.service) return scope;
+    return { ...scope, service: this.deps.registry.serviceNameFor(provider, scope.service) };
+  }
+
+  /** Calls a provider through the floor's choke point, on behalf of this scope. */
+  call<R>(key: LoaderKey, items: number, ctx: m.CallContext, fn: (ctx: m.CallContext) => Promise<R>): Promise<R> {
+    const call: ProviderCall = {
+      ...key,
+      items,
+      write: false,
+      cause: this.scope.cause,
+      ctx: { ...ctx, signal: ctx.signal ?? this.scope.signal },
+    };
+    return this.deps.calls.run(call, fn);
+  }
+
+  private prime<T extends { id: string }>(
+    capability: Capability,
+    provider: string,
+    listOperation: string,
+    edges: readonly { node: Stamped<T> }[],
+  ): void {
+    const operation = BY_ID_OF_LIST[listOperation];
+    if (!operation || edges.length === 0) return;
+    const loader = this.byIdLoader<T>({ capability, provider, operation });
+    for (const { node } of edges) loader.prime(node.id, node);
+  }
+
+  private byIdLoader<T>(key: LoaderKey): DataLoader<string, Stamped<T>, string> {
+    return this.keyed<string, Stamped<T>>(key, async (ids, ctx) => {
+      const { impl } = this.deps.registry.serving(key.capability, key.provider);
+      const read = (impl as unknown as Record<string, m.GetMany<T>>)[key.operation];
+      if (typeof read !== 'function') throw new Error(`${key.capability} has no ${key.operation}`);
+      const results = await this.call(key, ids.length, ctx, (c) => read.call(impl, ids, c));
+      // Array results (timelines, members) are stamped by their capability module, entry by entry.
+      return this.settle(results, ids.length, key).map((r) =>
+        r instanceof Error || Array.isArray(r) ? r : ({ ...(r as object), provider: key.provider } as Stamped<T>),
+      ) as (Stamped<T> | Error)[];
+    });
+  }
+
+  private settle<R>(results: Result<R>[], expected: number, key: LoaderKey): (R | Error)[] {
     if (!Array.isArray(results) || results.length !== expected) {
       const error = providerError(
         new Error(`answered ${Array.isArray(results) ? results.length : 'no'} results for ${expected} items`),
-        provider,
-        capability,
+        key.provider,
+        key.capability,
       );
       return Array.from({ length: expected }, () => error);
     }
-    return results.map((r) => (r instanceof Error ? providerError(r, provider, capability) : r));
+    return results.map((r) => (r instanceof Error ? providerError(r, key.provider, key.capability) : r));
   }
 
-  private loader<K, V>(
-    key: string,
+  /** A loader of this scope with its own batch function (e.g. records by name). */
+  keyed<K, V>(
+    key: LoaderKey,
     batch: BatchRead<K, V>,
     cacheKeyFn: (key: K) => string = String,
   ): DataLoader<K, V, string> {
-    let loader = this.loaders.get(key) as DataLoader<K, V, string> | undefined;
-    if (!loader) {
-      const [capability, provider, op] = key.split(':') as [Capability, string, string];
-      const safe: BatchRead<K, V> = async (keys, call) => {
-        try {
-          return await batch(keys, call);
-        } catch (err) {
-          const error = providerError(err, provider, capability);
-          return keys.map(() => error);
-        }
-      };
-      const singleFlight = this.options.batch && this.options.singleFlight !== false;
-      const inFlight = inFlightFor(this.registry);
-      loader = new DataLoader<K, V, string>(
-        async (keys) => {
-          if (!singleFlight) return safe(keys, this.call);
-          const { results, shared } = await inFlight.read(key, keys, cacheKeyFn, this.call, safe);
-          if (shared > 0) recordSharedReads(provider, capability, op, shared);
-          return results;
-        },
-        {
-          cacheKeyFn,
-          ...(this.options.batch ? {} : { batch: false, cache: false }),
-        },
-      );
-      this.loaders.set(key, loader as DataLoader<unknown, unknown, string>);
-    }
+    const name = loaderName(key);
+    let loader = this.loaders.get(name) as DataLoader<K, V, string> | undefined;
+    if (loader) return loader;
+    const safe: BatchRead<K, V> = async (keys, ctx) => {
+      try {
+        return await batch(keys, ctx);
+      } catch (err) {
+        const error = providerError(err, key.provider, key.capability);
+        return keys.map(() => error);
+      }
+    };
+    const { options, inFlight } = this.deps;
+    const singleFlight = options.batch && options.singleFlight !== false;
+    const ctx: m.CallContext = {
+      signal: this.scope.signal,
+      ...(this.scope.requestId === undefined ? {} : { requestId: this.scope.requestId }),
+    };
+    loader = new DataLoader<K, V, string>(
+      async (keys) => {
+        if (!singleFlight) return safe(keys, ctx);
+        const { results, shared } = await inFlight.read(name, keys, cacheKeyFn, ctx, safe);
+        if (shared > 0) recordSharedReads(key.provider, key.capability, key.operation, shared);
+        return results;
+      },
+      { name, cacheKeyFn, ...(options.batch ? {} : { batch: false, cache: false }) },
+    );
+    this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);
     return loader;
-  }
-
-  private scopeFor(provider: string, scope: m.Scope | undefined): m.Scope | undefined {
-    if (!scope?.service) return scope;
-    return { ...scope, service: this.registry.serviceNameFor(provider, scope.service) };
-  }
-
-  private scoped<Q extends { scope?: m.Scope }>(provider: string, query: Q): Q {
-    return query.scope ? { ...query, scope: this.scopeFor(provider, query.scope) } : query;
   }
 }

@@ -83,13 +83,3 @@ export class InMemoryPubSub extends FanoutPubSub {
     return true;
   }
 }
-
-export const topics = {
-  timeline: (incidentGlobalId: string) => `timeline:${incidentGlobalId}`,
-  incidents: 'incidents',
-} as const;
-
-/** The incident global ID a timeline topic is about, or null for other topics. */
-export function timelineTopicIncident(topic: string): string | null {
-  return topic.startsWith('timeline:') ? topic.slice('timeline:'.length) : null;
-}

@@ -6,14 +6,14 @@
  * poller stops or dies, another instance with subscribers takes the lease over.
  */
 
-import { fromGlobalId } from '../graphql/ids.js';
+import type { DataFloor } from '../data/floor.js';
 import type { Logger } from '../logger.js';
-import type { AdapterRegistry } from '../providers/registry.js';
-import { publishTimelineEntry } from './provider-events.js';
-import { type PubSub, timelineTopicIncident } from './pubsub.js';
+import type { PubSub } from './pubsub.js';
+import { timelineTopicIncident } from './topics.js';
 
 export interface TimelinePollerOptions {
-  registry: AdapterRegistry;
+  /** Polls read through the floor and hand what is new to its intake. */
+  floor: DataFloor;
   pubsub: PubSub;
   logger: Logger;
   intervalMs: number;
@@ -73,11 +73,11 @@ export class TimelinePoller {
   }
 
   private watch(topic: string): void {
-    const incidentGlobalId = timelineTopicIncident(topic);
-    if (!incidentGlobalId || this.watches.has(topic)) return;
-    const { provider, nativeId } = fromGlobalId(incidentGlobalId);
-    const instance = this.options.registry.instances.find((i) => i.name === provider);
-    if (!instance?.capabilities.includes('incident') || instance.adapter.onEvent) return;
+    const incident = timelineTopicIncident(topic);
+    if (!incident || this.watches.has(topic)) return;
+    const { provider, nativeId } = incident;
+    const { floor } = this.options;
+    if (!floor.serves(provider, 'incident') || floor.pushes(provider)) return;
     const w: Watch = {
       topic,
       provider,
@@ -138,15 +138,15 @@ export class TimelinePoller {
   }
 
   private async poll(w: Watch, cutoff: number): Promise<void> {
-    const { impl } = this.options.registry.serving('incident', w.provider);
-    const [result] = await impl.timelines([w.incidentId], { signal: AbortSignal.timeout(this.leaseTtlMs) });
-    if (result instanceof Error) throw result;
-    if (w.stopped || !result) return;
+    const { floor } = this.options;
+    const timeline = await floor.background('poller', this.leaseTtlMs).incidents.timeline(w.provider, w.incidentId);
+    if (w.stopped) return;
     // Timelines come newest first; subscribers get them in the order they happened.
-    for (const entry of [...result].reverse()) {
+    for (const entry of [...timeline].reverse()) {
       if (w.seen.has(entry.id)) continue;
-      if (Date.parse(entry.at) >= cutoff)
-        await publishTimelineEntry(this.options.pubsub, { ...entry, provider: w.provider });
+      if (Date.parse(entry.at) >= cutoff) {
+        await floor.intake.accept(w.provider, [{ type: 'timeline.appended', entry }], 'poller');
+      }
       w.seen.add(entry.id);
     }
   }

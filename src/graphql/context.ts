@@ -1,61 +1,47 @@
 /**
- * What every resolver receives: the request's own loaders (so caching never leaks between
- * requests), the registry, the pub/sub and a logger tagged with the request ID.
+ * What every resolver receives: the request's own view of the data floor (`data`, so caching
+ * never leaks between requests and every provider call goes through the floor) and a logger
+ * tagged with the request ID.
  */
 
-import { type LoaderOptions, Loaders } from '../data/loaders.js';
-import type { PubSub } from '../events/pubsub.js';
+import type { DataFloor, RequestData } from '../data/floor.js';
 import type { Logger } from '../logger.js';
-import type { AdapterRegistry } from '../providers/registry.js';
 
 export interface GatewayContext {
   requestId: string;
-  registry: AdapterRegistry;
-  loaders: Loaders;
-  pubsub: PubSub;
+  data: RequestData;
   logger: Logger;
 }
 
 export interface ContextDeps {
-  registry: AdapterRegistry;
-  pubsub: PubSub;
+  floor: DataFloor;
   logger: Logger;
-  loaderOptions: LoaderOptions;
 }
 
 /**
- * The logger and loaders are made on first use: an idle subscription holds a context for as long
- * as it lives and may never touch either, and most requests never log at their own level. They are
- * getters on the prototype because Apollo Server copies a request's context with `Object.assign`,
- * which would call getters defined on the object itself.
+ * The logger and the floor view are made on first use: an idle subscription holds a context for as
+ * long as it lives and may never touch either, and most requests never log at their own level. They
+ * are getters on the prototype because Apollo Server copies a request's context with
+ * `Object.assign`, which would call getters defined on the object itself.
  */
 class LazyContext implements GatewayContext {
-  readonly registry: AdapterRegistry;
-  readonly pubsub: PubSub;
   private madeLogger: Logger | undefined;
-  private madeLoaders: Loaders | undefined;
+  private madeData: RequestData | undefined;
 
   constructor(
     private readonly deps: ContextDeps,
     readonly requestId: string,
     private readonly signal: AbortSignal | undefined,
-  ) {
-    this.registry = deps.registry;
-    this.pubsub = deps.pubsub;
-  }
+  ) {}
 
   get logger(): Logger {
     this.madeLogger ??= this.deps.logger.child({ requestId: this.requestId });
     return this.madeLogger;
   }
 
-  get loaders(): Loaders {
-    this.madeLoaders ??= new Loaders(
-      this.deps.registry,
-      { requestId: this.requestId, ...(this.signal ? { signal: this.signal } : {}) },
-      this.deps.loaderOptions,
-    );
-    return this.madeLoaders;
+  get data(): RequestData {
+    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.signal);
+    return this.madeData;
   }
 }
 

@@ -17,7 +17,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../../resolvers/index.js';
-import { bridgeProviderEvents } from '../events/provider-events.js';
+import { DataFloor } from '../data/floor.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
@@ -74,12 +74,13 @@ export interface LiveStats {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, registry, logger } = options;
   const pubsub = options.pubsub ?? new InMemoryPubSub();
-  const deps: ContextDeps = {
+  const floor = new DataFloor({
     registry,
     pubsub,
     logger,
-    loaderOptions: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
-  };
+    loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
+  });
+  const deps: ContextDeps = { floor, logger };
   const schema = buildSchema();
   const validationRules = [depthLimit(config.maxDepth)];
 
@@ -94,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     deps,
     keepAliveMs: config.wsKeepAliveMs ?? 12_000,
   });
-  const poller = new TimelinePoller({ registry, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
+  const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
   const liveStats = (): LiveStats => ({
     sockets: subscriptions.sockets(),
     subscriptions: pubsub.subscriberCount(),
@@ -151,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       live: liveStats(),
     });
   });
-  app.use('/webhooks', webhookRouter({ registry, pubsub, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
+  app.use('/webhooks', webhookRouter({ floor, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
   if (config.playground) app.use(playgroundRouter());
   app.use(
     '/graphql',
@@ -161,7 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   );
 
-  const unbridge = bridgeProviderEvents(registry, pubsub, logger);
+  const unlisten = floor.listen();
   if ((config.pollIntervalMs ?? 10_000) > 0) poller.start();
 
   await new Promise<void>((resolve, reject) => {
@@ -186,7 +187,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        unbridge();
+        unlisten();
         const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
         grace.unref();
         // Apollo's drain plugin stops new connections, lets in-flight requests finish and runs
@@ -194,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await apollo.stop();
         clearTimeout(grace);
         await poller.stop();
+        floor.stop();
         await pubsub.close();
       })();
       return stopped;

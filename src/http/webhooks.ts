@@ -53,7 +53,7 @@ export function webhookRouter(deps: WebhookDeps & { logger: Logger }, config: We
       return;
     }
     const provider = req.params.provider;
-    if (!deps.registry.instances.some((i) => i.name === provider && i.capabilities.includes('incident'))) {
+    if (!deps.floor.serves(provider, 'incident')) {
       res.status(404).json({ error: `no incident provider named ${JSON.stringify(provider)}` });
       return;
     }

@@ -7,7 +7,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { stableStringify } from '../../data/stable-json.js';
-import { publishTimelineEntry } from '../provider-events.js';
 import type { WebhookDeps } from './pagerduty.js';
 
 const labels = z.record(z.string(), z.string());
@@ -55,41 +54,38 @@ function fingerprintOf(alert: AmAlert): string {
 
 /** Returns how many timeline entries went out. */
 export async function handleAlertmanagerWebhook(deps: WebhookDeps, webhook: AlertmanagerWebhook): Promise<number> {
+  if (!deps.floor.isConfigured('incident')) return 0;
+  const data = deps.floor.background('webhook');
   const byService = new Map<string, AmAlert[]>();
   for (const alert of webhook.alerts) {
     const name = alert.labels.service ?? alert.labels.job;
     if (!name) continue;
-    const canonical = deps.registry.canonicalServiceName('alertmanager', name);
+    const canonical = data.services.canonicalName('alertmanager', name);
     byService.set(canonical, [...(byService.get(canonical) ?? []), alert]);
   }
-  const providers = deps.registry.instances.filter((i) => i.capabilities.includes('incident'));
   let published = 0;
   for (const [service, alerts] of byService) {
-    for (const provider of providers) {
-      const { impl } = deps.registry.serving('incident', provider.name);
-      const [page] = await impl.query(
-        [{ scope: { service: deps.registry.serviceNameFor(provider.name, service) }, statuses: [...OPEN], first: 50 }],
-        { signal: AbortSignal.timeout(10_000) },
-      );
-      if (page instanceof Error) throw page;
-      for (const { node: incident } of page?.edges ?? []) {
-        for (const alert of alerts) {
-          const at = alert.status === 'resolved' && alert.endsAt ? alert.endsAt : alert.startsAt;
-          const fingerprint = fingerprintOf(alert);
-          const entry = {
-            id: `alertmanager:${fingerprint}:${alert.status}:${alert.startsAt}`,
-            incidentId: incident.id,
-            kind: 'ALERT' as const,
-            rawKind: `alertmanager.${alert.status}`,
-            body: alertBody(alert),
-            actor: 'alertmanager',
-            at: new Date(at).toISOString(),
-            url: alert.generatorURL || null,
-            fields: { labels: alert.labels, annotations: alert.annotations, fingerprint, status: alert.status },
-            provider: provider.name,
-          };
-          if (await publishTimelineEntry(deps.pubsub, entry)) published += 1;
-        }
+    const page = await data.incidents.list({ scope: { service }, statuses: [...OPEN], first: 50 });
+    for (const { node: incident } of page.edges) {
+      for (const alert of alerts) {
+        const at = alert.status === 'resolved' && alert.endsAt ? alert.endsAt : alert.startsAt;
+        const fingerprint = fingerprintOf(alert);
+        const entry = {
+          id: `alertmanager:${fingerprint}:${alert.status}:${alert.startsAt}`,
+          incidentId: incident.id,
+          kind: 'ALERT' as const,
+          rawKind: `alertmanager.${alert.status}`,
+          body: alertBody(alert),
+          actor: 'alertmanager',
+          at: new Date(at).toISOString(),
+          url: alert.generatorURL || null,
+          fields: { labels: alert.labels, annotations: alert.annotations, fingerprint, status: alert.status },
+        };
+        published += await deps.floor.intake.accept(
+          incident.provider,
+          [{ type: 'timeline.appended', entry }],
+          'webhook',
+        );
       }
     }
   }

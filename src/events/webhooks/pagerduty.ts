@@ -7,10 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { IncidentStatus } from '../../../adapters/contract/index.js';
-import type { AdapterRegistry } from '../../providers/registry.js';
-import { publishIncidentChange, publishTimelineEntry } from '../provider-events.js';
-import type { PubSub } from '../pubsub.js';
+import type { DataFloor } from '../../data/floor.js';
 
 export function verifyPagerDutySignature(rawBody: Buffer, header: string | undefined, secrets: string[]): boolean {
   if (!header) return false;
@@ -57,12 +54,8 @@ const CHANGED_FIELDS: Record<string, string[]> = {
   'incident.priority_updated': ['severity'],
 };
 
-/** Log entries are stamped by PagerDuty a moment apart from the event that produced them. */
-const ENTRY_WINDOW_MS = 60_000;
-
 export interface WebhookDeps {
-  registry: AdapterRegistry;
-  pubsub: PubSub;
+  floor: DataFloor;
 }
 
 /** The incident a PagerDuty event is about: the record itself, or the one a note or update belongs to. */
@@ -83,31 +76,10 @@ export async function handlePagerDutyEvent(
 ): Promise<number> {
   const incidentId = webhook.event.resource_type === 'incident' ? incidentIdOf(webhook) : null;
   if (!incidentId) return 0;
-  const { impl } = deps.registry.serving('incident', provider);
-  const signal = AbortSignal.timeout(10_000);
-  const occurredAt = Date.parse(webhook.event.occurred_at);
-  let published = 0;
-
-  const [timeline] = await impl.timelines([incidentId], { signal });
-  if (timeline instanceof Error) throw timeline;
-  for (const entry of [...(timeline ?? [])].reverse()) {
-    if (Date.parse(entry.at) < occurredAt - ENTRY_WINDOW_MS) continue;
-    if (await publishTimelineEntry(deps.pubsub, { ...entry, provider })) published += 1;
-  }
-
-  const changedFields = CHANGED_FIELDS[webhook.event.event_type];
-  if (changedFields) {
-    const [incident] = await impl.getMany([incidentId], { signal });
-    if (incident instanceof Error) throw incident;
-    if (incident) {
-      const event = {
-        incident: { ...incident, provider },
-        changedFields,
-        previousStatus: null as IncidentStatus | null,
-        at: new Date(occurredAt).toISOString(),
-      };
-      if (await publishIncidentChange(deps.pubsub, event)) published += 1;
-    }
-  }
-  return published;
+  const changedFields = CHANGED_FIELDS[webhook.event.event_type] ?? [];
+  return deps.floor.intake.accept(
+    provider,
+    [{ type: 'incident.changed', incidentId, occurredAt: webhook.event.occurred_at, changedFields }],
+    'webhook',
+  );
 }

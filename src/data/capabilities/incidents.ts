@@ -1,0 +1,157 @@
+/**
+ * Incidents and their timelines: reads (by ID, lists, timelines, incidents other records link to),
+ * writes (create, update, append) that stamp the provider, refresh the request's caches and
+ * announce what changed, and the live streams subscriptions read.
+ */
+
+import { GraphQLError } from 'graphql';
+import type * as m from '../../../adapters/contract/index.js';
+import type { Subscription } from '../../events/pubsub.js';
+import { type Change, incidentRef, incidentUpdated, timelineAppended } from '../changes.js';
+import type { RequestData } from '../floor.js';
+import type { StampedPage } from '../loaders.js';
+import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
+
+const BY_ID = 'getMany';
+const TIMELINES = 'timelines';
+const CHANGE_FIELDS = ['title', 'description', 'status', 'severity', 'assignees'] as const;
+
+export class IncidentData {
+  constructor(private readonly data: RequestData) {}
+
+  get(provider: string, id: string): Promise<IncidentNode> {
+    return this.data.loaders.byId<m.Incident>('incident', provider, BY_ID, id);
+  }
+
+  /**
+   * Incidents another record links to by native ID (a ticket's, a run's). They are asked of the
+   * linking record's own provider when it serves incidents, else of every incident provider in
+   * configured order, so an ID is never sent to a provider that did not issue it when one did.
+   * A link to a record that no longer exists resolves to null.
+   */
+  async linked(issuer: string, ids: readonly string[]): Promise<(IncidentNode | null)[]> {
+    const registry = this.data.floor.registry;
+    const providers = registry.instances.some((i) => i.name === issuer && i.capabilities.includes('incident'))
+      ? [issuer]
+      : registry.providersOf('incident').map((s) => s.provider);
+    const found: (IncidentNode | null)[] = ids.map(() => null);
+    let pending = ids.map((_, i) => i);
+    for (const provider of providers) {
+      const results = await Promise.all(pending.map((i) => orNull(this.get(provider, ids[i] as string))));
+      pending = pending.filter((i, j) => {
+        found[i] = results[j] ?? null;
+        return found[i] === null;
+      });
+      if (pending.length === 0) break;
+    }
+    return found;
+  }
+
+  list(query: m.IncidentQuery): Promise<StampedPage<m.Incident>> {
+    return this.data.loaders.page('incident', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
+  }
+
+  async timeline(provider: string, incidentId: string): Promise<TimelineEntryNode[]> {
+    const entries = await this.data.loaders.byId<m.TimelineEntry[]>('incident', provider, TIMELINES, incidentId);
+    return entries.map((entry) => ({ ...entry, provider }));
+  }
+
+  /** Entries after `since` (epoch ms), newest first, read again rather than from the request cache. */
+  async timelineSince(incident: { provider: string; id: string }, since: number): Promise<TimelineEntryNode[]> {
+    this.data.loaders.forget(
+      { capability: 'incident', provider: incident.provider, operation: TIMELINES },
+      incident.id,
+    );
+    const entries = await this.timeline(incident.provider, incident.id);
+    return entries.filter((e) => Date.parse(e.at) > since);
+  }
+
+  /** Creates the incident in the first incident provider; `input.service` is a canonical name. */
+  async create(input: m.IncidentCreate): Promise<IncidentNode> {
+    const provider = this.data.floor.registry.primary('incident').provider;
+    const service = input.service ? this.data.floor.registry.serviceNameFor(provider, input.service) : input.service;
+    const created = await this.data.write('incident', provider, 'create', (impl, ctx) =>
+      impl.create({ ...input, ...(service ? { service } : {}) }, ctx),
+    );
+    const incident = this.remember({ ...created, provider });
+    await this.data.floor.changes.ofWrite(provider, changesOf(null, incident));
+    return incident;
+  }
+
+  /** Applies an update through the provider that owns the incident and announces what it changed. */
+  async update(provider: string, id: string, update: m.IncidentUpdate): Promise<IncidentNode> {
+    const before = await this.get(provider, id);
+    const updated = await this.data.write('incident', provider, 'update', (impl, ctx) => impl.update(id, update, ctx));
+    const incident = this.remember({ ...updated, provider });
+    if (!this.data.floor.pushes(provider)) {
+      // Entries the write produced (status changes, notes), read back so their IDs are the provider's.
+      const since = before.updatedAt ? Date.parse(before.updatedAt) : Date.parse(incident.createdAt) - 1;
+      const entries = await this.timelineSince(incident, since).catch(() => []);
+      await this.data.floor.changes.ofWrite(provider, [
+        ...changesOf(before, incident),
+        ...entries.reverse().map(timelineAppended),
+      ]);
+    }
+    return incident;
+  }
+
+  async appendTimeline(provider: string, incidentId: string, entry: m.TimelineAppend): Promise<TimelineEntryNode> {
+    const appended = await this.data.write('incident', provider, 'appendTimeline', (impl, ctx) =>
+      impl.appendTimeline(incidentId, entry, ctx),
+    );
+    this.data.loaders.forget({ capability: 'incident', provider, operation: TIMELINES }, incidentId);
+    this.data.loaders.forget({ capability: 'incident', provider, operation: BY_ID }, incidentId);
+    const stamped = { ...appended, provider };
+    await this.data.floor.changes.ofWrite(provider, [timelineAppended(stamped)]);
+    return stamped;
+  }
+
+  /** New entries of one incident's timeline, from every source, until `signal` aborts. */
+  watchTimeline(incident: { provider: string; id: string }, signal: AbortSignal): Subscription<TimelineEntryNode> {
+    return this.data.floor.changes.timeline(incidentRef(incident.provider, incident.id), signal);
+  }
+
+  /** Changes to any incident, from every source, until `signal` aborts. */
+  watchChanges(signal: AbortSignal): Subscription<IncidentUpdatedEventNode> {
+    return this.data.floor.changes.incidents(signal);
+  }
+
+  private remember(incident: IncidentNode): IncidentNode {
+    this.data.loaders.remember(
+      { capability: 'incident', provider: incident.provider, operation: BY_ID },
+      incident.id,
+      incident,
+    );
+    this.data.loaders.forget(
+      { capability: 'incident', provider: incident.provider, operation: TIMELINES },
+      incident.id,
+    );
+    return incident;
+  }
+}
+
+/** What subscribers of incident changes learn about one write. */
+function changesOf(before: IncidentNode | null, after: IncidentNode): Change[] {
+  const changedFields = CHANGE_FIELDS.filter(
+    (k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null),
+  );
+  if (changedFields.length === 0) return [];
+  return [
+    incidentUpdated({
+      incident: after,
+      changedFields,
+      previousStatus: before?.status ?? null,
+      at: new Date().toISOString(),
+    }),
+  ];
+}
+
+/** Null when the record is gone, so a dangling link does not fail what links to it. */
+export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}

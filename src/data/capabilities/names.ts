@@ -1,0 +1,26 @@
+/** Finding records by name across a provider's list, a bounded number of names per call. */
+import type * as m from '../../../adapters/contract/index.js';
+import type { Loaders } from '../loaders.js';
+
+/** Services and teams are looked up by name: a hundred names per call is plenty. */
+const NAMES_PER_CALL = 100;
+
+export async function fetchByNames<T>(
+  loaders: Loaders,
+  capability: 'service' | 'team',
+  provider: string,
+  names: readonly string[],
+  ctx: m.CallContext,
+  query: (chunk: string[], ctx: m.CallContext) => Promise<m.Result<m.Page<T>>[]>,
+): Promise<T[]> {
+  const found: T[] = [];
+  for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
+    const chunk = names.slice(i, i + NAMES_PER_CALL);
+    const [page] = await loaders.call({ capability, provider, operation: 'query' }, chunk.length, ctx, (c) =>
+      query(chunk, c),
+    );
+    if (page instanceof Error) throw page;
+    if (page) found.push(...page.edges.map((e) => e.node));
+  }
+  return found;
+}

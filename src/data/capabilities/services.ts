@@ -1,0 +1,56 @@
+/**
+ * Services: reads, and the join every capability relies on — a service by canonical name or alias,
+ * asked of the service provider in its own vocabulary.
+ */
+import type * as m from '../../../adapters/contract/index.js';
+import type { RequestData } from '../floor.js';
+import type { StampedPage } from '../loaders.js';
+import type { ServiceNode } from '../models.js';
+import { fetchByNames } from './names.js';
+
+export class ServiceData {
+  constructor(private readonly data: RequestData) {}
+
+  get(provider: string, id: string): Promise<ServiceNode> {
+    return this.data.loaders.byId<m.Service>('service', provider, 'getMany', id);
+  }
+
+  list(query: m.ServiceQuery): Promise<StampedPage<m.Service>> {
+    return this.data.loaders.page('service', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
+  }
+
+  /** The canonical name of a service a provider names in its own vocabulary. */
+  canonicalName(provider: string, name: string): string {
+    return this.data.floor.registry.canonicalServiceName(provider, name);
+  }
+
+  /** A service by canonical name or alias, from the service provider; null when none matches. */
+  byName(name: string): Promise<ServiceNode | null> {
+    const registry = this.data.floor.registry;
+    const { provider, impl } = registry.primary('service');
+    const loaders = this.data.loaders;
+    return loaders
+      .keyed<string, ServiceNode | null>(
+        { capability: 'service', provider, operation: 'byName' },
+        async (names, ctx) => {
+          const services = await fetchByNames(
+            loaders,
+            'service',
+            provider,
+            names.map((n) => registry.serviceNameFor(provider, n)),
+            ctx,
+            (chunk, c) => impl.query([{ names: chunk, first: chunk.length * 2 }], c),
+          );
+          return names.map((wanted) => {
+            const spellings = [wanted, registry.serviceNameFor(provider, wanted)].map((n) => n.toLowerCase());
+            const match = services.find((s) =>
+              [s.name, ...(s.aliases ?? [])].some((candidate) => spellings.includes(candidate.toLowerCase())),
+            );
+            return match ? { ...match, provider } : null;
+          });
+        },
+        (name) => name.toLowerCase(),
+      )
+      .load(name);
+  }
+}

@@ -1,0 +1,39 @@
+/** Tickets: reads and writes; `service` inputs are canonical names, mapped into the provider's. */
+import type * as m from '../../../adapters/contract/index.js';
+import type { RequestData } from '../floor.js';
+import type { StampedPage } from '../loaders.js';
+import type { TicketNode } from '../models.js';
+
+const BY_ID = { capability: 'ticket', operation: 'getMany' } as const;
+
+export class TicketData {
+  constructor(private readonly data: RequestData) {}
+
+  get(provider: string, id: string): Promise<TicketNode> {
+    return this.data.loaders.byId<m.Ticket>('ticket', provider, BY_ID.operation, id);
+  }
+
+  list(query: m.TicketQuery): Promise<StampedPage<m.Ticket>> {
+    return this.data.loaders.page('ticket', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
+  }
+
+  /** Creates the ticket in the first ticket provider. */
+  async create(input: m.TicketCreate): Promise<TicketNode> {
+    const provider = this.data.floor.registry.primary('ticket').provider;
+    const service = input.service ? this.data.floor.registry.serviceNameFor(provider, input.service) : input.service;
+    const created = await this.data.write('ticket', provider, 'create', (impl, ctx) =>
+      impl.create({ ...input, ...(service ? { service } : {}) }, ctx),
+    );
+    return this.remember({ ...created, provider });
+  }
+
+  async update(provider: string, id: string, input: m.TicketUpdate): Promise<TicketNode> {
+    const updated = await this.data.write('ticket', provider, 'update', (impl, ctx) => impl.update(id, input, ctx));
+    return this.remember({ ...updated, provider });
+  }
+
+  private remember(ticket: TicketNode): TicketNode {
+    this.data.loaders.remember({ ...BY_ID, provider: ticket.provider }, ticket.id, ticket);
+    return ticket;
+  }
+}

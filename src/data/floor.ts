@@ -1,0 +1,225 @@
+/**
+ * The data floor: the only code that calls provider adapters. One `DataFloor` per gateway owns
+ * what is shared (the choke point every call passes, single-flight, event intake); each request
+ * gets its own `RequestData` (`ctx.data`) with per-request caches, and so does each webhook
+ * delivery, poll and adapter event. Resolvers reach providers only through `ctx.data.<capability>`.
+ */
+import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
+import type { PubSub } from '../events/pubsub.js';
+import type { Logger } from '../logger.js';
+import type { AdapterRegistry } from '../providers/registry.js';
+import { type CallCause, type CallMiddleware, type ProviderCall, ProviderCalls } from './calls.js';
+import { AlertData } from './capabilities/alerts.js';
+import { DeploymentData } from './capabilities/deployments.js';
+import { IncidentData } from './capabilities/incidents.js';
+import { LogData } from './capabilities/logs.js';
+import { MessagingData } from './capabilities/messaging.js';
+import { MetricData } from './capabilities/metrics.js';
+import { OrchestrationData } from './capabilities/orchestration.js';
+import { ProviderData } from './capabilities/providers.js';
+import { ServiceData } from './capabilities/services.js';
+import { TeamData } from './capabilities/teams.js';
+import { TicketData } from './capabilities/tickets.js';
+import { Changes } from './changes.js';
+import { EventIntake } from './intake.js';
+import { type LoaderOptions, Loaders, type ReadScope } from './loaders.js';
+import { InFlightReads } from './single-flight.js';
+
+export interface DataFloorOptions {
+  registry: AdapterRegistry;
+  pubsub: PubSub;
+  logger: Logger;
+  loaders: LoaderOptions;
+  /** Wraps every provider call, outermost first (authorization, budgets, deadlines...). */
+  middleware?: readonly CallMiddleware[];
+}
+
+/** How long a provider call made for a webhook, a poll or an adapter event may take. */
+export const BACKGROUND_TIMEOUT_MS = 10_000;
+
+export class DataFloor {
+  readonly changes: Changes;
+  readonly intake: EventIntake;
+  private readonly calls: ProviderCalls;
+  private readonly inFlight = new InFlightReads();
+  /** Aborts background calls when the gateway stops. */
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly options: DataFloorOptions) {
+    this.calls = new ProviderCalls(options.middleware);
+    this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));
+    this.intake = new EventIntake(this, options.logger);
+  }
+
+  get registry(): AdapterRegistry {
+    return this.options.registry;
+  }
+
+  /** `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves. */
+  forRequest(requestId: string, signal?: AbortSignal): RequestData {
+    return new RequestData(this, { cause: 'request', requestId, signal: signal ?? new AbortController().signal });
+  }
+
+  /** Reads and writes made on behalf of a webhook, a poll or an adapter event, with a deadline. */
+  background(cause: Exclude<CallCause, 'request'>, timeoutMs = BACKGROUND_TIMEOUT_MS): RequestData {
+    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
+    return new RequestData(this, { cause, signal });
+  }
+
+  isConfigured(capability: Capability): boolean {
+    return this.registry.isConfigured(capability);
+  }
+
+  /** Whether the named provider instance serves a capability. */
+  serves(provider: string, capability: Capability): boolean {
+    return this.registry.instances.some((i) => i.name === provider && i.capabilities.includes(capability));
+  }
+
+  /** Whether a provider reports its own changes (`onEvent`): then its stream is their one route. */
+  pushes(provider: string): boolean {
+    return this.adapterOf(provider)?.onEvent !== undefined;
+  }
+
+  /** Hands every event adapters push on their own to the intake; returns the way to stop. */
+  listen(): () => void {
+    const unsubscribes = this.registry.instances
+      .filter((instance) => instance.capabilities.includes('incident') && instance.adapter.onEvent)
+      .map((instance) =>
+        (instance.adapter.onEvent as NonNullable<Adapter['onEvent']>)((event: ProviderEvent) => {
+          this.intake.accept(instance.name, [event], 'event').catch((err: unknown) => {
+            this.options.logger.warn({ err, provider: instance.name }, 'could not publish provider event');
+          });
+        }),
+      );
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+  }
+
+  stop(): void {
+    this.stopping.abort(new Error('the gateway is stopping'));
+  }
+
+  /** @internal Reads for one scope. */
+  loaders(scope: ReadScope): Loaders {
+    return new Loaders(
+      { registry: this.registry, calls: this.calls, inFlight: this.inFlight, options: this.options.loaders },
+      scope,
+    );
+  }
+
+  /** @internal A write through the choke point: never retried, never shared. */
+  write<C extends Capability, R>(
+    scope: ReadScope,
+    capability: C,
+    provider: string,
+    operation: string,
+    fn: (impl: CapabilityMap[C], ctx: ProviderCall['ctx']) => Promise<R>,
+  ): Promise<R> {
+    const { impl } = this.registry.serving(capability, provider);
+    const call: ProviderCall = {
+      capability,
+      provider,
+      operation,
+      items: 1,
+      write: true,
+      cause: scope.cause,
+      ctx: { signal: scope.signal, ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }) },
+    };
+    return this.calls.run(call, (ctx) => fn(impl, ctx));
+  }
+
+  private adapterOf(provider: string): Adapter | undefined {
+    return this.registry.instances.find((i) => i.name === provider)?.adapter;
+  }
+}
+
+/**
+ * One scope's view of the floor, by capability. Capability modules are made on first use: most
+ * requests touch two or three of them.
+ */
+export class RequestData {
+  private made: Partial<{
+    loaders: Loaders;
+    incidents: IncidentData;
+    alerts: AlertData;
+    tickets: TicketData;
+    services: ServiceData;
+    teams: TeamData;
+    deployments: DeploymentData;
+    orchestration: OrchestrationData;
+    logs: LogData;
+    metrics: MetricData;
+    messaging: MessagingData;
+    providers: ProviderData;
+  }> = {};
+
+  constructor(
+    readonly floor: DataFloor,
+    readonly scope: ReadScope,
+  ) {}
+
+  get loaders(): Loaders {
+    this.made.loaders ??= this.floor.loaders(this.scope);
+    return this.made.loaders;
+  }
+  get incidents(): IncidentData {
+    this.made.incidents ??= new IncidentData(this);
+    return this.made.incidents;
+  }
+  get alerts(): AlertData {
+    this.made.alerts ??= new AlertData(this);
+    return this.made.alerts;
+  }
+  get tickets(): TicketData {
+    this.made.tickets ??= new TicketData(this);
+    return this.made.tickets;
+  }
+  get services(): ServiceData {
+    this.made.services ??= new ServiceData(this);
+    return this.made.services;
+  }
+  get teams(): TeamData {
+    this.made.teams ??= new TeamData(this);
+    return this.made.teams;
+  }
+  get deployments(): DeploymentData {
+    this.made.deployments ??= new DeploymentData(this);
+    return this.made.deployments;
+  }
+  get orchestration(): OrchestrationData {
+    this.made.orchestration ??= new OrchestrationData(this);
+    return this.made.orchestration;
+  }
+  get logs(): LogData {
+    this.made.logs ??= new LogData(this);
+    return this.made.logs;
+  }
+  get metrics(): MetricData {
+    this.made.metrics ??= new MetricData(this);
+    return this.made.metrics;
+  }
+  get messaging(): MessagingData {
+    this.made.messaging ??= new MessagingData(this);
+    return this.made.messaging;
+  }
+  get providers(): ProviderData {
+    this.made.providers ??= new ProviderData(this);
+    return this.made.providers;
+  }
+
+  /** @internal A write through the floor's choke point, on behalf of this scope. */
+  write<C extends Capability, R>(
+    capability: C,
+    provider: string,
+    operation: string,
+    fn: (impl: CapabilityMap[C], ctx: ProviderCall['ctx']) => Promise<R>,
+  ): Promise<R> {
+    return this.floor.write(this.scope, capability, provider, operation, fn);
+  }
+
+  /** Who issues a capability's list cursors: its provider, or `*` when several lists are merged. */
+  listOwner(capability: Capability): string {
+    return this.floor.registry.listOwner(capability);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Where provider events enter the floor, whatever brought them: an adapter's own stream
+ * (`onEvent`), a webhook delivery, or the timeline poller. Each event becomes typed changes that
+ * are published once. An `incident.changed` event says only that something changed: the floor
+ * re-reads the incident and its recent timeline through its metered reads, so a webhook, a poll and
+ * a replay agree on what the provider holds.
+ */
+import { createHash } from 'node:crypto';
+import type { ProviderEvent } from '../../adapters/contract/index.js';
+import type { Logger } from '../logger.js';
+import type { CallCause } from './calls.js';
+import { type Change, incidentUpdated, timelineAppended } from './changes.js';
+import type { DataFloor } from './floor.js';
+import { stableStringify } from './stable-json.js';
+
+/** Providers stamp timeline entries a moment apart from the event that produced them. */
+const ENTRY_WINDOW_MS = 60_000;
+
+export type IntakeCause = Exclude<CallCause, 'request'>;
+
+export class EventIntake {
+  constructor(
+    private readonly floor: DataFloor,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Publishes what `events` from `provider` mean for subscribers; resolves to the number of
+   * changes that went out (repeats of changes already published are not counted). Rejects when a
+   * re-read fails, so a webhook sender can retry.
+   */
+  async accept(provider: string, events: readonly ProviderEvent[], cause: IntakeCause): Promise<number> {
+    let published = 0;
+    for (const event of events) {
+      // A retried delivery repeats its events word for word: their content is their identity.
+      const key =
+        cause === 'webhook' && event.type !== 'timeline.appended'
+          ? `webhook:${provider}:${createHash('sha256').update(stableStringify(event)).digest('base64url')}`
+          : undefined;
+      for (const change of await this.changesOf(provider, event, cause)) {
+        if (await this.floor.changes.publish(change, key)) published += 1;
+      }
+    }
+    this.logger.debug({ provider, cause, events: events.length, published }, 'provider events taken in');
+    return published;
+  }
+
+  private async changesOf(provider: string, event: ProviderEvent, cause: IntakeCause): Promise<Change[]> {
+    switch (event.type) {
+      case 'timeline.appended':
+        return [timelineAppended({ ...event.entry, provider })];
+      case 'incident.updated':
+        return [
+          incidentUpdated({
+            incident: { ...event.incident, provider },
+            changedFields: event.changedFields,
+            previousStatus: event.previousStatus ?? null,
+            at: new Date().toISOString(),
+          }),
+        ];
+      case 'incident.changed': {
+        const data = this.floor.background(cause);
+        const incident = { provider, id: event.incidentId };
+        const occurredAt = Date.parse(event.occurredAt);
+        const entries = await data.incidents.timelineSince(incident, occurredAt - ENTRY_WINDOW_MS - 1);
+        const changes = entries.reverse().map(timelineAppended);
+        if (event.changedFields.length > 0) {
+          changes.push(
+            incidentUpdated({
+              incident: await data.incidents.get(provider, event.incidentId),
+              changedFields: event.changedFields,
+              previousStatus: null,
+              at: new Date(occurredAt).toISOString(),
+            }),
+          );
+        }
+        return changes;
+      }
+    }
+  }
+}
