@@ -15,7 +15,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import { resolvers } from '../../resolvers/index.js';
 import { DataFloor } from '../data/floor.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
@@ -24,6 +24,7 @@ import { type ContextDeps, createContext, type GatewayContext } from '../graphql
 import { depthLimit } from '../graphql/plugins/depth-limit.js';
 import { createErrorFormatter } from '../graphql/plugins/error-masking.js';
 import { requestLogPlugin } from '../graphql/plugins/request-log.js';
+import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import type { Logger } from '../logger.js';
 import type { GatewayConfig } from '../providers/config.js';
 import { checkHealth } from '../providers/health.js';
@@ -31,6 +32,7 @@ import type { AdapterRegistry } from '../providers/registry.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
 import { requestIdMiddleware } from './request-id.js';
+import { serveSse } from './sse.js';
 import { webhookRouter } from './webhooks.js';
 import { serveSubscriptions } from './websocket.js';
 
@@ -64,6 +66,8 @@ export interface Gateway {
 
 export interface LiveStats {
   sockets: number;
+  /** Open GraphQL-over-SSE streams. */
+  eventStreams: number;
   /** Pub/sub subscriptions held by GraphQL subscriptions in this process. */
   subscriptions: number;
   /** Pub/sub topics with a subscriber in this process. */
@@ -89,15 +93,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const httpServer = createServer(app);
   let stopping = false;
 
+  const shared = new SharedSubscriptions(deps, [...specifiedRules, ...validationRules]);
   const subscriptions = serveSubscriptions(httpServer, {
     schema,
-    validationRules,
+    shared,
     deps,
     keepAliveMs: config.wsKeepAliveMs ?? 12_000,
   });
   const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
+  const formatError = createErrorFormatter(logger);
+  /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
+  const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>
+    createContext(deps, String(res.locals.requestId), abortSignalOf(res));
+  const sse = serveSse({
+    schema,
+    shared,
+    context: httpContext,
+    formatError: (error: GraphQLError) => formatError(error.toJSON(), error),
+  });
   const liveStats = (): LiveStats => ({
     sockets: subscriptions.sockets(),
+    eventStreams: sse.streams(),
     subscriptions: pubsub.subscriberCount(),
     topics: pubsub.activeTopics().length,
     timelinePolling: poller.stats(),
@@ -110,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -123,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         async serverWillStart() {
           return {
             async drainServer() {
+              sse.dispose();
               await subscriptions.dispose();
             },
           };
@@ -157,9 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(deps, String(res.locals.requestId), abortSignalOf(res)),
-    }),
+    sse.middleware,
+    expressMiddleware(apollo, { context: async ({ req, res }) => httpContext(req, res) }),
   );
 
   const unlisten = floor.listen();

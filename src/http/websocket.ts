@@ -6,18 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { type ExecutionArgs, type GraphQLSchema, specifiedRules, type ValidationRule } from 'graphql';
+import type { ExecutionArgs, GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type ContextDeps, createContext } from '../graphql/context.js';
-import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 
 type SocketExtra = Extra & { requestId?: string };
 
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
-  validationRules: ValidationRule[];
+  /** Parse, validation and per-event execution, shared with the SSE transport. */
+  shared: SharedSubscriptions;
   deps: ContextDeps;
   /** Ping interval; a socket whose pong does not come back within as long is terminated. 0: off. */
   keepAliveMs: number;
@@ -45,7 +46,7 @@ function admit(_ctx: Context<Record<string, unknown> | undefined, SocketExtra>):
 
 export function serveSubscriptions(httpServer: Server, options: SubscriptionServerOptions): SubscriptionServer {
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const shared = new SharedSubscriptions(options.deps, [...specifiedRules, ...options.validationRules]);
+  const { shared } = options;
   const served = serveGraphqlWs<Record<string, unknown> | undefined, { requestId?: string }>(
     {
       schema: options.schema,

@@ -1,0 +1,110 @@
+/**
+ * GraphQL over Server-Sent Events (graphql-sse, distinct connections mode) on the `/graphql` path,
+ * for consoles behind proxies that drop WebSockets. A request asking for `text/event-stream` is
+ * served here; every other request goes on to Apollo Server. Each operation gets the context an
+ * HTTP request gets (same function, so the same identity and deadline) and subscriptions run
+ * through the same shared parse, validation and execution as graphql-ws, so `since` replay and
+ * de-duplication behave exactly alike.
+ */
+import type { ServerResponse } from 'node:http';
+import type express from 'express';
+import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
+import { createHandler } from 'graphql-sse/lib/use/express';
+import type { GatewayContext } from '../graphql/context.js';
+import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+
+export interface SseServerOptions {
+  schema: GraphQLSchema;
+  shared: SharedSubscriptions;
+  /** The context an HTTP request gets; SSE requests are HTTP requests. */
+  context(req: express.Request, res: express.Response): Promise<GatewayContext> | GatewayContext;
+  /** Formats each error before it is sent, as Apollo's `formatError` does for HTTP. */
+  formatError(error: GraphQLError): ReturnType<GraphQLError['toJSON']>;
+}
+
+export interface SseServer {
+  /** Routes `text/event-stream` requests on the GraphQL path; passes anything else on. */
+  middleware: express.RequestHandler;
+  /** Open event streams. */
+  streams(): number;
+  /** Ends every open stream; its subscriptions end with it. */
+  dispose(): void;
+}
+
+type Sendable = { errors?: readonly unknown[] };
+
+export function serveSse(options: SseServerOptions): SseServer {
+  const open = new Set<ServerResponse>();
+  const handler = createHandler({
+    // Distinct connections only: every operation is its own request and stream, so no server-side
+    // stream registry (and no token a client could guess) exists.
+    authenticate: () => null,
+    onSubscribe: async (req, params) => {
+      let document: ExecutionArgs['document'];
+      try {
+        document = options.shared.parse(params.query);
+      } catch (err) {
+        return { data: null, errors: [coded(err, 'GRAPHQL_PARSE_FAILED')] };
+      }
+      const errors = options.shared.validate(options.schema, document);
+      if (errors.length) return { data: null, errors: errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) };
+      const contextValue = await options.context(req.raw, req.context.res);
+      const args: ExecutionArgs = {
+        schema: options.schema,
+        document,
+        contextValue,
+        ...(params.operationName ? { operationName: params.operationName } : {}),
+        ...(params.variables ? { variableValues: params.variables } : {}),
+      };
+      const operation = getOperationAST(document, params.operationName)?.operation;
+      if (operation === 'mutation' && req.method === 'GET') {
+        return { data: null, errors: [coded(new GraphQLError('Mutations are not accepted over GET'), 'BAD_REQUEST')] };
+      }
+      if (operation !== 'subscription') return execute(args);
+      const result = await options.shared.subscribe(args);
+      // A subscription refused before it starts answers `{ errors }` alone; graphql-sse only
+      // recognises a result that has `data`.
+      return Symbol.asyncIterator in result ? result : { data: null, ...result };
+    },
+    onNext: (_ctx, _req, result) => {
+      const sendable = result as Sendable;
+      if (!sendable.errors?.length) return;
+      return {
+        ...result,
+        errors: sendable.errors.map((e) => (e instanceof GraphQLError ? options.formatError(e) : e)),
+      } as typeof result;
+    },
+  });
+
+  const middleware: express.RequestHandler = (req, res, next) => {
+    if (req.headers.accept !== 'text/event-stream') {
+      next();
+      return;
+    }
+    open.add(res);
+    res.once('close', () => open.delete(res));
+    handler(req, res).catch((err: unknown) => {
+      if (!res.headersSent) next(err);
+      else res.end();
+    });
+  };
+
+  return {
+    middleware,
+    streams: () => open.size,
+    dispose: () => {
+      for (const res of open) res.end();
+    },
+  };
+}
+
+/** Parse and validation errors carry the codes Apollo Server gives them over HTTP. */
+function coded(error: unknown, code: string): GraphQLError {
+  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    extensions: { ...error.extensions, code },
+  });
+}
