@@ -1,6 +1,7 @@
 /** Every in-process adapter kind the gateway can be configured with, by the name used in config. */
 import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
+import { createElasticsearchAdapter } from './elasticsearch/index.js';
 import { createJiraAdapter } from './jira/index.js';
 import { createMockAdapter } from './mock/index.js';
 import { createPagerDutyAdapter } from './pagerduty/index.js';
@@ -18,4 +19,8 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   jira: createJiraAdapter,
   slack: createSlackAdapter,
   vault: createVaultAdapter,
+  elasticsearch: createElasticsearchAdapter,
+  /** OpsOrch's name for it (`OPSORCH_LOG_PROVIDER=elastic`). */
+  elastic: createElasticsearchAdapter,
+  opensearch: createElasticsearchAdapter,
 };

@@ -22,13 +22,17 @@ export function logsFor(
 export const logResolvers: Resolvers = {
   Query: {
     logs(_, { query }, ctx) {
-      const { scope, levels, query: text, limit, start, end } = query;
+      const { scope, levels, query: text, limit, start, end, filters, raw } = query;
       return logsFor(ctx, {
         start,
         end,
         limit: limit ?? 100,
         ...(text ? { query: text } : {}),
         ...(levels?.length ? { levels } : {}),
+        ...(filters?.length
+          ? { filters: filters.map((f) => ({ field: f.field, op: f.op ?? 'EQ', value: f.value })) }
+          : {}),
+        ...(raw ? { raw: true } : {}),
         scope: toScope(scope),
       });
     },

@@ -207,10 +207,23 @@ export interface LogEntry {
   metadata?: JsonObject;
 }
 
+export type LogFieldFilterOp = 'EQ' | 'NEQ' | 'CONTAINS' | 'REGEX';
+
+/** A condition on one named field of a log record; values are literal, never query syntax. */
+export interface LogFieldFilter {
+  field: string;
+  op: LogFieldFilterOp;
+  value: string;
+}
+
 export interface LogQuery {
   query?: string;
   scope?: Scope;
   levels?: LogLevel[];
+  /** All must hold. */
+  filters?: LogFieldFilter[];
+  /** `query` is in the provider's own language; adapters refuse it unless their config allows it. */
+  raw?: boolean;
   start: string;
   end: string;
   limit: number;

@@ -65,7 +65,7 @@ function messagesOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(messagesOf);
   const record = value as Record<string, unknown>;
   const out: string[] = [];
-  for (const key of ['message', 'error', 'errorMessage', 'errorMessages', 'errors', 'detail', 'title']) {
+  for (const key of ['message', 'error', 'errorMessage', 'errorMessages', 'errors', 'detail', 'title', 'reason']) {
     const v = record[key];
     if (v === undefined || v === null) continue;
     if (key === 'errors' && typeof v === 'object' && !Array.isArray(v)) {

@@ -410,6 +410,21 @@ export type LogEntry = {
   url?: Maybe<Scalars['URL']['output']>;
 };
 
+export type LogFieldFilterInput = {
+  field: Scalars['String']['input'];
+  op?: InputMaybe<LogFieldFilterOp>;
+  value: Scalars['String']['input'];
+};
+
+/** How a log field filter compares the field with `value`. */
+export type LogFieldFilterOp =
+  /** The field contains `value` as a substring. */
+  | 'CONTAINS'
+  | 'EQ'
+  | 'NEQ'
+  /** The whole field matches `value` as a regular expression (the provider's regex dialect). */
+  | 'REGEX';
+
 export type LogLevel =
   | 'DEBUG'
   | 'ERROR'
@@ -421,11 +436,18 @@ export type LogLevel =
 
 export type LogQueryInput = {
   end: Scalars['DateTime']['input'];
+  /** Conditions on named fields of the log record (keyword fields, e.g. `host.name`), all of which must hold. */
+  filters?: InputMaybe<Array<LogFieldFilterInput>>;
   levels?: InputMaybe<Array<LogLevel>>;
   /** 1..1000, default 100. */
   limit?: InputMaybe<Scalars['Int']['input']>;
   /** Free text; the provider escapes it into its own query language. */
   query?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Pass `query` to the provider in its own query language (Lucene `query_string`, Datadog search
+   * syntax) instead of as plain text. Refused unless the provider's config allows raw queries.
+   */
+  raw?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<ScopeInput>;
   start: Scalars['DateTime']['input'];
 };
@@ -1538,6 +1560,8 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LogEntry: ResolverTypeWrapper<LogEntryNodeModel>;
+  LogFieldFilterInput: LogFieldFilterInput;
+  LogFieldFilterOp: LogFieldFilterOp;
   LogLevel: LogLevel;
   LogQueryInput: LogQueryInput;
   LogResult: ResolverTypeWrapper<LogResultNodeModel>;
@@ -1647,6 +1671,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   LogEntry: LogEntryNodeModel;
+  LogFieldFilterInput: LogFieldFilterInput;
   LogQueryInput: LogQueryInput;
   LogResult: LogResultNodeModel;
   Message: MessageNodeModel;
