@@ -10,6 +10,18 @@ import { recordProviderCall } from './provider-metrics.js';
 /** What made the floor call a provider. */
 export type CallCause = 'request' | 'webhook' | 'poller' | 'event';
 
+/**
+ * On whose behalf calls are made: one object per GraphQL request (or webhook delivery, poll,
+ * adapter event), the same for all its calls, so middleware can keep per-request state (a budget)
+ * in a WeakMap keyed by it.
+ */
+export interface CallScope {
+  readonly cause: CallCause;
+  readonly requestId?: string;
+  /** Aborts when the client leaves (requests) or the deadline passes (background work). */
+  readonly signal: AbortSignal;
+}
+
 export interface ProviderCall {
   readonly provider: string;
   readonly capability: Capability;
@@ -19,6 +31,7 @@ export interface ProviderCall {
   readonly items: number;
   readonly write: boolean;
   readonly cause: CallCause;
+  readonly scope: CallScope;
   /** What the adapter receives. Middleware may narrow the signal (a deadline), never drop it. */
   readonly ctx: CallContext & { signal: AbortSignal };
 }

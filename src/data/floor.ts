@@ -7,8 +7,9 @@
 import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
 import type { PubSub } from '../events/pubsub.js';
 import type { Logger } from '../logger.js';
+import { checkHealth, type ProviderHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
-import { type CallCause, type CallMiddleware, type ProviderCall, ProviderCalls } from './calls.js';
+import { type CallCause, type CallMiddleware, type CallScope, type ProviderCall, ProviderCalls } from './calls.js';
 import { AlertData } from './capabilities/alerts.js';
 import { DeploymentData } from './capabilities/deployments.js';
 import { IncidentData } from './capabilities/incidents.js';
@@ -22,7 +23,7 @@ import { TeamData } from './capabilities/teams.js';
 import { TicketData } from './capabilities/tickets.js';
 import { Changes } from './changes.js';
 import { EventIntake } from './intake.js';
-import { type LoaderOptions, Loaders, type ReadScope } from './loaders.js';
+import { type LoaderOptions, Loaders } from './loaders.js';
 import { InFlightReads } from './single-flight.js';
 
 export interface DataFloorOptions {
@@ -96,12 +97,17 @@ export class DataFloor {
     };
   }
 
+  /** Every provider instance's health (probes are the one kind of call that is not metered). */
+  health(): Promise<({ provider: string } & ProviderHealth)[]> {
+    return Promise.all(this.registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i)) })));
+  }
+
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
   }
 
   /** @internal Reads for one scope. */
-  loaders(scope: ReadScope): Loaders {
+  loaders(scope: CallScope): Loaders {
     return new Loaders(
       { registry: this.registry, calls: this.calls, inFlight: this.inFlight, options: this.options.loaders },
       scope,
@@ -110,7 +116,7 @@ export class DataFloor {
 
   /** @internal A write through the choke point: never retried, never shared. */
   write<C extends Capability, R>(
-    scope: ReadScope,
+    scope: CallScope,
     capability: C,
     provider: string,
     operation: string,
@@ -124,6 +130,7 @@ export class DataFloor {
       items: 1,
       write: true,
       cause: scope.cause,
+      scope,
       ctx: { signal: scope.signal, ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }) },
     };
     return this.calls.run(call, (ctx) => fn(impl, ctx));
@@ -156,7 +163,7 @@ export class RequestData {
 
   constructor(
     readonly floor: DataFloor,
-    readonly scope: ReadScope,
+    readonly scope: CallScope,
   ) {}
 
   get loaders(): Loaders {

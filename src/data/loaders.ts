@@ -9,7 +9,7 @@ import type * as m from '../../adapters/contract/index.js';
 import type { Capability, Result } from '../../adapters/contract/index.js';
 import { providerError } from '../graphql/errors.js';
 import { type AdapterRegistry, MERGED } from '../providers/registry.js';
-import type { CallCause, ProviderCall, ProviderCalls } from './calls.js';
+import type { CallScope, ProviderCall, ProviderCalls } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { decodePositions, mergePages, orderOf } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
@@ -31,13 +31,6 @@ export interface ReadDeps {
   options: LoaderOptions;
 }
 
-/** Who the reads are for: their cause, request ID (for logs) and abort signal. */
-export interface ReadScope {
-  cause: CallCause;
-  requestId?: string;
-  signal: AbortSignal;
-}
-
 export type Stamped<T> = T & { provider: string };
 export type StampedPage<T> = {
   provider: string;
@@ -54,7 +47,7 @@ export class Loaders {
 
   constructor(
     private readonly deps: ReadDeps,
-    readonly scope: ReadScope,
+    readonly scope: CallScope,
   ) {}
 
   get registry(): AdapterRegistry {
@@ -149,6 +142,7 @@ export class Loaders {
       items,
       write: false,
       cause: this.scope.cause,
+      scope: this.scope,
       ctx: { ...ctx, signal: ctx.signal ?? this.scope.signal },
     };
     return this.deps.calls.run(call, fn);

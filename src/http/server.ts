@@ -17,17 +17,17 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import { type GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import { resolvers } from '../../resolvers/index.js';
+import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
+import { depthLimit } from '../graphql/apollo/depth-limit.js';
+import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
+import { requestLogPlugin } from '../graphql/apollo/request-log.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
-import { depthLimit } from '../graphql/plugins/depth-limit.js';
-import { createErrorFormatter } from '../graphql/plugins/error-masking.js';
-import { requestLogPlugin } from '../graphql/plugins/request-log.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import type { Logger } from '../logger.js';
 import type { GatewayConfig } from '../providers/config.js';
-import { checkHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
@@ -52,6 +52,8 @@ export interface GatewayOptions {
   batching?: boolean;
   /** Off only to measure what sharing in-flight reads across requests saves. */
   singleFlight?: boolean;
+  /** Wraps every provider call the data floor makes, outermost first (see `src/data/calls.ts`). */
+  providerCallMiddleware?: readonly CallMiddleware[];
 }
 
 export interface Gateway {
@@ -83,6 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
+    middleware: options.providerCallMiddleware ?? [],
   });
   const deps: ContextDeps = { floor, logger };
   const schema = buildSchema();
@@ -159,9 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.status(503).json({ status: 'stopping' });
       return;
     }
-    const checks = await Promise.all(
-      registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i)) })),
-    );
+    const checks = await floor.health();
     const ready = checks.every((c) => c.status !== 'DOWN');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',

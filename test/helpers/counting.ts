@@ -5,7 +5,8 @@
 import type { Adapter, Capability, CapabilityMap } from '../../adapters/contract/index.js';
 
 export interface CallLog {
-  calls: { capability: Capability; op: string; items: number }[];
+  /** `signal`: whether the call's context carried an AbortSignal. */
+  calls: { capability: Capability; op: string; items: number; signal: boolean }[];
   count(capability?: Capability, op?: string): number;
   reset(): void;
 }
@@ -19,7 +20,13 @@ export function countingAdapter(inner: Adapter): { adapter: Adapter; log: CallLo
       wrapped[op] =
         typeof fn === 'function'
           ? (...args: unknown[]) => {
-              calls.push({ capability, op, items: Array.isArray(args[0]) ? args[0].length : 1 });
+              const ctx = args.at(-1) as { signal?: unknown } | undefined;
+              calls.push({
+                capability,
+                op,
+                items: Array.isArray(args[0]) ? args[0].length : 1,
+                signal: ctx?.signal instanceof AbortSignal,
+              });
               return (fn as (...a: unknown[]) => unknown).apply(impl, args);
             }
           : fn;

@@ -1,13 +1,15 @@
 /**
- * Starts the real gateway (Express, Apollo, graphql-ws) on a free loopback port around adapters a
- * test chooses, and stops it afterwards.
+ * The one way suites start the real gateway (Express, Apollo, graphql-ws) on a free loopback port,
+ * around adapters a test chooses and with the settings it needs; `stop()` also closes the adapters.
  */
 import type { Adapter, Capability } from '../../adapters/contract/index.js';
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
+import type { CallMiddleware } from '../../src/data/calls.js';
 import type { PubSub } from '../../src/events/pubsub.js';
-import { type Gateway, startGateway } from '../../src/http/server.js';
+import { type Gateway, type LiveStats, startGateway } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
+import type { GatewayConfig } from '../../src/providers/config.js';
 import { AdapterRegistry, type ProviderInstance } from '../../src/providers/registry.js';
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -22,14 +24,22 @@ export interface TestGateway extends Gateway {
   registry: AdapterRegistry;
 }
 
+export interface TestGatewayOptions {
+  pubsub?: PubSub;
+  batching?: boolean;
+  singleFlight?: boolean;
+  maxDepth?: number;
+  serviceAliases?: Record<string, Record<string, string[]>>;
+  /** Timeline polling interval; polling is off unless a test asks for it. */
+  pollIntervalMs?: number;
+  wsKeepAliveMs?: number;
+  webhooks?: GatewayConfig['webhooks'];
+  providerCallMiddleware?: CallMiddleware[];
+}
+
 export async function startTestGateway(
   providers: TestProvider[],
-  options: {
-    pubsub?: PubSub;
-    batching?: boolean;
-    maxDepth?: number;
-    serviceAliases?: Record<string, Record<string, string[]>>;
-  } = {},
+  options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const instances: ProviderInstance[] = providers.map((p) => ({
     name: p.name,
@@ -39,11 +49,22 @@ export async function startTestGateway(
   }));
   const registry = new AdapterRegistry(instances, options.serviceAliases);
   const gateway = await startGateway({
-    config: { host: '127.0.0.1', port: 0, playground: true, maxDepth: options.maxDepth ?? 12, shutdownGraceMs: 5000 },
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      playground: true,
+      maxDepth: options.maxDepth ?? 12,
+      shutdownGraceMs: 5000,
+      pollIntervalMs: options.pollIntervalMs ?? 0,
+      wsKeepAliveMs: options.wsKeepAliveMs ?? 12_000,
+      webhooks: options.webhooks ?? { pagerdutySecrets: [] },
+    },
     registry,
     logger: testLogger,
     ...(options.pubsub ? { pubsub: options.pubsub } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
+    ...(options.singleFlight === undefined ? {} : { singleFlight: options.singleFlight }),
+    ...(options.providerCallMiddleware ? { providerCallMiddleware: options.providerCallMiddleware } : {}),
   });
   return {
     ...gateway,
@@ -53,6 +74,13 @@ export async function startTestGateway(
       await registry.close();
     },
   };
+}
+
+/** The live counts as `/readyz` reports them over HTTP. */
+export async function readyLive(gateway: { url: string }): Promise<LiveStats> {
+  const response = await fetch(gateway.url.replace(/\/graphql$/, '/readyz'));
+  const body = (await response.json()) as { live: LiveStats };
+  return body.live;
 }
 
 /** The seeded mock world, anchored at a fixed instant so expectations are stable. */

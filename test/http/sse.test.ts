@@ -4,9 +4,8 @@
  */
 import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from '../subscriptions/support/gateway.js';
 import { waitUntil } from '../subscriptions/support/ws.js';
 
 interface Entry {
@@ -95,7 +94,7 @@ describe('GraphQL over SSE', () => {
     }, `${subscriptions} subscriptions on ${eventStreams} event streams`);
 
   beforeAll(async () => {
-    gateway = await startLiveGateway([{ name: 'mock', adapter: await mockAdapter() }]);
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
     const data = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
       gateway.url,
       '{ incidents(first: 1, filter: { statuses: [TRIGGERED] }) { nodes { id } } }',
@@ -156,7 +155,7 @@ describe('GraphQL over SSE', () => {
   });
 
   it('ends open event streams when the gateway stops', async () => {
-    const other = await startLiveGateway([{ name: 'mock', adapter: await mockAdapter() }]);
+    const other = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
     const { nodes } = (
       await gqlData<{ incidents: { nodes: { id: string }[] } }>(other.url, '{ incidents(first: 1) { nodes { id } } }')
     ).incidents;

@@ -2,9 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPubSub } from '../../src/events/redis.js';
 import { toGlobalId } from '../../src/graphql/ids.js';
 import { countingAdapter } from '../helpers/counting.js';
-import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from '../subscriptions/support/gateway.js';
 import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../subscriptions/support/pagerduty.js';
 import { startRedis, type TestRedis } from '../subscriptions/support/redis.js';
 import { subscribe, waitUntil } from '../subscriptions/support/ws.js';
@@ -20,9 +19,9 @@ describe('several gateway instances sharing a real Redis', () => {
   let redis: TestRedis;
   const running: TestGateway[] = [];
 
-  const instance = async (...args: Parameters<typeof startLiveGateway>) => {
+  const instance = async (...args: Parameters<typeof startTestGateway>) => {
     const pubsub = await RedisPubSub.connect(redis.url);
-    const gateway = await startLiveGateway(args[0], { ...args[1], pubsub });
+    const gateway = await startTestGateway(args[0], { ...args[1], pubsub });
     running.push(gateway);
     return gateway;
   };

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from './support/gateway.js';
 import { subscribe, waitUntil } from './support/ws.js';
 
 describe("the mock provider's live activity", () => {
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    gateway = await startLiveGateway([
+    gateway = await startTestGateway([
       { name: 'mock', adapter: await mockAdapter({ live: true, liveIntervalMs: 100 }) },
     ]);
   });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/ids.js';
-import type { TestGateway } from '../helpers/gateway.js';
-import { readyLive, startLiveGateway } from './support/gateway.js';
+import { readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from './support/pagerduty.js';
 import { subscribe, waitUntil } from './support/ws.js';
 
@@ -19,7 +18,7 @@ describe('timeline polling of a provider that cannot push', () => {
 
   beforeAll(async () => {
     fake = await startFakePagerDuty();
-    gateway = await startLiveGateway([{ name: 'pagerduty', adapter: pollOnlyAdapter(fake) }], { pollIntervalMs: 100 });
+    gateway = await startTestGateway([{ name: 'pagerduty', adapter: pollOnlyAdapter(fake) }], { pollIntervalMs: 100 });
     incidentId = toGlobalId('Incident', 'pagerduty', fake.incident.id);
   });
   afterAll(async () => {

@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallLog, countingAdapter } from '../helpers/counting.js';
-import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from './support/gateway.js';
 import { type LiveSubscription, subscribe, waitUntil } from './support/ws.js';
 
 const WITH_INCIDENT = `subscription($id: ID!) {
@@ -45,7 +44,7 @@ describe('shared execution of subscription events', () => {
   beforeAll(async () => {
     const counted = countingAdapter(await mockAdapter());
     log = counted.log;
-    gateway = await startLiveGateway([{ name: 'mock', adapter: counted.adapter }]);
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }]);
     const data = await gqlData<{ incidents: { edges: { node: { id: string } }[] } }>(
       gateway.url,
       '{ incidents(first: 2, filter: { statuses: [TRIGGERED, ACKNOWLEDGED, MITIGATED] }) { edges { node { id } } } }',

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gql, gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from './support/gateway.js';
 import { subscribe, waitUntil } from './support/ws.js';
 
 interface Entry {
@@ -37,7 +36,7 @@ describe('incident subscriptions on one instance', () => {
     waitUntil(async () => (await readyLive(gateway)).subscriptions === count, `${count} live subscriptions`);
 
   beforeAll(async () => {
-    gateway = await startLiveGateway([{ name: 'mock', adapter: await mockAdapter() }], { wsKeepAliveMs: 200 });
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], { wsKeepAliveMs: 200 });
     const data = await gqlData<{ incidents: { edges: { node: { id: string } }[] } }>(
       gateway.url,
       '{ incidents(first: 3, filter: { statuses: [TRIGGERED, ACKNOWLEDGED, MITIGATED] }) { edges { node { id } } } }',
@@ -144,7 +143,7 @@ describe('incident subscriptions on one instance', () => {
   });
 
   it('closes subscriber sockets with 1001 Going Away on shutdown', async () => {
-    const other = await startLiveGateway([{ name: 'mock', adapter: await mockAdapter() }]);
+    const other = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
     const sub = subscribe<Entry>(other.wsUrl, TIMELINE, { id: incidents[0] });
     await waitUntil(() => other.liveStats().subscriptions === 1, 'subscribed');
     await other.stop();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockAdapter, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from '../subscriptions/support/gateway.js';
 import { subscribe, waitUntil } from '../subscriptions/support/ws.js';
 
 const TOKEN = 'am-webhook-token-5e0d2c91';
@@ -52,7 +51,7 @@ describe('Alertmanager webhook', () => {
     });
 
   beforeAll(async () => {
-    gateway = await startLiveGateway([{ name: 'mock', adapter: await mockAdapter() }], {
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
       webhooks: { pagerdutySecrets: [], alertmanagerToken: TOKEN },
     });
     hook = gateway.url.replace(/\/graphql$/, '/webhooks/alertmanager');

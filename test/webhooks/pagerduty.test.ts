@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/ids.js';
-import type { TestGateway } from '../helpers/gateway.js';
+import { readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { readyLive, startLiveGateway } from '../subscriptions/support/gateway.js';
 import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../subscriptions/support/pagerduty.js';
 import { subscribe, waitUntil } from '../subscriptions/support/ws.js';
 
@@ -58,7 +57,7 @@ describe('PagerDuty v3 webhook', () => {
   beforeAll(async () => {
     fake = await startFakePagerDuty();
     // Polling is off, so only the webhook can tell the gateway about a new entry.
-    gateway = await startLiveGateway([{ name: 'pagerduty', adapter: pollOnlyAdapter(fake) }], {
+    gateway = await startTestGateway([{ name: 'pagerduty', adapter: pollOnlyAdapter(fake) }], {
       pollIntervalMs: 0,
       webhooks: { pagerdutySecrets: [CURRENT, PREVIOUS] },
     });

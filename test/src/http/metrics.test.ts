@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition, type Sample, total } from '../../bench/lib/prometheus.js';
-import { type CallLog, countingAdapter } from '../helpers/counting.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { gqlData } from '../helpers/graphql.js';
+import { type CallLog, countingAdapter } from '../../helpers/counting.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
+import { parseExposition, type Sample, total } from '../../helpers/metrics.js';
 
 async function scrape(gateway: TestGateway): Promise<{ status: number; type: string | null; samples: Sample[] }> {
   const response = await fetch(gateway.url.replace(/\/graphql$/, '/metrics'));

@@ -1,0 +1,190 @@
+/**
+ * The floor's one choke point: middleware order, metering only what reaches an adapter, and proof
+ * through the real gateway that mutations, webhook deliveries and the timeline poller all pass it,
+ * each call counted in `/metrics` under its cause and carrying an abort signal.
+ */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallMiddleware, type CallScope, type ProviderCall, ProviderCalls } from '../../../src/data/calls.js';
+import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
+import { type CallLog, countingAdapter } from '../../helpers/counting.js';
+import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
+import { providerCalls } from '../../helpers/metrics.js';
+import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../subscriptions/support/pagerduty.js';
+import { subscribe, waitUntil } from '../../subscriptions/support/ws.js';
+
+const SECRET = 'whsec-calls-test-5f1e2d3c4b';
+
+async function counted(labels: Record<string, string>): Promise<number> {
+  const metric = (await providerMetricsRegistry.getMetricsAsJSON()).find(
+    (m) => m.name === 'opsorch_provider_calls_total',
+  );
+  return (metric?.values ?? [])
+    .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+function call(operation: string, scope: CallScope): ProviderCall {
+  return {
+    provider: 'unit',
+    capability: 'incident',
+    operation,
+    items: 1,
+    write: false,
+    cause: scope.cause,
+    scope,
+    ctx: { signal: scope.signal },
+  };
+}
+
+describe('ProviderCalls', () => {
+  const scope: CallScope = { cause: 'request', requestId: 'r1', signal: new AbortController().signal };
+
+  it('runs middleware outermost first and meters the call as it reaches the adapter', async () => {
+    const order: string[] = [];
+    const tag =
+      (name: string): CallMiddleware =>
+      async (c, next) => {
+        order.push(`${name} in`);
+        const result = await next(c);
+        order.push(`${name} out`);
+        return result;
+      };
+    const calls = new ProviderCalls([tag('outer'), tag('inner')]);
+    const before = await counted({ provider: 'unit', operation: 'ordered' });
+    const result = await calls.run(call('ordered', scope), async () => {
+      order.push('adapter');
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(order).toEqual(['outer in', 'inner in', 'adapter', 'inner out', 'outer out']);
+    expect((await counted({ provider: 'unit', operation: 'ordered' })) - before).toBe(1);
+  });
+
+  it('counts nothing a middleware refuses, and hands the adapter the signal a middleware chose', async () => {
+    const refusing = new ProviderCalls([
+      async (c, next) => {
+        if (c.operation === 'refused') throw new Error('not allowed');
+        return next(c);
+      },
+    ]);
+    const before = await counted({ provider: 'unit', operation: 'refused' });
+    let reached = false;
+    await expect(
+      refusing.run(call('refused', scope), async () => {
+        reached = true;
+      }),
+    ).rejects.toThrow('not allowed');
+    expect(reached).toBe(false);
+    expect(await counted({ provider: 'unit', operation: 'refused' })).toBe(before);
+
+    const deadline = new AbortController();
+    const narrowing = new ProviderCalls([
+      async (c, next) => next({ ...c, ctx: { ...c.ctx, signal: deadline.signal } }),
+    ]);
+    const seen = await narrowing.run(call('narrowed', scope), async (ctx) => ctx.signal);
+    expect(seen).toBe(deadline.signal);
+  });
+});
+
+describe('every path to a provider passes the choke point', () => {
+  let fake: FakePagerDuty;
+  let gateway: TestGateway;
+  let log: CallLog;
+  let incidentId: string;
+  const seenByMiddleware: ProviderCall[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakePagerDuty();
+    const wrapped = countingAdapter(pollOnlyAdapter(fake));
+    log = wrapped.log;
+    gateway = await startTestGateway([{ name: 'pagerduty', adapter: wrapped.adapter }], {
+      pollIntervalMs: 100,
+      webhooks: { pagerdutySecrets: [SECRET] },
+      providerCallMiddleware: [
+        async (c, next) => {
+          seenByMiddleware.push(c);
+          return next(c);
+        },
+      ],
+    });
+    incidentId = toGlobalId('Incident', 'pagerduty', fake.incident.id);
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await fake.stop();
+  });
+
+  const where = (operation: string, cause: string) => ({
+    provider: 'pagerduty',
+    capability: 'incident',
+    operation,
+    cause,
+  });
+
+  it('counts a mutation under cause "request", with the abort signal passed to the adapter', async () => {
+    const labels = where('appendTimeline', 'request');
+    const before = await providerCalls(gateway, labels);
+    log.reset();
+    await gqlData(
+      gateway.url,
+      `mutation($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "Rolled back" }) { entry { id } } }`,
+      { id: incidentId },
+    );
+    expect((await providerCalls(gateway, labels)) - before).toBe(1);
+    expect(log.calls.filter((c) => c.op === 'appendTimeline')).toEqual([
+      { capability: 'incident', op: 'appendTimeline', items: 1, signal: true },
+    ]);
+    expect(seenByMiddleware.some((c) => c.operation === 'appendTimeline' && c.write && c.cause === 'request')).toBe(
+      true,
+    );
+  });
+
+  it('counts the re-read a webhook delivery causes under cause "webhook", with a signal', async () => {
+    const labels = where('timelines', 'webhook');
+    const before = await providerCalls(gateway, labels);
+    log.reset();
+    const note = fake.addNote('Cache warmed');
+    const body = JSON.stringify({
+      event: {
+        id: '01DENCALLSTEST',
+        event_type: 'incident.annotated',
+        resource_type: 'incident',
+        occurred_at: note.created_at,
+        data: { incident: { id: fake.incident.id, type: 'incident_reference' }, type: 'incident_note', id: 'P1' },
+      },
+    });
+    const signature = `v1=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    const response = await fetch(gateway.url.replace(/\/graphql$/, '/webhooks/pagerduty/pagerduty'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature },
+      body,
+    });
+    expect(response.status).toBe(202);
+    expect((await providerCalls(gateway, labels)) - before).toBe(1);
+    expect(log.calls).toEqual([{ capability: 'incident', op: 'timelines', items: 1, signal: true }]);
+    expect(seenByMiddleware.some((c) => c.cause === 'webhook' && !c.write)).toBe(true);
+  });
+
+  it('counts the timeline poller\'s reads under cause "poller", with a signal', async () => {
+    const labels = where('timelines', 'poller');
+    const before = await providerCalls(gateway, labels);
+    log.reset();
+    const sub = subscribe<{ body: string }>(
+      gateway.wsUrl,
+      'subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { body } }',
+      { id: incidentId },
+    );
+    await waitUntil(async () => (await readyLive(gateway)).timelinePolling.polling === 1, 'the incident is polled');
+    const note = fake.addNote('Latency back to normal');
+    await sub.waitFor((e) => e.body === note.summary, 'polled entry');
+    await sub.close();
+    await waitUntil(async () => (await readyLive(gateway)).timelinePolling.watched === 0, 'polling stops');
+    const polls = log.calls.filter((c) => c.op === 'timelines');
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+    expect(polls.every((c) => c.signal)).toBe(true);
+    expect(await providerCalls(gateway, labels)).toBe(before + polls.length);
+  });
+});
