@@ -39,12 +39,18 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** OpsOrch's QueryScope: empty members left out, as Go's `omitempty` would. */
+/**
+ * OpsOrch's QueryScope, whose records name services and teams by ID: the ID when the gateway knows
+ * it (a join from a service or team record), else what the caller wrote. Empty members are left
+ * out, as Go's `omitempty` would.
+ */
 function scopeOf(scope: Scope | undefined): Scope | undefined {
   if (!scope) return undefined;
   const out: Scope = {};
-  if (scope.service) out.service = scope.service;
-  if (scope.team) out.team = scope.team;
+  const service = scope.serviceId || scope.service;
+  const team = scope.teamId || scope.team;
+  if (service) out.service = service;
+  if (team) out.team = team;
   if (scope.environment) out.environment = scope.environment;
   return Object.keys(out).length > 0 ? out : undefined;
 }
