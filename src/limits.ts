@@ -81,6 +81,20 @@ export const LIMITS = {
     unit: 'bytes',
     description: 'parsed, valid documents kept for HTTP and WebSocket together',
   },
+  maxProviderCalls: {
+    variable: 'OPSORCH_MAX_PROVIDER_CALLS',
+    default: 1_000,
+    code: 'PROVIDER_BUDGET_EXCEEDED',
+    unit: 'provider call items',
+    description: 'provider work one request may cause: each call counts its IDs or queries',
+  },
+  requestTimeoutMs: {
+    variable: 'OPSORCH_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    code: 'REQUEST_TIMEOUT',
+    unit: 'ms',
+    description: 'deadline for the provider calls of one request, from its first one',
+  },
   wsMaxSubscriptions: {
     variable: 'OPSORCH_WS_MAX_SUBSCRIPTIONS',
     default: 100,

@@ -19,6 +19,7 @@ import { type GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import { resolvers } from '../../resolvers/index.js';
 import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
+import { requestLimits } from '../data/request-limits.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
 import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
@@ -89,15 +90,15 @@ export interface LiveStats {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, registry, logger } = options;
   const pubsub = options.pubsub ?? new InMemoryPubSub();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const floor = new DataFloor({
     registry,
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
-    middleware: options.providerCallMiddleware ?? [],
+    middleware: [requestLimits(limits), ...(options.providerCallMiddleware ?? [])],
   });
   const deps: ContextDeps = { floor, logger };
-  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const schema = buildSchema();
   const documents = new DocumentCache(schema, specifiedRules, limits);
 
