@@ -1,8 +1,8 @@
 /** Every in-process adapter kind the gateway can be configured with, by the name used in config. */
 import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
-import { createDatadogAdapter } from './datadog/index.js';
 import { createElasticsearchAdapter } from './elasticsearch/index.js';
+import { createGitHubAdapter } from './github/index.js';
 import { createJiraAdapter } from './jira/index.js';
 import { createMockAdapter } from './mock/index.js';
 import { createPagerDutyAdapter } from './pagerduty/index.js';
@@ -18,11 +18,11 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   plugin: createPluginAdapter,
   pagerduty: createPagerDutyAdapter,
   jira: createJiraAdapter,
+  github: createGitHubAdapter,
   slack: createSlackAdapter,
   vault: createVaultAdapter,
   elasticsearch: createElasticsearchAdapter,
   /** OpsOrch's name for it (`OPSORCH_LOG_PROVIDER=elastic`). */
   elastic: createElasticsearchAdapter,
   opensearch: createElasticsearchAdapter,
-  datadog: createDatadogAdapter,
 };

@@ -1,12 +1,9 @@
-import { AdapterError, type AdapterErrorCode, type IncidentSummary } from '../adapters/contract/index.js';
+import type { IncidentSummary } from '../adapters/contract/index.js';
 import type { IncidentNode, MessageNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
-import { providerError } from '../src/graphql/errors.js';
 import { serviceOf, teamByName } from './joins.js';
 import { decodeInputId, isUserError, mutationFailure, orNull, requireText, userError } from './shared.js';
-
-const USER_FIXABLE = new Set<AdapterErrorCode>(['NOT_FOUND', 'BAD_USER_INPUT', 'UNSUPPORTED']);
 
 export const messagingResolvers: Resolvers = {
   Mutation: {
@@ -46,10 +43,6 @@ export const messagingResolvers: Resolvers = {
         });
         return { message, userErrors: [] };
       } catch (err) {
-        // What the caller can fix is a user error; a provider failure keeps its code and provider.
-        if (err instanceof AdapterError && !USER_FIXABLE.has(err.code)) {
-          throw providerError(err, ctx.data.messaging.provider, 'messaging');
-        }
         return { message: null, userErrors: [mutationFailure(err)] };
       }
     },

@@ -154,7 +154,15 @@ export type ProviderEvent =
    * The provider said something changed but not what it now is (PagerDuty's v3 webhooks): the data
    * floor re-reads the incident and its timeline entries since `occurredAt`, through its metered reads.
    */
-  | { type: 'incident.changed'; incidentId: string; occurredAt: string; changedFields: string[] };
+  | { type: 'incident.changed'; incidentId: string; occurredAt: string; changedFields: string[] }
+  /**
+   * Something that happened beside incidents — a deploy of a service, a change to a ticket linked
+   * to incidents — for the live timelines of the incidents it concerns: every open incident of
+   * `service` (by the emitting provider's name for it, mapped through the service aliases) and the
+   * incidents `incidentIds` links to (native IDs, found like any linked record). `entry.id` is the
+   * same whenever the same happening is reported again, so a redelivery is published once.
+   */
+  | { type: 'activity'; service?: string; incidentIds?: string[]; entry: Omit<TimelineEntry, 'incidentId'> };
 
 /** One HTTP delivery to `POST /webhooks/<provider instance name>`, exactly as received. */
 export interface WebhookDelivery {

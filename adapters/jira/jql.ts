@@ -4,8 +4,9 @@
  * harmless inside quotes. Free text additionally loses the Lucene operators the `~` operator
  * would interpret.
  */
+
+import { incidentLabel } from '../contract/incident-labels.js';
 import type { TicketQuery, TicketStatus } from '../contract/index.js';
-import { incidentLabel } from './labels.js';
 
 /** A JQL string literal. */
 export function jqlString(value: string): string {

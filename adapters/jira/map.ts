@@ -1,8 +1,9 @@
 /** Jira issues → tickets, with the raw status and priority kept. */
+
+import { incidentIdOf } from '../contract/incident-labels.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../contract/index.js';
 import { adfToText } from './adf.js';
 import type { JiraIssue, JiraStatus } from './api.js';
-import { incidentIdOf } from './labels.js';
 
 const CATEGORY: Record<string, TicketStatus> = { new: 'OPEN', indeterminate: 'IN_PROGRESS', done: 'DONE' };
 

@@ -1,4 +1,6 @@
 /** The ticket capability over Jira Cloud issues. */
+
+import { incidentIdOf, incidentLabel } from '../contract/incident-labels.js';
 import {
   AdapterError,
   badInput,
@@ -27,7 +29,6 @@ import {
 } from './api.js';
 import type { JiraConfig } from './config.js';
 import { buildJql, keysJql, linkedJql } from './jql.js';
-import { incidentIdOf, incidentLabel } from './labels.js';
 import { PRIORITY_NAMES, statusOf, toTicket } from './map.js';
 import { decodePosition, encodePosition, type Position } from './paging.js';
 

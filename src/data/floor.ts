@@ -6,6 +6,7 @@
  */
 import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
 import type { PubSub } from '../events/pubsub.js';
+import { providerError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
@@ -133,7 +134,13 @@ export class DataFloor {
       scope,
       ctx: { signal: scope.signal, ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }) },
     };
-    return this.calls.run(call, (ctx) => fn(impl, ctx));
+    // A write's failure names its provider, like a read's: the mutation turns what the caller can
+    // fix into a user error and passes the rest on with the provider's code.
+    return this.calls
+      .run(call, (ctx) => fn(impl, ctx))
+      .catch((err: unknown) => {
+        throw providerError(err, provider, capability);
+      });
   }
 
   private adapterOf(provider: string): Adapter | undefined {

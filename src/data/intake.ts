@@ -13,6 +13,10 @@ import { type Change, incidentUpdated, timelineAppended } from './changes.js';
 import type { DataFloor } from './floor.js';
 import { stableStringify } from './stable-json.js';
 
+const OPEN = ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED'] as const;
+/** A service's activity goes to at most this many of its open incidents (the newest). */
+const ACTIVITY_FAN_OUT = 50;
+
 /** Providers stamp timeline entries a moment apart from the event that produced them. */
 const ENTRY_WINDOW_MS = 60_000;
 
@@ -75,6 +79,23 @@ export class EventIntake {
           );
         }
         return changes;
+      }
+      case 'activity': {
+        const data = this.floor.background(cause);
+        const incidents: { provider: string; id: string }[] = [];
+        if (event.service) {
+          const service = data.services.canonicalName(provider, event.service);
+          const page = await data.incidents.list({ scope: { service }, statuses: [...OPEN], first: ACTIVITY_FAN_OUT });
+          incidents.push(...page.edges.map((e) => e.node));
+        }
+        if (event.incidentIds?.length) {
+          const linked = await data.incidents.linked(provider, event.incidentIds);
+          incidents.push(...linked.filter((i): i is NonNullable<typeof i> => i !== null));
+        }
+        const seen = new Set<string>();
+        return incidents
+          .filter((i) => !seen.has(`${i.provider}:${i.id}`) && seen.add(`${i.provider}:${i.id}`))
+          .map((i) => timelineAppended({ ...event.entry, incidentId: i.id, provider: i.provider }));
       }
     }
   }

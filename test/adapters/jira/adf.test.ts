@@ -1,7 +1,7 @@
 /** ADF conversion and incident labels on their own: the shapes Jira itself writes. */
 import { describe, expect, it } from 'vitest';
+import { incidentIdOf, incidentLabel } from '../../../adapters/contract/incident-labels.js';
 import { adfToText, textToAdf } from '../../../adapters/jira/adf.js';
-import { incidentIdOf, incidentLabel } from '../../../adapters/jira/labels.js';
 
 describe('adfToText', () => {
   it('reads what Jira writes, including nodes with no text form of their own', () => {

@@ -1,7 +1,7 @@
 /**
- * A ticket's link to an incident is a label, `opsorch-incident-<id>`: labels are searchable with
- * JQL, visible in Jira's UI, and need no extra permission. Labels cannot hold spaces and some
- * punctuation, so characters outside `[A-Za-z0-9.-]` are written as `_` and two hex digits per
+ * A ticket's link to an incident is a label, `opsorch-incident-<id>` (Jira, GitHub): labels are
+ * searchable, visible in the tool's UI, and need no extra permission. Labels cannot hold spaces and
+ * some punctuation, so characters outside `[A-Za-z0-9.-]` are written as `_` and two hex digits per
  * UTF-8 byte, which reads back exactly.
  */
 const PREFIX = 'opsorch-incident-';
