@@ -1,6 +1,7 @@
 /** Every in-process adapter kind the gateway can be configured with, by the name used in config. */
 import { createAlertmanagerAdapter } from './alertmanager/index.js';
 import type { AdapterFactory } from './contract/index.js';
+import { createDatadogAdapter } from './datadog/index.js';
 import { createElasticsearchAdapter } from './elasticsearch/index.js';
 import { createGitHubAdapter } from './github/index.js';
 import { createJiraAdapter } from './jira/index.js';
@@ -25,4 +26,5 @@ export const adapterFactories: Record<string, AdapterFactory> = {
   /** OpsOrch's name for it (`OPSORCH_LOG_PROVIDER=elastic`). */
   elastic: createElasticsearchAdapter,
   opensearch: createElasticsearchAdapter,
+  datadog: createDatadogAdapter,
 };

@@ -93,7 +93,14 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
   const base = `http://127.0.0.1:${port}`;
   const gateway: ChildProcess = spawn(process.execPath, [compiledEntry('src/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, OPSORCH_ADDR: `127.0.0.1:${port}`, OPSORCH_MOCK_LIVE: 'false', OPSORCH_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      OPSORCH_ADDR: `127.0.0.1:${port}`,
+      OPSORCH_MOCK_LIVE: 'false',
+      OPSORCH_LOG_LEVEL: 'warn',
+      // Every subscriber is a socket from this one address.
+      OPSORCH_WS_MAX_SOCKETS_PER_CLIENT: String(opts.subscribers + 10),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const clients: ReturnType<typeof createClient>[] = [];

@@ -120,7 +120,7 @@ export const incidentResolvers: Resolvers = {
     },
     metrics(parent, { names, step }, ctx) {
       const service = canonicalService(ctx, parent);
-      return service ? metricsFor(ctx, service, names, incidentWindow(parent), step) : [];
+      return service ? metricsFor(ctx, { service }, names, incidentWindow(parent), step) : [];
     },
     logs(parent, { query, limit }, ctx) {
       const service = canonicalService(ctx, parent);

@@ -1,4 +1,4 @@
-import type { MetricQuery, TimeRange } from '../adapters/contract/index.js';
+import type { MetricQuery, Scope, TimeRange } from '../adapters/contract/index.js';
 import type { MetricSeriesNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
@@ -27,7 +27,7 @@ export function stepFor(range: TimeRange, step: number | null | undefined): numb
 
 export async function metricsFor(
   ctx: GatewayContext,
-  service: string,
+  scope: Scope,
   names: readonly string[] | null | undefined,
   range: TimeRange,
   step: number | null | undefined,
@@ -35,9 +35,7 @@ export async function metricsFor(
   const chosen = names?.length ? names : DEFAULT_SERVICE_METRICS;
   const s = stepFor(range, step);
   const series = await Promise.all(
-    chosen.map((name) =>
-      ctx.data.metrics.query({ name, scope: { service }, start: range.start, end: range.end, step: s }),
-    ),
+    chosen.map((name) => ctx.data.metrics.query({ name, scope, start: range.start, end: range.end, step: s })),
   );
   return series.flat();
 }

@@ -1,3 +1,4 @@
+import type { Scope } from '../adapters/contract/index.js';
 import type { ServiceNode } from '../src/data/models.js';
 import type { Resolvers, ServiceFilter } from '../src/generated/graphql.js';
 import { pageRequest, toConnection } from '../src/graphql/connection.js';
@@ -16,8 +17,13 @@ export function serviceQuery(filter: ServiceFilter | null | undefined) {
 }
 
 /** Narrows a filter's scope to one service, whatever scope the caller gave. */
-function inService<F extends { scope?: { service?: string } | undefined }>(query: F, service: ServiceNode): F {
-  return { ...query, scope: { ...query.scope, service: service.name } };
+function inService<F extends { scope?: Scope | undefined }>(query: F, service: ServiceNode): F {
+  return { ...query, scope: { ...query.scope, ...serviceScope(service) } };
+}
+
+/** A service as a scope: by name, and by ID for providers whose records name services by ID. */
+function serviceScope(service: ServiceNode): Scope {
+  return { service: service.name, serviceId: service.id };
 }
 
 export const serviceResolvers: Resolvers = {
@@ -78,13 +84,13 @@ export const serviceResolvers: Resolvers = {
       return logsFor(ctx, {
         ...window,
         limit,
-        scope: { service: parent.name },
+        scope: serviceScope(parent),
         ...(query ? { query } : {}),
         ...(levels?.length ? { levels } : {}),
       });
     },
     metrics(parent, { names, start, end, step }, ctx) {
-      return metricsFor(ctx, parent.name, names, windowOf(start, end, 'start'), step);
+      return metricsFor(ctx, serviceScope(parent), names, windowOf(start, end, 'start'), step);
     },
   },
 };

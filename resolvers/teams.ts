@@ -24,7 +24,7 @@ export const teamResolvers: Resolvers = {
     async services(parent, { first, after }, ctx) {
       const provider = ctx.data.listOwner('service');
       const page = await ctx.data.services.list({
-        scope: { team: parent.name },
+        scope: { team: parent.name, teamId: parent.id },
         ...pageRequest({ first, after }, provider),
       });
       return toConnection(page, { after });

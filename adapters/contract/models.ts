@@ -52,6 +52,13 @@ export interface Scope {
   service?: string;
   team?: string;
   environment?: string;
+  /**
+   * The service's and team's native IDs in their own providers, when the scope comes from a record
+   * (`Service.incidents`, `Team.services`): providers whose records name services and teams by ID
+   * (OpsOrch plugins: `svc-checkout`, `team-velocity`) filter by these instead of the display name.
+   */
+  serviceId?: string;
+  teamId?: string;
 }
 
 export interface TimeRange {

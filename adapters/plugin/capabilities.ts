@@ -1,19 +1,26 @@
 /**
- * Every capability of the adapter contract expressed as protocol calls. The protocol has no batch
- * methods, so a batch costs one call per item: sent together when the plugin announced the `id`
- * extension, one after another otherwise (so a batch holds a single queue slot). List queries ask
- * the plugin for `limit` records and page here, because the protocol has no cursors.
+ * Every capability of the adapter contract expressed as protocol calls with OpsOrch's payloads
+ * (OpsOrch Core `api/plugin_providers.go` and `schema/`). The protocol has no batch methods, so a
+ * batch costs one call per item: sent together when the plugin announced the `id` extension, one
+ * after another otherwise (so a batch holds a single queue slot). List queries ask for the whole
+ * filtered list (up to `maxRecords`), filter again here by the normalized values, order and page it
+ * (listing.ts), because OpsOrch providers match filters by exact word and return map order.
  */
 import {
   AdapterError,
   type CallContext,
   type Capability,
   type CapabilityMap,
+  type Incident,
+  type OrchestrationPlan,
   type Page,
   type PageRequest,
   type Result,
+  type Scope,
   type TimelineEntry,
 } from '../contract/index.js';
+import * as enums from './enums.js';
+import { byName, keysetPage, newest, type SortKey, within } from './listing.js';
 import * as records from './records.js';
 
 /** What the capabilities need from the host. */
@@ -23,21 +30,58 @@ export interface Caller {
   concurrent(): boolean;
 }
 
+export interface ListOptions {
+  /** The `limit` sent with every list query: the most records one list may hold. */
+  maxRecords: number;
+}
+
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function offsetOf(after: string | undefined): number {
-  if (after === undefined) return 0;
-  const offset = Number(after);
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new AdapterError('BAD_USER_INPUT', `invalid cursor ${JSON.stringify(after)}`);
-  }
-  return offset;
+/**
+ * OpsOrch's QueryScope, whose records name services and teams by ID: the ID when the gateway knows
+ * it (a join from a service or team record), else what the caller wrote. Empty members are left
+ * out, as Go's `omitempty` would.
+ */
+function scopeOf(scope: Scope | undefined): Scope | undefined {
+  if (!scope) return undefined;
+  const out: Scope = {};
+  const service = scope.serviceId || scope.service;
+  const team = scope.teamId || scope.team;
+  if (service) out.service = service;
+  if (team) out.team = team;
+  if (scope.environment) out.environment = scope.environment;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function buildCapabilities(caller: Caller, capabilities: readonly Capability[]): Partial<CapabilityMap> {
-  const call = (method: string, payload: unknown, ctx: CallContext) => caller.call(method, payload, ctx.signal);
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+/** Drops undefined members, empty lists and empty objects, as Go's `omitempty` does in OpsOrch Core. */
+function payload(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => !isEmpty(v)));
+}
+
+function someOf<T>(wanted: readonly T[] | undefined, value: T): boolean {
+  return !wanted || wanted.length === 0 || wanted.includes(value);
+}
+
+function sameName(wanted: readonly string[] | undefined, ...candidates: (string | null | undefined)[]): boolean {
+  if (!wanted || wanted.length === 0) return true;
+  const lower = new Set(wanted.map((w) => w.toLowerCase()));
+  return candidates.some((c) => c !== null && c !== undefined && lower.has(c.toLowerCase()));
+}
+
+export function buildCapabilities(
+  caller: Caller,
+  capabilities: readonly Capability[],
+  options: ListOptions = { maxRecords: 1000 },
+): Partial<CapabilityMap> {
+  const call = (method: string, body: unknown, ctx: CallContext) => caller.call(method, body, ctx.signal);
 
   /** Runs one protocol call per item, each failure confined to its item. */
   async function each<I, O>(items: readonly I[], fn: (item: I) => Promise<O>): Promise<Result<O>[]> {
@@ -48,92 +92,324 @@ export function buildCapabilities(caller: Caller, capabilities: readonly Capabil
     return results;
   }
 
-  function getMany<T>(method: string, normalize: (raw: unknown) => T) {
+  function getMany<T>(method: string, idKey: string, normalize: (raw: unknown) => T) {
     return (ids: readonly string[], ctx: CallContext) =>
-      each(ids, async (id) => normalize(await call(method, { id }, ctx)));
+      each(ids, async (id) => normalize(await call(method, { [idKey]: id }, ctx)));
   }
 
-  /** One page: asks for everything up to one past the page, to know whether another follows. */
-  function queryMany<Q extends PageRequest, T>(method: string, normalize: (raw: unknown) => T) {
+  interface ListSpec<Q, T> {
+    method: string;
+    /** The OpsOrch query payload (without `limit`). */
+    wire(query: Omit<Q, 'first' | 'after'>): Record<string, unknown>;
+    normalize(raw: unknown, ctx: CallContext): T | Promise<T>;
+    /** The gateway's own filter, applied to what the provider answered. */
+    keep(record: T, query: Omit<Q, 'first' | 'after'>): boolean;
+    order(record: T): SortKey;
+  }
+
+  function queryMany<Q extends PageRequest, T>(spec: ListSpec<Q, T>) {
     return (queries: readonly Q[], ctx: CallContext) =>
       each(queries, async (query): Promise<Page<T>> => {
         const { first, after, ...filters } = query;
-        const offset = offsetOf(after);
-        const limit = offset + first + 1;
-        const all = records.list(await call(method, { ...filters, limit }, ctx), `${method} results`);
-        const slice = all.slice(offset, offset + first).map(normalize);
-        const more = all.length > offset + first;
-        return {
-          edges: slice.map((node, i) => ({ cursor: String(offset + i + 1), node })),
-          hasNextPage: more,
-          totalCount: more ? null : all.length,
-        };
+        const answer = await call(spec.method, { ...spec.wire(filters), limit: options.maxRecords }, ctx);
+        const normalized = await Promise.all(
+          records.list(answer, `${spec.method} results`).map((raw) => spec.normalize(raw, ctx)),
+        );
+        const all = normalized.filter((r) => spec.keep(r, filters));
+        return keysetPage(all, after === undefined ? { first } : { first, after }, spec.order);
       });
   }
 
+  async function timelineOf(id: string, ctx: CallContext): Promise<TimelineEntry[]> {
+    return records
+      .list(await call('incident.timeline.get', { id }, ctx), 'incident.timeline.get results')
+      .map((raw) => records.timelineEntry(raw, id))
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.id.localeCompare(a.id));
+  }
+
+  /**
+   * OpsOrch appends answer nothing; the entry the provider stored (with its own ID) is read back,
+   * so every source (this write, a poll, a replay) reports the same entry under the same ID.
+   */
+  async function append(
+    incidentId: string,
+    entry: { kind: TimelineEntry['kind']; body: string; actor?: string | null },
+    ctx: CallContext,
+  ): Promise<TimelineEntry> {
+    const at = new Date().toISOString();
+    const wire = {
+      at,
+      kind: enums.timelineKind.write(entry.kind),
+      body: entry.body,
+      ...(entry.actor ? { actor: { name: entry.actor, type: 'user' } } : {}),
+    };
+    const answer = await call('incident.timeline.append', { id: incidentId, entry: wire }, ctx);
+    if (typeof answer === 'object' && answer !== null && 'id' in answer)
+      return records.timelineEntry(answer, incidentId);
+    const stored = (await timelineOf(incidentId, ctx)).find(
+      (e) => e.body === entry.body && e.kind === entry.kind && Math.abs(Date.parse(e.at) - Date.parse(at)) < 1000,
+    );
+    // A provider that does not show appended entries on its timeline: no other source can report this one.
+    return (
+      stored ?? {
+        id: `${incidentId}@${at}`,
+        incidentId,
+        kind: entry.kind,
+        body: entry.body,
+        actor: entry.actor ?? null,
+        at,
+        url: null,
+      }
+    );
+  }
+
+  /** Names a run's steps from its plan when the run does not embed it; one plan read per plan per context. */
+  const plansRead = new WeakMap<CallContext, Map<string, Promise<OrchestrationPlan>>>();
+  async function runWithPlan(raw: unknown, ctx: CallContext) {
+    const planId = (raw as { planId?: unknown } | null)?.planId;
+    if (!records.runNeedsPlan(raw) || typeof planId !== 'string' || planId === '') return records.run(raw);
+    let plans = plansRead.get(ctx);
+    if (!plans) {
+      plans = new Map();
+      plansRead.set(ctx, plans);
+    }
+    let known = plans.get(planId);
+    if (!known) {
+      known = call('orchestration.plans.get', { planId }, ctx).then(records.plan);
+      plans.set(planId, known);
+    }
+    return records.run(raw, await known.catch(() => undefined));
+  }
+
+  const byCreated = newest<Incident>((i) => i.createdAt);
+
   const all: CapabilityMap = {
     incident: {
-      query: queryMany('incident.query', records.incident),
-      getMany: getMany('incident.get', records.incident),
-      create: async (input, ctx) => records.incident(await call('incident.create', input, ctx)),
-      update: async (id, input, ctx) => records.incident(await call('incident.update', { id, input }, ctx)),
-      timelines: (ids, ctx) =>
-        each(ids, async (id) =>
-          records
-            .list(await call('incident.timeline.get', { id }, ctx), 'incident.timeline.get results')
-            .map((raw) => records.timelineEntry(raw, id))
-            .sort((a, b) => Date.parse(b.at) - Date.parse(a.at)),
+      query: queryMany({
+        method: 'incident.query',
+        wire: (q) =>
+          payload({
+            query: q.query,
+            statuses: q.statuses && enums.incidentStatus.words(q.statuses),
+            severities: q.severities && enums.severity.words(q.severities),
+            scope: scopeOf(q.scope),
+          }),
+        normalize: (raw) => records.incident(raw),
+        keep: (r, q) =>
+          someOf(q.statuses, r.status) &&
+          someOf(q.severities, r.severity) &&
+          (!q.assignees?.length || r.assignees.some((a) => q.assignees?.includes(a))) &&
+          (!q.createdWithin || within(r.createdAt, q.createdWithin)),
+        order: byCreated,
+      }),
+      getMany: getMany('incident.get', 'id', records.incident),
+      create: async (input, ctx) =>
+        records.incident(
+          await call(
+            'incident.create',
+            payload({
+              title: input.title,
+              description: input.description ?? undefined,
+              status: enums.incidentStatus.write('TRIGGERED'),
+              severity:
+                input.severity && input.severity !== 'UNKNOWN' ? enums.severity.write(input.severity) : undefined,
+              service: input.service ?? undefined,
+              fields: payload({
+                ...input.fields,
+                team: input.team ?? undefined,
+                ...(input.assignees?.length ? { assignees: input.assignees } : {}),
+              }),
+            }),
+            ctx,
+          ),
         ),
-      appendTimeline: async (id, entry, ctx): Promise<TimelineEntry> => {
-        const at = new Date().toISOString();
-        // OpsOrch Core's TimelineAppendInput carries `at` and an actor object.
-        const wire = { ...entry, at, actor: entry.actor ? { name: entry.actor } : undefined };
-        const answer = await call('incident.timeline.append', { id, entry: wire }, ctx);
-        if (typeof answer === 'object' && answer !== null && 'id' in answer) return records.timelineEntry(answer, id);
-        // Core plugins answer an append with no entry; the gateway still owes the caller one.
-        return {
-          id: `${id}@${at}`,
-          incidentId: id,
-          kind: entry.kind,
-          body: entry.body,
-          actor: entry.actor,
-          at,
-          url: null,
-        };
+      update: async (id, input, ctx) => {
+        const wire = payload({
+          title: input.title,
+          description: input.description ?? undefined,
+          status: input.status && enums.incidentStatus.write(input.status),
+          severity: input.severity && enums.severity.write(input.severity),
+          fields: input.fields,
+        });
+        const updated = records.incident(await call('incident.update', { id, input: wire }, ctx));
+        // OpsOrch's UpdateIncidentInput has no note: it goes on the timeline beside the change.
+        if (input.note) await append(id, { kind: 'NOTE', body: input.note }, ctx);
+        return updated;
       },
+      timelines: (ids, ctx) => each(ids, (id) => timelineOf(id, ctx)),
+      appendTimeline: (id, entry, ctx) => append(id, entry, ctx),
     },
     alert: {
-      query: queryMany('alert.query', records.alert),
-      getMany: getMany('alert.get', records.alert),
+      query: queryMany({
+        method: 'alert.query',
+        wire: (q) =>
+          payload({
+            query: q.query,
+            statuses: q.statuses && enums.alertStatus.words(q.statuses),
+            severities: q.severities && enums.alertSeverity.words(q.severities),
+            scope: scopeOf(q.scope),
+          }),
+        normalize: (raw) => records.alert(raw),
+        keep: (r, q) =>
+          someOf(q.statuses, r.status) &&
+          someOf(q.severities, r.severity) &&
+          (!q.activeWithin ||
+            (Date.parse(r.startsAt) <= Date.parse(q.activeWithin.end) &&
+              (!r.endsAt || Date.parse(r.endsAt) >= Date.parse(q.activeWithin.start)))),
+        order: newest((a) => a.startsAt),
+      }),
+      getMany: getMany('alert.get', 'id', records.alert),
     },
     log: {
       query: (queries, ctx) =>
-        each(queries, async (query) => records.logResult(await call('log.query', query, ctx), query.limit)),
+        each(queries, async (query) => {
+          const expression = payload({
+            search: query.query,
+            severityIn: query.levels && enums.logLevel.words(query.levels),
+          });
+          const answer = await call(
+            'log.query',
+            payload({
+              expression: Object.keys(expression).length > 0 ? expression : undefined,
+              start: query.start,
+              end: query.end,
+              scope: scopeOf(query.scope),
+              limit: query.limit,
+            }),
+            ctx,
+          );
+          const result = records.logResult(answer, query.limit);
+          return query.levels?.length
+            ? { ...result, entries: result.entries.filter((e) => query.levels?.includes(e.level)) }
+            : result;
+        }),
     },
     metric: {
       query: (queries, ctx) =>
-        each(queries, async (query) =>
-          records.list(await call('metric.query', query, ctx), 'metric.query results').map(records.metricSeries),
-        ),
+        each(queries, async (query) => {
+          const expression = payload({
+            metricName: query.name ?? query.expression,
+            aggregation: query.aggregation?.toLowerCase(),
+            filters: query.labels?.map((l) => ({ label: l.name, operator: METRIC_OPS[l.op], value: l.value })),
+            groupBy: query.groupBy,
+          });
+          const answer = await call(
+            'metric.query',
+            payload({ expression, start: query.start, end: query.end, step: query.step, scope: scopeOf(query.scope) }),
+            ctx,
+          );
+          const series = records.list(answer, 'metric.query results').map(records.metricSeries);
+          // OpsOrch's mock answers a metric with companion series (`<name>.baseline`): only the one asked for stays.
+          const wanted = query.name;
+          return wanted ? series.filter((s) => s.name === wanted) : series;
+        }),
       describe: (scopes, ctx) =>
         each(scopes, async (scope) =>
           records
-            .list(await call('metric.describe', scope, ctx), 'metric.describe results')
+            .list(await call('metric.describe', scopeOf(scope) ?? {}, ctx), 'metric.describe results')
             .map(records.metricDescriptor),
         ),
     },
     ticket: {
-      query: queryMany('ticket.query', records.ticket),
-      getMany: getMany('ticket.get', records.ticket),
-      create: async (input, ctx) => records.ticket(await call('ticket.create', input, ctx)),
-      update: async (id, input, ctx) => records.ticket(await call('ticket.update', { id, input }, ctx)),
+      query: queryMany({
+        method: 'ticket.query',
+        wire: (q) =>
+          payload({
+            query: q.query,
+            statuses: q.statuses && enums.ticketStatus.words(q.statuses),
+            assignees: q.assignees,
+            scope: scopeOf(q.scope),
+          }),
+        normalize: (raw) => records.ticket(raw),
+        keep: (r, q) =>
+          someOf(q.statuses, r.status) &&
+          (!q.assignees?.length ||
+            (r.assignee !== null && r.assignee !== undefined && q.assignees.includes(r.assignee))) &&
+          (!q.incidentId || r.incidentIds.includes(q.incidentId)),
+        order: newest((t) => t.createdAt),
+      }),
+      getMany: getMany('ticket.get', 'id', records.ticket),
+      create: async (input, ctx) =>
+        records.ticket(
+          await call(
+            'ticket.create',
+            payload({
+              title: input.title,
+              description: input.description ?? undefined,
+              fields: payload({
+                ...input.fields,
+                priority: input.priority && enums.ticketPriority.write(input.priority),
+                service: input.service ?? undefined,
+                assignees: input.assignee ? [input.assignee] : undefined,
+              }),
+              metadata: input.incidentId ? { relatedIncidents: [input.incidentId] } : undefined,
+            }),
+            ctx,
+          ),
+        ),
+      update: async (id, input, ctx) => {
+        // OpsOrch replaces `fields` and `metadata` whole, so changes to them start from the stored ticket.
+        const needsCurrent =
+          input.priority !== undefined || input.incidentId !== undefined || input.fields !== undefined;
+        const current = needsCurrent ? await call('ticket.get', { id }, ctx) : undefined;
+        const stored = (typeof current === 'object' && current !== null ? current : {}) as {
+          fields?: Record<string, unknown>;
+          metadata?: Record<string, unknown>;
+        };
+        const fields =
+          input.priority !== undefined || input.fields !== undefined
+            ? {
+                ...stored.fields,
+                ...input.fields,
+                ...(input.priority ? { priority: enums.ticketPriority.write(input.priority) } : {}),
+              }
+            : undefined;
+        const related = records.list(stored.metadata?.relatedIncidents, 'relatedIncidents');
+        const metadata =
+          input.incidentId !== undefined && input.incidentId !== null
+            ? {
+                ...stored.metadata,
+                relatedIncidents: [...new Set([...related.map(String), input.incidentId])],
+              }
+            : undefined;
+        const wire = payload({
+          title: input.title,
+          description: input.description ?? undefined,
+          status: input.status && enums.ticketStatus.write(input.status),
+          fields,
+          metadata,
+        });
+        // An empty list clears the assignees, so it is set after `payload` (which drops empty lists).
+        if (input.assignee !== undefined) wire.assignees = input.assignee === null ? [] : [input.assignee];
+        return records.ticket(await call('ticket.update', { id, input: wire }, ctx));
+      },
     },
     messaging: {
-      send: async (input, ctx) => records.message(await call('messaging.send', input, ctx), input),
+      send: async (input, ctx) =>
+        records.message(
+          await call(
+            'messaging.send',
+            payload({
+              channel: input.channel,
+              body: input.body,
+              threadRef: input.threadId ?? undefined,
+              metadata: input.incidentId ? { incidentId: input.incidentId } : undefined,
+            }),
+            ctx,
+          ),
+          input,
+        ),
     },
     service: {
-      query: queryMany('service.query', records.service),
-      // The protocol has no service.get; OpsOrch Core's ServiceQuery filters by `ids`, so one call serves the batch.
+      query: queryMany({
+        method: 'service.query',
+        wire: (q) => payload({ name: q.query, scope: scopeOf(q.scope) }),
+        normalize: (raw) => records.service(raw),
+        // A service is asked for by ID (what OpsOrch records carry) or by name or alias.
+        keep: (r, q) => sameName(q.names, r.id, r.name, ...(r.aliases ?? [])),
+        order: byName,
+      }),
+      // The protocol has no service.get; OpsOrch's ServiceQuery filters by `ids`, so one call serves the batch.
       getMany: async (ids, ctx) => {
         const found = records
           .list(await call('service.query', { ids, limit: ids.length }, ctx), 'service.query results')
@@ -145,24 +421,77 @@ export function buildCapabilities(caller: Caller, capabilities: readonly Capabil
       },
     },
     deployment: {
-      query: queryMany('deployment.query', records.deployment),
-      getMany: getMany('deployment.get', records.deployment),
+      query: queryMany({
+        method: 'deployment.query',
+        wire: (q) =>
+          payload({
+            query: q.query,
+            statuses: q.statuses && enums.deploymentStatus.words(q.statuses),
+            scope: scopeOf(q.scope),
+          }),
+        normalize: (raw) => records.deployment(raw),
+        keep: (r, q) => someOf(q.statuses, r.status) && (!q.startedWithin || within(r.startedAt, q.startedWithin)),
+        order: newest((d) => d.startedAt),
+      }),
+      getMany: getMany('deployment.get', 'id', records.deployment),
     },
     team: {
-      query: queryMany('team.query', records.team),
-      getMany: getMany('team.get', records.team),
+      query: queryMany({
+        method: 'team.query',
+        wire: (q) => payload({ name: q.query }),
+        normalize: (raw) => records.team(raw),
+        keep: (r, q) => sameName(q.names, r.id, r.name, r.handle),
+        order: byName,
+      }),
+      getMany: getMany('team.get', 'id', records.team),
       members: (teamIds, ctx) =>
         each(teamIds, async (teamID) =>
           records.list(await call('team.members', { teamID }, ctx), 'team.members results').map(records.teamMember),
         ),
     },
     orchestration: {
-      queryPlans: queryMany('orchestration.plans.query', records.plan),
-      getPlans: getMany('orchestration.plans.get', records.plan),
-      queryRuns: queryMany('orchestration.runs.query', records.run),
-      getRuns: getMany('orchestration.runs.get', records.run),
-      startRun: async (input, ctx) => records.run(await call('orchestration.runs.start', input, ctx)),
-      completeStep: async (input, ctx) => records.run(await call('orchestration.runs.steps.complete', input, ctx)),
+      queryPlans: queryMany({
+        method: 'orchestration.plans.query',
+        wire: (q) => payload({ query: q.query, scope: scopeOf(q.scope) }),
+        normalize: (raw) => records.plan(raw),
+        keep: () => true,
+        order: byName,
+      }),
+      getPlans: getMany('orchestration.plans.get', 'planId', records.plan),
+      queryRuns: queryMany({
+        method: 'orchestration.runs.query',
+        wire: (q) =>
+          payload({
+            statuses: q.statuses && enums.runStatus.words(q.statuses),
+            planIds: q.planId ? [q.planId] : undefined,
+            scope: scopeOf(q.scope),
+          }),
+        normalize: runWithPlan,
+        keep: (r, q) =>
+          someOf(q.statuses, r.status) &&
+          (!q.planId || r.planId === q.planId) &&
+          (!q.incidentId || r.incidentId === q.incidentId),
+        order: newest((r) => r.startedAt),
+      }),
+      getRuns: (ids, ctx) =>
+        each(ids, async (runId) => runWithPlan(await call('orchestration.runs.get', { runId }, ctx), ctx)),
+      startRun: async (input, ctx) =>
+        runWithPlan(await call('orchestration.runs.start', { planId: input.planId }, ctx), ctx),
+      completeStep: async (input, ctx) => {
+        if (input.outcome !== 'SUCCEEDED') {
+          throw new AdapterError(
+            'UNSUPPORTED',
+            `OpsOrch plugins only complete steps; ${input.outcome} is not supported`,
+          );
+        }
+        // OpsOrch answers a completion with nothing: the run is read back to report the step's new state.
+        await call(
+          'orchestration.runs.steps.complete',
+          { runId: input.runId, stepId: input.stepId, actor: input.actor ?? '', note: input.note ?? '' },
+          ctx,
+        );
+        return runWithPlan(await call('orchestration.runs.get', { runId: input.runId }, ctx), ctx);
+      },
     },
     secret: {
       get: async (key, ctx) => records.secretValue(await call('secret.get', { key }, ctx), key),
@@ -173,3 +502,6 @@ export function buildCapabilities(caller: Caller, capabilities: readonly Capabil
   };
   return Object.fromEntries(capabilities.map((c) => [c, all[c]])) as Partial<CapabilityMap>;
 }
+
+/** The gateway's label operators → OpsOrch's MetricFilter operators. */
+const METRIC_OPS = { EQ: '=', NEQ: '!=', REGEX: '=~', NOT_REGEX: '!~' } as const;

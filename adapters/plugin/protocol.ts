@@ -70,11 +70,12 @@ function wireError(raw: unknown): WireError | undefined {
 
 /**
  * Protocol error codes → gateway codes. A plain-string error has no code; OpsOrch Core's own mock
- * plugins answer a missing record with the bare string "not found", so that phrase maps too.
+ * plugins answer a missing record with a bare string ("not found", "team not found: <id>"), so that
+ * phrase maps too.
  */
 export function toAdapterError(plugin: string, method: string, error: WireError): AdapterError {
   const code = error.code?.toLowerCase();
-  if (code === 'not_found' || (code === undefined && /^(.*\s)?not found$/i.test(error.message.trim()))) {
+  if (code === 'not_found' || (code === undefined && /(^|\s)not found(:|$)/i.test(error.message.trim()))) {
     return new AdapterError('NOT_FOUND', error.message);
   }
   if (code === 'bad_request') return new AdapterError('BAD_USER_INPUT', error.message);

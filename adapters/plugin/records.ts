@@ -1,8 +1,10 @@
 /**
- * Plugin answers → the gateway's normalized records. Plugins speak OpsOrch Core's Go-style JSON
- * (`createdAt` as RFC 3339 with any offset, zero times for "unset", `actor` as an object, a
- * ticket's `assignees` list, a service's `tags`), so both that and the gateway's own field names
- * are accepted. Raw statuses and severities are kept next to the normalized enums.
+ * Plugin answers → the gateway's normalized records. Plugins speak OpsOrch Core's schema
+ * (`schema/*.go`: Go-style JSON, `createdAt` as RFC 3339 with any offset, zero times for "unset",
+ * `actor` as an object, a ticket's `assignees` list, a service's `tags`), and OpsOrch keeps much of
+ * what the gateway models in `fields` and `metadata` (an incident's team, a ticket's priority and
+ * service and related incidents, a deployment's commit, a log line's link), so those are read
+ * there too. Raw statuses and severities are kept next to the normalized enums.
  */
 import {
   AdapterError,
@@ -114,15 +116,28 @@ function person(value: unknown): string | null {
   return text(value);
 }
 
+/** A value from the record itself, else from its `fields`, else from its `metadata`. */
+function lookup(raw: Raw, name: string): unknown {
+  for (const bag of [raw, json(raw.fields), json(raw.metadata)]) {
+    const value = bag?.[name];
+    if (value !== undefined && value !== null && value !== '') return value;
+  }
+  return undefined;
+}
+
 function extras(raw: Raw, fields?: JsonObject): { fields?: JsonObject; metadata?: JsonObject } {
   const f = fields ?? json(raw.fields);
   const m = json(raw.metadata);
   return { ...(f ? { fields: f } : {}), ...(m ? { metadata: m } : {}) };
 }
 
+function link(value: unknown): string | null {
+  const found = text(value);
+  return found !== null && /^https?:\/\//i.test(found) ? found : null;
+}
+
 function url(raw: Raw): string | null {
-  const value = text(raw.url);
-  return value !== null && /^https?:\/\//i.test(value) ? value : null;
+  return link(raw.url);
 }
 
 export function incident(value: unknown): Incident {
@@ -134,17 +149,17 @@ export function incident(value: unknown): Incident {
     id: incidentId,
     title: text(raw.title) ?? incidentId,
     description: text(raw.description) ?? text(raw.summary),
-    status: enums.incidentStatus(rawStatus),
+    status: enums.incidentStatus.read(rawStatus),
     rawStatus,
-    severity: enums.severity(rawSeverity),
+    severity: enums.severity.read(rawSeverity),
     rawSeverity,
     createdAt: requiredTime(raw, `incident ${incidentId}`, 'createdAt', 'updatedAt'),
     updatedAt: firstTime(raw, 'updatedAt'),
-    acknowledgedAt: firstTime(raw, 'acknowledgedAt'),
-    resolvedAt: firstTime(raw, 'resolvedAt'),
-    assignees: strings(raw.assignees),
-    service: text(raw.service),
-    team: text(raw.team),
+    acknowledgedAt: time(lookup(raw, 'acknowledgedAt')),
+    resolvedAt: time(lookup(raw, 'resolvedAt')),
+    assignees: [...new Set([...strings(raw.assignees), ...strings(lookup(raw, 'oncall_assignee'))])],
+    service: text(lookup(raw, 'service')),
+    team: text(lookup(raw, 'team')),
     url: url(raw),
     ...extras(raw),
   };
@@ -156,7 +171,7 @@ export function timelineEntry(value: unknown, incidentId: string): TimelineEntry
   return {
     id: id(raw, 'a timeline entry'),
     incidentId: text(raw.incidentId) ?? incidentId,
-    kind: enums.timelineKind(rawKind),
+    kind: enums.timelineKind.read(rawKind),
     rawKind,
     body: text(raw.body) ?? text(raw.message) ?? '',
     actor: person(raw.actor),
@@ -176,14 +191,14 @@ export function alert(value: unknown): Alert {
     id: alertId,
     title: text(raw.title) ?? alertId,
     description: text(raw.description),
-    status: enums.alertStatus(rawStatus),
+    status: enums.alertStatus.read(rawStatus),
     rawStatus,
-    severity: enums.severity(rawSeverity),
+    severity: enums.alertSeverity.read(rawSeverity),
     rawSeverity,
     startsAt: requiredTime(raw, `alert ${alertId}`, 'startsAt', 'createdAt', 'updatedAt'),
-    endsAt: firstTime(raw, 'endsAt'),
+    endsAt: time(raw.endsAt) ?? time(lookup(raw, 'resolvedAt')),
     ...(labels ? { labels } : {}),
-    service: text(raw.service),
+    service: text(lookup(raw, 'service')),
     url: url(raw),
     ...extras(raw),
   };
@@ -193,24 +208,29 @@ export function ticket(value: unknown): Ticket {
   const raw = object(value, 'a ticket');
   const ticketId = id(raw, 'a ticket');
   const rawStatus = text(raw.status);
-  const rawPriority = text(raw.priority);
-  const incidentIds = strings(raw.incidentIds);
-  const incidentId = text(raw.incidentId);
-  if (incidentId !== null && !incidentIds.includes(incidentId)) incidentIds.push(incidentId);
+  const rawPriority = text(lookup(raw, 'priority'));
+  const incidentIds = [
+    ...new Set([
+      ...strings(raw.incidentIds),
+      ...strings(raw.incidentId),
+      ...strings(lookup(raw, 'relatedIncidents')),
+      ...strings(lookup(raw, 'incidentId')),
+    ]),
+  ];
   return {
     id: ticketId,
     key: text(raw.key) ?? ticketId,
     title: text(raw.title) ?? ticketId,
     description: text(raw.description),
-    status: enums.ticketStatus(rawStatus),
+    status: enums.ticketStatus.read(rawStatus),
     rawStatus,
-    priority: enums.ticketPriority(rawPriority),
+    priority: enums.ticketPriority.read(rawPriority),
     rawPriority,
     assignee: person(raw.assignee) ?? strings(raw.assignees)[0] ?? null,
     reporter: person(raw.reporter),
     createdAt: requiredTime(raw, `ticket ${ticketId}`, 'createdAt', 'updatedAt'),
     updatedAt: firstTime(raw, 'updatedAt'),
-    service: text(raw.service),
+    service: text(lookup(raw, 'service')),
     incidentIds,
     url: url(raw),
     ...extras(raw),
@@ -226,7 +246,7 @@ export function service(value: unknown): Service {
     id: serviceId,
     name: text(raw.name) ?? serviceId,
     aliases: strings(raw.aliases),
-    description: text(raw.description),
+    description: text(raw.description) ?? text(json(raw.metadata)?.description),
     tier: text(raw.tier) ?? tags.tier ?? null,
     environment: text(raw.environment) ?? tags.environment ?? tags.env ?? null,
     team: text(raw.team) ?? tags.team ?? tags.owner ?? null,
@@ -270,17 +290,16 @@ export function deployment(value: unknown): Deployment {
   const raw = object(value, 'a deployment');
   const deploymentId = id(raw, 'a deployment');
   const rawStatus = text(raw.status);
-  const fields = json(raw.fields);
   return {
     id: deploymentId,
     service: text(raw.service),
     version: text(raw.version),
     environment: text(raw.environment),
-    status: enums.deploymentStatus(rawStatus),
+    status: enums.deploymentStatus.read(rawStatus),
     rawStatus,
     startedAt: requiredTime(raw, `deployment ${deploymentId}`, 'startedAt', 'createdAt'),
     finishedAt: firstTime(raw, 'finishedAt'),
-    commit: text(raw.commit) ?? text(fields?.commit) ?? text(fields?.sha),
+    commit: text(lookup(raw, 'commit')) ?? text(lookup(raw, 'sha')),
     author: person(raw.author) ?? person(raw.actor),
     description: text(raw.description),
     url: url(raw),
@@ -303,11 +322,11 @@ function logEntry(value: unknown): LogEntry {
   return {
     timestamp: requiredTime(raw, 'a log entry', 'timestamp', 'time'),
     message: text(raw.message) ?? '',
-    level: enums.logLevel(rawLevel),
+    level: enums.logLevel.read(rawLevel),
     rawLevel,
     service: text(raw.service),
     ...(labels ? { labels } : {}),
-    url: url(raw),
+    url: link(lookup(raw, 'url')),
     ...(entryId === null ? {} : { id: entryId }),
     ...extras(raw),
   };
@@ -335,7 +354,7 @@ export function metricDescriptor(value: unknown): MetricDescriptor {
   const raw = object(value, 'a metric descriptor');
   return {
     name: text(raw.name) ?? 'unnamed',
-    type: enums.metricType(raw.type),
+    type: enums.metricType.read(raw.type),
     help: text(raw.help) ?? text(raw.description),
     unit: text(raw.unit),
     labels: strings(raw.labels),
@@ -373,22 +392,27 @@ export function plan(value: unknown): OrchestrationPlan {
     id: planId,
     name: text(raw.name) ?? text(raw.title) ?? planId,
     description: text(raw.description),
-    service: text(raw.service) ?? tags.service ?? null,
+    service: text(raw.service) ?? tags.service ?? text(lookup(raw, 'service')) ?? null,
     steps: list(raw.steps, 'plan steps').map(planStep),
     url: url(raw),
     ...extras(raw),
   };
 }
 
-function runStep(value: unknown): OrchestrationRunStep {
+/** OpsOrch run steps name only their `stepId`; the plan (embedded in the run, or passed) has the rest. */
+function runStep(value: unknown, planSteps: ReadonlyMap<string, OrchestrationStep>): OrchestrationRunStep {
   const raw = object(value, 'a run step');
   const stepId = id(raw, 'a run step', 'stepId');
   const rawStatus = text(raw.status);
+  const planned = planSteps.get(stepId);
   return {
     id: stepId,
-    name: text(raw.name) ?? text(raw.title) ?? stepId,
-    kind: enums.stepKind(raw.kind ?? raw.type),
-    status: enums.stepStatus(rawStatus),
+    name: text(raw.name) ?? text(raw.title) ?? planned?.name ?? stepId,
+    kind:
+      raw.kind !== undefined || raw.type !== undefined
+        ? enums.stepKind(raw.kind ?? raw.type)
+        : (planned?.kind ?? 'AUTOMATED'),
+    status: enums.stepStatus.read(rawStatus),
     rawStatus,
     startedAt: firstTime(raw, 'startedAt'),
     completedAt: firstTime(raw, 'completedAt', 'finishedAt'),
@@ -397,23 +421,32 @@ function runStep(value: unknown): OrchestrationRunStep {
   };
 }
 
-export function run(value: unknown): OrchestrationRun {
+/** `plan` is the run's plan when the caller has it and the run does not embed it. */
+export function run(value: unknown, knownPlan?: OrchestrationPlan): OrchestrationRun {
   const raw = object(value, 'an orchestration run');
   const runId = id(raw, 'an orchestration run');
   const rawStatus = text(raw.status);
-  const fields = json(raw.fields);
+  const embedded = isObject(raw.plan) ? plan(raw.plan) : undefined;
+  const steps = new Map((embedded ?? knownPlan)?.steps.map((s) => [s.id, s]) ?? []);
+  const status = enums.runStatus.read(rawStatus);
+  const finished = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
   return {
     id: runId,
-    planId: text(raw.planId) ?? (isObject(raw.plan) ? text(raw.plan.id) : null) ?? '',
-    incidentId: text(raw.incidentId) ?? text(fields?.incidentId),
-    status: enums.runStatus(rawStatus),
+    planId: text(raw.planId) ?? embedded?.id ?? '',
+    incidentId: text(lookup(raw, 'incidentId')),
+    status,
     rawStatus,
     startedAt: requiredTime(raw, `run ${runId}`, 'startedAt', 'createdAt'),
-    finishedAt: firstTime(raw, 'finishedAt'),
-    steps: list(raw.steps, 'run steps').map(runStep),
+    finishedAt: firstTime(raw, 'finishedAt') ?? (finished ? firstTime(raw, 'updatedAt') : null),
+    steps: list(raw.steps, 'run steps').map((s) => runStep(s, steps)),
     url: url(raw),
     ...extras(raw),
   };
+}
+
+/** True when the run names steps the adapter can only name after reading its plan. */
+export function runNeedsPlan(value: unknown): boolean {
+  return isObject(value) && !isObject(value.plan) && Array.isArray(value.steps) && value.steps.length > 0;
 }
 
 /** `secret.get` answers a bare string in OpsOrch Core; `{"value": ...}` is accepted too. */

@@ -60,7 +60,10 @@ export class InFlightReads {
       );
       const names = missing.map((key) => flightKey(loader, keyOf(key)));
       missing.forEach((_, j) => {
-        const result = settled.then((results) => results[j] ?? new Error('provider answered too few results'));
+        // A record that is not there is a valid answer (`null`); only a missing answer is an error.
+        const result = settled.then((results) =>
+          j < results.length ? (results[j] as V | Error) : new Error('provider answered too few results'),
+        );
         pending[missingAt[j] as number] = result;
         this.flights.set(names[j] as string, { call, result });
       });

@@ -11,61 +11,17 @@
  * a socket belongs to, whatever narrows what that principal may see must join the key.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createSourceEventStream,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  execute,
-  type GraphQLError,
-  type GraphQLSchema,
-  parse,
-  type Source,
-  type ValidationRule,
-  validate,
-} from 'graphql';
+import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
 import { stableStringify } from '../data/stable-json.js';
 import { type ContextDeps, createContext } from './context.js';
 
-/** Distinct documents kept parsed and validated; subscribers send a handful of queries. */
-const MAX_DOCUMENTS = 500;
-
 export class SharedSubscriptions {
-  /** Query text to parsed document, so subscribers sending the same text share one AST. */
-  private readonly documents = new Map<string, DocumentNode>();
-  private readonly validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
   private readonly documentIds = new WeakMap<DocumentNode, number>();
   private nextDocumentId = 0;
   /** Results per event object and share key; they go when the event is no longer referenced. */
   private readonly results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
-  constructor(
-    private readonly deps: ContextDeps,
-    private readonly rules: readonly ValidationRule[],
-  ) {}
-
-  parse = (source: string | Source): DocumentNode => {
-    const text = typeof source === 'string' ? source : source.body;
-    let document = this.documents.get(text);
-    if (!document) {
-      document = parse(text);
-      if (this.documents.size >= MAX_DOCUMENTS) {
-        const oldest = this.documents.keys().next().value;
-        if (oldest !== undefined) this.documents.delete(oldest);
-      }
-      this.documents.set(text, document);
-    }
-    return document;
-  };
-
-  validate = (schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
-    let errors = this.validated.get(document);
-    if (!errors) {
-      errors = validate(schema, document, this.rules);
-      this.validated.set(document, errors);
-    }
-    return errors;
-  };
+  constructor(private readonly deps: ContextDeps) {}
 
   subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const source = await createSourceEventStream(args);

@@ -19,16 +19,21 @@ import { type GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import { resolvers } from '../../resolvers/index.js';
 import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
+import { requestLimits } from '../data/request-limits.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
-import { depthLimit } from '../graphql/apollo/depth-limit.js';
 import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
 import { requestLogPlugin } from '../graphql/apollo/request-log.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
+import { DocumentCache } from '../graphql/document-cache.js';
+import { operationLimitsPlugin } from '../graphql/limits/operation-limits.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { GatewayConfig } from '../providers/config.js';
 import type { AdapterRegistry } from '../providers/registry.js';
+import { bodyLimit } from './body-limit.js';
+import { documentAdmission } from './document-admission.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
 import { requestIdMiddleware } from './request-id.js';
@@ -43,8 +48,11 @@ export function buildSchema(): GraphQLSchema {
 }
 
 export interface GatewayOptions {
-  config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'maxDepth' | 'shutdownGraceMs'> &
-    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks'>>;
+  config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks'>> & {
+      /** Unset limits take their defaults (`src/limits.ts`). */
+      limits?: Partial<Limits>;
+    };
   registry: AdapterRegistry;
   logger: Logger;
   pubsub?: PubSub;
@@ -75,32 +83,37 @@ export interface LiveStats {
   /** Pub/sub topics with a subscriber in this process. */
   topics: number;
   timelinePolling: PollerStats;
+  /** Parsed valid documents cached for HTTP, WebSocket and SSE, and their estimated heap bytes. */
+  documentCache: { documents: number; bytes: number };
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, registry, logger } = options;
   const pubsub = options.pubsub ?? new InMemoryPubSub();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const floor = new DataFloor({
     registry,
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
-    middleware: options.providerCallMiddleware ?? [],
+    middleware: [requestLimits(limits), ...(options.providerCallMiddleware ?? [])],
   });
   const deps: ContextDeps = { floor, logger };
   const schema = buildSchema();
-  const validationRules = [depthLimit(config.maxDepth)];
+  const documents = new DocumentCache(schema, specifiedRules, limits);
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   let stopping = false;
 
-  const shared = new SharedSubscriptions(deps, [...specifiedRules, ...validationRules]);
+  const shared = new SharedSubscriptions(deps);
   const subscriptions = serveSubscriptions(httpServer, {
     schema,
+    documents,
     shared,
     deps,
+    limits,
     keepAliveMs: config.wsKeepAliveMs ?? 12_000,
   });
   const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
@@ -110,6 +123,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     createContext(deps, String(res.locals.requestId), abortSignalOf(res));
   const sse = serveSse({
     schema,
+    documents,
+    limits,
     shared,
     context: httpContext,
     formatError: (error: GraphQLError) => formatError(error.toJSON(), error),
@@ -120,11 +135,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     subscriptions: pubsub.subscriberCount(),
     topics: pubsub.activeTopics().length,
     timelinePolling: poller.stats(),
+    documentCache: documents.size,
   });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    validationRules,
+    documentStore: documents.apolloStore(),
+    maxRecursiveSelections: limits.maxSelections,
     // The gateway owns shutdown (stop(), called from main.ts); Apollo's own signal handler would
     // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
     stopOnTerminationSignals: false,
@@ -138,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(logger),
       metricsPlugin(),
+      operationLimitsPlugin(limits),
       {
         async serverWillStart() {
           return {
@@ -174,7 +192,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.playground) app.use(playgroundRouter());
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    ...bodyLimit(limits.maxBodyBytes),
+    documentAdmission(documents),
     sse.middleware,
     expressMiddleware(apollo, { context: async ({ req, res }) => httpContext(req, res) }),
   );

@@ -3,7 +3,7 @@
  * for consoles behind proxies that drop WebSockets. A request asking for `text/event-stream` is
  * served here; every other request goes on to Apollo Server. Each operation gets the context an
  * HTTP request gets (same function, so the same identity and deadline) and subscriptions run
- * through the same shared parse, validation and execution as graphql-ws, so `since` replay and
+ * through the same document cache, limits and shared execution as graphql-ws, so `since` replay and
  * de-duplication behave exactly alike.
  */
 import type { ServerResponse } from 'node:http';
@@ -11,10 +11,15 @@ import type express from 'express';
 import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { GatewayContext } from '../graphql/context.js';
+import type { DocumentCache } from '../graphql/document-cache.js';
+import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 
 export interface SseServerOptions {
   schema: GraphQLSchema;
+  /** The document cache and operation limits HTTP and WebSocket use too. */
+  documents: DocumentCache;
+  limits: OperationLimits;
   shared: SharedSubscriptions;
   /** The context an HTTP request gets; SSE requests are HTTP requests. */
   context(req: express.Request, res: express.Response): Promise<GatewayContext> | GatewayContext;
@@ -40,25 +45,17 @@ export function serveSse(options: SseServerOptions): SseServer {
     // stream registry (and no token a client could guess) exists.
     authenticate: () => null,
     onSubscribe: async (req, params) => {
-      let document: ExecutionArgs['document'];
-      try {
-        document = options.shared.parse(params.query);
-      } catch (err) {
-        return { data: null, errors: [coded(err, 'GRAPHQL_PARSE_FAILED')] };
-      }
-      const errors = options.shared.validate(options.schema, document);
-      if (errors.length) return { data: null, errors: errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) };
+      const admitted = admitOperation(options.documents, options.schema, params, options.limits);
+      if ('errors' in admitted) return { data: null, errors: [...admitted.errors] };
+      const { document } = admitted.args;
       const contextValue = await options.context(req.raw, req.context.res);
-      const args: ExecutionArgs = {
-        schema: options.schema,
-        document,
-        contextValue,
-        ...(params.operationName ? { operationName: params.operationName } : {}),
-        ...(params.variables ? { variableValues: params.variables } : {}),
-      };
+      const args: ExecutionArgs = { ...admitted.args, contextValue };
       const operation = getOperationAST(document, params.operationName)?.operation;
       if (operation === 'mutation' && req.method === 'GET') {
-        return { data: null, errors: [coded(new GraphQLError('Mutations are not accepted over GET'), 'BAD_REQUEST')] };
+        const refused = new GraphQLError('Mutations are not accepted over GET', {
+          extensions: { code: 'BAD_REQUEST' },
+        });
+        return { data: null, errors: [refused] };
       }
       if (operation !== 'subscription') return execute(args);
       const result = await options.shared.subscribe(args);
@@ -96,15 +93,4 @@ export function serveSse(options: SseServerOptions): SseServer {
       for (const res of open) res.end();
     },
   };
-}
-
-/** Parse and validation errors carry the codes Apollo Server gives them over HTTP. */
-function coded(error: unknown, code: string): GraphQLError {
-  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
-  return new GraphQLError(error.message, {
-    ...(error.nodes ? { nodes: error.nodes } : {}),
-    ...(error.source ? { source: error.source } : {}),
-    ...(error.positions ? { positions: error.positions } : {}),
-    extensions: { ...error.extensions, code },
-  });
 }

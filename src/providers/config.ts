@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
+import { type Limits, limitsFromEnv } from '../limits.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -41,8 +42,8 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** Serve GraphiQL on GET /graphql. */
   playground: boolean;
-  /** Maximum query depth accepted. */
-  maxDepth: number;
+  /** Every bound on requests, clients, providers and plugins (`src/limits.ts`). */
+  limits: Limits;
   /** Per-request batching and caching of provider reads; off only to measure what it saves. */
   dataloader: boolean;
   /** Sharing of identical in-flight provider reads across requests; off only to measure it. */
@@ -249,7 +250,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     mockLive: parseBoolean(env, 'OPSORCH_MOCK_LIVE', demo),
     shutdownGraceMs: parsePositiveInt(env, 'OPSORCH_SHUTDOWN_GRACE_MS', 10_000),
     playground: parseBoolean(env, 'OPSORCH_PLAYGROUND', true),
-    maxDepth: parsePositiveInt(env, 'OPSORCH_MAX_DEPTH', 12),
+    limits: limitsFromEnv(env, (message) => new ConfigError(message)),
     dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
     singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),

@@ -1,6 +1,6 @@
 /** The seeded mock adapter keeps the adapter contract. */
 import { CAPABILITIES } from '../../adapters/contract/index.js';
-import { mockAdapter } from '../helpers/gateway.js';
+import { MOCK_NOW, mockAdapter } from '../helpers/gateway.js';
 import { describeConformance } from './suite.js';
 
 describeConformance({
@@ -8,4 +8,5 @@ describeConformance({
   capabilities: [...CAPABILITIES],
   create: () => mockAdapter(),
   writes: true,
+  now: () => Date.parse(MOCK_NOW),
 });

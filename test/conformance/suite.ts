@@ -15,6 +15,7 @@ import {
   type CallContext,
   type Capability,
   type Incident,
+  type LogLevel,
   type Page,
   type PageRequest,
   type Result,
@@ -31,6 +32,8 @@ export interface ConformanceTarget {
   create(): Promise<Adapter>;
   /** Exercise incident create, update and timeline append (they change the provider's data). */
   writes?: boolean;
+  /** The provider's "now", for time-window queries (logs, metrics); the wall clock by default. */
+  now?: () => number;
 }
 
 const CTX: CallContext = {};
@@ -44,6 +47,8 @@ const ENUMS = {
   ticketPriority: ['HIGHEST', 'HIGH', 'MEDIUM', 'LOW', 'LOWEST', 'UNKNOWN'],
   deploymentStatus: ['PENDING', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'CANCELLED', 'UNKNOWN'],
   runStatus: ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'UNKNOWN'],
+  logLevel: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'UNKNOWN'],
+  metricType: ['COUNTER', 'GAUGE', 'HISTOGRAM', 'SUMMARY', 'UNKNOWN'],
   timelineKind: [
     'CREATED',
     'NOTE',
@@ -376,9 +381,111 @@ export function describeConformance(target: ConformanceTarget): void {
       });
     }
 
+    if (serves('log')) {
+      describe('logs', () => {
+        const window = () => {
+          const end = (target.now ?? Date.now)();
+          return { start: new Date(end - 24 * 3_600_000).toISOString(), end: new Date(end).toISOString() };
+        };
+
+        it('answers a batch of log queries: newest first, within the limit, levels normalized', async () => {
+          const logs = adapter.capabilities.log!;
+          const results = await logs.query(
+            [
+              { ...window(), limit: 5 },
+              { ...window(), limit: 1 },
+            ],
+            CTX,
+          );
+          expect(results).toHaveLength(2);
+          const [big, small] = [ok(results[0], 'logs 1'), ok(results[1], 'logs 2')];
+          expect(big.entries.length).toBeGreaterThan(0);
+          expect(big.entries.length).toBeLessThanOrEqual(5);
+          expect(small.entries).toHaveLength(1);
+          for (const entry of big.entries) {
+            expectTimestamp(entry.timestamp, 'log.timestamp');
+            expectOneOf(entry.level, ENUMS.logLevel, 'log.level');
+            expect(typeof entry.message).toBe('string');
+            if (entry.url !== null) expect(entry.url).toMatch(/^https?:\/\/\S+$/);
+          }
+          const times = big.entries.map((e) => Date.parse(e.timestamp));
+          expect(times).toEqual([...times].sort((a, b) => b - a));
+          if (big.url !== null) expect(big.url).toMatch(/^https?:\/\/\S+$/);
+        });
+
+        it('filters by level', async () => {
+          const logs = adapter.capabilities.log!;
+          const [all] = await logs.query([{ ...window(), limit: 50 }], CTX);
+          const level = ok(all, 'logs').entries.find((e) => e.level !== 'UNKNOWN')?.level;
+          expect(level).toBeDefined();
+          const [filtered] = await logs.query([{ ...window(), limit: 50, levels: [level as LogLevel] }], CTX);
+          const entries = ok(filtered, 'filtered logs').entries;
+          expect(entries.length).toBeGreaterThan(0);
+          for (const entry of entries) expect(entry.level).toBe(level);
+        });
+      });
+    }
+
+    if (serves('metric')) {
+      describe('metrics', () => {
+        it('describes its metrics and answers a query for one of them with that metric only', async () => {
+          const metrics = adapter.capabilities.metric!;
+          const [described] = await metrics.describe([{}], CTX);
+          const descriptors = ok(described, 'descriptors');
+          expect(descriptors.length).toBeGreaterThan(0);
+          for (const d of descriptors) {
+            expect(typeof d.name).toBe('string');
+            expectOneOf(d.type, ENUMS.metricType, 'metric.type');
+            expect(Array.isArray(d.labels)).toBe(true);
+          }
+          const name = descriptors[0]?.name as string;
+          const end = new Date((target.now ?? Date.now)());
+          const start = new Date(end.getTime() - 3_600_000);
+          const [answered] = await metrics.query(
+            [{ name, start: start.toISOString(), end: end.toISOString(), step: 60 }],
+            CTX,
+          );
+          const series = ok(answered, 'series');
+          expect(series.length).toBeGreaterThan(0);
+          for (const s of series) {
+            expect(s.name).toBe(name);
+            for (const point of s.points) {
+              expectTimestamp(point.timestamp, 'metric.point.timestamp');
+              if (point.value !== null) expect(Number.isFinite(point.value)).toBe(true);
+            }
+          }
+        });
+      });
+    }
+
+    if (serves('messaging')) {
+      describe('messaging', () => {
+        it('sends a message and answers with its id, channel and time', async () => {
+          const sent = await adapter.capabilities.messaging!.send({ channel: '#conformance', body: 'hello' }, CTX);
+          expect(sent.id.length).toBeGreaterThan(0);
+          expect(sent.channel).toBe('#conformance');
+          expectTimestamp(sent.sentAt, 'message.sentAt');
+          if (sent.url !== null) expect(sent.url).toMatch(/^https?:\/\/\S+$/);
+        });
+      });
+    }
+
+    if (serves('secret')) {
+      describe('secrets', () => {
+        it('reads back what it stores and answers NOT_FOUND for a missing key', async () => {
+          const secrets = adapter.capabilities.secret!;
+          if (secrets.put) {
+            await secrets.put('conformance/key', 's3cret-value', CTX);
+            expect(await secrets.get('conformance/key', CTX)).toBe('s3cret-value');
+          }
+          await expect(secrets.get(MISSING_ID, CTX)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        });
+      });
+    }
+
     if (serves('incident') && target.writes === true) {
       describe('incident writes', () => {
-        it('creates, updates and appends to the timeline, and reads its own writes', async () => {
+        it('creates, updates and appends to the timeline, and reads its own writes (the entry under its stored ID)', async () => {
           const incidents = adapter.capabilities.incident!;
           const created: Incident = await incidents.create(
             { title: 'Conformance: disk full on db-1', severity: 'HIGH', assignees: [] },
@@ -399,7 +506,11 @@ export function describeConformance(target: ConformanceTarget): void {
           expect(entry.body).toBe('conformance note');
           expect(entry.kind).toBe('NOTE');
           const [timeline] = await incidents.timelines([created.id], CTX);
-          expect(ok(timeline, 'timeline').some((e) => e.body === 'conformance note')).toBe(true);
+          expect(
+            ok(timeline, 'timeline')
+              .filter((e) => e.body === 'conformance note')
+              .map((e) => e.id),
+          ).toEqual([entry.id]);
 
           await expect(incidents.update(MISSING_ID, { status: 'RESOLVED' }, CTX)).rejects.toMatchObject({
             code: 'NOT_FOUND',

@@ -8,6 +8,7 @@ import { createMockAdapter } from '../../adapters/mock/index.js';
 import type { CallMiddleware } from '../../src/data/calls.js';
 import type { PubSub } from '../../src/events/pubsub.js';
 import { type Gateway, type LiveStats, startGateway } from '../../src/http/server.js';
+import type { Limits } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
 import type { GatewayConfig } from '../../src/providers/config.js';
 import { AdapterRegistry, type ProviderInstance } from '../../src/providers/registry.js';
@@ -28,7 +29,7 @@ export interface TestGatewayOptions {
   pubsub?: PubSub;
   batching?: boolean;
   singleFlight?: boolean;
-  maxDepth?: number;
+  limits?: Partial<Limits>;
   serviceAliases?: Record<string, Record<string, string[]>>;
   /** Timeline polling interval; polling is off unless a test asks for it. */
   pollIntervalMs?: number;
@@ -53,11 +54,11 @@ export async function startTestGateway(
       host: '127.0.0.1',
       port: 0,
       playground: true,
-      maxDepth: options.maxDepth ?? 12,
       shutdownGraceMs: 5000,
       pollIntervalMs: options.pollIntervalMs ?? 0,
       wsKeepAliveMs: options.wsKeepAliveMs ?? 12_000,
       webhooks: options.webhooks ?? { pagerdutySecrets: [] },
+      ...(options.limits ? { limits: options.limits } : {}),
     },
     registry,
     logger: testLogger,

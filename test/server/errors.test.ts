@@ -73,8 +73,10 @@ describe('argument errors', () => {
     const deep =
       '{ incidents { nodes { service { team { services { nodes { team { services { nodes { team { services { nodes { team { name } } } } } } } } } } } } } }';
     const result = await gql(gateway.url, deep);
-    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(result.errors?.[0]?.message).toBe('query is 13 levels deep; the limit is 12');
+    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
+    expect(result.errors?.[0]?.message).toBe(
+      'nesting of selections: 13 levels is 1 over the limit of 12 (OPSORCH_MAX_DEPTH)',
+    );
     expect(result.data ?? null).toBeNull();
   });
 });

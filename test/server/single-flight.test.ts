@@ -59,7 +59,7 @@ describe('single-flight of provider reads across requests', () => {
       { name: 'mock', kind: 'mock', adapter: counted.adapter, capabilities: [...CAPABILITIES] },
     ]);
     const plain = await startGateway({
-      config: { host: '127.0.0.1', port: 0, playground: false, maxDepth: 12, shutdownGraceMs: 1000 },
+      config: { host: '127.0.0.1', port: 0, playground: false, shutdownGraceMs: 1000 },
       registry,
       logger: testLogger,
       singleFlight: false,

@@ -24,7 +24,10 @@ export class ServiceData {
     return this.data.floor.registry.canonicalServiceName(provider, name);
   }
 
-  /** A service by canonical name or alias, from the service provider; null when none matches. */
+  /**
+   * A service a record names, from the service provider: by ID first (OpsOrch records name services
+   * by ID), then by canonical name or alias; null when none matches.
+   */
   byName(name: string): Promise<ServiceNode | null> {
     const registry = this.data.floor.registry;
     const { provider, impl } = registry.primary('service');
@@ -43,9 +46,11 @@ export class ServiceData {
           );
           return names.map((wanted) => {
             const spellings = [wanted, registry.serviceNameFor(provider, wanted)].map((n) => n.toLowerCase());
-            const match = services.find((s) =>
-              [s.name, ...(s.aliases ?? [])].some((candidate) => spellings.includes(candidate.toLowerCase())),
-            );
+            const match =
+              services.find((s) => spellings.includes(s.id.toLowerCase())) ??
+              services.find((s) =>
+                [s.name, ...(s.aliases ?? [])].some((candidate) => spellings.includes(candidate.toLowerCase())),
+              );
             return match ? { ...match, provider } : null;
           });
         },

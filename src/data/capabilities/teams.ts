@@ -21,7 +21,7 @@ export class TeamData {
     return members.map((member) => ({ ...member, provider, teamId }));
   }
 
-  /** A team by name or handle, from the team provider; null when none matches. */
+  /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
   byName(name: string): Promise<TeamNode | null> {
     const { provider, impl } = this.data.floor.registry.primary('team');
     const loaders = this.data.loaders;
@@ -34,7 +34,9 @@ export class TeamData {
           );
           return names.map((wanted) => {
             const lower = wanted.toLowerCase();
-            const match = teams.find((t) => t.name.toLowerCase() === lower || t.handle?.toLowerCase() === lower);
+            const match =
+              teams.find((t) => t.id.toLowerCase() === lower) ??
+              teams.find((t) => t.name.toLowerCase() === lower || t.handle?.toLowerCase() === lower);
             return match ? { ...match, provider } : null;
           });
         },

@@ -4,6 +4,7 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { LIMITS } from '../../limits.js';
 import type { Logger } from '../../logger.js';
 
 const KNOWN_CODES = new Set([
@@ -22,6 +23,10 @@ const KNOWN_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  // Every limit's own code.
+  ...Object.values(LIMITS)
+    .map((limit) => limit.code)
+    .filter((code) => /^[A-Z_]+$/.test(code)),
 ]);
 
 export function createErrorFormatter(logger: Logger) {

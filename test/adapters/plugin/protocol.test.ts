@@ -41,16 +41,26 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends exactly {method, config, payload} with the operator config, and pages with limit', async () => {
-    const [page] = await c.incident.query([{ first: 1, after: '2', statuses: ['TRIGGERED'] }], CTX);
+  it('sends exactly {method, config, payload} with the operator config, filters in OpsOrch words, pages by keyset', async () => {
+    const [first] = await c.incident.query([{ first: 1, statuses: ['TRIGGERED'] }], CTX);
+    const cursor = (first as { edges: { cursor: string }[] }).edges[0]?.cursor as string;
+    const [page] = await c.incident.query([{ first: 1, after: cursor, statuses: ['TRIGGERED'] }], CTX);
+    const triggered = ['open', 'triggered', 'new', 'active', 'firing', 'TRIGGERED'];
     expect(sent()).toEqual([
       {
         method: 'incident.query',
         config: { recordTo, apiToken: 'xyz-secret' },
-        payload: { statuses: ['TRIGGERED'], limit: 4 },
+        payload: { statuses: triggered, limit: 1000 },
+      },
+      {
+        method: 'incident.query',
+        config: { recordTo, apiToken: 'xyz-secret' },
+        payload: { statuses: triggered, limit: 1000 },
       },
     ]);
     expect(page).toEqual({ edges: [], hasNextPage: false, totalCount: 1 });
+    const [bad] = await c.incident.query([{ first: 1, after: '2' }], CTX);
+    expect(bad).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('incident: query, get, create, update ({id, input}), timeline get and append ({id, entry})', async () => {
@@ -60,7 +70,6 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       totalCount: 1,
       edges: [
         {
-          cursor: '1',
           node: {
             id: 'p1',
             status: 'TRIGGERED',
@@ -91,17 +100,23 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     expect(appended).toMatchObject({ incidentId: 'p1', kind: 'NOTE', body: 'hello', actor: 'ana' });
 
     const requests = sent().map((r) => [r.method, r.payload]);
-    expect(requests.slice(0, 5)).toEqual([
-      ['incident.query', { limit: 6 }],
+    const wrote = (r: unknown[]) => r[0] === 'incident.timeline.append';
+    const notes = requests.filter(wrote).map((r) => (r[1] as { entry: { at: string } }).entry.at);
+    expect(requests).toEqual([
+      ['incident.query', { limit: 1000 }],
       ['incident.get', { id: 'p1' }],
       ['incident.get', { id: 'nope' }],
-      ['incident.create', { title: 'new one', severity: 'LOW' }],
-      ['incident.update', { id: 'p1', input: { status: 'RESOLVED', note: 'fixed' } }],
-    ]);
-    expect(requests[5]).toEqual(['incident.timeline.get', { id: 'p1' }]);
-    expect(requests[6]).toEqual([
-      'incident.timeline.append',
-      { id: 'p1', entry: { kind: 'NOTE', body: 'hello', actor: { name: 'ana' }, at: appended.at } },
+      ['incident.create', { title: 'new one', status: 'open', severity: 'sev4' }],
+      ['incident.update', { id: 'p1', input: { status: 'resolved' } }],
+      // OpsOrch has no note on an update: it goes on the timeline, then is read back for its provider ID.
+      ['incident.timeline.append', { id: 'p1', entry: { at: notes[0], kind: 'note', body: 'fixed' } }],
+      ['incident.timeline.get', { id: 'p1' }],
+      ['incident.timeline.get', { id: 'p1' }],
+      [
+        'incident.timeline.append',
+        { id: 'p1', entry: { at: appended.at, kind: 'note', body: 'hello', actor: { name: 'ana', type: 'user' } } },
+      ],
+      ['incident.timeline.get', { id: 'p1' }],
     ]);
   });
 
@@ -111,7 +126,13 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       edges: [{ node: { status: 'FIRING', severity: 'CRITICAL', startsAt: T, url: 'https://alerts.example.com/a1' } }],
     });
     expect(await c.alert.getMany(['a1'], CTX)).toMatchObject([{ id: 'a1', status: 'RESOLVED', severity: 'MEDIUM' }]);
-    const logQuery = { query: 'boom', start: '2026-11-20T08:00:00Z', end: '2026-11-20T10:00:00Z', limit: 1 };
+    const logQuery = {
+      query: 'boom',
+      levels: ['ERROR' as const],
+      start: '2026-11-20T08:00:00Z',
+      end: '2026-11-20T10:00:00Z',
+      limit: 1,
+    };
     const [logs] = await c.log.query([logQuery], CTX);
     expect(logs).toEqual({
       entries: [
@@ -128,7 +149,14 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       url: 'https://logs.example.com/q',
       truncated: true,
     });
-    const metricQuery = { expression: 'cpu', start: T, end: T, step: 60 };
+    const metricQuery = {
+      name: 'cpu',
+      labels: [{ name: 'host', value: 'h1', op: 'EQ' as const }],
+      aggregation: 'AVG' as const,
+      start: T,
+      end: T,
+      step: 60,
+    };
     const [series] = await c.metric.query([metricQuery], CTX);
     expect(series).toEqual([
       { name: 'cpu', labels: { host: 'h1', core: '2' }, unit: null, points: [{ timestamp: T, value: 1.5 }], url: null },
@@ -138,10 +166,30 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       { name: 'http_requests_total', type: 'COUNTER', help: 'requests', unit: null, labels: ['code'] },
     ]);
     expect(sent().map((r) => [r.method, r.payload])).toEqual([
-      ['alert.query', { limit: 2 }],
+      ['alert.query', { limit: 1000 }],
       ['alert.get', { id: 'a1' }],
-      ['log.query', logQuery],
-      ['metric.query', metricQuery],
+      [
+        'log.query',
+        {
+          expression: { search: 'boom', severityIn: ['error', 'err', 'ERROR'] },
+          start: logQuery.start,
+          end: logQuery.end,
+          limit: 1,
+        },
+      ],
+      [
+        'metric.query',
+        {
+          expression: {
+            metricName: 'cpu',
+            aggregation: 'avg',
+            filters: [{ label: 'host', operator: '=', value: 'h1' }],
+          },
+          start: T,
+          end: T,
+          step: 60,
+        },
+      ],
       ['metric.describe', { service: 'svc' }],
     ]);
   });
@@ -150,7 +198,19 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     const [tickets] = await c.ticket.query([{ first: 1, incidentId: 'p1' }], CTX);
     expect(tickets).toMatchObject({
       edges: [
-        { node: { key: 'OPS-1', status: 'IN_PROGRESS', rawStatus: 'In Progress', assignee: 'ana', reporter: 'bo' } },
+        {
+          node: {
+            key: 'OPS-1',
+            status: 'IN_PROGRESS',
+            rawStatus: 'In Progress',
+            priority: 'HIGH',
+            rawPriority: 'P1',
+            service: 'svc-1',
+            incidentIds: ['p1'],
+            assignee: 'ana',
+            reporter: 'bo',
+          },
+        },
       ],
     });
     expect(await c.ticket.getMany(['OPS-1'], CTX)).toMatchObject([
@@ -165,10 +225,10 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       sentAt: T,
     });
     expect(sent().map((r) => [r.method, r.payload])).toEqual([
-      ['ticket.query', { incidentId: 'p1', limit: 2 }],
+      ['ticket.query', { limit: 1000 }],
       ['ticket.get', { id: 'OPS-1' }],
       ['ticket.create', { title: 'T' }],
-      ['ticket.update', { id: 'OPS-1', input: { status: 'CANCELLED' } }],
+      ['ticket.update', { id: 'OPS-1', input: { status: 'cancelled' } }],
       ['messaging.send', { channel: '#ops', body: 'hi' }],
     ]);
   });
@@ -199,9 +259,9 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     ]);
     expect(sent().map((r) => [r.method, r.payload])).toEqual([
       ['service.query', { ids: ['svc-2', 'svc-9', 'svc-1'], limit: 3 }],
-      ['deployment.query', { limit: 2 }],
+      ['deployment.query', { limit: 1000 }],
       ['deployment.get', { id: 'd1' }],
-      ['team.query', { limit: 2 }],
+      ['team.query', { limit: 1000 }],
       ['team.get', { id: 'payments' }],
       ['team.members', { teamID: 'payments' }],
     ]);
@@ -232,7 +292,9 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
             status: 'WAITING',
             rawStatus: 'blocked',
             startedAt: T,
-            steps: [{ id: 's1', name: 's1', status: 'SUCCEEDED', actor: 'ana', completedAt: T }],
+            steps: [
+              { id: 's1', name: 'Check dashboards', kind: 'MANUAL', status: 'SUCCEEDED', actor: 'ana', completedAt: T },
+            ],
           },
         },
       ],
@@ -243,16 +305,19 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       status: 'PENDING',
     });
     const step = { runId: 'run-1', stepId: 's2', outcome: 'SUCCEEDED' as const, note: 'ok' };
-    expect(await c.orchestration.completeStep(step, CTX)).toMatchObject({ status: 'RUNNING' });
+    expect(await c.orchestration.completeStep(step, CTX)).toMatchObject({ status: 'SUCCEEDED' });
     expect(await c.secret.get('db/password', CTX)).toBe('value-of-db/password');
     await c.secret.put?.('db/password', 'new', CTX);
     expect(sent().map((r) => [r.method, r.payload])).toEqual([
-      ['orchestration.plans.query', { limit: 2 }],
-      ['orchestration.plans.get', { id: 'plan-1' }],
-      ['orchestration.runs.query', { limit: 2 }],
-      ['orchestration.runs.get', { id: 'run-1' }],
-      ['orchestration.runs.start', { planId: 'plan-1', incidentId: 'p1' }],
-      ['orchestration.runs.steps.complete', step],
+      ['orchestration.plans.query', { limit: 1000 }],
+      ['orchestration.plans.get', { planId: 'plan-1' }],
+      ['orchestration.runs.query', { limit: 1000 }],
+      // Run steps name only a step ID: the plan names them.
+      ['orchestration.plans.get', { planId: 'plan-1' }],
+      ['orchestration.runs.get', { runId: 'run-1' }],
+      ['orchestration.runs.start', { planId: 'plan-1' }],
+      ['orchestration.runs.steps.complete', { runId: 'run-1', stepId: 's2', actor: '', note: 'ok' }],
+      ['orchestration.runs.get', { runId: 'run-1' }],
       ['secret.get', { key: 'db/password' }],
       ['secret.put', { key: 'db/password', value: 'new' }],
     ]);

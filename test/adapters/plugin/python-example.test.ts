@@ -146,7 +146,7 @@ describe('Python example plugin through the gateway', () => {
       { id: toGlobalId('Incident', provider, 'INC-101') },
     );
     expect(data.incidentUpdate.incident).toBeNull();
-    expect(data.incidentUpdate.userErrors).toEqual([{ code: 'INVALID', message: 'unknown status "UNKNOWN"' }]);
+    expect(data.incidentUpdate.userErrors).toEqual([{ code: 'INVALID', message: 'unknown status "unknown"' }]);
   });
 
   it('serves every capability from one process and stops it with the gateway', async () => {

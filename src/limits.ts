@@ -1,0 +1,147 @@
+/**
+ * Every bound the gateway enforces, in one table: its name, the variable that sets it, its default
+ * and the `extensions.code` a client gets past it. The README's limits table is this table.
+ * One process serves every client, so each bound is what one request, client, provider or plugin
+ * may cost the others.
+ */
+
+export interface Limit {
+  /** Environment variable that overrides the default. */
+  variable: string;
+  default: number;
+  /** `extensions.code` of the error past the limit (or what happens, where there is no error). */
+  code: string;
+  unit: string;
+  description: string;
+  /** 0 is accepted and turns the limit off. */
+  zeroOff?: boolean;
+}
+
+export const LIMITS = {
+  maxBodyBytes: {
+    variable: 'OPSORCH_MAX_BODY_BYTES',
+    default: 1_048_576,
+    code: 'PAYLOAD_TOO_LARGE',
+    unit: 'bytes',
+    description: 'HTTP request body (JSON, HTTP 413)',
+  },
+  maxDocumentBytes: {
+    variable: 'OPSORCH_MAX_DOCUMENT_BYTES',
+    default: 65_536,
+    code: 'DOCUMENT_TOO_LARGE',
+    unit: 'bytes',
+    description: 'GraphQL document text; a longer one is never parsed',
+  },
+  maxTokens: {
+    variable: 'OPSORCH_MAX_TOKENS',
+    default: 10_000,
+    code: 'TOO_MANY_TOKENS',
+    unit: 'tokens',
+    description: 'lexical tokens in a document, counted before parsing',
+  },
+  maxDepth: {
+    variable: 'OPSORCH_MAX_DEPTH',
+    default: 12,
+    code: 'QUERY_TOO_DEEP',
+    unit: 'levels',
+    description: 'nesting of selections',
+  },
+  maxAliases: {
+    variable: 'OPSORCH_MAX_ALIASES',
+    default: 50,
+    code: 'TOO_MANY_ALIASES',
+    unit: 'aliases',
+    description: 'aliased fields in a document',
+  },
+  maxRootFields: {
+    variable: 'OPSORCH_MAX_ROOT_FIELDS',
+    default: 20,
+    code: 'TOO_MANY_ROOT_FIELDS',
+    unit: 'fields',
+    description: 'top-level fields of an operation (fragments expanded)',
+  },
+  maxSelections: {
+    variable: 'OPSORCH_MAX_SELECTIONS',
+    default: 100_000,
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    unit: 'selections',
+    description: "selections with fragments expanded, counted by Apollo Server's validation before the cost",
+  },
+  maxCost: {
+    variable: 'OPSORCH_MAX_COST',
+    default: 20_000,
+    code: 'QUERY_TOO_COSTLY',
+    unit: 'points',
+    description: 'static cost of the operation',
+  },
+  documentCacheBytes: {
+    variable: 'OPSORCH_DOCUMENT_CACHE_BYTES',
+    default: 16_777_216,
+    code: '(least recently used documents are evicted)',
+    unit: 'bytes',
+    description: 'parsed, valid documents kept for HTTP and WebSocket together',
+  },
+  maxProviderCalls: {
+    variable: 'OPSORCH_MAX_PROVIDER_CALLS',
+    default: 1_000,
+    code: 'PROVIDER_BUDGET_EXCEEDED',
+    unit: 'provider call items',
+    description: 'provider work one request may cause: each call counts its IDs or queries',
+  },
+  requestTimeoutMs: {
+    variable: 'OPSORCH_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    code: 'REQUEST_TIMEOUT',
+    unit: 'ms',
+    description: 'deadline for the provider calls of one request, from its first one',
+  },
+  wsMaxSubscriptions: {
+    variable: 'OPSORCH_WS_MAX_SUBSCRIPTIONS',
+    default: 100,
+    code: 'TOO_MANY_SUBSCRIPTIONS',
+    unit: 'subscriptions',
+    description: 'active subscriptions on one WebSocket',
+  },
+  wsMaxSocketsPerClient: {
+    variable: 'OPSORCH_WS_MAX_SOCKETS_PER_CLIENT',
+    default: 100,
+    code: 'HTTP 429 on the upgrade',
+    unit: 'sockets',
+    description: 'open WebSockets from one client address',
+  },
+  wsMaxMessageBytes: {
+    variable: 'OPSORCH_WS_MAX_MESSAGE_BYTES',
+    default: 131_072,
+    code: 'close 1009 (message too big)',
+    unit: 'bytes',
+    description: 'one WebSocket message',
+  },
+} satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof LIMITS;
+export type Limits = Record<LimitName, number>;
+
+export const DEFAULT_LIMITS: Limits = Object.fromEntries(
+  Object.entries(LIMITS).map(([name, limit]) => [name, limit.default]),
+) as Limits;
+
+/** Reads every limit's variable; a value that is not a positive whole number is a config error. */
+export function limitsFromEnv(
+  env: Record<string, string | undefined>,
+  fail: (message: string) => Error = (m) => new Error(m),
+): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [name, limit] of Object.entries(LIMITS) as [LimitName, Limit][]) {
+    const raw = env[limit.variable];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    const min = limit.zeroOff ? 0 : 1;
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw fail(
+        `${limit.variable}=${JSON.stringify(raw)} must be a whole number >= ${min}${limit.zeroOff ? ' (0: off)' : ''}`,
+      );
+    }
+    limits[name] = value;
+  }
+  return limits;
+}
