@@ -1,0 +1,56 @@
+/**
+ * The floor's per-request reads: records on a list page are primed into the by-ID loaders, so a
+ * record reached again later in the same request costs no provider call, and nothing is shared
+ * between requests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallLog, countingAdapter } from '../../helpers/counting.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
+
+describe('floor reads within one request', () => {
+  let gateway: TestGateway;
+  let log: CallLog;
+
+  beforeAll(async () => {
+    const counted = countingAdapter(await mockAdapter());
+    log = counted.log;
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }]);
+  });
+  afterAll(() => gateway.stop());
+
+  it('opens an incident seen in a list without asking the provider for it again', async () => {
+    log.reset();
+    const data = await gqlData<{
+      incidents: { nodes: { id: string; timeline: { nodes: { incident: { id: string } }[] } }[] };
+    }>(gateway.url, '{ incidents(first: 5) { nodes { id timeline(first: 1) { nodes { incident { id title } } } } } }');
+    const opened = data.incidents.nodes.flatMap((i) => i.timeline.nodes.map((e) => [i.id, e.incident.id]));
+    expect(opened.length).toBeGreaterThan(0);
+    for (const [listed, reopened] of opened) expect(reopened).toBe(listed);
+    expect(log.count('incident', 'getMany')).toBe(0);
+    expect(log.count('incident', 'query')).toBe(1);
+  });
+
+  it('primes runbook plans from their list under their own by-ID read', async () => {
+    log.reset();
+    const data = await gqlData<{
+      orchestrationPlans: { nodes: { id: string; runs: { nodes: { plan: { id: string } | null }[] } }[] };
+    }>(gateway.url, '{ orchestrationPlans(first: 10) { nodes { id runs(first: 3) { nodes { plan { id name } } } } } }');
+    const plans = data.orchestrationPlans.nodes.flatMap((p) => p.runs.nodes.map((r) => [p.id, r.plan?.id]));
+    expect(plans.length).toBeGreaterThan(0);
+    for (const [listed, reopened] of plans) expect(reopened).toBe(listed);
+    expect(log.count('orchestration', 'getPlans')).toBe(0);
+  });
+
+  it('asks again in the next request: a primed record does not outlive its request', async () => {
+    const first = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+      gateway.url,
+      '{ incidents(first: 1) { nodes { id } } }',
+    );
+    log.reset();
+    await gqlData(gateway.url, 'query($id: ID!) { incident(id: $id) { title } }', {
+      id: first.incidents.nodes[0]?.id,
+    });
+    expect(log.count('incident', 'getMany')).toBe(1);
+  });
+});
