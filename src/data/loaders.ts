@@ -211,8 +211,9 @@ export class Loaders {
     loader = new DataLoader<K, V, string>(
       async (keys) => {
         if (!singleFlight) return safe(keys, ctx);
-        const { results, shared } = await inFlight.read(name, keys, cacheKeyFn, ctx, safe);
-        if (shared > 0) recordSharedReads(key.provider, key.capability, key.operation, shared);
+        const { results } = await inFlight.read(name, keys, cacheKeyFn, ctx, safe, (shared) =>
+          recordSharedReads(key.provider, key.capability, key.operation, shared),
+        );
         return results;
       },
       { name, cacheKeyFn, ...(options.batch ? {} : { batch: false, cache: false }) },

@@ -26,13 +26,17 @@ export type BatchRead<K, V> = (keys: readonly K[], call: CallContext) => Promise
 export class InFlightReads {
   private readonly flights = new Map<string, Flight<unknown>>();
 
-  /** Reads `keys`, joining identical reads already in flight; `shared` counts the keys that joined. */
+  /**
+   * Reads `keys`, joining identical reads already in flight; `shared` counts the keys that joined,
+   * and `onJoin` hears that count at once, while the joined call is still running.
+   */
   async read<K, V>(
     loader: string,
     keys: readonly K[],
     keyOf: (key: K) => string,
     ctx: CallContext,
     fetch: BatchRead<K, V>,
+    onJoin?: (shared: number) => void,
   ): Promise<{ results: (V | Error)[]; shared: number }> {
     const pending: Promise<V | Error>[] = new Array(keys.length);
     const missing: K[] = [];
@@ -49,6 +53,7 @@ export class InFlightReads {
       }
     });
     for (const call of joined) hold(call, ctx.signal);
+    if (missing.length < keys.length) onJoin?.(keys.length - missing.length);
 
     if (missing.length > 0) {
       const call: SharedCall = { controller: new AbortController(), cancellable: 0, pinned: false };

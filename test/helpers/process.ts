@@ -12,6 +12,8 @@ export interface GatewayProcess {
   base: string;
   logs: string[];
   stderr: string[];
+  /** Resolves with the first log line, already written or still to come, that matches. */
+  waitForLog(match: (line: string) => boolean, what: string): Promise<string>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -29,11 +31,13 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
   const child = spawnGateway(env);
   const logs: string[] = [];
   const stderr: string[] = [];
+  const listeners = new Set<(line: string) => void>();
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr.join('\n')}`)), 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
+      for (const listener of [...listeners]) listener(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string };
         if (entry.msg === 'gateway listening' && entry.url) {
@@ -55,6 +59,21 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     base: url.replace(/\/graphql$/, ''),
     logs,
     stderr,
+    waitForLog(match, what) {
+      const found = logs.find(match);
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const onExit = () => reject(new Error(`gateway exited before logging ${what}`));
+        const listener = (line: string) => {
+          if (!match(line)) return;
+          listeners.delete(listener);
+          child.off('exit', onExit);
+          resolve(line);
+        };
+        listeners.add(listener);
+        child.once('exit', onExit);
+      });
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);

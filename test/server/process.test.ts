@@ -4,7 +4,9 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { gqlData } from '../helpers/graphql.js';
+import { providerCalls } from '../helpers/metrics.js';
 import { type GatewayProcess, spawnGateway, startGatewayProcess } from '../helpers/process.js';
+import { waitUntil } from '../subscriptions/support/ws.js';
 
 describe('gateway process with no configuration', () => {
   let gateway: GatewayProcess;
@@ -68,9 +70,8 @@ describe('gateway process with no configuration', () => {
     await gqlData(gateway.url, 'query CanaryQuery($q: String) { incidents(filter: { query: $q }) { totalCount } }', {
       q: 'hunter2-canary',
     });
-    await new Promise((r) => setTimeout(r, 100));
-    const line = gateway.logs.find((l) => l.includes('CanaryQuery'));
-    expect(line).toBeDefined();
+    const line = await gateway.waitForLog((l) => l.includes('CanaryQuery'), 'the CanaryQuery line');
+    expect(JSON.parse(line)).toMatchObject({ operation: 'CanaryQuery', msg: 'graphql request' });
     expect(gateway.logs.join('\n')).not.toContain('hunter2-canary');
   });
 });
@@ -89,6 +90,8 @@ describe('graceful shutdown', () => {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: false,
+      // The close is observed through `closed`; the default would print it.
+      onNonLazyError: () => undefined,
     });
     const closed = new Promise<number>((resolve) =>
       client.on('closed', (event) => resolve((event as { code: number }).code)),
@@ -96,7 +99,11 @@ describe('graceful shutdown', () => {
     await new Promise<void>((resolve) => client.on('connected', () => resolve()));
 
     const inFlight = gqlData<{ incidents: { totalCount: number } }>(gateway.url, '{ incidents { totalCount } }');
-    await new Promise((r) => setTimeout(r, 300));
+    // SIGTERM once the query is at the provider (the floor counts a call as it reaches it).
+    await waitUntil(
+      async () => (await providerCalls({ url: gateway.url }, { capability: 'incident', operation: 'query' })) > 0,
+      'the query reached the provider',
+    );
     const exit = gateway.stop('SIGTERM');
 
     const answer = await inFlight;

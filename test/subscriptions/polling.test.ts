@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/ids.js';
+import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from './support/pagerduty.js';
 import { subscribe, waitUntil } from './support/ws.js';
@@ -15,10 +16,23 @@ describe('timeline polling of a provider that cannot push', () => {
   let fake: FakePagerDuty;
   let gateway: TestGateway;
   let incidentId: string;
+  let polled: CallLog;
+  let clock: CallLog;
 
   beforeAll(async () => {
     fake = await startFakePagerDuty();
-    gateway = await startTestGateway([{ name: 'pagerduty', adapter: pollOnlyAdapter(fake) }], { pollIntervalMs: 100 });
+    const watched = countingAdapter(pollOnlyAdapter(fake));
+    // A second instance of the same provider, whose polls tell the test that poll intervals passed.
+    const ticking = countingAdapter(pollOnlyAdapter(fake));
+    polled = watched.log;
+    clock = ticking.log;
+    gateway = await startTestGateway(
+      [
+        { name: 'pagerduty', adapter: watched.adapter },
+        { name: 'clock', adapter: ticking.adapter },
+      ],
+      { pollIntervalMs: 100 },
+    );
     incidentId = toGlobalId('Incident', 'pagerduty', fake.incident.id);
   });
   afterAll(async () => {
@@ -56,9 +70,13 @@ describe('timeline polling of a provider that cannot push', () => {
     expect((await readyLive(gateway)).timelinePolling.watched).toBe(1);
     await b.close();
     await waitUntil(async () => (await readyLive(gateway)).timelinePolling.watched === 0, 'polling stops');
-    const readsWhenStopped = fake.logEntryReads;
-    // A poll already in flight may still land; none is scheduled after it.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(fake.logEntryReads - readsWhenStopped).toBeLessThanOrEqual(1);
+    const pollsWhenStopped = polled.count('incident', 'timelines');
+    // Three poll intervals pass, as the other instance's polls show; a poll already in flight may
+    // still land, none is scheduled after it.
+    clock.reset();
+    const ticks = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: toGlobalId('Incident', 'clock', fake.incident.id) });
+    await waitUntil(() => clock.count('incident', 'timelines') >= 3, 'three polls of the other instance');
+    await ticks.close();
+    expect(polled.count('incident', 'timelines') - pollsWhenStopped).toBeLessThanOrEqual(1);
   });
 });
