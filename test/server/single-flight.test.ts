@@ -29,11 +29,9 @@ function gatedAdapter(inner: Adapter): { adapter: Adapter; release(capability: C
   const gate = (name: string) => {
     let entry = gates.get(name);
     if (!entry) {
-      let release = () => undefined as void;
-      const open = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      entry = { open, release };
+      const opened: (() => void)[] = [];
+      const open = new Promise<void>((resolve) => opened.push(resolve));
+      entry = { open, release: () => opened[0]?.() };
       gates.set(name, entry);
     }
     return entry;
