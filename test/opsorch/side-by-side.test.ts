@@ -171,14 +171,15 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
     it('joins incident → service → team → members as Core answers each hop', async () => {
       const inc = await rest<Json>('/incidents/inc-001');
       const [svc] = await rest('/services/query', { ids: [inc.service] });
-      const team = await rest<Json>(`/teams/${(svc?.tags as Json).owner}`);
+      if (!svc) throw new Error(`Core found no service ${String(inc.service)}`);
+      const team = await rest<Json>(`/teams/${(svc.tags as Json).owner}`);
       const members = await rest(`/teams/${team.id}/members`);
       const data = await gq<{
         incident: { service: { name: string; team: { name: string; members: { name: string }[] } } };
       }>('query($id: ID!) { incident(id: $id) { service { name team { name members { name } } } } }', {
         id: toGlobalId('Incident', provider('incident'), 'inc-001'),
       });
-      expect(data.incident.service.name).toBe(svc?.name);
+      expect(data.incident.service.name).toBe(svc.name);
       expect(data.incident.service.team.name).toBe(team.name);
       expect(data.incident.service.team.members.map((m) => m.name).sort()).toEqual(members.map((m) => m.name).sort());
       const direct = await gq<{ incident: { team: { name: string } } }>(
@@ -359,7 +360,7 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
       );
       const asked = fromCore.filter((s) => s.name === name);
       expect(data.metrics.map((s) => s.name)).toEqual(asked.map((s) => s.name));
-      expect(data.metrics[0]?.points.length).toBe((asked[0]?.points as unknown[]).length);
+      expect(data.metrics.map((s) => s.points.length)).toEqual(asked.map((s) => (s.points as unknown[]).length));
     });
   });
 
