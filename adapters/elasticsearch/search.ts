@@ -77,7 +77,7 @@ export async function searchHits(
         ...(pit ? { pit: { id: pit.id, keep_alive: KEEP_ALIVE } } : {}),
       };
       const path = pit ? '/_search' : `/${index}/_search`;
-      const response = checked(await http.post<unknown>(path, body, signal));
+      const response = checked(await http.post<unknown>(path, body, { ...signal, read: true }));
       pages += 1;
       if (pit && response.pit_id) pit.id = response.pit_id;
       total = Math.max(total, totalOf(response));

@@ -1,6 +1,7 @@
 /**
  * The HTTP client every real-provider adapter shares: one keep-alive connection pool per adapter,
- * a time-out per attempt, 429s retried after the wait the provider asked for (within bounds), and
+ * a time-out per attempt, reads retried after a 429 (after the wait the provider asked for, within
+ * bounds, else with jittered exponential back-off), writes never retried, and
  * failures turned into AdapterErrors whose messages are safe to show a client.
  */
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, retry } from 'cockatiel';
@@ -22,7 +23,7 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** PEM bundle trusted in addition to nothing else, for providers behind a private CA. */
   ca?: string;
-  /** Retries after a 429; default 2. */
+  /** Retries of a read (GET, HEAD, or `read: true`) after a 429; default 2. Writes get none. */
   retries?: number;
   /** A 429 asking for a longer wait than this fails at once with RATE_LIMITED; default 5 s. */
   maxRetryWaitMs?: number;
@@ -37,6 +38,8 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** A POST that only reads (a search): retried after a 429 like a GET. */
+  read?: boolean;
 }
 
 export interface HttpClient {
@@ -62,6 +65,9 @@ const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session/i;
 
 /** Without a reset header, 429s back off exponentially from this. */
 const DEFAULT_BACKOFF_MS = 500;
+
+/** Methods that are safe to repeat. */
+const READS = new Set(['GET', 'HEAD']);
 
 /** Carries the wait a 429 asked for from the failed attempt to the retry policy's backoff. */
 class RateLimitedError extends AdapterError {
@@ -93,13 +99,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...(options.ca ? { connect: { ca: options.ca } } : {}),
   });
 
-  const policy = retry(
+  // Only reads are retried: a write that failed may still have happened at the provider.
+  const readPolicy = retry(
     handleWhen((err) => err instanceof RateLimitedError && (err.waitMs ?? 0) <= maxWait),
     {
       maxAttempts: options.retries ?? 2,
       backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>(({ attempt, result }) => {
         const asked = 'error' in result && result.error instanceof RateLimitedError ? result.error.waitMs : undefined;
-        return asked ?? DEFAULT_BACKOFF_MS * 2 ** (attempt - 1);
+        // Full jitter, so clients that failed together do not come back together.
+        return asked ?? Math.random() * DEFAULT_BACKOFF_MS * 2 ** (attempt - 1);
       }),
     },
   );
@@ -150,7 +158,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     try {
-      return (await policy.execute(() => attempt(method, path, opts), opts.signal)) as T;
+      if (!READS.has(method) && !opts.read) return (await attempt(method, path, opts)) as T;
+      return (await readPolicy.execute(() => attempt(method, path, opts), opts.signal)) as T;
     } catch (err) {
       // The retry wrapper's own class is an implementation detail: callers see a plain AdapterError.
       if (err instanceof RateLimitedError) {

@@ -50,7 +50,7 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
     return http.post<JiraSearchResponse>(
       '/rest/api/3/search/jql',
       { jql, maxResults, fields: ISSUE_FIELDS, ...(token ? { nextPageToken: token } : {}) },
-      signalOf(signal),
+      { ...signalOf(signal), read: true },
     );
   }
 

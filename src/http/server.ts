@@ -20,6 +20,7 @@ import { resolvers } from '../../resolvers/index.js';
 import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
 import { requestLimits } from '../data/request-limits.js';
+import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
 import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
@@ -96,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
-    middleware: [requestLimits(limits), ...(options.providerCallMiddleware ?? [])],
+    middleware: [requestLimits(limits), writeErrors(), ...(options.providerCallMiddleware ?? [])],
   });
   const deps: ContextDeps = { floor, logger };
   const schema = buildSchema();

@@ -194,10 +194,14 @@ describe('Slack failures', () => {
     expect(fake.posted.length).toBe(before + 1);
   });
 
-  it('fails at once as RATE_LIMITED when Slack asks for a long wait', async () => {
+  it('fails at once as PROVIDER_RATE_LIMITED when Slack asks for a long wait', async () => {
     fake.rateLimitNext(1, 30);
     const result = await gql<SendResult>(gateway.url, SEND, { input: { channel: '#general', body: 'later' } });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: 'slack', retryAfter: 30 });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_RATE_LIMITED',
+      provider: 'slack',
+      retryAfter: 30,
+    });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
   });
 

@@ -81,8 +81,8 @@ export interface PagerDutyFake {
   incidents: FakeIncident[];
   priorities: { id: string; name: string }[];
   requests: RecordedRequest[];
-  /** The next `count` requests answer 429, asking for `resetSeconds` of patience. */
-  rateLimitNext(count: number, resetSeconds: number): void;
+  /** The next `count` requests (of `method`, when given) answer 429, asking for `resetSeconds` of patience. */
+  rateLimitNext(count: number, resetSeconds: number, method?: string): void;
   requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
   stop(): Promise<void>;
 }
@@ -97,6 +97,7 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
   const token = options.token ?? 'y_NbAkKc66ryYTWUXYEu';
   let rateLimited = 0;
   let resetSeconds = 0;
+  let rateLimitedMethod: string | undefined;
   let nextId = 1000;
   let server: Server | undefined;
 
@@ -111,9 +112,10 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
     incidents: [],
     priorities: [],
     requests: [],
-    rateLimitNext(count, reset) {
+    rateLimitNext(count, reset, method) {
       rateLimited = count;
       resetSeconds = reset;
+      rateLimitedMethod = method;
     },
     requestsTo(prefix, method) {
       return fake.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method));
@@ -511,7 +513,7 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
         headers: req.headers,
         body,
       });
-      if (rateLimited > 0) {
+      if (rateLimited > 0 && (!rateLimitedMethod || rateLimitedMethod === req.method)) {
         rateLimited--;
         res.writeHead(429, {
           'content-type': 'application/json; charset=utf-8',
