@@ -1,6 +1,7 @@
+import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { AlertNode } from '../src/data/models.js';
 import type { AlertFilter, Resolvers } from '../src/generated/graphql.js';
-import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertSilence } from './alert-silence.js';
 import { serviceOf } from './joins.js';
@@ -17,9 +18,9 @@ export function alertQuery(filter: AlertFilter | null | undefined) {
 export const alertResolvers: Resolvers = {
   Query: {
     async alerts(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('alert');
-      const page = await ctx.data.alerts.list({ ...alertQuery(filter), ...pageRequest({ first, after }, provider) });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.alerts, (page) =>
+        ctx.data.alerts.list({ ...alertQuery(filter), ...page }),
+      );
     },
     alert(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Alert');

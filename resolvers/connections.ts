@@ -4,13 +4,17 @@ import type { ConnectionNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 
 const connectionFields = {
-  nodes: <T>(parent: ConnectionNode<T>) => parent.edges.map((edge) => edge.node),
-  pageInfo: <T>(parent: ConnectionNode<T>) => ({
-    hasNextPage: parent.hasNextPage,
-    hasPreviousPage: parent.hasPreviousPage,
-    startCursor: parent.edges[0]?.cursor ?? null,
-    endCursor: parent.edges.at(-1)?.cursor ?? null,
-  }),
+  edges: <T>(parent: ConnectionNode<T>) => parent.nodes.map((node) => ({ cursor: parent.cursorOf(node), node })),
+  pageInfo: <T>(parent: ConnectionNode<T>) => {
+    const first = parent.nodes[0];
+    const last = parent.nodes.at(-1);
+    return {
+      hasNextPage: parent.hasNextPage,
+      hasPreviousPage: parent.hasPreviousPage,
+      startCursor: first === undefined ? null : parent.cursorOf(first),
+      endCursor: last === undefined ? null : parent.cursorOf(last),
+    };
+  },
 };
 
 export const connectionResolvers: Resolvers = {

@@ -1,6 +1,7 @@
+import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { DeploymentNode } from '../src/data/models.js';
 import type { DeploymentFilter, Resolvers } from '../src/generated/graphql.js';
-import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { serviceOf } from './joins.js';
 import { checkRange, compact, recordFields, toScope } from './shared.js';
@@ -16,12 +17,12 @@ export function deploymentQuery(filter: DeploymentFilter | null | undefined) {
 export const deploymentResolvers: Resolvers = {
   Query: {
     async deployments(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('deployment');
-      const page = await ctx.data.deployments.list({
-        ...deploymentQuery(filter),
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.deployments, (page) =>
+        ctx.data.deployments.list({
+          ...deploymentQuery(filter),
+          ...page,
+        }),
+      );
     },
     deployment(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Deployment');

@@ -1,7 +1,8 @@
 import type { IncidentStatus, IncidentUpdate, TimeRange } from '../adapters/contract/index.js';
+import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { IncidentNode } from '../src/data/models.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
-import { connectionOf, emptyConnection, pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection, connectionOf, emptyConnection } from '../src/graphql/connection.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
 import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/graphql/ids.js';
@@ -59,12 +60,12 @@ function statusMutation(status: IncidentStatus) {
 export const incidentResolvers: Resolvers = {
   Query: {
     async incidents(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('incident');
-      const page = await ctx.data.incidents.list({
-        ...incidentQuery(filter),
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.incidents, (page) =>
+        ctx.data.incidents.list({
+          ...incidentQuery(filter),
+          ...page,
+        }),
+      );
     },
     async incident(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Incident');
@@ -82,23 +83,28 @@ export const incidentResolvers: Resolvers = {
       return teamByName(ctx, service?.team);
     },
     async timeline(parent, args, ctx) {
-      return connectionOf(await ctx.data.incidents.timeline(parent.provider, parent.id), args, parent.provider);
+      return connectionOf(
+        await ctx.data.incidents.timeline(parent.provider, parent.id),
+        args,
+        LIST_ORDERS.timeline,
+        parent.provider,
+      );
     },
     async alerts(parent, { first, after }, ctx) {
       const service = canonicalService(ctx, parent);
       if (!service) return emptyConnection();
-      const provider = ctx.data.listOwner('alert');
-      const page = await ctx.data.alerts.list({
-        scope: { service },
-        activeWithin: incidentWindow(parent),
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.alerts, (page) =>
+        ctx.data.alerts.list({
+          scope: { service },
+          activeWithin: incidentWindow(parent),
+          ...page,
+        }),
+      );
     },
     async tickets(parent, { first, after }, ctx) {
-      const provider = ctx.data.listOwner('ticket');
-      const page = await ctx.data.tickets.list({ incidentId: parent.id, ...pageRequest({ first, after }, provider) });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.tickets, (page) =>
+        ctx.data.tickets.list({ incidentId: parent.id, ...page }),
+      );
     },
     async deployments(parent, { hoursBefore, first, after }, ctx) {
       const service = canonicalService(ctx, parent);
@@ -107,16 +113,16 @@ export const incidentResolvers: Resolvers = {
         throw badUserInput('hoursBefore must be between 0 and 720', 'hoursBefore');
       }
       const created = Date.parse(parent.createdAt);
-      const provider = ctx.data.listOwner('deployment');
-      const page = await ctx.data.deployments.list({
-        scope: { service },
-        startedWithin: {
-          start: new Date(created - hoursBefore * 3_600_000).toISOString(),
-          end: parent.createdAt,
-        },
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.deployments, (page) =>
+        ctx.data.deployments.list({
+          scope: { service },
+          startedWithin: {
+            start: new Date(created - hoursBefore * 3_600_000).toISOString(),
+            end: parent.createdAt,
+          },
+          ...page,
+        }),
+      );
     },
     metrics(parent, { names, step }, ctx) {
       const service = canonicalService(ctx, parent);
@@ -128,12 +134,12 @@ export const incidentResolvers: Resolvers = {
       return logsFor(ctx, { ...(query ? { query } : {}), scope: service ? { service } : undefined, ...window, limit });
     },
     async orchestrationRuns(parent, { first, after }, ctx) {
-      const provider = ctx.data.listOwner('orchestration');
-      const page = await ctx.data.orchestration.runs({
-        incidentId: parent.id,
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.runs, (page) =>
+        ctx.data.orchestration.runs({
+          incidentId: parent.id,
+          ...page,
+        }),
+      );
     },
   },
 

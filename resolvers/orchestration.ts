@@ -1,6 +1,7 @@
+import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { OrchestrationPlanNode, OrchestrationRunNode } from '../src/data/models.js';
 import type { OrchestrationRunFilter, Resolvers } from '../src/generated/graphql.js';
-import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { serviceOf } from './joins.js';
 import {
@@ -27,11 +28,9 @@ function runQuery(filter: OrchestrationRunFilter | null | undefined) {
 export const orchestrationResolvers: Resolvers = {
   Query: {
     async orchestrationPlans(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('orchestration');
       const query = { ...compact(filter), scope: toScope(filter?.scope) };
-      return toConnection(
-        await ctx.data.orchestration.plans({ ...query, ...pageRequest({ first, after }, provider) }),
-        { after },
+      return connection({ first, after }, LIST_ORDERS.plans, (page) =>
+        ctx.data.orchestration.plans({ ...query, ...page }),
       );
     },
     orchestrationPlan(_, { id }, ctx) {
@@ -39,12 +38,8 @@ export const orchestrationResolvers: Resolvers = {
       return ctx.data.orchestration.plan(global.provider, global.nativeId);
     },
     async orchestrationRuns(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('orchestration');
-      return toConnection(
-        await ctx.data.orchestration.runs({ ...runQuery(filter), ...pageRequest({ first, after }, provider) }),
-        {
-          after,
-        },
+      return connection({ first, after }, LIST_ORDERS.runs, (page) =>
+        ctx.data.orchestration.runs({ ...runQuery(filter), ...page }),
       );
     },
     orchestrationRun(_, { id }, ctx) {
@@ -56,9 +51,9 @@ export const orchestrationResolvers: Resolvers = {
     ...recordFields<OrchestrationPlanNode>('OrchestrationPlan', 'orchestration'),
     service: (parent, _, ctx) => serviceOf(ctx, parent),
     async runs(parent, { first, after }, ctx) {
-      const provider = ctx.data.listOwner('orchestration');
-      const page = await ctx.data.orchestration.runs({ planId: parent.id, ...pageRequest({ first, after }, provider) });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.runs, (page) =>
+        ctx.data.orchestration.runs({ planId: parent.id, ...page }),
+      );
     },
   },
   OrchestrationRun: {

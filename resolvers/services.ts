@@ -1,7 +1,7 @@
-import type { Scope } from '../adapters/contract/index.js';
+import { LIST_ORDERS, type Scope } from '../adapters/contract/index.js';
 import type { ServiceNode } from '../src/data/models.js';
 import type { Resolvers, ServiceFilter } from '../src/generated/graphql.js';
-import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertQuery } from './alerts.js';
 import { deploymentQuery } from './deployments.js';
@@ -29,12 +29,12 @@ function serviceScope(service: ServiceNode): Scope {
 export const serviceResolvers: Resolvers = {
   Query: {
     async services(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('service');
-      const page = await ctx.data.services.list({
-        ...serviceQuery(filter),
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.services, (page) =>
+        ctx.data.services.list({
+          ...serviceQuery(filter),
+          ...page,
+        }),
+      );
     },
     service(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Service');
@@ -52,32 +52,24 @@ export const serviceResolvers: Resolvers = {
       return (await ctx.data.teams.members(team.provider, team.id)).filter((m) => m.onCallRole);
     },
     async incidents(parent, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('incident');
       const query = inService(incidentQuery(filter), parent);
-      return toConnection(await ctx.data.incidents.list({ ...query, ...pageRequest({ first, after }, provider) }), {
-        after,
-      });
+      return connection({ first, after }, LIST_ORDERS.incidents, (page) =>
+        ctx.data.incidents.list({ ...query, ...page }),
+      );
     },
     async alerts(parent, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('alert');
       const query = inService(alertQuery(filter), parent);
-      return toConnection(await ctx.data.alerts.list({ ...query, ...pageRequest({ first, after }, provider) }), {
-        after,
-      });
+      return connection({ first, after }, LIST_ORDERS.alerts, (page) => ctx.data.alerts.list({ ...query, ...page }));
     },
     async deployments(parent, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('deployment');
       const query = inService(deploymentQuery(filter), parent);
-      return toConnection(await ctx.data.deployments.list({ ...query, ...pageRequest({ first, after }, provider) }), {
-        after,
-      });
+      return connection({ first, after }, LIST_ORDERS.deployments, (page) =>
+        ctx.data.deployments.list({ ...query, ...page }),
+      );
     },
     async tickets(parent, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('ticket');
       const query = inService(ticketQuery(filter), parent);
-      return toConnection(await ctx.data.tickets.list({ ...query, ...pageRequest({ first, after }, provider) }), {
-        after,
-      });
+      return connection({ first, after }, LIST_ORDERS.tickets, (page) => ctx.data.tickets.list({ ...query, ...page }));
     },
     logs(parent, { query, levels, start, end, limit }, ctx) {
       const window = windowOf(start, end, 'start');

@@ -1,15 +1,16 @@
+import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { TeamNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
-import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { compact, recordFields } from './shared.js';
 
 export const teamResolvers: Resolvers = {
   Query: {
     async teams(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('team');
-      const page = await ctx.data.teams.list({ ...compact(filter), ...pageRequest({ first, after }, provider) });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.teams, (page) =>
+        ctx.data.teams.list({ ...compact(filter), ...page }),
+      );
     },
     team(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Team');
@@ -22,12 +23,12 @@ export const teamResolvers: Resolvers = {
     onCall: async (parent, _, ctx) =>
       (await ctx.data.teams.members(parent.provider, parent.id)).filter((m) => m.onCallRole),
     async services(parent, { first, after }, ctx) {
-      const provider = ctx.data.listOwner('service');
-      const page = await ctx.data.services.list({
-        scope: { team: parent.name, teamId: parent.id },
-        ...pageRequest({ first, after }, provider),
-      });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.services, (page) =>
+        ctx.data.services.list({
+          scope: { team: parent.name, teamId: parent.id },
+          ...page,
+        }),
+      );
     },
   },
   TeamMember: {

@@ -1,6 +1,7 @@
+import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { IncidentNode, TicketNode } from '../src/data/models.js';
 import type { Resolvers, TicketFilter } from '../src/generated/graphql.js';
-import { pageRequest, toConnection } from '../src/graphql/connection.js';
+import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { serviceOf } from './joins.js';
 import { compact, decodeInputId, isUserError, mutationFailure, recordFields, requireText, toScope } from './shared.js';
@@ -17,9 +18,9 @@ export function ticketQuery(filter: TicketFilter | null | undefined) {
 export const ticketResolvers: Resolvers = {
   Query: {
     async tickets(_, { filter, first, after }, ctx) {
-      const provider = ctx.data.listOwner('ticket');
-      const page = await ctx.data.tickets.list({ ...ticketQuery(filter), ...pageRequest({ first, after }, provider) });
-      return toConnection(page, { after });
+      return connection({ first, after }, LIST_ORDERS.tickets, (page) =>
+        ctx.data.tickets.list({ ...ticketQuery(filter), ...page }),
+      );
     },
     ticket(_, { id }, ctx) {
       const global = expectGlobalId(id, 'Ticket');

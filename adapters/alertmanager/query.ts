@@ -2,17 +2,17 @@
  * Alert queries against `GET /api/v2/alerts`. What the API can filter is filtered there: state
  * through the `active`/`silenced`/`inhibited`/`unprocessed` switches, service and environment as
  * equality matchers, every asked severity in ONE regex matcher. The rest (free text, time window,
- * the exact normalized status) is applied here, then ordered newest first and paged.
+ * the exact normalized status) is applied here, then paged by key (newest first).
  */
 import {
   type Alert,
   type AlertQuery,
   type AlertStatus,
   type CallContext,
+  keysetPage,
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   type Page,
-  pageOf,
 } from '../contract/index.js';
 import type { HttpClient, QueryValue } from '../http/index.js';
 import type { GettableAlert } from './api.js';
@@ -77,7 +77,7 @@ export async function queryAlerts(deps: QueryDeps, query: AlertQuery, ctx: CallC
     (query.severities?.length &&
       !query.severities.includes('UNKNOWN') &&
       deps.severities.rawValues(query.severities).length === 0);
-  if (unmatchable) return pageOf([], query);
+  if (unmatchable) return keysetPage([], query, LIST_ORDERS.alerts);
   const raw = await fetchAlerts(
     deps.http,
     { ...stateParams(query.statuses), filter: filterMatchers(query, deps) },
@@ -95,7 +95,6 @@ export async function queryAlerts(deps: QueryDeps, query: AlertQuery, ctx: CallC
         (!query.statuses?.length || query.statuses.includes(a.status)) &&
         (!query.severities?.length || query.severities.includes(a.severity)) &&
         (!window || (Date.parse(a.startsAt) <= window.end && (!a.endsAt || Date.parse(a.endsAt) >= window.start))),
-    )
-    .sort(newestFirst((a) => a.startsAt));
-  return pageOf(alerts, query);
+    );
+  return keysetPage(alerts, query, LIST_ORDERS.alerts);
 }

@@ -531,22 +531,31 @@ export interface OrchestrationStepComplete {
 
 // --- paging ------------------------------------------------------------------------------------
 
-/** Every list query asks for at most `first` records after an adapter-issued cursor. */
-export interface PageRequest {
-  first: number;
-  /** A cursor this adapter issued for an earlier record; absent for the first page. */
-  after?: string;
+/**
+ * Where a list resumes: right after the record with this sort key and native ID, in the list's
+ * order (`LIST_ORDERS`). Positions are keys, not offsets, so records created or removed while a
+ * client pages never shift what comes next.
+ */
+export interface ListPosition {
+  /** The sort key of the last record seen (a timestamp for lists newest first, else a name). */
+  key: string;
+  /**
+   * Records with equal keys order by native ID (ascending, by code unit). Absent: the list resumes
+   * after every record with `key`; empty: before all of them (IDs are never empty).
+   */
+  id?: string;
 }
 
-export interface Edge<T> {
-  /** Opaque to the gateway; resumes the list right after this record. */
-  cursor: string;
-  node: T;
+/** Every list query asks for at most `first` records after a position. */
+export interface PageRequest {
+  first: number;
+  /** Absent for the first page. */
+  after?: ListPosition;
 }
 
 export interface Page<T> {
-  /** Newest first, unless the capability says otherwise. */
-  edges: Edge<T>[];
+  /** In the list's order (`LIST_ORDERS`), whatever order the provider keeps. */
+  nodes: T[];
   hasNextPage: boolean;
   /** Total matching records, when the provider can tell cheaply. */
   totalCount?: number | null;

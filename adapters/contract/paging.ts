@@ -1,33 +1,118 @@
 import { badInput } from './errors.js';
-import type { Page, PageRequest } from './models.js';
+import type {
+  Alert,
+  Deployment,
+  Incident,
+  ListPosition,
+  OrchestrationPlan,
+  OrchestrationRun,
+  Page,
+  PageRequest,
+  Service,
+  Team,
+  Ticket,
+  TimelineEntry,
+} from './models.js';
 
 /**
- * Pages an already filtered and ordered in-memory list with offset cursors. For adapters whose
- * provider returns whole lists (or for fakes and the mock world).
+ * A list's order: by a sort key, then by native ID (ascending, by code unit), so records with
+ * equal keys still order the same way on every call and every provider.
  */
-export function pageOf<T>(items: readonly T[], request: PageRequest): Page<T> {
-  const start = request.after === undefined ? 0 : decodeOffset(request.after);
-  const slice = items.slice(start, start + request.first);
+export interface ListOrder<T extends { id: string }> {
+  key(record: T): string;
+  /** Negative when a record with key `a` comes before one with key `b`. */
+  compareKeys(a: string, b: string): number;
+  /** Whether a cursor's key can be one of this list's keys. */
+  validKey(key: string): boolean;
+}
+
+const millis = (at: string): number => {
+  const ms = Date.parse(at);
+  // A record without a valid timestamp sorts as the oldest rather than breaking the order.
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+};
+
+/** Newest first by an ISO timestamp. */
+export function newestFirst<T extends { id: string }>(at: (record: T) => string): ListOrder<T> {
   return {
-    edges: slice.map((node, i) => ({ cursor: String(start + i + 1), node })),
-    hasNextPage: start + slice.length < items.length,
-    totalCount: items.length,
+    key: at,
+    compareKeys: (a, b) => {
+      const diff = millis(b) - millis(a);
+      return Number.isNaN(diff) ? 0 : diff;
+    },
+    validKey: (key) => !Number.isNaN(Date.parse(key)),
   };
 }
 
-function decodeOffset(cursor: string): number {
-  const offset = Number(cursor);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw badInput(`invalid cursor ${JSON.stringify(cursor)}`);
-  return offset;
+const collator = new Intl.Collator('en');
+
+/** Alphabetical by name, for records without a timestamp (services, teams, runbooks). */
+export function byName<T extends { id: string; name: string }>(): ListOrder<T> {
+  return { key: (r) => r.name, compareKeys: (a, b) => collator.compare(a, b), validKey: () => true };
 }
 
-/** Newest first by an ISO timestamp, then by ID, so equal timestamps still order deterministically. */
-export function newestFirst<T extends { id: string }>(at: (item: T) => string): (a: T, b: T) => number {
-  return (a, b) => {
-    const diff = Date.parse(at(b)) - Date.parse(at(a));
-    if (diff !== 0) return diff;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
+/** The order of every list in the contract; adapters page in it, the gateway merges in it. */
+export const LIST_ORDERS = {
+  incidents: newestFirst<Incident>((i) => i.createdAt),
+  timeline: newestFirst<TimelineEntry>((e) => e.at),
+  alerts: newestFirst<Alert>((a) => a.startsAt),
+  tickets: newestFirst<Ticket>((t) => t.createdAt),
+  deployments: newestFirst<Deployment>((d) => d.startedAt),
+  runs: newestFirst<OrchestrationRun>((r) => r.startedAt),
+  plans: byName<OrchestrationPlan>(),
+  services: byName<Service>(),
+  teams: byName<Team>(),
+} as const;
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function compareInOrder<T extends { id: string }>(order: ListOrder<T>, a: T, b: T): number {
+  return order.compareKeys(order.key(a), order.key(b)) || compareIds(a.id, b.id);
+}
+
+/** A sorted copy. */
+export function sortInOrder<T extends { id: string }>(items: readonly T[], order: ListOrder<T>): T[] {
+  return [...items].sort((a, b) => compareInOrder(order, a, b));
+}
+
+/** Whether a record comes after a position in the list's order. */
+export function isAfter<T extends { id: string }>(order: ListOrder<T>, record: T, position: ListPosition): boolean {
+  const byKey = order.compareKeys(order.key(record), position.key);
+  if (byKey !== 0) return byKey > 0;
+  return position.id !== undefined && compareIds(record.id, position.id) > 0;
+}
+
+export function positionOf<T extends { id: string }>(order: ListOrder<T>, record: T): Required<ListPosition> {
+  return { key: order.key(record), id: record.id };
+}
+
+/**
+ * Refuses a page size that would make a caller's "next page" loop spin forever, and a position
+ * whose key cannot be one of the list's.
+ */
+export function checkPageRequest<T extends { id: string }>(request: PageRequest, order: ListOrder<T>): void {
+  if (!Number.isInteger(request.first) || request.first < 1) throw badInput('first must be a positive integer');
+  const { after } = request;
+  if (after && (typeof after.key !== 'string' || !order.validKey(after.key) || typeof (after.id ?? '') !== 'string')) {
+    throw badInput(`invalid position ${JSON.stringify(after)}`);
+  }
+}
+
+/**
+ * Pages a list the adapter holds in full (a provider that returns whole lists, the mock world):
+ * sorts it in the list's order and takes the records after the position. Exact whatever was added
+ * or removed since the previous page.
+ */
+export function keysetPage<T extends { id: string }>(
+  items: readonly T[],
+  request: PageRequest,
+  order: ListOrder<T>,
+): Page<T> {
+  checkPageRequest(request, order);
+  const sorted = sortInOrder(items, order);
+  const { after } = request;
+  const rest = after ? sorted.filter((item) => isAfter(order, item, after)) : sorted;
+  return { nodes: rest.slice(0, request.first), hasNextPage: rest.length > request.first, totalCount: items.length };
 }
 
 /** Case-insensitive substring match of free text against any of the given strings. */

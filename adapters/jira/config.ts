@@ -13,7 +13,7 @@ const schema = z.object({
   /** Issue type new tickets are created as. */
   issueType: z.string().min(1).default('Task'),
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
-  /** Issues per search request; cursors stay valid only for the same page size. */
+  /** Issues per search request. */
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 

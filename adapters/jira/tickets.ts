@@ -5,11 +5,14 @@ import {
   AdapterError,
   badInput,
   type CallContext,
-  type Edge,
+  checkPageRequest,
+  isAfter,
+  LIST_ORDERS,
   notFound,
   type Page,
   type Result,
   settleEach,
+  sortInOrder,
   type Ticket,
   type TicketCapability,
   type TicketCreate,
@@ -30,9 +33,9 @@ import {
 import type { JiraConfig } from './config.js';
 import { buildJql, keysJql, linkedJql } from './jql.js';
 import { PRIORITY_NAMES, statusOf, toTicket } from './map.js';
-import { decodePosition, encodePosition, type Position } from './paging.js';
 
 const FAN_OUT = 4;
+const ORDER = LIST_ORDERS.tickets;
 /** Jira caps `key in (...)` searches well above this; it keeps one request's JQL short. */
 const KEYS_PER_SEARCH = 50;
 /** Issues one combined linked-tickets search may read before giving way to per-incident searches. */
@@ -73,36 +76,46 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
     return match.accountId;
   }
 
+  /**
+   * Jira's search pages with opaque tokens, which a cursor cannot resume by key, so a page after a
+   * cursor reads from the newest ticket again and skips what is not after the cursor's (createdAt,
+   * key). Guaranteed: no duplicate and no skip while tickets come and go. The cost: a page deep in
+   * the list reads the searches before it again (one search per `pageSize` tickets).
+   */
   async function runQuery(query: TicketQuery, signal?: AbortSignal): Promise<Page<Ticket>> {
+    checkPageRequest(query, ORDER);
     let assigneeIds: string[] | undefined;
     if (query.assignees?.length) {
       const settled = await Promise.allSettled(query.assignees.map((a) => accountId(a, signal)));
       assigneeIds = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     }
     const jql = buildJql({ projectKey: config.projectKey, query, ...(assigneeIds ? { assigneeIds } : {}) });
-    if (jql === null) return { edges: [], hasNextPage: false, totalCount: 0 };
+    if (jql === null) return { nodes: [], hasNextPage: false, totalCount: 0 };
 
-    let position: Position = decodePosition(query.after);
-    const edges: Edge<Ticket>[] = [];
-    for (;;) {
-      const page = await search(jql, position.token, config.pageSize, signal);
-      const issues = page.issues ?? [];
-      for (let i = position.skip; i < issues.length; i++) {
-        if (edges.length === query.first) return { edges, hasNextPage: true, totalCount: null };
-        edges.push({
-          cursor: encodePosition({ token: position.token, skip: i + 1 }),
-          node: toTicket(issues[i] as JiraIssue, site),
-        });
+    const { after } = query;
+    const found: Ticket[] = [];
+    for (let token = ''; ; ) {
+      const page = await search(jql, token, config.pageSize, signal);
+      const read = (page.issues ?? []).map((issue) => toTicket(issue, site));
+      found.push(...(after ? read.filter((t) => isAfter(ORDER, t, after)) : read));
+      const sorted = sortInOrder(found, ORDER);
+      const last = read.at(-1);
+      // Jira sorts by created (descending) as asked: nothing unread precedes a ticket created after the last one read.
+      const settled =
+        sorted.length > query.first &&
+        last !== undefined &&
+        ORDER.compareKeys(ORDER.key(sorted[query.first - 1] as Ticket), last.createdAt) < 0;
+      if (settled || page.isLast !== false || !page.nextPageToken) {
+        return { nodes: sorted.slice(0, query.first), hasNextPage: sorted.length > query.first, totalCount: null };
       }
-      if (page.isLast !== false || !page.nextPageToken) return { edges, hasNextPage: false, totalCount: null };
-      position = { token: page.nextPageToken, skip: 0 };
+      token = page.nextPageToken;
     }
   }
 
   /**
    * A list of incidents asks for each one's tickets: one search over all their labels answers
    * them together. Only first pages small enough to lie within Jira's first search page qualify,
-   * so the cursors issued are the same ones a search for that incident alone would issue.
+   * so each page is the one a search for that incident alone would give.
    */
   async function linkedPages(
     queries: readonly TicketQuery[],
@@ -138,9 +151,7 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
     for (const q of simple) {
       const tickets = byIncident.get(q.incidentId as string) ?? [];
       pages.set(q, {
-        edges: tickets
-          .slice(0, q.first)
-          .map((node, i) => ({ cursor: encodePosition({ token: '', skip: i + 1 }), node })),
+        nodes: sortInOrder(tickets, ORDER).slice(0, q.first),
         hasNextPage: tickets.length > q.first,
         totalCount: tickets.length,
       });

@@ -1,25 +1,32 @@
 /**
  * The incident capability over PagerDuty incidents, log entries and notes.
  *
- * Lists page with PagerDuty's own offsets: an edge's cursor is the provider offset just past it,
- * so filters PagerDuty cannot apply (severity from priority, free text, assignee names) are applied
- * here while paging stays exact.
+ * PagerDuty pages only by offset, which shifts whenever an incident is created or resolved out of
+ * a filter, so lists page by key instead: a page after a cursor asks for incidents created up to
+ * that cursor's second (`until`), newest first from offset 0, and skips what is not after the
+ * cursor's (createdAt, ID). Filters PagerDuty cannot apply (severity from priority, free text,
+ * assignee names) are applied here. Guaranteed: no duplicate and no skip while incidents come and
+ * go, because createdAt never changes; equal createdAt order by ID whatever PagerDuty's tie order.
+ * Not guaranteed: exactness if PagerDuty stopped sorting by `created_at:desc` as asked.
  */
 import {
   AdapterError,
   badInput,
   type CallContext,
-  type Edge,
+  checkPageRequest,
   type Incident,
   type IncidentCapability,
   type IncidentCreate,
   type IncidentQuery,
   type IncidentUpdate,
+  isAfter,
+  LIST_ORDERS,
   matchesText,
   type Page,
   type Result,
   type Severity,
   settleEach,
+  sortInOrder,
   type TimelineAppend,
   type TimelineEntry,
 } from '../contract/index.js';
@@ -41,6 +48,7 @@ const DEFAULT_WINDOW_MS = 180 * 24 * 3_600_000;
 /** In-flight requests per batch where PagerDuty has no batch endpoint. */
 const FAN_OUT = 4;
 const PD_ID = /^P[A-Z0-9]{5,}$/;
+const ORDER = LIST_ORDERS.incidents;
 
 export function incidentCapability(
   http: HttpClient,
@@ -60,6 +68,7 @@ export function incidentCapability(
     teamIds: Map<string, string | undefined>,
     signal?: AbortSignal,
   ): Promise<Page<Incident>> {
+    checkPageRequest(query, ORDER);
     const params: Record<string, QueryValue> = { sort_by: 'created_at:desc' };
     if (query.scope?.service) {
       const id = serviceIds.get(query.scope.service);
@@ -80,29 +89,41 @@ export function incidentCapability(
       const urgencies = [...new Set(query.severities.map(urgencyFor))];
       if (urgencies.length === 1) params['urgencies[]'] = urgencies;
     }
-    const until = query.createdWithin?.end ?? new Date().toISOString();
-    params.since = query.createdWithin?.start ?? new Date(Date.parse(until) - DEFAULT_WINDOW_MS).toISOString();
-    params.until = until;
+    const end = query.createdWithin?.end ?? new Date().toISOString();
+    params.since = query.createdWithin?.start ?? new Date(Date.parse(end) - DEFAULT_WINDOW_MS).toISOString();
+    params.until = end;
+    const { after } = query;
+    if (after) {
+      // `until` is exclusive and PagerDuty keeps whole seconds: a second past the cursor keeps its ties.
+      const bound = Date.parse(after.key) + 1000;
+      if (bound < Date.parse(end)) params.until = new Date(bound).toISOString();
+    }
 
     const wanted = (incident: Incident) =>
       (!query.severities?.length || query.severities.includes(incident.severity)) &&
       (!query.assignees?.length ||
         query.assignees.some((a) => incident.assignees.some((b) => b.toLowerCase() === a.toLowerCase()))) &&
-      matchesText(query.query, incident.title, incident.description, String(incident.fields?.incidentNumber ?? ''));
+      matchesText(query.query, incident.title, incident.description, String(incident.fields?.incidentNumber ?? '')) &&
+      (!after || isAfter(ORDER, incident, after));
 
-    let offset = decodeOffset(query.after);
-    const edges: Edge<Incident>[] = [];
-    const limit = Math.min(MAX_LIMIT, query.first + 1);
-    for (;;) {
+    const found: Incident[] = [];
+    // One past the page tells whether more follow; after a cursor, its own record is read again too.
+    const limit = Math.min(MAX_LIMIT, query.first + (after ? 2 : 1));
+    for (let offset = 0; ; ) {
       const page = await listPage<PdIncident>(http, '/incidents', 'incidents', params, offset, limit, signal);
-      for (const [i, pd] of page.items.entries()) {
-        const incident = toIncident(pd);
-        if (!wanted(incident)) continue;
-        if (edges.length === query.first) return { edges, hasNextPage: true };
-        edges.push({ cursor: String(offset + i + 1), node: incident });
-      }
-      if (!page.more || page.items.length === 0) return { edges, hasNextPage: false };
+      found.push(...page.items.map(toIncident).filter(wanted));
       offset += page.items.length;
+      const last = page.items.at(-1);
+      const sorted = sortInOrder(found, ORDER);
+      const complete = !page.more || !last;
+      // PagerDuty lists newest first, so nothing unread can precede a record created after the last one read.
+      const settled =
+        sorted.length > query.first &&
+        last !== undefined &&
+        ORDER.compareKeys(ORDER.key(sorted[query.first - 1] as Incident), last.created_at) < 0;
+      if (complete || settled) {
+        return { nodes: sorted.slice(0, query.first), hasNextPage: sorted.length > query.first };
+      }
     }
   }
 
@@ -247,14 +268,7 @@ function unique(values: (string | undefined)[]): string[] {
 }
 
 function emptyPage<T>(): Page<T> {
-  return { edges: [], hasNextPage: false, totalCount: 0 };
-}
-
-function decodeOffset(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(cursor);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw badInput(`invalid cursor ${JSON.stringify(cursor)}`);
-  return offset;
+  return { nodes: [], hasNextPage: false, totalCount: 0 };
 }
 
 function asError(err: unknown): Error {

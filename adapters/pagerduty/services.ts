@@ -1,5 +1,5 @@
 /** The service capability over PagerDuty services. */
-import { matchesText, pageOf, type ServiceCapability, settleEach } from '../contract/index.js';
+import { keysetPage, LIST_ORDERS, matchesText, type ServiceCapability, settleEach } from '../contract/index.js';
 import { fanOut, type HttpClient } from '../http/index.js';
 import type { PdService } from './api.js';
 import type { Directory } from './directory.js';
@@ -20,9 +20,8 @@ export function serviceCapability(http: HttpClient, directory: Directory): Servi
           .filter((s) => !team || (s.teams ?? []).some((t) => t.summary?.toLowerCase() === team))
           .filter((s) => !q.scope?.service || s.name.toLowerCase() === q.scope.service.toLowerCase())
           .filter((s) => matchesText(q.query, s.name, s.description))
-          .map(toService)
-          .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
-        return pageOf(services, q);
+          .map(toService);
+        return keysetPage(services, q, LIST_ORDERS.services);
       });
     },
 

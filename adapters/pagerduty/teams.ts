@@ -4,8 +4,9 @@
  * the escalation level (level 1 is `primary`).
  */
 import {
+  keysetPage,
+  LIST_ORDERS,
   matchesText,
-  pageOf,
   type Result,
   settleEach,
   type TeamCapability,
@@ -57,9 +58,8 @@ export function teamCapability(http: HttpClient, directory: Directory): TeamCapa
         const teams = (await listing)
           .filter((t) => !names || names.includes(t.name.toLowerCase()))
           .filter((t) => matchesText(q.query, t.name, t.description))
-          .map(toTeam)
-          .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
-        return pageOf(teams, q);
+          .map(toTeam);
+        return keysetPage(teams, q, LIST_ORDERS.teams);
       });
     },
 

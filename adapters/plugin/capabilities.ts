@@ -4,14 +4,17 @@
  * batch costs one call per item: sent together when the plugin announced the `id` extension, one
  * after another otherwise (so a batch holds a single queue slot). List queries ask for the whole
  * filtered list (up to `maxRecords`), filter again here by the normalized values, order and page it
- * (listing.ts), because OpsOrch providers match filters by exact word and return map order.
+ * (in the contract's order, by key), because OpsOrch providers match filters by exact word and return map order.
  */
 import {
   AdapterError,
   type CallContext,
   type Capability,
   type CapabilityMap,
-  type Incident,
+  compareInOrder,
+  keysetPage,
+  LIST_ORDERS,
+  type ListOrder,
   type OrchestrationPlan,
   type Page,
   type PageRequest,
@@ -20,7 +23,7 @@ import {
   type TimelineEntry,
 } from '../contract/index.js';
 import * as enums from './enums.js';
-import { byName, keysetPage, newest, type SortKey, within } from './listing.js';
+import { within } from './listing.js';
 import * as records from './records.js';
 
 /** What the capabilities need from the host. */
@@ -97,17 +100,18 @@ export function buildCapabilities(
       each(ids, async (id) => normalize(await call(method, { [idKey]: id }, ctx)));
   }
 
-  interface ListSpec<Q, T> {
+  interface ListSpec<Q, T extends { id: string }> {
     method: string;
     /** The OpsOrch query payload (without `limit`). */
     wire(query: Omit<Q, 'first' | 'after'>): Record<string, unknown>;
     normalize(raw: unknown, ctx: CallContext): T | Promise<T>;
     /** The gateway's own filter, applied to what the provider answered. */
     keep(record: T, query: Omit<Q, 'first' | 'after'>): boolean;
-    order(record: T): SortKey;
+    /** The contract's order of the list. */
+    order: ListOrder<T>;
   }
 
-  function queryMany<Q extends PageRequest, T>(spec: ListSpec<Q, T>) {
+  function queryMany<Q extends PageRequest, T extends { id: string }>(spec: ListSpec<Q, T>) {
     return (queries: readonly Q[], ctx: CallContext) =>
       each(queries, async (query): Promise<Page<T>> => {
         const { first, after, ...filters } = query;
@@ -116,7 +120,9 @@ export function buildCapabilities(
           records.list(answer, `${spec.method} results`).map((raw) => spec.normalize(raw, ctx)),
         );
         const all = normalized.filter((r) => spec.keep(r, filters));
-        return keysetPage(all, after === undefined ? { first } : { first, after }, spec.order);
+        const page = keysetPage(all, after === undefined ? { first } : { first, after }, spec.order);
+        // A full answer may have been cut at `limit`: then the total is unknown.
+        return normalized.length >= options.maxRecords ? { ...page, totalCount: null } : page;
       });
   }
 
@@ -124,7 +130,7 @@ export function buildCapabilities(
     return records
       .list(await call('incident.timeline.get', { id }, ctx), 'incident.timeline.get results')
       .map((raw) => records.timelineEntry(raw, id))
-      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.id.localeCompare(a.id));
+      .sort((a, b) => compareInOrder(LIST_ORDERS.timeline, a, b));
   }
 
   /**
@@ -181,8 +187,6 @@ export function buildCapabilities(
     return records.run(raw, await known.catch(() => undefined));
   }
 
-  const byCreated = newest<Incident>((i) => i.createdAt);
-
   const all: CapabilityMap = {
     incident: {
       query: queryMany({
@@ -200,7 +204,7 @@ export function buildCapabilities(
           someOf(q.severities, r.severity) &&
           (!q.assignees?.length || r.assignees.some((a) => q.assignees?.includes(a))) &&
           (!q.createdWithin || within(r.createdAt, q.createdWithin)),
-        order: byCreated,
+        order: LIST_ORDERS.incidents,
       }),
       getMany: getMany('incident.get', 'id', records.incident),
       create: async (input, ctx) =>
@@ -256,7 +260,7 @@ export function buildCapabilities(
           (!q.activeWithin ||
             (Date.parse(r.startsAt) <= Date.parse(q.activeWithin.end) &&
               (!r.endsAt || Date.parse(r.endsAt) >= Date.parse(q.activeWithin.start)))),
-        order: newest((a) => a.startsAt),
+        order: LIST_ORDERS.alerts,
       }),
       getMany: getMany('alert.get', 'id', records.alert),
     },
@@ -326,7 +330,7 @@ export function buildCapabilities(
           (!q.assignees?.length ||
             (r.assignee !== null && r.assignee !== undefined && q.assignees.includes(r.assignee))) &&
           (!q.incidentId || r.incidentIds.includes(q.incidentId)),
-        order: newest((t) => t.createdAt),
+        order: LIST_ORDERS.tickets,
       }),
       getMany: getMany('ticket.get', 'id', records.ticket),
       create: async (input, ctx) =>
@@ -407,7 +411,7 @@ export function buildCapabilities(
         normalize: (raw) => records.service(raw),
         // A service is asked for by ID (what OpsOrch records carry) or by name or alias.
         keep: (r, q) => sameName(q.names, r.id, r.name, ...(r.aliases ?? [])),
-        order: byName,
+        order: LIST_ORDERS.services,
       }),
       // The protocol has no service.get; OpsOrch's ServiceQuery filters by `ids`, so one call serves the batch.
       getMany: async (ids, ctx) => {
@@ -431,7 +435,7 @@ export function buildCapabilities(
           }),
         normalize: (raw) => records.deployment(raw),
         keep: (r, q) => someOf(q.statuses, r.status) && (!q.startedWithin || within(r.startedAt, q.startedWithin)),
-        order: newest((d) => d.startedAt),
+        order: LIST_ORDERS.deployments,
       }),
       getMany: getMany('deployment.get', 'id', records.deployment),
     },
@@ -441,7 +445,7 @@ export function buildCapabilities(
         wire: (q) => payload({ name: q.query }),
         normalize: (raw) => records.team(raw),
         keep: (r, q) => sameName(q.names, r.id, r.name, r.handle),
-        order: byName,
+        order: LIST_ORDERS.teams,
       }),
       getMany: getMany('team.get', 'id', records.team),
       members: (teamIds, ctx) =>
@@ -455,7 +459,7 @@ export function buildCapabilities(
         wire: (q) => payload({ query: q.query, scope: scopeOf(q.scope) }),
         normalize: (raw) => records.plan(raw),
         keep: () => true,
-        order: byName,
+        order: LIST_ORDERS.plans,
       }),
       getPlans: getMany('orchestration.plans.get', 'planId', records.plan),
       queryRuns: queryMany({
@@ -471,7 +475,7 @@ export function buildCapabilities(
           someOf(q.statuses, r.status) &&
           (!q.planId || r.planId === q.planId) &&
           (!q.incidentId || r.incidentId === q.incidentId),
-        order: newest((r) => r.startedAt),
+        order: LIST_ORDERS.runs,
       }),
       getRuns: (ids, ctx) =>
         each(ids, async (runId) => runWithPlan(await call('orchestration.runs.get', { runId }, ctx), ctx)),

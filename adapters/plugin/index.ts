@@ -27,6 +27,8 @@ const hostOptions = z.object({
   killGraceMs: z.number().int().positive().max(60_000).default(2_000),
   restartInitialMs: z.number().int().positive().max(60_000).default(100),
   restartMaxMs: z.number().int().positive().max(600_000).default(30_000),
+  /** Records one list call asks the plugin for (`limit`); lists are sorted and paged here. */
+  maxList: z.number().int().min(2).max(100_000).default(1_000),
 });
 
 export interface PluginAdapter extends Adapter {
@@ -72,6 +74,7 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
       concurrent: () => host.extensions.has('id'),
     },
     options.capabilities ?? CAPABILITIES,
+    { maxRecords: options.maxList },
   );
   return {
     kind: 'plugin',

@@ -6,7 +6,7 @@ import { startBareServer } from './server.js';
 
 function all<T>([page]: Result<Page<T>>[]): T[] {
   if (!page || page instanceof Error) throw page ?? new Error('no page');
-  return page.edges.map((e) => e.node);
+  return page.nodes;
 }
 
 const config = JSON.parse(process.env.BARE_CONFIG ?? '{}') as Record<string, unknown>;

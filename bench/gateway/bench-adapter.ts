@@ -9,10 +9,12 @@ import type {
   AdapterFactory,
   CallContext,
   CapabilityMap,
+  ListOrder,
   Page,
   PageRequest,
   Result,
 } from '../../adapters/contract/index.js';
+import { isAfter, LIST_ORDERS, sortInOrder } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
 
 export interface Copies {
@@ -29,19 +31,35 @@ const baseId = (id: string) => id.split(SEPARATOR)[0] as string;
 const copyId = (id: string, k: number) => (k === 0 ? id : `${id}${SEPARATOR}${k}`);
 
 /**
- * Page `request` of `items` repeated `copies` times, building only the records on the page: a
- * provider would not materialize a thousand records to answer for twenty.
+ * Page `request` of `items` (in `order`) repeated `copies` times, building only the records on the
+ * page and the ones sharing its keys: a provider would not materialize a thousand records to answer
+ * for twenty.
  */
-function multipliedPage<T extends { id: string }>(items: readonly T[], copies: number, request: PageRequest): Page<T> {
-  const total = items.length * copies;
-  const start = request.after === undefined ? 0 : Number(request.after);
-  const end = Math.min(total, start + request.first);
-  const edges: Page<T>['edges'] = [];
-  for (let i = start; i < end; i++) {
-    const item = items[Math.floor(i / copies)] as T;
-    edges.push({ cursor: String(i + 1), node: { ...item, id: copyId(item.id, i % copies) } });
+function multipliedPage<T extends { id: string }>(
+  items: readonly T[],
+  copies: number,
+  request: PageRequest,
+  order: ListOrder<T>,
+): Page<T> {
+  const { after } = request;
+  const nodes: T[] = [];
+  for (let i = 0; i < items.length && nodes.length <= request.first; ) {
+    const key = order.key(items[i] as T);
+    let j = i;
+    while (j < items.length && order.compareKeys(order.key(items[j] as T), key) === 0) j++;
+    if (!after || order.compareKeys(key, after.key) >= 0) {
+      const group = items
+        .slice(i, j)
+        .flatMap((item) => Array.from({ length: copies }, (_, k) => ({ ...item, id: copyId(item.id, k) })));
+      nodes.push(...sortInOrder(group, order).filter((node) => !after || isAfter(order, node, after)));
+    }
+    i = j;
   }
-  return { edges, hasNextPage: end < total, totalCount: total };
+  return {
+    nodes: nodes.slice(0, request.first),
+    hasNextPage: nodes.length > request.first,
+    totalCount: items.length * copies,
+  };
 }
 
 /** One inner query for all outer queries, each widened to the whole list, then paged here. */
@@ -50,6 +68,7 @@ async function multipliedQuery<Q extends PageRequest, T extends { id: string }>(
   ctx: CallContext,
   copies: number,
   inner: (queries: readonly Q[], ctx: CallContext) => Promise<Result<Page<T>>[]>,
+  order: ListOrder<T>,
   narrow: (query: Q) => Q = (q) => q,
 ): Promise<Result<Page<T>>[]> {
   const wide = queries.map((q) => {
@@ -58,13 +77,7 @@ async function multipliedQuery<Q extends PageRequest, T extends { id: string }>(
   });
   const pages = await inner(wide, ctx);
   return pages.map((page, i) =>
-    page instanceof Error
-      ? page
-      : multipliedPage(
-          page.edges.map((e) => e.node),
-          copies,
-          queries[i] as Q,
-        ),
+    page instanceof Error ? page : multipliedPage(page.nodes, copies, queries[i] as Q, order),
   );
 }
 
@@ -81,7 +94,7 @@ export function multiply(inner: Adapter, copies: Copies): Adapter {
   const caps = inner.capabilities as CapabilityMap;
   const incident: CapabilityMap['incident'] = {
     ...caps.incident,
-    query: (qs, ctx) => multipliedQuery(qs, ctx, copies.incident, caps.incident.query),
+    query: (qs, ctx) => multipliedQuery(qs, ctx, copies.incident, caps.incident.query, LIST_ORDERS.incidents),
     getMany: (ids, ctx) => multipliedGet(ids, ctx, caps.incident.getMany),
     timelines: async (ids, ctx) => {
       const results = await caps.incident.timelines(ids.map(baseId), ctx);
@@ -94,13 +107,13 @@ export function multiply(inner: Adapter, copies: Copies): Adapter {
     }),
   };
   const alert: CapabilityMap['alert'] = {
-    query: (qs, ctx) => multipliedQuery(qs, ctx, copies.alert, caps.alert.query),
+    query: (qs, ctx) => multipliedQuery(qs, ctx, copies.alert, caps.alert.query, LIST_ORDERS.alerts),
     getMany: (ids, ctx) => multipliedGet(ids, ctx, caps.alert.getMany),
   };
   const ticket: CapabilityMap['ticket'] = {
     ...caps.ticket,
     query: (qs, ctx) =>
-      multipliedQuery(qs, ctx, copies.ticket, caps.ticket.query, (q) =>
+      multipliedQuery(qs, ctx, copies.ticket, caps.ticket.query, LIST_ORDERS.tickets, (q) =>
         q.incidentId ? { ...q, incidentId: baseId(q.incidentId) } : q,
       ),
     getMany: (ids, ctx) => multipliedGet(ids, ctx, caps.ticket.getMany),

@@ -231,9 +231,4 @@ export class RequestData {
   ): Promise<R> {
     return this.floor.write(this.scope, capability, provider, operation, fn);
   }
-
-  /** Who issues a capability's list cursors: its provider, or `*` when several lists are merged. */
-  listOwner(capability: Capability): string {
-    return this.floor.registry.listOwner(capability);
-  }
 }

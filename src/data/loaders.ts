@@ -8,10 +8,10 @@ import DataLoader from 'dataloader';
 import type * as m from '../../adapters/contract/index.js';
 import type { Capability, Result } from '../../adapters/contract/index.js';
 import { providerError } from '../graphql/errors.js';
-import { type AdapterRegistry, MERGED } from '../providers/registry.js';
+import type { AdapterRegistry } from '../providers/registry.js';
 import type { CallScope, ProviderCall, ProviderCalls } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
-import { decodePositions, mergePages, orderOf } from './merge.js';
+import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
 import type { BatchRead, InFlightReads } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
@@ -32,12 +32,9 @@ export interface ReadDeps {
 }
 
 export type Stamped<T> = T & { provider: string };
-export type StampedPage<T> = {
-  provider: string;
-  edges: { cursor: string; node: Stamped<T> }[];
-  hasNextPage: boolean;
-  totalCount: number | null;
-};
+export type StampedPage<T> = m.Page<Stamped<T>>;
+/** A list query as the floor takes it: the adapter's query, resuming after a gateway position. */
+export type ListQuery<Q extends m.PageRequest> = Omit<Q, 'after'> & { after?: Position };
 
 /** Adapter methods that read many records (or lists) by native ID in one call. */
 export type ByIdOperation = 'getMany' | 'getPlans' | 'getRuns' | 'timelines' | 'members';
@@ -63,40 +60,35 @@ export class Loaders {
   }
 
   /**
-   * One page of a capability's list: from its provider, or merged from all of them. Every record
-   * on it is primed into the by-ID loader, so opening it later in the request costs no call.
+   * One page of a capability's list, from every provider serving it, merged by key (one provider
+   * is the merge of one page). Every record on it is primed into the by-ID loader, so opening it
+   * later in the request costs no call.
    */
   async page<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T extends { id: string }>(
     capability: C,
     operation: string,
-    query: Q,
+    query: ListQuery<Q>,
     fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: m.CallContext) => Promise<Result<m.Page<T>>[]>,
   ): Promise<StampedPage<T>> {
     const served = this.deps.registry.providersOf(capability);
-    const pageFrom = (provider: string, impl: m.CapabilityMap[C], request: Q): Promise<StampedPage<T>> =>
-      this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) => fetch(impl, qs, ctx))
-        .load(this.scoped(provider, request))
-        .then((page) => {
-          const edges = page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, provider } }));
-          this.prime(capability, provider, operation, edges);
-          return { provider, edges, hasNextPage: page.hasNextPage, totalCount: page.totalCount ?? null };
-        });
-    if (served.length === 1) {
-      const only = served[0] as (typeof served)[number];
-      return pageFrom(only.provider, only.impl, query);
-    }
-    const start = decodePositions(
-      query.after,
+    const { after, ...rest } = query;
+    const positions = positionsFor(
+      after,
       served.map((s) => s.provider),
     );
     const pages = await Promise.all(
-      served.map(({ provider, impl }) => {
-        const { after: _merged, ...rest } = query;
-        const after = start[provider];
-        return pageFrom(provider, impl, (after === undefined ? rest : { ...rest, after }) as Q);
+      served.map(async ({ provider, impl }, i) => {
+        const position = positions[i];
+        const request = (position ? { ...rest, after: position } : rest) as Q;
+        const page = await this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) =>
+          fetch(impl, qs, ctx),
+        ).load(this.scoped(provider, request));
+        const nodes = page.nodes.map((node) => ({ ...node, provider }));
+        this.prime(capability, provider, operation, nodes);
+        return { ...page, nodes };
       }),
     );
-    return { provider: MERGED, ...mergePages(pages, start, query.first, orderOf(capability, operation)) };
+    return mergePages(pages, query.first, orderOf<T>(capability, operation));
   }
 
   /** A batched, cached read keyed by a query object (equal queries share one result). */
@@ -152,12 +144,12 @@ export class Loaders {
     capability: Capability,
     provider: string,
     listOperation: string,
-    edges: readonly { node: Stamped<T> }[],
+    nodes: readonly Stamped<T>[],
   ): void {
     const operation = BY_ID_OF_LIST[listOperation];
-    if (!operation || edges.length === 0) return;
+    if (!operation || nodes.length === 0) return;
     const loader = this.byIdLoader<T>({ capability, provider, operation });
-    for (const { node } of edges) loader.prime(node.id, node);
+    for (const node of nodes) loader.prime(node.id, node);
   }
 
   private byIdLoader<T>(key: LoaderKey): DataLoader<string, Stamped<T>, string> {

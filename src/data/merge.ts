@@ -1,93 +1,80 @@
 /**
- * One list from several providers of a capability: each provider pages its own records in the
- * capability's order, the gateway merges the pages, and the cursor remembers where it stopped in
- * every provider. Taking the first `first` of each provider's sorted page is enough to know the
- * first `first` of the merged list, so a page costs one call per provider, never more.
+ * One list from the providers of a capability, paged by key. A cursor is the position of the last
+ * record a client saw (its provider, sort key and native ID); every provider is asked for its first
+ * `first` records after that position, and the gateway merges them in the list's order, ties broken
+ * by provider then ID. That is enough to know the first `first` records of the merged list, so a
+ * page costs one call per provider, and since positions are keys, records created or removed while
+ * a client pages never cause a duplicate or a skip.
  */
-import type { Capability } from '../../adapters/contract/index.js';
+import {
+  type Capability,
+  LIST_ORDERS,
+  type ListOrder,
+  type ListPosition,
+  type Page,
+} from '../../adapters/contract/index.js';
 import { badUserInput } from '../graphql/errors.js';
 
-export interface ProviderPage<T> {
+/** Where a client stands in a list the gateway serves: the last record it saw. */
+export interface Position {
   provider: string;
-  edges: { cursor: string; node: T }[];
-  hasNextPage: boolean;
-  totalCount: number | null;
+  key: string;
+  id: string;
 }
 
-/** Where the merged list stopped in each provider: the cursor of the last record taken from it. */
-export type Positions = Record<string, string>;
+type Stamped = { id: string; provider: string };
 
-type Ordered = { id: string; provider: string } & Record<string, unknown>;
-
-const newestBy =
-  (field: string) =>
-  (a: Ordered, b: Ordered): number =>
-    Date.parse(String(b[field])) - Date.parse(String(a[field]));
-const byName = (a: Ordered, b: Ordered): number => String(a.name).localeCompare(String(b.name));
-
-/** Each list's order, as the adapter contract asks providers to sort it. */
-const ORDER: Record<string, (a: Ordered, b: Ordered) => number> = {
-  'incident:query': newestBy('createdAt'),
-  'alert:query': newestBy('startsAt'),
-  'ticket:query': newestBy('createdAt'),
-  'deployment:query': newestBy('startedAt'),
-  'orchestration:queryRuns': newestBy('startedAt'),
-  'orchestration:queryPlans': byName,
-  'service:query': byName,
-  'team:query': byName,
+/** Each list operation's order, as the adapter contract asks providers to keep it. */
+const ORDERS: Record<string, ListOrder<never>> = {
+  'incident:query': LIST_ORDERS.incidents,
+  'alert:query': LIST_ORDERS.alerts,
+  'ticket:query': LIST_ORDERS.tickets,
+  'deployment:query': LIST_ORDERS.deployments,
+  'orchestration:queryRuns': LIST_ORDERS.runs,
+  'orchestration:queryPlans': LIST_ORDERS.plans,
+  'service:query': LIST_ORDERS.services,
+  'team:query': LIST_ORDERS.teams,
 };
 
-export function orderOf(capability: Capability, op: string): (a: Ordered, b: Ordered) => number {
-  const order = ORDER[`${capability}:${op}`];
-  if (!order) throw new Error(`no merge order for ${capability}:${op}`);
-  // Ties break on provider and ID, so every run merges the same way.
-  return (a, b) => order(a, b) || a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id);
+export function orderOf<T extends { id: string }>(capability: Capability, operation: string): ListOrder<T> {
+  const order = ORDERS[`${capability}:${operation}`];
+  if (!order) throw new Error(`no list order for ${capability}:${operation}`);
+  return order as unknown as ListOrder<T>;
 }
 
-export function decodePositions(cursor: string | undefined, providers: readonly string[]): Positions {
-  if (cursor === undefined) return {};
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(cursor);
-  } catch {
-    decoded = undefined;
-  }
-  const valid =
-    typeof decoded === 'object' &&
-    decoded !== null &&
-    !Array.isArray(decoded) &&
-    Object.entries(decoded).every(([p, c]) => providers.includes(p) && typeof c === 'string');
-  if (!valid) throw badUserInput('malformed cursor', 'after');
-  return decoded as Positions;
+const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The order of a merged list: the list's order, then provider, then ID. */
+function mergedOrder<T extends { id: string }>(order: ListOrder<T>): (a: T & Stamped, b: T & Stamped) => number {
+  return (a, b) =>
+    order.compareKeys(order.key(a), order.key(b)) || compareNames(a.provider, b.provider) || compareNames(a.id, b.id);
 }
 
-export function mergePages<T extends Ordered>(
-  pages: readonly ProviderPage<T>[],
-  start: Positions,
+/**
+ * What each provider is asked to resume after. Records with the cursor's key come before the
+ * cursor's record in providers named before its provider, after it in those named after it.
+ */
+export function positionsFor(after: Position | undefined, providers: readonly string[]): (ListPosition | undefined)[] {
+  if (!after) return providers.map(() => undefined);
+  if (!providers.includes(after.provider)) throw badUserInput('cursor belongs to another list', 'after');
+  return providers.map((provider) => {
+    const byName = compareNames(provider, after.provider);
+    if (byName === 0) return { key: after.key, id: after.id };
+    return byName < 0 ? { key: after.key } : { key: after.key, id: '' };
+  });
+}
+
+/** The first `first` records of the providers' pages (each in the list's order), in merged order. */
+export function mergePages<T extends { id: string }, S extends T & Stamped>(
+  pages: readonly Page<S>[],
   first: number,
-  compare: (a: T, b: T) => number,
-): { edges: { cursor: string; node: T }[]; hasNextPage: boolean; totalCount: number | null } {
-  const positions: Positions = { ...start };
-  const heads = pages.map(() => 0);
-  const edges: { cursor: string; node: T }[] = [];
-  while (edges.length < first) {
-    let pick = -1;
-    pages.forEach((page, i) => {
-      const candidate = page.edges[heads[i] as number];
-      const best = pick < 0 ? undefined : pages[pick]?.edges[heads[pick] as number];
-      if (candidate && (!best || compare(candidate.node, best.node) < 0)) pick = i;
-    });
-    if (pick < 0) break;
-    const page = pages[pick] as ProviderPage<T>;
-    const edge = page.edges[heads[pick] as number] as { cursor: string; node: T };
-    heads[pick] = (heads[pick] as number) + 1;
-    positions[page.provider] = edge.cursor;
-    edges.push({ cursor: JSON.stringify(positions), node: edge.node });
-  }
-  const totals = pages.map((p) => p.totalCount);
+  order: ListOrder<T>,
+): Page<S> {
+  const all = pages.flatMap((page) => page.nodes).sort(mergedOrder(order));
+  const totals = pages.map((page) => page.totalCount ?? null);
   return {
-    edges,
-    hasNextPage: pages.some((page, i) => (heads[i] as number) < page.edges.length || page.hasNextPage),
+    nodes: all.slice(0, first),
+    hasNextPage: all.length > first || pages.some((page) => page.hasNextPage),
     totalCount: totals.every((t): t is number => t !== null) ? totals.reduce((a, b) => a + b, 0) : null,
   };
 }

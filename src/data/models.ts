@@ -39,11 +39,11 @@ export interface ProviderStatusNode {
   kind: string;
 }
 
-export interface ConnectionNode<T> {
-  edges: { cursor: string; node: T }[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
+/** A page on its way to a Relay connection: the floor's page, and how to make each edge's cursor. */
+export interface ConnectionNode<T> extends m.Page<T> {
   totalCount: number | null;
+  hasPreviousPage: boolean;
+  cursorOf(node: T): string;
 }
 
 /** GraphQL type name of every Node, with the capability that owns it. */

@@ -1,71 +1,64 @@
 /**
- * Relay connections over adapter pages. The gateway cursor wraps the adapter's cursor with the
- * provider that issued it, so a cursor from one provider is never replayed against another.
+ * Relay connections over the data floor's pages: arguments checked, the cursor decoded into a
+ * position, the page read, and each edge's cursor made from its record. Every list field of the
+ * schema goes through `connection`.
  */
-import type { PageRequest } from '../../adapters/contract/index.js';
-import type { StampedPage } from '../data/loaders.js';
+import { keysetPage, type ListOrder, type Page, positionOf } from '../../adapters/contract/index.js';
+import { type Position, positionsFor } from '../data/merge.js';
 import type { ConnectionNode } from '../data/models.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { badUserInput } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
 
 export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
 }
 
-export function pageRequest(args: ConnectionArgs, provider: string): PageRequest {
-  const first = args.first ?? 20;
+/** What a list read receives: how many records, after which position. */
+export interface ListRequest {
+  first: number;
+  after?: Position;
+}
+
+type Stamped = { id: string; provider: string };
+
+/** One page of a list as a connection: `read` gets the checked page size and position. */
+export async function connection<T extends { id: string }, S extends T & Stamped>(
+  args: ConnectionArgs,
+  order: ListOrder<T>,
+  read: (request: ListRequest) => Promise<Page<S>>,
+): Promise<ConnectionNode<S>> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
   }
-  if (args.after == null) return { first };
-  return { first, after: decodeCursor(args.after, provider) };
-}
-
-export function encodeCursor(provider: string, cursor: string): string {
-  return Buffer.from(JSON.stringify([provider, cursor]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string, provider: string): string {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[1] !== 'string') {
-    throw badUserInput(`malformed cursor ${JSON.stringify(cursor)}`, 'after');
-  }
-  if (decoded[0] !== provider) {
-    throw badUserInput(`cursor ${JSON.stringify(cursor)} belongs to another list`, 'after');
-  }
-  return decoded[1];
-}
-
-export function toConnection<T>(page: StampedPage<T>, args: ConnectionArgs): ConnectionNode<T & { provider: string }> {
+  const after = args.after == null ? undefined : decodeCursor(args.after, order);
+  const page = await read(after ? { first, after } : { first });
   return {
-    edges: page.edges.map((e) => ({ cursor: encodeCursor(page.provider, e.cursor), node: e.node })),
+    nodes: page.nodes,
     hasNextPage: page.hasNextPage,
-    hasPreviousPage: args.after != null,
-    totalCount: page.totalCount,
+    totalCount: page.totalCount ?? null,
+    hasPreviousPage: after !== undefined,
+    cursorOf: (node) => encodeCursor({ provider: node.provider, ...positionOf(order, node) }),
   };
 }
 
-/** Pages a list the gateway already holds in full (e.g. a timeline), with offset cursors. */
-export function connectionOf<T>(items: readonly T[], args: ConnectionArgs, provider: string): ConnectionNode<T> {
-  const request = pageRequest(args, provider);
-  const start = request.after === undefined ? 0 : Number(request.after);
-  if (!Number.isSafeInteger(start) || start < 0) throw badUserInput('malformed cursor', 'after');
-  const slice = items.slice(start, start + request.first);
-  return {
-    edges: slice.map((node, i) => ({ cursor: encodeCursor(provider, String(start + i + 1)), node })),
-    hasNextPage: start + slice.length < items.length,
-    hasPreviousPage: args.after != null,
-    totalCount: items.length,
-  };
+/** A list the gateway already holds in full (a timeline), from one provider. */
+export function connectionOf<T extends { id: string }, S extends T & Stamped>(
+  items: readonly S[],
+  args: ConnectionArgs,
+  order: ListOrder<T>,
+  provider: string,
+): Promise<ConnectionNode<S>> {
+  return connection<T, S>(args, order, async ({ first, after }) => {
+    const [position] = positionsFor(after, [provider]);
+    return keysetPage<S>(items, position ? { first, after: position } : { first }, order);
+  });
 }
 
 export function emptyConnection<T>(): ConnectionNode<T> {
-  return { edges: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 };
+  return { nodes: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0, cursorOf: () => '' };
 }

@@ -9,9 +9,6 @@ import { ConfigError, type GatewayConfig, type ProviderConfig } from './config.j
 import { swappable } from './rotation.js';
 import { hasSecretRefs, resolveSecretRefs, secretKeysOf } from './secrets.js';
 
-/** The owner of cursors over lists merged from several providers. */
-export const MERGED = '*';
-
 export interface ProviderInstance {
   name: string;
   kind: string;
@@ -76,12 +73,6 @@ export class AdapterRegistry {
     const served = this.servedBy[capability];
     if (!served) throw capabilityNotConfigured(capability);
     return served;
-  }
-
-  /** Who issues a capability's list cursors: its provider, or `*` when several lists are merged. */
-  listOwner(capability: Capability): string {
-    const providers = this.providersOf(capability);
-    return providers.length === 1 ? (providers[0] as Served<Capability>).provider : MERGED;
   }
 
   /** The named provider, for re-fetching a record it issued. */

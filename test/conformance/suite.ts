@@ -1,7 +1,7 @@
 /**
  * The adapter conformance suite: the contract every adapter and every plugin must keep, as vitest
  * tests that any adapter factory can be run against. It checks the contract directly (page shape,
- * cursors, batch length and order, per-item NOT_FOUND, closed enums, RFC 3339 UTC timestamps,
+ * keyset paging, batch length and order, per-item NOT_FOUND, closed enums, RFC 3339 UTC timestamps,
  * deep links) and then through the real gateway over HTTP (connections and node(id) round trips).
  * Tests are registered for the capabilities the target names (vitest collects tests before any
  * adapter exists); `writes` opts into incident writes, which change the provider's data.
@@ -15,11 +15,16 @@ import {
   type CallContext,
   type Capability,
   type Incident,
+  type ListOrder,
+  type ListPosition,
   type LogLevel,
   type Page,
   type PageRequest,
+  positionOf,
   type Result,
+  sortInOrder,
 } from '../../adapters/contract/index.js';
+import { orderOf } from '../../src/data/merge.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
 
@@ -96,6 +101,8 @@ interface ListKind {
   /** Root connection field and GraphQL type, for the gateway checks. */
   field: string;
   type: string;
+  /** The contract's order of the list. */
+  order: ListOrder<Rec>;
   query(adapter: Adapter, queries: PageRequest[]): Promise<Result<Page<Rec>>[]>;
   get(adapter: Adapter, ids: string[]): Promise<Result<Rec>[]>;
   check(record: Rec): void;
@@ -124,6 +131,7 @@ function listKind(
     label,
     field,
     type,
+    order: orderOf<Rec>(capability, ops.query),
     query: (adapter, queries) => op(adapter, capability, ops.query)(queries, CTX) as Promise<Result<Page<Rec>>[]>,
     get: (adapter, ids) => op(adapter, capability, ops.get)(ids, CTX) as Promise<Result<Rec>[]>,
     check,
@@ -232,15 +240,15 @@ function ok<T>(result: Result<T> | undefined, what: string): T {
 /** Walks a list in pages of `size`, at most `max` records. */
 async function walk(kind: ListKind, adapter: Adapter, size: number, max: number): Promise<Rec[]> {
   const seen: Rec[] = [];
-  let after: string | undefined;
+  let after: ListPosition | undefined;
   for (;;) {
     const [result] = await kind.query(adapter, [{ first: size, ...(after === undefined ? {} : { after }) }]);
     const page = ok(result, `${kind.label} page`);
-    expect(page.edges.length).toBeLessThanOrEqual(size);
-    seen.push(...page.edges.map((e) => e.node));
+    expect(page.nodes.length).toBeLessThanOrEqual(size);
+    seen.push(...page.nodes);
     if (!page.hasNextPage || seen.length >= max) return seen;
-    expect(page.edges.length, 'a page that says more follow is full').toBe(size);
-    after = page.edges.at(-1)?.cursor;
+    expect(page.nodes.length, 'a page that says more follow is full').toBe(size);
+    after = positionOf(kind.order, page.nodes.at(-1) as Rec);
   }
 }
 
@@ -272,22 +280,26 @@ export function describeConformance(target: ConformanceTarget): void {
           const results = await kind.query(adapter, [{ first: 3 }, { first: 1 }]);
           expect(results).toHaveLength(2);
           const [big, small] = [ok(results[0], 'query 1'), ok(results[1], 'query 2')];
-          expect(big.edges.length).toBeGreaterThan(0);
-          expect(small.edges).toHaveLength(1);
-          expect(small.edges[0]?.node.id).toBe(big.edges[0]?.node.id);
-          for (const edge of big.edges) {
-            expect(typeof edge.cursor).toBe('string');
-            expectRecord(edge.node, kind.label);
-            kind.check(edge.node);
+          expect(big.nodes.length).toBeGreaterThan(0);
+          expect(small.nodes).toHaveLength(1);
+          expect(small.nodes[0]?.id).toBe(big.nodes[0]?.id);
+          for (const node of big.nodes) {
+            expectRecord(node, kind.label);
+            kind.check(node);
           }
           if (big.totalCount !== null && big.totalCount !== undefined) {
-            expect(big.totalCount).toBeGreaterThanOrEqual(big.edges.length);
+            expect(big.totalCount).toBeGreaterThanOrEqual(big.nodes.length);
           }
         });
 
         it('pages deterministically: walking with cursors yields the same records as one big page', async () => {
           const [result] = await kind.query(adapter, [{ first: 40 }]);
-          const whole = ok(result, 'big page').edges.map((e) => e.node.id);
+          const wholePage = ok(result, 'big page').nodes;
+          expect(
+            wholePage.map((r) => r.id),
+            "in the contract's order",
+          ).toEqual(sortInOrder(wholePage, kind.order).map((r) => r.id));
+          const whole = wholePage.map((r) => r.id);
           const walked = (await walk(kind, adapter, 2, whole.length)).map((r) => r.id);
           expect(walked.slice(0, whole.length)).toEqual(whole.slice(0, walked.length));
           expect(new Set(walked).size).toBe(walked.length);
@@ -295,7 +307,7 @@ export function describeConformance(target: ConformanceTarget): void {
 
         it('gets a batch by ID: same length and order, duplicates allowed, NOT_FOUND per missing item', async () => {
           const [result] = await kind.query(adapter, [{ first: 2 }]);
-          const ids = ok(result, 'page').edges.map((e) => e.node.id);
+          const ids = ok(result, 'page').nodes.map((r) => r.id);
           const first = ids[0] as string;
           const last = ids.at(-1) as string;
           const got = await kind.get(adapter, [last, MISSING_ID, first, last]);
@@ -312,11 +324,11 @@ export function describeConformance(target: ConformanceTarget): void {
           const status = kind.status;
           it('filters by status', async () => {
             const [result] = await kind.query(adapter, [{ first: 1 }]);
-            const wanted = ok(result, 'page').edges[0]?.node[status.field];
+            const wanted = ok(result, 'page').nodes[0]?.[status.field];
             const [filtered] = await kind.query(adapter, [{ first: 20, [status.key]: [wanted] } as PageRequest]);
             const page = ok(filtered, 'filtered page');
-            expect(page.edges.length).toBeGreaterThan(0);
-            for (const edge of page.edges) expect(edge.node[status.field]).toBe(wanted);
+            expect(page.nodes.length).toBeGreaterThan(0);
+            for (const node of page.nodes) expect(node[status.field]).toBe(wanted);
           });
         }
 
@@ -344,7 +356,7 @@ export function describeConformance(target: ConformanceTarget): void {
         it('returns each incident its own timeline, newest first, NOT_FOUND for a missing incident', async () => {
           const incidents = adapter.capabilities.incident!;
           const [page] = await incidents.query([{ first: 2 }], CTX);
-          const ids = ok(page, 'incidents').edges.map((e) => e.node.id);
+          const ids = ok(page, 'incidents').nodes.map((r) => r.id);
           const timelines = await incidents.timelines([...ids, MISSING_ID], CTX);
           expect(timelines).toHaveLength(ids.length + 1);
           ids.forEach((id, i) => {
@@ -368,7 +380,7 @@ export function describeConformance(target: ConformanceTarget): void {
         it('returns members per team, in batch order', async () => {
           const teams = adapter.capabilities.team!;
           const [page] = await teams.query([{ first: 2 }], CTX);
-          const ids = ok(page, 'teams').edges.map((e) => e.node.id);
+          const ids = ok(page, 'teams').nodes.map((r) => r.id);
           const members = await teams.members(ids, CTX);
           expect(members).toHaveLength(ids.length);
           for (const list of members) {

@@ -2,8 +2,8 @@ import {
   type Alert,
   type AlertCapability,
   type AlertQuery,
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   settleEach,
 } from '../../contract/index.js';
@@ -25,8 +25,8 @@ export function alertCapability({ world }: OpsContext): AlertCapability {
   return {
     query: (queries) =>
       settleEach(queries, (query) => {
-        const found = world.alerts.filter(matches(query)).sort(newestFirst((a) => a.startsAt));
-        return page(found, query);
+        const found = world.alerts.filter(matches(query));
+        return page(found, query, LIST_ORDERS.alerts);
       }),
     getMany: async (ids) => {
       const byId = new Map(world.alerts.map((a) => [a.id, a]));

@@ -1,5 +1,6 @@
 /** Services, teams and their members: the catalogue other capabilities join through. */
 import {
+  LIST_ORDERS,
   matchesText,
   notFound,
   type Service,
@@ -13,14 +14,11 @@ import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
 import { findService, findTeam, inScope } from '../scope.js';
 
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
 export function serviceCapability({ world }: OpsContext): ServiceCapability {
   return {
     query: (queries) =>
       settleEach(queries, (query) => {
         const named = query.names?.length ? new Set(query.names.map((n) => findService(world, n))) : undefined;
-        // Services have no timestamp: alphabetical is the stable order.
         const found: Service[] = world.services
           .filter(
             (r) =>
@@ -28,9 +26,8 @@ export function serviceCapability({ world }: OpsContext): ServiceCapability {
               inScope(world, { ...r.service, service: r.service.name }, query.scope) &&
               matchesText(query.query, r.service.name, r.service.description, ...(r.service.aliases ?? [])),
           )
-          .map((r) => r.service)
-          .sort(byName);
-        return page(found, query);
+          .map((r) => r.service);
+        return page(found, query, LIST_ORDERS.services);
       }),
     getMany: async (ids) =>
       ids.map((id) => {
@@ -49,9 +46,8 @@ export function teamCapability({ world }: OpsContext): TeamCapability {
           .filter(
             (r) => (!named || named.has(r)) && matchesText(query.query, r.team.name, r.team.handle, r.team.description),
           )
-          .map((r) => r.team)
-          .sort(byName);
-        return page(found, query);
+          .map((r) => r.team);
+        return page(found, query, LIST_ORDERS.teams);
       }),
     getMany: async (ids) =>
       ids.map((id) => {

@@ -2,8 +2,8 @@ import {
   type Deployment,
   type DeploymentCapability,
   type DeploymentQuery,
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   settleEach,
 } from '../../contract/index.js';
@@ -24,8 +24,8 @@ export function deploymentCapability({ world }: OpsContext): DeploymentCapabilit
   return {
     query: (queries) =>
       settleEach(queries, (query) => {
-        const found = world.deployments.filter(matches(query)).sort(newestFirst((d) => d.startedAt));
-        return page(found, query);
+        const found = world.deployments.filter(matches(query));
+        return page(found, query, LIST_ORDERS.deployments);
       }),
     getMany: async (ids) => {
       const byId = new Map(world.deployments.map((d) => [d.id, d]));

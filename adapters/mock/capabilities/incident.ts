@@ -2,10 +2,11 @@ import {
   type Incident,
   type IncidentCapability,
   type IncidentQuery,
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   settleEach,
+  sortInOrder,
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
@@ -28,8 +29,8 @@ export function incidentCapability(ctx: OpsContext): IncidentCapability {
   return {
     query: (queries) =>
       settleEach(queries, (query) => {
-        const found = world.incidents.filter(matches(query)).sort(newestFirst((i) => i.createdAt));
-        return page(found, query);
+        const found = world.incidents.filter(matches(query));
+        return page(found, query, LIST_ORDERS.incidents);
       }),
     getMany: async (ids) => {
       const byId = new Map(world.incidents.map((i) => [i.id, i]));
@@ -44,7 +45,7 @@ export function incidentCapability(ctx: OpsContext): IncidentCapability {
       ids.map((id) => {
         const timeline = world.timelines.get(id);
         if (!timeline) return notFound('incident', id);
-        return copy(timeline).sort(newestFirst((e) => e.at));
+        return sortInOrder(copy(timeline), LIST_ORDERS.timeline);
       }),
     appendTimeline: async (incidentId, entry) => copy(appendTimeline(ctx, incidentId, entry)),
   };

@@ -1,6 +1,6 @@
 import {
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   type OrchestrationCapability,
   type OrchestrationPlan,
@@ -19,11 +19,10 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
   return {
     queryPlans: (queries) =>
       settleEach(queries, (query) => {
-        // Plans have no timestamp: alphabetical is the stable order.
-        const found: OrchestrationPlan[] = world.plans
-          .filter((p) => inScope(world, p, query.scope) && matchesText(query.query, p.name, p.description, p.service))
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        return page(found, query);
+        const found: OrchestrationPlan[] = world.plans.filter(
+          (p) => inScope(world, p, query.scope) && matchesText(query.query, p.name, p.description, p.service),
+        );
+        return page(found, query, LIST_ORDERS.plans);
       }),
     getPlans: async (ids) => {
       const plans = planById();
@@ -35,16 +34,14 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
     queryRuns: (queries) =>
       settleEach(queries, (query) => {
         const plans = planById();
-        const found: OrchestrationRun[] = world.runs
-          .filter(
-            (r) =>
-              inScope(world, { service: plans.get(r.planId)?.service }, query.scope) &&
-              oneOf(r.status, query.statuses) &&
-              (query.planId === undefined || r.planId === query.planId) &&
-              (query.incidentId === undefined || r.incidentId === query.incidentId),
-          )
-          .sort(newestFirst((r) => r.startedAt));
-        return page(found, query);
+        const found: OrchestrationRun[] = world.runs.filter(
+          (r) =>
+            inScope(world, { service: plans.get(r.planId)?.service }, query.scope) &&
+            oneOf(r.status, query.statuses) &&
+            (query.planId === undefined || r.planId === query.planId) &&
+            (query.incidentId === undefined || r.incidentId === query.incidentId),
+        );
+        return page(found, query, LIST_ORDERS.runs);
       }),
     getRuns: async (ids) => {
       const runs = new Map(world.runs.map((r) => [r.id, r]));

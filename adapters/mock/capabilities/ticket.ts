@@ -1,6 +1,6 @@
 import {
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   settleEach,
   type Ticket,
@@ -24,8 +24,8 @@ export function ticketCapability(ctx: OpsContext): TicketCapability {
   return {
     query: (queries) =>
       settleEach(queries, (query) => {
-        const found = world.tickets.filter(matches(query)).sort(newestFirst((t) => t.createdAt));
-        return page(found, query);
+        const found = world.tickets.filter(matches(query));
+        return page(found, query, LIST_ORDERS.tickets);
       }),
     getMany: async (ids) =>
       ids.map((id) => {

@@ -1,7 +1,7 @@
 /** Alerts: reads, and silencing through the provider that owns the alert. */
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
-import type { StampedPage } from '../loaders.js';
+import type { ListQuery, StampedPage } from '../loaders.js';
 import type { AlertNode } from '../models.js';
 
 export class AlertData {
@@ -11,7 +11,7 @@ export class AlertData {
     return this.data.loaders.byId<m.Alert>('alert', provider, 'getMany', id);
   }
 
-  list(query: m.AlertQuery): Promise<StampedPage<m.Alert>> {
+  list(query: ListQuery<m.AlertQuery>): Promise<StampedPage<m.Alert>> {
     return this.data.loaders.page('alert', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
   }
 

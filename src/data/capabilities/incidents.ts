@@ -9,7 +9,7 @@ import type * as m from '../../../adapters/contract/index.js';
 import type { Subscription } from '../../events/pubsub.js';
 import { type Change, incidentRef, incidentUpdated, timelineAppended } from '../changes.js';
 import type { RequestData } from '../floor.js';
-import type { StampedPage } from '../loaders.js';
+import type { ListQuery, StampedPage } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
 
 const BY_ID = 'getMany';
@@ -47,7 +47,7 @@ export class IncidentData {
     return found;
   }
 
-  list(query: m.IncidentQuery): Promise<StampedPage<m.Incident>> {
+  list(query: ListQuery<m.IncidentQuery>): Promise<StampedPage<m.Incident>> {
     return this.data.loaders.page('incident', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
   }
 

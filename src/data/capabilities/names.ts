@@ -20,7 +20,7 @@ export async function fetchByNames<T>(
       query(chunk, c),
     );
     if (page instanceof Error) throw page;
-    if (page) found.push(...page.edges.map((e) => e.node));
+    if (page) found.push(...page.nodes);
   }
   return found;
 }

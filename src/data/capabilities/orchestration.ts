@@ -1,7 +1,7 @@
 /** Runbook plans and runs: reads, and starting runs and completing steps through their provider. */
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
-import type { StampedPage } from '../loaders.js';
+import type { ListQuery, StampedPage } from '../loaders.js';
 import type { OrchestrationPlanNode, OrchestrationRunNode } from '../models.js';
 
 export class OrchestrationData {
@@ -15,11 +15,11 @@ export class OrchestrationData {
     return this.data.loaders.byId<m.OrchestrationRun>('orchestration', provider, 'getRuns', id);
   }
 
-  plans(query: m.OrchestrationPlanQuery): Promise<StampedPage<m.OrchestrationPlan>> {
+  plans(query: ListQuery<m.OrchestrationPlanQuery>): Promise<StampedPage<m.OrchestrationPlan>> {
     return this.data.loaders.page('orchestration', 'queryPlans', query, (impl, qs, ctx) => impl.queryPlans(qs, ctx));
   }
 
-  runs(query: m.OrchestrationRunQuery): Promise<StampedPage<m.OrchestrationRun>> {
+  runs(query: ListQuery<m.OrchestrationRunQuery>): Promise<StampedPage<m.OrchestrationRun>> {
     return this.data.loaders.page('orchestration', 'queryRuns', query, (impl, qs, ctx) => impl.queryRuns(qs, ctx));
   }
 

@@ -4,7 +4,7 @@
  */
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
-import type { StampedPage } from '../loaders.js';
+import type { ListQuery, StampedPage } from '../loaders.js';
 import type { ServiceNode } from '../models.js';
 import { fetchByNames } from './names.js';
 
@@ -15,7 +15,7 @@ export class ServiceData {
     return this.data.loaders.byId<m.Service>('service', provider, 'getMany', id);
   }
 
-  list(query: m.ServiceQuery): Promise<StampedPage<m.Service>> {
+  list(query: ListQuery<m.ServiceQuery>): Promise<StampedPage<m.Service>> {
     return this.data.loaders.page('service', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
   }
 

@@ -1,7 +1,7 @@
 /** Teams: reads, members with who is on call, and a team by name or handle. */
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
-import type { StampedPage } from '../loaders.js';
+import type { ListQuery, StampedPage } from '../loaders.js';
 import type { TeamMemberNode, TeamNode } from '../models.js';
 import { fetchByNames } from './names.js';
 
@@ -12,7 +12,7 @@ export class TeamData {
     return this.data.loaders.byId<m.Team>('team', provider, 'getMany', id);
   }
 
-  list(query: m.TeamQuery): Promise<StampedPage<m.Team>> {
+  list(query: ListQuery<m.TeamQuery>): Promise<StampedPage<m.Team>> {
     return this.data.loaders.page('team', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
   }
 

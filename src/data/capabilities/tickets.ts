@@ -1,7 +1,7 @@
 /** Tickets: reads and writes; `service` inputs are canonical names, mapped into the provider's. */
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
-import type { StampedPage } from '../loaders.js';
+import type { ListQuery, StampedPage } from '../loaders.js';
 import type { TicketNode } from '../models.js';
 
 const BY_ID = { capability: 'ticket', operation: 'getMany' } as const;
@@ -13,7 +13,7 @@ export class TicketData {
     return this.data.loaders.byId<m.Ticket>('ticket', provider, BY_ID.operation, id);
   }
 
-  list(query: m.TicketQuery): Promise<StampedPage<m.Ticket>> {
+  list(query: ListQuery<m.TicketQuery>): Promise<StampedPage<m.Ticket>> {
     return this.data.loaders.page('ticket', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
   }
 

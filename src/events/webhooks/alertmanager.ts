@@ -66,7 +66,7 @@ export async function handleAlertmanagerWebhook(deps: WebhookDeps, webhook: Aler
   let published = 0;
   for (const [service, alerts] of byService) {
     const page = await data.incidents.list({ scope: { service }, statuses: [...OPEN], first: 50 });
-    for (const { node: incident } of page.edges) {
+    for (const incident of page.nodes) {
       for (const alert of alerts) {
         const at = alert.status === 'resolved' && alert.endsAt ? alert.endsAt : alert.startsAt;
         const fingerprint = fingerprintOf(alert);

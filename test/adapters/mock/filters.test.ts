@@ -10,6 +10,7 @@ import type {
   TeamMember,
   Ticket,
 } from '../../../adapters/contract/index.js';
+import { LIST_ORDERS } from '../../../adapters/contract/index.js';
 import { HOUR, isNewestFirst, list, type MockHandle, mock, ms, NOW_MS, ok, walk } from './helpers.js';
 
 let h: MockHandle;
@@ -130,14 +131,14 @@ describe('incident filters', () => {
     const results = await h.caps.incident.query(
       [
         { first: 2, statuses: ['RESOLVED'] },
-        { first: 2, after: 'garbage' },
+        { first: 2, after: { key: 'garbage', id: 'x' } },
         { first: 3, severities: ['CRITICAL'] },
       ],
       {},
     );
-    expect(ok(results[0]).edges.every((e) => e.node.status === 'RESOLVED')).toBe(true);
+    expect(ok(results[0]).nodes.every((n) => n.status === 'RESOLVED')).toBe(true);
     expect(results[1]).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(ok(results[2]).edges.every((e) => e.node.severity === 'CRITICAL')).toBe(true);
+    expect(ok(results[2]).nodes.every((n) => n.severity === 'CRITICAL')).toBe(true);
   });
 });
 
@@ -278,17 +279,17 @@ describe('paging', () => {
   const pageSizes = [1, 3, 7];
   it.each(pageSizes)('walks every list in pages of %i without gaps or repeats', async (first) => {
     const lists: [string, unknown[], unknown[]][] = [
-      ['incidents', await walk(h.caps.incident.query, {}, first), incidents],
-      ['alerts', await walk(h.caps.alert.query, {}, first), alerts],
-      ['tickets', await walk(h.caps.ticket.query, {}, first), tickets],
-      ['services', await walk(h.caps.service.query, {}, first), services],
-      ['teams', await walk(h.caps.team.query, {}, first), teams],
-      ['deployments', await walk(h.caps.deployment.query, {}, first), deployments],
-      ['plans', await walk(h.caps.orchestration.queryPlans, {}, first), plans],
-      ['runs', await walk(h.caps.orchestration.queryRuns, {}, first), runs],
+      ['incidents', await walk(h.caps.incident.query, {}, first, LIST_ORDERS.incidents), incidents],
+      ['alerts', await walk(h.caps.alert.query, {}, first, LIST_ORDERS.alerts), alerts],
+      ['tickets', await walk(h.caps.ticket.query, {}, first, LIST_ORDERS.tickets), tickets],
+      ['services', await walk(h.caps.service.query, {}, first, LIST_ORDERS.services), services],
+      ['teams', await walk(h.caps.team.query, {}, first, LIST_ORDERS.teams), teams],
+      ['deployments', await walk(h.caps.deployment.query, {}, first, LIST_ORDERS.deployments), deployments],
+      ['plans', await walk(h.caps.orchestration.queryPlans, {}, first, LIST_ORDERS.plans), plans],
+      ['runs', await walk(h.caps.orchestration.queryRuns, {}, first, LIST_ORDERS.runs), runs],
       [
         'filtered',
-        await walk(h.caps.alert.query, { statuses: ['RESOLVED'] }, first),
+        await walk(h.caps.alert.query, { statuses: ['RESOLVED'] }, first, LIST_ORDERS.alerts),
         alerts.filter((a) => a.status === 'RESOLVED'),
       ],
     ];
@@ -296,14 +297,14 @@ describe('paging', () => {
   });
 
   it('refuses a page size below one and a cursor it did not issue', async () => {
-    const results = await h.caps.alert.query([{ first: 0 }, { first: 5, after: 'not-a-cursor' }], {});
+    const results = await h.caps.alert.query([{ first: 0 }, { first: 5, after: { key: 'not-a-time', id: 'a1' } }], {});
     for (const r of results) expect(r).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('reports the total count and hasNextPage', async () => {
     const [page] = await h.caps.incident.query([{ first: 5 }], {});
     expect(ok(page)).toMatchObject({ totalCount: incidents.length, hasNextPage: true });
-    expect(ok(page).edges).toHaveLength(5);
+    expect(ok(page).nodes).toHaveLength(5);
   });
 });
 

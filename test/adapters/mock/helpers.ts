@@ -3,10 +3,13 @@ import type {
   Adapter,
   AdapterLogger,
   CapabilityMap,
+  ListOrder,
+  ListPosition,
   Page,
   PageRequest,
   Result,
 } from '../../../adapters/contract/index.js';
+import { positionOf } from '../../../adapters/contract/index.js';
 import { createMockAdapter } from '../../../adapters/mock/index.js';
 
 export const NOW = '2026-11-21T10:00:00.000Z';
@@ -39,23 +42,25 @@ export async function list<Q extends PageRequest, T>(fn: QueryFn<Q, T>, query: O
   const [page] = await fn([{ ...query, first: 1000 } as Q], {});
   const result = ok(page);
   expect(result.hasNextPage).toBe(false);
-  return result.edges.map((e) => e.node);
+  return result.nodes;
 }
 
-/** Walks a list page by page, following endCursor. */
-export async function walk<Q extends PageRequest, T>(
+/** Walks a list page by page, resuming after the last record of each. */
+export async function walk<Q extends PageRequest, T extends { id: string }>(
   fn: QueryFn<Q, T>,
   query: Omit<Q, 'first'>,
   first: number,
+  order: ListOrder<T>,
 ): Promise<T[]> {
   const out: T[] = [];
-  let after: string | undefined;
+  let after: ListPosition | undefined;
   for (let guard = 0; guard < 1000; guard++) {
     const [page] = await fn([{ ...query, first, ...(after === undefined ? {} : { after }) } as Q], {});
     const result = ok(page);
-    out.push(...result.edges.map((e) => e.node));
+    out.push(...result.nodes);
     if (!result.hasNextPage) return out;
-    after = result.edges[result.edges.length - 1]?.cursor;
+    const last = result.nodes.at(-1);
+    after = last && positionOf(order, last);
   }
   throw new Error('paging did not terminate');
 }

@@ -82,7 +82,10 @@ describe('PagerDuty incidents', () => {
       expect(r.headers.authorization).toBe(`Token token=${fake.token}`);
       expect(r.headers.accept).toBe('application/vnd.pagerduty+json;version=2');
     }
-    expect(listings.map((r) => Number(r.query.get('offset')))).toEqual([0, 25, 50]);
+    // Keyset paging: every page reads from the newest incident up to its cursor's second, never by offset.
+    expect(listings.map((r) => Number(r.query.get('offset')))).toEqual([0, 0, 0]);
+    const bounds = listings.slice(1).map((r) => Date.parse(r.query.get('until') as string));
+    expect(bounds).toEqual([created[24], created[49]].map((at) => Date.parse(at as string) + 1000));
   });
 
   it('follows offset/limit/more across provider pages while filtering what PagerDuty cannot', async () => {

@@ -7,7 +7,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CAPABILITIES, type CallContext, type CapabilityMap } from '../../../adapters/contract/index.js';
+import {
+  CAPABILITIES,
+  type CallContext,
+  type CapabilityMap,
+  type Incident,
+  LIST_ORDERS,
+  type Page,
+  positionOf,
+} from '../../../adapters/contract/index.js';
 import { createPluginAdapter, type PluginAdapter } from '../../../adapters/plugin/index.js';
 import { testLogger } from '../../helpers/gateway.js';
 import { FIXTURES } from './plugin-gateway.js';
@@ -43,8 +51,9 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
 
   it('sends exactly {method, config, payload} with the operator config, filters in OpsOrch words, pages by keyset', async () => {
     const [first] = await c.incident.query([{ first: 1, statuses: ['TRIGGERED'] }], CTX);
-    const cursor = (first as { edges: { cursor: string }[] }).edges[0]?.cursor as string;
-    const [page] = await c.incident.query([{ first: 1, after: cursor, statuses: ['TRIGGERED'] }], CTX);
+    const last = (first as Page<Incident>).nodes[0] as Incident;
+    const after = positionOf(LIST_ORDERS.incidents, last);
+    const [page] = await c.incident.query([{ first: 1, after, statuses: ['TRIGGERED'] }], CTX);
     const triggered = ['open', 'triggered', 'new', 'active', 'firing', 'TRIGGERED'];
     expect(sent()).toEqual([
       {
@@ -58,8 +67,8 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
         payload: { statuses: triggered, limit: 1000 },
       },
     ]);
-    expect(page).toEqual({ edges: [], hasNextPage: false, totalCount: 1 });
-    const [bad] = await c.incident.query([{ first: 1, after: '2' }], CTX);
+    expect(page).toEqual({ nodes: [], hasNextPage: false, totalCount: 1 });
+    const [bad] = await c.incident.query([{ first: 1, after: { key: 'not-a-time', id: '2' } }], CTX);
     expect(bad).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
@@ -68,20 +77,18 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     expect(page).toMatchObject({
       hasNextPage: false,
       totalCount: 1,
-      edges: [
+      nodes: [
         {
-          node: {
-            id: 'p1',
-            status: 'TRIGGERED',
-            rawStatus: 'open',
-            severity: 'HIGH',
-            rawSeverity: 'sev2',
-            createdAt: T,
-            updatedAt: null,
-            service: 'svc-plugin',
-            url: null,
-            assignees: [],
-          },
+          id: 'p1',
+          status: 'TRIGGERED',
+          rawStatus: 'open',
+          severity: 'HIGH',
+          rawSeverity: 'sev2',
+          createdAt: T,
+          updatedAt: null,
+          service: 'svc-plugin',
+          url: null,
+          assignees: [],
         },
       ],
     });
@@ -123,7 +130,7 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
   it('alert, log and metric', async () => {
     const [alerts] = await c.alert.query([{ first: 1 }], CTX);
     expect(alerts).toMatchObject({
-      edges: [{ node: { status: 'FIRING', severity: 'CRITICAL', startsAt: T, url: 'https://alerts.example.com/a1' } }],
+      nodes: [{ status: 'FIRING', severity: 'CRITICAL', startsAt: T, url: 'https://alerts.example.com/a1' }],
     });
     expect(await c.alert.getMany(['a1'], CTX)).toMatchObject([{ id: 'a1', status: 'RESOLVED', severity: 'MEDIUM' }]);
     const logQuery = {
@@ -197,19 +204,17 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
   it('ticket and messaging', async () => {
     const [tickets] = await c.ticket.query([{ first: 1, incidentId: 'p1' }], CTX);
     expect(tickets).toMatchObject({
-      edges: [
+      nodes: [
         {
-          node: {
-            key: 'OPS-1',
-            status: 'IN_PROGRESS',
-            rawStatus: 'In Progress',
-            priority: 'HIGH',
-            rawPriority: 'P1',
-            service: 'svc-1',
-            incidentIds: ['p1'],
-            assignee: 'ana',
-            reporter: 'bo',
-          },
+          key: 'OPS-1',
+          status: 'IN_PROGRESS',
+          rawStatus: 'In Progress',
+          priority: 'HIGH',
+          rawPriority: 'P1',
+          service: 'svc-1',
+          incidentIds: ['p1'],
+          assignee: 'ana',
+          reporter: 'bo',
         },
       ],
     });
@@ -242,14 +247,12 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     ]);
     const [deployments] = await c.deployment.query([{ first: 1 }], CTX);
     expect(deployments).toMatchObject({
-      edges: [
-        { node: { status: 'SUCCEEDED', rawStatus: 'success', finishedAt: null, author: 'ci-bot', commit: 'abc123' } },
-      ],
+      nodes: [{ status: 'SUCCEEDED', rawStatus: 'success', finishedAt: null, author: 'ci-bot', commit: 'abc123' }],
     });
     expect(await c.deployment.getMany(['d1'], CTX)).toMatchObject([{ status: 'PENDING' }]);
     const [teams] = await c.team.query([{ first: 1 }], CTX);
     expect(teams).toMatchObject({
-      edges: [{ node: { id: 'payments', name: 'Payments', fields: { parent: 'engineering' } } }],
+      nodes: [{ id: 'payments', name: 'Payments', fields: { parent: 'engineering' } }],
     });
     expect(await c.team.getMany(['payments'], CTX)).toMatchObject([{ name: 'Payments' }]);
     const [members] = await c.team.members(['payments'], CTX);
@@ -270,32 +273,28 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
   it('orchestration and secret', async () => {
     const [plans] = await c.orchestration.queryPlans([{ first: 1 }], CTX);
     expect(plans).toMatchObject({
-      edges: [
+      nodes: [
         {
-          node: {
-            name: 'Restart checkout',
-            service: 'checkout',
-            steps: [
-              { id: 's1', name: 'Check dashboards', kind: 'MANUAL' },
-              { id: 's2', name: 'Restart', kind: 'AUTOMATED' },
-            ],
-          },
+          name: 'Restart checkout',
+          service: 'checkout',
+          steps: [
+            { id: 's1', name: 'Check dashboards', kind: 'MANUAL' },
+            { id: 's2', name: 'Restart', kind: 'AUTOMATED' },
+          ],
         },
       ],
     });
     expect(await c.orchestration.getPlans(['plan-1'], CTX)).toMatchObject([{ id: 'plan-1' }]);
     const [runs] = await c.orchestration.queryRuns([{ first: 1 }], CTX);
     expect(runs).toMatchObject({
-      edges: [
+      nodes: [
         {
-          node: {
-            status: 'WAITING',
-            rawStatus: 'blocked',
-            startedAt: T,
-            steps: [
-              { id: 's1', name: 'Check dashboards', kind: 'MANUAL', status: 'SUCCEEDED', actor: 'ana', completedAt: T },
-            ],
-          },
+          status: 'WAITING',
+          rawStatus: 'blocked',
+          startedAt: T,
+          steps: [
+            { id: 's1', name: 'Check dashboards', kind: 'MANUAL', status: 'SUCCEEDED', actor: 'ana', completedAt: T },
+          ],
         },
       ],
     });
