@@ -11,11 +11,13 @@ import {
   type IncidentCapability,
   type IncidentQuery,
   type IncidentStatus,
+  keysetPage,
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   type Page,
   type Severity,
+  sortInOrder,
   type TimelineEntry,
   type TimelineEntryKind,
 } from '../contract/index.js';
@@ -115,23 +117,6 @@ function checkedIncident(body: unknown): DdIncident {
   return data;
 }
 
-/** Keyset cursor: the last record's creation instant and ID, so new incidents never shift a page. */
-const cursorOf = (i: Incident) => Buffer.from(JSON.stringify([i.createdAt, i.id])).toString('base64url');
-
-function afterCursor(cursor: string): (i: Incident) => boolean {
-  let at: string;
-  let id: string;
-  try {
-    [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-  } catch {
-    throw badInput(`invalid cursor ${JSON.stringify(cursor)}`);
-  }
-  if (typeof at !== 'string' || typeof id !== 'string') throw badInput(`invalid cursor ${JSON.stringify(cursor)}`);
-  const order = newestFirst<Incident>((i) => i.createdAt);
-  const pivot = { createdAt: at, id } as Incident;
-  return (i) => order(pivot, i) < 0;
-}
-
 export function incidentCapability(http: HttpClient, config: DatadogConfig): IncidentCapability {
   const opts = (ctx: CallContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
@@ -164,15 +149,8 @@ export function incidentCapability(http: HttpClient, config: DatadogConfig): Inc
         (i) =>
           !window ||
           (Date.parse(i.createdAt) >= Date.parse(window.start) && Date.parse(i.createdAt) <= Date.parse(window.end)),
-      )
-      .sort(newestFirst((i) => i.createdAt));
-    const rest = q.after ? all.filter(afterCursor(q.after)) : all;
-    const page = rest.slice(0, q.first);
-    return {
-      edges: page.map((node) => ({ cursor: cursorOf(node), node })),
-      hasNextPage: rest.length > page.length,
-      totalCount: all.length,
-    };
+      );
+    return keysetPage(all, q, LIST_ORDERS.incidents);
   }
 
   async function get(id: string, ctx: CallContext): Promise<Incident> {
@@ -211,7 +189,10 @@ export function incidentCapability(http: HttpClient, config: DatadogConfig): Inc
       offset = next;
     }
     const url = (await get(incidentId, ctx)).url;
-    return entries.map((e) => ({ ...e, url })).sort(newestFirst((e) => e.at));
+    return sortInOrder(
+      entries.map((e) => ({ ...e, url })),
+      LIST_ORDERS.timeline,
+    );
   }
 
   async function appendCell(incidentId: string, content: string, ctx: CallContext): Promise<TimelineEntry> {

@@ -12,11 +12,11 @@ import {
   type AlertStatus,
   badInput,
   type CallContext,
+  keysetPage,
+  LIST_ORDERS,
   matchesText,
-  newestFirst,
   notFound,
   type Page,
-  pageOf,
   type Severity,
 } from '../contract/index.js';
 import type { HttpClient } from '../http/index.js';
@@ -120,9 +120,8 @@ export async function queryMonitors(
         !window ||
         (Date.parse(a.startsAt) <= Date.parse(window.end) &&
           (a.endsAt == null || Date.parse(a.endsAt) >= Date.parse(window.start))),
-    )
-    .sort(newestFirst((a) => a.startsAt));
-  return pageOf(alerts, query);
+    );
+  return keysetPage(alerts, query, LIST_ORDERS.alerts);
 }
 
 export async function getMonitor(

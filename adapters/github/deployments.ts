@@ -11,7 +11,6 @@ import {
   type DeploymentCapability,
   type DeploymentQuery,
   type DeploymentStatus,
-  type Edge,
   notFound,
   type Page,
   settleEach,
@@ -19,7 +18,7 @@ import {
 import { fanOut } from '../http/index.js';
 import type { GhDeployment, GhDeploymentStatus, GhWorkflowRun } from './api.js';
 import type { GitHubClient } from './client.js';
-import { decodePosition, encodePosition, hasNextLink, isAfter, type Position } from './position.js';
+import { hasNextLink, isAfter, type Position, positionOf } from './position.js';
 import { malformed, type RepoRef } from './tickets.js';
 
 const FAN_OUT = 4;
@@ -185,7 +184,7 @@ export function deploymentCapability(
     after: Position | undefined,
     signal?: AbortSignal,
   ): Promise<Page<Deployment>> {
-    const edges: Edge<Deployment>[] = [];
+    const nodes: Deployment[] = [];
     const start = q.startedWithin ? Date.parse(q.startedWithin.start) : Number.NEGATIVE_INFINITY;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const res = await http.request<GhDeployment[]>(
@@ -206,16 +205,16 @@ export function deploymentCapability(
       for (const [i, d] of candidates.entries()) {
         const deployment = toDeployment(d, statuses[i], ref);
         if (!inWindow(q, deployment)) continue;
-        if (edges.length === q.first) return { edges, hasNextPage: true, totalCount: null };
-        edges.push({ cursor: encodePosition({ key: deployment.startedAt, id: deployment.id }), node: deployment });
+        if (nodes.length === q.first) return { nodes, hasNextPage: true, totalCount: null };
+        nodes.push(deployment);
       }
       // Newest first: once a page reaches before the window, nothing later can be in it.
       const oldest = res.data.at(-1);
       if (!hasNextLink(res.headers.link) || (oldest && Date.parse(oldest.created_at) < start)) {
-        return { edges, hasNextPage: false, totalCount: null };
+        return { nodes, hasNextPage: false, totalCount: null };
       }
     }
-    return { edges, hasNextPage: true, totalCount: null };
+    return { nodes, hasNextPage: true, totalCount: null };
   }
 
   async function viaRuns(
@@ -232,7 +231,7 @@ export function deploymentCapability(
         ? new Date(q.startedWithin.end).toISOString()
         : '*';
     const created = from === '*' && to === '*' ? undefined : `${from}..${to}`;
-    const edges: Edge<Deployment>[] = [];
+    const nodes: Deployment[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const res = await http.request<{ total_count: number; workflow_runs: GhWorkflowRun[] }>(
         'GET /repos/{owner}/{repo}/actions/runs',
@@ -245,21 +244,21 @@ export function deploymentCapability(
         if (after && !isAfter({ createdAt: deployment.startedAt, id: deployment.id }, after)) continue;
         if (q.scope?.environment && deployment.environment !== q.scope.environment.toLowerCase()) continue;
         if (!inWindow(q, deployment)) continue;
-        if (edges.length === q.first) return { edges, hasNextPage: true, totalCount: null };
-        edges.push({ cursor: encodePosition({ key: deployment.startedAt, id: deployment.id }), node: deployment });
+        if (nodes.length === q.first) return { nodes, hasNextPage: true, totalCount: null };
+        nodes.push(deployment);
       }
-      if (!hasNextLink(res.headers.link)) return { edges, hasNextPage: false, totalCount: null };
+      if (!hasNextLink(res.headers.link)) return { nodes, hasNextPage: false, totalCount: null };
     }
-    return { edges, hasNextPage: true, totalCount: null };
+    return { nodes, hasNextPage: true, totalCount: null };
   }
 
   return {
     async query(queries, ctx) {
       return settleEach(queries, async (q) => {
         if (q.scope?.service && q.scope.service.toLowerCase() !== ref.service.toLowerCase()) {
-          return { edges: [], hasNextPage: false, totalCount: 0 };
+          return { nodes: [], hasNextPage: false, totalCount: 0 };
         }
-        const after = q.after === undefined ? undefined : decodePosition(q.after);
+        const after = positionOf(q.after);
         return (await readsRuns(ctx.signal)) ? viaRuns(q, after, ctx.signal) : viaDeployments(q, after, ctx.signal);
       });
     },

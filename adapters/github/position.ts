@@ -4,41 +4,23 @@
  * next. Resuming asks GitHub for what was created at or before the position (where the API can
  * filter by creation time) and skips what the client has already seen.
  */
-import { badInput } from '../contract/index.js';
+import { badInput, type ListPosition } from '../contract/index.js';
 
-export interface Position {
-  /** Creation time (ISO) of the last record seen. */
-  key: string;
-  id: string;
-}
+/** The gateway's position in a list newest first: the last record's creation time and ID. */
+export type Position = ListPosition;
 
-export function encodePosition(p: Position): string {
-  return Buffer.from(JSON.stringify([p.key, p.id]), 'utf8').toString('base64url');
-}
-
-export function decodePosition(cursor: string): Position {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = null;
-  }
-  if (
-    !Array.isArray(decoded) ||
-    typeof decoded[0] !== 'string' ||
-    typeof decoded[1] !== 'string' ||
-    Number.isNaN(Date.parse(decoded[0]))
-  ) {
-    throw badInput(`invalid cursor ${JSON.stringify(cursor)}`);
-  }
-  return { key: decoded[0], id: decoded[1] };
+/** The position of a request, checked: its key must be a timestamp. */
+export function positionOf(after: ListPosition | undefined): Position | undefined {
+  if (after === undefined) return undefined;
+  if (Number.isNaN(Date.parse(after.key))) throw badInput(`invalid position ${JSON.stringify(after)}`);
+  return after;
 }
 
 /** Whether a record comes after the position: older, or as old with a greater ID. */
 export function isAfter(record: { createdAt: string; id: string }, p: Position): boolean {
   const diff = Date.parse(p.key) - Date.parse(record.createdAt);
   if (diff !== 0) return diff > 0;
-  return record.id > p.id;
+  return p.id !== undefined && record.id > p.id;
 }
 
 /** Newest first, then by ID ascending: the order every list is returned in. */

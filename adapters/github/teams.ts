@@ -4,7 +4,14 @@
  * for everyone, which gives every member's role without the per-member membership and profile
  * reads OpsOrch's adapter makes. GitHub has no on-call schedule, so nobody is on call here.
  */
-import { matchesText, pageOf, settleEach, type TeamCapability, type TeamMember } from '../contract/index.js';
+import {
+  keysetPage,
+  LIST_ORDERS,
+  matchesText,
+  settleEach,
+  type TeamCapability,
+  type TeamMember,
+} from '../contract/index.js';
 import { fanOut } from '../http/index.js';
 import type { GhTeam, GhUser } from './api.js';
 import type { GitHubClient } from './client.js';
@@ -49,7 +56,7 @@ export function teamCapability(http: GitHubClient, org: string): TeamCapability 
           .filter((t) => !names || names.includes(t.name.toLowerCase()) || names.includes(t.handle.toLowerCase()))
           .filter((t) => matchesText(q.query, t.name, t.handle, t.description))
           .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
-        return pageOf(teams, q);
+        return keysetPage(teams, q, LIST_ORDERS.teams);
       });
     },
 

@@ -10,7 +10,6 @@ import {
   AdapterError,
   badInput,
   type CallContext,
-  type Edge,
   notFound,
   type Page,
   settleEach,
@@ -25,7 +24,7 @@ import {
 import { fanOut } from '../http/index.js';
 import type { GhIssue, GhSearch } from './api.js';
 import type { GitHubClient } from './client.js';
-import { decodePosition, encodePosition, hasNextLink, isAfter, type Position } from './position.js';
+import { hasNextLink, isAfter, type Position, positionOf } from './position.js';
 import { qualifier, searchQuery } from './search.js';
 
 const FAN_OUT = 4;
@@ -135,7 +134,7 @@ export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: num
     !statuses?.length || statuses.includes(t.status);
 
   async function viaIssuesList(q: TicketQuery, state: string, signal?: AbortSignal): Promise<Page<Ticket>> {
-    const edges: Edge<Ticket>[] = [];
+    const nodes: Ticket[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const res = await http.request<GhIssue[]>(
         'GET /repos/{owner}/{repo}/issues',
@@ -156,12 +155,12 @@ export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: num
         if (issue.pull_request) continue;
         const ticket = toTicket(issue, ref);
         if (!matchesStatus(q.statuses)(ticket)) continue;
-        if (edges.length === q.first) return { edges, hasNextPage: true, totalCount: null };
-        edges.push({ cursor: encodePosition({ key: ticket.createdAt, id: ticket.id }), node: ticket });
+        if (nodes.length === q.first) return { nodes, hasNextPage: true, totalCount: null };
+        nodes.push(ticket);
       }
-      if (!hasNextLink(res.headers.link)) return { edges, hasNextPage: false, totalCount: null };
+      if (!hasNextLink(res.headers.link)) return { nodes, hasNextPage: false, totalCount: null };
     }
-    return { edges, hasNextPage: true, totalCount: null };
+    return { nodes, hasNextPage: true, totalCount: null };
   }
 
   async function viaSearch(q: TicketQuery, after: Position | undefined, signal?: AbortSignal): Promise<Page<Ticket>> {
@@ -177,7 +176,7 @@ export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: num
     const text = q.query?.trim();
     const search = searchQuery(qualifiers, text ? text : undefined);
 
-    const edges: Edge<Ticket>[] = [];
+    const nodes: Ticket[] = [];
     let total: number | null = null;
     for (let page = 1; page <= MAX_PAGES && page * pageSize <= SEARCH_WINDOW; page++) {
       const res = await http.request<GhSearch<GhIssue>>(
@@ -192,20 +191,20 @@ export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: num
         const ticket = toTicket(issue, ref);
         if (after && !isAfter(ticket, after)) continue;
         if (!matchesStatus(q.statuses)(ticket)) continue;
-        if (edges.length === q.first) return { edges, hasNextPage: true, totalCount: total };
-        edges.push({ cursor: encodePosition({ key: ticket.createdAt, id: ticket.id }), node: ticket });
+        if (nodes.length === q.first) return { nodes, hasNextPage: true, totalCount: total };
+        nodes.push(ticket);
       }
-      if (!hasNextLink(res.headers.link)) return { edges, hasNextPage: false, totalCount: total };
+      if (!hasNextLink(res.headers.link)) return { nodes, hasNextPage: false, totalCount: total };
     }
-    return { edges, hasNextPage: true, totalCount: total };
+    return { nodes, hasNextPage: true, totalCount: total };
   }
 
   async function runQuery(q: TicketQuery, signal?: AbortSignal): Promise<Page<Ticket>> {
-    const empty = { edges: [], hasNextPage: false, totalCount: 0 };
+    const empty = { nodes: [], hasNextPage: false, totalCount: 0 };
     if (q.scope?.service && q.scope.service.toLowerCase() !== ref.service.toLowerCase()) return empty;
     const states = statesFor(q.statuses);
     if (!states) return empty;
-    const after = q.after === undefined ? undefined : decodePosition(q.after);
+    const after = positionOf(q.after);
     if (after || q.query?.trim() || (q.assignees?.length ?? 0) > 1) return viaSearch(q, after, signal);
     return viaIssuesList(q, states.state, signal);
   }

@@ -86,7 +86,7 @@ export class EventIntake {
         if (event.service) {
           const service = data.services.canonicalName(provider, event.service);
           const page = await data.incidents.list({ scope: { service }, statuses: [...OPEN], first: ACTIVITY_FAN_OUT });
-          incidents.push(...page.edges.map((e) => e.node));
+          incidents.push(...page.nodes);
         }
         if (event.incidentIds?.length) {
           const linked = await data.incidents.linked(provider, event.incidentIds);

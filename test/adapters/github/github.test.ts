@@ -457,7 +457,7 @@ describe('GitHub App auth', () => {
     );
     try {
       const [page] = (await adapter.capabilities.ticket?.query([{ first: 2 }], {})) ?? [];
-      expect(page instanceof Error ? page.message : page?.edges).toHaveLength(2);
+      expect(page instanceof Error ? page.message : page?.nodes).toHaveLength(2);
       const tokenCall = fake.requests.find((r) => r.path === `/app/installations/${fake.installationId}/access_tokens`);
       expect(tokenCall?.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/i);
       expect(fake.requestsTo('/repos/acme/checkout/issues')[0]?.authorization).toMatch(/^token ghs_/);
