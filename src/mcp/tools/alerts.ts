@@ -1,0 +1,51 @@
+import { anyRecord, arrayOf, listOutput, positiveInteger, recordOutput, scope, string, toolInput } from '../json-schema.js';
+import * as shape from '../opsorch-shapes.js';
+import { READ, type Tool } from '../tool.js';
+import * as words from '../vocabulary.js';
+import { linkTo } from './incidents.js';
+import { collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+
+export const queryAlerts: Tool = {
+  name: 'query-alerts',
+  title: 'Query Alerts',
+  description:
+    'Search alerts from every alerting provider, newest first, by statuses (firing, acknowledged, silenced, resolved), severities, scope and free text.',
+  inputSchema: toolInput({
+    query: string(),
+    statuses: arrayOf(string()),
+    severities: arrayOf(string()),
+    scope: scope(),
+    limit: positiveInteger(),
+    metadata: anyRecord(),
+  }),
+  outputSchema: listOutput('alerts'),
+  annotations: READ,
+  writes: false,
+  async run(args, ctx) {
+    const filter = defined({
+      query: args.query,
+      statuses: words.alertStatuses(args.statuses),
+      severities: words.severities(args.severities),
+      scope: scopeOf(args.scope),
+    });
+    const found = await collect(ctx, 'query-alerts', { filter }, ['alerts'], limitOf(args.limit), shape.alert);
+    return { structured: listAnswer('alerts', found, 'statuses, severities, scope or query, or a smaller limit') };
+  },
+};
+
+export const getAlert: Tool = {
+  name: 'get-alert',
+  title: 'Get Alert',
+  description: 'Read one alert by its ID, with its labels and deep link.',
+  inputSchema: toolInput({ id: string() }, ['id']),
+  outputSchema: recordOutput('alert'),
+  annotations: READ,
+  writes: false,
+  async run(args, ctx) {
+    const { record, errors } = await getOne(ctx, 'get-alert', 'Alert', args.id, 'alert');
+    return {
+      structured: defined({ alert: shape.alert(record), errors: errors.length > 0 ? errors : undefined }),
+      links: linkTo(record, 'alert').slice(1),
+    };
+  },
+};

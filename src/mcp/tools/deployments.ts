@@ -1,0 +1,59 @@
+import { anyRecord, arrayOf, listOutput, positiveInteger, recordOutput, scope, string, toolInput } from '../json-schema.js';
+import * as shape from '../opsorch-shapes.js';
+import { READ, type Tool } from '../tool.js';
+import * as words from '../vocabulary.js';
+import { linkTo } from './incidents.js';
+import { collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+
+export const queryDeployments: Tool = {
+  name: 'query-deployments',
+  title: 'Query Deployments',
+  description:
+    'Deployment history, newest first, by statuses (running, success, failed, ...), versions, scope and free text: correlate an incident with what shipped before it.',
+  inputSchema: toolInput({
+    query: string(),
+    statuses: arrayOf(string()),
+    versions: arrayOf(string()),
+    scope: scope(),
+    limit: positiveInteger(),
+    metadata: anyRecord(),
+  }),
+  outputSchema: listOutput('deployments'),
+  annotations: READ,
+  writes: false,
+  async run(args, ctx) {
+    const filter = defined({
+      query: args.query,
+      statuses: words.deploymentStatuses(args.statuses),
+      scope: scopeOf(args.scope),
+    });
+    const versions = Array.isArray(args.versions) && args.versions.length > 0 ? new Set(args.versions.map(String)) : null;
+    const found = await collect(
+      ctx,
+      'query-deployments',
+      { filter },
+      ['deployments'],
+      limitOf(args.limit),
+      shape.deployment,
+      (d) => !versions || versions.has(String(d.version)),
+    );
+    return { structured: listAnswer('deployments', found, 'statuses, versions, scope or query, or a smaller limit') };
+  },
+};
+
+export const getDeployment: Tool = {
+  name: 'get-deployment',
+  title: 'Get Deployment',
+  description: 'Read one deployment by its ID: service, environment, version, status, commit and deep link.',
+  inputSchema: toolInput({ id: string() }, ['id']),
+  outputSchema: recordOutput('deployment'),
+  annotations: READ,
+  writes: false,
+  async run(args, ctx) {
+    const { record, errors } = await getOne(ctx, 'get-deployment', 'Deployment', args.id, 'deployment');
+    return {
+      structured: defined({ deployment: shape.deployment(record), errors: errors.length > 0 ? errors : undefined }),
+      links: linkTo(record, 'deployment').slice(1),
+    };
+  },
+};
