@@ -19,8 +19,12 @@ const REDACT = [
   'headers.authorization',
 ];
 
-export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, base: { service: 'opsorch-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } });
+/** Logs to stdout, or to stderr (file descriptor 2) when stdout carries a protocol (MCP on stdio). */
+export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info', fd: 1 | 2 = 1): Logger {
+  return pino(
+    { level, base: { service: 'opsorch-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } },
+    pino.destination({ dest: fd, sync: fd === 2 }),
+  );
 }
 
 export type { Logger };

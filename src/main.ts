@@ -1,10 +1,17 @@
-/** `npm start`: configuration from the environment, then serve until SIGTERM or SIGINT. */
+/**
+ * `npm start`: configuration from the environment, then serve until SIGTERM or SIGINT.
+ * `node dist/src/main.js mcp` (`npm run --silent mcp`): the same gateway for one local agent, as an
+ * MCP server on stdin/stdout; logs go to stderr and the gateway stops when stdin closes.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { adapterFactories } from '../adapters/index.js';
 import { RedisPubSub } from './events/redis.js';
 import { startGateway } from './http/server.js';
 import { createLogger } from './logger.js';
 import { ConfigError, loadConfig } from './providers/config.js';
 import { buildRegistry } from './providers/registry.js';
+
+const stdioMcp = process.argv[2] === 'mcp';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -17,7 +24,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  if (stdioMcp) {
+    // The agent talks over stdio: nothing else is served, HTTP only on an ephemeral loopback port.
+    config = { ...config, host: '127.0.0.1', port: 0, playground: false };
+  }
+  const logger = createLogger(config.logLevel, stdioMcp ? 2 : 1);
   const factories = {
     ...adapterFactories,
     mock: (c: Record<string, unknown>, env: Parameters<(typeof adapterFactories)['mock']>[1]) =>
@@ -57,6 +68,12 @@ async function main(): Promise<void> {
   // `on`, not `once`: tsx re-raises a signal that no other listener is left to handle.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  if (stdioMcp) {
+    const server = gateway.localMcpServer();
+    server.onclose = () => void shutdown('SIGTERM');
+    await server.connect(new StdioServerTransport());
+    logger.info('MCP server ready on stdio');
+  }
 }
 
 main().catch((err: unknown) => {

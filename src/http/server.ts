@@ -3,6 +3,7 @@
  * subscriptions, both on one HTTP server and path, plus liveness/readiness probes and a graceful
  * stop. Cross-cutting concerns are small plugins composed here, in one visible place.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import express from 'express';
 import { type GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import { resolvers } from '../../resolvers/index.js';
@@ -31,10 +33,12 @@ import { operationLimitsPlugin } from '../graphql/limits/operation-limits.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Logger } from '../logger.js';
+import { createMcpServer } from '../mcp/server.js';
 import type { GatewayConfig } from '../providers/config.js';
 import type { AdapterRegistry } from '../providers/registry.js';
 import { bodyLimit } from './body-limit.js';
 import { documentAdmission } from './document-admission.js';
+import { executorFor, mcpRouter } from './mcp.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
 import { requestIdMiddleware } from './request-id.js';
@@ -50,7 +54,7 @@ export function buildSchema(): GraphQLSchema {
 
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
-    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks'>> & {
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp'>> & {
       /** Unset limits take their defaults (`src/limits.ts`). */
       limits?: Partial<Limits>;
     };
@@ -72,6 +76,8 @@ export interface Gateway {
   pubsub: PubSub;
   /** What is live right now; every count returns to zero once clients are gone. */
   liveStats(): LiveStats;
+  /** The MCP server for a local agent on stdio, running its tools as the gateway's own requests. */
+  localMcpServer(): McpServer;
   stop(): Promise<void>;
 }
 
@@ -119,6 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
   const formatError = createErrorFormatter(logger);
+  const mcpOptions = { writes: config.mcp?.writes ?? false, maxTokens: config.mcp?.maxTokens ?? 20_000 };
   /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
   const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>
     createContext(deps, String(res.locals.requestId), abortSignalOf(res));
@@ -189,6 +196,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       live: liveStats(),
     });
   });
+  if (config.mcp?.enabled ?? true) {
+    app.use('/mcp', mcpRouter({ apollo, context: httpContext, mcp: mcpOptions, logger }));
+  }
   app.use('/webhooks', webhookRouter({ floor, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
   if (config.playground) app.use(playgroundRouter());
   app.use(
@@ -221,6 +231,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     httpServer,
     pubsub,
     liveStats,
+    localMcpServer: () =>
+      createMcpServer(
+        executorFor(apollo, () => createContext(deps, randomUUID())),
+        mcpOptions,
+        logger,
+      ),
     stop() {
       stopped ??= (async () => {
         stopping = true;

@@ -4,7 +4,15 @@
  * record fragments live in `fragments.graphql`; an operation carries only the ones it uses.
  */
 import { readFileSync } from 'node:fs';
-import { type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, Kind, parse, print, visit } from 'graphql';
+import {
+  type DefinitionNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  Kind,
+  parse,
+  print,
+  visit,
+} from 'graphql';
 
 const DIR = new URL('./operations/', import.meta.url);
 

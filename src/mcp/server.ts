@@ -18,14 +18,28 @@ import {
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Logger } from '../logger.js';
+import * as shape from './opsorch-shapes.js';
 import { type Rec, type Tool, type ToolContext, ToolError } from './tool.js';
-import { getIncidentContext } from './tools/incidents.js';
 import { getService } from './tools/directory.js';
+import { getIncidentContext } from './tools/incidents.js';
 import { TOOLS } from './tools/index.js';
 import { collect } from './tools/support.js';
-import * as shape from './opsorch-shapes.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** The package's version, from src/mcp or from dist/src/mcp alike. */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const path of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = require(path) as { name?: string; version?: string };
+      if (pkg.name === 'opsorch-gateway' && pkg.version) return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return '0.0.0';
+}
+
+const version = packageVersion();
 
 export interface McpOptions {
   /** Write tools (acknowledge, resolve, notes, runbooks) are listed and callable only when true. */
@@ -44,7 +58,8 @@ const RESOURCE_TEMPLATES = [
     uriTemplate: 'opsorch://incident/{id}',
     name: 'incident',
     title: 'Incident with its context',
-    description: 'An incident with its service, team, on-call, timeline, alerts, tickets, deploys and telemetry summary.',
+    description:
+      'An incident with its service, team, on-call, timeline, alerts, tickets, deploys and telemetry summary.',
     mimeType: 'application/json',
   },
   {
@@ -69,7 +84,7 @@ export function createMcpServer(execute: ToolContext['execute'], options: McpOpt
     {
       capabilities: { tools: {}, resources: {} },
       instructions:
-        'Incident operations over one graph: incidents, alerts, logs, metrics, tickets, services, teams, deployments and runbooks. Start from get-incident-context for an incident. IDs are the providers\' own; statuses and severities are OpsOrch words (open, acknowledged, resolved; sev1..sev5).',
+        "Incident operations over one graph: incidents, alerts, logs, metrics, tickets, services, teams, deployments and runbooks. Start from get-incident-context for an incident. IDs are the providers' own; statuses and severities are OpsOrch words (open, acknowledged, resolved; sev1..sev5).",
     },
   );
   const maxChars = options.maxTokens * 4;
@@ -91,7 +106,9 @@ export function createMcpServer(execute: ToolContext['execute'], options: McpOpt
     const tool: Tool | undefined = TOOLS.find((t) => t.name === request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${JSON.stringify(request.params.name)}`);
     if (tool.writes && !options.writes) {
-      return failure(`${tool.name} writes, and writes over MCP are disabled (set OPSORCH_MCP_WRITES=true to enable them)`);
+      return failure(
+        `${tool.name} writes, and writes over MCP are disabled (set OPSORCH_MCP_WRITES=true to enable them)`,
+      );
     }
     const args = request.params.arguments ?? {};
     const validate = validators.get(tool.name) as ValidateFunction;
@@ -144,7 +161,9 @@ export function createMcpServer(execute: ToolContext['execute'], options: McpOpt
     try {
       const answer = await tool.run({ id: decodeURIComponent(id as string) }, context());
       return {
-        contents: [{ uri: request.params.uri, mimeType: 'application/json', text: render(answer.structured, maxChars) }],
+        contents: [
+          { uri: request.params.uri, mimeType: 'application/json', text: render(answer.structured, maxChars) },
+        ],
       };
     } catch (err) {
       if (err instanceof ToolError) throw new McpError(ErrorCode.InvalidParams, err.message);
@@ -158,4 +177,3 @@ export function createMcpServer(execute: ToolContext['execute'], options: McpOpt
 function failure(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
-

@@ -39,7 +39,10 @@ const AGGREGATIONS = new Set(['SUM', 'AVG', 'MIN', 'MAX', 'COUNT', 'RATE', 'P50'
 
 export function aggregation(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  const upper = value.trim().toUpperCase().replace(/^AVERAGE$/, 'AVG');
+  const upper = value
+    .trim()
+    .toUpperCase()
+    .replace(/^AVERAGE$/, 'AVG');
   if (!AGGREGATIONS.has(upper)) {
     throw new ToolError(`expression.aggregation: expected one of ${[...AGGREGATIONS].join(', ').toLowerCase()}`);
   }

@@ -44,6 +44,8 @@ export interface GatewayConfig {
   playground: boolean;
   /** Every bound on requests, clients, providers and plugins (`src/limits.ts`). */
   limits: Limits;
+  /** MCP on `/mcp` and `opsorch-gateway mcp`: write tools only when enabled, answers capped in tokens. */
+  mcp: { enabled: boolean; writes: boolean; maxTokens: number };
   /** Per-request batching and caching of provider reads; off only to measure what it saves. */
   dataloader: boolean;
   /** Sharing of identical in-flight provider reads across requests; off only to measure it. */
@@ -251,6 +253,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     shutdownGraceMs: parsePositiveInt(env, 'OPSORCH_SHUTDOWN_GRACE_MS', 10_000),
     playground: parseBoolean(env, 'OPSORCH_PLAYGROUND', true),
     limits: limitsFromEnv(env, (message) => new ConfigError(message)),
+    mcp: {
+      enabled: parseBoolean(env, 'OPSORCH_MCP', true),
+      writes: parseBoolean(env, 'OPSORCH_MCP_WRITES', false),
+      maxTokens: parsePositiveInt(env, 'OPSORCH_MCP_MAX_TOKENS', 20_000),
+    },
     dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
     singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),

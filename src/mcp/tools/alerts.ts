@@ -1,4 +1,13 @@
-import { anyRecord, arrayOf, listOutput, positiveInteger, recordOutput, scope, string, toolInput } from '../json-schema.js';
+import {
+  anyRecord,
+  arrayOf,
+  listOutput,
+  positiveInteger,
+  recordOutput,
+  scope,
+  string,
+  toolInput,
+} from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { READ, type Tool } from '../tool.js';
 import * as words from '../vocabulary.js';

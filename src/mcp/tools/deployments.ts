@@ -1,4 +1,13 @@
-import { anyRecord, arrayOf, listOutput, positiveInteger, recordOutput, scope, string, toolInput } from '../json-schema.js';
+import {
+  anyRecord,
+  arrayOf,
+  listOutput,
+  positiveInteger,
+  recordOutput,
+  scope,
+  string,
+  toolInput,
+} from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { READ, type Tool } from '../tool.js';
 import * as words from '../vocabulary.js';
@@ -27,7 +36,8 @@ export const queryDeployments: Tool = {
       statuses: words.deploymentStatuses(args.statuses),
       scope: scopeOf(args.scope),
     });
-    const versions = Array.isArray(args.versions) && args.versions.length > 0 ? new Set(args.versions.map(String)) : null;
+    const versions =
+      Array.isArray(args.versions) && args.versions.length > 0 ? new Set(args.versions.map(String)) : null;
     const found = await collect(
       ctx,
       'query-deployments',

@@ -59,7 +59,14 @@ export const listServices: Tool = {
   writes: false,
   async run(args, ctx) {
     const after = typeof args.cursor === 'string' && args.cursor !== '' ? args.cursor : undefined;
-    const found = await collect(ctx, 'query-services', defined({ after }), ['services'], limitOf(args.limit, 50), shape.service);
+    const found = await collect(
+      ctx,
+      'query-services',
+      defined({ after }),
+      ['services'],
+      limitOf(args.limit, 50),
+      shape.service,
+    );
     return { structured: listAnswer('services', found, 'query-services with a name or scope') };
   },
 };

@@ -1,15 +1,14 @@
-import * as shape from '../opsorch-shapes.js';
 import {
   anyRecord,
   arrayOf,
   listOutput,
-  object,
   positiveInteger,
   recordOutput,
   scope,
   string,
   toolInput,
 } from '../json-schema.js';
+import * as shape from '../opsorch-shapes.js';
 import { field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
 import * as words from '../vocabulary.js';
 import { candidateIds, collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
@@ -74,7 +73,9 @@ export const getIncidentTimeline: Tool = {
     const candidates = await candidateIds(ctx, 'Incident', args.id);
     // With several incident providers, the owner is whichever has the record.
     const id =
-      candidates.length > 1 ? (await getOne(ctx, 'get-incident', 'Incident', args.id, 'incident')).globalId : candidates[0];
+      candidates.length > 1
+        ? (await getOne(ctx, 'get-incident', 'Incident', args.id, 'incident')).globalId
+        : candidates[0];
     if (!id) throw new ToolError('no incident provider is configured');
     const found = await collect(ctx, 'get-incident-timeline', { id }, ['incident', 'timeline'], 200, (node) =>
       shape.timelineEntry(node, String(args.id)),
@@ -88,7 +89,10 @@ export const getIncidentTimeline: Tool = {
 
 function linkTo(record: Rec, kind: string) {
   const name = String(record.title ?? record.name ?? kind);
-  const links = [{ uri: `opsorch://${kind}/${String(record.id)}`, name, description: `the ${kind} as an MCP resource` }];
+  const id = String(field(record, 'source', 'nativeId') ?? record.id);
+  const links = [
+    { uri: `opsorch://${kind}/${encodeURIComponent(id)}`, name, description: `the ${kind} as an MCP resource` },
+  ];
   if (typeof record.url === 'string') links.push({ uri: record.url, name, description: 'open it in its source tool' });
   return links;
 }
@@ -193,7 +197,7 @@ export const getIncidentContext: Tool = {
   inputSchema: byId,
   outputSchema: {
     type: 'object',
-    properties: { incident: { type: ['object', 'null'] }, errors: arrayOf(object({})) },
+    properties: { incident: { type: ['object', 'null'] }, errors: arrayOf({ type: 'object' }) },
     required: ['incident'],
   },
   annotations: READ,

@@ -52,7 +52,13 @@ export const getOrchestrationPlan: Tool = {
   annotations: READ,
   writes: false,
   async run(args, ctx) {
-    const { record, errors } = await getOne(ctx, 'get-orchestration-plan', 'OrchestrationPlan', args.id, 'orchestrationPlan');
+    const { record, errors } = await getOne(
+      ctx,
+      'get-orchestration-plan',
+      'OrchestrationPlan',
+      args.id,
+      'orchestrationPlan',
+    );
     return {
       structured: defined({ plan: shape.plan(record), errors: errors.length > 0 ? errors : undefined }),
       links: linkTo(record, 'plan').slice(1),
@@ -60,7 +66,11 @@ export const getOrchestrationPlan: Tool = {
   },
 };
 
-async function oneId(ctx: ToolContext, kind: 'Incident' | 'OrchestrationPlan', id: unknown): Promise<string | undefined> {
+async function oneId(
+  ctx: ToolContext,
+  kind: 'Incident' | 'OrchestrationPlan',
+  id: unknown,
+): Promise<string | undefined> {
   if (id === undefined || id === '') return undefined;
   const [global] = await candidateIds(ctx, kind, id);
   if (!global) throw new ToolError(`no provider serves ${kind === 'Incident' ? 'incidents' : 'runbooks'}`);
@@ -88,7 +98,14 @@ export const queryOrchestrationRuns: Tool = {
       incidentId: await oneId(ctx, 'Incident', args.incidentId),
       scope: scopeOf(args.scope),
     });
-    const found = await collect(ctx, 'query-orchestration-runs', { filter }, ['orchestrationRuns'], limitOf(args.limit), shape.run);
+    const found = await collect(
+      ctx,
+      'query-orchestration-runs',
+      { filter },
+      ['orchestrationRuns'],
+      limitOf(args.limit),
+      shape.run,
+    );
     return { structured: listAnswer('runs', found, 'statuses, planId, incidentId or scope, or a smaller limit') };
   },
 };
@@ -102,7 +119,13 @@ export const getOrchestrationRun: Tool = {
   annotations: READ,
   writes: false,
   async run(args, ctx) {
-    const { record, errors } = await getOne(ctx, 'get-orchestration-run', 'OrchestrationRun', args.id, 'orchestrationRun');
+    const { record, errors } = await getOne(
+      ctx,
+      'get-orchestration-run',
+      'OrchestrationRun',
+      args.id,
+      'orchestrationRun',
+    );
     return {
       structured: defined({ run: shape.run(record), errors: errors.length > 0 ? errors : undefined }),
       links: linkTo(record, 'run').slice(1),

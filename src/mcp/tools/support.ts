@@ -1,7 +1,8 @@
 /** What the tools share: paging up to `limit`, fitting answers in the agent's budget, ID lookup. */
-import { toGlobalId } from '../../graphql/ids.js';
+
 import type { NodeKind } from '../../data/models.js';
 import { NODE_KINDS } from '../../data/models.js';
+import { toGlobalId } from '../../graphql/ids.js';
 import { field, isRec, type Rec, run, type ToolContext, ToolError } from '../tool.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -29,12 +30,23 @@ export function defined(record: Rec): Rec {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
 
-/** Items in order until their rendered size would pass `maxChars`. */
-export function fit<T>(items: readonly T[], maxChars: number): { items: T[]; truncated: boolean } {
+/** Room left for the answer's own keys and the truncation note around the records. */
+const WRAPPER_CHARS = 1_000;
+
+/** The characters a record takes in the rendered answer, where it sits in a list two levels deep. */
+function renderedSize(item: unknown): number {
+  const json = JSON.stringify(item, null, 2);
+  let lines = 1;
+  for (let i = json.indexOf('\n'); i >= 0; i = json.indexOf('\n', i + 1)) lines += 1;
+  return json.length + 4 * lines + 2;
+}
+
+/** Items in order until their rendered size would pass the budget of `maxChars`. */
+export function fitToBudget<T>(items: readonly T[], maxChars: number): { items: T[]; truncated: boolean } {
   const kept: T[] = [];
-  let size = 0;
+  let size = WRAPPER_CHARS;
   for (const item of items) {
-    size += JSON.stringify(item, null, 2).length + 2;
+    size += renderedSize(item);
     if (size > maxChars) return { items: kept, truncated: true };
     kept.push(item);
   }
@@ -66,10 +78,14 @@ export async function collect(
   const errors: Rec[] = [];
   let after: string | undefined;
   let totalCount: number | undefined;
-  let size = 0;
+  let size = WRAPPER_CHARS;
   for (let pages = 0; pages < Math.ceil(MAX_LIMIT / PAGE); pages += 1) {
     const first = Math.min(PAGE, limit - items.length);
-    const { data, errors: pageErrors } = await run(ctx, operation, { ...variables, first, ...(after ? { after } : {}) });
+    const { data, errors: pageErrors } = await run(ctx, operation, {
+      ...variables,
+      first,
+      ...(after ? { after } : {}),
+    });
     errors.push(...pageErrors);
     const connection = field(data, ...root);
     if (!isRec(connection)) {
@@ -81,7 +97,7 @@ export async function collect(
     for (const [index, node] of nodes.entries()) {
       const item = shape(node);
       if (!keep(item)) continue;
-      size += JSON.stringify(item, null, 2).length + 2;
+      size += renderedSize(item);
       if (size > ctx.maxChars) {
         // The cursor of the last record kept, so a caller can continue exactly there.
         return { items, totalCount, truncated: true, ...cursorBefore(connection.edges, index, after), errors };
@@ -171,7 +187,5 @@ export async function getOne(
     if (isRec(record)) return { record, errors, globalId };
   }
   const reason = errors.find((e) => e.code !== 'NOT_FOUND');
-  throw new ToolError(
-    reason ? String(reason.message) : `no ${kind.toLowerCase()} with ID ${JSON.stringify(id)}`,
-  );
+  throw new ToolError(reason ? String(reason.message) : `no ${kind.toLowerCase()} with ID ${JSON.stringify(id)}`);
 }

@@ -12,7 +12,7 @@ import {
 import * as shape from '../opsorch-shapes.js';
 import { field, isRec, READ, type Rec, run, type Tool, ToolError } from '../tool.js';
 import * as words from '../vocabulary.js';
-import { defined, fit, limitOf, scopeOf } from './support.js';
+import { defined, fitToBudget, limitOf, scopeOf } from './support.js';
 
 function timeRange(args: Rec): { start: string; end: string } {
   const start = typeof args.start === 'string' ? Date.parse(args.start) : Number.NaN;
@@ -65,7 +65,9 @@ export const queryLogs: Tool = {
     {
       expression: object({
         search: string(),
-        filters: arrayOf(object({ field: string(), operator: string(), value: string() }, ['field', 'operator', 'value'])),
+        filters: arrayOf(
+          object({ field: string(), operator: string(), value: string() }, ['field', 'operator', 'value']),
+        ),
         severityIn: arrayOf(string()),
       }),
       start: dateTime(),
@@ -99,7 +101,7 @@ export const queryLogs: Tool = {
       .filter((e) => !providers || providers.has(String(field(e, 'source', 'provider'))))
       .filter((e) => filters.every((f) => matches(e, f)))
       .map(shape.logEntry);
-    const kept = fit(entries, ctx.maxChars);
+    const kept = fitToBudget(entries, ctx.maxChars);
     return {
       structured: defined({
         entries: kept.items,
@@ -125,7 +127,9 @@ export const queryMetrics: Tool = {
         {
           metricName: string(),
           aggregation: string(),
-          filters: arrayOf(object({ label: string(), operator: string(), value: string() }, ['label', 'operator', 'value'])),
+          filters: arrayOf(
+            object({ label: string(), operator: string(), value: string() }, ['label', 'operator', 'value']),
+          ),
           groupBy: arrayOf(string()),
         },
         ['metricName'],
@@ -162,7 +166,7 @@ export const queryMetrics: Tool = {
     const { data, errors } = await run(ctx, 'query-metrics', { query });
     const series = field(data, 'metrics');
     if (!Array.isArray(series)) throw new ToolError(String(errors[0]?.message ?? 'no metric provider answered'));
-    const kept = fit(series.filter(isRec).map(shape.series), ctx.maxChars);
+    const kept = fitToBudget(series.filter(isRec).map(shape.series), ctx.maxChars);
     return {
       structured: defined({
         series: kept.items,
@@ -179,7 +183,8 @@ export const queryMetrics: Tool = {
 export const describeMetrics: Tool = {
   name: 'describe-metrics',
   title: 'Describe Metrics',
-  description: 'The metrics the metric providers know, with type, help text, unit and labels; scope narrows to a service.',
+  description:
+    'The metrics the metric providers know, with type, help text, unit and labels; scope narrows to a service.',
   inputSchema: toolInput({ scope: scope() }),
   outputSchema: listOutput('metrics'),
   annotations: READ,
@@ -188,7 +193,7 @@ export const describeMetrics: Tool = {
     const { data, errors } = await run(ctx, 'describe-metrics', defined({ scope: scopeOf(args.scope) }));
     const descriptors = field(data, 'metricDescriptors');
     if (!Array.isArray(descriptors)) throw new ToolError(String(errors[0]?.message ?? 'no metric provider answered'));
-    const kept = fit(descriptors.filter(isRec).map(shape.descriptor), ctx.maxChars);
+    const kept = fitToBudget(descriptors.filter(isRec).map(shape.descriptor), ctx.maxChars);
     return {
       structured: defined({
         metrics: kept.items,

@@ -1,4 +1,13 @@
-import { anyRecord, arrayOf, listOutput, positiveInteger, recordOutput, scope, string, toolInput } from '../json-schema.js';
+import {
+  anyRecord,
+  arrayOf,
+  listOutput,
+  positiveInteger,
+  recordOutput,
+  scope,
+  string,
+  toolInput,
+} from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { READ, type Tool } from '../tool.js';
 import * as words from '../vocabulary.js';
@@ -31,8 +40,14 @@ export const queryTickets: Tool = {
     });
     // The schema has no reporter filter: the gateway keeps only the reporter's tickets as it pages.
     const reporter = typeof args.reporter === 'string' && args.reporter !== '' ? args.reporter : undefined;
-    const found = await collect(ctx, 'query-tickets', { filter }, ['tickets'], limitOf(args.limit), shape.ticket, (t) =>
-      reporter ? t.reporter === reporter : true,
+    const found = await collect(
+      ctx,
+      'query-tickets',
+      { filter },
+      ['tickets'],
+      limitOf(args.limit),
+      shape.ticket,
+      (t) => (reporter ? t.reporter === reporter : true),
     );
     return { structured: listAnswer('tickets', found, 'statuses, assignees, scope or query, or a smaller limit') };
   },

@@ -1,0 +1,65 @@
+/**
+ * MCP over Streamable HTTP on `/mcp`, stateless with JSON answers: every POST carries its own
+ * JSON-RPC message and gets its own MCP server, built around the request's own GraphQL context,
+ * so a tool runs with exactly the identity, limits and cancellation a GraphQL request would have.
+ */
+import type { ApolloServer } from '@apollo/server';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import express from 'express';
+import type { GatewayContext } from '../graphql/context.js';
+import type { Logger } from '../logger.js';
+import { operationSource } from '../mcp/operations.js';
+import { createMcpServer, type McpOptions } from '../mcp/server.js';
+import type { ExecuteOperation, ExecutionOutcome } from '../mcp/tool.js';
+
+/** Runs an MCP tool's operation through Apollo, as a GraphQL request with this context would run. */
+export function executorFor(
+  apollo: ApolloServer<GatewayContext>,
+  contextValue: () => GatewayContext,
+): ExecuteOperation {
+  return async (operation, variables): Promise<ExecutionOutcome> => {
+    const response = await apollo.executeOperation(
+      { query: operationSource(operation), variables },
+      { contextValue: contextValue() },
+    );
+    if (response.body.kind !== 'single') throw new Error('an MCP operation answered incrementally');
+    const { data, errors } = response.body.singleResult;
+    return { data: data ?? null, ...(errors ? { errors } : {}) };
+  };
+}
+
+export function mcpRouter(options: {
+  apollo: ApolloServer<GatewayContext>;
+  context: (req: express.Request, res: express.Response) => GatewayContext;
+  mcp: McpOptions;
+  logger: Logger;
+}): express.Router {
+  const router = express.Router();
+  router.post('/', express.json({ limit: '1mb' }), async (req, res) => {
+    let context: GatewayContext | undefined;
+    const execute = executorFor(options.apollo, () => {
+      context ??= options.context(req, res);
+      return context;
+    });
+    const server = createMcpServer(execute, options.mcp, options.logger);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  // Stateless: there is no session to stream to or to end.
+  router.all('/', (_req, res) => {
+    res
+      .status(405)
+      .set('Allow', 'POST')
+      .json({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'Method not allowed: this MCP endpoint is stateless, POST only' },
+        id: null,
+      });
+  });
+  return router;
+}
