@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     const server = gateway.localMcpServer();
     server.onclose = () => void shutdown('SIGTERM');
     await server.connect(new StdioServerTransport());
+    // The agent closing our stdin is how it says goodbye.
+    process.stdin.once('end', () => void shutdown('SIGTERM'));
     logger.info('MCP server ready on stdio');
   }
 }
