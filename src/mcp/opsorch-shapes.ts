@@ -20,8 +20,12 @@ const nativeId = (record: unknown) => text(field(record, 'source', 'nativeId'));
 /** The provider's word when it gave one, else the normalized value in lower case. */
 const word = (record: Rec, raw: string, normalized: string) =>
   text(record[raw]) ?? text(record[normalized])?.toLowerCase();
-/** A reference to another record: its provider ID, else its name. */
-const reference = (record: Rec, key: string) => nativeId(record[key]) ?? text(field(record, key, 'name'));
+/**
+ * A reference to another record: its provider ID, else its name, else the reference the record
+ * itself carries (OpsOrch records name their service in `fields`), even when nothing resolves it.
+ */
+const reference = (record: Rec, key: string) =>
+  nativeId(record[key]) ?? text(field(record, key, 'name')) ?? text(field(record, 'fields', key));
 const object = (value: unknown) => (isRec(value) && Object.keys(value).length > 0 ? value : undefined);
 
 export function incident(r: Rec): Rec {

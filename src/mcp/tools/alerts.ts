@@ -34,10 +34,18 @@ export const queryAlerts: Tool = {
     const filter = defined({
       query: args.query,
       statuses: words.alertStatuses(args.statuses),
-      severities: words.severities(args.severities),
+      severities: words.alertSeverities(args.severities),
       scope: scopeOf(args.scope),
     });
-    const found = await collect(ctx, 'query-alerts', { filter }, ['alerts'], limitOf(args.limit), shape.alert);
+    const found = await collect(
+      ctx,
+      'query-alerts',
+      { filter },
+      ['alerts'],
+      limitOf(args.limit),
+      shape.alert,
+      words.allOf(words.statusWords.alert(args.statuses), words.severityWords.alert(args.severities)),
+    );
     return { structured: listAnswer('alerts', found, 'statuses, severities, scope or query, or a smaller limit') };
   },
 };

@@ -45,7 +45,10 @@ export const queryDeployments: Tool = {
       ['deployments'],
       limitOf(args.limit),
       shape.deployment,
-      (d) => !versions || versions.has(String(d.version)),
+      words.allOf(
+        words.statusWords.deployment(args.statuses),
+        versions ? (d) => versions.has(String(d.version)) : undefined,
+      ),
     );
     return { structured: listAnswer('deployments', found, 'statuses, versions, scope or query, or a smaller limit') };
   },

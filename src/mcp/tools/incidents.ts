@@ -38,7 +38,15 @@ export const queryIncidents: Tool = {
       severities: words.severities(args.severities),
       scope: scopeOf(args.scope),
     });
-    const found = await collect(ctx, 'query-incidents', { filter }, ['incidents'], limitOf(args.limit), shape.incident);
+    const found = await collect(
+      ctx,
+      'query-incidents',
+      { filter },
+      ['incidents'],
+      limitOf(args.limit),
+      shape.incident,
+      words.allOf(words.statusWords.incident(args.statuses), words.severityWords.incident(args.severities)),
+    );
     return { structured: listAnswer('incidents', found, 'statuses, severities, scope or query, or a smaller limit') };
   },
 };

@@ -105,6 +105,7 @@ export const queryOrchestrationRuns: Tool = {
       ['orchestrationRuns'],
       limitOf(args.limit),
       shape.run,
+      words.statusWords.run(args.statuses),
     );
     return { structured: listAnswer('runs', found, 'statuses, planId, incidentId or scope, or a smaller limit') };
   },

@@ -4,6 +4,7 @@ import type { NodeKind } from '../../data/models.js';
 import { NODE_KINDS } from '../../data/models.js';
 import { toGlobalId } from '../../graphql/ids.js';
 import { field, isRec, type Rec, run, type ToolContext, ToolError } from '../tool.js';
+import type { Keep } from '../vocabulary.js';
 
 export const DEFAULT_LIMIT = 20;
 /** The most records one call returns, whatever `limit` asks: past it, narrow the query. */
@@ -72,7 +73,7 @@ export async function collect(
   root: readonly string[],
   limit: number,
   shape: (node: Rec) => Rec,
-  keep: (item: Rec) => boolean = () => true,
+  keep: Keep = () => true,
 ): Promise<Collected> {
   const items: Rec[] = [];
   const errors: Rec[] = [];
@@ -95,8 +96,8 @@ export async function collect(
     if (typeof connection.totalCount === 'number') totalCount = connection.totalCount;
     const nodes = Array.isArray(connection.nodes) ? connection.nodes.filter(isRec) : [];
     for (const [index, node] of nodes.entries()) {
+      if (!keep(node, nodes)) continue;
       const item = shape(node);
-      if (!keep(item)) continue;
       size += renderedSize(item);
       if (size > ctx.maxChars) {
         // The cursor of the last record kept, so a caller can continue exactly there.

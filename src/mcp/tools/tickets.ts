@@ -47,7 +47,7 @@ export const queryTickets: Tool = {
       ['tickets'],
       limitOf(args.limit),
       shape.ticket,
-      (t) => (reporter ? t.reporter === reporter : true),
+      words.allOf(words.statusWords.ticket(args.statuses), reporter ? (t) => t.reporter === reporter : undefined),
     );
     return { structured: listAnswer('tickets', found, 'statuses, assignees, scope or query, or a smaller limit') };
   },
