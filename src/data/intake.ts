@@ -6,7 +6,7 @@
  * a replay agree on what the provider holds.
  */
 import { createHash } from 'node:crypto';
-import type { ProviderEvent } from '../../adapters/contract/index.js';
+import type { ProviderEvent, WebhookDelivery } from '../../adapters/contract/index.js';
 import type { Logger } from '../logger.js';
 import type { CallCause } from './calls.js';
 import { type Change, incidentUpdated, timelineAppended } from './changes.js';
@@ -21,6 +21,12 @@ const ACTIVITY_FAN_OUT = 50;
 const ENTRY_WINDOW_MS = 60_000;
 
 export type IntakeCause = Exclude<CallCause, 'request'>;
+
+export type Delivered =
+  | { outcome: 'no-webhook' }
+  | { outcome: 'unverified' }
+  | { outcome: 'invalid'; message: string }
+  | { outcome: 'published'; published: number };
 
 export class EventIntake {
   constructor(
@@ -47,6 +53,23 @@ export class EventIntake {
     }
     this.logger.debug({ provider, cause, events: events.length, published }, 'provider events taken in');
     return published;
+  }
+
+  /**
+   * A webhook delivery to a provider instance whose adapter owns its format: the adapter verifies
+   * it and reads its events, which are then taken in. A verification that throws counts as failed.
+   */
+  async deliver(provider: string, delivery: WebhookDelivery): Promise<Delivered> {
+    const webhook = this.floor.registry.instances.find((i) => i.name === provider)?.adapter.webhook;
+    if (!webhook) return { outcome: 'no-webhook' };
+    if (!(await Promise.resolve(webhook.verify(delivery)).catch(() => false))) return { outcome: 'unverified' };
+    let events: ProviderEvent[];
+    try {
+      events = await webhook.events(delivery);
+    } catch (err) {
+      return { outcome: 'invalid', message: err instanceof Error ? err.message : 'unreadable delivery' };
+    }
+    return { outcome: 'published', published: await this.accept(provider, events, 'webhook') };
   }
 
   private async changesOf(provider: string, event: ProviderEvent, cause: IntakeCause): Promise<Change[]> {

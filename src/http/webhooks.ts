@@ -1,10 +1,12 @@
 /**
- * `POST /webhooks/pagerduty/:provider` and `POST /webhooks/alertmanager`. Authentication comes
+ * `POST /webhooks/pagerduty/:provider`, `POST /webhooks/alertmanager`, and `POST /webhooks/<provider
+ * instance>` for adapters that own their webhook format (GitHub, Datadog). Authentication comes
  * first and a rejected delivery publishes nothing. An accepted one is answered after its events are
  * published, and with 502 when the provider could not be read, so the sender retries.
  */
 import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
+import type { WebhookDelivery } from '../../adapters/contract/index.js';
 import { alertmanagerWebhookSchema, handleAlertmanagerWebhook, verifyBearer } from '../events/webhooks/alertmanager.js';
 import {
   handlePagerDutyEvent,
@@ -88,6 +90,39 @@ export function webhookRouter(deps: WebhookDeps & { logger: Logger }, config: We
     } catch (err) {
       deps.logger.warn({ err }, 'Alertmanager webhook not processed');
       res.status(502).json({ error: 'could not read open incidents' });
+    }
+  });
+
+  /**
+   * Every provider instance whose adapter has a webhook member. The adapter alone knows the format:
+   * it verifies the delivery (401 otherwise) and reads its events (400 when it cannot); the floor
+   * publishes them once (502 when a re-read fails, so the sender retries).
+   */
+  router.post('/:provider', async (req, res) => {
+    const provider = req.params.provider;
+    const delivery: WebhookDelivery = {
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [
+          name.toLowerCase(),
+          Array.isArray(value) ? value.join(', ') : value,
+        ]),
+      ),
+    };
+    try {
+      const result = await deps.floor.intake.deliver(provider, delivery);
+      if (result.outcome === 'no-webhook') {
+        res.status(404).json({ error: `no provider named ${JSON.stringify(provider)} takes webhooks` });
+      } else if (result.outcome === 'unverified') {
+        res.status(401).json({ error: 'missing or invalid signature' });
+      } else if (result.outcome === 'invalid') {
+        res.status(400).json({ error: result.message });
+      } else {
+        res.status(202).json({ published: result.published });
+      }
+    } catch (err) {
+      deps.logger.warn({ err, provider }, 'webhook not processed');
+      res.status(502).json({ error: 'the delivery could not be processed; retry it' });
     }
   });
 
