@@ -98,7 +98,10 @@ export async function searchLogs(
       ctx.signal ? { signal: ctx.signal } : {},
     );
     if (!Array.isArray(body?.data)) throw badProvider('a log search');
-    for (const log of body.data) entries.push(toEntry(config, log, from, to));
+    for (const log of body.data) {
+      // A log without a timestamp has no place in a newest-first list; Datadog always sends one.
+      if (!Number.isNaN(Date.parse(log.attributes?.timestamp ?? ''))) entries.push(toEntry(config, log, from, to));
+    }
     cursor = body.meta?.page?.after || undefined;
   } while (cursor && entries.length < query.limit);
   const params = new URLSearchParams({ query: search, from_ts: String(from), to_ts: String(to), live: 'false' });
@@ -124,7 +127,7 @@ function toEntry(
   const params = new URLSearchParams({ event: log.id, from_ts: String(from), to_ts: String(to), live: 'false' });
   return {
     id: log.id,
-    timestamp: new Date(a.timestamp ?? 0).toISOString(),
+    timestamp: new Date(a.timestamp as string).toISOString(),
     message: a.message ?? '',
     level: a.status === 'ok' ? 'INFO' : logLevel.read(a.status),
     rawLevel: a.status ?? null,
