@@ -95,7 +95,7 @@ export async function searchLogs(
         sort: '-timestamp',
         page: { limit: Math.min(config.logPageSize, query.limit - entries.length), ...(cursor ? { cursor } : {}) },
       },
-      ctx.signal ? { signal: ctx.signal } : {},
+      { ...(ctx.signal ? { signal: ctx.signal } : {}), read: true },
     );
     if (!Array.isArray(body?.data)) throw badProvider('a log search');
     for (const log of body.data) {

@@ -100,7 +100,7 @@ export async function queryMetric(
         },
       },
     },
-    ctx.signal ? { signal: ctx.signal } : {},
+    { ...(ctx.signal ? { signal: ctx.signal } : {}), read: true },
   );
   const attributes = body?.data?.attributes;
   if (!attributes || !Array.isArray(attributes.series) || !Array.isArray(attributes.times)) {
