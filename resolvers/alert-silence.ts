@@ -4,7 +4,7 @@
  */
 import type { AlertMatcher } from '../adapters/contract/index.js';
 import type { AlertSilenceInput, AlertSilencePayload, MutationResolvers, UserError } from '../src/generated/graphql.js';
-import { decodeInputId, isUserError, mutationFailure, requireText, userError } from './shared.js';
+import { decodeInputId, isUserError, mutationFailure, requireText, userError } from './user-errors.js';
 
 /** A silence longer than this is almost certainly a typo (Alertmanager itself has no limit). */
 const MAX_SECONDS = 366 * 24 * 3600;

@@ -4,8 +4,9 @@ import type { AlertFilter, Resolvers } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertSilence } from './alert-silence.js';
+import { checkRange, compact, toScope } from './arguments.js';
 import { serviceOf } from './joins.js';
-import { checkRange, compact, recordFields, toScope } from './shared.js';
+import { recordFields } from './records.js';
 
 export function alertQuery(filter: AlertFilter | null | undefined) {
   return {

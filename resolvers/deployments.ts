@@ -3,8 +3,9 @@ import type { DeploymentNode } from '../src/data/models.js';
 import type { DeploymentFilter, Resolvers } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
+import { checkRange, compact, toScope } from './arguments.js';
 import { serviceOf } from './joins.js';
-import { checkRange, compact, recordFields, toScope } from './shared.js';
+import { recordFields } from './records.js';
 
 export function deploymentQuery(filter: DeploymentFilter | null | undefined) {
   return {

@@ -6,20 +6,12 @@ import { connection, connectionOf, emptyConnection } from '../src/graphql/connec
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
 import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/graphql/ids.js';
+import { checkRange, compact, toScope } from './arguments.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
 import { metricsFor } from './metrics.js';
-import {
-  checkRange,
-  compact,
-  decodeInputId,
-  isUserError,
-  mutationFailure,
-  recordFields,
-  requireText,
-  toScope,
-  userError,
-} from './shared.js';
+import { recordFields } from './records.js';
+import { decodeInputId, isUserError, mutationFailure, requireText, userError } from './user-errors.js';
 
 const HALF_HOUR = 30 * 60_000;
 

@@ -3,7 +3,7 @@ import type { LogEntryNode, LogResultNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
-import { checkRange, toScope } from './shared.js';
+import { checkRange, toScope } from './arguments.js';
 
 export const MAX_LOG_LIMIT = 1000;
 

@@ -3,7 +3,8 @@ import type { IncidentNode, MessageNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { serviceOf, teamByName } from './joins.js';
-import { decodeInputId, isUserError, mutationFailure, orNull, requireText, userError } from './shared.js';
+import { orNull } from './records.js';
+import { decodeInputId, isUserError, mutationFailure, requireText, userError } from './user-errors.js';
 
 export const messagingResolvers: Resolvers = {
   Mutation: {

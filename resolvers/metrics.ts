@@ -3,7 +3,7 @@ import type { MetricSeriesNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
-import { checkRange, compact, toScope } from './shared.js';
+import { checkRange, compact, toScope } from './arguments.js';
 
 /** About this many points per series when the caller gives no step. */
 const TARGET_POINTS = 250;

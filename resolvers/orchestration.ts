@@ -3,17 +3,10 @@ import type { OrchestrationPlanNode, OrchestrationRunNode } from '../src/data/mo
 import type { OrchestrationRunFilter, Resolvers } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
+import { compact, toScope } from './arguments.js';
 import { serviceOf } from './joins.js';
-import {
-  compact,
-  decodeInputId,
-  isUserError,
-  mutationFailure,
-  orNull,
-  recordFields,
-  requireText,
-  toScope,
-} from './shared.js';
+import { orNull, recordFields } from './records.js';
+import { decodeInputId, isUserError, mutationFailure, requireText } from './user-errors.js';
 
 function runQuery(filter: OrchestrationRunFilter | null | undefined) {
   const { planId, incidentId, scope, ...rest } = compact(filter);

@@ -4,12 +4,13 @@ import type { Resolvers, ServiceFilter } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertQuery } from './alerts.js';
+import { compact, toScope, windowOf } from './arguments.js';
 import { deploymentQuery } from './deployments.js';
 import { incidentQuery } from './incidents.js';
 import { teamByName } from './joins.js';
 import { logsFor } from './logs.js';
 import { metricsFor } from './metrics.js';
-import { compact, recordFields, toScope, windowOf } from './shared.js';
+import { recordFields } from './records.js';
 import { ticketQuery } from './tickets.js';
 
 export function serviceQuery(filter: ServiceFilter | null | undefined) {

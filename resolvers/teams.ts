@@ -3,7 +3,8 @@ import type { TeamNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
-import { compact, recordFields } from './shared.js';
+import { compact } from './arguments.js';
+import { recordFields } from './records.js';
 
 export const teamResolvers: Resolvers = {
   Query: {

@@ -3,8 +3,10 @@ import type { IncidentNode, TicketNode } from '../src/data/models.js';
 import type { Resolvers, TicketFilter } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
+import { compact, toScope } from './arguments.js';
 import { serviceOf } from './joins.js';
-import { compact, decodeInputId, isUserError, mutationFailure, recordFields, requireText, toScope } from './shared.js';
+import { recordFields } from './records.js';
+import { decodeInputId, isUserError, mutationFailure, requireText } from './user-errors.js';
 
 export function ticketQuery(filter: TicketFilter | null | undefined) {
   const { incidentId, scope, ...rest } = compact(filter);
