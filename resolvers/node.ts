@@ -26,9 +26,10 @@ type NodeRecord =
   | DeploymentNode
   | OrchestrationPlanNode
   | OrchestrationRunNode;
-type Loaded = NodeRecord & { __typename: NodeKind };
+export type Loaded = NodeRecord & { __typename: NodeKind };
 
-async function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
+/** A record by global ID, typed by its kind; null when the provider no longer has it. */
+export async function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
   const { kind, provider, nativeId } = fromGlobalId(id);
   const d = ctx.data;
   const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });

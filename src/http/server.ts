@@ -4,7 +4,6 @@
  * stop. Cross-cutting concerns are small plugins composed here, in one visible place.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -13,12 +12,11 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
-import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import express from 'express';
-import { type GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
-import { resolvers } from '../../resolvers/index.js';
+import { type GraphQLError, specifiedRules } from 'graphql';
 import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
 import { requestLimits } from '../data/request-limits.js';
@@ -30,6 +28,7 @@ import { requestLogPlugin } from '../graphql/apollo/request-log.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
 import { DocumentCache } from '../graphql/document-cache.js';
 import { operationLimitsPlugin } from '../graphql/limits/operation-limits.js';
+import { buildSchema } from '../graphql/schema.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Logger } from '../logger.js';
@@ -46,15 +45,9 @@ import { serveSse } from './sse.js';
 import { webhookRouter } from './webhooks.js';
 import { serveSubscriptions } from './websocket.js';
 
-const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
-
-export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers: resolvers as never });
-}
-
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
-    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp'>> & {
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp' | 'federation'>> & {
       /** Unset limits take their defaults (`src/limits.ts`). */
       limits?: Partial<Limits>;
     };
@@ -106,7 +99,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     middleware: [requestLimits(limits), writeErrors(), ...(options.providerCallMiddleware ?? [])],
   });
   const deps: ContextDeps = { floor, logger };
-  const schema = buildSchema();
+  const federated = config.federation ?? false;
+  const schema = buildSchema({ federation: federated });
   const documents = new DocumentCache(schema, specifiedRules, limits);
 
   const app = express();
@@ -164,6 +158,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       requestLogPlugin(logger),
       metricsPlugin(),
       operationLimitsPlugin(limits),
+      // A subgraph reports field timings to a router that asks for them; error details stay masked.
+      ...(federated ? [ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })] : []),
       {
         async serverWillStart() {
           return {

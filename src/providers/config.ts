@@ -46,6 +46,8 @@ export interface GatewayConfig {
   limits: Limits;
   /** MCP on `/mcp` and `opsorch-gateway mcp`: write tools only when enabled, answers capped in tokens. */
   mcp: { enabled: boolean; writes: boolean; maxTokens: number };
+  /** Serve the schema as an Apollo Federation v2 subgraph (`_service`, `_entities`, `@key`s). */
+  federation: boolean;
   /** Per-request batching and caching of provider reads; off only to measure what it saves. */
   dataloader: boolean;
   /** Sharing of identical in-flight provider reads across requests; off only to measure it. */
@@ -258,6 +260,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       writes: parseBoolean(env, 'OPSORCH_MCP_WRITES', false),
       maxTokens: parsePositiveInt(env, 'OPSORCH_MCP_MAX_TOKENS', 20_000),
     },
+    federation: parseBoolean(env, 'OPSORCH_FEDERATION', false),
     dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
     singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { buildSchema } from '../../src/http/server.js';
+import { buildSchema } from '../../src/graphql/schema.js';
 
 const DIR = new URL('../../examples/operations/', import.meta.url).pathname;
 const files = readdirSync(DIR).filter((f) => f.endsWith('.graphql'));

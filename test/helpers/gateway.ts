@@ -36,6 +36,8 @@ export interface TestGatewayOptions {
   wsKeepAliveMs?: number;
   webhooks?: GatewayConfig['webhooks'];
   providerCallMiddleware?: CallMiddleware[];
+  /** Serve the schema as a federation subgraph. */
+  federation?: boolean;
 }
 
 export async function startTestGateway(
@@ -59,6 +61,7 @@ export async function startTestGateway(
       wsKeepAliveMs: options.wsKeepAliveMs ?? 12_000,
       webhooks: options.webhooks ?? { pagerdutySecrets: [] },
       ...(options.limits ? { limits: options.limits } : {}),
+      federation: options.federation ?? false,
     },
     registry,
     logger: testLogger,

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { buildSchema } from '../../src/http/server.js';
+import { buildSchema } from '../../src/graphql/schema.js';
 import { operationSource } from '../../src/mcp/operations.js';
 
 const DIR = new URL('../../src/mcp/operations/', import.meta.url).pathname;

@@ -1,0 +1,67 @@
+/**
+ * The executable schema, from `schema.graphql` and the resolvers: a plain schema by default, or an
+ * Apollo Federation v2 subgraph (`OPSORCH_FEDERATION=true`) whose entities a supergraph can join.
+ */
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import {
+  type ConstDirectiveNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  Kind,
+  type ObjectTypeDefinitionNode,
+  parse,
+  visit,
+} from 'graphql';
+import { ENTITY_KEYS, entityResolvers } from '../../resolvers/federation.js';
+import { resolvers } from '../../resolvers/index.js';
+
+type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers'];
+
+const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
+
+/** The federation spec version linked; 2.3 is understood by every current router and gateway. */
+const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.3';
+
+export function buildSchema(options: { federation?: boolean } = {}): GraphQLSchema {
+  const typeDefs = readFileSync(SCHEMA_PATH, 'utf8');
+  if (!options.federation) return makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
+  return buildSubgraphSchema({
+    typeDefs: subgraphTypeDefs(parse(typeDefs)),
+    resolvers: withEntities(resolvers as Record<string, object>) as SubgraphResolvers,
+  });
+}
+
+/** `schema.graphql` with the federation `@link` and a `@key` per entity; nothing else changes. */
+export function subgraphTypeDefs(document: DocumentNode): DocumentNode {
+  const keyed = visit(document, {
+    ObjectTypeDefinition(node): ObjectTypeDefinitionNode | undefined {
+      const keys = ENTITY_KEYS[node.name.value as keyof typeof ENTITY_KEYS];
+      if (!keys) return undefined;
+      return { ...node, directives: [...(node.directives ?? []), ...keys.map(keyDirective)] };
+    },
+  });
+  const link = parse(`extend schema @link(url: "${FEDERATION_SPEC}", import: ["@key"])`);
+  return { ...keyed, definitions: [...link.definitions, ...keyed.definitions] };
+}
+
+function keyDirective(fields: string): ConstDirectiveNode {
+  return {
+    kind: Kind.DIRECTIVE,
+    name: { kind: Kind.NAME, value: 'key' },
+    arguments: [
+      {
+        kind: Kind.ARGUMENT,
+        name: { kind: Kind.NAME, value: 'fields' },
+        value: { kind: Kind.STRING, value: fields },
+      },
+    ],
+  };
+}
+
+function withEntities(base: Record<string, object>): Record<string, object> {
+  const merged = { ...base };
+  for (const [type, fields] of Object.entries(entityResolvers)) merged[type] = { ...merged[type], ...fields };
+  return merged;
+}
