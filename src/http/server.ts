@@ -45,6 +45,9 @@ import { serveSse } from './sse.js';
 import { webhookRouter } from './webhooks.js';
 import { serveSubscriptions } from './websocket.js';
 
+/** Longer than the idle timeouts of common HTTP clients and load balancers (60 s). */
+const IDLE_KEEP_ALIVE_MS = 65_000;
+
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
     Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp' | 'federation'>> & {
@@ -105,7 +108,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = express();
   app.disable('x-powered-by');
+  // Routers, gateways and load balancers pool connections to us and reuse them after idling for
+  // longer than Node's 5 s default; a socket we close just as they reuse it fails their request
+  // with ECONNRESET. Idle sockets are still closed at once when the gateway stops.
   const httpServer = createServer(app);
+  httpServer.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   let stopping = false;
 
   const shared = new SharedSubscriptions(deps);
