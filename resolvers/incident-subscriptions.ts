@@ -92,7 +92,9 @@ async function* incidentUpdates(
   const live = ctx.data.incidents.watchChanges(signal);
   try {
     await live.ready;
-    for await (const event of live) if (matchesFilter(event.incident, filter, ctx)) yield event;
+    for await (const event of live) {
+      if (ctx.data.incidents.visible(event.incident) && matchesFilter(event.incident, filter, ctx)) yield event;
+    }
   } finally {
     await live.return?.();
   }
@@ -111,6 +113,7 @@ export const incidentSubscriptionResolvers: Resolvers = {
     },
     incidentUpdated: {
       subscribe: (_, { filter }, ctx) => {
+        ctx.data.incidents.mayWatch();
         if (filter) incidentQuery(filter);
         return cancellable((signal) => incidentUpdates(ctx, filter ?? null, signal));
       },

@@ -14,6 +14,8 @@ import { buildRegistry } from './providers/registry.js';
 const stdioMcp = process.argv[2] === 'mcp';
 
 async function main(): Promise<void> {
+  // Production settings unless asked otherwise (`NODE_ENV=development npm start`, or `npm run dev`).
+  process.env.NODE_ENV ??= 'production';
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     ...(pubsub ? { pubsub } : {}),
     batching: config.dataloader,
     singleFlight: config.singleFlight,
+    security: config.security,
   });
 
   let signalled = false;

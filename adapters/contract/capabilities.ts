@@ -50,6 +50,8 @@ export type Result<T> = T | Error;
 export interface CallContext {
   signal?: AbortSignal;
   requestId?: string;
+  /** Who a write is made for (token name, JWT subject): adapters name them where the provider can. */
+  actor?: string;
 }
 
 /** Batched read by native ID: results in the same order and length as `ids`. */

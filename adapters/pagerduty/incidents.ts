@@ -49,13 +49,21 @@ const DEFAULT_WINDOW_MS = 180 * 24 * 3_600_000;
 const FAN_OUT = 4;
 const PD_ID = /^P[A-Z0-9]{5,}$/;
 const ORDER = LIST_ORDERS.incidents;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function incidentCapability(
   http: HttpClient,
   directory: Directory,
   config: PagerDutyConfig,
 ): IncidentCapability {
-  const writeHeaders = config.fromEmail ? { from: config.fromEmail } : undefined;
+  /**
+   * PagerDuty records the `From` user as who made a change: the gateway's caller when its identity
+   * is a PagerDuty user's email (a JWT subject usually is), else the configured `fromEmail`.
+   */
+  const writeHeaders = (ctx: CallContext): Record<string, string> | undefined => {
+    const from = ctx.actor && EMAIL.test(ctx.actor) ? ctx.actor : config.fromEmail;
+    return from ? { from } : undefined;
+  };
 
   async function fetchIncident(id: string, signal?: AbortSignal): Promise<PdIncident> {
     const body = await http.get<{ incident: PdIncident }>(`/incidents/${encodeURIComponent(id)}`, opts(signal));
@@ -150,11 +158,11 @@ export function incidentCapability(
     };
   }
 
-  async function addNote(incidentId: string, content: string, signal?: AbortSignal): Promise<PdNote> {
+  async function addNote(incidentId: string, content: string, ctx: CallContext): Promise<PdNote> {
     const body = await http.post<{ note: PdNote }>(
       `/incidents/${encodeURIComponent(incidentId)}/notes`,
       { note: { content } },
-      opts(signal, writeHeaders),
+      opts(ctx.signal, writeHeaders(ctx)),
     );
     return body.note;
   }
@@ -215,7 +223,7 @@ export function incidentCapability(
       const body = await http.post<{ incident: PdIncident }>(
         '/incidents',
         { incident },
-        opts(ctx.signal, writeHeaders),
+        opts(ctx.signal, writeHeaders(ctx)),
       );
       return toIncident(body.incident);
     },
@@ -238,11 +246,11 @@ export function incidentCapability(
         const body = await http.put<{ incident: PdIncident }>(
           `/incidents/${encodeURIComponent(id)}`,
           { incident: { type: 'incident_reference', ...changes } },
-          opts(ctx.signal, writeHeaders),
+          opts(ctx.signal, writeHeaders(ctx)),
         );
         updated = body.incident;
       }
-      if (input.note) await addNote(id, input.note, ctx.signal);
+      if (input.note) await addNote(id, input.note, ctx);
       return toIncident(updated ?? (await fetchIncident(id, ctx.signal)));
     },
 
@@ -253,7 +261,7 @@ export function incidentCapability(
     async appendTimeline(incidentId: string, entry: TimelineAppend, ctx: CallContext) {
       if (!entry.body.trim()) throw badInput('a timeline entry needs a body');
       const incident = await fetchIncident(incidentId, ctx.signal);
-      const note = await addNote(incidentId, entry.body, ctx.signal);
+      const note = await addNote(incidentId, entry.body, ctx);
       return toNoteTimelineEntry(incidentId, incident.html_url ?? null, note);
     },
   };

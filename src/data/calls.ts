@@ -5,6 +5,7 @@
  * see every call without each caller knowing about them. Health checks are the one exemption.
  */
 import type { CallContext, Capability } from '../../adapters/contract/index.js';
+import type { Caller } from '../auth/principal.js';
 import { recordProviderCall } from './provider-metrics.js';
 
 /** What made the floor call a provider. */
@@ -20,6 +21,8 @@ export interface CallScope {
   readonly requestId?: string;
   /** Aborts when the client leaves (requests) or the deadline passes (background work). */
   readonly signal: AbortSignal;
+  /** Who a request is for: its calls are authorized, restricted and shared by what it may see. */
+  readonly caller?: Caller;
 }
 
 export interface ProviderCall {
@@ -32,6 +35,8 @@ export interface ProviderCall {
   readonly write: boolean;
   readonly cause: CallCause;
   readonly scope: CallScope;
+  /** Native IDs a write changes, for the audit trail. */
+  readonly targets?: readonly string[];
   /** What the adapter receives. Middleware may narrow the signal (a deadline), never drop it. */
   readonly ctx: CallContext & { signal: AbortSignal };
 }

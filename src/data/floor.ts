@@ -5,8 +5,9 @@
  * delivery, poll and adapter event. Resolvers reach providers only through `ctx.data.<capability>`.
  */
 import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
+import type { Caller } from '../auth/principal.js';
 import type { PubSub } from '../events/pubsub.js';
-import { providerError } from '../graphql/errors.js';
+import { gatewayError, providerError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
@@ -58,8 +59,13 @@ export class DataFloor {
   }
 
   /** `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves. */
-  forRequest(requestId: string, signal?: AbortSignal): RequestData {
-    return new RequestData(this, { cause: 'request', requestId, signal: signal ?? new AbortController().signal });
+  forRequest(requestId: string, signal?: AbortSignal, caller?: Caller): RequestData {
+    return new RequestData(this, {
+      cause: 'request',
+      requestId,
+      signal: signal ?? new AbortController().signal,
+      ...(caller ? { caller } : {}),
+    });
   }
 
   /** Reads and writes made on behalf of a webhook, a poll or an adapter event, with a deadline. */
@@ -122,8 +128,10 @@ export class DataFloor {
     provider: string,
     operation: string,
     fn: (impl: CapabilityMap[C], ctx: ProviderCall['ctx']) => Promise<R>,
+    targets?: readonly string[],
   ): Promise<R> {
     const { impl } = this.registry.serving(capability, provider);
+    const actor = scope.caller?.principal.actor;
     const call: ProviderCall = {
       capability,
       provider,
@@ -132,7 +140,12 @@ export class DataFloor {
       write: true,
       cause: scope.cause,
       scope,
-      ctx: { signal: scope.signal, ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }) },
+      ...(targets ? { targets } : {}),
+      ctx: {
+        signal: scope.signal,
+        ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }),
+        ...(actor === undefined ? {} : { actor }),
+      },
     };
     // A write's failure names its provider, like a read's: the mutation turns what the caller can
     // fix into a user error and passes the rest on with the provider's code.
@@ -228,7 +241,17 @@ export class RequestData {
     provider: string,
     operation: string,
     fn: (impl: CapabilityMap[C], ctx: ProviderCall['ctx']) => Promise<R>,
+    targets?: readonly string[],
   ): Promise<R> {
-    return this.floor.write(this.scope, capability, provider, operation, fn);
+    return this.floor.write(this.scope, capability, provider, operation, fn, targets);
+  }
+
+  /**
+   * For reads that reach no provider (live streams): the same rule as the choke point, a request's
+   * caller needs the read scope.
+   */
+  requireRead(capability: Capability): void {
+    if (this.scope.cause !== 'request' || this.scope.caller?.principal.scopes.has('read')) return;
+    throw gatewayError('FORBIDDEN', `the read scope is needed to read ${capability} data`, { capability });
   }
 }

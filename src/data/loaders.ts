@@ -7,13 +7,15 @@
 import DataLoader from 'dataloader';
 import type * as m from '../../adapters/contract/index.js';
 import type { Capability, Result } from '../../adapters/contract/index.js';
-import { providerError } from '../graphql/errors.js';
+import { type Caller, visibilityKey } from '../auth/principal.js';
+import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
 import type { CallScope, ProviderCall, ProviderCalls } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
-import type { BatchRead, InFlightReads } from './single-flight.js';
+import { restrictScope, withinRestriction } from './restrict.js';
+import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
 
 export interface LoaderOptions {
@@ -67,10 +69,11 @@ export class Loaders {
   async page<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T extends { id: string }>(
     capability: C,
     operation: string,
-    query: ListQuery<Q>,
+    asked: ListQuery<Q>,
     fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: m.CallContext) => Promise<Result<m.Page<T>>[]>,
   ): Promise<StampedPage<T>> {
     const served = this.deps.registry.providersOf(capability);
+    const query = restrictScope(asked, this.scope.caller?.principal.restriction);
     const { after, ...rest } = query;
     const positions = positionsFor(
       after,
@@ -83,7 +86,9 @@ export class Loaders {
         const page = await this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) =>
           fetch(impl, qs, ctx),
         ).load(this.scoped(provider, request));
-        const nodes = page.nodes.map((node) => ({ ...node, provider }));
+        const nodes = page.nodes
+          .filter((node) => this.visible(capability, provider, node))
+          .map((node) => ({ ...node, provider }));
         this.prime(capability, provider, operation, nodes);
         return { ...page, nodes };
       }),
@@ -127,6 +132,18 @@ export class Loaders {
     return { ...scope, service: this.deps.registry.serviceNameFor(provider, scope.service) };
   }
 
+  /** Whether this scope's caller may see a record (its credential's restriction). */
+  visible(capability: Capability, provider: string, record: unknown): boolean {
+    const restriction = this.scope.caller?.principal.restriction;
+    if (!restriction) return true;
+    return withinRestriction(
+      record,
+      restriction,
+      (name) => this.deps.registry.canonicalServiceName(provider, name),
+      capability === 'service',
+    );
+  }
+
   /** Calls a provider through the floor's choke point, on behalf of this scope. */
   call<R>(key: LoaderKey, items: number, ctx: m.CallContext, fn: (ctx: m.CallContext) => Promise<R>): Promise<R> {
     const call: ProviderCall = {
@@ -159,9 +176,11 @@ export class Loaders {
       if (typeof read !== 'function') throw new Error(`${key.capability} has no ${key.operation}`);
       const results = await this.call(key, ids.length, ctx, (c) => read.call(impl, ids, c));
       // Array results (timelines, members) are stamped by their capability module, entry by entry.
-      return this.settle(results, ids.length, key).map((r) =>
-        r instanceof Error || Array.isArray(r) ? r : ({ ...(r as object), provider: key.provider } as Stamped<T>),
-      ) as (Stamped<T> | Error)[];
+      return this.settle(results, ids.length, key).map((r) => {
+        if (r instanceof Error || Array.isArray(r)) return r;
+        if (!this.visible(key.capability, key.provider, r)) return notFound(key);
+        return { ...(r as object), provider: key.provider } as Stamped<T>;
+      }) as (Stamped<T> | Error)[];
     });
   }
 
@@ -203,7 +222,9 @@ export class Loaders {
     loader = new DataLoader<K, V, string>(
       async (keys) => {
         if (!singleFlight) return safe(keys, ctx);
-        const { results } = await inFlight.read(name, keys, cacheKeyFn, ctx, safe, (shared) =>
+        // Only callers who may see the same records share a provider read.
+        const flight = sharedFlightName(name, visibilityKey(this.scope.caller?.principal));
+        const { results } = await inFlight.read(flight, keys, cacheKeyFn, ctx, safe, (shared) =>
           recordSharedReads(key.provider, key.capability, key.operation, shared),
         );
         return results;
@@ -213,4 +234,8 @@ export class Loaders {
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);
     return loader;
   }
+}
+
+function notFound(key: LoaderKey): Error {
+  return gatewayError('NOT_FOUND', `no such ${key.capability} record`, { capability: key.capability });
 }

@@ -81,14 +81,26 @@ export class InFlightReads {
     return { results: await Promise.all(pending), shared: keys.length - missing.length };
   }
 
-  /** After a write, the next read of this key must not join a call that started before it. */
+  /**
+   * After a write, the next read of this key must not join a call that started before it, whoever
+   * that call was for. In-flight entries are few, so a scan is cheap.
+   */
   forget(loader: string, key: string): void {
+    const suffix = `${SHARE_SEPARATOR}${flightKey(loader, key)}`;
+    for (const name of this.flights.keys()) if (name.endsWith(suffix)) this.flights.delete(name);
     this.flights.delete(flightKey(loader, key));
   }
 
   get size(): number {
     return this.flights.size;
   }
+}
+
+const SHARE_SEPARATOR = '\u0003';
+
+/** A loader's flights for callers who may see the same records (see `visibilityKey`). */
+export function sharedFlightName(loader: string, visibility: string): string {
+  return `${visibility}${SHARE_SEPARATOR}${loader}`;
 }
 
 function flightKey(loader: string, key: string): string {

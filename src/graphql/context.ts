@@ -1,14 +1,17 @@
 /**
- * What every resolver receives: the request's own view of the data floor (`data`, so caching
- * never leaks between requests and every provider call goes through the floor) and a logger
- * tagged with the request ID.
+ * What every resolver receives: who is asking (`caller`), the request's own view of the data floor
+ * (`data`, so caching never leaks between requests and every provider call goes through the floor,
+ * where the caller is authorized) and a logger tagged with the request ID.
  */
 
+import type { AuditLog } from '../auth/audit.js';
+import type { Caller, Principal } from '../auth/principal.js';
 import type { DataFloor, RequestData } from '../data/floor.js';
 import type { Logger } from '../logger.js';
 
 export interface GatewayContext {
   requestId: string;
+  caller: Caller;
   data: RequestData;
   logger: Logger;
 }
@@ -16,6 +19,9 @@ export interface GatewayContext {
 export interface ContextDeps {
   floor: DataFloor;
   logger: Logger;
+  audit: AuditLog;
+  /** Whether introspection may run at all (it also needs the `read` scope). */
+  introspection: boolean;
 }
 
 /**
@@ -27,12 +33,16 @@ export interface ContextDeps {
 class LazyContext implements GatewayContext {
   private madeLogger: Logger | undefined;
   private madeData: RequestData | undefined;
+  readonly caller: Caller;
 
   constructor(
     private readonly deps: ContextDeps,
     readonly requestId: string,
     private readonly signal: AbortSignal | undefined,
-  ) {}
+    principal: Principal,
+  ) {
+    this.caller = { principal };
+  }
 
   get logger(): Logger {
     this.madeLogger ??= this.deps.logger.child({ requestId: this.requestId });
@@ -40,11 +50,16 @@ class LazyContext implements GatewayContext {
   }
 
   get data(): RequestData {
-    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.signal);
+    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.signal, this.caller);
     return this.madeData;
   }
 }
 
-export function createContext(deps: ContextDeps, requestId: string, signal?: AbortSignal): GatewayContext {
-  return new LazyContext(deps, requestId, signal);
+export function createContext(
+  deps: ContextDeps,
+  requestId: string,
+  principal: Principal,
+  signal?: AbortSignal,
+): GatewayContext {
+  return new LazyContext(deps, requestId, signal, principal);
 }

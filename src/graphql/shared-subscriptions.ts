@@ -4,16 +4,17 @@
  * when many of them receive the same event object for the same document and variables, the
  * selection set is executed for the first one and the others get that same result.
  *
- * What a shared result may depend on is the share key: the document, the operation name and the
- * variables. Each execution gets a fresh context of its own, never a subscriber's, so no
- * subscriber's request cache decides what another sees. The context holds nothing else that is
- * per subscriber (there is no authentication yet); once `admit` in `src/websocket.ts` learns who
- * a socket belongs to, whatever narrows what that principal may see must join the key.
+ * What a shared result may depend on is the share key: the document, the operation name, the
+ * variables and what the subscriber may see (`visibilityKey`: its read scope and restrictions), so
+ * a result computed for one principal never reaches another with fewer rights. Each execution gets
+ * a fresh context of its own, never a subscriber's request cache, acting for the principal of the
+ * subscriber that first received the event (any subscriber with the same key may see as much).
  */
 import { randomUUID } from 'node:crypto';
 import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import { visibilityKey } from '../auth/principal.js';
 import { stableStringify } from '../data/stable-json.js';
-import { type ContextDeps, createContext } from './context.js';
+import { type ContextDeps, createContext, type GatewayContext } from './context.js';
 
 export class SharedSubscriptions {
   private readonly documentIds = new WeakMap<DocumentNode, number>();
@@ -36,12 +37,17 @@ export class SharedSubscriptions {
       id = this.nextDocumentId++;
       this.documentIds.set(args.document, id);
     }
-    return `${id}\u0000${args.operationName ?? ''}\u0000${stableStringify(args.variableValues ?? {})}`;
+    const principal = (args.contextValue as GatewayContext).caller.principal;
+    return `${id}\u0000${args.operationName ?? ''}\u0000${stableStringify(args.variableValues ?? {})}\u0000${visibilityKey(principal)}`;
   }
 
   private resultFor(key: string, event: unknown, args: ExecutionArgs): Promise<ExecutionResult> {
     const run = async () =>
-      execute({ ...args, rootValue: event, contextValue: createContext(this.deps, randomUUID()) });
+      execute({
+        ...args,
+        rootValue: event,
+        contextValue: createContext(this.deps, randomUUID(), (args.contextValue as GatewayContext).caller.principal),
+      });
     if (typeof event !== 'object' || event === null) return run();
     let byKey = this.results.get(event);
     if (!byKey) {

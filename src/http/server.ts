@@ -4,7 +4,9 @@
  * stop. Cross-cutting concerns are small plugins composed here, in one visible place.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -17,13 +19,19 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import express from 'express';
 import { type GraphQLError, specifiedRules } from 'graphql';
+import { type AuditConfig, AuditLog } from '../auth/audit.js';
+import { type AuthConfig, Authenticator, NO_AUTH } from '../auth/authenticator.js';
+import { LOCAL_OPERATOR, type Principal } from '../auth/principal.js';
+import { authorizeCalls } from '../data/authorize.js';
 import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
 import { requestLimits } from '../data/request-limits.js';
 import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
+import { callerOperationPlugin } from '../graphql/apollo/caller-operation.js';
 import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
+import { introspectionPolicyPlugin } from '../graphql/apollo/introspection-policy.js';
 import { requestLogPlugin } from '../graphql/apollo/request-log.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
 import { DocumentCache } from '../graphql/document-cache.js';
@@ -35,8 +43,11 @@ import type { Logger } from '../logger.js';
 import { createMcpServer } from '../mcp/server.js';
 import type { GatewayConfig } from '../providers/config.js';
 import type { AdapterRegistry } from '../providers/registry.js';
+import { authenticateRequests } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
+import { corsHeaders } from './cors.js';
 import { documentAdmission } from './document-admission.js';
+import { jsonErrors, notFound, requireJsonPost, requireRequestObject } from './json-errors.js';
 import { executorFor, mcpRouter } from './mcp.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
@@ -44,6 +55,7 @@ import { requestIdMiddleware } from './request-id.js';
 import { serveSse } from './sse.js';
 import { webhookRouter } from './webhooks.js';
 import { serveSubscriptions } from './websocket.js';
+import { WsAdmission } from './ws-admission.js';
 
 /** Longer than the idle timeouts of common HTTP clients and load balancers (60 s). */
 const IDLE_KEEP_ALIVE_MS = 65_000;
@@ -63,6 +75,20 @@ export interface GatewayOptions {
   singleFlight?: boolean;
   /** Wraps every provider call the data floor makes, outermost first (see `src/data/calls.ts`). */
   providerCallMiddleware?: readonly CallMiddleware[];
+  security?: SecurityOptions;
+}
+
+/** Identity and edge settings (`src/auth/config.ts` reads them from the environment). */
+export interface SecurityOptions {
+  auth?: AuthConfig;
+  /** `OPSORCH_CORS_ORIGIN`; without it and without auth no CORS headers are sent. */
+  corsOrigin?: string;
+  wsOrigins?: readonly string[];
+  tls?: { certFile: string; keyFile: string };
+  /** Off when absent. */
+  audit?: AuditConfig;
+  /** Whether introspection may run (callers also need `read`); on when absent. */
+  introspection?: boolean;
 }
 
 export interface Gateway {
@@ -94,14 +120,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, registry, logger } = options;
   const pubsub = options.pubsub ?? new InMemoryPubSub();
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
+  const security = options.security ?? {};
+  const audit = AuditLog.from(security.audit);
+  const authenticator = new Authenticator(security.auth ?? NO_AUTH, (message) =>
+    logger.error({ problem: message }, 'tokens file not reloaded; the tokens read before stay in force'),
+  );
+  if (!authenticator.enabled) {
+    logger.warn(
+      `no authentication configured: serving ${config.host} (loopback) only, every caller acts as the local operator`,
+    );
+  }
   const floor = new DataFloor({
     registry,
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
-    middleware: [requestLimits(limits), writeErrors(), ...(options.providerCallMiddleware ?? [])],
+    // Authorization and audit first: a refused call spends no budget and reaches no provider.
+    middleware: [
+      authorizeCalls(audit),
+      requestLimits(limits),
+      writeErrors(),
+      ...(options.providerCallMiddleware ?? []),
+    ],
   });
-  const deps: ContextDeps = { floor, logger };
+  const introspection = security.introspection ?? true;
+  const deps: ContextDeps = { floor, logger, audit, introspection };
   const federated = config.federation ?? false;
   const schema = buildSchema({ federation: federated });
   const documents = new DocumentCache(schema, specifiedRules, limits);
@@ -111,7 +154,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Routers, gateways and load balancers pool connections to us and reuse them after idling for
   // longer than Node's 5 s default; a socket we close just as they reuse it fails their request
   // with ECONNRESET. Idle sockets are still closed at once when the gateway stops.
-  const httpServer = createServer(app);
+  const httpServer = security.tls
+    ? createTlsServer({ cert: readFileSync(security.tls.certFile), key: readFileSync(security.tls.keyFile) }, app)
+    : createServer(app);
   httpServer.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   let stopping = false;
 
@@ -123,13 +168,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     deps,
     limits,
     keepAliveMs: config.wsKeepAliveMs ?? 12_000,
+    admission: new WsAdmission({
+      authenticator,
+      audit,
+      allowedOrigins: security.wsOrigins ?? [],
+      tls: security.tls !== undefined,
+    }),
   });
   const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
   const formatError = createErrorFormatter(logger);
   const mcpOptions = { writes: config.mcp?.writes ?? false, maxTokens: config.mcp?.maxTokens ?? 20_000 };
   /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
   const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>
-    createContext(deps, String(res.locals.requestId), abortSignalOf(res));
+    createContext(deps, String(res.locals.requestId), principalOf(res), abortSignalOf(res));
   const sse = serveSse({
     schema,
     documents,
@@ -167,6 +218,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       operationLimitsPlugin(limits),
       // A subgraph reports field timings to a router that asks for them; error details stay masked.
       ...(federated ? [ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })] : []),
+      callerOperationPlugin(),
+      introspectionPolicyPlugin(introspection),
       {
         async serverWillStart() {
           return {
@@ -181,7 +234,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
+  // The edge, in order: request ID, CORS (before auth, as OpsOrch Core does), identity.
   app.use(requestIdMiddleware);
+  app.use(corsHeaders(security.corsOrigin ?? (authenticator.enabled ? '*' : undefined)));
+  app.use(authenticateRequests(authenticator, audit));
   app.get('/metrics', metricsHandler);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -203,14 +259,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     app.use('/mcp', mcpRouter({ apollo, context: httpContext, mcp: mcpOptions, logger }));
   }
   app.use('/webhooks', webhookRouter({ floor, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
-  if (config.playground) app.use(playgroundRouter());
+  if (config.playground && introspection) {
+    const playground = playgroundRouter();
+    // GraphiQL is introspection with a user interface: the same policy, the same scope.
+    app.use((req, res, next) => (principalOf(res).scopes.has('read') ? playground(req, res, next) : next()));
+  }
   app.use(
     '/graphql',
+    requireJsonPost,
     ...bodyLimit(limits.maxBodyBytes),
+    requireRequestObject,
     documentAdmission(documents),
     sse.middleware,
     expressMiddleware(apollo, { context: async ({ req, res }) => httpContext(req, res) }),
   );
+  app.use(notFound);
+  app.use(jsonErrors(logger));
 
   const unlisten = floor.listen();
   if ((config.pollIntervalMs ?? 10_000) > 0) poller.start();
@@ -224,7 +288,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}/graphql`;
+  const url = `${security.tls ? 'https' : 'http'}://${host}:${address.port}/graphql`;
   logger.info({ url }, 'gateway listening');
 
   let stopped: Promise<void> | undefined;
@@ -236,7 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     liveStats,
     localMcpServer: () =>
       createMcpServer(
-        executorFor(apollo, () => createContext(deps, randomUUID())),
+        executorFor(apollo, () => createContext(deps, randomUUID(), LOCAL_OPERATOR)),
         mcpOptions,
         logger,
       ),
@@ -253,6 +317,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await poller.stop();
         floor.stop();
         await pubsub.close();
+        authenticator.close();
+        audit.close();
       })();
       return stopped;
     },
@@ -266,4 +332,8 @@ function abortSignalOf(res: express.Response): AbortSignal {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
+}
+
+function principalOf(res: express.Response): Principal {
+  return res.locals.principal as Principal;
 }

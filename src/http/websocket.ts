@@ -1,5 +1,6 @@
 /**
- * graphql-ws on the HTTP server's `/graphql` path: admission at `connection_init`, keep-alive,
+ * graphql-ws on the HTTP server's `/graphql` path: admission (origin on upgrade, credentials at
+ * `connection_init`, see `ws-admission.ts`), keep-alive,
  * clean-up of sockets that never initialise or stop answering, and a close with 1001 Going Away
  * when the gateway stops. Documents come from the cache HTTP uses too (`document-cache.ts`) and
  * pass the same operation limits; an event is executed once for all subscribers of the same
@@ -12,15 +13,19 @@ import type { ExecutionArgs, GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Principal } from '../auth/principal.js';
 import { type ContextDeps, createContext } from '../graphql/context.js';
 import type { DocumentCache } from '../graphql/document-cache.js';
 import { limitExceeded } from '../graphql/limits/limit-error.js';
 import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import type { Limits } from '../limits.js';
+import type { WsAdmission } from './ws-admission.js';
 
 type SocketState = {
   requestId?: string;
+  /** Who the socket belongs to, set when `connection_init` is admitted. */
+  principal?: Principal;
   /** One per subscription, aborted when it completes or the socket closes. */
   aborts?: Map<string, AbortController>;
 };
@@ -38,6 +43,7 @@ export interface SubscriptionServerOptions {
   limits: WebSocketLimits;
   /** Ping interval; a socket whose pong does not come back within as long is terminated. 0: off. */
   keepAliveMs: number;
+  admission: WsAdmission;
 }
 
 export interface SubscriptionServer {
@@ -50,13 +56,14 @@ export interface SubscriptionServer {
 /** Sockets that have not sent `connection_init` by then are closed (4408) instead of lingering. */
 const CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
-/**
- * The one place a WebSocket connection is admitted, when its `connection_init` arrives. There is
- * no authentication yet; when HTTP requests get it, the same check goes here, reading credentials
- * from `ctx.connectionParams` (browsers cannot set headers on a WebSocket). Returning false closes
- * the socket with 4403 Forbidden.
- */
-function admit(_ctx: Context<Record<string, unknown> | undefined, SocketExtra>): boolean {
+/** The one place a WebSocket connection is admitted, when its `connection_init` arrives. */
+async function admit(
+  admission: WsAdmission,
+  ctx: Context<Record<string, unknown> | undefined, SocketExtra>,
+): Promise<boolean> {
+  const principal = await admission.admit(ctx.extra.socket, ctx.extra.request, ctx.connectionParams);
+  if (!principal) return false;
+  ctx.extra.principal = principal;
   return true;
 }
 
@@ -79,10 +86,10 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
     path: '/graphql',
     maxPayload: limits.wsMaxMessageBytes,
     // Refused at the upgrade, before a socket exists.
-    verifyClient: ({ req }, done) => {
-      const open = perClient.get(clientOf(req)) ?? 0;
+    verifyClient: (info, done) => {
+      const open = perClient.get(clientOf(info.req)) ?? 0;
       if (open < limits.wsMaxSocketsPerClient) {
-        done(true);
+        options.admission.verifyClient(info, done);
         return;
       }
       const refused = limitExceeded('wsMaxSocketsPerClient', open + 1, limits.wsMaxSocketsPerClient);
@@ -104,7 +111,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
-      onConnect: (ctx) => admit(ctx),
+      onConnect: (ctx) => admit(options.admission, ctx),
       onSubscribe: (ctx, id, payload) => {
         // graphql-ws has already registered this subscription, so it counts itself.
         const active = Object.keys(ctx.subscriptions).length;
@@ -118,7 +125,9 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         ctx.extra.aborts ??= new Map();
         ctx.extra.aborts.set(id, controller);
         ctx.extra.requestId ??= randomUUID();
-        args.contextValue = createContext(options.deps, ctx.extra.requestId, controller.signal);
+        // onConnect set the principal: graphql-ws accepts no subscribe before it returned true.
+        const principal = ctx.extra.principal as Principal;
+        args.contextValue = createContext(options.deps, ctx.extra.requestId, principal, controller.signal);
         return args;
       },
       onComplete: (ctx, id) => settle(ctx.extra, id),
@@ -137,6 +146,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
   return {
     sockets: () => wsServer.clients.size,
     dispose: async () => {
+      options.admission.dispose();
       await served.dispose();
     },
   };

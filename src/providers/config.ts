@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
+import { type SecurityConfig, securityFromEnv } from '../auth/config.js';
 import { type Limits, limitsFromEnv } from '../limits.js';
 
 export class ConfigError extends Error {
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   pollIntervalMs: number;
   /** WebSocket ping interval; a socket that misses a pong for as long is terminated. */
   wsKeepAliveMs: number;
+  /** Identity, CORS, TLS, audit and introspection (`src/auth/config.ts`). */
+  security: SecurityConfig;
   webhooks: {
     /** PagerDuty v3 webhook signing secrets; more than one while a secret is rotated. */
     pagerdutySecrets: string[];
@@ -244,16 +247,18 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError('OPSORCH_PUBSUB_URL must be a redis:// or rediss:// URL');
   }
 
+  const security = securityFromEnv(env, host);
   return {
     host,
     port,
     providers,
+    security,
     serviceAliases: file?.serviceAliases ?? {},
     logLevel: env.OPSORCH_LOG_LEVEL ?? 'info',
     ...(pubsubUrl ? { pubsubUrl } : {}),
     mockLive: parseBoolean(env, 'OPSORCH_MOCK_LIVE', demo),
     shutdownGraceMs: parsePositiveInt(env, 'OPSORCH_SHUTDOWN_GRACE_MS', 10_000),
-    playground: parseBoolean(env, 'OPSORCH_PLAYGROUND', true),
+    playground: parseBoolean(env, 'OPSORCH_PLAYGROUND', security.introspection),
     limits: limitsFromEnv(env, (message) => new ConfigError(message)),
     mcp: {
       enabled: parseBoolean(env, 'OPSORCH_MCP', true),

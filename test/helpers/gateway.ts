@@ -7,7 +7,7 @@ import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
 import type { CallMiddleware } from '../../src/data/calls.js';
 import type { PubSub } from '../../src/events/pubsub.js';
-import { type Gateway, type LiveStats, startGateway } from '../../src/http/server.js';
+import { type Gateway, type LiveStats, type SecurityOptions, startGateway } from '../../src/http/server.js';
 import type { Limits } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
 import type { GatewayConfig } from '../../src/providers/config.js';
@@ -38,6 +38,8 @@ export interface TestGatewayOptions {
   providerCallMiddleware?: CallMiddleware[];
   /** Serve the schema as a federation subgraph. */
   federation?: boolean;
+  security?: SecurityOptions;
+  logger?: typeof testLogger;
 }
 
 export async function startTestGateway(
@@ -64,8 +66,9 @@ export async function startTestGateway(
       federation: options.federation ?? false,
     },
     registry,
-    logger: testLogger,
+    logger: options.logger ?? testLogger,
     ...(options.pubsub ? { pubsub: options.pubsub } : {}),
+    ...(options.security ? { security: options.security } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.singleFlight === undefined ? {} : { singleFlight: options.singleFlight }),
     ...(options.providerCallMiddleware ? { providerCallMiddleware: options.providerCallMiddleware } : {}),

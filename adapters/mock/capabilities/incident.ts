@@ -10,6 +10,7 @@ import {
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
+import { forCall } from '../ops/context.js';
 import { appendTimeline, createIncident, updateIncident } from '../ops/incidents.js';
 import { page } from '../paging.js';
 import { assigneeMatches, inScope, oneOf, parseRange, within } from '../scope.js';
@@ -39,14 +40,14 @@ export function incidentCapability(ctx: OpsContext): IncidentCapability {
         return incident ? copy(incident) : notFound('incident', id);
       });
     },
-    create: async (input) => copy(createIncident(ctx, input)),
-    update: async (id, input) => copy(updateIncident(ctx, id, input)),
+    create: async (input, call) => copy(createIncident(forCall(ctx, call), input)),
+    update: async (id, input, call) => copy(updateIncident(forCall(ctx, call), id, input)),
     timelines: async (ids) =>
       ids.map((id) => {
         const timeline = world.timelines.get(id);
         if (!timeline) return notFound('incident', id);
         return sortInOrder(copy(timeline), LIST_ORDERS.timeline);
       }),
-    appendTimeline: async (incidentId, entry) => copy(appendTimeline(ctx, incidentId, entry)),
+    appendTimeline: async (incidentId, entry, call) => copy(appendTimeline(forCall(ctx, call), incidentId, entry)),
   };
 }

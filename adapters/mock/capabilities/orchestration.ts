@@ -9,6 +9,7 @@ import {
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
+import { forCall } from '../ops/context.js';
 import { completeStep, startRun } from '../ops/orchestration.js';
 import { page } from '../paging.js';
 import { inScope, oneOf } from '../scope.js';
@@ -50,7 +51,7 @@ export function orchestrationCapability(ctx: OpsContext): OrchestrationCapabilit
         return run ? copy(run) : notFound('orchestration run', id);
       });
     },
-    startRun: async (input) => copy(startRun(ctx, input)),
-    completeStep: async (input) => copy(completeStep(ctx, input)),
+    startRun: async (input, call) => copy(startRun(forCall(ctx, call), input)),
+    completeStep: async (input, call) => copy(completeStep(forCall(ctx, call), input)),
   };
 }

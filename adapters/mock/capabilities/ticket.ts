@@ -9,6 +9,7 @@ import {
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
+import { forCall } from '../ops/context.js';
 import { createTicket, findTicket, updateTicket } from '../ops/tickets.js';
 import { page } from '../paging.js';
 import { assigneeMatches, inScope, oneOf } from '../scope.js';
@@ -32,7 +33,7 @@ export function ticketCapability(ctx: OpsContext): TicketCapability {
         const ticket = findTicket(ctx, id);
         return ticket ? copy(ticket) : notFound('ticket', id);
       }),
-    create: async (input) => copy(createTicket(ctx, input)),
-    update: async (id, input) => copy(updateTicket(ctx, id, input)),
+    create: async (input, call) => copy(createTicket(forCall(ctx, call), input)),
+    update: async (id, input, call) => copy(updateTicket(forCall(ctx, call), id, input)),
   };
 }

@@ -14,7 +14,7 @@ import { links } from '../world/links.js';
 import { iso } from '../world/time.js';
 import { type EntryDraft, makeEntry } from '../world/timeline.js';
 import { INCIDENT_SEVERITY_RAW, INCIDENT_STATUS_RAW } from '../world/vocab.js';
-import { GATEWAY_ACTOR, type OpsContext, requireText } from './context.js';
+import { actorOf, GATEWAY_ACTOR, type OpsContext, requireText } from './context.js';
 
 const STATUSES: readonly IncidentStatus[] = ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED', 'RESOLVED'];
 const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO', 'UNKNOWN'];
@@ -55,7 +55,11 @@ export function appendTimeline(ctx: OpsContext, incidentId: string, input: Timel
     throw badInput(`kind ${JSON.stringify(input.kind)} cannot be appended; use one of ${ENTRY_KINDS.join(', ')}`);
   }
   const body = requireText(input.body, 'body');
-  return appendEntry(ctx, incident, { kind: input.kind, body, actor: input.actor?.trim() || GATEWAY_ACTOR });
+  return appendEntry(ctx, incident, {
+    kind: input.kind,
+    body,
+    actor: ctx.actor ?? (input.actor?.trim() || GATEWAY_ACTOR),
+  });
 }
 
 export function createIncident(ctx: OpsContext, input: IncidentCreate): Incident {
@@ -102,7 +106,7 @@ export function createIncident(ctx: OpsContext, input: IncidentCreate): Incident
   world.incidents.push(incident);
   world.timelines.set(id, []);
   world.incidentMeta.set(id, { symptom: 'http-5xx', mitigatedAt: null, leadMs: 0 });
-  appendEntry(ctx, incident, { kind: 'CREATED', body: `Incident created: ${title}`, actor: GATEWAY_ACTOR });
+  appendEntry(ctx, incident, { kind: 'CREATED', body: `Incident created: ${title}`, actor: actorOf(ctx) });
   if (assignees.length > 0) {
     appendEntry(ctx, incident, {
       kind: 'NOTIFICATION',
@@ -113,7 +117,7 @@ export function createIncident(ctx: OpsContext, input: IncidentCreate): Incident
   return incident;
 }
 
-export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdate, actor = GATEWAY_ACTOR): Incident {
+export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdate, actor = actorOf(ctx)): Incident {
   const { world } = ctx;
   const incident = findIncident(ctx, id);
   const title = input.title === undefined ? undefined : requireText(input.title, 'title');

@@ -1,7 +1,7 @@
 import type { Message, MessageSend } from '../../contract/index.js';
 import { links } from '../world/links.js';
 import { hash32 } from '../world/rng.js';
-import { GATEWAY_ACTOR, type OpsContext, requireText } from './context.js';
+import { actorOf, type OpsContext, requireText } from './context.js';
 import { appendEntry, findIncident } from './incidents.js';
 
 /** Slack channel IDs are stable per workspace: derive one from the name. */
@@ -33,7 +33,7 @@ export function sendMessage(ctx: OpsContext, input: MessageSend): Message {
     appendEntry(ctx, incident, {
       kind: 'MESSAGE',
       body,
-      actor: GATEWAY_ACTOR,
+      actor: actorOf(ctx),
       fields: { channel, messageUrl: message.url },
     });
   }

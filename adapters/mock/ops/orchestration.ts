@@ -9,7 +9,7 @@ import {
 import { links } from '../world/links.js';
 import { iso } from '../world/time.js';
 import { RUN_STATUS_RAW, STEP_STATUS_RAW } from '../world/vocab.js';
-import { GATEWAY_ACTOR, type OpsContext } from './context.js';
+import { actorOf, GATEWAY_ACTOR, type OpsContext } from './context.js';
 import { appendEntry, findIncident } from './incidents.js';
 
 const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -72,7 +72,7 @@ export function startRun(ctx: OpsContext, input: OrchestrationRunStart): Orchest
       note: null,
     })),
     url: links.run(id),
-    fields: { user: GATEWAY_ACTOR, parameters: { service: plan.service, ...input.parameters } },
+    fields: { user: actorOf(ctx), parameters: { service: plan.service, ...input.parameters } },
   };
   const first = run.steps[0];
   if (first) begin(run, first, now);
@@ -81,7 +81,7 @@ export function startRun(ctx: OpsContext, input: OrchestrationRunStart): Orchest
     appendEntry(ctx, incident, {
       kind: 'OTHER',
       body: `Runbook "${plan.name}" started (execution #${id})`,
-      actor: GATEWAY_ACTOR,
+      actor: actorOf(ctx),
       fields: { runId: id, url: run.url },
     });
   }
@@ -109,7 +109,7 @@ export function completeStep(ctx: OpsContext, input: OrchestrationStepComplete):
   step.status = input.outcome;
   step.rawStatus = STEP_STATUS_RAW[input.outcome];
   step.completedAt = now;
-  step.actor = input.actor?.trim() || GATEWAY_ACTOR;
+  step.actor = ctx.actor ?? (input.actor?.trim() || GATEWAY_ACTOR);
   step.note = input.note ?? null;
   const next = run.steps[index + 1];
   if (input.outcome === 'FAILED') finish(ctx, run, 'FAILED', now);

@@ -11,7 +11,7 @@ import { canonicalPerson, findService } from '../scope.js';
 import { links } from '../world/links.js';
 import { iso } from '../world/time.js';
 import { TICKET_PRIORITY_RAW, TICKET_STATUS_RAW } from '../world/vocab.js';
-import { GATEWAY_ACTOR, type OpsContext, requireText } from './context.js';
+import { actorOf, type OpsContext, requireText } from './context.js';
 
 /** Jira accepts an issue's numeric ID or its key wherever it takes one. */
 export function findTicket(ctx: OpsContext, idOrKey: string): Ticket | undefined {
@@ -48,7 +48,7 @@ export function createTicket(ctx: OpsContext, input: TicketCreate): Ticket {
     priority,
     rawPriority: TICKET_PRIORITY_RAW[priority],
     assignee: input.assignee ? canonicalPerson(world, input.assignee) : null,
-    reporter: GATEWAY_ACTOR,
+    reporter: actorOf(ctx),
     createdAt: now,
     updatedAt: now,
     service: service?.service.name ?? null,

@@ -81,7 +81,9 @@ export class IncidentData {
   /** Applies an update through the provider that owns the incident and announces what it changed. */
   async update(provider: string, id: string, update: m.IncidentUpdate): Promise<IncidentNode> {
     const before = await this.get(provider, id);
-    const updated = await this.data.write('incident', provider, 'update', (impl, ctx) => impl.update(id, update, ctx));
+    const updated = await this.data.write('incident', provider, 'update', (impl, ctx) => impl.update(id, update, ctx), [
+      id,
+    ]);
     const incident = this.remember({ ...updated, provider });
     if (!this.data.floor.pushes(provider)) {
       // Entries the write produced (status changes, notes), read back so their IDs are the provider's.
@@ -96,8 +98,12 @@ export class IncidentData {
   }
 
   async appendTimeline(provider: string, incidentId: string, entry: m.TimelineAppend): Promise<TimelineEntryNode> {
-    const appended = await this.data.write('incident', provider, 'appendTimeline', (impl, ctx) =>
-      impl.appendTimeline(incidentId, entry, ctx),
+    const appended = await this.data.write(
+      'incident',
+      provider,
+      'appendTimeline',
+      (impl, ctx) => impl.appendTimeline(incidentId, entry, ctx),
+      [incidentId],
     );
     this.data.loaders.forget({ capability: 'incident', provider, operation: TIMELINES }, incidentId);
     this.data.loaders.forget({ capability: 'incident', provider, operation: BY_ID }, incidentId);
@@ -114,6 +120,16 @@ export class IncidentData {
   /** Changes to any incident, from every source, until `signal` aborts. */
   watchChanges(signal: AbortSignal): Subscription<IncidentUpdatedEventNode> {
     return this.data.floor.changes.incidents(signal);
+  }
+
+  /** Watching incidents reads them: checked when a subscription starts, before any event. */
+  mayWatch(): void {
+    this.data.requireRead('incident');
+  }
+
+  /** Whether the caller may see an incident that reached it as an event (its credential's restriction). */
+  visible(incident: IncidentNode): boolean {
+    return this.data.loaders.visible('incident', incident.provider, incident);
   }
 
   private remember(incident: IncidentNode): IncidentNode {

@@ -25,13 +25,19 @@ export class OrchestrationData {
 
   /** Starts a run of a plan, through the provider that owns the plan. */
   async startRun(provider: string, input: m.OrchestrationRunStart): Promise<OrchestrationRunNode> {
-    const run = await this.data.write('orchestration', provider, 'startRun', (impl, ctx) => impl.startRun(input, ctx));
+    const run = await this.data.write('orchestration', provider, 'startRun', (impl, ctx) => impl.startRun(input, ctx), [
+      input.planId,
+    ]);
     return this.remember({ ...run, provider });
   }
 
   async completeStep(provider: string, input: m.OrchestrationStepComplete): Promise<OrchestrationRunNode> {
-    const run = await this.data.write('orchestration', provider, 'completeStep', (impl, ctx) =>
-      impl.completeStep(input, ctx),
+    const run = await this.data.write(
+      'orchestration',
+      provider,
+      'completeStep',
+      (impl, ctx) => impl.completeStep(input, ctx),
+      [input.runId, input.stepId],
     );
     return this.remember({ ...run, provider });
   }

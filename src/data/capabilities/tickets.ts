@@ -28,7 +28,9 @@ export class TicketData {
   }
 
   async update(provider: string, id: string, input: m.TicketUpdate): Promise<TicketNode> {
-    const updated = await this.data.write('ticket', provider, 'update', (impl, ctx) => impl.update(id, input, ctx));
+    const updated = await this.data.write('ticket', provider, 'update', (impl, ctx) => impl.update(id, input, ctx), [
+      id,
+    ]);
     return this.remember({ ...updated, provider });
   }
 

@@ -1,0 +1,72 @@
+/**
+ * Whatever goes wrong at the edge, the client gets a GraphQL-over-HTTP shaped JSON error with a
+ * stable code: never Express's HTML page, a stack trace or a file path, whatever `NODE_ENV` says.
+ */
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from '../logger.js';
+
+export function sendJsonError(res: Response, status: number, code: string, message: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** body-parser's error types, by what the client did wrong. */
+const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  'entity.parse.failed': { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON' },
+  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Only UTF-8 bodies are accepted' },
+  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported content encoding' },
+  'request.aborted': { status: 400, code: 'BAD_REQUEST', message: 'The request was aborted' },
+  'request.size.invalid': { status: 400, code: 'BAD_REQUEST', message: 'The request body length is wrong' },
+  'stream.encoding.set': { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' },
+  'parameters.too.many': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Too many parameters' },
+};
+
+/**
+ * POST /graphql must say it sends JSON and send a JSON object; Apollo would answer anything else
+ * with a plain-text 400.
+ */
+export function requireJsonPost(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'POST' && !req.is('application/json')) {
+    sendJsonError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql needs Content-Type: application/json');
+    return;
+  }
+  next();
+}
+
+/** After the JSON parser: the body must be one GraphQL request object. */
+export function requireRequestObject(req: Request, res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  if (req.method === 'POST' && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    sendJsonError(res, 400, 'BAD_REQUEST', 'The request body must be a JSON object with a "query"');
+    return;
+  }
+  next();
+}
+
+export const notFound: RequestHandler = (_req, res) => {
+  sendJsonError(res, 404, 'NOT_FOUND', 'No such route');
+};
+
+export function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+    const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+    if (known) {
+      sendJsonError(res, known.status, known.code, known.message);
+      return;
+    }
+    const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendJsonError(res, status, 'BAD_REQUEST', 'The request is malformed');
+      return;
+    }
+    logger.error({ err }, 'unhandled error at the HTTP edge');
+    sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  };
+}

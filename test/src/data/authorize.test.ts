@@ -1,0 +1,209 @@
+/**
+ * Authorization on the data floor, through the real server: two callers restricted to different
+ * services send the identical query at the same moment (single-flight) and hold the identical
+ * subscription (shared execution), and each sees only its own; every mutation and denial leaves
+ * one exact audit line, and reads leave none.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromGlobalId } from '../../../src/graphql/ids.js';
+import { bearer, makeToken, tempDir } from '../../helpers/auth.js';
+import { type CallLog, countingAdapter } from '../../helpers/counting.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { gql } from '../../helpers/graphql.js';
+import { initSession, type Session } from '../../helpers/ws.js';
+
+const dir = tempDir('authorize');
+const auditPath = join(dir, 'audit.log');
+const admin = makeToken('ops-admin', ['read', 'write', 'admin']);
+let gateway: TestGateway;
+let log: CallLog;
+let alpha: ReturnType<typeof makeToken>;
+let alphaTwin: ReturnType<typeof makeToken>;
+let beta: ReturnType<typeof makeToken>;
+let alphaIncident: string;
+let betaIncident: string;
+let alphaService: string;
+let betaService: string;
+
+type IncidentList = { incidents: { nodes: { id: string; status: string; service: { name: string } | null }[] } };
+const LIST = '{ incidents(first: 100) { nodes { id status service { name } } } }';
+
+beforeAll(async () => {
+  const counted = countingAdapter(await mockAdapter({ latencyMs: 100 }));
+  log = counted.log;
+  // Two services, found through an unrestricted token on a gateway of their own.
+  const probe = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
+  const all = await gql<IncidentList>(probe.url, LIST);
+  await probe.stop();
+  const open = (all.data?.incidents.nodes ?? []).filter((n) => n.service && n.status === 'TRIGGERED');
+  const first = open[0];
+  const other = open.find((n) => n.service?.name !== first?.service?.name);
+  if (!first || !other) throw new Error('the mock world needs open incidents on two services');
+  [alphaIncident, alphaService, betaIncident, betaService] = [
+    first.id,
+    first.service?.name as string,
+    other.id,
+    other.service?.name as string,
+  ];
+  alpha = makeToken('alpha', ['read', 'write'], { service: alphaService });
+  alphaTwin = makeToken('alpha-twin', ['read'], { service: alphaService });
+  beta = makeToken('beta', ['read'], { service: betaService });
+  gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], {
+    security: {
+      auth: { tokens: [alpha.entry, alphaTwin.entry, beta.entry, admin.entry] },
+      audit: { destination: auditPath, maxBytes: 1_000_000, keep: 1, reads: false },
+    },
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+describe('restricted callers on shared work', () => {
+  it('gives each of two callers sending the identical list query at once only its own service', async () => {
+    const [a, b] = await Promise.all([
+      gql<IncidentList>(gateway.url, LIST, {}, bearer(alpha.token)),
+      gql<IncidentList>(gateway.url, LIST, {}, bearer(beta.token)),
+    ]);
+    const services = (r: typeof a) => new Set(r.data?.incidents.nodes.map((n) => n.service?.name));
+    expect(services(a)).toEqual(new Set([alphaService]));
+    expect(services(b)).toEqual(new Set([betaService]));
+  });
+
+  it('does not let a record read for one caller reach another at the same moment, but shares it between equals', async () => {
+    const query = 'query One($id: ID!) { incident(id: $id) { id } }';
+    log.reset();
+    const [a, b] = await Promise.all([
+      gql(gateway.url, query, { id: alphaIncident }, bearer(alpha.token)),
+      gql(gateway.url, query, { id: alphaIncident }, bearer(beta.token)),
+    ]);
+    expect(a.data).toEqual({ incident: { id: alphaIncident } });
+    expect(b.data?.incident ?? null).toBeNull();
+    expect(b.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(log.count('incident', 'getMany')).toBe(2);
+
+    log.reset();
+    const [c, d] = await Promise.all([
+      gql(gateway.url, query, { id: alphaIncident }, bearer(alpha.token)),
+      gql(gateway.url, query, { id: alphaIncident }, bearer(alphaTwin.token)),
+    ]);
+    expect(c.data).toEqual(d.data);
+    expect(log.count('incident', 'getMany')).toBe(1);
+  });
+
+  it('refuses a list scope outside the restriction', async () => {
+    const result = await gql(
+      gateway.url,
+      'query Other($s: String!) { incidents(filter: { scope: { service: $s } }) { nodes { id } } }',
+      { s: alphaService },
+      bearer(beta.token),
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('delivers the identical incidentUpdated subscription to each caller for its own incidents only', async () => {
+    const subscribe = async (token: string): Promise<Session> => {
+      const { session, answer } = await initSession(gateway.wsUrl, { authorization: `Bearer ${token}` });
+      expect(answer).toEqual({ type: 'connection_ack' });
+      session.send({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { incidentUpdated { incident { id } } }' },
+      });
+      return session;
+    };
+    const [a, b] = await Promise.all([subscribe(alpha.token), subscribe(beta.token)]);
+    // A timeline subscription the restriction hides fails at once, before any event.
+    b.send({
+      id: '2',
+      type: 'subscribe',
+      payload: { query: `subscription { incidentTimelineUpdated(incidentId: "${alphaIncident}") { id } }` },
+    });
+    const hidden = (await b.next()) as { id: string; payload: { errors: { extensions: { code: string } }[] } };
+    expect(hidden.id).toBe('2');
+    expect(hidden.payload.errors[0]?.extensions.code).toBe('NOT_FOUND');
+    expect(await b.next()).toEqual({ id: '2', type: 'complete' });
+
+    for (const id of [alphaIncident, betaIncident]) {
+      const ack = await gql(
+        gateway.url,
+        'mutation Ack($id: ID!) { incidentAcknowledge(input: { id: $id }) { userErrors { message } } }',
+        { id },
+        bearer(admin.token),
+      );
+      expect(ack.errors).toBeUndefined();
+    }
+    const idOf = (m: Record<string, unknown>) =>
+      (m as { payload: { data: { incidentUpdated: { incident: { id: string } } } } }).payload.data.incidentUpdated
+        .incident.id;
+    expect(idOf(await a.next())).toBe(alphaIncident);
+    expect(idOf(await b.next())).toBe(betaIncident);
+    a.socket.close();
+    b.socket.close();
+  });
+});
+
+describe('audit', () => {
+  it('writes one exact line per mutation and per denial, and none for reads', async () => {
+    const before = auditLines().length;
+    await gql(gateway.url, LIST, {}, { ...bearer(alpha.token), 'x-request-id': 'audit-read' });
+    expect(auditLines().length).toBe(before);
+
+    await gql(
+      gateway.url,
+      'mutation Note($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "looking" }) { entry { actor } } }',
+      { id: alphaIncident },
+      { ...bearer(alpha.token), 'x-request-id': 'audit-write' },
+    );
+    await gql(
+      gateway.url,
+      'mutation Note($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "me too" }) { entry { actor } } }',
+      { id: betaIncident },
+      { ...bearer(beta.token), 'x-request-id': 'audit-denied' },
+    );
+    const lines = auditLines().slice(before);
+    expect(lines.map(({ time, durationMs, ...rest }) => rest)).toEqual([
+      {
+        requestId: 'audit-write',
+        actor: 'alpha',
+        operation: 'mutation Note {incidentTimelineAppend}',
+        action: 'incident.appendTimeline',
+        targets: [fromGlobalId(alphaIncident).nativeId],
+        provider: 'mock',
+        outcome: 'ok',
+        errorCode: null,
+      },
+      {
+        requestId: 'audit-denied',
+        actor: 'beta',
+        operation: 'mutation Note {incidentTimelineAppend}',
+        action: 'incident.appendTimeline',
+        targets: [fromGlobalId(betaIncident).nativeId],
+        provider: 'mock',
+        outcome: 'denied',
+        errorCode: 'FORBIDDEN',
+      },
+    ]);
+    expect(typeof lines[0]?.durationMs).toBe('number');
+    expect(Date.parse(String(lines[0]?.time))).not.toBeNaN();
+    const text = readFileSync(auditPath, 'utf8');
+    for (const secret of [alpha.token, beta.token, 'looking', 'me too']) expect(text).not.toContain(secret);
+  });
+});
+
+function auditLines(): Record<string, unknown>[] {
+  let text = '';
+  try {
+    text = readFileSync(auditPath, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
