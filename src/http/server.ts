@@ -31,6 +31,7 @@ import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
 import { callerOperationPlugin } from '../graphql/apollo/caller-operation.js';
 import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
+import { httpSubscriptionsPlugin } from '../graphql/apollo/http-subscriptions.js';
 import { introspectionPolicyPlugin } from '../graphql/apollo/introspection-policy.js';
 import { requestLogPlugin } from '../graphql/apollo/request-log.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
@@ -220,6 +221,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ...(federated ? [ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })] : []),
       callerOperationPlugin(),
       introspectionPolicyPlugin(introspection),
+      httpSubscriptionsPlugin(),
       {
         async serverWillStart() {
           return {

@@ -37,6 +37,12 @@ export function createErrorFormatter(logger: Logger) {
     const code = formatted.extensions?.code;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };
+    // Apollo's own refusals of a malformed request (a persisted-query hash that does not match its
+    // query...) carry a 4xx status: the client's mistake, not an internal error to log with a stack.
+    const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { message: formatted.message, extensions: { code: typeof code === 'string' ? code : 'BAD_REQUEST' } };
+    }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     return {
       message: 'Internal server error',
