@@ -41,7 +41,8 @@ export function createErrorFormatter(logger: Logger) {
     // query...) carry a 4xx status: the client's mistake, not an internal error to log with a stack.
     const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { message: formatted.message, extensions: { code: typeof code === 'string' ? code : 'BAD_REQUEST' } };
+      const clientCode = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'BAD_REQUEST';
+      return { message: formatted.message, extensions: { code: clientCode } };
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     return {

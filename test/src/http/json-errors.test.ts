@@ -207,12 +207,12 @@ describe('fuzzing the edge', () => {
     authorized: fc.boolean(),
   });
 
-  it('never answers with a 5xx, HTML, a stack trace or a file path (3,000 seeded cases)', async () => {
+  it('never answers with a 5xx, HTML, a stack trace or a file path (2,000 seeded cases)', async () => {
     await fc.assert(
       fc.asyncProperty(probe, async (p) => {
         expectClean(await send(p));
       }),
-      { numRuns: 3000, seed: 20261201, endOnFailure: true },
+      { numRuns: 2000, seed: 20261201, endOnFailure: true },
     );
-  }, 120_000);
+  }, 300_000);
 });
