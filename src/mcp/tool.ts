@@ -76,12 +76,17 @@ export function errorSummary(errors: readonly GraphQLErrorLike[]): Rec[] {
   }));
 }
 
+/** Errors as an agent reads them: each message with its code. */
+export function describeErrors(errors: readonly Rec[], fallback: string): string {
+  return errors.map((e) => `${String(e.message)}${e.code ? ` (${String(e.code)})` : ''}`).join('; ') || fallback;
+}
+
 /** Data, or a ToolError when the operation produced none (bad input, denied, provider down). */
 export async function run(ctx: ToolContext, operation: string, variables: Rec): Promise<{ data: Rec; errors: Rec[] }> {
   const outcome = await ctx.execute(operation, variables);
   const errors = errorSummary(outcome.errors ?? []);
   if (!outcome.data) {
-    throw new ToolError(errors.map((e) => `${e.message}${e.code ? ` (${e.code})` : ''}`).join('; ') || 'no answer');
+    throw new ToolError(describeErrors(errors, 'no answer'));
   }
   return { data: outcome.data, errors };
 }

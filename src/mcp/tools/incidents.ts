@@ -9,7 +9,7 @@ import {
   toolInput,
 } from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
-import { field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
+import { describeErrors, field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
 import * as words from '../vocabulary.js';
 import { candidateIds, collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
 
@@ -121,7 +121,7 @@ async function incidentWrite(
   if (Array.isArray(userErrors) && userErrors.length > 0) {
     throw new ToolError(userErrors.map((e) => String(field(e, 'message'))).join('; '));
   }
-  if (!isRec(payload)) throw new ToolError(String(errors[0]?.message ?? 'the write failed'));
+  if (!isRec(payload)) throw new ToolError(describeErrors(errors, 'the write failed'));
   return payload;
 }
 

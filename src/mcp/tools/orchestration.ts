@@ -10,7 +10,7 @@ import {
   toolInput,
 } from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
-import { field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
+import { describeErrors, field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
 import * as words from '../vocabulary.js';
 import { linkTo } from './incidents.js';
 import { candidateIds, collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
@@ -141,7 +141,7 @@ function runPayload(data: Rec, root: string, errors: Rec[]): Rec {
     throw new ToolError(userErrors.map((e) => String(field(e, 'message'))).join('; '));
   }
   const run = field(payload, 'run');
-  if (!isRec(run)) throw new ToolError(String(errors[0]?.message ?? 'the write failed'));
+  if (!isRec(run)) throw new ToolError(describeErrors(errors, 'the write failed'));
   return { run: shape.run(run) };
 }
 
