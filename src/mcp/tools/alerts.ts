@@ -1,18 +1,8 @@
-import {
-  anyRecord,
-  arrayOf,
-  listOutput,
-  positiveInteger,
-  recordOutput,
-  scope,
-  string,
-  toolInput,
-} from '../json-schema.js';
+import { anyRecord, arrayOf, listOutput, positiveInteger, scope, string, toolInput } from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { READ, type Tool } from '../tool.js';
 import * as words from '../vocabulary.js';
-import { linkTo } from './incidents.js';
-import { collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+import { collect, defined, limitOf, listAnswer, recordTool, scopeOf } from './support.js';
 
 export const queryAlerts: Tool = {
   name: 'query-alerts',
@@ -50,19 +40,12 @@ export const queryAlerts: Tool = {
   },
 };
 
-export const getAlert: Tool = {
+export const getAlert = recordTool({
   name: 'get-alert',
   title: 'Get Alert',
   description: 'Read one alert by its ID, with its labels and deep link.',
-  inputSchema: toolInput({ id: string() }, ['id']),
-  outputSchema: recordOutput('alert'),
-  annotations: READ,
-  writes: false,
-  async run(args, ctx) {
-    const { record, errors } = await getOne(ctx, 'get-alert', 'Alert', args.id, 'alert');
-    return {
-      structured: defined({ alert: shape.alert(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'alert').slice(1),
-    };
-  },
-};
+  kind: 'Alert',
+  root: 'alert',
+  key: 'alert',
+  shape: shape.alert,
+});

@@ -1,18 +1,8 @@
-import {
-  anyRecord,
-  arrayOf,
-  listOutput,
-  positiveInteger,
-  recordOutput,
-  scope,
-  string,
-  toolInput,
-} from '../json-schema.js';
+import { anyRecord, arrayOf, listOutput, positiveInteger, scope, string, toolInput } from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { READ, type Tool } from '../tool.js';
 import * as words from '../vocabulary.js';
-import { linkTo } from './incidents.js';
-import { collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+import { collect, defined, limitOf, listAnswer, recordTool, scopeOf } from './support.js';
 
 export const queryDeployments: Tool = {
   name: 'query-deployments',
@@ -54,19 +44,12 @@ export const queryDeployments: Tool = {
   },
 };
 
-export const getDeployment: Tool = {
+export const getDeployment = recordTool({
   name: 'get-deployment',
   title: 'Get Deployment',
   description: 'Read one deployment by its ID: service, environment, version, status, commit and deep link.',
-  inputSchema: toolInput({ id: string() }, ['id']),
-  outputSchema: recordOutput('deployment'),
-  annotations: READ,
-  writes: false,
-  async run(args, ctx) {
-    const { record, errors } = await getOne(ctx, 'get-deployment', 'Deployment', args.id, 'deployment');
-    return {
-      structured: defined({ deployment: shape.deployment(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'deployment').slice(1),
-    };
-  },
-};
+  kind: 'Deployment',
+  root: 'deployment',
+  key: 'deployment',
+  shape: shape.deployment,
+});

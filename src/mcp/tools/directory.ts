@@ -11,8 +11,17 @@ import {
 } from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { field, isRec, READ, type Rec, run, type Tool, ToolError } from '../tool.js';
-import { linkTo } from './incidents.js';
-import { candidateIds, collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+import {
+  candidateIds,
+  collect,
+  defined,
+  getOne,
+  limitOf,
+  linksOf,
+  listAnswer,
+  recordTool,
+  scopeOf,
+} from './support.js';
 
 const members = (value: unknown) => (Array.isArray(value) ? value.filter(isRec).map(shape.member) : []);
 
@@ -95,7 +104,7 @@ export const getService: Tool = {
         service: { ...shape.service(record), onCall: members(record.onCall) },
         errors: errors.length > 0 ? errors : undefined,
       }),
-      links: linkTo(record, 'service'),
+      links: linksOf(record, 'service'),
     };
   },
 };
@@ -115,22 +124,15 @@ export const queryTeams: Tool = {
   },
 };
 
-export const getTeam: Tool = {
+export const getTeam = recordTool({
   name: 'get-team',
   title: 'Get Team',
   description: 'Read one team by its ID.',
-  inputSchema: toolInput({ id: string() }, ['id']),
-  outputSchema: recordOutput('team'),
-  annotations: READ,
-  writes: false,
-  async run(args, ctx) {
-    const { record, errors } = await getOne(ctx, 'get-team', 'Team', args.id, 'team');
-    return {
-      structured: defined({ team: shape.team(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'team').slice(1),
-    };
-  },
-};
+  kind: 'Team',
+  root: 'team',
+  key: 'team',
+  shape: shape.team,
+});
 
 export const getTeamMembers: Tool = {
   name: 'get-team-members',

@@ -11,7 +11,7 @@ import {
 import * as shape from '../opsorch-shapes.js';
 import { describeErrors, field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
 import * as words from '../vocabulary.js';
-import { candidateIds, collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+import { candidateIds, collect, defined, getOne, limitOf, linksOf, listAnswer, scopeOf } from './support.js';
 
 const byId = toolInput({ id: string() }, ['id']);
 
@@ -64,7 +64,7 @@ export const getIncident: Tool = {
     const { record, errors } = await getOne(ctx, 'get-incident', 'Incident', args.id, 'incident');
     return {
       structured: defined({ incident: shape.incident(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'incident'),
+      links: linksOf(record, 'incident'),
     };
   },
 };
@@ -94,16 +94,6 @@ export const getIncidentTimeline: Tool = {
     return { structured: listAnswer('timeline', found, 'get-incident-context for a summary') };
   },
 };
-
-function linkTo(record: Rec, kind: string) {
-  const name = String(record.title ?? record.name ?? kind);
-  const id = String(field(record, 'source', 'nativeId') ?? record.id);
-  const links = [
-    { uri: `opsorch://${kind}/${encodeURIComponent(id)}`, name, description: `the ${kind} as an MCP resource` },
-  ];
-  if (typeof record.url === 'string') links.push({ uri: record.url, name, description: 'open it in its source tool' });
-  return links;
-}
 
 async function incidentWrite(
   ctx: ToolContext,
@@ -244,8 +234,6 @@ export const getIncidentContext: Tool = {
         : undefined,
       errors: errors.length > 0 ? errors : undefined,
     });
-    return { structured: context, links: linkTo(record, 'incident') };
+    return { structured: context, links: linksOf(record, 'incident') };
   },
 };
-
-export { linkTo };

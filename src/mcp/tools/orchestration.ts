@@ -12,8 +12,7 @@ import {
 import * as shape from '../opsorch-shapes.js';
 import { describeErrors, field, isRec, READ, type Rec, run, type Tool, type ToolContext, ToolError } from '../tool.js';
 import * as words from '../vocabulary.js';
-import { linkTo } from './incidents.js';
-import { candidateIds, collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+import { candidateIds, collect, defined, limitOf, listAnswer, recordTool, scopeOf } from './support.js';
 
 export const queryOrchestrationPlans: Tool = {
   name: 'query-orchestration-plans',
@@ -43,28 +42,15 @@ export const queryOrchestrationPlans: Tool = {
   },
 };
 
-export const getOrchestrationPlan: Tool = {
+export const getOrchestrationPlan = recordTool({
   name: 'get-orchestration-plan',
   title: 'Get Orchestration Plan',
   description: 'Read one runbook by its ID, with its steps (manual or automated).',
-  inputSchema: toolInput({ id: string() }, ['id']),
-  outputSchema: recordOutput('plan'),
-  annotations: READ,
-  writes: false,
-  async run(args, ctx) {
-    const { record, errors } = await getOne(
-      ctx,
-      'get-orchestration-plan',
-      'OrchestrationPlan',
-      args.id,
-      'orchestrationPlan',
-    );
-    return {
-      structured: defined({ plan: shape.plan(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'plan').slice(1),
-    };
-  },
-};
+  kind: 'OrchestrationPlan',
+  root: 'orchestrationPlan',
+  key: 'plan',
+  shape: shape.plan,
+});
 
 async function oneId(
   ctx: ToolContext,
@@ -111,28 +97,15 @@ export const queryOrchestrationRuns: Tool = {
   },
 };
 
-export const getOrchestrationRun: Tool = {
+export const getOrchestrationRun = recordTool({
   name: 'get-orchestration-run',
   title: 'Get Orchestration Run',
   description: 'Read one runbook run by its ID: status and every step with who completed it.',
-  inputSchema: toolInput({ id: string() }, ['id']),
-  outputSchema: recordOutput('run'),
-  annotations: READ,
-  writes: false,
-  async run(args, ctx) {
-    const { record, errors } = await getOne(
-      ctx,
-      'get-orchestration-run',
-      'OrchestrationRun',
-      args.id,
-      'orchestrationRun',
-    );
-    return {
-      structured: defined({ run: shape.run(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'run').slice(1),
-    };
-  },
-};
+  kind: 'OrchestrationRun',
+  root: 'orchestrationRun',
+  key: 'run',
+  shape: shape.run,
+});
 
 function runPayload(data: Rec, root: string, errors: Rec[]): Rec {
   const payload = data[root];

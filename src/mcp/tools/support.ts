@@ -3,7 +3,18 @@
 import type { NodeKind } from '../../data/models.js';
 import { NODE_KINDS } from '../../data/models.js';
 import { toGlobalId } from '../../graphql/ids.js';
-import { field, isRec, type Rec, run, type ToolContext, ToolError } from '../tool.js';
+import { recordOutput, string, toolInput } from '../json-schema.js';
+import {
+  field,
+  isRec,
+  READ,
+  type Rec,
+  type ResourceLink,
+  run,
+  type Tool,
+  type ToolContext,
+  ToolError,
+} from '../tool.js';
 import type { Keep } from '../vocabulary.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -189,4 +200,52 @@ export async function getOne(
   }
   const reason = errors.find((e) => e.code !== 'NOT_FOUND');
   throw new ToolError(reason ? String(reason.message) : `no ${kind.toLowerCase()} with ID ${JSON.stringify(id)}`);
+}
+
+/**
+ * Links for one record: its deep link into the tool it came from, and, for the kinds served as MCP
+ * resources (incidents, services), the `opsorch://<kind>/<id>` resource first.
+ */
+export function linksOf(record: Rec, resource?: 'incident' | 'service'): ResourceLink[] {
+  const name = String(record.title ?? record.name ?? resource ?? 'record');
+  const id = String(field(record, 'source', 'nativeId') ?? record.id);
+  const links: ResourceLink[] = resource
+    ? [
+        {
+          uri: `opsorch://${resource}/${encodeURIComponent(id)}`,
+          name,
+          description: `the ${resource} as an MCP resource`,
+        },
+      ]
+    : [];
+  if (typeof record.url === 'string') links.push({ uri: record.url, name, description: 'open it in its source tool' });
+  return links;
+}
+
+/** A read of one record by ID: `operation` is also the tool's name, the answer `{ [key]: record }`. */
+export function recordTool(spec: {
+  name: string;
+  title: string;
+  description: string;
+  kind: NodeKind;
+  root: string;
+  key: string;
+  shape: (record: Rec) => Rec;
+}): Tool {
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: toolInput({ id: string() }, ['id']),
+    outputSchema: recordOutput(spec.key),
+    annotations: READ,
+    writes: false,
+    async run(args, ctx) {
+      const { record, errors } = await getOne(ctx, spec.name, spec.kind, args.id, spec.root);
+      return {
+        structured: defined({ [spec.key]: spec.shape(record), errors: errors.length > 0 ? errors : undefined }),
+        links: linksOf(record),
+      };
+    },
+  };
 }

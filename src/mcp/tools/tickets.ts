@@ -1,18 +1,8 @@
-import {
-  anyRecord,
-  arrayOf,
-  listOutput,
-  positiveInteger,
-  recordOutput,
-  scope,
-  string,
-  toolInput,
-} from '../json-schema.js';
+import { anyRecord, arrayOf, listOutput, positiveInteger, scope, string, toolInput } from '../json-schema.js';
 import * as shape from '../opsorch-shapes.js';
 import { READ, type Tool } from '../tool.js';
 import * as words from '../vocabulary.js';
-import { linkTo } from './incidents.js';
-import { collect, defined, getOne, limitOf, listAnswer, scopeOf } from './support.js';
+import { collect, defined, limitOf, listAnswer, recordTool, scopeOf } from './support.js';
 
 export const queryTickets: Tool = {
   name: 'query-tickets',
@@ -53,19 +43,12 @@ export const queryTickets: Tool = {
   },
 };
 
-export const getTicket: Tool = {
+export const getTicket = recordTool({
   name: 'get-ticket',
   title: 'Get Ticket',
   description: 'Read one ticket by its ID, with its priority, linked incidents in metadata, and deep link.',
-  inputSchema: toolInput({ id: string() }, ['id']),
-  outputSchema: recordOutput('ticket'),
-  annotations: READ,
-  writes: false,
-  async run(args, ctx) {
-    const { record, errors } = await getOne(ctx, 'get-ticket', 'Ticket', args.id, 'ticket');
-    return {
-      structured: defined({ ticket: shape.ticket(record), errors: errors.length > 0 ? errors : undefined }),
-      links: linkTo(record, 'ticket').slice(1),
-    };
-  },
-};
+  kind: 'Ticket',
+  root: 'ticket',
+  key: 'ticket',
+  shape: shape.ticket,
+});
