@@ -104,7 +104,7 @@ try {
       Object.assign(results, await measure(servers, options));
     } catch (err) {
       results[`error.${title}`] = err instanceof Error ? err.message : String(err);
-      log(`${title} failed: ${String(err)}`);
+      log(`${title} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
 } finally {

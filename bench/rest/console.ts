@@ -4,12 +4,8 @@
  * `dedupe`, identical requests within one page are made once (a console with a request cache);
  * without, every component fetches for itself, as component-based consoles usually do.
  */
-import type { Alert, Deployment, Incident, Service, Team, Ticket } from '../../adapters/contract/index.js';
+import type { Alert, Deployment, Incident, Page, Service, Team, Ticket } from '../../adapters/contract/index.js';
 
-interface Page<T> {
-  edges: { node: T }[];
-  totalCount?: number | null;
-}
 
 const HALF_HOUR = 30 * 60_000;
 const METRICS = ['http_requests_total', 'http_errors_total', 'http_request_duration_seconds'];
@@ -45,13 +41,13 @@ export class RestConsole {
   private async serviceByName(name: string | null | undefined): Promise<Service | null> {
     if (!name) return null;
     const page = await this.call<Page<Service>>('POST', '/services/query', { names: [name], first: 2 });
-    return page.edges[0]?.node ?? null;
+    return page.nodes[0] ?? null;
   }
 
   private async teamWithMembers(name: string | null | undefined) {
     if (!name) return null;
     const page = await this.call<Page<Team>>('POST', '/teams/query', { names: [name], first: 2 });
-    const team = page.edges[0]?.node;
+    const team = page.nodes[0];
     if (!team) return null;
     return { ...team, members: await this.call<unknown[]>('GET', `/teams/${encodeURIComponent(team.id)}/members`) };
   }
@@ -83,13 +79,13 @@ export class RestConsole {
       service
         ? this.call<Page<Alert>>('POST', '/alerts/query', { scope, activeWithin: window, first: 20 }).then((page) =>
             Promise.all(
-              page.edges.map(async ({ node }) => ({ ...node, service: await this.serviceByName(node.service) })),
+              page.nodes.map(async (node) => ({ ...node, service: await this.serviceByName(node.service) })),
             ),
           )
         : [],
       this.call<Page<Ticket>>('POST', '/tickets/query', { incidentId: id, first: 20 }).then((page) =>
         Promise.all(
-          page.edges.map(async ({ node }) => ({
+          page.nodes.map(async (node) => ({
             ...node,
             incidents: await Promise.all(
               node.incidentIds.map((i) => this.call<Incident>('GET', `/incidents/${encodeURIComponent(i)}`)),
@@ -105,7 +101,7 @@ export class RestConsole {
             first: 20,
           }).then((page) =>
             Promise.all(
-              page.edges.map(async ({ node }) => ({ ...node, service: await this.serviceByName(node.service) })),
+              page.nodes.map(async (node) => ({ ...node, service: await this.serviceByName(node.service) })),
             ),
           )
         : [],
@@ -121,7 +117,7 @@ export class RestConsole {
   async incidentListPage() {
     const page = await this.call<Page<Incident>>('POST', '/incidents/query', { first: 10 });
     return Promise.all(
-      page.edges.map(async ({ node: incident }) => {
+      page.nodes.map(async (incident) => {
         const service = incident.service ?? null;
         const scope = service ? { service } : undefined;
         const window = this.window(incident);
