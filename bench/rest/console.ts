@@ -6,7 +6,6 @@
  */
 import type { Alert, Deployment, Incident, Page, Service, Team, Ticket } from '../../adapters/contract/index.js';
 
-
 const HALF_HOUR = 30 * 60_000;
 const METRICS = ['http_requests_total', 'http_errors_total', 'http_request_duration_seconds'];
 
@@ -78,9 +77,7 @@ export class RestConsole {
       this.call('GET', `/incidents/${encodeURIComponent(id)}/timeline`),
       service
         ? this.call<Page<Alert>>('POST', '/alerts/query', { scope, activeWithin: window, first: 20 }).then((page) =>
-            Promise.all(
-              page.nodes.map(async (node) => ({ ...node, service: await this.serviceByName(node.service) })),
-            ),
+            Promise.all(page.nodes.map(async (node) => ({ ...node, service: await this.serviceByName(node.service) }))),
           )
         : [],
       this.call<Page<Ticket>>('POST', '/tickets/query', { incidentId: id, first: 20 }).then((page) =>
@@ -100,9 +97,7 @@ export class RestConsole {
             startedWithin: { start: dayBefore, end: incident.createdAt },
             first: 20,
           }).then((page) =>
-            Promise.all(
-              page.nodes.map(async (node) => ({ ...node, service: await this.serviceByName(node.service) })),
-            ),
+            Promise.all(page.nodes.map(async (node) => ({ ...node, service: await this.serviceByName(node.service) }))),
           )
         : [],
       service
