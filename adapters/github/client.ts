@@ -1,11 +1,11 @@
 /**
  * Octokit with its throttling and retry plugins, held to the gateway's rules. Reads that fail with
  * a 5xx or a network error are retried twice; writes never are (a POST that timed out may have
- * been applied). Rate limits — primary (`x-ratelimit-remaining: 0`, waiting for
- * `x-ratelimit-reset`) and secondary (`retry-after`) — are waited out, twice at most, when the wait
- * is at most `maxRetryWaitMs`, whatever the method: GitHub acted on none of those requests. A
- * longer wait fails at once as RATE_LIMITED. Every failure becomes an AdapterError whose message
- * is GitHub's own, summarized and redacted.
+ * been applied). A read that hits a rate limit — primary (`x-ratelimit-remaining: 0`, waiting for
+ * `x-ratelimit-reset`) or secondary (`retry-after`) — is waited out, twice at most, when the wait
+ * is at most `maxRetryWaitMs`; a longer wait, or any rate-limited write, fails at once as
+ * RATE_LIMITED with `retryAfter`, and the caller decides whether to send it again. Every failure
+ * becomes an AdapterError whose message is GitHub's own, summarized and redacted.
  */
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
@@ -59,8 +59,8 @@ export function createGitHubClient(config: GitHubConfig, name: string, logger: A
       signal: init.signal ? AbortSignal.any([timeout, init.signal as AbortSignal]) : timeout,
     });
   };
-  const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-    retryCount < 2 && retryAfter * 1000 <= config.maxRetryWaitMs;
+  const wantRetry = (retryAfter: number, options: { method?: string }, _octokit: unknown, retryCount: number) =>
+    isRead(options.method) && retryCount < 2 && retryAfter * 1000 <= config.maxRetryWaitMs;
 
   const octokit = new GitHubOctokit({
     baseUrl: config.apiURL,
@@ -109,7 +109,7 @@ export function createGitHubClient(config: GitHubConfig, name: string, logger: A
 
   return {
     async request<T>(route: string, params: Record<string, unknown> = {}, signal?: AbortSignal) {
-      const write = !/^(GET|HEAD) /.test(route);
+      const write = !isRead(route.split(' ')[0]);
       try {
         const response = await octokit.request(route, {
           ...params,
@@ -124,6 +124,10 @@ export function createGitHubClient(config: GitHubConfig, name: string, logger: A
     },
     close: () => agent.close(),
   };
+}
+
+function isRead(method: string | undefined): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
 /** GitHub's `message` (and a validation error's `errors[].message|code`), 300 characters at most. */

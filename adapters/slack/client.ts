@@ -1,9 +1,9 @@
 /**
  * Slack Web API calls through `@slack/web-api`, with the gateway's error rules: Slack's error
- * words become AdapterError codes, a 429 is waited out (its `Retry-After`) when that is short and
- * fails as RATE_LIMITED otherwise, and nothing else is ever re-sent — the SDK's own retries are off,
- * because a `chat.postMessage` that timed out may still have been posted. A 429 is different:
- * Slack rejected the call without acting on it.
+ * words become AdapterError codes; a read that hits a 429 is waited out (its `Retry-After`) when
+ * that is short; a write is never re-sent, whatever the failure — the SDK's own retries are off —
+ * so a rate-limited `chat.postMessage` fails at once as RATE_LIMITED with `retryAfter` and its
+ * caller decides whether to post again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -44,6 +44,13 @@ const ERROR_CODES: Record<string, AdapterErrorCode> = {
   invalid_thread_ts: 'BAD_USER_INPUT',
   ratelimited: 'RATE_LIMITED',
 };
+
+/** Web API methods that only read; every other method may change something and is sent once. */
+const READ_METHOD = /^(auth\.test|.+\.(list|info|history|replies|members|getPermalink|lookupByEmail))$/;
+
+function isRead(method: string): boolean {
+  return READ_METHOD.test(method);
+}
 
 const HTTP_CODES: Record<number, AdapterErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -120,7 +127,9 @@ export function createSlackCall(config: SlackConfig, logger: AdapterLogger): Sla
         if (err instanceof AdapterError) throw err;
         const error = toAdapterError(method, err);
         const waitMs = (error.retryAfter ?? Number.POSITIVE_INFINITY) * 1000;
-        if (error.code !== 'RATE_LIMITED' || attempt >= 2 || waitMs > config.maxRetryWaitMs) throw error;
+        if (error.code !== 'RATE_LIMITED' || !isRead(method) || attempt >= 2 || waitMs > config.maxRetryWaitMs) {
+          throw error;
+        }
         await sleep(waitMs, undefined, signal ? { signal } : {});
       }
     }

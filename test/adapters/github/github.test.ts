@@ -310,6 +310,26 @@ describe('GitHub failures', () => {
     expect(fake.requestsTo('/repos/acme/checkout/issues')).toHaveLength(1);
   });
 
+  it('sends a rate-limited write once and answers PROVIDER_RATE_LIMITED with retryAfter, however short the wait', async () => {
+    for (const kind of ['primary', 'secondary'] as const) {
+      fake.requests.length = 0;
+      const before = fake.issues.length;
+      fake.rateLimitNext(1, 1, kind);
+      const write = await gql(
+        url,
+        'mutation { ticketCreate(input: { title: "Not twice" }) { ticket { key } userErrors { code } } }',
+      );
+      expect(write.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVIDER_RATE_LIMITED',
+        provider: 'github',
+        capability: 'ticket',
+      });
+      expect(Number(write.errors?.[0]?.extensions?.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(fake.requestsTo('/repos/acme/checkout/issues', 'POST')).toHaveLength(1);
+      expect(fake.issues.length).toBe(before);
+    }
+  });
+
   it('reports bad credentials without the token, and a malformed answer as a provider error', async () => {
     const wrong = await startTestGateway([{ name: 'github', adapter: await github({ token: 'ghp_wrongwrongwrong' }) }]);
     try {

@@ -149,6 +149,25 @@ describe('createHttpClient', () => {
     await http.close();
   });
 
+  it('sends a write that hits a 429 once, however short the wait, and answers RATE_LIMITED with retryAfter', async () => {
+    const http = client();
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      seen = [];
+      script.push(json(429, { errors: ['Rate limit exceeded'] }, { 'retry-after': '1' }), json(200, { ok: 1 }));
+      const limited = await failure(http.request(method, '/write', { body: { n: 1 } }));
+      expect(limited.code).toBe('RATE_LIMITED');
+      expect(limited.retryAfter).toBe(1);
+      expect(seen.map((r) => r.method)).toEqual([method]);
+      script = [];
+    }
+    // A POST that only reads (a search) is retried like a GET.
+    seen = [];
+    script.push(json(429, {}, { 'retry-after': '0' }), json(200, { hits: 1 }));
+    expect(await http.post('/search', { q: 1 }, { read: true })).toEqual({ hits: 1 });
+    expect(seen).toHaveLength(2);
+    await http.close();
+  });
+
   it('times out a slow provider with TIMEOUT', async () => {
     const http = client({ timeoutMs: 200 });
     const held: ServerResponse[] = [];

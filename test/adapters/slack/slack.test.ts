@@ -185,13 +185,27 @@ describe('Slack messageSend', () => {
 });
 
 describe('Slack failures', () => {
-  it('waits out a short Retry-After and posts once', async () => {
+  it('never re-sends a rate-limited post, however short the Retry-After: one call, the error and retryAfter', async () => {
     fake.rateLimitNext(1, 1);
     const before = fake.posted.length;
+    const result = await gql<SendResult>(gateway.url, SEND, { input: { channel: '#general', body: 'not twice' } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_RATE_LIMITED',
+      provider: 'slack',
+      capability: 'messaging',
+      retryAfter: 1,
+    });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.posted.length).toBe(before);
+  });
+
+  it('waits out a short Retry-After on a read (the permalink) and answers it', async () => {
+    fake.rateLimitNext(1, 1, 'chat.getPermalink');
     const data = await send({ channel: '#general', body: 'after the limit' });
     expect(data.messageSend.userErrors).toEqual([]);
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
-    expect(fake.posted.length).toBe(before + 1);
+    expect(data.messageSend.message?.url).toMatch(/^https:\/\/acme\.slack\.com\/archives\/C0GEN0001\/p\d+$/);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.callsTo('chat.getPermalink')).toHaveLength(2);
   });
 
   it('fails at once as PROVIDER_RATE_LIMITED when Slack asks for a long wait', async () => {

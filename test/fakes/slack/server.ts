@@ -39,8 +39,8 @@ export interface SlackFake {
   channels: Map<string, string>;
   posted: PostedMessage[];
   calls: SlackCallRecord[];
-  /** The next `count` calls answer 429 with `Retry-After: retryAfter`. */
-  rateLimitNext(count: number, retryAfter: number): void;
+  /** The next `count` calls (to `method` only, when given) answer 429 with `Retry-After: retryAfter`. */
+  rateLimitNext(count: number, retryAfter: number, method?: string): void;
   /** The next call answers 200 with an HTML body, as a broken proxy would. */
   malformedNext(): void;
   callsTo(method: string): SlackCallRecord[];
@@ -52,6 +52,7 @@ const WORKSPACE = 'https://acme.slack.com';
 export async function startSlackFake(options: { token?: string } = {}): Promise<SlackFake> {
   let rateLimited = 0;
   let retryAfter = 1;
+  let limitedMethod: string | undefined;
   let malformed = false;
   let clock = 1_764_000_000;
   let server: Server | undefined;
@@ -64,9 +65,10 @@ export async function startSlackFake(options: { token?: string } = {}): Promise<
     ]),
     posted: [],
     calls: [],
-    rateLimitNext(count, seconds) {
+    rateLimitNext(count, seconds, method) {
       rateLimited = count;
       retryAfter = seconds;
+      limitedMethod = method;
     },
     malformedNext() {
       malformed = true;
@@ -177,7 +179,7 @@ export async function startSlackFake(options: { token?: string } = {}): Promise<
       }
       const authorization = req.headers.authorization;
       fake.calls.push({ method, authorization, args });
-      if (rateLimited > 0) {
+      if (rateLimited > 0 && (!limitedMethod || limitedMethod === method)) {
         rateLimited--;
         return reply(res, { ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(retryAfter) });
       }
