@@ -1,7 +1,7 @@
 /**
  * `npm test`: brings the system packages the tests need, checks that generated code is fresh,
  * type-checks, lints, builds, runs every vitest suite, and ends with one `N passed, N failed` line.
- * Extra arguments go to vitest (e.g. `npm test -- test/server`).
+ * Extra arguments go to vitest (e.g. `npm test -- test/src/http/server`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { readyLive, startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
 import { OPSORCH_BIN } from '../helpers/opsorch.js';
-import { subscribe, waitUntil } from '../subscriptions/support/ws.js';
+import { subscribe, waitUntil } from '../helpers/subscriptions.js';
 
 interface Entry {
   id: string;

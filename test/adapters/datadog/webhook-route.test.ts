@@ -10,7 +10,7 @@ import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedDatadog } from '../../fakes/datadog/seed.js';
 import { type DatadogFake, startDatadogFake } from '../../fakes/datadog/server.js';
 import { readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
-import { subscribe, waitUntil } from '../../subscriptions/support/ws.js';
+import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 const TOKEN = 'dd-webhook-token-5f2c9a7e41b3';
 

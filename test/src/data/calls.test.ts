@@ -12,8 +12,8 @@ import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { providerCalls } from '../../helpers/metrics.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../subscriptions/support/pagerduty.js';
-import { subscribe, waitUntil } from '../../subscriptions/support/ws.js';
+import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
+import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 const SECRET = 'whsec-calls-test-5f1e2d3c4b';
 

@@ -11,7 +11,7 @@ import { topics } from '../../../src/events/topics.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { testLogger } from '../../helpers/gateway.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../subscriptions/support/pagerduty.js';
+import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
 
 /** Collects what a subscription receives; `count(n)` resolves once `n` items have arrived. */
 function collect<T>(subscription: Subscription<T>): { items: T[]; count(n: number): Promise<T[]> } {

@@ -1,0 +1,144 @@
+/**
+ * WebSocket limits through the real server and raw graphql-ws frames: subscriptions per socket,
+ * sockets per client, message size, and the document cache under a stream of distinct documents.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+
+interface Frame {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+/** A socket past `connection_ack`, collecting every frame the server sends. */
+async function openSocket(url: string): Promise<{
+  socket: WebSocket;
+  frames: Frame[];
+  next: (match: (f: Frame) => boolean) => Promise<Frame>;
+  closed: Promise<number>;
+}> {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  const frames: Frame[] = [];
+  const waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as Frame;
+    frames.push(frame);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(frame)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    }
+  });
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  const next = (match: (f: Frame) => boolean) =>
+    new Promise<Frame>((resolve) => {
+      const found = frames.find(match);
+      if (found) resolve(found);
+      else waiters.push({ match, resolve });
+    });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.send(JSON.stringify({ type: 'connection_init' }));
+  await next((f) => f.type === 'connection_ack');
+  return { socket, frames, next, closed };
+}
+
+const UPDATED = 'subscription { incidentUpdated { changedFields } }';
+
+describe('WebSocket limits', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
+      limits: { wsMaxSocketsPerClient: 4, wsMaxMessageBytes: 100_000, documentCacheBytes: 2_000_000 },
+    });
+  });
+  afterAll(() => gateway.stop());
+
+  it('refuses subscriptions past the cap on one socket (2,000 asked, 100 served)', async () => {
+    const { socket, frames, next, closed } = await openSocket(gateway.wsUrl);
+    for (let i = 0; i < 2_000; i++) {
+      socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: UPDATED } }));
+    }
+    await next((f) => f.type === 'error' && f.id === '1999');
+    const refused = frames.filter((f) => f.type === 'error');
+    expect(refused).toHaveLength(1_900);
+    expect(refused[0]?.payload).toEqual([
+      {
+        message:
+          'active subscriptions on one WebSocket: 101 subscriptions is 1 over the limit of 100 (OPSORCH_WS_MAX_SUBSCRIPTIONS)',
+        extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'OPSORCH_WS_MAX_SUBSCRIPTIONS', max: 100, actual: 101 },
+      },
+    ]);
+    await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(100);
+    // Completing one frees its place.
+    socket.send(JSON.stringify({ id: '0', type: 'complete' }));
+    socket.send(JSON.stringify({ id: 'again', type: 'subscribe', payload: { query: UPDATED } }));
+    await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(100);
+    expect(frames.some((f) => f.id === 'again' && f.type === 'error')).toBe(false);
+    socket.close();
+    await closed;
+    await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(0);
+  }, 90_000);
+
+  it('refuses a client past its socket cap at the upgrade, with the limit in the answer', async () => {
+    const open = await Promise.all(Array.from({ length: 4 }, () => openSocket(gateway.wsUrl)));
+    const refused = await new Promise<{ status: number; body: string }>((resolve) => {
+      const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
+      socket.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      socket.on('error', () => undefined);
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toContain('5 sockets is 1 over the limit of 4 (OPSORCH_WS_MAX_SOCKETS_PER_CLIENT)');
+    for (const { socket, closed } of open) {
+      socket.close();
+      await closed;
+    }
+    // Closed sockets free their places.
+    const again = await openSocket(gateway.wsUrl);
+    again.socket.close();
+    await again.closed;
+  });
+
+  it('closes a socket that sends a message over the size limit', async () => {
+    const { socket, closed } = await openSocket(gateway.wsUrl);
+    socket.send(
+      JSON.stringify({
+        id: 'big',
+        type: 'subscribe',
+        payload: { query: UPDATED, variables: { pad: 'x'.repeat(100_001) } },
+      }),
+    );
+    expect(await closed).toBe(1009);
+  });
+
+  it('keeps the shared document cache bounded while a socket streams distinct documents', async () => {
+    const { socket, next, closed } = await openSocket(gateway.wsUrl);
+    for (let i = 0; i < 60; i++) {
+      // Valid, distinct and large (30 KB): each costs about 2 MB parsed, so the cache turns over.
+      const query = `subscription { incidentUpdated(filter: { query: "${'q'.repeat(30_000)}${i}" }) { changedFields } }`;
+      socket.send(JSON.stringify({ id: `v${i}`, type: 'subscribe', payload: { query } }));
+      // Invalid: never cached.
+      socket.send(JSON.stringify({ id: `x${i}`, type: 'subscribe', payload: { query: `subscription { nope${i} }` } }));
+      await next((f) => f.id === `x${i}` && f.type === 'error');
+      socket.send(JSON.stringify({ id: `v${i}`, type: 'complete' }));
+    }
+    const { documentCache } = await readyLive(gateway);
+    expect(documentCache.bytes).toBeLessThanOrEqual(2_000_000);
+    expect(documentCache.documents).toBeGreaterThan(0);
+    expect(documentCache.documents).toBeLessThan(60);
+    socket.close();
+    await closed;
+  });
+});

@@ -1,0 +1,157 @@
+/** The gateway as `npm start` runs it: zero-config mock world, probes, GraphiQL, start-up errors and graceful shutdown. */
+import { once } from 'node:events';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { gqlData } from '../helpers/graphql.js';
+import { providerCalls } from '../helpers/metrics.js';
+import { type GatewayProcess, spawnGateway, startGatewayProcess } from '../helpers/process.js';
+import { waitUntil } from '../helpers/subscriptions.js';
+
+describe('gateway process with no configuration', () => {
+  let gateway: GatewayProcess;
+  beforeAll(async () => {
+    gateway = await startGatewayProcess({ OPSORCH_MOCK_LIVE: 'false' });
+  });
+  afterAll(() => gateway.stop());
+
+  it('serves the seeded mock world for every capability', async () => {
+    const data = await gqlData<{
+      incidents: { totalCount: number };
+      providers: { capability: string; provider: string }[];
+    }>(gateway.url, '{ incidents { totalCount } providers { capability provider } }');
+    expect(data.incidents.totalCount).toBeGreaterThanOrEqual(20);
+    expect(data.providers.map((p) => p.capability).sort()).toEqual([
+      'ALERT',
+      'DEPLOYMENT',
+      'INCIDENT',
+      'LOG',
+      'MESSAGING',
+      'METRIC',
+      'ORCHESTRATION',
+      'SECRET',
+      'SERVICE',
+      'TEAM',
+      'TICKET',
+    ]);
+  });
+
+  it('answers /healthz and /readyz, with a request ID on every response', async () => {
+    const health = await fetch(`${gateway.base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const ready = await fetch(`${gateway.base}/readyz`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('x-request-id')).toBe('trace-123');
+    expect(await ready.json()).toMatchObject({ status: 'ready', providers: [{ provider: 'mock', status: 'HEALTHY' }] });
+  });
+
+  it('serves GraphiQL to browsers from installed packages, with no CDN', async () => {
+    const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="graphiql">');
+    const scripts = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(scripts.length).toBeGreaterThanOrEqual(5);
+    for (const asset of scripts) {
+      expect(asset.startsWith('/graphiql/')).toBe(true);
+      const response = await fetch(`${gateway.base}${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    // API clients on the same URL still get GraphQL.
+    const api = await fetch(`${gateway.url}?query=${encodeURIComponent('{ teams(first: 1) { totalCount } }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect(await api.json()).toMatchObject({ data: { teams: { totalCount: expect.any(Number) } } });
+  });
+
+  it('logs one line per operation, without variables', async () => {
+    await gqlData(gateway.url, 'query CanaryQuery($q: String) { incidents(filter: { query: $q }) { totalCount } }', {
+      q: 'hunter2-canary',
+    });
+    const line = await gateway.waitForLog((l) => l.includes('CanaryQuery'), 'the CanaryQuery line');
+    expect(JSON.parse(line)).toMatchObject({ operation: 'CanaryQuery', msg: 'graphql request' });
+    expect(gateway.logs.join('\n')).not.toContain('hunter2-canary');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets in-flight requests finish, closes subscriptions with 1001 and exits 0 on SIGTERM', async () => {
+    const slow = '{"latencyMs":1500}';
+    const gateway = await startGatewayProcess({
+      OPSORCH_INCIDENT_PROVIDER: 'mock',
+      OPSORCH_INCIDENT_CONFIG: slow,
+      OPSORCH_SERVICE_PROVIDER: 'mock',
+      OPSORCH_SERVICE_CONFIG: slow,
+    });
+    const client = createClient({
+      url: gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      // The close is observed through `closed`; the default would print it.
+      onNonLazyError: () => undefined,
+    });
+    const closed = new Promise<number>((resolve) =>
+      client.on('closed', (event) => resolve((event as { code: number }).code)),
+    );
+    await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+
+    const inFlight = gqlData<{ incidents: { totalCount: number } }>(gateway.url, '{ incidents { totalCount } }');
+    // SIGTERM once the query is at the provider (the floor counts a call as it reaches it).
+    await waitUntil(
+      async () => (await providerCalls({ url: gateway.url }, { capability: 'incident', operation: 'query' })) > 0,
+      'the query reached the provider',
+    );
+    const exit = gateway.stop('SIGTERM');
+
+    const answer = await inFlight;
+    expect(answer.incidents.totalCount).toBeGreaterThan(0);
+    expect(await closed).toBe(1001);
+    expect(await exit).toBe(0);
+    // Exit 0 after the gateway's own shutdown ran to its end, not a signal re-raised on the way.
+    expect(gateway.logs.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+    await expect(fetch(`${gateway.base}/healthz`)).rejects.toThrow();
+    await client.dispose();
+  });
+});
+
+describe('start-up errors', () => {
+  async function failing(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    const child = spawnGateway(env);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, stderr };
+  }
+
+  it('names the bad variable and exits 2', async () => {
+    const bad = await failing({ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{oops' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/configuration error: OPSORCH_INCIDENT_CONFIG is not valid JSON/);
+  });
+
+  it('names an unknown provider kind', async () => {
+    const bad = await failing({ OPSORCH_TICKET_PROVIDER: 'servicenow' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown provider kind "servicenow" \(known: .*mock/);
+  });
+
+  it('names the bad adapter config key', async () => {
+    const bad = await failing({ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{"liveIntervalMs":-1}' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/provider mock \(mock\): .*liveIntervalMs/);
+  });
+
+  it('names a missing secret reference without printing any secret', async () => {
+    const bad = await failing({
+      OPSORCH_INCIDENT_PROVIDER: 'mock',
+      OPSORCH_INCIDENT_CONFIG: '{"token":{"env":"PD_TOKEN_MISSING"}}',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/refers to environment variable PD_TOKEN_MISSING, which is not set/);
+  });
+});
