@@ -18,7 +18,7 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import express from 'express';
-import { type GraphQLError, specifiedRules } from 'graphql';
+import { specifiedRules } from 'graphql';
 import { type AuditConfig, AuditLog } from '../auth/audit.js';
 import { type AuthConfig, Authenticator, NO_AUTH } from '../auth/authenticator.js';
 import { LOCAL_OPERATOR, type Principal } from '../auth/principal.js';
@@ -162,6 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let stopping = false;
 
   const shared = new SharedSubscriptions(deps);
+  const formatError = createErrorFormatter(logger);
   const subscriptions = serveSubscriptions(httpServer, {
     schema,
     documents,
@@ -175,9 +176,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       allowedOrigins: security.wsOrigins ?? [],
       tls: security.tls !== undefined,
     }),
+    formatError,
   });
   const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
-  const formatError = createErrorFormatter(logger);
   const mcpOptions = { writes: config.mcp?.writes ?? false, maxTokens: config.mcp?.maxTokens ?? 20_000 };
   /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
   const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>
@@ -188,7 +189,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     limits,
     shared,
     context: httpContext,
-    formatError: (error: GraphQLError) => formatError(error.toJSON(), error),
+    formatError,
   });
   const liveStats = (): LiveStats => ({
     sockets: subscriptions.sockets(),

@@ -8,8 +8,16 @@
  */
 import type { ServerResponse } from 'node:http';
 import type express from 'express';
-import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+} from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
+import { type ErrorFormatter, formatResult } from '../graphql/apollo/error-masking.js';
 import type { GatewayContext } from '../graphql/context.js';
 import type { DocumentCache } from '../graphql/document-cache.js';
 import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
@@ -23,8 +31,8 @@ export interface SseServerOptions {
   shared: SharedSubscriptions;
   /** The context an HTTP request gets; SSE requests are HTTP requests. */
   context(req: express.Request, res: express.Response): Promise<GatewayContext> | GatewayContext;
-  /** Formats each error before it is sent, as Apollo's `formatError` does for HTTP. */
-  formatError(error: GraphQLError): ReturnType<GraphQLError['toJSON']>;
+  /** Apollo's `formatError`, so an error reads the same over SSE as over HTTP. */
+  formatError: ErrorFormatter;
 }
 
 export interface SseServer {
@@ -35,8 +43,6 @@ export interface SseServer {
   /** Ends every open stream; its subscriptions end with it. */
   dispose(): void;
 }
-
-type Sendable = { errors?: readonly unknown[] };
 
 export function serveSse(options: SseServerOptions): SseServer {
   const open = new Set<ServerResponse>();
@@ -63,14 +69,8 @@ export function serveSse(options: SseServerOptions): SseServer {
       // recognises a result that has `data`.
       return Symbol.asyncIterator in result ? result : { data: null, ...result };
     },
-    onNext: (_ctx, _req, result) => {
-      const sendable = result as Sendable;
-      if (!sendable.errors?.length) return;
-      return {
-        ...result,
-        errors: sendable.errors.map((e) => (e instanceof GraphQLError ? options.formatError(e) : e)),
-      } as typeof result;
-    },
+    // Every result passes here, including what onSubscribe answered itself.
+    onNext: (_ctx, _req, result) => formatResult(options.formatError, result as ExecutionResult) as typeof result,
   });
 
   const middleware: express.RequestHandler = (req, res, next) => {

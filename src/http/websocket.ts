@@ -14,6 +14,7 @@ import type { Context } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal.js';
+import { type ErrorFormatter, formatGraphQLError, formatResult } from '../graphql/apollo/error-masking.js';
 import { type ContextDeps, createContext } from '../graphql/context.js';
 import type { DocumentCache } from '../graphql/document-cache.js';
 import { limitExceeded } from '../graphql/limits/limit-error.js';
@@ -44,6 +45,8 @@ export interface SubscriptionServerOptions {
   /** Ping interval; a socket whose pong does not come back within as long is terminated. 0: off. */
   keepAliveMs: number;
   admission: WsAdmission;
+  /** Apollo's `formatError`, so an error reads the same over WebSocket as over HTTP. */
+  formatError: ErrorFormatter;
 }
 
 export interface SubscriptionServer {
@@ -130,9 +133,11 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         args.contextValue = createContext(options.deps, ctx.extra.requestId, principal, controller.signal);
         return args;
       },
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(options.formatError, result),
       onComplete: (ctx, id) => settle(ctx.extra, id),
-      onError: (ctx, id) => {
+      onError: (ctx, id, _payload, errors) => {
         settle(ctx.extra, id);
+        return errors.map((error) => formatGraphQLError(options.formatError, error));
       },
       onClose: (ctx) => {
         for (const controller of ctx.extra.aborts?.values() ?? []) controller.abort();

@@ -66,6 +66,14 @@ describe('gateway process with no configuration', () => {
     expect(await api.json()).toMatchObject({ data: { teams: { totalCount: expect.any(Number) } } });
   });
 
+  it('says in one warning line at start that, without auth, it serves loopback only', async () => {
+    const warnings = gateway.logs.filter((line) => line.includes('"level":40'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] as string).msg).toBe(
+      'no authentication configured: serving 127.0.0.1 (loopback) only, every caller acts as the local operator',
+    );
+  });
+
   it('logs one line per operation, without variables', async () => {
     await gqlData(gateway.url, 'query CanaryQuery($q: String) { incidents(filter: { query: $q }) { totalCount } }', {
       q: 'hunter2-canary',
@@ -144,6 +152,15 @@ describe('start-up errors', () => {
     const bad = await failing({ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{"liveIntervalMs":-1}' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/provider mock \(mock\): .*liveIntervalMs/);
+  });
+
+  it('refuses to listen on a non-loopback address without auth, naming the variables, and exits 2', async () => {
+    const bad = await failing({ OPSORCH_ADDR: '0.0.0.0:0' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /configuration error: OPSORCH_ADDR listens on 0\.0\.0\.0, which is not loopback, and no authentication is configured: set OPSORCH_BEARER_TOKEN/,
+    );
+    expect(bad.stderr).toMatch(/OPSORCH_INSECURE_NO_AUTH=true/);
   });
 
   it('names a missing secret reference without printing any secret', async () => {

@@ -3,7 +3,7 @@
  * gateway did not anticipate is logged in full and shown only as an internal error.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { LIMITS } from '../../limits.js';
 import type { Logger } from '../../logger.js';
 
@@ -32,7 +32,9 @@ const KNOWN_CODES = new Set([
     .filter((code) => /^[A-Z_]+$/.test(code)),
 ]);
 
-export function createErrorFormatter(logger: Logger) {
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+export function createErrorFormatter(logger: Logger): ErrorFormatter {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -52,4 +54,18 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * Apollo formats every error it sends; graphql-ws and graphql-sse do not. They call these with each
+ * error and result instead, so a client sees an error the same way whichever transport it uses.
+ */
+export function formatGraphQLError(format: ErrorFormatter, error: GraphQLError): GraphQLFormattedError {
+  // Anything else already went through a formatter (or is a library's plain refusal): format it as is.
+  return error instanceof GraphQLError ? format(error.toJSON(), error) : format(error, error);
+}
+
+export function formatResult(format: ErrorFormatter, result: ExecutionResult): FormattedExecutionResult {
+  const { errors, ...rest } = result;
+  return errors?.length ? { ...rest, errors: errors.map((e) => formatGraphQLError(format, e)) } : rest;
 }
