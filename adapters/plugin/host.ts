@@ -6,10 +6,11 @@
  * OpsOrch Core uses, so they run unchanged.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
+import { splitLines } from './lines.js';
 import { encodeRequest, type PluginExtension, parseLine, toAdapterError } from './protocol.js';
 import { redact, secretValues } from './redact.js';
+import { StderrLog } from './stderr-log.js';
 
 export interface PluginHostOptions {
   /** Provider instance name: tags log lines and error messages. */
@@ -24,6 +25,13 @@ export interface PluginHostOptions {
   killGraceMs: number;
   restartInitialMs: number;
   restartMaxMs: number;
+  /** A longer stdout line is a protocol error: the plugin is restarted and its calls fail. */
+  maxStdoutLineBytes: number;
+  /** A longer stderr line is logged cut at this length. */
+  maxStderrLineBytes: number;
+  /** stderr lines logged per window; the others are only counted. */
+  stderrLogLines: number;
+  stderrLogWindowMs: number;
 }
 
 interface Call {
@@ -65,9 +73,17 @@ export class PluginHost {
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  private readonly stderr: StderrLog;
 
   constructor(private readonly options: PluginHostOptions) {
     this.secrets = secretValues(options.config);
+    this.stderr = new StderrLog({
+      plugin: options.name,
+      logger: options.logger,
+      secrets: this.secrets,
+      maxLines: options.stderrLogLines,
+      windowMs: options.stderrLogWindowMs,
+    });
     this.start();
   }
 
@@ -163,7 +179,7 @@ export class PluginHost {
   // --- process lifecycle ----------------------------------------------------------------------
 
   private start(): void {
-    const { path, logger, name } = this.options;
+    const { path, logger, name, maxStdoutLineBytes, maxStderrLineBytes } = this.options;
     // Its own process group, so a wrapper script's children are signalled along with it.
     const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let markClosed: () => void = () => undefined;
@@ -178,12 +194,14 @@ export class PluginHost {
     };
     this.proc = proc;
     child.stdin.on('error', () => undefined);
-    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
-      this.onLine(proc, line),
-    );
-    createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
-      logger.warn({ plugin: name, pid: child.pid, stderr: this.clean(line) }, 'plugin stderr'),
-    );
+    splitLines(child.stdout, maxStdoutLineBytes, {
+      line: (line) => this.onLine(proc, line),
+      overflow: () => this.onOverlongLine(proc),
+    });
+    splitLines(child.stderr, maxStderrLineBytes, {
+      line: (line) => this.stderr.line(child.pid, line),
+      overflow: (head) => this.stderr.truncated(child.pid, head, maxStderrLineBytes),
+    });
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (child.pid === undefined) this.onClose(proc, `could not be started (${err.code ?? err.message})`, markClosed);
     });
@@ -201,6 +219,7 @@ export class PluginHost {
     this.signal(proc, 'SIGKILL');
     const reason = proc.killReason ?? how;
     const { name, logger } = this.options;
+    this.stderr.flush(proc.child.pid);
     for (const call of this.inflight) {
       clearTimeout(call.timer);
       this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason} while answering ${call.method}`));
@@ -319,6 +338,18 @@ export class PluginHost {
       }
     }
     this.pump();
+  }
+
+  /** No answer can be read from a stream that broke its line bound: every call on it fails now. */
+  private onOverlongLine(proc: Proc): void {
+    if (proc !== this.proc || proc.done) return;
+    const { name, logger, maxStdoutLineBytes } = this.options;
+    const reason = `was restarted after writing a stdout line longer than ${maxStdoutLineBytes} bytes (maxStdoutLineBytes)`;
+    logger.warn({ plugin: name, pid: proc.child.pid, maxStdoutLineBytes }, 'plugin stdout line over the limit');
+    for (const call of this.inflight) {
+      this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason} while answering ${call.method}`));
+    }
+    this.kill(proc, reason);
   }
 
   private timedOut(call: Call): void {

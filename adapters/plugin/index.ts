@@ -27,6 +27,21 @@ const hostOptions = z.object({
   killGraceMs: z.number().int().positive().max(60_000).default(2_000),
   restartInitialMs: z.number().int().positive().max(60_000).default(100),
   restartMaxMs: z.number().int().positive().max(600_000).default(30_000),
+  // Under V8's string limit with room to spare; a list answer of `maxList` records fits well.
+  maxStdoutLineBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(32 * 1024 * 1024),
+  maxStderrLineBytes: z
+    .number()
+    .int()
+    .min(80)
+    .max(1024 * 1024)
+    .default(4096),
+  stderrLogLines: z.number().int().positive().max(100_000).default(100),
+  stderrLogWindowMs: z.number().int().positive().max(3_600_000).default(60_000),
   /** Records one list call asks the plugin for (`limit`); lists are sorted and paged here. */
   maxList: z.number().int().min(2).max(100_000).default(1_000),
 });
@@ -67,6 +82,10 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
     killGraceMs: options.killGraceMs,
     restartInitialMs: options.restartInitialMs,
     restartMaxMs: options.restartMaxMs,
+    maxStdoutLineBytes: options.maxStdoutLineBytes,
+    maxStderrLineBytes: options.maxStderrLineBytes,
+    stderrLogLines: options.stderrLogLines,
+    stderrLogWindowMs: options.stderrLogWindowMs,
   });
   const capabilities = buildCapabilities(
     {
