@@ -81,6 +81,13 @@ export const LIMITS = {
     unit: 'bytes',
     description: 'parsed, valid documents kept for HTTP and WebSocket together',
   },
+  persistedQueryCacheBytes: {
+    variable: 'OPSORCH_PERSISTED_QUERY_CACHE_BYTES',
+    default: 4_194_304,
+    code: '(least recently used queries are evicted; their clients send the text again)',
+    unit: 'bytes',
+    description: 'query texts kept for automatic persisted queries',
+  },
   maxProviderCalls: {
     variable: 'OPSORCH_MAX_PROVIDER_CALLS',
     default: 1_000,

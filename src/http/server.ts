@@ -33,6 +33,7 @@ import { callerOperationPlugin } from '../graphql/apollo/caller-operation.js';
 import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
 import { httpSubscriptionsPlugin } from '../graphql/apollo/http-subscriptions.js';
 import { introspectionPolicyPlugin } from '../graphql/apollo/introspection-policy.js';
+import { persistedQueries } from '../graphql/apollo/persisted-queries.js';
 import { requestLogPlugin } from '../graphql/apollo/request-log.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
 import { DocumentCache } from '../graphql/document-cache.js';
@@ -203,6 +204,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     documentStore: documents.apolloStore(),
+    persistedQueries: persistedQueries(limits.persistedQueryCacheBytes),
     maxRecursiveSelections: limits.maxSelections,
     // The gateway owns shutdown (stop(), called from main.ts); Apollo's own signal handler would
     // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
