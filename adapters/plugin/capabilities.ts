@@ -12,6 +12,7 @@ import {
   type Capability,
   type CapabilityMap,
   compareInOrder,
+  type IncidentStatus,
   keysetPage,
   LIST_ORDERS,
   type ListOrder,
@@ -228,12 +229,23 @@ export function buildCapabilities(
           ),
         ),
       update: async (id, input, ctx) => {
+        // OpsOrch incidents have no acknowledged/resolved time: the gateway records it in `fields`, where
+        // OpsOrch's alert mock keeps its own. OpsOrch replaces `fields` whole, so the stored ones come first.
+        const stamp = input.status && STAMPED[input.status];
+        const fields =
+          stamp || input.fields
+            ? {
+                ...((await call('incident.get', { id }, ctx).then(records.incident)).fields ?? {}),
+                ...input.fields,
+                ...(stamp ? { [stamp]: new Date().toISOString() } : {}),
+              }
+            : undefined;
         const wire = payload({
           title: input.title,
           description: input.description ?? undefined,
           status: input.status && enums.incidentStatus.write(input.status),
           severity: input.severity && enums.severity.write(input.severity),
-          fields: input.fields,
+          fields,
         });
         const updated = records.incident(await call('incident.update', { id, input: wire }, ctx));
         // OpsOrch's UpdateIncidentInput has no note: it goes on the timeline beside the change.
@@ -269,7 +281,9 @@ export function buildCapabilities(
         each(queries, async (query) => {
           const expression = payload({
             search: query.query,
-            severityIn: query.levels && enums.logLevel.words(query.levels),
+            // OpsOrch's `severityIn` holds its normalized words, one per level; its mock generates lines in
+            // exactly the words asked for, so a synonym would change the answer.
+            severityIn: query.levels?.map((level) => enums.logLevel.write(level)),
           });
           const answer = await call(
             'log.query',
@@ -509,3 +523,9 @@ export function buildCapabilities(
 
 /** The gateway's label operators → OpsOrch's MetricFilter operators. */
 const METRIC_OPS = { EQ: '=', NEQ: '!=', REGEX: '=~', NOT_REGEX: '!~' } as const;
+
+/** The `fields` member an incident status change is timed in. */
+const STAMPED: Partial<Record<IncidentStatus, 'acknowledgedAt' | 'resolvedAt'>> = {
+  ACKNOWLEDGED: 'acknowledgedAt',
+  RESOLVED: 'resolvedAt',
+};

@@ -109,12 +109,21 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
     const requests = sent().map((r) => [r.method, r.payload]);
     const wrote = (r: unknown[]) => r[0] === 'incident.timeline.append';
     const notes = requests.filter(wrote).map((r) => (r[1] as { entry: { at: string } }).entry.at);
+    const stamped = requests.find((r) => r[0] === 'incident.update')?.[1] as {
+      input: { fields: { resolvedAt: string } };
+    };
+    expect(new Date(stamped.input.fields.resolvedAt).toISOString()).toBe(stamped.input.fields.resolvedAt);
     expect(requests).toEqual([
       ['incident.query', { limit: 1000 }],
       ['incident.get', { id: 'p1' }],
       ['incident.get', { id: 'nope' }],
       ['incident.create', { title: 'new one', status: 'open', severity: 'sev4' }],
-      ['incident.update', { id: 'p1', input: { status: 'resolved' } }],
+      // OpsOrch keeps no resolved time: it is stamped into the stored `fields`, which an update replaces whole.
+      ['incident.get', { id: 'p1' }],
+      [
+        'incident.update',
+        { id: 'p1', input: { status: 'resolved', fields: { resolvedAt: stamped.input.fields.resolvedAt } } },
+      ],
       // OpsOrch has no note on an update: it goes on the timeline, then is read back for its provider ID.
       ['incident.timeline.append', { id: 'p1', entry: { at: notes[0], kind: 'note', body: 'fixed' } }],
       ['incident.timeline.get', { id: 'p1' }],
@@ -178,7 +187,7 @@ describe('plugin protocol: methods, payloads and Core-shaped answers', () => {
       [
         'log.query',
         {
-          expression: { search: 'boom', severityIn: ['error', 'err', 'ERROR'] },
+          expression: { search: 'boom', severityIn: ['error'] },
           start: logQuery.start,
           end: logQuery.end,
           limit: 1,
