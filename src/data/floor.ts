@@ -26,6 +26,7 @@ import { TicketData } from './capabilities/tickets.js';
 import { Changes } from './changes.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders } from './loaders.js';
+import type { CircuitStatus } from './provider-resilience.js';
 import { InFlightReads } from './single-flight.js';
 
 export interface DataFloorOptions {
@@ -35,6 +36,8 @@ export interface DataFloorOptions {
   loaders: LoaderOptions;
   /** Wraps every provider call, outermost first (authorization, budgets, deadlines...). */
   middleware?: readonly CallMiddleware[];
+  /** Each provider instance's circuit breaker, for `providers { health }`. */
+  circuits?: { circuit(provider: string): CircuitStatus };
 }
 
 /** How long a provider call made for a webhook, a poll or an adapter event may take. */
@@ -72,6 +75,11 @@ export class DataFloor {
   background(cause: Exclude<CallCause, 'request'>, timeoutMs = BACKGROUND_TIMEOUT_MS): RequestData {
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
     return new RequestData(this, { cause, signal });
+  }
+
+  /** The breaker of a provider instance; closed when the gateway runs none. */
+  circuit(provider: string): CircuitStatus {
+    return this.options.circuits?.circuit(provider) ?? 'CLOSED';
   }
 
   isConfigured(capability: Capability): boolean {

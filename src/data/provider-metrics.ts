@@ -2,8 +2,9 @@
  * What the data floor counts about provider calls. The floor owns these counters because it makes
  * every call; the HTTP edge only exposes the registry (`/metrics`).
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCause } from './calls.js';
+import type { CircuitStatus, ProviderLoad, RefusalReason } from './provider-resilience.js';
 
 export const providerMetricsRegistry = new Registry();
 
@@ -45,4 +46,67 @@ export function recordProviderCall(
 
 export function recordSharedReads(provider: string, capability: string, operation: string, items: number): void {
   sharedReads.inc({ provider, capability, operation }, items);
+}
+
+/** The floor's per-provider breakers and queues, read at each scrape. */
+const watched = new Set<WeakRef<{ load(): ProviderLoad[] }>>();
+
+function eachLoad(visit: (load: ProviderLoad) => void): void {
+  for (const ref of watched) {
+    const resilience = ref.deref();
+    if (!resilience) watched.delete(ref);
+    else for (const load of resilience.load()) visit(load);
+  }
+}
+
+const CIRCUIT_STATES: readonly CircuitStatus[] = ['CLOSED', 'OPEN', 'HALF_OPEN'];
+
+new Gauge({
+  name: 'opsorch_provider_circuit_state',
+  help: "Each provider instance's circuit breaker: 1 for its current state (closed, open, half_open), 0 for the others.",
+  labelNames: ['provider', 'state'] as const,
+  registers: [providerMetricsRegistry],
+  collect() {
+    this.reset();
+    eachLoad(({ provider, circuit }) => {
+      for (const state of CIRCUIT_STATES) this.set({ provider, state: state.toLowerCase() }, state === circuit ? 1 : 0);
+    });
+  },
+});
+
+new Gauge({
+  name: 'opsorch_provider_calls_in_flight',
+  help: 'Calls running against each provider instance (at most OPSORCH_PROVIDER_MAX_CONCURRENT).',
+  labelNames: ['provider'] as const,
+  registers: [providerMetricsRegistry],
+  collect() {
+    this.reset();
+    eachLoad(({ provider, active }) => this.set({ provider }, active));
+  },
+});
+
+new Gauge({
+  name: 'opsorch_provider_calls_queued',
+  help: 'Calls waiting for a slot of each provider instance (at most OPSORCH_PROVIDER_MAX_QUEUED).',
+  labelNames: ['provider'] as const,
+  registers: [providerMetricsRegistry],
+  collect() {
+    this.reset();
+    eachLoad(({ provider, queued }) => this.set({ provider }, queued));
+  },
+});
+
+const rejectedCalls = new Counter({
+  name: 'opsorch_provider_calls_rejected_total',
+  help: 'Calls refused without reaching their provider: circuit_open, probe_in_flight, queue_full, queue_timeout.',
+  labelNames: ['provider', 'reason'] as const,
+  registers: [providerMetricsRegistry],
+});
+
+export function watchResilience(resilience: { load(): ProviderLoad[] }): void {
+  watched.add(new WeakRef(resilience));
+}
+
+export function recordRejectedCall(provider: string, reason: RefusalReason): void {
+  rejectedCalls.inc({ provider, reason });
 }

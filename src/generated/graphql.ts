@@ -146,6 +146,15 @@ export type Capability =
   | 'TEAM'
   | 'TICKET';
 
+/** The gateway's circuit breaker for one provider instance: whether calls are sent to it. */
+export type CircuitState =
+  /** Calls are sent. */
+  | 'CLOSED'
+  /** One probe call is in flight; its outcome closes the breaker or opens it again. */
+  | 'HALF_OPEN'
+  /** The provider failed repeatedly: calls fail at once with PROVIDER_UNAVAILABLE until a probe is due. */
+  | 'OPEN';
+
 export type Deployment = Node & {
   __typename?: 'Deployment';
   author?: Maybe<Scalars['String']['output']>;
@@ -806,6 +815,8 @@ export type PageInfo = {
 export type ProviderHealth = {
   __typename?: 'ProviderHealth';
   checkedAt: Scalars['DateTime']['output'];
+  /** The gateway's breaker for this provider instance, from the calls it made (the probe above does not count). */
+  circuit: CircuitState;
   latencyMs?: Maybe<Scalars['Float']['output']>;
   message?: Maybe<Scalars['String']['output']>;
   status: HealthStatus;
@@ -1532,6 +1543,7 @@ export type ResolversTypes = {
   AlertStatus: AlertStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Capability: Capability;
+  CircuitState: CircuitState;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Deployment: ResolverTypeWrapper<DeploymentNodeModel>;
   DeploymentConnection: ResolverTypeWrapper<DeploymentConnectionNodeModel>;
@@ -2066,6 +2078,7 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type ProviderHealthResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProviderHealth'] = ResolversParentTypes['ProviderHealth']> = {
   checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  circuit?: Resolver<ResolversTypes['CircuitState'], ParentType, ContextType>;
   latencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['HealthStatus'], ParentType, ContextType>;

@@ -25,6 +25,7 @@ import { LOCAL_OPERATOR, type Principal } from '../auth/principal.js';
 import { authorizeCalls } from '../data/authorize.js';
 import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
+import { ProviderResilience } from '../data/provider-resilience.js';
 import { requestLimits } from '../data/request-limits.js';
 import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
@@ -132,18 +133,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       `no authentication configured: serving ${config.host} (loopback) only, every caller acts as the local operator`,
     );
   }
+  const resilience = new ProviderResilience(
+    limits,
+    registry.instances.map((i) => i.name),
+  );
   const floor = new DataFloor({
     registry,
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
     // Authorization and audit first: a refused call spends no budget and reaches no provider.
+    // The deadline wraps the provider's breaker and queue, so time spent queued counts against it.
     middleware: [
       authorizeCalls(audit),
       requestLimits(limits),
       writeErrors(),
+      resilience.middleware,
       ...(options.providerCallMiddleware ?? []),
     ],
+    circuits: resilience,
   });
   const introspection = security.introspection ?? true;
   const deps: ContextDeps = { floor, logger, audit, introspection };

@@ -5,6 +5,7 @@
 import { checkHealth, type ProviderHealth } from '../../providers/health.js';
 import type { RequestData } from '../floor.js';
 import type { ProviderStatusNode } from '../models.js';
+import type { CircuitStatus } from '../provider-resilience.js';
 
 export class ProviderData {
   private readonly checks = new Map<string, Promise<ProviderHealth>>();
@@ -17,8 +18,11 @@ export class ProviderData {
     );
   }
 
-  /** One health check per provider instance per request, however many capabilities it serves; null when unknown. */
-  health(provider: string): Promise<ProviderHealth> | null {
+  /**
+   * One health check per provider instance per request, however many capabilities it serves, with
+   * the state of its breaker; null when unknown.
+   */
+  health(provider: string): Promise<ProviderHealth & { circuit: CircuitStatus }> | null {
     const instance = this.data.floor.registry.instances.find((i) => i.name === provider);
     if (!instance) return null;
     let pending = this.checks.get(provider);
@@ -26,6 +30,6 @@ export class ProviderData {
       pending = checkHealth(instance);
       this.checks.set(provider, pending);
     }
-    return pending;
+    return pending.then((health) => ({ ...health, circuit: this.data.floor.circuit(provider) }));
   }
 }
