@@ -75,13 +75,27 @@ function isProviderFailure(err: unknown): boolean {
   return true;
 }
 
+/**
+ * Adapters answer many queries in one call with an error per query, so a provider that is down
+ * usually answers with errors rather than throwing: a call all of whose answers are errors, one of
+ * them the provider's, failed too.
+ */
+function isFailedAnswer(result: unknown): boolean {
+  return (
+    Array.isArray(result) &&
+    result.length > 0 &&
+    result.every((r) => r instanceof Error) &&
+    result.some((r) => isProviderFailure(r))
+  );
+}
+
 class ProviderGuard {
   readonly breaker: CircuitBreakerPolicy;
   readonly bulkhead: ReturnType<typeof bulkhead>;
   readonly timeout: TimeoutPolicy;
 
   constructor(limits: ResilienceLimits) {
-    this.breaker = circuitBreaker(handleWhen(isProviderFailure), {
+    this.breaker = circuitBreaker(handleWhen(isProviderFailure).orWhenResult(isFailedAnswer), {
       halfOpenAfter: limits.providerBreakerHalfOpenMs,
       breaker: new ConsecutiveBreaker(limits.providerBreakerFailures),
     });
