@@ -83,6 +83,15 @@ export type Capability =
   | 'TEAM'
   | 'TICKET';
 
+/** The gateway's circuit breaker for one provider instance: whether calls are sent to it. */
+export type CircuitState =
+  /** Calls are sent. */
+  | 'CLOSED'
+  /** One probe call is in flight; its outcome closes the breaker or opens it again. */
+  | 'HALF_OPEN'
+  /** The provider failed repeatedly: calls fail at once with PROVIDER_UNAVAILABLE until a probe is due. */
+  | 'OPEN';
+
 export type DeploymentFilter = {
   query?: InputMaybe<Scalars['String']['input']>;
   scope?: InputMaybe<ScopeInput>;
