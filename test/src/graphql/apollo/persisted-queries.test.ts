@@ -54,7 +54,9 @@ describe('automatic persisted queries', () => {
     expect(byHash.status).toBe(200);
     expect(byHash.errors).toBeUndefined();
     expect(byHash.data).toEqual(registered.data);
-    expect((byHash.data?.providers as unknown[]).length).toBeGreaterThan(0);
+    expect(byHash.data).toMatchObject({
+      providers: expect.arrayContaining([expect.objectContaining({ kind: 'mock' })]),
+    });
   });
 
   it('registers neither a query under a hash that is not its own nor an invalid query', async () => {
