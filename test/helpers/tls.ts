@@ -5,11 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface TestCertificates {
+  /** The directory holding every file below; gone after `cleanup()`. */
+  dir: string;
   /** The CA certificate (PEM) and the file holding it. */
   ca: string;
   caFile: string;
+  /** The server's private key and certificate (PEM), and the files holding them. */
   key: string;
+  keyFile: string;
   cert: string;
+  certFile: string;
   cleanup(): void;
 }
 
@@ -53,10 +58,13 @@ export function makeCertificates(altNames: string[] = ['IP:127.0.0.1']): TestCer
   );
   const read = (name: string) => readFileSync(join(dir, name), 'utf8');
   return {
+    dir,
     ca: read('ca.pem'),
     caFile: join(dir, 'ca.pem'),
     key: read('server.key'),
+    keyFile: join(dir, 'server.key'),
     cert: read('server.pem'),
+    certFile: join(dir, 'server.pem'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

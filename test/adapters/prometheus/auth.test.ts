@@ -3,9 +3,7 @@
  * gateway: the right credentials and CA work; wrong ones fail with a stable code, and the
  * password never shows up in a response, not even when Prometheus echoes it back.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { createPrometheusAdapter } from '../../../adapters/prometheus/index.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gql } from '../../helpers/graphql.js';
 import { type RealServer, startPrometheus } from '../../helpers/prometheus.js';
+import { makeCertificates, type TestCertificates } from '../../helpers/tls.js';
 
 const USER = 'gateway';
 const PASSWORD = 's3cr3t-Passw0rd-7731';
@@ -20,69 +19,19 @@ const PASSWORD = 's3cr3t-Passw0rd-7731';
 const PASSWORD_HASH = '$2b$10$U6uXjYq4sCKIVjEdXKbybO/HOTH2f4PTlOFlO./8vqzQPmqi3sCte';
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
 
-let dir: string;
+let certs: TestCertificates;
 let prometheus: RealServer;
 const gateways: TestGateway[] = [];
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'opsorch-tls-'));
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=OpsOrch test CA',
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=127.0.0.1',
-  );
-  await writeFile(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'san.ext',
-  );
+  certs = makeCertificates(['IP:127.0.0.1']);
   await writeFile(
-    join(dir, 'web.yml'),
-    `tls_server_config:\n  cert_file: ${join(dir, 'server.pem')}\n  key_file: ${join(dir, 'server.key')}\nbasic_auth_users:\n  ${USER}: '${PASSWORD_HASH}'\n`,
+    join(certs.dir, 'web.yml'),
+    `tls_server_config:\n  cert_file: ${certs.certFile}\n  key_file: ${certs.keyFile}\nbasic_auth_users:\n  ${USER}: '${PASSWORD_HASH}'\n`,
   );
-  const ca = execFileSync('cat', [join(dir, 'ca.pem')], { encoding: 'utf8' });
-  const trusted = new Agent({ connect: { ca } });
+  const trusted = new Agent({ connect: { ca: certs.ca } });
   prometheus = await startPrometheus([], {
-    webConfig: join(dir, 'web.yml'),
+    webConfig: join(certs.dir, 'web.yml'),
     scheme: 'https',
     probe: async (url) =>
       (await undiciFetch(`${url}/-/ready`, { dispatcher: trusted, headers: { authorization: `Basic ${BASIC}` } })).ok,
@@ -93,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const g of gateways) await g.stop();
   await prometheus?.stop();
-  await rm(dir, { recursive: true, force: true });
+  certs?.cleanup();
 });
 
 async function gatewayWith(config: Record<string, unknown>): Promise<TestGateway> {
@@ -118,7 +67,7 @@ function expectNoSecret(body: unknown): void {
 
 describe('Prometheus with TLS from a private CA and basic auth', () => {
   it('answers with the right credentials and CA, and reports healthy', async () => {
-    const gateway = await gatewayWith({ username: USER, password: PASSWORD, caFile: join(dir, 'ca.pem') });
+    const gateway = await gatewayWith({ username: USER, password: PASSWORD, caFile: certs.caFile });
     const result = await gql<{ metrics: { name: string; points: { value: number }[] }[] }>(gateway.url, QUERY, {
       q: { ...window, expression: 'vector(7)' },
     });
@@ -129,7 +78,7 @@ describe('Prometheus with TLS from a private CA and basic auth', () => {
   });
 
   it('fails with UNAUTHENTICATED on a wrong password, without echoing it', async () => {
-    const gateway = await gatewayWith({ username: USER, password: `${PASSWORD}-wrong`, caFile: join(dir, 'ca.pem') });
+    const gateway = await gatewayWith({ username: USER, password: `${PASSWORD}-wrong`, caFile: certs.caFile });
     const result = await gql(gateway.url, QUERY, { q: { ...window, expression: 'vector(1)' } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', provider: 'prometheus' });
     expectNoSecret(result);
@@ -150,7 +99,7 @@ describe('Prometheus with TLS from a private CA and basic auth', () => {
   });
 
   it('redacts the password when Prometheus echoes it in a query error', async () => {
-    const gateway = await gatewayWith({ username: USER, password: PASSWORD, caFile: join(dir, 'ca.pem') });
+    const gateway = await gatewayWith({ username: USER, password: PASSWORD, caFile: certs.caFile });
     // An invalid regex makes Prometheus quote it back in the error.
     const expression = `label_replace(vector(1), "x", "$1", "y", "(${PASSWORD}")`;
     const echoed = await gql(gateway.url, QUERY, { q: { ...window, expression } });
