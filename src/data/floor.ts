@@ -26,7 +26,9 @@ import { TicketData } from './capabilities/tickets.js';
 import { Changes } from './changes.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders } from './loaders.js';
+import { trackCacheSize } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
+import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { InFlightReads } from './single-flight.js';
 
 export interface DataFloorOptions {
@@ -38,6 +40,8 @@ export interface DataFloorOptions {
   middleware?: readonly CallMiddleware[];
   /** Each provider instance's circuit breaker, for `providers { health }`. */
   circuits?: { circuit(provider: string): CircuitStatus };
+  /** The cross-request cache of slowly changing reads; off when absent. */
+  cache?: ReadCacheOptions;
 }
 
 /** How long a provider call made for a webhook, a poll or an adapter event may take. */
@@ -48,11 +52,15 @@ export class DataFloor {
   readonly intake: EventIntake;
   private readonly calls: ProviderCalls;
   private readonly inFlight = new InFlightReads();
+  private readonly cache: ReadCache;
+  private readonly untrackCache: () => void;
   /** Aborts background calls when the gateway stops. */
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: DataFloorOptions) {
     this.calls = new ProviderCalls(options.middleware);
+    this.cache = new ReadCache(options.cache ?? CACHE_OFF);
+    this.untrackCache = trackCacheSize(() => this.cache.size);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));
     this.intake = new EventIntake(this, options.logger);
   }
@@ -117,14 +125,29 @@ export class DataFloor {
     return Promise.all(this.registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i)) })));
   }
 
+  /**
+   * A provider announced a change (webhook, poll, its own stream): its cached records may be
+   * out of date, whichever they are.
+   */
+  heardFrom(provider: string): void {
+    this.cache.forgetProvider(provider);
+  }
+
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
+    this.untrackCache();
   }
 
   /** @internal Reads for one scope. */
   loaders(scope: CallScope): Loaders {
     return new Loaders(
-      { registry: this.registry, calls: this.calls, inFlight: this.inFlight, options: this.options.loaders },
+      {
+        registry: this.registry,
+        calls: this.calls,
+        inFlight: this.inFlight,
+        cache: this.cache,
+        options: this.options.loaders,
+      },
       scope,
     );
   }
@@ -157,11 +180,15 @@ export class DataFloor {
     };
     // A write's failure names its provider, like a read's: the mutation turns what the caller can
     // fix into a user error and passes the rest on with the provider's code.
-    return this.calls
-      .run(call, (ctx) => fn(impl, ctx))
-      .catch((err: unknown) => {
-        throw providerError(err, provider, capability);
-      });
+    return (
+      this.calls
+        .run(call, (ctx) => fn(impl, ctx))
+        .catch((err: unknown) => {
+          throw providerError(err, provider, capability);
+        })
+        // Even a failed write may have changed something: nothing cached of it is trusted after.
+        .finally(() => this.cache.forgetProvider(provider, capability))
+    );
   }
 
   private adapterOf(provider: string): Adapter | undefined {

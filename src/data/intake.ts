@@ -40,6 +40,7 @@ export class EventIntake {
    * re-read fails, so a webhook sender can retry.
    */
   async accept(provider: string, events: readonly ProviderEvent[], cause: IntakeCause): Promise<number> {
+    if (events.length > 0) this.floor.heardFrom(provider);
     let published = 0;
     for (const event of events) {
       // A retried delivery repeats its events word for word: their content is their identity.

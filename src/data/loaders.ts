@@ -14,6 +14,7 @@ import type { CallScope, ProviderCall, ProviderCalls } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
+import type { ReadCache } from './read-cache.js';
 import { restrictScope, withinRestriction } from './restrict.js';
 import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
@@ -30,6 +31,7 @@ export interface ReadDeps {
   registry: AdapterRegistry;
   calls: ProviderCalls;
   inFlight: InFlightReads;
+  cache: ReadCache;
   options: LoaderOptions;
 }
 
@@ -213,22 +215,24 @@ export class Loaders {
         return keys.map(() => error);
       }
     };
-    const { options, inFlight } = this.deps;
+    const { options, inFlight, cache } = this.deps;
     const singleFlight = options.batch && options.singleFlight !== false;
     const ctx: m.CallContext = {
       signal: this.scope.signal,
       ...(this.scope.requestId === undefined ? {} : { requestId: this.scope.requestId }),
     };
+    // Only callers who may see the same records share a provider read or a cached answer.
+    const visibility = visibilityKey(this.scope.caller?.principal);
+    const flight = sharedFlightName(name, visibility);
+    const fetch = async (keys: readonly K[]): Promise<(V | Error)[]> => {
+      if (!singleFlight) return safe(keys, ctx);
+      const { results } = await inFlight.read(flight, keys, cacheKeyFn, ctx, safe, (shared) =>
+        recordSharedReads(key.provider, key.capability, key.operation, shared),
+      );
+      return results;
+    };
     loader = new DataLoader<K, V, string>(
-      async (keys) => {
-        if (!singleFlight) return safe(keys, ctx);
-        // Only callers who may see the same records share a provider read.
-        const flight = sharedFlightName(name, visibilityKey(this.scope.caller?.principal));
-        const { results } = await inFlight.read(flight, keys, cacheKeyFn, ctx, safe, (shared) =>
-          recordSharedReads(key.provider, key.capability, key.operation, shared),
-        );
-        return results;
-      },
+      (keys) => (options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch) : fetch(keys)),
       { name, cacheKeyFn, ...(options.batch ? {} : { batch: false, cache: false }) },
     );
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);

@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCause } from './calls.js';
+import type { LoaderKey } from './loader-key.js';
 import type { CircuitStatus, ProviderLoad, RefusalReason } from './provider-resilience.js';
 
 export const providerMetricsRegistry = new Registry();
@@ -109,4 +110,57 @@ export function watchResilience(resilience: { load(): ProviderLoad[] }): void {
 
 export function recordRejectedCall(provider: string, reason: RefusalReason): void {
   rejectedCalls.inc({ provider, reason });
+}
+
+const cacheLabels = ['provider', 'capability', 'operation'] as const;
+
+const cacheLookups = new Counter({
+  name: 'opsorch_read_cache_lookups_total',
+  help: 'Reads looked up in the cross-request cache, by result: hit (fresh), stale (served while refreshed) or miss.',
+  labelNames: [...cacheLabels, 'result'] as const,
+  registers: [providerMetricsRegistry],
+});
+
+const cacheAge = new Histogram({
+  name: 'opsorch_read_cache_age_seconds',
+  help: 'Age of the answers the cross-request cache served.',
+  labelNames: cacheLabels,
+  buckets: [1, 5, 10, 30, 60, 120, 300, 900],
+  registers: [providerMetricsRegistry],
+});
+
+const cacheEvictions = new Counter({
+  name: 'opsorch_read_cache_evictions_total',
+  help: 'Entries the cross-request cache dropped to stay within OPSORCH_CACHE_MAX_ENTRIES.',
+  labelNames: cacheLabels,
+  registers: [providerMetricsRegistry],
+});
+
+const cacheSizes = new Set<() => number>();
+
+new Gauge({
+  name: 'opsorch_read_cache_entries',
+  help: 'Entries held by the cross-request cache.',
+  registers: [providerMetricsRegistry],
+  collect() {
+    let entries = 0;
+    for (const size of cacheSizes) entries += size();
+    this.set(entries);
+  },
+});
+
+export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'miss', ageMs: number): void {
+  const labels = { provider: key.provider, capability: key.capability, operation: key.operation };
+  cacheLookups.inc({ ...labels, result });
+  if (result !== 'miss') cacheAge.observe(labels, ageMs / 1000);
+}
+
+export function recordCacheEviction(key: LoaderKey): void {
+  cacheEvictions.inc({ provider: key.provider, capability: key.capability, operation: key.operation });
+}
+
+/** Counts a cache in the entries gauge until the returned function is called. */
+export function trackCacheSize(size: () => number): () => void {
+  cacheSizes.add(size);
+  return () => cacheSizes.delete(size);
 }

@@ -65,7 +65,7 @@ const IDLE_KEEP_ALIVE_MS = 65_000;
 
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
-    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp' | 'federation'>> & {
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp' | 'federation' | 'cache'>> & {
       /** Unset limits take their defaults (`src/limits.ts`). */
       limits?: Partial<Limits>;
     };
@@ -142,6 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pubsub,
     logger,
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
+    ...(config.cache ? { cache: config.cache } : {}),
     // Authorization and audit first: a refused call spends no budget and reaches no provider.
     // The deadline wraps the provider's breaker and queue, so time spent queued counts against it.
     middleware: [

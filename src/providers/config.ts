@@ -10,6 +10,8 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import { type SecurityConfig, securityFromEnv } from '../auth/config.js';
+import type { ReadCacheOptions } from '../data/read-cache.js';
+import { readCacheFromEnv } from '../data/read-cache-config.js';
 import { type Limits, limitsFromEnv } from '../limits.js';
 
 export class ConfigError extends Error {
@@ -53,6 +55,8 @@ export interface GatewayConfig {
   dataloader: boolean;
   /** Sharing of identical in-flight provider reads across requests; off only to measure it. */
   singleFlight: boolean;
+  /** The cross-request cache of slowly changing reads (`src/data/read-cache-config.ts`). */
+  cache: ReadCacheOptions;
   /** How often watched timelines of providers that cannot push are polled; 0 turns polling off. */
   pollIntervalMs: number;
   /** WebSocket ping interval; a socket that misses a pong for as long is terminated. */
@@ -268,6 +272,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     federation: parseBoolean(env, 'OPSORCH_FEDERATION', false),
     dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
     singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
+    cache: readCacheFromEnv(env, (message) => new ConfigError(message)),
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),
     wsKeepAliveMs: parseInterval(env, 'OPSORCH_WS_KEEPALIVE_MS', 12_000, 100),
     webhooks: webhooksFromEnv(env),

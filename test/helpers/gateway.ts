@@ -40,6 +40,8 @@ export interface TestGatewayOptions {
   federation?: boolean;
   security?: SecurityOptions;
   logger?: typeof testLogger;
+  /** The cross-request read cache; off unless a test asks for it. */
+  cache?: GatewayConfig['cache'];
 }
 
 export async function startTestGateway(
@@ -64,6 +66,7 @@ export async function startTestGateway(
       webhooks: options.webhooks ?? { pagerdutySecrets: [] },
       ...(options.limits ? { limits: options.limits } : {}),
       federation: options.federation ?? false,
+      ...(options.cache ? { cache: options.cache } : {}),
     },
     registry,
     logger: options.logger ?? testLogger,

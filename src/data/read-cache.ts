@@ -1,0 +1,211 @@
+/**
+ * A cross-request cache of provider reads for data that changes slowly (services, teams, members
+ * and who is on call, metric descriptors, runbook plans), and, only when configured, a short one
+ * for records. Single-flight shares a read between requests that overlap in time; this shares it
+ * with the requests that come after, so consoles refreshing the same pages do not multiply
+ * provider traffic.
+ *
+ * - Entries are per provider instance, loader operation and key, and per visibility: callers who
+ *   may see different records never share an entry.
+ * - A directory entry older than its TTL is still served for a stale window while one refresh
+ *   runs; a record entry is never served older than its TTL.
+ * - Errors are never cached. Writes and provider events the gateway sees drop what they touched.
+ * - Bounded by entry count, least recently used first.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Capability } from '../../adapters/contract/index.js';
+import type { LoaderKey } from './loader-key.js';
+import { recordCacheEviction, recordCacheLookup } from './provider-metrics.js';
+
+export interface CachePolicy {
+  /** How long an answer is fresh; 0 turns caching off. */
+  ttlMs: number;
+  /** How much longer a stale answer is served while it is refreshed. */
+  staleMs: number;
+}
+
+export interface ReadCacheOptions {
+  maxEntries: number;
+  directory: CachePolicy;
+  records: CachePolicy;
+  /** Per provider instance: TTLs that replace the defaults for that instance. */
+  providers?: Readonly<Record<string, { directoryTtlMs?: number; recordTtlMs?: number }>>;
+}
+
+export const CACHE_OFF: ReadCacheOptions = {
+  maxEntries: 1,
+  directory: { ttlMs: 0, staleMs: 0 },
+  records: { ttlMs: 0, staleMs: 0 },
+};
+
+/** What changes slowly enough to cache by default. */
+const DIRECTORY: Readonly<Partial<Record<Capability, readonly string[] | 'all'>>> = {
+  service: 'all',
+  team: 'all',
+  metric: ['describe'],
+  orchestration: ['getPlans', 'queryPlans'],
+};
+
+/** Live reads, never cached: a query over logs or metrics names its own time window. */
+const NEVER: Readonly<Partial<Record<Capability, readonly string[] | 'all'>>> = {
+  log: 'all',
+  metric: ['query'],
+  messaging: 'all',
+};
+
+interface Entry {
+  value: unknown;
+  storedAt: number;
+  key: LoaderKey;
+}
+
+type Fetch<K, V> = (keys: readonly K[]) => Promise<(V | Error)[]>;
+
+export class ReadCache {
+  private readonly entries: LRUCache<string, Entry>;
+  /** Keys being refreshed in the background, so a stale entry is refreshed once. */
+  private readonly refreshing = new Set<string>();
+  /**
+   * Moves on every change the gateway hears of: a read that started before a change must not
+   * store what it fetched after the change dropped the entry.
+   */
+  private generation = 0;
+
+  constructor(
+    private readonly options: ReadCacheOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.entries = new LRUCache<string, Entry>({
+      max: Math.max(1, options.maxEntries),
+      dispose: (entry, _, reason) => {
+        if (reason === 'evict') recordCacheEviction(entry.key);
+      },
+    });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The policy for one loader, or null when its reads are not cached. */
+  policyOf(key: LoaderKey): CachePolicy | null {
+    if (matches(NEVER, key)) return null;
+    const own = this.options.providers?.[key.provider];
+    const directory = matches(DIRECTORY, key);
+    const base = directory ? this.options.directory : this.options.records;
+    const ttlMs = (directory ? own?.directoryTtlMs : own?.recordTtlMs) ?? base.ttlMs;
+    return ttlMs > 0 ? { ttlMs, staleMs: base.staleMs } : null;
+  }
+
+  /**
+   * Answers `keys` from the cache where it can and fetches the rest with one call of `fetch`;
+   * `partition` separates callers who may see different records.
+   */
+  async read<K, V>(
+    key: LoaderKey,
+    partition: string,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: Fetch<K, V>,
+  ): Promise<(V | Error)[]> {
+    const policy = this.policyOf(key);
+    if (!policy) return fetch(keys);
+    const now = this.now();
+    const results: (V | Error)[] = new Array(keys.length);
+    const missing: K[] = [];
+    const missingAt: number[] = [];
+    const stale: K[] = [];
+    keys.forEach((k, i) => {
+      const name = entryName(key, partition, keyOf(k));
+      const entry = this.entries.get(name);
+      const age = entry ? now - entry.storedAt : Number.POSITIVE_INFINITY;
+      if (entry && age <= policy.ttlMs) {
+        recordCacheLookup(key, 'hit', age);
+        results[i] = entry.value as V;
+      } else if (entry && age <= policy.ttlMs + policy.staleMs) {
+        recordCacheLookup(key, 'stale', age);
+        results[i] = entry.value as V;
+        if (!this.refreshing.has(name)) stale.push(k);
+      } else {
+        recordCacheLookup(key, 'miss', 0);
+        missing.push(k);
+        missingAt.push(i);
+      }
+    });
+    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch);
+    if (missing.length > 0) {
+      const generation = this.generation;
+      const fetched = await fetch(missing);
+      this.store(key, partition, missing, keyOf, fetched, now, generation);
+      missing.forEach((_, j) => {
+        results[missingAt[j] as number] = fetched[j] ?? new Error('provider answered too few results');
+      });
+    }
+    return results;
+  }
+
+  /**
+   * Drops every entry of a provider's capability (its lists may hold a changed record anywhere);
+   * without a capability, every record entry of the provider (an event says little about what
+   * changed). Scans: changes are rare next to reads, and the cache is bounded.
+   */
+  forgetProvider(provider: string, capability?: Capability): void {
+    this.generation++;
+    for (const [name, entry] of this.entries.entries()) {
+      if (entry.key.provider !== provider) continue;
+      if (capability ? entry.key.capability === capability : !matches(DIRECTORY, entry.key)) {
+        this.entries.delete(name);
+      }
+    }
+  }
+
+  private refresh<K, V>(
+    key: LoaderKey,
+    partition: string,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetch: Fetch<K, V>,
+  ): void {
+    const names = keys.map((k) => entryName(key, partition, keyOf(k)));
+    for (const name of names) this.refreshing.add(name);
+    const started = this.now();
+    const generation = this.generation;
+    fetch(keys)
+      .then((fetched) => this.store(key, partition, keys, keyOf, fetched, started, generation))
+      // A failed refresh leaves the stale entry to expire; the next reader fetches again.
+      .catch(() => undefined)
+      .finally(() => {
+        for (const name of names) this.refreshing.delete(name);
+      });
+  }
+
+  private store<K, V>(
+    key: LoaderKey,
+    partition: string,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    fetched: readonly (V | Error)[],
+    storedAt: number,
+    generation: number,
+  ): void {
+    if (generation !== this.generation) return;
+    keys.forEach((k, i) => {
+      const value = fetched[i];
+      if (value === undefined || value instanceof Error) return;
+      this.entries.set(entryName(key, partition, keyOf(k)), { value, storedAt, key });
+    });
+  }
+}
+
+function matches(table: Readonly<Partial<Record<Capability, readonly string[] | 'all'>>>, key: LoaderKey): boolean {
+  const operations = table[key.capability];
+  return operations === 'all' || (operations?.includes(key.operation) ?? false);
+}
+
+function loaderPrefix(key: LoaderKey): string {
+  return `${key.capability}.${key.operation}@${key.provider}\u0000`;
+}
+
+function entryName(key: LoaderKey, partition: string, id: string): string {
+  return `${loaderPrefix(key)}${partition}\u0000${id}`;
+}

@@ -1,0 +1,246 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
+import type { LoaderKey } from '../../../src/data/loader-key.js';
+import { ReadCache, type ReadCacheOptions } from '../../../src/data/read-cache.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
+import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
+import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
+import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
+
+const SERVICES: LoaderKey = { capability: 'service', provider: 'pd', operation: 'getMany' };
+const INCIDENTS: LoaderKey = { capability: 'incident', provider: 'pd', operation: 'getMany' };
+const LOGS: LoaderKey = { capability: 'log', provider: 'pd', operation: 'query' };
+
+const options = (over: Partial<ReadCacheOptions> = {}): ReadCacheOptions => ({
+  maxEntries: 100,
+  directory: { ttlMs: 10_000, staleMs: 5_000 },
+  records: { ttlMs: 0, staleMs: 0 },
+  ...over,
+});
+
+/** A provider read that counts its calls and answers `<key>@<call number>`. */
+function provider() {
+  const calls: string[][] = [];
+  let failing = false;
+  return {
+    calls,
+    fail(on: boolean) {
+      failing = on;
+    },
+    fetch: async (keys: readonly string[]): Promise<(string | Error)[]> => {
+      calls.push([...keys]);
+      return keys.map((k) => (failing ? new Error(`no ${k}`) : `${k}@${calls.length}`));
+    },
+  };
+}
+
+describe('ReadCache', () => {
+  let now = 0;
+  const clock = () => now;
+  beforeEach(() => {
+    now = 1_000_000;
+  });
+
+  it('answers from the cache while fresh, fetching only what it lacks in one call', async () => {
+    const cache = new ReadCache(options(), clock);
+    const p = provider();
+    expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch)).toEqual(['a@1', 'b@1']);
+    now += 10_000;
+    expect(await cache.read(SERVICES, 'r', ['a', 'c', 'b'], String, p.fetch)).toEqual(['a@1', 'c@2', 'b@1']);
+    expect(p.calls).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('serves a stale directory answer while one refresh runs, then the refreshed one; past the stale window it waits', async () => {
+    const cache = new ReadCache(options(), clock);
+    const p = provider();
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    now += 12_000;
+    let release: () => void = () => undefined;
+    const refreshed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gated = async (keys: readonly string[]) => {
+      await refreshed;
+      return p.fetch(keys);
+    };
+    expect(await cache.read(SERVICES, 'r', ['a'], String, gated)).toEqual(['a@1']);
+    expect(await cache.read(SERVICES, 'r', ['a'], String, gated)).toEqual(['a@1']);
+    release();
+    await refreshed;
+    // The refresh stores its answer within the turn: every pending callback has run by the next one.
+    await new Promise(setImmediate);
+    expect(p.calls).toEqual([['a'], ['a']]);
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch)).toEqual(['a@2']);
+    now += 15_001;
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch)).toEqual(['a@3']);
+  });
+
+  it('never serves a record past its TTL, and caches records only when a TTL is set', async () => {
+    const off = new ReadCache(options(), clock);
+    const p = provider();
+    await off.read(INCIDENTS, 'r', ['i'], String, p.fetch);
+    expect(await off.read(INCIDENTS, 'r', ['i'], String, p.fetch)).toEqual(['i@2']);
+
+    const on = new ReadCache(options({ records: { ttlMs: 10_000, staleMs: 0 } }), clock);
+    const q = provider();
+    await on.read(INCIDENTS, 'r', ['i'], String, q.fetch);
+    now += 10_000;
+    expect(await on.read(INCIDENTS, 'r', ['i'], String, q.fetch)).toEqual(['i@1']);
+    now += 1;
+    expect(await on.read(INCIDENTS, 'r', ['i'], String, q.fetch)).toEqual(['i@2']);
+  });
+
+  it('never caches logs, metric series or errors', async () => {
+    const cache = new ReadCache(options({ records: { ttlMs: 60_000, staleMs: 0 } }), clock);
+    const p = provider();
+    await cache.read(LOGS, 'r', ['q'], String, p.fetch);
+    await cache.read(LOGS, 'r', ['q'], String, p.fetch);
+    p.fail(true);
+    expect((await cache.read(SERVICES, 'r', ['a'], String, p.fetch))[0]).toBeInstanceOf(Error);
+    p.fail(false);
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch)).toEqual(['a@4']);
+    expect(p.calls).toHaveLength(4);
+  });
+
+  it('keeps callers who may see different records apart', async () => {
+    const cache = new ReadCache(options(), clock);
+    const p = provider();
+    await cache.read(SERVICES, 'r\u0001payments', ['a'], String, p.fetch);
+    expect(await cache.read(SERVICES, 'r\u0001platform', ['a'], String, p.fetch)).toEqual(['a@2']);
+  });
+
+  it('drops a provider capability on a change, and does not keep what a read fetched across the change', async () => {
+    const cache = new ReadCache(options({ records: { ttlMs: 60_000, staleMs: 0 } }), clock);
+    const p = provider();
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    await cache.read(INCIDENTS, 'r', ['i'], String, p.fetch);
+    cache.forgetProvider('pd');
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch)).toEqual(['a@1']);
+    expect(await cache.read(INCIDENTS, 'r', ['i'], String, p.fetch)).toEqual(['i@3']);
+
+    let release: () => void = () => undefined;
+    const slow = (keys: readonly string[]) =>
+      new Promise<string[]>((resolve) => {
+        release = () => resolve(keys.map((k) => `${k}@old`));
+      });
+    const pending = cache.read(INCIDENTS, 'r', ['j'], String, slow);
+    cache.forgetProvider('pd', 'incident');
+    release();
+    expect(await pending).toEqual(['j@old']);
+    expect(await cache.read(INCIDENTS, 'r', ['j'], String, p.fetch)).toEqual(['j@4']);
+  });
+
+  it('holds at most maxEntries, least recently used out first', async () => {
+    const cache = new ReadCache(options({ maxEntries: 50 }), clock);
+    const p = provider();
+    const keys = Array.from({ length: 500 }, (_, i) => `k${i}`);
+    await cache.read(SERVICES, 'r', keys, String, p.fetch);
+    expect(cache.size).toBe(50);
+    expect(await cache.read(SERVICES, 'r', ['k499'], String, p.fetch)).toEqual(['k499@1']);
+    expect(await cache.read(SERVICES, 'r', ['k0'], String, p.fetch)).toEqual(['k0@2']);
+  });
+});
+
+describe('the read cache through the gateway (PagerDuty)', () => {
+  const SECRET = 'whsec-cache-test-5b1e';
+  let fake: PagerDutyFake;
+  let directoryOnly: TestGateway;
+  let withRecords: TestGateway;
+  const id = () => toGlobalId('Incident', 'pagerduty', fake.incidents[0]?.id as string);
+  const PAGE = `query ($id: ID!) { incident(id: $id) { title status service { name team { name members { name } } } } }`;
+  const directoryRequests = () =>
+    fake.requests.filter((r) => /^\/(services|teams|users|oncalls|escalation_policies)/.test(r.path)).length;
+  const incidentReads = () =>
+    fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/incidents/')).length;
+
+  const pagerDuty = () =>
+    createPagerDutyAdapter(
+      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
+      { name: 'pagerduty', logger: testLogger },
+    );
+
+  beforeAll(async () => {
+    fake = await startPagerDutyFake();
+    seedPagerDuty(fake);
+    const cache = (recordTtlS: number) => ({
+      maxEntries: 1000,
+      directory: { ttlMs: 60_000, staleMs: 30_000 },
+      records: { ttlMs: recordTtlS * 1000, staleMs: 0 },
+    });
+    directoryOnly = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDuty() }], { cache: cache(0) });
+    withRecords = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDuty() }], {
+      cache: cache(60),
+      webhooks: { pagerdutySecrets: [SECRET] },
+    });
+  });
+  afterAll(async () => {
+    await directoryOnly?.stop();
+    await withRecords?.stop();
+    await fake?.stop();
+  });
+  beforeEach(() => {
+    fake.requests.length = 0;
+  });
+
+  it('reads services, teams and members once for many requests, and incidents every time by default', async () => {
+    const first = await gqlData(directoryOnly.url, PAGE, { id: id() });
+    const directory = directoryRequests();
+    expect(directory).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) expect(await gqlData(directoryOnly.url, PAGE, { id: id() })).toEqual(first);
+    expect(directoryRequests()).toBe(directory);
+    expect(incidentReads()).toBe(4);
+
+    const metrics = await (await fetch(directoryOnly.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(
+      /opsorch_read_cache_lookups_total\{[^}]*capability="service"[^}]*result="hit"[^}]*\} [1-9]/,
+    );
+    expect(metrics).toMatch(/opsorch_read_cache_entries [1-9]/);
+  });
+
+  it('with a record TTL, serves the incident from the cache until a write or a webhook says it changed', async () => {
+    const status = async () =>
+      (await gqlData<{ incident: { status: string } }>(withRecords.url, PAGE, { id: id() })).incident.status;
+    await status();
+    await status();
+    expect(incidentReads()).toBe(1);
+
+    await gqlData(
+      withRecords.url,
+      `mutation ($id: ID!) { incidentAcknowledge(input: { id: $id }) { incident { id } } }`,
+      {
+        id: id(),
+      },
+    );
+    fake.requests.length = 0;
+    expect(await status()).toBe('ACKNOWLEDGED');
+    expect(incidentReads()).toBe(1);
+
+    // A change made in PagerDuty itself, then announced by its webhook.
+    const incident = fake.incidents[0];
+    if (!incident) throw new Error('seed has no incident');
+    incident.status = 'resolved';
+    expect(await status()).toBe('ACKNOWLEDGED');
+    const body = JSON.stringify({
+      event: {
+        id: '01CACHETEST0001',
+        event_type: 'incident.resolved',
+        resource_type: 'incident',
+        occurred_at: new Date().toISOString(),
+        agent: null,
+        client: null,
+        data: { id: incident.id, type: 'incident', status: 'resolved', title: incident.title },
+      },
+    });
+    const signature = `v1=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    const hook = withRecords.url.replace(/\/graphql$/, '/webhooks/pagerduty/pagerduty');
+    const delivered = await fetch(hook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature },
+      body,
+    });
+    expect(delivered.status).toBeLessThan(300);
+    expect(await status()).toBe('RESOLVED');
+  });
+});
