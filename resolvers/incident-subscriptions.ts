@@ -4,12 +4,12 @@
  * notices subscribers by the topics they open, so nothing here has to register with it.
  */
 
+import type { IncidentFilter } from '../adapters/contract/index.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
-import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
+import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { incidentQuery } from './incidents.js';
-import { canonicalService } from './joins.js';
 
 /**
  * graphql-ws ends an operation by calling `return()` on the iterator, but an async generator
@@ -66,34 +66,21 @@ async function* timelineUpdates(
   }
 }
 
-function matchesFilter(incident: IncidentNode, filter: IncidentFilter | null, ctx: GatewayContext): boolean {
-  if (!filter) return true;
-  if (filter.statuses?.length && !filter.statuses.includes(incident.status)) return false;
-  if (filter.severities?.length && !filter.severities.includes(incident.severity)) return false;
-  if (filter.assignees?.length) {
-    const wanted = filter.assignees.map((a) => a.toLowerCase());
-    if (!incident.assignees.some((a) => wanted.includes(a.toLowerCase()))) return false;
-  }
-  const service = canonicalService(ctx, incident)?.toLowerCase();
-  if (filter.scope?.service && filter.scope.service.toLowerCase() !== service) return false;
-  if (filter.scope?.team && filter.scope.team.toLowerCase() !== incident.team?.toLowerCase()) return false;
-  if (filter.query) {
-    const q = filter.query.toLowerCase();
-    if (!`${incident.title}\n${incident.description ?? ''}`.toLowerCase().includes(q)) return false;
-  }
-  return true;
-}
-
 async function* incidentUpdates(
   ctx: GatewayContext,
-  filter: IncidentFilter | null,
+  query: IncidentFilter,
   signal: AbortSignal,
 ): AsyncGenerator<IncidentUpdatedEventNode> {
   const live = ctx.data.incidents.watchChanges(signal);
   try {
     await live.ready;
     for await (const event of live) {
-      if (ctx.data.incidents.visible(event.incident) && matchesFilter(event.incident, filter, ctx)) yield event;
+      if (
+        ctx.data.incidents.visible(event.incident) &&
+        (await ctx.data.incidents.matches(event.incident, query, signal))
+      ) {
+        yield event;
+      }
     }
   } finally {
     await live.return?.();
@@ -114,8 +101,9 @@ export const incidentSubscriptionResolvers: Resolvers = {
     incidentUpdated: {
       subscribe: (_, { filter }, ctx) => {
         ctx.data.incidents.mayWatch();
-        if (filter) incidentQuery(filter);
-        return cancellable((signal) => incidentUpdates(ctx, filter ?? null, signal));
+        // Checked before any event is awaited, so a bad filter is an error of the subscribe call.
+        const query = incidentQuery(filter);
+        return cancellable((signal) => incidentUpdates(ctx, query, signal));
       },
       resolve: (payload: IncidentUpdatedEventNode) => payload,
     },

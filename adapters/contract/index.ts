@@ -1,4 +1,5 @@
 export * from './capabilities.js';
 export * from './errors.js';
+export * from './filters.js';
 export * from './models.js';
 export * from './paging.js';

@@ -1,5 +1,13 @@
 /** Matching records against the filters every query shares. */
-import { badInput, type Scope, type TimeRange } from '../contract/index.js';
+import {
+  assigneesMatch,
+  badInput,
+  type FilterDirectory,
+  inScope as inScopeOf,
+  type Placed,
+  type Scope,
+  type TimeRange,
+} from '../contract/index.js';
 import type { World } from './world/index.js';
 import type { ServiceRecord } from './world/services.js';
 import type { TeamRecord } from './world/teams.js';
@@ -18,36 +26,22 @@ export function findTeam(world: World, value: string | null | undefined): TeamRe
   return world.teams.find((r) => same(r.team.name, value) || (r.team.handle ? same(r.team.handle, value) : false));
 }
 
-export interface Scoped {
-  service?: string | null;
-  team?: string | null;
-  environment?: string | null;
+/** The world as a filter directory: services by name or alias, teams by name or handle, people by any name. */
+export function worldDirectory(world: World): FilterDirectory {
+  return {
+    service: (name) => findService(world, name)?.service,
+    team: (name) => findTeam(world, name)?.team.name,
+    person: (name) =>
+      world.teams.flatMap((team) =>
+        team.members
+          .filter((member) => same(member.name, name))
+          .flatMap((member) => [member.email, member.handle].filter((k): k is string => !!k)),
+      ),
+  };
 }
 
-/**
- * Whether a record falls in the scope. Team and environment default to the record's service's,
- * because alerts, tickets and deployments name only a service.
- */
-export function inScope(world: World, record: Scoped, scope: Scope | undefined): boolean {
-  if (!scope) return true;
-  const service = findService(world, record.service);
-  if (scope.service) {
-    if (!record.service) return false;
-    const wanted = findService(world, scope.service);
-    if (wanted && service ? wanted !== service : !same(scope.service, record.service)) return false;
-  }
-  if (scope.team) {
-    const team = record.team ?? service?.service.team;
-    if (!team) return false;
-    const wanted = findTeam(world, scope.team);
-    const actual = findTeam(world, team);
-    if (wanted && actual ? wanted !== actual : !same(scope.team, team)) return false;
-  }
-  if (scope.environment) {
-    const environment = record.environment ?? service?.service.environment;
-    if (!environment || !same(environment, scope.environment)) return false;
-  }
-  return true;
+export function inScope(world: World, record: Placed, scope: Scope | undefined): boolean {
+  return inScopeOf(record, scope, worldDirectory(world));
 }
 
 /** The catalogue services a scope selects (for logs and metrics, which are per service). */
@@ -83,32 +77,12 @@ export function overlaps(start: string, end: string | null | undefined, range: R
   return Date.parse(start) <= range.end && (end ? Date.parse(end) : Number.POSITIVE_INFINITY) >= range.start;
 }
 
-export function oneOf<T>(value: T, allowed: readonly T[] | undefined): boolean {
-  return !allowed || allowed.length === 0 || allowed.includes(value);
-}
-
-/**
- * Assignees are stored by display name; filters may name people by name, handle or email.
- * A record matches when any of its assignees is any of the wanted people.
- */
 export function assigneeMatches(
   world: World,
   assignees: readonly (string | null | undefined)[],
   wanted: readonly string[] | undefined,
 ): boolean {
-  if (!wanted || wanted.length === 0) return true;
-  const people = wanted.map((w) => w.toLowerCase());
-  return assignees.some((name) => {
-    if (!name) return false;
-    const keys = [name.toLowerCase()];
-    for (const team of world.teams) {
-      for (const member of team.members) {
-        if (same(member.name, name))
-          keys.push(...[member.email, member.handle].filter((k): k is string => !!k).map((k) => k.toLowerCase()));
-      }
-    }
-    return keys.some((k) => people.includes(k));
-  });
+  return assigneesMatch(assignees, wanted, worldDirectory(world));
 }
 
 /** A person by name, handle or email, to store them the way generated records do (by name). */

@@ -5,12 +5,13 @@ import {
   LIST_ORDERS,
   matchesText,
   notFound,
+  oneOf,
   settleEach,
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
-import { inScope, oneOf, overlaps, parseRange } from '../scope.js';
+import { inScope, overlaps, parseRange } from '../scope.js';
 
 export function alertCapability({ world }: OpsContext): AlertCapability {
   const matches = (query: AlertQuery) => {

@@ -5,12 +5,13 @@ import {
   LIST_ORDERS,
   matchesText,
   notFound,
+  oneOf,
   settleEach,
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
-import { inScope, oneOf, parseRange, within } from '../scope.js';
+import { inScope, parseRange, within } from '../scope.js';
 
 export function deploymentCapability({ world }: OpsContext): DeploymentCapability {
   const matches = (query: DeploymentQuery) => {

@@ -2,8 +2,8 @@ import {
   type Incident,
   type IncidentCapability,
   type IncidentQuery,
+  incidentMatches,
   LIST_ORDERS,
-  matchesText,
   notFound,
   settleEach,
   sortInOrder,
@@ -13,19 +13,15 @@ import type { OpsContext } from '../ops/context.js';
 import { forCall } from '../ops/context.js';
 import { appendTimeline, createIncident, updateIncident } from '../ops/incidents.js';
 import { page } from '../paging.js';
-import { assigneeMatches, inScope, oneOf, parseRange, within } from '../scope.js';
+import { parseRange, worldDirectory } from '../scope.js';
 
 export function incidentCapability(ctx: OpsContext): IncidentCapability {
   const { world } = ctx;
   const matches = (query: IncidentQuery) => {
-    const created = query.createdWithin ? parseRange(query.createdWithin, 'createdWithin') : undefined;
-    return (i: Incident) =>
-      inScope(world, i, query.scope) &&
-      oneOf(i.status, query.statuses) &&
-      oneOf(i.severity, query.severities) &&
-      assigneeMatches(world, i.assignees, query.assignees) &&
-      matchesText(query.query, i.title, i.description) &&
-      within(i.createdAt, created);
+    // Checked here so a bad range is this query's error; the shared predicate compares instants.
+    if (query.createdWithin) parseRange(query.createdWithin, 'createdWithin');
+    const directory = worldDirectory(world);
+    return (i: Incident) => incidentMatches(i, query, directory);
   };
   return {
     query: (queries) =>

@@ -5,6 +5,7 @@ import {
   type OrchestrationCapability,
   type OrchestrationPlan,
   type OrchestrationRun,
+  oneOf,
   settleEach,
 } from '../../contract/index.js';
 import { copy } from '../copy.js';
@@ -12,7 +13,7 @@ import type { OpsContext } from '../ops/context.js';
 import { forCall } from '../ops/context.js';
 import { completeStep, startRun } from '../ops/orchestration.js';
 import { page } from '../paging.js';
-import { inScope, oneOf } from '../scope.js';
+import { inScope } from '../scope.js';
 
 export function orchestrationCapability(ctx: OpsContext): OrchestrationCapability {
   const { world } = ctx;

@@ -2,6 +2,7 @@ import {
   LIST_ORDERS,
   matchesText,
   notFound,
+  oneOf,
   settleEach,
   type Ticket,
   type TicketCapability,
@@ -12,7 +13,7 @@ import type { OpsContext } from '../ops/context.js';
 import { forCall } from '../ops/context.js';
 import { createTicket, findTicket, updateTicket } from '../ops/tickets.js';
 import { page } from '../paging.js';
-import { assigneeMatches, inScope, oneOf } from '../scope.js';
+import { assigneeMatches, inScope } from '../scope.js';
 
 export function ticketCapability(ctx: OpsContext): TicketCapability {
   const { world } = ctx;

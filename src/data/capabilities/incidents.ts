@@ -6,8 +6,10 @@
 
 import { GraphQLError } from 'graphql';
 import type * as m from '../../../adapters/contract/index.js';
+import { incidentMatches } from '../../../adapters/contract/index.js';
 import type { Subscription } from '../../events/pubsub.js';
 import { type Change, incidentRef, incidentUpdated, timelineAppended } from '../changes.js';
+import { filterView } from '../filter-directory.js';
 import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
@@ -125,6 +127,28 @@ export class IncidentData {
   /** Watching incidents reads them: checked when a subscription starts, before any event. */
   mayWatch(): void {
     this.data.requireRead('incident');
+  }
+
+  /**
+   * Whether an incident that reached the caller as an event is one `query` selects, as a list would.
+   * Its lookups run as a request of their own for the same caller, with a fresh budget and deadline
+   * and nothing cached from earlier events: a subscription outlives any one request's limits.
+   * `signal` (the subscription's) stops them when the client leaves.
+   */
+  async matches(incident: IncidentNode, query: m.IncidentFilter, signal: AbortSignal): Promise<boolean> {
+    const done = new AbortController();
+    const stop = () => done.abort(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const { requestId, caller } = this.data.scope;
+      const lookups = this.data.floor.forRequest(requestId ?? 'subscription', done.signal, caller);
+      const view = await filterView(lookups, incident, query);
+      return incidentMatches(view.incident, query, view.directory);
+    } finally {
+      signal.removeEventListener('abort', stop);
+      // Releases what the lookups still hold on this signal (shared reads count their holders).
+      done.abort();
+    }
   }
 
   /** Whether the caller may see an incident that reached it as an event (its credential's restriction). */
