@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BenchOptions, Figures, Servers } from './figures/context.js';
+import { isolationFigures } from './figures/isolation.js';
 import { overheadFigures } from './figures/overhead.js';
 import { pageFigures } from './figures/page.js';
 import { scaleFigures } from './figures/scale.js';
@@ -42,6 +43,7 @@ const SECTIONS: {
   { name: 'scale', title: '4 scale with work', needs: ['gatewayFast'], measure: scaleFigures },
   { name: 'subscriptions', title: '5 subscriptions', needs: [], measure: subscriptionFigures },
   { name: 'soak', title: '6 soak', needs: ['gateway'], measure: soakFigures },
+  { name: 'isolation', title: 'provider isolation: one provider hanging', needs: [], measure: isolationFigures },
 ];
 
 const { values } = parseArgs({

@@ -20,6 +20,8 @@ export async function startGatewayProcess(
   name: string,
   settings: MockSettings,
   switches: { dataloader?: boolean; singleFlight?: boolean } = {},
+  /** Set last: e.g. one capability on another provider. */
+  extraEnv: Record<string, string> = {},
 ): Promise<ServerProcess & { graphql: string }> {
   const port = await freePort();
   const config = JSON.stringify(mockConfig(settings));
@@ -34,6 +36,7 @@ export async function startGatewayProcess(
     env[`${prefix}_PROVIDER`] = 'bench-mock';
     env[`${prefix}_CONFIG`] = config;
   }
+  Object.assign(env, extraEnv);
   const server = await startServer({
     name,
     entry: 'bench/gateway/main.ts',
