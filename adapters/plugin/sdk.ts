@@ -3,93 +3,56 @@
  * stdin/stdout so a TypeScript plugin is just a map of method → function. It announces the `id`
  * extension (and `health` when a handler exists), answers requests that carry an `id` as soon
  * as each is done, and answers requests without one strictly in order, as OpsOrch Core expects.
- * Handlers return records in the gateway's normalized shapes (adapters/contract/models.ts).
+ * Payloads and results are OpsOrch Core's schema (./schema.ts): what OpsOrch Core and the gateway
+ * send a plugin and read from it.
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type {
-  Alert,
-  AlertQuery,
-  Deployment,
-  DeploymentQuery,
-  Incident,
-  IncidentCreate,
-  IncidentQuery,
-  IncidentUpdate,
-  LogQuery,
-  LogResult,
-  Message,
-  MessageSend,
-  MetricDescriptor,
-  MetricQuery,
-  MetricSeries,
-  OrchestrationPlan,
-  OrchestrationPlanQuery,
-  OrchestrationRun,
-  OrchestrationRunQuery,
-  OrchestrationRunStart,
-  OrchestrationStepComplete,
-  Scope,
-  Service,
-  ServiceQuery,
-  Team,
-  TeamMember,
-  TeamQuery,
-  Ticket,
-  TicketCreate,
-  TicketQuery,
-  TicketUpdate,
-  TimelineAppend,
-  TimelineEntry,
-} from '../contract/index.js';
+import type * as OpsOrch from './schema.js';
+
+/** OpsOrch Core's record and query shapes, for handler signatures. */
+export type * from './schema.js';
 
 type Awaitable<T> = T | Promise<T>;
 /** The `config` object the operator set for this plugin, sent with every request. */
 export type PluginConfig = Record<string, unknown>;
-/** List queries carry `limit` (how many records the gateway wants at most) instead of cursors. */
-export type Limited<Q> = Omit<Q, 'first' | 'after'> & { limit: number };
+/** List queries carry the most records wanted; a list answers at most that many, in any order. */
+export type Limited<Q> = Q & { limit?: number };
 type Handler<P, R> = (payload: P, config: PluginConfig) => Awaitable<R>;
-type Normalized = 'status' | 'severity' | 'priority' | 'kind' | 'level' | 'type' | 'url';
-/**
- * A record as a plugin may send it: enum fields may carry the tool's own words (`open`, `sev2`,
- * `success`), which the gateway normalizes and keeps as the raw value; `url` may be left out.
- */
-export type Wire<T> = Omit<T, Normalized> & { [K in Normalized & keyof T]?: K extends 'url' ? string | null : string };
 type ById = { id: string };
 
 export interface PluginMethods {
-  'incident.query': Handler<Limited<IncidentQuery>, Wire<Incident>[]>;
-  'incident.get': Handler<ById, Wire<Incident>>;
-  'incident.create': Handler<IncidentCreate, Wire<Incident>>;
-  'incident.update': Handler<{ id: string; input: IncidentUpdate }, Wire<Incident>>;
-  'incident.timeline.get': Handler<ById, Wire<TimelineEntry>[]>;
-  'incident.timeline.append': Handler<
-    { id: string; entry: Omit<TimelineAppend, 'actor'> & { at: string; actor?: { name: string } } },
-    Wire<TimelineEntry>
-  >;
-  'alert.query': Handler<Limited<AlertQuery>, Wire<Alert>[]>;
-  'alert.get': Handler<ById, Wire<Alert>>;
-  'log.query': Handler<LogQuery, Omit<LogResult, 'truncated'>>;
-  'metric.query': Handler<MetricQuery, MetricSeries[]>;
-  'metric.describe': Handler<Scope, Wire<MetricDescriptor>[]>;
-  'ticket.query': Handler<Limited<TicketQuery>, Wire<Ticket>[]>;
-  'ticket.get': Handler<ById, Wire<Ticket>>;
-  'ticket.create': Handler<TicketCreate, Wire<Ticket>>;
-  'ticket.update': Handler<{ id: string; input: TicketUpdate }, Wire<Ticket>>;
-  'messaging.send': Handler<MessageSend, Wire<Message>>;
-  /** Also answers batched look-ups by ID: `{ ids, limit }`. */
-  'service.query': Handler<Limited<ServiceQuery> & { ids?: string[] }, Wire<Service>[]>;
-  'deployment.query': Handler<Limited<DeploymentQuery>, Wire<Deployment>[]>;
-  'deployment.get': Handler<ById, Wire<Deployment>>;
-  'team.query': Handler<Limited<TeamQuery>, Wire<Team>[]>;
-  'team.get': Handler<ById, Wire<Team>>;
-  'team.members': Handler<{ teamID: string }, Wire<TeamMember>[]>;
-  'orchestration.plans.query': Handler<Limited<OrchestrationPlanQuery>, Wire<OrchestrationPlan>[]>;
-  'orchestration.plans.get': Handler<ById, Wire<OrchestrationPlan>>;
-  'orchestration.runs.query': Handler<Limited<OrchestrationRunQuery>, Wire<OrchestrationRun>[]>;
-  'orchestration.runs.get': Handler<ById, Wire<OrchestrationRun>>;
-  'orchestration.runs.start': Handler<OrchestrationRunStart, Wire<OrchestrationRun>>;
-  'orchestration.runs.steps.complete': Handler<OrchestrationStepComplete, Wire<OrchestrationRun>>;
+  'incident.query': Handler<Limited<OpsOrch.IncidentQuery>, OpsOrch.Incident[]>;
+  'incident.get': Handler<ById, OpsOrch.Incident>;
+  'incident.create': Handler<OpsOrch.CreateIncidentInput, OpsOrch.Incident>;
+  'incident.update': Handler<{ id: string; input: OpsOrch.UpdateIncidentInput }, OpsOrch.Incident>;
+  'incident.timeline.get': Handler<ById, OpsOrch.TimelineEntry[]>;
+  /** OpsOrch answers an append with nothing; an entry (with the ID it was stored under) is welcome. */
+  'incident.timeline.append': Handler<{ id: string; entry: OpsOrch.TimelineAppendInput }, OpsOrch.TimelineEntry | null>;
+  'alert.query': Handler<Limited<OpsOrch.AlertQuery>, OpsOrch.Alert[]>;
+  'alert.get': Handler<ById, OpsOrch.Alert>;
+  'log.query': Handler<OpsOrch.LogQuery, OpsOrch.LogEntries>;
+  'metric.query': Handler<OpsOrch.MetricQuery, OpsOrch.MetricSeries[]>;
+  'metric.describe': Handler<OpsOrch.QueryScope, OpsOrch.MetricDescriptor[]>;
+  'ticket.query': Handler<Limited<OpsOrch.TicketQuery>, OpsOrch.Ticket[]>;
+  'ticket.get': Handler<ById, OpsOrch.Ticket>;
+  'ticket.create': Handler<OpsOrch.CreateTicketInput, OpsOrch.Ticket>;
+  'ticket.update': Handler<{ id: string; input: OpsOrch.UpdateTicketInput }, OpsOrch.Ticket>;
+  'messaging.send': Handler<OpsOrch.Message, OpsOrch.MessageResult>;
+  /** Also answers look-ups by ID (`ids`): OpsOrch records name their service by ID. */
+  'service.query': Handler<Limited<OpsOrch.ServiceQuery>, OpsOrch.Service[]>;
+  'deployment.query': Handler<Limited<OpsOrch.DeploymentQuery>, OpsOrch.Deployment[]>;
+  'deployment.get': Handler<ById, OpsOrch.Deployment>;
+  'team.query': Handler<Limited<OpsOrch.TeamQuery>, OpsOrch.Team[]>;
+  'team.get': Handler<ById, OpsOrch.Team>;
+  'team.members': Handler<{ teamID: string }, OpsOrch.TeamMember[]>;
+  'orchestration.plans.query': Handler<Limited<OpsOrch.OrchestrationPlanQuery>, OpsOrch.OrchestrationPlan[]>;
+  'orchestration.plans.get': Handler<{ planId: string }, OpsOrch.OrchestrationPlan>;
+  'orchestration.runs.query': Handler<Limited<OpsOrch.OrchestrationRunQuery>, OpsOrch.OrchestrationRun[]>;
+  'orchestration.runs.get': Handler<{ runId: string }, OpsOrch.OrchestrationRun>;
+  'orchestration.runs.start': Handler<{ planId: string }, OpsOrch.OrchestrationRun>;
+  /** OpsOrch answers a completion with nothing; the gateway reads the run back. */
+  'orchestration.runs.steps.complete': Handler<{ runId: string; stepId: string; actor: string; note: string }, null>;
   'secret.get': Handler<{ key: string }, string>;
   'secret.put': Handler<{ key: string; value: string }, null>;
   /** Called by the gateway's health check; only announced when present. */

@@ -5,6 +5,6 @@ import { describeConformance } from './suite.js';
 
 describeConformance({
   name: 'typescript-example',
-  capabilities: ['team', 'deployment'],
-  create: examplePlugin('typescript-example', 'typescript/run.sh', ['team', 'deployment']),
+  capabilities: ['team', 'deployment', 'log', 'metric'],
+  create: examplePlugin('typescript-example', 'typescript/run.sh', ['team', 'deployment', 'log', 'metric']),
 });

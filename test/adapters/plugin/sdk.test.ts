@@ -27,7 +27,7 @@ describe('servePlugin', () => {
     const { answers, code } = await exchange([
       request('team.get', { id: 'payments' }),
       request('team.members', { teamID: 'nobody' }),
-      request('deployment.query', { statuses: ['FAILED'], limit: 5 }, 'q-7'),
+      request('deployment.query', { statuses: ['failed'], limit: 5 }, 'q-7'),
       request('no.such.method', {}),
       '{ not json',
       request('health', {}),
@@ -40,8 +40,8 @@ describe('servePlugin', () => {
         result: {
           id: 'payments',
           name: 'Payments',
-          handle: 'payments',
-          description: 'Checkout and card processing',
+          tags: { focus: 'checkout' },
+          metadata: { description: 'Checkout and card processing' },
           url: 'https://deploy.acme.test/teams/payments',
         },
       },
