@@ -15,6 +15,7 @@ import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/se
 import { mockAdapter, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { type GraphQLResponse, gql } from '../../helpers/graphql.js';
 import { scrape, total } from '../../helpers/metrics.js';
+import { openSession } from '../../helpers/ws.js';
 
 let pagerduty: PagerDutyFake;
 
@@ -247,6 +248,31 @@ describe('concurrency cap', () => {
     expect(faulty.received).toHaveLength(3);
     // Callers that left are not the provider's failures.
     expect(await circuitMetric(gateway, name)).toBe('closed');
+  });
+
+  it('stops the provider calls of a WebSocket client that leaves: the provider sees the connection close', async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const session = await openSession(gateway.url.replace(/^http/, 'ws'));
+    session.send({ type: 'connection_init' });
+    expect(await session.next()).toMatchObject({ type: 'connection_ack' });
+    // Replaying what a reconnecting client missed reads the timeline from the provider, which hangs.
+    session.send({
+      id: '1',
+      type: 'subscribe',
+      payload: {
+        query:
+          'subscription($id: ID!, $since: DateTime) { incidentTimelineUpdated(incidentId: $id, since: $since) { id } }',
+        variables: { id: toGlobalId('Incident', name, 'PINC000'), since: '2020-01-01T00:00:00Z' },
+      },
+    });
+    await faulty.reached(received + 1);
+    const hangingNow = faulty.hanging();
+    session.socket.terminate();
+    // Two connections were abandoned by the HTTP clients above.
+    await faulty.abandoned(2 + hangingNow);
+    expect(faulty.hanging()).toBe(0);
+    faulty.fault = 'pass';
   });
 });
 
