@@ -6,6 +6,7 @@
 
 import type { IncidentFilter } from '../adapters/contract/index.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
+import type { Subscription } from '../src/events/pubsub.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
@@ -44,10 +45,9 @@ function cancellable<T>(start: (signal: AbortSignal) => AsyncGenerator<T>): Asyn
 async function* timelineUpdates(
   ctx: GatewayContext,
   incident: IncidentNode,
+  live: Subscription<TimelineEntryNode>,
   since: string | null,
-  signal: AbortSignal,
 ): AsyncGenerator<TimelineEntryNode> {
-  const live = ctx.data.incidents.watchTimeline(incident, signal);
   const seen = new Set<string>();
   const fresh = (entry: TimelineEntryNode) => {
     if (seen.has(entry.id)) return false;
@@ -94,7 +94,12 @@ export const incidentSubscriptionResolvers: Resolvers = {
       subscribe: async (_, { incidentId, since }, ctx) => {
         const global = expectGlobalId(incidentId, 'Incident', 'incidentId');
         const incident = await ctx.data.incidents.get(global.provider, global.nativeId);
-        return cancellable((signal) => timelineUpdates(ctx, incident, since ?? null, signal));
+        return cancellable((signal) => {
+          // Watched before the generator first runs, so a refusal (scope, polling cap) is this
+          // subscription's error rather than a failure of its stream.
+          const live = ctx.data.incidents.watchTimeline(incident, signal);
+          return timelineUpdates(ctx, incident, live, since ?? null);
+        });
       },
       resolve: (payload: TimelineEntryNode) => payload,
     },

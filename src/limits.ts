@@ -158,6 +158,20 @@ export const LIMITS = {
     unit: 'sockets',
     description: 'open WebSockets from one client address',
   },
+  maxPolledIncidents: {
+    variable: 'OPSORCH_MAX_POLLED_INCIDENTS',
+    default: 1_000,
+    code: 'TOO_MANY_POLLED_INCIDENTS',
+    unit: 'incidents',
+    description: 'incidents this process polls for timeline subscribers',
+  },
+  pollRememberedEntries: {
+    variable: 'OPSORCH_POLL_REMEMBERED_ENTRIES',
+    default: 1_000,
+    code: '(older entries are judged by their time)',
+    unit: 'entries',
+    description: 'timeline entry IDs remembered per polled incident, newest first',
+  },
   wsMaxMessageBytes: {
     variable: 'OPSORCH_WS_MAX_MESSAGE_BYTES',
     default: 131_072,

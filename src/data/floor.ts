@@ -7,6 +7,7 @@
 import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import type { PubSub } from '../events/pubsub.js';
+import type { RecordRef } from '../events/topics.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
@@ -42,6 +43,11 @@ export interface DataFloorOptions {
   circuits?: { circuit(provider: string): CircuitStatus };
   /** The cross-request cache of slowly changing reads; off when absent. */
   cache?: ReadCacheOptions;
+  /**
+   * Asked before a timeline subscription starts: the error refusing it (a polling cap reached), or
+   * null. Synchronous, so nothing can start watching between the check and the subscription.
+   */
+  timelineWatchRefusal?: (incident: RecordRef) => Error | null;
 }
 
 /** How long a provider call made for a webhook, a poll or an adapter event may take. */
@@ -97,6 +103,12 @@ export class DataFloor {
   /** Whether the named provider instance serves a capability. */
   serves(provider: string, capability: Capability): boolean {
     return this.registry.instances.some((i) => i.name === provider && i.capabilities.includes(capability));
+  }
+
+  /** Throws when a new timeline subscription to this incident would pass a bound. */
+  admitTimelineWatch(incident: RecordRef): void {
+    const refusal = this.options.timelineWatchRefusal?.(incident);
+    if (refusal) throw refusal;
   }
 
   /** Whether a provider reports its own changes (`onEvent`): then its stream is their one route. */

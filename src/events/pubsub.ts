@@ -36,6 +36,8 @@ export interface PubSub {
 
 /** Long enough to cover provider webhook retries and a poll overlapping a push. */
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
+/** Event keys one process remembers (about 100 bytes each): far more events than arrive in the window. */
+export const DEDUPE_MAX_KEYS = 100_000;
 
 /** What every pub/sub shares: delivery to the subscribers in this process. */
 export abstract class FanoutPubSub implements PubSub {
@@ -71,7 +73,7 @@ export abstract class FanoutPubSub implements PubSub {
 
 export class InMemoryPubSub extends FanoutPubSub {
   readonly leases = localLeases;
-  private readonly recent = new RecentKeys(DEDUPE_WINDOW_MS);
+  private readonly recent = new RecentKeys(DEDUPE_WINDOW_MS, DEDUPE_MAX_KEYS);
 
   constructor() {
     super({ activate: async () => undefined, deactivate: () => undefined });

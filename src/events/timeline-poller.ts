@@ -4,12 +4,17 @@
  * published. Providers whose adapter pushes events (`onEvent`) are left alone. With several
  * instances, a lease per incident makes one instance poll while the others only listen; when the
  * poller stops or dies, another instance with subscribers takes the lease over.
+ *
+ * Bounded: at most `maxPolled` incidents are polled (a subscription that would add one more is
+ * refused before it starts, see `refusal`), and each remembers the IDs of at most `maxRemembered`
+ * of its newest entries; older ones are judged by their time.
  */
 
 import type { DataFloor } from '../data/floor.js';
+import { limitExceeded } from '../graphql/limits/limit-error.js';
 import type { Logger } from '../logger.js';
 import type { PubSub } from './pubsub.js';
-import { timelineTopicIncident } from './topics.js';
+import { type RecordRef, timelineTopicIncident, topics } from './topics.js';
 
 export interface TimelinePollerOptions {
   /** Polls read through the floor and hand what is new to its intake. */
@@ -17,6 +22,10 @@ export interface TimelinePollerOptions {
   pubsub: PubSub;
   logger: Logger;
   intervalMs: number;
+  /** Incidents polled at once; subscriptions that would add one more are refused. */
+  maxPolled: number;
+  /** Entry IDs remembered per incident, newest first. */
+  maxRemembered: number;
 }
 
 /** Provider clocks and ours disagree a little; entries this much older than the watch still count. */
@@ -28,7 +37,10 @@ interface Watch {
   incidentId: string;
   /** When the first local subscriber appeared: older entries are history, not news. */
   startedAt: number;
+  /** IDs of the newest entries of the last poll, at most `maxRemembered`. */
   seen: Set<string>;
+  /** The newest time among entries forgotten for the bound: anything not newer is history. */
+  forgottenThrough: number;
   holding: boolean;
   /** Whether a poll succeeded since the lease was taken, so later polls need no cutoff. */
   primed: boolean;
@@ -41,12 +53,15 @@ export interface PollerStats {
   watched: number;
   /** Of those, the ones this instance holds the lease for and polls itself. */
   polling: number;
+  /** Entry IDs remembered across every watched incident. */
+  remembered: number;
 }
 
 export class TimelinePoller {
   private readonly watches = new Map<string, Watch>();
   private readonly leaseTtlMs: number;
   private unlisten: (() => void) | undefined;
+  private started = false;
 
   constructor(private readonly options: TimelinePollerOptions) {
     // Three missed renewals before another instance may take over.
@@ -54,6 +69,7 @@ export class TimelinePoller {
   }
 
   start(): void {
+    this.started = true;
     this.unlisten = this.options.pubsub.onTopicChange((topic, active) => {
       if (active) this.watch(topic);
       else this.unwatch(topic);
@@ -68,22 +84,48 @@ export class TimelinePoller {
 
   stats(): PollerStats {
     let polling = 0;
-    for (const w of this.watches.values()) if (w.holding) polling += 1;
-    return { watched: this.watches.size, polling };
+    let remembered = 0;
+    for (const w of this.watches.values()) {
+      if (w.holding) polling += 1;
+      remembered += w.seen.size;
+    }
+    return { watched: this.watches.size, polling, remembered };
+  }
+
+  /**
+   * Why a new subscriber of this incident's timeline may not start, or null: only an incident not
+   * yet polled needs room under the cap.
+   */
+  refusal(incident: RecordRef): Error | null {
+    if (!this.started || !this.polls(incident.provider)) return null;
+    if (this.watches.has(topics.timeline(incident)) || this.watches.size < this.options.maxPolled) return null;
+    return limitExceeded('maxPolledIncidents', this.watches.size + 1, this.options.maxPolled);
+  }
+
+  private polls(provider: string): boolean {
+    const { floor } = this.options;
+    return floor.serves(provider, 'incident') && !floor.pushes(provider);
   }
 
   private watch(topic: string): void {
     const incident = timelineTopicIncident(topic);
-    if (!incident || this.watches.has(topic)) return;
+    if (!incident || this.watches.has(topic) || !this.polls(incident.provider)) return;
+    // Subscriptions are admitted through `refusal`; a topic opened past it is still never polled.
+    if (this.watches.size >= this.options.maxPolled) {
+      this.options.logger.warn(
+        { topic, maxPolled: this.options.maxPolled },
+        'timeline not polled: polling cap reached',
+      );
+      return;
+    }
     const { provider, nativeId } = incident;
-    const { floor } = this.options;
-    if (!floor.serves(provider, 'incident') || floor.pushes(provider)) return;
     const w: Watch = {
       topic,
       provider,
       incidentId: nativeId,
       startedAt: Date.now(),
       seen: new Set(),
+      forgottenThrough: Number.NEGATIVE_INFINITY,
       holding: false,
       primed: false,
       stopped: false,
@@ -143,11 +185,17 @@ export class TimelinePoller {
     if (w.stopped) return;
     // Timelines come newest first; subscribers get them in the order they happened.
     for (const entry of [...timeline].reverse()) {
-      if (w.seen.has(entry.id)) continue;
-      if (Date.parse(entry.at) >= cutoff) {
-        await floor.intake.accept(w.provider, [{ type: 'timeline.appended', entry }], 'poller');
-      }
-      w.seen.add(entry.id);
+      const at = Date.parse(entry.at);
+      if (w.seen.has(entry.id) || at <= w.forgottenThrough || !(at >= cutoff)) continue;
+      await floor.intake.accept(w.provider, [{ type: 'timeline.appended', entry }], 'poller');
+    }
+    // What this poll returned is what the next one is compared with: the newest entries by ID, the
+    // rest by time, so the memory per incident stays bounded however long its timeline grows.
+    const { maxRemembered } = this.options;
+    w.seen = new Set(timeline.slice(0, maxRemembered).map((entry) => entry.id));
+    for (const entry of timeline.slice(maxRemembered)) {
+      const at = Date.parse(entry.at);
+      if (at > w.forgottenThrough) w.forgottenThrough = at;
     }
   }
 

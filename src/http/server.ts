@@ -137,7 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     limits,
     registry.instances.map((i) => i.name),
   );
-  const floor = new DataFloor({
+  const floor: DataFloor = new DataFloor({
     registry,
     pubsub,
     logger,
@@ -153,6 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ...(options.providerCallMiddleware ?? []),
     ],
     circuits: resilience,
+    timelineWatchRefusal: (incident): Error | null => poller.refusal(incident),
   });
   const introspection = security.introspection ?? true;
   const deps: ContextDeps = { floor, logger, audit, introspection };
@@ -188,7 +189,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }),
     formatError,
   });
-  const poller = new TimelinePoller({ floor, pubsub, logger, intervalMs: config.pollIntervalMs ?? 10_000 });
+  const poller = new TimelinePoller({
+    floor,
+    pubsub,
+    logger,
+    intervalMs: config.pollIntervalMs ?? 10_000,
+    maxPolled: limits.maxPolledIncidents,
+    maxRemembered: limits.pollRememberedEntries,
+  });
   const mcpOptions = { writes: config.mcp?.writes ?? false, maxTokens: config.mcp?.maxTokens ?? 20_000 };
   /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
   const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>

@@ -20,6 +20,7 @@ export function subscribe<T>(
   query: string,
   variables: Record<string, unknown> = {},
   field?: string,
+  connectionParams?: Record<string, unknown>,
 ): LiveSubscription<T> {
   const received: T[] = [];
   const errors: unknown[] = [];
@@ -37,6 +38,7 @@ export function subscribe<T>(
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    ...(connectionParams ? { connectionParams } : {}),
     // Closes are observed through `on.closed`; the default would print them.
     onNonLazyError: () => undefined,
     on: { closed: (event) => onClosed((event as { code: number }).code) },

@@ -114,9 +114,16 @@ export class IncidentData {
     return stamped;
   }
 
-  /** New entries of one incident's timeline, from every source, until `signal` aborts. */
+  /**
+   * New entries of one incident's timeline, from every source, until `signal` aborts. Watching
+   * may make the gateway poll the provider, so it needs the read scope and room under the polling
+   * cap, checked here before the subscription exists.
+   */
   watchTimeline(incident: { provider: string; id: string }, signal: AbortSignal): Subscription<TimelineEntryNode> {
-    return this.data.floor.changes.timeline(incidentRef(incident.provider, incident.id), signal);
+    this.data.requireRead('incident');
+    const ref = incidentRef(incident.provider, incident.id);
+    this.data.floor.admitTimelineWatch(ref);
+    return this.data.floor.changes.timeline(ref, signal);
   }
 
   /** Changes to any incident, from every source, until `signal` aborts. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids.js';
+import { bearer, makeToken } from '../../helpers/auth.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
@@ -44,7 +45,7 @@ describe('timeline polling of a provider that cannot push', () => {
     const before = fake.logEntryReads;
     const other = subscribe(gateway.wsUrl, `subscription { incidentUpdated { changedFields } }`);
     await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'an unrelated subscription');
-    expect((await readyLive(gateway)).timelinePolling).toEqual({ watched: 0, polling: 0 });
+    expect((await readyLive(gateway)).timelinePolling).toEqual({ watched: 0, polling: 0, remembered: 0 });
     await other.close();
     expect(fake.logEntryReads).toBe(before);
   });
@@ -53,7 +54,7 @@ describe('timeline polling of a provider that cannot push', () => {
     const a = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: incidentId });
     const b = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: incidentId });
     await waitUntil(async () => (await readyLive(gateway)).timelinePolling.polling === 1, 'the incident is polled');
-    expect((await readyLive(gateway)).timelinePolling).toEqual({ watched: 1, polling: 1 });
+    expect((await readyLive(gateway)).timelinePolling).toMatchObject({ watched: 1, polling: 1 });
 
     const first = fake.addNote('Scaled the checkout pool to 12');
     await a.waitFor((e) => e.body === first.summary, 'first polled entry');
@@ -78,5 +79,120 @@ describe('timeline polling of a provider that cannot push', () => {
     await waitUntil(() => clock.count('incident', 'timelines') >= 3, 'three polls of the other instance');
     await ticks.close();
     expect(polled.count('incident', 'timelines') - pollsWhenStopped).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('timeline polling bounds', () => {
+  const PROVIDERS = ['p1', 'p2', 'p3', 'p4', 'p5'];
+  const MAX_POLLED = 2;
+  const REMEMBERED = 5;
+  let fake: FakePagerDuty;
+  let gateway: TestGateway;
+  const logs = new Map<string, CallLog>();
+  const idOf = (provider: string) => toGlobalId('Incident', provider, fake.incident.id);
+
+  beforeAll(async () => {
+    fake = await startFakePagerDuty();
+    gateway = await startTestGateway(
+      PROVIDERS.map((name) => {
+        const counted = countingAdapter(pollOnlyAdapter(fake));
+        logs.set(name, counted.log);
+        return { name, adapter: counted.adapter };
+      }),
+      { pollIntervalMs: 100, limits: { maxPolledIncidents: MAX_POLLED, pollRememberedEntries: REMEMBERED } },
+    );
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await fake.stop();
+  });
+
+  it('refuses subscriptions that would poll one incident past the cap, and admits them once there is room', async () => {
+    const p1 = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: idOf('p1') });
+    const p2 = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: idOf('p2') });
+    await waitUntil(async () => (await readyLive(gateway)).timelinePolling.watched === 2, 'two incidents polled');
+
+    const refused = ['p3', 'p4', 'p5'].map((name) => subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: idOf(name) }));
+    for (const subscription of refused) {
+      await waitUntil(() => subscription.errors.length > 0, 'the refusal');
+      expect(subscription.errors).toEqual([
+        expect.objectContaining({
+          message:
+            'incidents this process polls for timeline subscribers: 3 incidents is 1 over the limit of 2 (OPSORCH_MAX_POLLED_INCIDENTS)',
+          extensions: { code: 'TOO_MANY_POLLED_INCIDENTS', limit: 'OPSORCH_MAX_POLLED_INCIDENTS', max: 2, actual: 3 },
+        }),
+      ]);
+      await subscription.close();
+    }
+    // Another subscriber of an incident already polled costs no polling and is admitted.
+    const again = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: idOf('p1') });
+    await waitUntil(async () => (await readyLive(gateway)).subscriptions === 3, 'the second p1 subscriber');
+    expect((await readyLive(gateway)).timelinePolling.watched).toBe(MAX_POLLED);
+    for (const name of ['p3', 'p4', 'p5']) expect(logs.get(name)?.count('incident', 'timelines')).toBe(0);
+
+    await Promise.all([p1.close(), again.close()]);
+    await waitUntil(async () => (await readyLive(gateway)).timelinePolling.watched === 1, 'p1 no longer polled');
+    const p3 = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: idOf('p3') });
+    await waitUntil(() => (logs.get('p3')?.count('incident', 'timelines') ?? 0) > 0, 'p3 polled');
+    expect(p3.errors).toEqual([]);
+    await Promise.all([p2.close(), p3.close()]);
+    await waitUntil(async () => (await readyLive(gateway)).timelinePolling.watched === 0, 'polling stops');
+  });
+
+  it('remembers a bounded number of entry IDs per incident and still delivers each entry once', async () => {
+    const watcher = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: idOf('p1') });
+    await waitUntil(async () => (await readyLive(gateway)).timelinePolling.remembered > 0, 'a first poll');
+    const bodies: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      // Each round adds more entries than are remembered, so every poll forgets some.
+      for (let i = 0; i < 2 * REMEMBERED; i++) bodies.push(fake.addNote(`round ${round} note ${i}`).summary);
+      await watcher.waitFor((e) => e.body === bodies.at(-1), `round ${round}`);
+      const reads = fake.logEntryReads;
+      await waitUntil(() => fake.logEntryReads >= reads + 3, 'three more polls over the same entries');
+      expect((await readyLive(gateway)).timelinePolling.remembered).toBe(REMEMBERED);
+    }
+    expect(fake.logEntries.length).toBeGreaterThan(8 * REMEMBERED);
+    expect(watcher.received.map((e) => e.body)).toEqual(bodies);
+    await watcher.close();
+  });
+});
+
+describe('timeline polling and authorization', () => {
+  const reader = makeToken('reader', ['read']);
+  const writer = makeToken('writer', ['write']);
+  let fake: FakePagerDuty;
+  let gateway: TestGateway;
+  let calls: CallLog;
+
+  beforeAll(async () => {
+    fake = await startFakePagerDuty();
+    const counted = countingAdapter(pollOnlyAdapter(fake));
+    calls = counted.log;
+    gateway = await startTestGateway([{ name: 'pagerduty', adapter: counted.adapter }], {
+      pollIntervalMs: 100,
+      security: { auth: { tokens: [reader.entry, writer.entry] } },
+    });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await fake.stop();
+  });
+
+  it('polls nothing for a subscriber without the read scope, and polls for one with it', async () => {
+    const id = toGlobalId('Incident', 'pagerduty', fake.incident.id);
+    const denied = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id }, undefined, bearer(writer.token));
+    await waitUntil(() => denied.errors.length > 0, 'the refusal');
+    expect(denied.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
+    expect(gateway.liveStats().timelinePolling.watched).toBe(0);
+    expect(calls.count()).toBe(0);
+    expect(fake.logEntryReads).toBe(0);
+    await denied.close();
+
+    const allowed = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id }, undefined, bearer(reader.token));
+    await waitUntil(() => fake.logEntryReads > 0, 'the incident is polled');
+    expect(allowed.errors).toEqual([]);
+    await allowed.close();
   });
 });
