@@ -11,6 +11,8 @@ export type AdapterErrorCode =
   | 'RATE_LIMITED'
   | 'TIMEOUT'
   | 'UNSUPPORTED'
+  /** A listing still had more pages past the provider's `maxPages`. */
+  | 'TOO_MANY_PAGES'
   | 'PROVIDER_ERROR';
 
 export class AdapterError extends Error {

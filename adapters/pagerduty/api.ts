@@ -2,7 +2,12 @@
  * The slice of PagerDuty's REST API v2 the adapter reads: wire shapes and classic
  * `offset`/`limit`/`more` paging.
  */
-import type { HttpClient, QueryValue } from '../http/index.js';
+import { type HttpClient, pageCounter, type QueryValue } from '../http/index.js';
+
+/** The shared client with the bound on pages one listing follows (`maxPages`). */
+export interface PagerDutyHttp extends HttpClient {
+  readonly maxPages: number;
+}
 
 export interface PdReference {
   id: string;
@@ -125,16 +130,18 @@ export async function listPage<T>(
   return { items, offset, more: body?.more === true };
 }
 
-/** Every record of a list, following `more` to the end. */
+/** Every record of a list, following `more` to the end, or TOO_MANY_PAGES past `maxPages`. */
 export async function listAll<T>(
-  http: HttpClient,
+  http: PagerDutyHttp,
   path: string,
   key: string,
   query: Record<string, QueryValue>,
   signal?: AbortSignal,
 ): Promise<T[]> {
   const all: T[] = [];
+  const nextPage = pageCounter('PagerDuty', path, http.maxPages);
   for (let offset = 0; ; ) {
+    nextPage();
     const page = await listPage<T>(http, path, key, query, offset, MAX_LIMIT, signal);
     all.push(...page.items);
     if (!page.more || page.items.length === 0) return all;

@@ -4,6 +4,7 @@
  * never echo a value.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_PAGES } from '../http/index.js';
 
 const schema = z.object({
   apiToken: z.string().min(1, 'is required (a PagerDuty REST API key)'),
@@ -13,6 +14,8 @@ const schema = z.object({
   /** Service new incidents go to when the caller names none. */
   serviceID: z.string().min(1).optional(),
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  /** Pages one listing follows (100 records each) before it fails with TOO_MANY_PAGES. */
+  maxPages: z.number().int().positive().max(10_000).default(DEFAULT_MAX_PAGES),
   /** How long the service and team directory (names → IDs) is reused. */
   directoryTtlMs: z.number().int().nonnegative().default(60_000),
 });

@@ -5,8 +5,7 @@
  * not ten searches.
  */
 import { AdapterError } from '../contract/index.js';
-import type { HttpClient } from '../http/index.js';
-import { listAll, type PdPriority, type PdService, type PdTeam } from './api.js';
+import { listAll, type PagerDutyHttp, type PdPriority, type PdService, type PdTeam } from './api.js';
 
 interface Cached<T> {
   at: number;
@@ -19,7 +18,7 @@ export class Directory {
   private priorities?: Cached<PdPriority[]>;
 
   constructor(
-    private readonly http: HttpClient,
+    private readonly http: PagerDutyHttp,
     private readonly ttlMs: number,
   ) {}
 

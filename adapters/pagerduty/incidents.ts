@@ -30,8 +30,17 @@ import {
   type TimelineAppend,
   type TimelineEntry,
 } from '../contract/index.js';
-import { fanOut, type HttpClient, type QueryValue } from '../http/index.js';
-import { listAll, listPage, MAX_LIMIT, type PdIncident, type PdLogEntry, type PdNote, type PdUser } from './api.js';
+import { fanOut, pageCounter, type QueryValue } from '../http/index.js';
+import {
+  listAll,
+  listPage,
+  MAX_LIMIT,
+  type PagerDutyHttp,
+  type PdIncident,
+  type PdLogEntry,
+  type PdNote,
+  type PdUser,
+} from './api.js';
 import type { PagerDutyConfig } from './config.js';
 import { type Directory, unknownName } from './directory.js';
 import {
@@ -52,7 +61,7 @@ const ORDER = LIST_ORDERS.incidents;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function incidentCapability(
-  http: HttpClient,
+  http: PagerDutyHttp,
   directory: Directory,
   config: PagerDutyConfig,
 ): IncidentCapability {
@@ -117,7 +126,9 @@ export function incidentCapability(
     const found: Incident[] = [];
     // One past the page tells whether more follow; after a cursor, its own record is read again too.
     const limit = Math.min(MAX_LIMIT, query.first + (after ? 2 : 1));
+    const nextPage = pageCounter('PagerDuty', '/incidents', http.maxPages);
     for (let offset = 0; ; ) {
+      nextPage();
       const page = await listPage<PdIncident>(http, '/incidents', 'incidents', params, offset, limit, signal);
       found.push(...page.items.map(toIncident).filter(wanted));
       offset += page.items.length;
@@ -169,11 +180,11 @@ export function incidentCapability(
 
   async function timeline(incidentId: string, signal?: AbortSignal): Promise<TimelineEntry[]> {
     const path = `/incidents/${encodeURIComponent(incidentId)}`;
-    const [incident, logEntries, notes] = await Promise.all([
+    const [incident, logEntries, notes] = await settleParts(
       fetchIncident(incidentId, signal),
       listAll<PdLogEntry>(http, `${path}/log_entries`, 'log_entries', {}, signal),
       http.get<{ notes: PdNote[] }>(`${path}/notes`, opts(signal)),
-    ]);
+    );
     const url = incident.html_url ?? null;
     // A note shows up twice (as a note and as its annotate log entry); the note has the full text.
     const entries = [
@@ -281,4 +292,26 @@ function emptyPage<T>(): Page<T> {
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new AdapterError('PROVIDER_ERROR', String(err));
+}
+
+/**
+ * An incident and its sub-resources, read together. A missing incident is NOT_FOUND; a 404 on a
+ * sub-resource of an incident that exists is a provider failure, so the timeline errs instead of
+ * reading as empty (or as a record that is gone).
+ */
+async function settleParts<I, L, N>(
+  incident: Promise<I>,
+  logEntries: Promise<L>,
+  notes: Promise<N>,
+): Promise<[I, L, N]> {
+  const [a, b, c] = await Promise.allSettled([incident, logEntries, notes]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw subResourceError(b.reason);
+  if (c.status === 'rejected') throw subResourceError(c.reason);
+  return [a.value, b.value, c.value];
+}
+
+function subResourceError(err: unknown): unknown {
+  if (!(err instanceof AdapterError) || err.code !== 'NOT_FOUND') return err;
+  return new AdapterError('PROVIDER_ERROR', `${err.message} (for an incident that exists)`);
 }

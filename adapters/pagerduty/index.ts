@@ -12,7 +12,7 @@ import { teamCapability } from './teams.js';
 
 export const createPagerDutyAdapter: AdapterFactory = (raw) => {
   const config = parsePagerDutyConfig(raw);
-  const http = createHttpClient({
+  const client = createHttpClient({
     baseUrl: config.apiURL,
     provider: 'PagerDuty',
     timeoutMs: config.timeoutMs,
@@ -21,6 +21,7 @@ export const createPagerDutyAdapter: AdapterFactory = (raw) => {
       accept: 'application/vnd.pagerduty+json;version=2',
     },
   });
+  const http = Object.assign(client, { maxPages: config.maxPages });
   const directory = new Directory(http, config.directoryTtlMs);
   const adapter: Adapter = {
     kind: 'pagerduty',

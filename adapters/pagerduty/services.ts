@@ -1,13 +1,13 @@
 /** The service capability over PagerDuty services. */
 import { keysetPage, LIST_ORDERS, matchesText, type ServiceCapability, settleEach } from '../contract/index.js';
-import { fanOut, type HttpClient } from '../http/index.js';
-import type { PdService } from './api.js';
+import { fanOut } from '../http/index.js';
+import type { PagerDutyHttp, PdService } from './api.js';
 import type { Directory } from './directory.js';
 import { toService } from './map.js';
 
 const FAN_OUT = 4;
 
-export function serviceCapability(http: HttpClient, directory: Directory): ServiceCapability {
+export function serviceCapability(http: PagerDutyHttp, directory: Directory): ServiceCapability {
   return {
     async query(queries, ctx) {
       // One fresh listing answers the whole batch; it also refreshes the name → ID directory.

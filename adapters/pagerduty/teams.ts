@@ -12,8 +12,16 @@ import {
   type TeamCapability,
   type TeamMember,
 } from '../contract/index.js';
-import { fanOut, type HttpClient } from '../http/index.js';
-import { listAll, type PdMember, type PdOnCall, type PdReference, type PdTeam, type PdUser } from './api.js';
+import { fanOut } from '../http/index.js';
+import {
+  listAll,
+  type PagerDutyHttp,
+  type PdMember,
+  type PdOnCall,
+  type PdReference,
+  type PdTeam,
+  type PdUser,
+} from './api.js';
 import type { Directory } from './directory.js';
 import { toTeam } from './map.js';
 
@@ -24,7 +32,7 @@ export function onCallRole(level: number): string {
   return LEVEL_ROLES[level - 1] ?? `level-${level}`;
 }
 
-export function teamCapability(http: HttpClient, directory: Directory): TeamCapability {
+export function teamCapability(http: PagerDutyHttp, directory: Directory): TeamCapability {
   async function onCallsByTeam(teamIds: readonly string[], signal?: AbortSignal): Promise<Map<string, PdOnCall[]>> {
     const policies = await listAll<PdReference & { teams?: PdReference[] }>(
       http,

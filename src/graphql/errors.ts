@@ -16,6 +16,7 @@ export type GatewayErrorCode =
   | 'RATE_LIMITED'
   | 'TIMEOUT'
   | 'UNSUPPORTED'
+  | 'TOO_MANY_PAGES'
   | 'INTERNAL_SERVER_ERROR';
 
 export function gatewayError(

@@ -358,6 +358,60 @@ describe('PagerDuty failures', () => {
     expect(fake.requestsTo('/incidents/PINC003')).toHaveLength(1);
   });
 
+  it('stops following `more: true` at maxPages and says so on the field, while the rest of the query answers', async () => {
+    const capped = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDuty({ maxPages: 3 }) }]);
+    const path = `/incidents/${LONG_INCIDENT}/log_entries`;
+    fake.endless = path;
+    try {
+      const result = await gql<{ incident: { title: string; timeline: unknown } }>(
+        capped.url,
+        `query ($id: ID!) { incident(id: $id) { title timeline(first: 5) { totalCount } } }`,
+        { id: incidentId(LONG_INCIDENT) },
+      );
+      expect(result.data?.incident.title).toBe('Checkout latency above SLO');
+      expect(result.data?.incident.timeline).toBeNull();
+      expect(result.errors?.[0]).toMatchObject({
+        path: ['incident', 'timeline'],
+        extensions: { code: 'TOO_MANY_PAGES', provider: 'pagerduty', capability: 'incident' },
+      });
+      expect(result.errors?.[0]?.message).toContain('after 3 pages');
+      expect(fake.requestsTo(path)).toHaveLength(3);
+
+      // The incident listing's own loop (free text PagerDuty cannot filter reads page after page).
+      fake.endless = '/incidents';
+      fake.requests.length = 0;
+      const list = await gql(capped.url, INCIDENTS, { filter: { query: 'no incident says this' }, first: 5 });
+      expect(list.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_PAGES', provider: 'pagerduty' });
+      expect(fake.requestsTo('/incidents', 'GET').filter((r) => r.path === '/incidents')).toHaveLength(3);
+    } finally {
+      fake.endless = null;
+      await capped.stop();
+    }
+  });
+
+  it('answers a 404 on a sub-resource of an incident that exists as an error on the timeline, not as an empty one', async () => {
+    for (const sub of ['notes', 'log_entries']) {
+      fake.missing = `/incidents/${LONG_INCIDENT}/${sub}`;
+      try {
+        const result = await gql<{ incident: { title: string; timeline: unknown } }>(
+          url,
+          `query ($id: ID!) { incident(id: $id) { title timeline(first: 5) { totalCount nodes { body } } } }`,
+          { id: incidentId(LONG_INCIDENT) },
+        );
+        expect(result.data?.incident.title).toBe('Checkout latency above SLO');
+        expect(result.data?.incident.timeline).toBeNull();
+        expect(result.errors).toHaveLength(1);
+        expect(result.errors?.[0]).toMatchObject({
+          path: ['incident', 'timeline'],
+          extensions: { code: 'PROVIDER_ERROR', provider: 'pagerduty', capability: 'incident' },
+        });
+        expect(result.errors?.[0]?.message).toContain(`/${sub}`);
+      } finally {
+        fake.missing = null;
+      }
+    }
+  });
+
   it('maps 404 to NOT_FOUND', async () => {
     const result = await gql(url, `query ($id: ID!) { incident(id: $id) { title } }`, { id: incidentId('PNOPE99') });
     expect(result.data?.incident).toBeNull();

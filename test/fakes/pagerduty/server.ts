@@ -84,6 +84,10 @@ export interface PagerDutyFake {
   /** The next `count` requests (of `method`, when given) answer 429, asking for `resetSeconds` of patience. */
   rateLimitNext(count: number, resetSeconds: number, method?: string): void;
   requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
+  /** Requests to exactly `path` answer PagerDuty's 404 (`Not Found`, 2100) until cleared with null. */
+  missing: string | null;
+  /** Listings of exactly `path` say `more: true` on every page (a broken proxy or provider), until null. */
+  endless: string | null;
   stop(): Promise<void>;
 }
 
@@ -99,6 +103,8 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
   let resetSeconds = 0;
   let rateLimitedMethod: string | undefined;
   let nextId = 1000;
+  /** The path of the request being answered. */
+  let listing = '';
   let server: Server | undefined;
 
   const fake: PagerDutyFake = {
@@ -112,6 +118,8 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
     incidents: [],
     priorities: [],
     requests: [],
+    missing: null,
+    endless: null,
     rateLimitNext(count, reset, method) {
       rateLimited = count;
       resetSeconds = reset;
@@ -223,6 +231,9 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
   function paged<T>(res: ServerResponse, query: URLSearchParams, key: string, all: T[]): Sent {
     const limit = Math.min(Number(query.get('limit') ?? 25) || 25, 100);
     const offset = Number(query.get('offset') ?? 0) || 0;
+    if (fake.endless === listing) {
+      return send(res, 200, { [key]: all.slice(0, limit), limit, offset, more: true, total: null });
+    }
     const items = all.slice(offset, offset + limit);
     return send(res, 200, {
       [key]: items,
@@ -524,6 +535,8 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
         return res.end(JSON.stringify({ error: { message: 'Rate Limit Exceeded', code: 2020 } }));
       }
       if (req.headers.authorization !== `Token token=${token}`) return error(res, 401, 'Unauthorized', 2006);
+      if (fake.missing === url.pathname) return error(res, 404, 'Not Found', 2100);
+      listing = url.pathname;
       if (req.headers.accept !== 'application/vnd.pagerduty+json;version=2') {
         return error(res, 406, 'Not Acceptable', 2001, ['Accept header must request API version 2.']);
       }
