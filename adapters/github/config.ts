@@ -5,6 +5,7 @@
  * echo a value.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_PAGES } from '../http/index.js';
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
 
@@ -44,6 +45,8 @@ const schema = z
     maxRetryWaitMs: z.number().int().nonnegative().max(120_000).default(5_000),
     /** Records per GitHub request (1–100). */
     pageSize: z.number().int().min(1).max(100).default(50),
+    /** GitHub pages one listing follows before it fails with TOO_MANY_PAGES. */
+    maxPages: z.number().int().positive().max(10_000).default(DEFAULT_MAX_PAGES),
   })
   .superRefine((c, ctx) => {
     const app = c.appId !== undefined || c.privateKey !== undefined || c.installationId !== undefined;

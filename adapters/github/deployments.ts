@@ -15,15 +15,13 @@ import {
   type Page,
   settleEach,
 } from '../contract/index.js';
-import { fanOut } from '../http/index.js';
+import { fanOut, pageCounter } from '../http/index.js';
 import type { GhDeployment, GhDeploymentStatus, GhWorkflowRun } from './api.js';
 import type { GitHubClient } from './client.js';
 import { hasNextLink, isAfter, type Position, positionOf } from './position.js';
 import { malformed, type RepoRef } from './tickets.js';
 
 const FAN_OUT = 4;
-/** Pages of deployments one request may read to find where a client left off (no time filter in that API). */
-const MAX_PAGES = 10;
 const RUN_PREFIX = 'run-';
 /** How long "this repository has no deployments" holds before it is asked again. */
 const SOURCE_TTL_MS = 5 * 60_000;
@@ -134,6 +132,8 @@ export function deploymentCapability(
   ref: RepoRef,
   pageSize: number,
   source: 'auto' | 'deployments' | 'actions',
+  /** Pages one listing reads to find where a client left off (the Deployments API has no time filter). */
+  maxPages: number,
 ): DeploymentCapability {
   const repoPath = { owner: ref.owner, repo: ref.repo };
   let known: { useRuns: boolean; until: number } | undefined;
@@ -186,7 +186,9 @@ export function deploymentCapability(
   ): Promise<Page<Deployment>> {
     const nodes: Deployment[] = [];
     const start = q.startedWithin ? Date.parse(q.startedWithin.start) : Number.NEGATIVE_INFINITY;
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    const nextPage = pageCounter('GitHub', 'deployments', maxPages);
+    for (let page = 1; ; page++) {
+      nextPage();
       const res = await http.request<GhDeployment[]>(
         'GET /repos/{owner}/{repo}/deployments',
         {
@@ -214,7 +216,6 @@ export function deploymentCapability(
         return { nodes, hasNextPage: false, totalCount: null };
       }
     }
-    return { nodes, hasNextPage: true, totalCount: null };
   }
 
   async function viaRuns(
@@ -232,7 +233,9 @@ export function deploymentCapability(
         : '*';
     const created = from === '*' && to === '*' ? undefined : `${from}..${to}`;
     const nodes: Deployment[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    const nextPage = pageCounter('GitHub', 'workflow runs', maxPages);
+    for (let page = 1; ; page++) {
+      nextPage();
       const res = await http.request<{ total_count: number; workflow_runs: GhWorkflowRun[] }>(
         'GET /repos/{owner}/{repo}/actions/runs',
         { ...repoPath, per_page: pageSize, page, ...(status ? { status } : {}), ...(created ? { created } : {}) },
@@ -249,7 +252,6 @@ export function deploymentCapability(
       }
       if (!hasNextLink(res.headers.link)) return { nodes, hasNextPage: false, totalCount: null };
     }
-    return { nodes, hasNextPage: true, totalCount: null };
   }
 
   return {

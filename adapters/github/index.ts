@@ -21,11 +21,17 @@ export const createGitHubAdapter: AdapterFactory = (raw, env) => {
   let ref: RepoRef | undefined;
   if (config.owner && config.repo) {
     ref = { owner: config.owner, repo: config.repo, service: config.service ?? config.repo, web };
-    capabilities.ticket = ticketCapability(http, ref, config.pageSize);
-    capabilities.deployment = deploymentCapability(http, ref, config.pageSize, config.deploymentSource);
+    capabilities.ticket = ticketCapability(http, ref, config.pageSize, config.maxPages);
+    capabilities.deployment = deploymentCapability(
+      http,
+      ref,
+      config.pageSize,
+      config.deploymentSource,
+      config.maxPages,
+    );
   }
   const org = config.organization ?? config.owner;
-  if (org) capabilities.team = teamCapability(http, org);
+  if (org) capabilities.team = teamCapability(http, org, config.maxPages);
   const secrets = config.webhookSecret === undefined ? [] : [config.webhookSecret].flat();
 
   const adapter: Adapter = {

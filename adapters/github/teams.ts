@@ -12,15 +12,13 @@ import {
   type TeamCapability,
   type TeamMember,
 } from '../contract/index.js';
-import { fanOut } from '../http/index.js';
+import { fanOut, pageCounter } from '../http/index.js';
 import type { GhTeam, GhUser } from './api.js';
 import type { GitHubClient } from './client.js';
 import { hasNextLink } from './position.js';
 import { malformed } from './tickets.js';
 
 const FAN_OUT = 4;
-/** An organization's teams and a team's members are read whole, up to this many pages of 100. */
-const MAX_PAGES = 20;
 
 function toTeam(t: GhTeam) {
   return {
@@ -33,10 +31,13 @@ function toTeam(t: GhTeam) {
   };
 }
 
-export function teamCapability(http: GitHubClient, org: string): TeamCapability {
+/** An organization's teams and a team's members are read whole, up to `maxPages` pages of 100. */
+export function teamCapability(http: GitHubClient, org: string, maxPages: number): TeamCapability {
   async function all<T>(route: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<T[]> {
     const out: T[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    const nextPage = pageCounter('GitHub', route.split(' ')[1] ?? route, maxPages);
+    for (let page = 1; ; page++) {
+      nextPage();
       const res = await http.request<T[]>(route, { ...params, per_page: 100, page }, signal);
       if (!Array.isArray(res.data)) throw malformed(route.split(' ')[1] ?? route);
       out.push(...res.data);

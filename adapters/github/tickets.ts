@@ -21,15 +21,13 @@ import {
   type TicketStatus,
   type TicketUpdate,
 } from '../contract/index.js';
-import { fanOut } from '../http/index.js';
+import { fanOut, pageCounter } from '../http/index.js';
 import type { GhIssue, GhSearch } from './api.js';
 import type { GitHubClient } from './client.js';
 import { hasNextLink, isAfter, type Position, positionOf } from './position.js';
 import { qualifier, searchQuery } from './search.js';
 
 const FAN_OUT = 4;
-/** GitHub pages a request may read to fill one page of tickets (pull requests and closed-as filters thin pages out). */
-const MAX_PAGES = 10;
 /** The search API serves the first 1000 results of a query only. */
 const SEARCH_WINDOW = 1000;
 
@@ -128,14 +126,22 @@ function statesFor(
   return { state: 'closed', reason: done ? 'completed' : 'not_planned' };
 }
 
-export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: number): TicketCapability {
+/** `maxPages`: GitHub pages one listing reads to fill a page of tickets (pull requests and filters thin pages out). */
+export function ticketCapability(
+  http: GitHubClient,
+  ref: RepoRef,
+  pageSize: number,
+  maxPages: number,
+): TicketCapability {
   const repoPath = { owner: ref.owner, repo: ref.repo };
   const matchesStatus = (statuses: TicketStatus[] | undefined) => (t: Ticket) =>
     !statuses?.length || statuses.includes(t.status);
 
   async function viaIssuesList(q: TicketQuery, state: string, signal?: AbortSignal): Promise<Page<Ticket>> {
     const nodes: Ticket[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    const nextPage = pageCounter('GitHub', 'issues', maxPages);
+    for (let page = 1; ; page++) {
+      nextPage();
       const res = await http.request<GhIssue[]>(
         'GET /repos/{owner}/{repo}/issues',
         {
@@ -160,7 +166,6 @@ export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: num
       }
       if (!hasNextLink(res.headers.link)) return { nodes, hasNextPage: false, totalCount: null };
     }
-    return { nodes, hasNextPage: true, totalCount: null };
   }
 
   async function viaSearch(q: TicketQuery, after: Position | undefined, signal?: AbortSignal): Promise<Page<Ticket>> {
@@ -178,7 +183,10 @@ export function ticketCapability(http: GitHubClient, ref: RepoRef, pageSize: num
 
     const nodes: Ticket[] = [];
     let total: number | null = null;
-    for (let page = 1; page <= MAX_PAGES && page * pageSize <= SEARCH_WINDOW; page++) {
+    const nextPage = pageCounter('GitHub', 'search results', maxPages);
+    // Past the search window GitHub answers nothing more: the next page resumes before the last ticket.
+    for (let page = 1; page * pageSize <= SEARCH_WINDOW; page++) {
+      nextPage();
       const res = await http.request<GhSearch<GhIssue>>(
         'GET /search/issues',
         { q: search, sort: 'created', order: 'desc', per_page: pageSize, page },

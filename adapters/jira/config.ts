@@ -3,6 +3,7 @@
  * `apiToken`, `projectKey`). Validated at construction; errors name the key and never echo a value.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_PAGES } from '../http/index.js';
 
 const schema = z.object({
   /** The site, e.g. `https://acme.atlassian.net`; deep links are built on it. */
@@ -15,6 +16,8 @@ const schema = z.object({
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
   /** Issues per search request. */
   pageSize: z.number().int().min(1).max(100).default(50),
+  /** Search pages one listing follows before it fails with TOO_MANY_PAGES. */
+  maxPages: z.number().int().positive().max(10_000).default(DEFAULT_MAX_PAGES),
 });
 
 export type JiraConfig = z.infer<typeof schema>;

@@ -20,7 +20,7 @@ import {
   type TicketStatus,
   type TicketUpdate,
 } from '../contract/index.js';
-import { fanOut, type HttpClient } from '../http/index.js';
+import { fanOut, type HttpClient, pageCounter } from '../http/index.js';
 import { textToAdf } from './adf.js';
 import {
   ISSUE_FIELDS,
@@ -94,7 +94,9 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
 
     const { after } = query;
     const found: Ticket[] = [];
+    const nextPage = pageCounter('Jira', 'search results', config.maxPages);
     for (let token = ''; ; ) {
+      nextPage();
       const page = await search(jql, token, config.pageSize, signal);
       const read = (page.issues ?? []).map((issue) => toTicket(issue, site));
       found.push(...(after ? read.filter((t) => isAfter(ORDER, t, after)) : read));
@@ -137,8 +139,10 @@ export function ticketCapability(http: HttpClient, config: JiraConfig): TicketCa
     const jql = linkedJql(config.projectKey, incidentIds);
     const byIncident = new Map<string, Ticket[]>(incidentIds.map((id) => [id, []]));
     let token = '';
+    const nextPage = pageCounter('Jira', 'search results', config.maxPages);
     for (let read = 0; ; ) {
       if (read >= LINKED_CAP) return pages;
+      nextPage();
       const page = await search(jql, token, config.pageSize, signal);
       for (const issue of page.issues ?? []) {
         const ticket = toTicket(issue, site);

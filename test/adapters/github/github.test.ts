@@ -330,6 +330,28 @@ describe('GitHub failures', () => {
     }
   });
 
+  it('stops following rel="next" at maxPages with TOO_MANY_PAGES, for issues and for teams', async () => {
+    const capped = await startTestGateway([
+      { name: 'github', adapter: await github({ maxPages: 3, pageSize: 2 }), capabilities: ['ticket', 'team'] },
+    ]);
+    try {
+      for (const [path, query] of [
+        ['/repos/acme/checkout/issues', '{ tickets(first: 100) { nodes { key } } }'],
+        ['/orgs/acme/teams', '{ teams(first: 10) { nodes { name } } }'],
+      ] as const) {
+        fake.endless = path;
+        fake.requests.length = 0;
+        const result = await gql(capped.url, query);
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_PAGES', provider: 'github' });
+        expect(result.errors?.[0]?.message).toContain('after 3 pages');
+        expect(fake.requestsTo(path)).toHaveLength(3);
+      }
+    } finally {
+      fake.endless = null;
+      await capped.stop();
+    }
+  });
+
   it('reports bad credentials without the token, and a malformed answer as a provider error', async () => {
     const wrong = await startTestGateway([{ name: 'github', adapter: await github({ token: 'ghp_wrongwrongwrong' }) }]);
     try {

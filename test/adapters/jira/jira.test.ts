@@ -336,6 +336,25 @@ describe('Jira failures', () => {
     }
   });
 
+  it('stops following nextPageToken at maxPages with TOO_MANY_PAGES when Jira never says isLast', async () => {
+    const capped = await startTestGateway([{ name: 'jira', adapter: await jira({ maxPages: 4 }) }]);
+    fake.endless = true;
+    try {
+      const result = await gql(capped.url, TICKETS, { filter: { query: 'words no ticket has' }, first: 5 });
+      expect(result.data?.tickets).toBeNull();
+      expect(result.errors?.[0]?.extensions).toMatchObject({
+        code: 'TOO_MANY_PAGES',
+        provider: 'jira',
+        capability: 'ticket',
+      });
+      expect(result.errors?.[0]?.message).toContain('after 4 pages');
+      expect(fake.searches()).toHaveLength(4);
+    } finally {
+      fake.endless = false;
+      await capped.stop();
+    }
+  });
+
   it('reports the configured site healthy through /myself', async () => {
     const health = await gqlData<{ providers: { provider: string; health: { status: string } }[] }>(
       url,

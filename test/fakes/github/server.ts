@@ -84,6 +84,8 @@ export interface GitHubFake {
   failNext(count: number, status: number): void;
   malformedNext(): void;
   requestsTo(path: string, method?: string): GitHubRequest[];
+  /** Lists at exactly this path always carry a `rel="next"` link (a broken proxy or API), until null. */
+  endless: string | null;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startGitHubFake(): Promise<GitHubFake> {
     runs: [],
     teams: [],
     requests: [],
+    endless: null,
     rateLimitNext(count, seconds, kind = 'primary') {
       limited = count;
       limitSeconds = seconds;
@@ -226,7 +229,9 @@ export async function startGitHubFake(): Promise<GitHubFake> {
       return `<${fake.url}${req.path}?${q}>; rel="${rel}"`;
     };
     const links = [
-      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page < last || fake.endless === req.path
+        ? [link(page + 1, 'next'), link(Math.max(last, page + 1), 'last')]
+        : []),
       ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
     ];
     send(res, 200, wrap ? wrap(items) : items, links.length ? { link: links.join(', ') } : {});

@@ -59,6 +59,8 @@ export interface JiraFake {
   /** The next `count` requests answer 429, asking for `retryAfterSeconds` of patience. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   searches(): { jql: string; nextPageToken?: string; maxResults?: number }[];
+  /** Searches answer their first page again with `isLast: false` and a token, forever (a broken Jira or proxy). */
+  endless: boolean;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startJiraFake(options: { email?: string; token?: string } 
     priorities: ['Highest', 'High', 'Medium', 'Low', 'Lowest'],
     issues: [],
     requests: [],
+    endless: false,
     rateLimitNext(count, seconds) {
       rateLimited = count;
       retryAfter = seconds;
@@ -262,8 +265,9 @@ export async function startJiraFake(options: { email?: string; token?: string } 
             : Number(i.key.split('-')[1]);
         hits.sort((a, b) => (keyOf(a) - keyOf(b)) * (desc ? -1 : 1));
       }
+      if (fake.endless) offset = 0;
       const page = hits.slice(offset, offset + maxResults);
-      const isLast = offset + page.length >= hits.length;
+      const isLast = !fake.endless && offset + page.length >= hits.length;
       const fields = Array.isArray(input.fields) ? (input.fields as string[]) : ['id'];
       return send(res, 200, {
         issues: page.map((i) => issueJson(i, fields)),
