@@ -231,12 +231,14 @@ export function buildCapabilities(
       update: async (id, input, ctx) => {
         // OpsOrch incidents have no acknowledged/resolved time: the gateway records it in `fields`, where
         // OpsOrch's alert mock keeps its own. OpsOrch replaces `fields` whole, so the stored ones come first.
+        // OpsOrch's Incident has no assignees either: they live in `fields.assignees`, as incident.create writes them.
         const stamp = input.status && STAMPED[input.status];
         const fields =
-          stamp || input.fields
+          stamp || input.fields || input.assignees
             ? {
                 ...((await call('incident.get', { id }, ctx).then(records.incident)).fields ?? {}),
                 ...input.fields,
+                ...(input.assignees ? { assignees: input.assignees } : {}),
                 ...(stamp ? { [stamp]: new Date().toISOString() } : {}),
               }
             : undefined;

@@ -157,7 +157,13 @@ export function incident(value: unknown): Incident {
     updatedAt: firstTime(raw, 'updatedAt'),
     acknowledgedAt: time(lookup(raw, 'acknowledgedAt')),
     resolvedAt: time(lookup(raw, 'resolvedAt')),
-    assignees: [...new Set([...strings(raw.assignees), ...strings(lookup(raw, 'oncall_assignee'))])],
+    assignees: [
+      ...new Set([
+        ...strings(raw.assignees),
+        ...strings(json(raw.fields)?.assignees),
+        ...strings(lookup(raw, 'oncall_assignee')),
+      ]),
+    ],
     service: text(lookup(raw, 'service')),
     team: text(lookup(raw, 'team')),
     url: url(raw),
