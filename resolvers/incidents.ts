@@ -2,10 +2,11 @@ import type { IncidentStatus, IncidentUpdate, TimeRange } from '../adapters/cont
 import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { IncidentNode } from '../src/data/models.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
-import { connection, connectionOf, emptyConnection } from '../src/graphql/connection.js';
+import { type ConnectionArgs, connection, connectionOf, emptyConnection } from '../src/graphql/connection.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
 import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/graphql/ids.js';
+import { startEarly } from '../src/graphql/lookahead.js';
 import { checkRange, compact, toScope } from './arguments.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
@@ -49,6 +50,36 @@ function statusMutation(status: IncidentStatus) {
   };
 }
 
+interface IncidentIdentity {
+  provider: string;
+  id: string;
+}
+
+/** The incident's children that need only its provider and ID: they start with the incident itself. */
+const byIncidentId = {
+  async timeline(parent: IncidentIdentity, args: ConnectionArgs, ctx: GatewayContext) {
+    return connectionOf(
+      await ctx.data.incidents.timeline(parent.provider, parent.id),
+      args,
+      LIST_ORDERS.timeline,
+      parent.provider,
+    );
+  },
+  async tickets(parent: IncidentIdentity, { first, after }: ConnectionArgs, ctx: GatewayContext) {
+    return connection({ first, after }, LIST_ORDERS.tickets, (page) =>
+      ctx.data.tickets.list({ incidentId: parent.id, ...page }),
+    );
+  },
+  async orchestrationRuns(parent: IncidentIdentity, { first, after }: ConnectionArgs, ctx: GatewayContext) {
+    return connection({ first, after }, LIST_ORDERS.runs, (page) =>
+      ctx.data.orchestration.runs({
+        incidentId: parent.id,
+        ...page,
+      }),
+    );
+  },
+};
+
 export const incidentResolvers: Resolvers = {
   Query: {
     async incidents(_, { filter, first, after }, ctx) {
@@ -59,8 +90,9 @@ export const incidentResolvers: Resolvers = {
         }),
       );
     },
-    async incident(_, { id }, ctx) {
+    async incident(_, { id }, ctx, info) {
       const global = expectGlobalId(id, 'Incident');
+      startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId);
       return ctx.data.incidents.get(global.provider, global.nativeId);
     },
   },
@@ -74,14 +106,7 @@ export const incidentResolvers: Resolvers = {
       const service = await serviceOf(ctx, parent);
       return teamByName(ctx, service?.team);
     },
-    async timeline(parent, args, ctx) {
-      return connectionOf(
-        await ctx.data.incidents.timeline(parent.provider, parent.id),
-        args,
-        LIST_ORDERS.timeline,
-        parent.provider,
-      );
-    },
+    ...byIncidentId,
     async alerts(parent, { first, after }, ctx) {
       const service = canonicalService(ctx, parent);
       if (!service) return emptyConnection();
@@ -91,11 +116,6 @@ export const incidentResolvers: Resolvers = {
           activeWithin: incidentWindow(parent),
           ...page,
         }),
-      );
-    },
-    async tickets(parent, { first, after }, ctx) {
-      return connection({ first, after }, LIST_ORDERS.tickets, (page) =>
-        ctx.data.tickets.list({ incidentId: parent.id, ...page }),
       );
     },
     async deployments(parent, { hoursBefore, first, after }, ctx) {
@@ -124,14 +144,6 @@ export const incidentResolvers: Resolvers = {
       const service = canonicalService(ctx, parent);
       const window = incidentWindow(parent);
       return logsFor(ctx, { ...(query ? { query } : {}), scope: service ? { service } : undefined, ...window, limit });
-    },
-    async orchestrationRuns(parent, { first, after }, ctx) {
-      return connection({ first, after }, LIST_ORDERS.runs, (page) =>
-        ctx.data.orchestration.runs({
-          incidentId: parent.id,
-          ...page,
-        }),
-      );
     },
   },
 

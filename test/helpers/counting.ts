@@ -5,14 +5,18 @@
 import type { Adapter, Capability, CapabilityMap } from '../../adapters/contract/index.js';
 
 export interface CallLog {
-  /** `signal`: whether the call's context carried an AbortSignal. */
-  calls: { capability: Capability; op: string; items: number; signal: boolean }[];
+  /**
+   * `signal`: whether the call's context carried an AbortSignal; `settledBefore`: how many calls
+   * had answered when this one started (0 means it waited for no other call).
+   */
+  calls: { capability: Capability; op: string; items: number; signal: boolean; settledBefore: number }[];
   count(capability?: Capability, op?: string): number;
   reset(): void;
 }
 
 export function countingAdapter(inner: Adapter): { adapter: Adapter; log: CallLog } {
   const calls: CallLog['calls'] = [];
+  let settled = 0;
   const capabilities: Partial<CapabilityMap> = {};
   for (const [capability, impl] of Object.entries(inner.capabilities) as [Capability, object][]) {
     const wrapped: Record<string, unknown> = {};
@@ -26,8 +30,16 @@ export function countingAdapter(inner: Adapter): { adapter: Adapter; log: CallLo
                 op,
                 items: Array.isArray(args[0]) ? args[0].length : 1,
                 signal: ctx?.signal instanceof AbortSignal,
+                settledBefore: settled,
               });
-              return (fn as (...a: unknown[]) => unknown).apply(impl, args);
+              const result = (fn as (...a: unknown[]) => unknown).apply(impl, args);
+              if (result instanceof Promise) {
+                void result.then(
+                  () => settled++,
+                  () => settled++,
+                );
+              } else settled++;
+              return result;
             }
           : fn;
     }
@@ -48,6 +60,7 @@ export function countingAdapter(inner: Adapter): { adapter: Adapter; log: CallLo
         calls.filter((c) => (!capability || c.capability === capability) && (!op || c.op === op)).length,
       reset: () => {
         calls.length = 0;
+        settled = 0;
       },
     },
   };
