@@ -133,10 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       `no authentication configured: serving ${config.host} (loopback) only, every caller acts as the local operator`,
     );
   }
-  const resilience = new ProviderResilience(
-    limits,
-    registry.instances.map((i) => i.name),
-  );
+  const resilience = new ProviderResilience(limits, registry.names);
   const floor: DataFloor = new DataFloor({
     registry,
     pubsub,

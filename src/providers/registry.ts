@@ -23,6 +23,8 @@ export interface Served<C extends Capability> {
 
 export class AdapterRegistry {
   readonly instances: readonly ProviderInstance[];
+  /** The provider instances' names, for code that keeps per-provider state without calling one. */
+  readonly names: readonly string[];
   private readonly byName = new Map<string, ProviderInstance>();
   /** Who serves each capability, in configured order; built once, read on every call. */
   private readonly servedBy: { [C in Capability]?: Served<C>[] } = {};
@@ -32,6 +34,7 @@ export class AdapterRegistry {
 
   constructor(instances: ProviderInstance[], serviceAliases: GatewayConfig['serviceAliases'] = {}) {
     this.instances = instances;
+    this.names = instances.map((i) => i.name);
     for (const instance of instances) {
       this.byName.set(instance.name, instance);
       for (const capability of instance.capabilities) {
