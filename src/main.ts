@@ -10,6 +10,7 @@ import { startGateway } from './http/server.js';
 import { createLogger } from './logger.js';
 import { ConfigError, loadConfig } from './providers/config.js';
 import { buildRegistry } from './providers/registry.js';
+import { redactSecrets } from './redaction.js';
 
 const stdioMcp = process.argv[2] === 'mcp';
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     registry = await buildRegistry(config, factories, logger);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`opsorch-gateway: configuration error: ${err.message}\n`);
+      process.stderr.write(`opsorch-gateway: configuration error: ${redactSecrets(err.message)}\n`);
       process.exit(2);
     }
     throw err;
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`opsorch-gateway: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`opsorch-gateway: failed to start: ${redactSecrets(message)}\n`);
   process.exit(1);
 });

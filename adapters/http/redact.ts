@@ -4,6 +4,8 @@
  * with every known secret and anything shaped like a credential masked.
  */
 
+import { maskSecrets, secretPatterns } from './secret-forms.js';
+
 const MAX_SUMMARY = 300;
 const MASK = '[redacted]';
 
@@ -17,13 +19,7 @@ const CREDENTIAL_PATTERNS: RegExp[] = [
 
 /** Masks every secret (and its common encodings) and credential-shaped text in a string. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])) {
-      out = out.split(form).join(MASK);
-    }
-  }
+  let out = maskSecrets(text, secretPatterns(secrets));
   for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, `$1${MASK}`);
   return out;
 }

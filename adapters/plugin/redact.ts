@@ -3,6 +3,8 @@
  * text that leaves the host (log lines, error messages) goes through here first.
  */
 
+import { maskSecrets, type SecretPatterns, secretPatterns } from '../http/secret-forms.js';
+
 const SECRET_KEY = /token|secret|password|passwd|credential|auth|api[-_]?key|private/i;
 /** Shorter values are too likely to be ordinary words, and redacting them would mangle messages. */
 const MIN_SECRET_LENGTH = 4;
@@ -19,8 +21,14 @@ export function secretValues(config: unknown, keyIsSecret = false, found: Set<st
   return found;
 }
 
+/** Compiled once per host's set of secrets: every stderr line of a plugin passes here. */
+const compiled = new WeakMap<ReadonlySet<string>, SecretPatterns>();
+
 export function redact(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
+  let patterns = compiled.get(secrets);
+  if (!patterns) {
+    patterns = secretPatterns(secrets);
+    compiled.set(secrets, patterns);
+  }
+  return maskSecrets(text, patterns);
 }

@@ -3,6 +3,7 @@
  * to a file rotated by size or to stdout. Lines carry IDs, never bodies or credentials.
  */
 import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { redactSecrets } from '../redaction.js';
 
 export interface AuditEntry {
   requestId?: string | undefined;
@@ -61,7 +62,8 @@ export class AuditLog {
       errorCode: entry.errorCode ?? null,
       durationMs: entry.durationMs ?? null,
     };
-    this.sink.write(`${JSON.stringify(line)}\n`);
+    // Targets and codes come from providers too, which may echo a credential in them.
+    this.sink.write(`${redactSecrets(JSON.stringify(line))}\n`);
   }
 
   close(): void {

@@ -46,6 +46,7 @@ import type { Logger } from '../logger.js';
 import { createMcpServer } from '../mcp/server.js';
 import type { GatewayConfig } from '../providers/config.js';
 import type { AdapterRegistry } from '../providers/registry.js';
+import { rememberSecrets } from '../redaction.js';
 import { authenticateRequests } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
 import { corsHeaders } from './cors.js';
@@ -124,6 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pubsub = options.pubsub ?? new InMemoryPubSub();
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const security = options.security ?? {};
+  if (security.auth?.bearerToken) rememberSecrets([security.auth.bearerToken]);
   const audit = AuditLog.from(security.audit);
   const authenticator = new Authenticator(security.auth ?? NO_AUTH, (message) =>
     logger.error({ problem: message }, 'tokens file not reloaded; the tokens read before stay in force'),

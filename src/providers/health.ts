@@ -1,4 +1,5 @@
 import type { Health } from '../../adapters/contract/index.js';
+import { redactSecrets } from '../redaction.js';
 import type { ProviderInstance } from './registry.js';
 
 const HEALTH_TIMEOUT_MS = 3000;
@@ -24,6 +25,7 @@ export async function checkHealth(instance: ProviderInstance): Promise<ProviderH
   }
   return {
     ...health,
+    ...(health.message ? { message: redactSecrets(health.message) } : {}),
     checkedAt: new Date().toISOString(),
     latencyMs: Math.round((performance.now() - started) * 100) / 100,
   };

@@ -5,9 +5,10 @@
 import type { Adapter, AdapterFactory, Capability, CapabilityMap } from '../../adapters/contract/index.js';
 import { capabilityNotConfigured, gatewayError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
+import { rememberSecrets } from '../redaction.js';
 import { ConfigError, type GatewayConfig, type ProviderConfig } from './config.js';
 import { swappable } from './rotation.js';
-import { hasSecretRefs, resolveSecretRefs, secretKeysOf } from './secrets.js';
+import { hasSecretRefs, resolveSecretRefs, secretKeysOf, secretsIn } from './secrets.js';
 
 export interface ProviderInstance {
   name: string;
@@ -220,6 +221,7 @@ async function construct(
   const resolved = hasSecretRefs(provider.config)
     ? ((await resolveSecretRefs(provider.config, where, env, secrets)) as Record<string, unknown>)
     : provider.config;
+  rememberSecrets(secretsIn(provider.config, resolved));
   const config = provider.plugin
     ? { ...resolved, path: provider.plugin, capabilities: provider.capabilities }
     : resolved;

@@ -64,3 +64,28 @@ export async function resolveSecretRefs(
   }
   return value;
 }
+
+/** Keys whose values are credentials whether or not they are written as references. */
+const SECRET_KEY = /token|secret|password|passwd|credential|auth|api[-_]?key|private/i;
+/** Under such a key, a short or spaced value is a setting (`"authType": "basic"`), not a credential. */
+const CREDENTIAL_VALUE = /^\S{8,}$/;
+
+/**
+ * The credentials in a provider's config: every value a secret reference resolved to, and every
+ * string under a secret-looking key, at any depth (`raw` is the config as written, `resolved` the
+ * same with references replaced).
+ */
+export function secretsIn(raw: unknown, resolved: unknown, keyIsSecret = false, found: string[] = []): string[] {
+  if (typeof resolved === 'string') {
+    if (isSecretRef(raw) || (keyIsSecret && CREDENTIAL_VALUE.test(resolved))) found.push(resolved);
+  } else if (Array.isArray(resolved)) {
+    const rawItems = Array.isArray(raw) ? raw : [];
+    for (const [i, item] of resolved.entries()) secretsIn(rawItems[i], item, keyIsSecret, found);
+  } else if (typeof resolved === 'object' && resolved !== null) {
+    const rawFields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    for (const [key, value] of Object.entries(resolved)) {
+      secretsIn(rawFields[key], value, keyIsSecret || SECRET_KEY.test(key), found);
+    }
+  }
+  return found;
+}

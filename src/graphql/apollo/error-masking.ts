@@ -6,6 +6,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { LIMITS } from '../../limits.js';
 import type { Logger } from '../../logger.js';
+import { redactSecrets } from '../../redaction.js';
 
 const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',
@@ -39,13 +40,13 @@ export function createErrorFormatter(logger: Logger): ErrorFormatter {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };
+    if (typeof code === 'string' && KNOWN_CODES.has(code)) return withoutSecrets({ ...formatted, extensions });
     // Apollo's own refusals of a malformed request (a persisted-query hash that does not match its
     // query...) carry a 4xx status: the client's mistake, not an internal error to log with a stack.
     const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const clientCode = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'BAD_REQUEST';
-      return { message: formatted.message, extensions: { code: clientCode } };
+      return withoutSecrets({ message: formatted.message, extensions: { code: clientCode } });
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     return {
@@ -55,6 +56,11 @@ export function createErrorFormatter(logger: Logger): ErrorFormatter {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/** A message or extension a provider wrote may quote a credential, in any encoding. */
+function withoutSecrets(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return JSON.parse(redactSecrets(JSON.stringify(formatted))) as GraphQLFormattedError;
 }
 
 /**
