@@ -13,6 +13,7 @@ import {
   type CapabilityMap,
   compareInOrder,
   type IncidentStatus,
+  type JsonObject,
   keysetPage,
   LIST_ORDERS,
   type ListOrder,
@@ -232,14 +233,17 @@ export function buildCapabilities(
         // OpsOrch incidents have no acknowledged/resolved time: the gateway records it in `fields`, where
         // OpsOrch's alert mock keeps its own. OpsOrch replaces `fields` whole, so the stored ones come first.
         // OpsOrch's Incident has no assignees either: they live in `fields.assignees`, as incident.create writes them.
-        const stamp = input.status && STAMPED[input.status];
+        // A status change re-times the stages it undoes: reopened, an incident is neither acknowledged nor resolved.
         const fields =
-          stamp || input.fields || input.assignees
+          input.status || input.fields || input.assignees
             ? {
-                ...((await call('incident.get', { id }, ctx).then(records.incident)).fields ?? {}),
+                ...withoutStages(
+                  (await call('incident.get', { id }, ctx).then(records.incident)).fields ?? {},
+                  input.status,
+                ),
                 ...input.fields,
                 ...(input.assignees ? { assignees: input.assignees } : {}),
-                ...(stamp ? { [stamp]: new Date().toISOString() } : {}),
+                ...stageOf(input.status),
               }
             : undefined;
         const wire = payload({
@@ -526,8 +530,26 @@ export function buildCapabilities(
 /** The gateway's label operators → OpsOrch's MetricFilter operators. */
 const METRIC_OPS = { EQ: '=', NEQ: '!=', REGEX: '=~', NOT_REGEX: '!~' } as const;
 
-/** The `fields` member an incident status change is timed in. */
-const STAMPED: Partial<Record<IncidentStatus, 'acknowledgedAt' | 'resolvedAt'>> = {
+/** The `fields` member an incident status is timed in, and the stages each status has been through. */
+const STAGE: Partial<Record<IncidentStatus, 'acknowledgedAt' | 'resolvedAt'>> = {
   ACKNOWLEDGED: 'acknowledgedAt',
   RESOLVED: 'resolvedAt',
 };
+const REACHED: Record<IncidentStatus, readonly string[]> = {
+  TRIGGERED: [],
+  ACKNOWLEDGED: ['acknowledgedAt'],
+  MITIGATED: ['acknowledgedAt'],
+  RESOLVED: ['acknowledgedAt', 'resolvedAt'],
+  UNKNOWN: ['acknowledgedAt', 'resolvedAt'],
+};
+
+function stageOf(status: IncidentStatus | undefined): Record<string, string> {
+  const stage = status && STAGE[status];
+  return stage ? { [stage]: new Date().toISOString() } : {};
+}
+
+function withoutStages(fields: JsonObject, status: IncidentStatus | undefined): JsonObject {
+  if (!status) return fields;
+  const undone = Object.values(STAGE).filter((stage) => !REACHED[status].includes(stage));
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !undone.includes(key as never)));
+}

@@ -57,6 +57,26 @@ describe('writes on one side, read on the other: the gateway and OpsOrch Core ov
       assignees: ['sam'],
       team: { name: 'Velocity Team' },
     });
+
+    const resolved = await pair.gq<{ incidentResolve: { incident: { resolvedAt: string } } }>(
+      'mutation($id: ID!) { incidentResolve(input: { id: $id }) { incident { resolvedAt } } }',
+      { id },
+    );
+    const closed = await pair.rest<Json>(`/incidents/${native(id)}`);
+    expect([closed.status, (closed.fields as Json).resolvedAt]).toEqual([
+      'resolved',
+      resolved.incidentResolve.incident.resolvedAt,
+    ]);
+    // Reopened, it is neither acknowledged nor resolved any more, on both sides.
+    const reopened = await pair.gq<{ incidentUpdate: { incident: Json } }>(
+      'mutation($id: ID!) { incidentUpdate(input: { id: $id, status: TRIGGERED }) { incident { status acknowledgedAt resolvedAt } } }',
+      { id },
+    );
+    expect(reopened.incidentUpdate.incident).toEqual({ status: 'TRIGGERED', acknowledgedAt: null, resolvedAt: null });
+    const open = await pair.rest<Json>(`/incidents/${native(id)}`);
+    expect(open.status).toBe('open');
+    expect(open.fields).not.toHaveProperty('resolvedAt');
+    expect(open.fields).toMatchObject({ team: 'team-velocity', assignees: ['sam'] });
   });
 
   it("Core's incident writes read through the gateway in the gateway's enums, raw words kept", async () => {
