@@ -5,6 +5,7 @@
  * the key and never echo a value.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_PAGES } from '../http/index.js';
 import { SITE_NAMES, type Site, siteOf } from './sites.js';
 
 const httpUrl = z
@@ -42,6 +43,8 @@ const schema = z
     webhookToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Incidents read per query at most (the incidents API pages by offset, 100 at a time). */
     maxIncidents: z.number().int().min(1).max(10_000).default(1_000),
+    /** Pages one listing (logs, metrics, monitors, incidents, a timeline) follows before it fails with TOO_MANY_PAGES. */
+    maxPages: z.number().int().positive().max(10_000).default(DEFAULT_MAX_PAGES),
     timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
     /** A 429 asking for a longer wait than this fails at once with RATE_LIMITED. */
     maxRetryWaitMs: z.number().int().nonnegative().max(120_000).default(10_000),

@@ -21,7 +21,7 @@ import {
   type TimelineEntry,
   type TimelineEntryKind,
 } from '../contract/index.js';
-import { fanOut, type HttpClient } from '../http/index.js';
+import { fanOut, type HttpClient, pageCounter } from '../http/index.js';
 import { incidentStatus, severity as severityOf } from '../plugin/enums.js';
 import type { DatadogConfig } from './config.js';
 import { badProvider } from './metrics.js';
@@ -122,7 +122,9 @@ export function incidentCapability(http: HttpClient, config: DatadogConfig): Inc
 
   async function listAll(ctx: CallContext): Promise<Incident[]> {
     const out: Incident[] = [];
+    const nextPage = pageCounter('Datadog', 'incidents', config.maxPages);
     for (let offset = 0; offset < config.maxIncidents; ) {
+      nextPage();
       const body = await http.get<{ data?: DdIncident[]; meta?: { pagination?: { next_offset?: number | null } } }>(
         '/api/v2/incidents',
         { query: { 'page[size]': PAGE, 'page[offset]': offset }, ...opts(ctx) },
@@ -177,7 +179,9 @@ export function incidentCapability(http: HttpClient, config: DatadogConfig): Inc
   async function timeline(incidentId: string, ctx: CallContext): Promise<TimelineEntry[]> {
     if (!/^[\w-]+$/.test(incidentId)) throw notFound('incident', incidentId);
     const entries: TimelineEntry[] = [];
-    for (let offset = 0, pages = 0; pages < 50; pages++) {
+    const nextPage = pageCounter('Datadog', 'timeline cells', config.maxPages);
+    for (let offset = 0; ; ) {
+      nextPage();
       const body = await http.get<{ data?: DdCell[]; meta?: { pagination?: { next_offset?: number | null } } }>(
         `/api/v2/incidents/${incidentId}/timeline`,
         { query: { 'page[size]': PAGE, 'page[offset]': offset }, ...opts(ctx) },

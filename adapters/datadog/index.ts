@@ -27,7 +27,7 @@ export const createDatadogAdapter: AdapterFactory = (raw) => {
 
   const metric: MetricCapability = {
     query: (queries, ctx) => fanOut(queries, FANOUT, (q) => queryMetric(http, config, q, ctx)),
-    describe: (scopes, ctx) => fanOut(scopes, FANOUT, (scope) => describeMetrics(http, scope, ctx)),
+    describe: (scopes, ctx) => fanOut(scopes, FANOUT, (scope) => describeMetrics(http, config, scope, ctx)),
   };
   const log: LogCapability = {
     query: (queries, ctx) => fanOut(queries, FANOUT, (q) => searchLogs(http, config, q, ctx)),

@@ -12,7 +12,7 @@ import {
   type LogQuery,
   type LogResult,
 } from '../contract/index.js';
-import type { HttpClient } from '../http/index.js';
+import { type HttpClient, pageCounter } from '../http/index.js';
 import { logLevel } from '../plugin/enums.js';
 import type { DatadogConfig } from './config.js';
 import { badProvider } from './metrics.js';
@@ -82,7 +82,9 @@ export async function searchLogs(
   const to = Date.parse(query.end);
   const entries: LogEntry[] = [];
   let cursor: string | undefined;
+  const nextPage = pageCounter('Datadog', 'logs', config.maxPages);
   do {
+    nextPage();
     const body = await http.post<LogsResponse>(
       '/api/v2/logs/events/search',
       {

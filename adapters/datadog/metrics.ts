@@ -13,7 +13,7 @@ import {
   type MetricSeries,
   type Scope,
 } from '../contract/index.js';
-import type { HttpClient } from '../http/index.js';
+import { type HttpClient, pageCounter } from '../http/index.js';
 import type { DatadogConfig } from './config.js';
 import { metricName, tag, tagKey } from './syntax.js';
 
@@ -128,14 +128,19 @@ export async function queryMetric(
   });
 }
 
-const MAX_DESCRIBE_PAGES = 20;
-
 /** Metric names (and whether each is a distribution) from `GET /api/v2/metrics`, cursor-paged. */
-export async function describeMetrics(http: HttpClient, scope: Scope, ctx: CallContext): Promise<MetricDescriptor[]> {
+export async function describeMetrics(
+  http: HttpClient,
+  config: DatadogConfig,
+  scope: Scope,
+  ctx: CallContext,
+): Promise<MetricDescriptor[]> {
   const tags = scopeTags(scope);
   const out: MetricDescriptor[] = [];
   let cursor: string | undefined;
-  for (let page = 0; page < MAX_DESCRIBE_PAGES; page++) {
+  const nextPage = pageCounter('Datadog', 'metrics', config.maxPages);
+  for (;;) {
+    nextPage();
     const body = await http.get<{
       data?: { id: string; type: string }[];
       meta?: { pagination?: { next_cursor?: string | null } };

@@ -19,7 +19,7 @@ import {
   type Page,
   type Severity,
 } from '../contract/index.js';
-import type { HttpClient } from '../http/index.js';
+import { type HttpClient, pageCounter } from '../http/index.js';
 import { severity as severityOf } from '../plugin/enums.js';
 import type { DatadogConfig } from './config.js';
 import { badProvider, scopeTags } from './metrics.js';
@@ -42,7 +42,6 @@ export interface DdMonitor {
 }
 
 const PAGE_SIZE = 100;
-const MAX_PAGES = 50;
 
 function statusOf(m: DdMonitor): AlertStatus {
   const state = m.overall_state ?? '';
@@ -95,7 +94,9 @@ export async function queryMonitors(
 ): Promise<Page<Alert>> {
   const tags = scopeTags(query.scope);
   const monitors: DdMonitor[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const nextPage = pageCounter('Datadog', 'monitors', config.maxPages);
+  for (let page = 0; ; page++) {
+    nextPage();
     const body = await http.get<DdMonitor[]>('/api/v1/monitor', {
       query: {
         page,

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_MAX_PAGES } from '../http/index.js';
 import { decodeCloudId } from './cloud-id.js';
 
 const httpUrl = z
@@ -20,7 +21,7 @@ const fieldName = z.string().regex(FIELD_NAME, 'must be a field name such as log
 
 const schema = z
   .object({
-    /** Cluster URLs (OpsOrch's key); requests go to the first. */
+    /** Cluster URLs (OpsOrch's key); requests go round-robin over them, a failed read to the next. */
     addresses: z.array(httpUrl).min(1).optional(),
     /** One cluster URL, for those who configure a single node. */
     url: httpUrl.optional(),
@@ -57,13 +58,19 @@ const schema = z
     pageSize: z.number().int().min(1).max(10_000).default(500),
     /** Use a point in time while paging, where the cluster offers one (Elasticsearch 7.10+, OpenSearch 2.4+). */
     pointInTime: z.boolean().default(true),
+    /** Search pages (`search_after`) one query follows before it fails with TOO_MANY_PAGES. */
+    maxPages: z.number().int().positive().max(10_000).default(DEFAULT_MAX_PAGES),
     /** Let callers send Lucene `query_string` syntax with `raw: true`. Off: raw queries are refused. */
     allowRawQuery: z.boolean().default(false),
     timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
   })
   .strict();
 
-export type ElasticConfig = z.infer<typeof schema> & { baseUrl: string; caPem?: string };
+export type ElasticConfig = z.infer<typeof schema> & {
+  /** Every node address requests may go to. */
+  nodeUrls: string[];
+  caPem?: string;
+};
 
 export function parseElasticConfig(raw: Record<string, unknown>): ElasticConfig {
   const result = schema.safeParse(raw);
@@ -73,15 +80,15 @@ export function parseElasticConfig(raw: Record<string, unknown>): ElasticConfig 
     );
   }
   const config = result.data;
-  let baseUrl = config.addresses?.[0] ?? config.url;
+  let nodeUrls = config.addresses ?? (config.url ? [config.url] : undefined);
   let kibanaURL = config.kibanaURL;
   if (config.cloudID !== undefined) {
     const cloud = decodeCloudId(config.cloudID);
     if (!cloud) throw new Error('cloudID: not an Elastic Cloud ID');
-    baseUrl ??= cloud.elasticsearch;
+    nodeUrls ??= [cloud.elasticsearch];
     kibanaURL ??= cloud.kibana ?? undefined;
   }
-  if (!baseUrl) throw new Error('addresses: give the cluster URL (addresses, url or cloudID)');
+  if (!nodeUrls) throw new Error('addresses: give the cluster URL (addresses, url or cloudID)');
   if ((config.username === undefined) !== (config.password === undefined)) {
     throw new Error(`${config.username === undefined ? 'username' : 'password'}: basic auth needs both`);
   }
@@ -89,7 +96,12 @@ export function parseElasticConfig(raw: Record<string, unknown>): ElasticConfig 
   if (schemes.length > 1) throw new Error('apiKey: give one of username/password, apiKey or bearerToken');
   if (config.ca !== undefined && config.caFile !== undefined) throw new Error('caFile: give ca or caFile, not both');
   const caPem = config.ca ?? (config.caFile === undefined ? undefined : readCa(config.caFile));
-  return { ...config, baseUrl, ...(kibanaURL ? { kibanaURL } : {}), ...(caPem ? { caPem } : {}) };
+  return {
+    ...config,
+    nodeUrls: [...new Set(nodeUrls)],
+    ...(kibanaURL ? { kibanaURL } : {}),
+    ...(caPem ? { caPem } : {}),
+  };
 }
 
 function readCa(path: string): string {

@@ -10,6 +10,7 @@ import { authorization, parseElasticConfig } from './config.js';
 import { discoverUrl } from './discover.js';
 import { buildQuery } from './dsl.js';
 import { toLogEntry } from './map.js';
+import { nodePool } from './nodes.js';
 import { type Cluster, clusterOf, indexPath, searchHits } from './search.js';
 
 const MAX_CONCURRENT_SEARCHES = 4;
@@ -17,14 +18,18 @@ const MAX_CONCURRENT_SEARCHES = 4;
 export const createElasticsearchAdapter: AdapterFactory = (raw) => {
   const config = parseElasticConfig(raw);
   const auth = authorization(config);
-  const http = createHttpClient({
-    baseUrl: config.baseUrl,
-    provider: 'Elasticsearch',
-    timeoutMs: config.timeoutMs,
-    headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) },
-    ...(config.caPem ? { ca: config.caPem } : {}),
-    secrets: [config.password, config.apiKey, config.bearerToken].filter((s): s is string => s !== undefined),
-  });
+  const http = nodePool(
+    config.nodeUrls.map((baseUrl) =>
+      createHttpClient({
+        baseUrl,
+        provider: 'Elasticsearch',
+        timeoutMs: config.timeoutMs,
+        headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) },
+        ...(config.caPem ? { ca: config.caPem } : {}),
+        secrets: [config.password, config.apiKey, config.bearerToken].filter((s): s is string => s !== undefined),
+      }),
+    ),
+  );
 
   // Learned once: which distribution and whether it has a point in time. A key that may search but
   // not read the cluster root (a 403) just pages without one.

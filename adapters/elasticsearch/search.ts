@@ -5,7 +5,7 @@
  * The request body is the same on every supported version.
  */
 import { AdapterError, type CallContext } from '../contract/index.js';
-import type { HttpClient } from '../http/index.js';
+import { type HttpClient, pageCounter } from '../http/index.js';
 import type { ElasticConfig } from './config.js';
 import type { Clause } from './dsl.js';
 import type { EsHit } from './map.js';
@@ -65,8 +65,10 @@ export async function searchHits(
   let searchAfter: unknown[] | undefined;
   let total = 0;
   let pages = 0;
+  const nextPage = pageCounter('Elasticsearch', 'search hits', config.maxPages);
   try {
     while (hits.length < limit) {
+      nextPage();
       const size = Math.min(config.pageSize, limit - hits.length);
       const body: Record<string, unknown> = {
         size,
@@ -130,12 +132,15 @@ async function openPit(
 ): Promise<Pit | null> {
   if (!api) return null;
   const query = { keep_alive: KEEP_ALIVE };
+  // Opening a point in time changes no data (it lapses by itself), so it may go to another node.
+  const read = true;
   if (api === 'elasticsearch') {
-    const body = await http.post<{ id?: unknown }>(`/${index}/_pit`, undefined, { query, ...signal });
+    const body = await http.post<{ id?: unknown }>(`/${index}/_pit`, undefined, { query, read, ...signal });
     return typeof body?.id === 'string' ? { api, id: body.id } : null;
   }
   const body = await http.post<{ pit_id?: unknown }>(`/${index}/_search/point_in_time`, undefined, {
     query,
+    read,
     ...signal,
   });
   return typeof body?.pit_id === 'string' ? { api, id: body.pit_id } : null;

@@ -136,6 +136,14 @@ describe('logs', () => {
     expect(new URL(data.logs.url).searchParams.get('query')).toBe(searchBody(searches[0]).filter.query);
   });
 
+  it('stops following cursors at maxPages with TOO_MANY_PAGES', async () => {
+    const capped = await gatewayWith({ maxPages: 2 });
+    const result = await gql(capped, LOGS, { q: { ...WINDOW, limit: 12, scope: { service: 'checkout' } } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_PAGES', provider: 'datadog' });
+    expect(result.errors?.[0]?.message).toContain('after 2 pages');
+    expect(fake.requestsTo('/api/v2/logs/events/search')).toHaveLength(2);
+  });
+
   it('filters by level, environment and field; status words map back to levels', async () => {
     const data = await gqlData<Logs>(url, LOGS, {
       q: {

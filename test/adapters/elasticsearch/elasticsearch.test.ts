@@ -2,6 +2,8 @@
  * The Elasticsearch / OpenSearch log provider through the whole gateway (HTTP in, GraphQL out),
  * against fakes that answer as the Elasticsearch 8 and OpenSearch 1 / 2 REST APIs do.
  */
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import rison from 'rison-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCloudId } from '../../../adapters/elasticsearch/cloud-id.js';
@@ -308,6 +310,80 @@ describe('OpenSearch', () => {
     expect(fake.searches.map((s) => s.path)).toEqual(['/logs-*/_search', '/logs-*/_search', '/logs-*/_search']);
     expect(fake.searches.every((s) => s.body.pit === undefined)).toBe(true);
     expect(data.logs.url).toBeNull();
+  });
+});
+
+describe('several nodes', () => {
+  /** A node that takes connections and drops them at once, counting them. */
+  async function droppingNode(): Promise<{ url: string; connections: () => number }> {
+    let connections = 0;
+    const server = createNetServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+  }
+  /** A node that answers every request 503, as one leaving the cluster does. */
+  async function unavailableNode(): Promise<{ url: string; requests: () => number }> {
+    let requests = 0;
+    const server = createHttpServer((_req, res) => {
+      requests += 1;
+      res.writeHead(503, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+      res.end(
+        JSON.stringify({ error: { type: 'unavailable_shards_exception', reason: 'shutting down' }, status: 503 }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
+  }
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  it('spreads searches over every address, round-robin', async () => {
+    const [a, b] = [await fakeOf('elasticsearch-8'), await fakeOf('elasticsearch-8')];
+    const url = await gatewayFor({ addresses: [a.url, b.url] });
+    for (let i = 0; i < 4; i++) expect((await logs(url, { limit: 1 })).logs.entries).toHaveLength(1);
+    expect([a.searches.length, b.searches.length]).toEqual([2, 2]);
+  });
+
+  it('sends a search to the next node when one is down or answers 503, and leaves the bad one alone after', async () => {
+    const up = await fakeOf('elasticsearch-8');
+    const down = await droppingNode();
+    const url = await gatewayFor({ addresses: [down.url, up.url] });
+    for (let i = 0; i < 4; i++) expect((await logs(url, { limit: 2 })).logs.entries).toHaveLength(2);
+    expect(up.searches).toHaveLength(4);
+    // Tried once, then dead for a while: later searches do not pay for it.
+    expect(down.connections()).toBe(1);
+
+    const unavailable = await unavailableNode();
+    const url2 = await gatewayFor({ addresses: [unavailable.url, up.url] });
+    up.searches.length = 0;
+    for (let i = 0; i < 3; i++) expect((await logs(url2, { limit: 2 })).logs.entries).toHaveLength(2);
+    expect(up.searches).toHaveLength(3);
+    expect(unavailable.requests()).toBe(1);
+  });
+
+  it('fails with a provider error, once per node, when every node is down', async () => {
+    const [one, two] = [await droppingNode(), await droppingNode()];
+    const url = await gatewayFor({ addresses: [one.url, two.url] });
+    const result = await gql(url, LOGS, { q: { ...WINDOW, limit: 1 } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'elastic' });
+    expect([one.connections(), two.connections()]).toEqual([1, 1]);
+  });
+
+  it('stops paging at maxPages with TOO_MANY_PAGES when the cluster answers the same page forever', async () => {
+    const broken = await fakeOf('elasticsearch-8');
+    broken.ignoreSearchAfter = true;
+    const url = await gatewayFor({ addresses: [broken.url], pageSize: 2, maxPages: 3, pointInTime: false });
+    const result = await gql(url, LOGS, { q: { ...WINDOW, limit: 50 } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_PAGES', provider: 'elastic' });
+    expect(result.errors?.[0]?.message).toContain('after 3 pages');
+    expect(broken.searches).toHaveLength(3);
   });
 });
 

@@ -35,6 +35,8 @@ export interface ElasticFake {
   accepted: Set<string>;
   rateLimitNext(count: number): void;
   malformedNext(kind: 'html' | 'no-hits'): void;
+  /** Answers every page as the first, ignoring `search_after` (a broken proxy or plugin), while true. */
+  ignoreSearchAfter: boolean;
   stop(): Promise<void>;
 }
 
@@ -223,7 +225,7 @@ export async function startElasticFake(
       return 0;
     });
     const after = body.search_after as (number | string)[] | undefined;
-    if (after) {
+    if (after && !fake.ignoreSearchAfter) {
       if (after.length !== key(hits[0] ?? docs[0] ?? { index: '', id: '', doc: {}, shardDoc: 0 }).length) {
         return error(res, 400, 'illegal_argument_exception', 'search_after has 1 value(s) but sort has 2.');
       }
@@ -319,6 +321,7 @@ export async function startElasticFake(
     searches: [],
     requests: [],
     openPits: () => pits.size,
+    ignoreSearchAfter: false,
     accepted: new Set(options.accepted ?? []),
     rateLimitNext(count) {
       rateLimited = count;
