@@ -25,6 +25,8 @@ const schema = z
     source: z.string().min(1).default('datadog'),
     /** API root instead of the site's (a proxy, or a test server). */
     apiURL: httpUrl.optional(),
+    /** Egress HTTP proxy every API call goes through (HTTPS as a CONNECT tunnel to the site's API host). */
+    proxyURL: httpUrl.optional(),
     /** UI root for deep links instead of the site's. */
     uiURL: httpUrl.optional(),
     /** Log indexes searched; all when absent. */

@@ -22,6 +22,7 @@ export const createDatadogAdapter: AdapterFactory = (raw) => {
     provider: 'Datadog',
     timeoutMs: config.timeoutMs,
     maxRetryWaitMs: config.maxRetryWaitMs,
+    ...(config.proxyURL ? { proxy: config.proxyURL } : {}),
     headers: { accept: 'application/json', 'dd-api-key': config.apiKey, 'dd-application-key': config.appKey },
   });
 

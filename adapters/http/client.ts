@@ -5,7 +5,7 @@
  * failures turned into AdapterErrors whose messages are safe to show a client.
  */
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, retry } from 'cockatiel';
-import { Agent, fetch, type Response } from 'undici';
+import { Agent, fetch, ProxyAgent, type Response } from 'undici';
 import { AdapterError, type AdapterErrorCode } from '../contract/index.js';
 import { retryDelayMs } from './rate-limit.js';
 import { redact, summarizeErrorBody } from './redact.js';
@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   maxRetryWaitMs?: number;
   /** More values never to show in an error (passwords, tokens not sent as headers). */
   secrets?: string[];
+  /** Egress HTTP proxy (`http://proxy:3128`): requests go through it, HTTPS ones as a CONNECT tunnel. */
+  proxy?: string;
 }
 
 export interface RequestOptions {
@@ -93,11 +95,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       .map(([, value]) => value),
     ...(options.secrets ?? []),
   ].flatMap(secretForms);
-  const agent = new Agent({
-    keepAliveTimeout: 30_000,
-    connections: 16,
-    ...(options.ca ? { connect: { ca: options.ca } } : {}),
-  });
+  const pool = { keepAliveTimeout: 30_000, connections: 16 };
+  const agent = options.proxy
+    ? new ProxyAgent({ uri: options.proxy, ...pool, ...(options.ca ? { requestTls: { ca: options.ca } } : {}) })
+    : new Agent({ ...pool, ...(options.ca ? { connect: { ca: options.ca } } : {}) });
 
   // Only reads are retried: a write that failed may still have happened at the provider.
   const readPolicy = retry(

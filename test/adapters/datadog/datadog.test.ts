@@ -3,6 +3,9 @@
  * as Datadog's API reference shows: metrics, logs, monitors and downtimes, incidents v2 with their
  * timeline, rate limits, auth failures, malformed answers, and the site matrix.
  */
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatadogAdapter } from '../../../adapters/datadog/index.js';
 import { siteOf } from '../../../adapters/datadog/sites.js';
@@ -427,6 +430,41 @@ describe('auth and sites', () => {
     expect(siteOf('eu1')?.name).toBe('datadoghq.eu');
     expect(siteOf('app.datadoghq.com')?.name).toBe('datadoghq.com');
     expect(siteOf('us1-fed')?.name).toBe('ddog-gov.com');
+  });
+
+  it("sends each site's calls to that site's own API host: the egress proxy is asked to CONNECT there", async () => {
+    // A proxy that records the tunnel each call asks for and refuses it: nothing leaves the machine.
+    const targets: string[] = [];
+    const proxy = createHttpServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: IncomingMessage, socket: Duplex) => {
+      targets.push(req.url ?? '');
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyURL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      for (const [site, api] of [
+        ['datadoghq.com', 'api.datadoghq.com'],
+        ['us3.datadoghq.com', 'api.us3.datadoghq.com'],
+        ['us5.datadoghq.com', 'api.us5.datadoghq.com'],
+        ['datadoghq.eu', 'api.datadoghq.eu'],
+        ['ap1.datadoghq.com', 'api.ap1.datadoghq.com'],
+        ['ddog-gov.com', 'api.ddog-gov.com'],
+      ]) {
+        targets.length = 0;
+        const adapter = await createDatadogAdapter(
+          { apiKey: fake.apiKey, appKey: fake.appKey, site, proxyURL },
+          { name: 'datadog', logger: testLogger },
+        );
+        const gateway = await startTestGateway([{ name: 'datadog', adapter }]);
+        gateways.push(gateway);
+        const result = await gql(gateway.url, LOGS, { q: { ...WINDOW, limit: 1 } });
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'datadog' });
+        expect(targets).toEqual([`${api}:443`]);
+      }
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it("starts from OpsOrch's documented config unchanged, and names bad keys", async () => {
