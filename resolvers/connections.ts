@@ -1,7 +1,17 @@
-/** `nodes` and `pageInfo`, the same for every Relay connection type. */
+/** `nodes`, `pageInfo` and the whole list's counts, the same for every Relay connection type. */
 
+import type {
+  AlertStatus,
+  DeploymentStatus,
+  IncidentStatus,
+  OrchestrationRunStatus,
+  TicketStatus,
+} from '../adapters/contract/index.js';
+import type { ListCounts } from '../src/data/aggregates/counts.js';
 import type { ConnectionNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
+
+const NO_COUNTS: ListCounts = { total: 0, byStatus: [], bySeverity: [], approximate: false };
 
 const connectionFields = {
   edges: <T>(parent: ConnectionNode<T>) => parent.nodes.map((node) => ({ cursor: parent.cursorOf(node), node })),
@@ -15,16 +25,40 @@ const connectionFields = {
       endCursor: last === undefined ? null : parent.cursorOf(last),
     };
   },
+  /** The provider's count when it gives one; otherwise the gateway counts. */
+  totalCount: async <T>(parent: ConnectionNode<T>) =>
+    parent.totalCount ?? (parent.counts ? (await parent.counts()).total : null),
 };
 
+/** Lists that can be counted by status `S`. */
+function countedFields<S extends string>() {
+  return {
+    ...connectionFields,
+    approximate: async <T>(parent: ConnectionNode<T, S>) => (await countsOf(parent)).approximate,
+    countsByStatus: async <T>(parent: ConnectionNode<T, S>) => (await countsOf(parent)).byStatus,
+  };
+}
+
+/** Lists that can be counted by status `S` and by severity. */
+function severityCountedFields<S extends string>() {
+  return {
+    ...countedFields<S>(),
+    countsBySeverity: async <T>(parent: ConnectionNode<T, S>) => (await countsOf(parent)).bySeverity,
+  };
+}
+
+function countsOf<T, S extends string>(parent: ConnectionNode<T, S>): Promise<ListCounts<S>> {
+  return parent.counts ? parent.counts() : Promise.resolve({ ...NO_COUNTS, byStatus: [] });
+}
+
 export const connectionResolvers: Resolvers = {
-  IncidentConnection: connectionFields,
+  IncidentConnection: severityCountedFields<IncidentStatus>(),
   TimelineEntryConnection: connectionFields,
-  AlertConnection: connectionFields,
-  TicketConnection: connectionFields,
+  AlertConnection: severityCountedFields<AlertStatus>(),
+  TicketConnection: countedFields<TicketStatus>(),
   ServiceConnection: connectionFields,
   TeamConnection: connectionFields,
-  DeploymentConnection: connectionFields,
+  DeploymentConnection: countedFields<DeploymentStatus>(),
   OrchestrationPlanConnection: connectionFields,
-  OrchestrationRunConnection: connectionFields,
+  OrchestrationRunConnection: countedFields<OrchestrationRunStatus>(),
 };

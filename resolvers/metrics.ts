@@ -1,4 +1,5 @@
 import type { MetricQuery, Scope, TimeRange } from '../adapters/contract/index.js';
+import { metricStats } from '../src/data/aggregates/metric-stats.js';
 import type { MetricSeriesNode } from '../src/data/models.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
@@ -61,6 +62,7 @@ export const metricResolvers: Resolvers = {
     },
   },
   MetricSeries: {
+    stats: (parent) => metricStats(parent.points),
     source: (parent) => ({ provider: parent.provider, capability: 'METRIC', nativeId: parent.name }),
   },
   MetricDescriptor: {

@@ -6,6 +6,7 @@ import { expectGlobalId } from '../src/graphql/ids.js';
 import { alertQuery } from './alerts.js';
 import { compact, toScope, windowOf } from './arguments.js';
 import { deploymentQuery } from './deployments.js';
+import { incidentStatsOf } from './incident-stats.js';
 import { incidentQuery } from './incidents.js';
 import { teamByName } from './joins.js';
 import { logsFor } from './logs.js';
@@ -85,5 +86,6 @@ export const serviceResolvers: Resolvers = {
     metrics(parent, { names, start, end, step }, ctx) {
       return metricsFor(ctx, serviceScope(parent), names, windowOf(start, end, 'start'), step);
     },
+    incidentStats: (parent, { range }, ctx) => incidentStatsOf(ctx, serviceScope(parent), range),
   },
 };

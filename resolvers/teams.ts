@@ -4,6 +4,7 @@ import type { Resolvers } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { compact } from './arguments.js';
+import { incidentStatsOf } from './incident-stats.js';
 import { recordFields } from './records.js';
 
 export const teamResolvers: Resolvers = {
@@ -31,6 +32,7 @@ export const teamResolvers: Resolvers = {
         }),
       );
     },
+    incidentStats: (parent, { range }, ctx) => incidentStatsOf(ctx, { team: parent.name, teamId: parent.id }, range),
   },
   TeamMember: {
     onCall: (parent) => Boolean(parent.onCallRole),

@@ -95,6 +95,13 @@ export const LIMITS = {
     unit: 'provider call items',
     description: 'provider work one request may cause: each call counts its IDs or queries',
   },
+  maxAggregateRecords: {
+    variable: 'OPSORCH_MAX_AGGREGATE_RECORDS',
+    default: 1_000,
+    code: '(the counts say `approximate: true`)',
+    unit: 'records',
+    description: "records of one provider the gateway reads to count a list or compute incident statistics, when the provider cannot count",
+  },
   requestTimeoutMs: {
     variable: 'OPSORCH_REQUEST_TIMEOUT_MS',
     default: 30_000,

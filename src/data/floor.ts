@@ -9,6 +9,7 @@ import type { Caller } from '../auth/principal.js';
 import type { PubSub } from '../events/pubsub.js';
 import type { RecordRef } from '../events/topics.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
+import { LIMITS } from '../limits.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
@@ -37,6 +38,8 @@ export interface DataFloorOptions {
   pubsub: PubSub;
   logger: Logger;
   loaders: LoaderOptions;
+  /** Records of one provider an aggregate (a count, incident statistics) reads at most. */
+  maxAggregateRecords?: number;
   /** Wraps every provider call, outermost first (authorization, budgets, deadlines...). */
   middleware?: readonly CallMiddleware[];
   /** Each provider instance's circuit breaker, for `providers { health }`. */
@@ -73,6 +76,10 @@ export class DataFloor {
 
   get registry(): AdapterRegistry {
     return this.options.registry;
+  }
+
+  get maxAggregateRecords(): number {
+    return this.options.maxAggregateRecords ?? LIMITS.maxAggregateRecords.default;
   }
 
   /** `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves. */

@@ -40,6 +40,24 @@ export type StampedPage<T> = m.Page<Stamped<T>>;
 /** A list query as the floor takes it: the adapter's query, resuming after a gateway position. */
 export type ListQuery<Q extends m.PageRequest> = Omit<Q, 'after'> & { after?: Position };
 
+/** How a capability module reads a list from one provider's adapter. */
+export type ListFetch<C extends Capability, Q, T> = (
+  impl: m.CapabilityMap[C],
+  queries: readonly Q[],
+  ctx: m.CallContext,
+) => Promise<Result<m.Page<T>>[]>;
+
+/** One list's filter over every provider serving it, read a page of one provider at a time. */
+export interface ListSource<T extends { id: string }> {
+  /** Provider instance names, in configured order. */
+  providers: readonly string[];
+  order: m.ListOrder<T>;
+  /** Whether the caller's credential hides some records: a provider's own counts would include them. */
+  restricted: boolean;
+  /** A page of one provider; `narrow` adds to the filter (e.g. one status). */
+  page(provider: string, request: m.PageRequest, narrow?: Record<string, unknown>): Promise<StampedPage<T>>;
+}
+
 /** Adapter methods that read many records (or lists) by native ID in one call. */
 export type ByIdOperation = 'getMany' | 'getPlans' | 'getRuns' | 'timelines' | 'members';
 
@@ -72,30 +90,50 @@ export class Loaders {
     capability: C,
     operation: string,
     asked: ListQuery<Q>,
-    fetch: (impl: m.CapabilityMap[C], queries: readonly Q[], ctx: m.CallContext) => Promise<Result<m.Page<T>>[]>,
+    fetch: ListFetch<C, Q, T>,
   ): Promise<StampedPage<T>> {
-    const served = this.deps.registry.providersOf(capability);
-    const query = restrictScope(asked, this.scope.caller?.principal.restriction);
-    const { after, ...rest } = query;
-    const positions = positionsFor(
-      after,
-      served.map((s) => s.provider),
-    );
+    const { after, ...rest } = asked;
+    const source = this.listSource(capability, operation, rest as Omit<Q, 'first' | 'after'>, fetch);
+    const positions = positionsFor(after, source.providers);
     const pages = await Promise.all(
-      served.map(async ({ provider, impl }, i) => {
+      source.providers.map((provider, i) => {
         const position = positions[i];
-        const request = (position ? { ...rest, after: position } : rest) as Q;
+        return source.page(provider, { first: asked.first, ...(position ? { after: position } : {}) });
+      }),
+    );
+    return mergePages(pages, asked.first, source.order);
+  }
+
+  /**
+   * A list's filter bound to every provider serving it, paged one provider at a time: what the
+   * floor's aggregates scan and count. The caller's restriction narrows the filter here, and each
+   * page keeps only records the caller may see.
+   */
+  listSource<C extends Capability, Q extends m.PageRequest & { scope?: m.Scope }, T extends { id: string }>(
+    capability: C,
+    operation: string,
+    filter: Omit<Q, 'first' | 'after'>,
+    fetch: ListFetch<C, Q, T>,
+  ): ListSource<T> {
+    const served = this.deps.registry.providersOf(capability);
+    const restricted = restrictScope(filter, this.scope.caller?.principal.restriction);
+    return {
+      providers: served.map((s) => s.provider),
+      order: orderOf<T>(capability, operation),
+      restricted: this.scope.caller?.principal.restriction !== undefined,
+      page: async (provider, request, narrow) => {
+        const { impl } = this.deps.registry.serving(capability, provider);
+        const query = { ...restricted, ...narrow, ...request } as unknown as Q;
         const page = await this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) =>
           fetch(impl, qs, ctx),
-        ).load(this.scoped(provider, request));
+        ).load(this.scoped(provider, query));
         const nodes = page.nodes
           .filter((node) => this.visible(capability, provider, node))
           .map((node) => ({ ...node, provider }));
         this.prime(capability, provider, operation, nodes);
         return { ...page, nodes };
-      }),
-    );
-    return mergePages(pages, query.first, orderOf<T>(capability, operation));
+      },
+    };
   }
 
   /** A batched, cached read keyed by a query object (equal queries share one result). */

@@ -4,6 +4,7 @@
  * object types to these (see codegen.yml).
  */
 import type * as m from '../../adapters/contract/index.js';
+import type { ListCounts } from './aggregates/counts.js';
 
 export interface Stamp {
   /** Provider instance name (`Source.provider`). */
@@ -40,10 +41,12 @@ export interface ProviderStatusNode {
 }
 
 /** A page on its way to a Relay connection: the floor's page, and how to make each edge's cursor. */
-export interface ConnectionNode<T> extends m.Page<T> {
+export interface ConnectionNode<T, S extends string = string> extends m.Page<T> {
   totalCount: number | null;
   hasPreviousPage: boolean;
   cursorOf(node: T): string;
+  /** Counts of the whole list (not only the page), computed when a client asks for them. */
+  counts?: () => Promise<ListCounts<S>>;
 }
 
 /** GraphQL type name of every Node, with the capability that owns it. */
@@ -61,12 +64,12 @@ export const NODE_KINDS = {
 
 export type NodeKind = keyof typeof NODE_KINDS;
 
-export type IncidentConnectionNode = ConnectionNode<IncidentNode>;
+export type IncidentConnectionNode = ConnectionNode<IncidentNode, m.IncidentStatus>;
 export type TimelineEntryConnectionNode = ConnectionNode<TimelineEntryNode>;
-export type AlertConnectionNode = ConnectionNode<AlertNode>;
-export type TicketConnectionNode = ConnectionNode<TicketNode>;
+export type AlertConnectionNode = ConnectionNode<AlertNode, m.AlertStatus>;
+export type TicketConnectionNode = ConnectionNode<TicketNode, m.TicketStatus>;
 export type ServiceConnectionNode = ConnectionNode<ServiceNode>;
 export type TeamConnectionNode = ConnectionNode<TeamNode>;
-export type DeploymentConnectionNode = ConnectionNode<DeploymentNode>;
+export type DeploymentConnectionNode = ConnectionNode<DeploymentNode, m.DeploymentStatus>;
 export type OrchestrationPlanConnectionNode = ConnectionNode<OrchestrationPlanNode>;
-export type OrchestrationRunConnectionNode = ConnectionNode<OrchestrationRunNode>;
+export type OrchestrationRunConnectionNode = ConnectionNode<OrchestrationRunNode, m.OrchestrationRunStatus>;

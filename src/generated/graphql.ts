@@ -47,9 +47,19 @@ export type Alert = Node & {
 
 export type AlertConnection = {
   __typename?: 'AlertConnection';
+  /**
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
+   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   */
+  approximate: Scalars['Boolean']['output'];
+  /** All matching alerts by severity, every severity the filter allows (zero included). */
+  countsBySeverity?: Maybe<Array<SeverityCount>>;
+  /** All matching alerts by status, every status the filter allows (zero included). */
+  countsByStatus?: Maybe<Array<AlertStatusCount>>;
   edges: Array<AlertEdge>;
   nodes: Array<Alert>;
   pageInfo: PageInfo;
+  /** All matching records, not only this page: the provider's count, else counted by the gateway (see `approximate`). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -132,6 +142,12 @@ export type AlertStatus =
   | 'SILENCED'
   | 'UNKNOWN';
 
+export type AlertStatusCount = {
+  __typename?: 'AlertStatusCount';
+  count: Scalars['Int']['output'];
+  status: AlertStatus;
+};
+
 /** The capabilities a provider can serve. */
 export type Capability =
   | 'ALERT'
@@ -176,9 +192,17 @@ export type Deployment = Node & {
 
 export type DeploymentConnection = {
   __typename?: 'DeploymentConnection';
+  /**
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
+   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   */
+  approximate: Scalars['Boolean']['output'];
+  /** All matching deployments by status, every status the filter allows (zero included). */
+  countsByStatus?: Maybe<Array<DeploymentStatusCount>>;
   edges: Array<DeploymentEdge>;
   nodes: Array<Deployment>;
   pageInfo: PageInfo;
+  /** All matching records, not only this page: the provider's count, else counted by the gateway (see `approximate`). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -204,6 +228,12 @@ export type DeploymentStatus =
   | 'ROLLED_BACK'
   | 'SUCCEEDED'
   | 'UNKNOWN';
+
+export type DeploymentStatusCount = {
+  __typename?: 'DeploymentStatusCount';
+  count: Scalars['Int']['output'];
+  status: DeploymentStatus;
+};
 
 export type HealthStatus =
   | 'DEGRADED'
@@ -308,9 +338,19 @@ export type IncidentAcknowledgePayload = {
 
 export type IncidentConnection = {
   __typename?: 'IncidentConnection';
+  /**
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
+   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   */
+  approximate: Scalars['Boolean']['output'];
+  /** All matching incidents by severity, every severity the filter allows (zero included). */
+  countsBySeverity?: Maybe<Array<SeverityCount>>;
+  /** All matching incidents by status, every status the filter allows (zero included). */
+  countsByStatus?: Maybe<Array<IncidentStatusCount>>;
   edges: Array<IncidentEdge>;
   nodes: Array<Incident>;
   pageInfo: PageInfo;
+  /** All matching records, not only this page: the provider's count, else counted by the gateway (see `approximate`). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -361,12 +401,46 @@ export type IncidentResolvePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * What an on-call review shows for the incidents of a service or team created within a time range.
+ * Durations are in seconds; a mean is null when no incident in the range has the timestamp it needs.
+ */
+export type IncidentStats = {
+  __typename?: 'IncidentStats';
+  /** Of those, the ones acknowledged (with an acknowledgement time). */
+  acknowledged: Scalars['Int']['output'];
+  /** True when the gateway's scan bound (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) was hit: the figures cover only the newest incidents. */
+  approximate: Scalars['Boolean']['output'];
+  /** Every severity, zero included. */
+  bySeverity: Array<SeverityCount>;
+  /** Every status, zero included. */
+  byStatus: Array<IncidentStatusCount>;
+  /** Mean time to acknowledge: from creation to `acknowledgedAt`, over the acknowledged incidents. */
+  mttaSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Mean time to resolve: from creation to `resolvedAt`, over the resolved incidents. */
+  mttrSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Of those, the ones not resolved yet. */
+  open: Scalars['Int']['output'];
+  /** The range the incidents were created in. */
+  range: TimeRange;
+  /** Of those, the ones resolved (with a resolution time). */
+  resolved: Scalars['Int']['output'];
+  /** Incidents created within the range. */
+  total: Scalars['Int']['output'];
+};
+
 export type IncidentStatus =
   | 'ACKNOWLEDGED'
   | 'MITIGATED'
   | 'RESOLVED'
   | 'TRIGGERED'
   | 'UNKNOWN';
+
+export type IncidentStatusCount = {
+  __typename?: 'IncidentStatusCount';
+  count: Scalars['Int']['output'];
+  status: IncidentStatus;
+};
 
 export type IncidentTimelineAppendInput = {
   body: Scalars['String']['input'];
@@ -568,9 +642,25 @@ export type MetricSeries = {
   name: Scalars['String']['output'];
   points: Array<MetricPoint>;
   source: Source;
+  /** Latest, min, max, average and p95 of the points, computed by the gateway. */
+  stats: MetricStats;
   unit?: Maybe<Scalars['String']['output']>;
   /** The same series in the provider's own UI, over the same window. */
   url?: Maybe<Scalars['URL']['output']>;
+};
+
+/** Summary statistics of a series' points, null values skipped; every figure is null when no point has a value. */
+export type MetricStats = {
+  __typename?: 'MetricStats';
+  avg?: Maybe<Scalars['Float']['output']>;
+  /** Points that have a value. */
+  count: Scalars['Int']['output'];
+  /** The value of the newest point that has one. */
+  latest?: Maybe<Scalars['Float']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  /** 95th percentile (nearest rank). */
+  p95?: Maybe<Scalars['Float']['output']>;
 };
 
 export type MetricType =
@@ -714,9 +804,17 @@ export type OrchestrationRun = Node & {
 
 export type OrchestrationRunConnection = {
   __typename?: 'OrchestrationRunConnection';
+  /**
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
+   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   */
+  approximate: Scalars['Boolean']['output'];
+  /** All matching runs by status, every status the filter allows (zero included). */
+  countsByStatus?: Maybe<Array<OrchestrationRunStatusCount>>;
   edges: Array<OrchestrationRunEdge>;
   nodes: Array<OrchestrationRun>;
   pageInfo: PageInfo;
+  /** All matching records, not only this page: the provider's count, else counted by the gateway (see `approximate`). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -753,6 +851,12 @@ export type OrchestrationRunStatus =
   | 'SUCCEEDED'
   | 'UNKNOWN'
   | 'WAITING';
+
+export type OrchestrationRunStatusCount = {
+  __typename?: 'OrchestrationRunStatusCount';
+  count: Scalars['Int']['output'];
+  status: OrchestrationRunStatus;
+};
 
 export type OrchestrationRunStep = {
   __typename?: 'OrchestrationRunStep';
@@ -1092,6 +1196,11 @@ export type Service = Node & {
   environment?: Maybe<Scalars['String']['output']>;
   fields?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
+  /**
+   * Incident statistics (counts, MTTA, MTTR, by severity) of the incidents created within `range`
+   * (default: the last 7 days).
+   */
+  incidentStats?: Maybe<IncidentStats>;
   incidents?: Maybe<IncidentConnection>;
   /** Logs of this service; the window defaults to the last hour. */
   logs?: Maybe<LogResult>;
@@ -1121,6 +1230,11 @@ export type ServiceDeploymentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DeploymentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ServiceIncidentStatsArgs = {
+  range?: InputMaybe<TimeRangeInput>;
 };
 
 
@@ -1184,6 +1298,12 @@ export type Severity =
   | 'MEDIUM'
   | 'UNKNOWN';
 
+export type SeverityCount = {
+  __typename?: 'SeverityCount';
+  count: Scalars['Int']['output'];
+  severity: Severity;
+};
+
 /** Where a record came from. */
 export type Source = {
   __typename?: 'Source';
@@ -1222,6 +1342,11 @@ export type Team = Node & {
   fields?: Maybe<Scalars['JSON']['output']>;
   handle?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /**
+   * Incident statistics (counts, MTTA, MTTR, by severity) of the incidents created within `range`
+   * (default: the last 7 days).
+   */
+  incidentStats?: Maybe<IncidentStats>;
   members?: Maybe<Array<TeamMember>>;
   metadata?: Maybe<Scalars['JSON']['output']>;
   name: Scalars['String']['output'];
@@ -1230,6 +1355,11 @@ export type Team = Node & {
   services?: Maybe<ServiceConnection>;
   source: Source;
   url?: Maybe<Scalars['URL']['output']>;
+};
+
+
+export type TeamIncidentStatsArgs = {
+  range?: InputMaybe<TimeRangeInput>;
 };
 
 
@@ -1298,9 +1428,17 @@ export type Ticket = Node & {
 
 export type TicketConnection = {
   __typename?: 'TicketConnection';
+  /**
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
+   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   */
+  approximate: Scalars['Boolean']['output'];
+  /** All matching tickets by status, every status the filter allows (zero included). */
+  countsByStatus?: Maybe<Array<TicketStatusCount>>;
   edges: Array<TicketEdge>;
   nodes: Array<Ticket>;
   pageInfo: PageInfo;
+  /** All matching records, not only this page: the provider's count, else counted by the gateway (see `approximate`). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -1351,6 +1489,12 @@ export type TicketStatus =
   | 'IN_PROGRESS'
   | 'OPEN'
   | 'UNKNOWN';
+
+export type TicketStatusCount = {
+  __typename?: 'TicketStatusCount';
+  count: Scalars['Int']['output'];
+  status: TicketStatus;
+};
 
 export type TicketUpdateInput = {
   assignee?: InputMaybe<Scalars['String']['input']>;
@@ -1541,6 +1685,7 @@ export type ResolversTypes = {
   AlertSilenceInput: AlertSilenceInput;
   AlertSilencePayload: ResolverTypeWrapper<AlertSilencePayload>;
   AlertStatus: AlertStatus;
+  AlertStatusCount: ResolverTypeWrapper<AlertStatusCount>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Capability: Capability;
   CircuitState: CircuitState;
@@ -1550,6 +1695,7 @@ export type ResolversTypes = {
   DeploymentEdge: ResolverTypeWrapper<Omit<DeploymentEdge, 'node'> & { node: ResolversTypes['Deployment'] }>;
   DeploymentFilter: DeploymentFilter;
   DeploymentStatus: DeploymentStatus;
+  DeploymentStatusCount: ResolverTypeWrapper<DeploymentStatusCount>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HealthStatus: HealthStatus;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -1563,7 +1709,9 @@ export type ResolversTypes = {
   IncidentFilter: IncidentFilter;
   IncidentResolveInput: IncidentResolveInput;
   IncidentResolvePayload: ResolverTypeWrapper<Omit<IncidentResolvePayload, 'incident'> & { incident?: Maybe<ResolversTypes['Incident']> }>;
+  IncidentStats: ResolverTypeWrapper<IncidentStats>;
   IncidentStatus: IncidentStatus;
+  IncidentStatusCount: ResolverTypeWrapper<IncidentStatusCount>;
   IncidentTimelineAppendInput: IncidentTimelineAppendInput;
   IncidentTimelineAppendPayload: ResolverTypeWrapper<Omit<IncidentTimelineAppendPayload, 'entry'> & { entry?: Maybe<ResolversTypes['TimelineEntry']> }>;
   IncidentUpdateInput: IncidentUpdateInput;
@@ -1587,6 +1735,7 @@ export type ResolversTypes = {
   MetricPoint: ResolverTypeWrapper<MetricPoint>;
   MetricQueryInput: MetricQueryInput;
   MetricSeries: ResolverTypeWrapper<MetricSeriesNodeModel>;
+  MetricStats: ResolverTypeWrapper<MetricStats>;
   MetricType: MetricType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
@@ -1601,6 +1750,7 @@ export type ResolversTypes = {
   OrchestrationRunStartInput: OrchestrationRunStartInput;
   OrchestrationRunStartPayload: ResolverTypeWrapper<Omit<OrchestrationRunStartPayload, 'run'> & { run?: Maybe<ResolversTypes['OrchestrationRun']> }>;
   OrchestrationRunStatus: OrchestrationRunStatus;
+  OrchestrationRunStatusCount: ResolverTypeWrapper<OrchestrationRunStatusCount>;
   OrchestrationRunStep: ResolverTypeWrapper<OrchestrationRunStep>;
   OrchestrationRunStepCompleteInput: OrchestrationRunStepCompleteInput;
   OrchestrationRunStepCompletePayload: ResolverTypeWrapper<Omit<OrchestrationRunStepCompletePayload, 'run'> & { run?: Maybe<ResolversTypes['OrchestrationRun']> }>;
@@ -1617,6 +1767,7 @@ export type ResolversTypes = {
   ServiceEdge: ResolverTypeWrapper<Omit<ServiceEdge, 'node'> & { node: ResolversTypes['Service'] }>;
   ServiceFilter: ServiceFilter;
   Severity: Severity;
+  SeverityCount: ResolverTypeWrapper<SeverityCount>;
   Source: ResolverTypeWrapper<Source>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1633,6 +1784,7 @@ export type ResolversTypes = {
   TicketFilter: TicketFilter;
   TicketPriority: TicketPriority;
   TicketStatus: TicketStatus;
+  TicketStatusCount: ResolverTypeWrapper<TicketStatusCount>;
   TicketUpdateInput: TicketUpdateInput;
   TicketUpdatePayload: ResolverTypeWrapper<Omit<TicketUpdatePayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>;
   TimeRange: ResolverTypeWrapper<TimeRange>;
@@ -1657,12 +1809,14 @@ export type ResolversParentTypes = {
   AlertSilence: AlertSilence;
   AlertSilenceInput: AlertSilenceInput;
   AlertSilencePayload: AlertSilencePayload;
+  AlertStatusCount: AlertStatusCount;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Deployment: DeploymentNodeModel;
   DeploymentConnection: DeploymentConnectionNodeModel;
   DeploymentEdge: Omit<DeploymentEdge, 'node'> & { node: ResolversParentTypes['Deployment'] };
   DeploymentFilter: DeploymentFilter;
+  DeploymentStatusCount: DeploymentStatusCount;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Incident: IncidentNodeModel;
@@ -1675,6 +1829,8 @@ export type ResolversParentTypes = {
   IncidentFilter: IncidentFilter;
   IncidentResolveInput: IncidentResolveInput;
   IncidentResolvePayload: Omit<IncidentResolvePayload, 'incident'> & { incident?: Maybe<ResolversParentTypes['Incident']> };
+  IncidentStats: IncidentStats;
+  IncidentStatusCount: IncidentStatusCount;
   IncidentTimelineAppendInput: IncidentTimelineAppendInput;
   IncidentTimelineAppendPayload: Omit<IncidentTimelineAppendPayload, 'entry'> & { entry?: Maybe<ResolversParentTypes['TimelineEntry']> };
   IncidentUpdateInput: IncidentUpdateInput;
@@ -1694,6 +1850,7 @@ export type ResolversParentTypes = {
   MetricPoint: MetricPoint;
   MetricQueryInput: MetricQueryInput;
   MetricSeries: MetricSeriesNodeModel;
+  MetricStats: MetricStats;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   OrchestrationPlan: OrchestrationPlanNodeModel;
@@ -1706,6 +1863,7 @@ export type ResolversParentTypes = {
   OrchestrationRunFilter: OrchestrationRunFilter;
   OrchestrationRunStartInput: OrchestrationRunStartInput;
   OrchestrationRunStartPayload: Omit<OrchestrationRunStartPayload, 'run'> & { run?: Maybe<ResolversParentTypes['OrchestrationRun']> };
+  OrchestrationRunStatusCount: OrchestrationRunStatusCount;
   OrchestrationRunStep: OrchestrationRunStep;
   OrchestrationRunStepCompleteInput: OrchestrationRunStepCompleteInput;
   OrchestrationRunStepCompletePayload: Omit<OrchestrationRunStepCompletePayload, 'run'> & { run?: Maybe<ResolversParentTypes['OrchestrationRun']> };
@@ -1719,6 +1877,7 @@ export type ResolversParentTypes = {
   ServiceConnection: ServiceConnectionNodeModel;
   ServiceEdge: Omit<ServiceEdge, 'node'> & { node: ResolversParentTypes['Service'] };
   ServiceFilter: ServiceFilter;
+  SeverityCount: SeverityCount;
   Source: Source;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
@@ -1733,6 +1892,7 @@ export type ResolversParentTypes = {
   TicketCreatePayload: Omit<TicketCreatePayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> };
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
   TicketFilter: TicketFilter;
+  TicketStatusCount: TicketStatusCount;
   TicketUpdateInput: TicketUpdateInput;
   TicketUpdatePayload: Omit<TicketUpdatePayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> };
   TimeRange: TimeRange;
@@ -1764,6 +1924,9 @@ export type AlertResolvers<ContextType = GatewayContext, ParentType extends Reso
 };
 
 export type AlertConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlertConnection'] = ResolversParentTypes['AlertConnection']> = {
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  countsBySeverity?: Resolver<Maybe<Array<ResolversTypes['SeverityCount']>>, ParentType, ContextType>;
+  countsByStatus?: Resolver<Maybe<Array<ResolversTypes['AlertStatusCount']>>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['AlertEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1797,6 +1960,11 @@ export type AlertSilencePayloadResolvers<ContextType = GatewayContext, ParentTyp
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type AlertStatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlertStatusCount'] = ResolversParentTypes['AlertStatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AlertStatus'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1821,6 +1989,8 @@ export type DeploymentResolvers<ContextType = GatewayContext, ParentType extends
 };
 
 export type DeploymentConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeploymentConnection'] = ResolversParentTypes['DeploymentConnection']> = {
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  countsByStatus?: Resolver<Maybe<Array<ResolversTypes['DeploymentStatusCount']>>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['DeploymentEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1830,6 +2000,11 @@ export type DeploymentConnectionResolvers<ContextType = GatewayContext, ParentTy
 export type DeploymentEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeploymentEdge'] = ResolversParentTypes['DeploymentEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Deployment'], ParentType, ContextType>;
+};
+
+export type DeploymentStatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeploymentStatusCount'] = ResolversParentTypes['DeploymentStatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DeploymentStatus'], ParentType, ContextType>;
 };
 
 export type IncidentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
@@ -1868,6 +2043,9 @@ export type IncidentAcknowledgePayloadResolvers<ContextType = GatewayContext, Pa
 };
 
 export type IncidentConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IncidentConnection'] = ResolversParentTypes['IncidentConnection']> = {
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  countsBySeverity?: Resolver<Maybe<Array<ResolversTypes['SeverityCount']>>, ParentType, ContextType>;
+  countsByStatus?: Resolver<Maybe<Array<ResolversTypes['IncidentStatusCount']>>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['IncidentEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Incident']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1887,6 +2065,24 @@ export type IncidentEdgeResolvers<ContextType = GatewayContext, ParentType exten
 export type IncidentResolvePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IncidentResolvePayload'] = ResolversParentTypes['IncidentResolvePayload']> = {
   incident?: Resolver<Maybe<ResolversTypes['Incident']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type IncidentStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IncidentStats'] = ResolversParentTypes['IncidentStats']> = {
+  acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  bySeverity?: Resolver<Array<ResolversTypes['SeverityCount']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['IncidentStatusCount']>, ParentType, ContextType>;
+  mttaSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mttrSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  range?: Resolver<ResolversTypes['TimeRange'], ParentType, ContextType>;
+  resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type IncidentStatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IncidentStatusCount'] = ResolversParentTypes['IncidentStatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['IncidentStatus'], ParentType, ContextType>;
 };
 
 export type IncidentTimelineAppendPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IncidentTimelineAppendPayload'] = ResolversParentTypes['IncidentTimelineAppendPayload']> = {
@@ -1964,8 +2160,18 @@ export type MetricSeriesResolvers<ContextType = GatewayContext, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   points?: Resolver<Array<ResolversTypes['MetricPoint']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['MetricStats'], ParentType, ContextType>;
   unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
+};
+
+export type MetricStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MetricStats'] = ResolversParentTypes['MetricStats']> = {
+  avg?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  latest?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p95?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2029,6 +2235,8 @@ export type OrchestrationRunResolvers<ContextType = GatewayContext, ParentType e
 };
 
 export type OrchestrationRunConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OrchestrationRunConnection'] = ResolversParentTypes['OrchestrationRunConnection']> = {
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  countsByStatus?: Resolver<Maybe<Array<ResolversTypes['OrchestrationRunStatusCount']>>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['OrchestrationRunEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['OrchestrationRun']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2043,6 +2251,11 @@ export type OrchestrationRunEdgeResolvers<ContextType = GatewayContext, ParentTy
 export type OrchestrationRunStartPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OrchestrationRunStartPayload'] = ResolversParentTypes['OrchestrationRunStartPayload']> = {
   run?: Resolver<Maybe<ResolversTypes['OrchestrationRun']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type OrchestrationRunStatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OrchestrationRunStatusCount'] = ResolversParentTypes['OrchestrationRunStatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrchestrationRunStatus'], ParentType, ContextType>;
 };
 
 export type OrchestrationRunStepResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OrchestrationRunStep'] = ResolversParentTypes['OrchestrationRunStep']> = {
@@ -2124,6 +2337,7 @@ export type ServiceResolvers<ContextType = GatewayContext, ParentType extends Re
   environment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  incidentStats?: Resolver<Maybe<ResolversTypes['IncidentStats']>, ParentType, ContextType, Partial<ServiceIncidentStatsArgs>>;
   incidents?: Resolver<Maybe<ResolversTypes['IncidentConnection']>, ParentType, ContextType, RequireFields<ServiceIncidentsArgs, 'first'>>;
   logs?: Resolver<Maybe<ResolversTypes['LogResult']>, ParentType, ContextType, RequireFields<ServiceLogsArgs, 'limit'>>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -2150,6 +2364,11 @@ export type ServiceEdgeResolvers<ContextType = GatewayContext, ParentType extend
   node?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
 };
 
+export type SeverityCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SeverityCount'] = ResolversParentTypes['SeverityCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
+};
+
 export type SourceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
   capability?: Resolver<ResolversTypes['Capability'], ParentType, ContextType>;
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2166,6 +2385,7 @@ export type TeamResolvers<ContextType = GatewayContext, ParentType extends Resol
   fields?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   handle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  incidentStats?: Resolver<Maybe<ResolversTypes['IncidentStats']>, ParentType, ContextType, Partial<TeamIncidentStatsArgs>>;
   members?: Resolver<Maybe<Array<ResolversTypes['TeamMember']>>, ParentType, ContextType>;
   metadata?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2222,6 +2442,8 @@ export type TicketResolvers<ContextType = GatewayContext, ParentType extends Res
 };
 
 export type TicketConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TicketConnection'] = ResolversParentTypes['TicketConnection']> = {
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  countsByStatus?: Resolver<Maybe<Array<ResolversTypes['TicketStatusCount']>>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['TicketEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Ticket']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2236,6 +2458,11 @@ export type TicketCreatePayloadResolvers<ContextType = GatewayContext, ParentTyp
 export type TicketEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TicketEdge'] = ResolversParentTypes['TicketEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
+};
+
+export type TicketStatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TicketStatusCount'] = ResolversParentTypes['TicketStatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
 };
 
 export type TicketUpdatePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TicketUpdatePayload'] = ResolversParentTypes['TicketUpdatePayload']> = {
@@ -2292,16 +2519,20 @@ export type Resolvers<ContextType = GatewayContext> = {
   AlertMatcher?: AlertMatcherResolvers<ContextType>;
   AlertSilence?: AlertSilenceResolvers<ContextType>;
   AlertSilencePayload?: AlertSilencePayloadResolvers<ContextType>;
+  AlertStatusCount?: AlertStatusCountResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Deployment?: DeploymentResolvers<ContextType>;
   DeploymentConnection?: DeploymentConnectionResolvers<ContextType>;
   DeploymentEdge?: DeploymentEdgeResolvers<ContextType>;
+  DeploymentStatusCount?: DeploymentStatusCountResolvers<ContextType>;
   Incident?: IncidentResolvers<ContextType>;
   IncidentAcknowledgePayload?: IncidentAcknowledgePayloadResolvers<ContextType>;
   IncidentConnection?: IncidentConnectionResolvers<ContextType>;
   IncidentCreatePayload?: IncidentCreatePayloadResolvers<ContextType>;
   IncidentEdge?: IncidentEdgeResolvers<ContextType>;
   IncidentResolvePayload?: IncidentResolvePayloadResolvers<ContextType>;
+  IncidentStats?: IncidentStatsResolvers<ContextType>;
+  IncidentStatusCount?: IncidentStatusCountResolvers<ContextType>;
   IncidentTimelineAppendPayload?: IncidentTimelineAppendPayloadResolvers<ContextType>;
   IncidentUpdatePayload?: IncidentUpdatePayloadResolvers<ContextType>;
   IncidentUpdatedEvent?: IncidentUpdatedEventResolvers<ContextType>;
@@ -2313,6 +2544,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   MetricDescriptor?: MetricDescriptorResolvers<ContextType>;
   MetricPoint?: MetricPointResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;
+  MetricStats?: MetricStatsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   OrchestrationPlan?: OrchestrationPlanResolvers<ContextType>;
@@ -2322,6 +2554,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   OrchestrationRunConnection?: OrchestrationRunConnectionResolvers<ContextType>;
   OrchestrationRunEdge?: OrchestrationRunEdgeResolvers<ContextType>;
   OrchestrationRunStartPayload?: OrchestrationRunStartPayloadResolvers<ContextType>;
+  OrchestrationRunStatusCount?: OrchestrationRunStatusCountResolvers<ContextType>;
   OrchestrationRunStep?: OrchestrationRunStepResolvers<ContextType>;
   OrchestrationRunStepCompletePayload?: OrchestrationRunStepCompletePayloadResolvers<ContextType>;
   OrchestrationStep?: OrchestrationStepResolvers<ContextType>;
@@ -2332,6 +2565,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Service?: ServiceResolvers<ContextType>;
   ServiceConnection?: ServiceConnectionResolvers<ContextType>;
   ServiceEdge?: ServiceEdgeResolvers<ContextType>;
+  SeverityCount?: SeverityCountResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
@@ -2342,6 +2576,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketCreatePayload?: TicketCreatePayloadResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
+  TicketStatusCount?: TicketStatusCountResolvers<ContextType>;
   TicketUpdatePayload?: TicketUpdatePayloadResolvers<ContextType>;
   TimeRange?: TimeRangeResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;

@@ -5,6 +5,7 @@
  */
 import { keysetPage, type ListOrder, type Page, positionOf } from '../../adapters/contract/index.js';
 import { type Position, positionsFor } from '../data/merge.js';
+import type { ListCounts } from '../data/aggregates/counts.js';
 import type { ConnectionNode } from '../data/models.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { badUserInput } from './errors.js';
@@ -26,11 +27,11 @@ export interface ListRequest {
 type Stamped = { id: string; provider: string };
 
 /** One page of a list as a connection: `read` gets the checked page size and position. */
-export async function connection<T extends { id: string }, S extends T & Stamped>(
+export async function connection<T extends { id: string }, S extends T & Stamped, V extends string = string>(
   args: ConnectionArgs,
   order: ListOrder<T>,
-  read: (request: ListRequest) => Promise<Page<S>>,
-): Promise<ConnectionNode<S>> {
+  read: (request: ListRequest) => Promise<Page<S> & { counts?: () => Promise<ListCounts<V>> }>,
+): Promise<ConnectionNode<S, V>> {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
@@ -43,6 +44,7 @@ export async function connection<T extends { id: string }, S extends T & Stamped
     totalCount: page.totalCount ?? null,
     hasPreviousPage: after !== undefined,
     cursorOf: (node) => encodeCursor({ provider: node.provider, ...positionOf(order, node) }),
+    ...(page.counts ? { counts: page.counts } : {}),
   };
 }
 
@@ -59,6 +61,6 @@ export function connectionOf<T extends { id: string }, S extends T & Stamped>(
   });
 }
 
-export function emptyConnection<T>(): ConnectionNode<T> {
+export function emptyConnection<T, S extends string = never>(): ConnectionNode<T, S> {
   return { nodes: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0, cursorOf: () => '' };
 }

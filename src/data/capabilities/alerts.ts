@@ -1,8 +1,12 @@
 /** Alerts: reads, and silencing through the provider that owns the alert. */
 import type * as m from '../../../adapters/contract/index.js';
+import { ALERT_STATUSES, allowed, type CountedPage, countList, withCounts } from '../aggregates/counts.js';
+import { SEVERITIES } from '../aggregates/incident-stats.js';
 import type { RequestData } from '../floor.js';
-import type { ListQuery, StampedPage } from '../loaders.js';
+import type { ListFetch, ListQuery } from '../loaders.js';
 import type { AlertNode } from '../models.js';
+
+const QUERY: ListFetch<'alert', m.AlertQuery, m.Alert> = (impl, qs, ctx) => impl.query(qs, ctx);
 
 export class AlertData {
   constructor(private readonly data: RequestData) {}
@@ -11,8 +15,18 @@ export class AlertData {
     return this.data.loaders.byId<m.Alert>('alert', provider, 'getMany', id);
   }
 
-  list(query: ListQuery<m.AlertQuery>): Promise<StampedPage<m.Alert>> {
-    return this.data.loaders.page('alert', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
+  /** A page of alerts; `counts()` counts every alert the filter matches. */
+  async list(query: ListQuery<m.AlertQuery>): Promise<CountedPage<m.Alert, m.AlertStatus>> {
+    const page = await this.data.loaders.page('alert', 'query', query, QUERY);
+    const { first: _first, after: _after, ...filter } = query;
+    return withCounts(page, () =>
+      countList(
+        this.data.loaders.listSource('alert', 'query', filter, QUERY),
+        allowed(ALERT_STATUSES, query.statuses),
+        allowed(SEVERITIES, query.severities),
+        this.data.floor.maxAggregateRecords,
+      ),
+    );
   }
 
   /**

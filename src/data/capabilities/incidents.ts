@@ -8,13 +8,17 @@ import { GraphQLError } from 'graphql';
 import type * as m from '../../../adapters/contract/index.js';
 import { incidentMatches } from '../../../adapters/contract/index.js';
 import type { Subscription } from '../../events/pubsub.js';
+import { allowed, type CountedPage, countList, withCounts } from '../aggregates/counts.js';
+import { INCIDENT_STATUSES, type IncidentStats, incidentStats, SEVERITIES } from '../aggregates/incident-stats.js';
+import { scan } from '../aggregates/scan.js';
 import { type Change, incidentRef, incidentUpdated, timelineAppended } from '../changes.js';
 import { filterView } from '../filter-directory.js';
 import type { RequestData } from '../floor.js';
-import type { ListQuery, StampedPage } from '../loaders.js';
+import type { ListFetch, ListQuery } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
 
 const BY_ID = 'getMany';
+const QUERY: ListFetch<'incident', m.IncidentQuery, m.Incident> = (impl, qs, ctx) => impl.query(qs, ctx);
 const TIMELINES = 'timelines';
 const CHANGE_FIELDS = ['title', 'description', 'status', 'severity', 'assignees'] as const;
 
@@ -49,8 +53,24 @@ export class IncidentData {
     return found;
   }
 
-  list(query: ListQuery<m.IncidentQuery>): Promise<StampedPage<m.Incident>> {
-    return this.data.loaders.page('incident', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
+  /** A page of incidents; `counts()` counts every incident the filter matches. */
+  async list(query: ListQuery<m.IncidentQuery>): Promise<CountedPage<m.Incident, m.IncidentStatus>> {
+    const page = await this.data.loaders.page('incident', 'query', query, QUERY);
+    const { first: _first, after: _after, ...filter } = query;
+    return withCounts(page, () =>
+      countList(
+        this.data.loaders.listSource('incident', 'query', filter, QUERY),
+        allowed(INCIDENT_STATUSES, query.statuses),
+        allowed(SEVERITIES, query.severities),
+        this.data.floor.maxAggregateRecords,
+      ),
+    );
+  }
+
+  /** Counts, MTTA and MTTR of the incidents a filter matches (with `createdWithin`), over a bounded scan. */
+  async stats(filter: Omit<m.IncidentQuery, 'first' | 'after'>): Promise<IncidentStats> {
+    const source = this.data.loaders.listSource('incident', 'query', filter, QUERY);
+    return incidentStats(await scan(source, this.data.floor.maxAggregateRecords));
   }
 
   async timeline(provider: string, incidentId: string): Promise<TimelineEntryNode[]> {

@@ -1,8 +1,12 @@
 /** Runbook plans and runs: reads, and starting runs and completing steps through their provider. */
 import type * as m from '../../../adapters/contract/index.js';
+import { allowed, type CountedPage, countList, RUN_STATUSES, withCounts } from '../aggregates/counts.js';
 import type { RequestData } from '../floor.js';
-import type { ListQuery, StampedPage } from '../loaders.js';
+import type { ListFetch, ListQuery, StampedPage } from '../loaders.js';
 import type { OrchestrationPlanNode, OrchestrationRunNode } from '../models.js';
+
+const RUNS: ListFetch<'orchestration', m.OrchestrationRunQuery, m.OrchestrationRun> = (impl, qs, ctx) =>
+  impl.queryRuns(qs, ctx);
 
 export class OrchestrationData {
   constructor(private readonly data: RequestData) {}
@@ -19,8 +23,20 @@ export class OrchestrationData {
     return this.data.loaders.page('orchestration', 'queryPlans', query, (impl, qs, ctx) => impl.queryPlans(qs, ctx));
   }
 
-  runs(query: ListQuery<m.OrchestrationRunQuery>): Promise<StampedPage<m.OrchestrationRun>> {
-    return this.data.loaders.page('orchestration', 'queryRuns', query, (impl, qs, ctx) => impl.queryRuns(qs, ctx));
+  /** A page of runs; `counts()` counts every run the filter matches. */
+  async runs(
+    query: ListQuery<m.OrchestrationRunQuery>,
+  ): Promise<CountedPage<m.OrchestrationRun, m.OrchestrationRunStatus>> {
+    const page = await this.data.loaders.page('orchestration', 'queryRuns', query, RUNS);
+    const { first: _first, after: _after, ...filter } = query;
+    return withCounts(page, () =>
+      countList(
+        this.data.loaders.listSource('orchestration', 'queryRuns', filter, RUNS),
+        allowed(RUN_STATUSES, query.statuses),
+        null,
+        this.data.floor.maxAggregateRecords,
+      ),
+    );
   }
 
   /** Starts a run of a plan, through the provider that owns the plan. */

@@ -1,10 +1,13 @@
 /** Tickets: reads and writes; `service` inputs are canonical names, mapped into the provider's. */
 import type * as m from '../../../adapters/contract/index.js';
+import { allowed, type CountedPage, countList, TICKET_STATUSES, withCounts } from '../aggregates/counts.js';
 import type { RequestData } from '../floor.js';
-import type { ListQuery, StampedPage } from '../loaders.js';
+import type { ListFetch, ListQuery } from '../loaders.js';
 import type { TicketNode } from '../models.js';
 
 const BY_ID = { capability: 'ticket', operation: 'getMany' } as const;
+
+const QUERY: ListFetch<'ticket', m.TicketQuery, m.Ticket> = (impl, qs, ctx) => impl.query(qs, ctx);
 
 export class TicketData {
   constructor(private readonly data: RequestData) {}
@@ -13,8 +16,18 @@ export class TicketData {
     return this.data.loaders.byId<m.Ticket>('ticket', provider, BY_ID.operation, id);
   }
 
-  list(query: ListQuery<m.TicketQuery>): Promise<StampedPage<m.Ticket>> {
-    return this.data.loaders.page('ticket', 'query', query, (impl, qs, ctx) => impl.query(qs, ctx));
+  /** A page of tickets; `counts()` counts every ticket the filter matches. */
+  async list(query: ListQuery<m.TicketQuery>): Promise<CountedPage<m.Ticket, m.TicketStatus>> {
+    const page = await this.data.loaders.page('ticket', 'query', query, QUERY);
+    const { first: _first, after: _after, ...filter } = query;
+    return withCounts(page, () =>
+      countList(
+        this.data.loaders.listSource('ticket', 'query', filter, QUERY),
+        allowed(TICKET_STATUSES, query.statuses),
+        null,
+        this.data.floor.maxAggregateRecords,
+      ),
+    );
   }
 
   /** Creates the ticket in the first ticket provider. */
