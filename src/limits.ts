@@ -100,7 +100,8 @@ export const LIMITS = {
     default: 1_000,
     code: '(the counts say `approximate: true`)',
     unit: 'records',
-    description: "records of one provider the gateway reads to count a list or compute incident statistics, when the provider cannot count",
+    description:
+      'records of one provider the gateway reads to count a list or compute incident statistics, when the provider cannot count',
   },
   requestTimeoutMs: {
     variable: 'OPSORCH_REQUEST_TIMEOUT_MS',

@@ -4,8 +4,8 @@
  * schema goes through `connection`.
  */
 import { keysetPage, type ListOrder, type Page, positionOf } from '../../adapters/contract/index.js';
-import { type Position, positionsFor } from '../data/merge.js';
 import type { ListCounts } from '../data/aggregates/counts.js';
+import { type Position, positionsFor } from '../data/merge.js';
 import type { ConnectionNode } from '../data/models.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { badUserInput } from './errors.js';
