@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DocumentNode, Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as enums from '../../adapters/plugin/enums.js';
 import { fromGlobalId } from '../../src/graphql/ids.js';
 import { type Json, type OpsOrchPair, startOpsOrchPair } from '../helpers/opsorch-pair.js';
 import { subscribe } from '../helpers/subscriptions.js';
@@ -347,6 +348,143 @@ describe('example operations over OpsOrch plugins, checked against OpsOrch Core'
       expect(sorted(node.services.nodes.map((s) => s.name))).toEqual(sorted(owned.map((s) => s.name)));
     }
     expect(data.teams.nodes.some((t) => t.services.nodes.length > 0)).toBe(true);
+  });
+
+  /** Core's records counted by the enum value the gateway reads each one's word as. */
+  const tallyOf = (records: Json[], field: string, read: (raw: unknown) => string) => {
+    const out: Record<string, number> = {};
+    for (const r of records) {
+      const value = read(r[field]);
+      out[value] = (out[value] ?? 0) + 1;
+    }
+    return out;
+  };
+  const counted = (counts: { count: number; status?: string; severity?: string }[], key: 'status' | 'severity') =>
+    Object.fromEntries(counts.filter((c) => c.count > 0).map((c) => [c[key], c.count]));
+  /** A raw time from any of the places OpsOrch records keep it. */
+  const timeOf = (r: Json, name: string): number | null => {
+    for (const bag of [r, r.fields as Json | undefined, r.metadata as Json | undefined]) {
+      const value = bag?.[name];
+      if (typeof value === 'string' && value) return Date.parse(value);
+    }
+    return null;
+  };
+
+  it('ConsoleCounts: open incidents, firing alerts and open tickets counted as Core lists them', async () => {
+    type Counts = { status?: string; severity?: string; count: number }[];
+    type Counted = { totalCount: number; approximate: boolean; countsByStatus?: Counts; countsBySeverity?: Counts };
+    const data = await run<{ incidents: Counted; alerts: Counted; tickets: Counted }>('ConsoleCounts');
+    const incidents = await pair.rest('/incidents/query', {
+      statuses: ['open', 'triggered', 'acknowledged', 'investigating', 'identified', 'mitigating', 'monitoring'],
+    });
+    expect(incidents.length).toBeGreaterThan(0);
+    expect([data.incidents.totalCount, data.incidents.approximate]).toEqual([incidents.length, false]);
+    expect(counted(data.incidents.countsByStatus ?? [], 'status')).toEqual(
+      tallyOf(incidents, 'status', enums.incidentStatus.read),
+    );
+    expect(counted(data.incidents.countsBySeverity ?? [], 'severity')).toEqual(
+      tallyOf(incidents, 'severity', enums.severity.read),
+    );
+    const alerts = (await pair.rest('/alerts/query', { statuses: ['firing'] })).filter(
+      (a) => enums.alertStatus.read(a.status) === 'FIRING',
+    );
+    expect([data.alerts.totalCount, data.alerts.approximate]).toEqual([alerts.length, false]);
+    expect(counted(data.alerts.countsBySeverity ?? [], 'severity')).toEqual(
+      tallyOf(alerts, 'severity', enums.alertSeverity.read),
+    );
+    const tickets = (await pair.rest('/tickets/query', {})).filter((t) =>
+      ['OPEN', 'IN_PROGRESS', 'BLOCKED'].includes(enums.ticketStatus.read(t.status)),
+    );
+    expect(tickets.length).toBeGreaterThan(0);
+    expect([data.tickets.totalCount, data.tickets.approximate]).toEqual([tickets.length, false]);
+    expect(counted(data.tickets.countsByStatus ?? [], 'status')).toEqual(
+      tallyOf(tickets, 'status', enums.ticketStatus.read),
+    );
+  });
+
+  it("OnCallReview: each team's and service's incidents in the range, open, MTTA and MTTR, from Core's records", async () => {
+    const end = new Date().toISOString();
+    const range = { start: new Date(Date.parse(end) - 90 * 86_400_000).toISOString(), end };
+    type Stats = {
+      total: number;
+      open: number;
+      mttaSeconds: number | null;
+      mttrSeconds: number | null;
+      approximate: boolean;
+    };
+    const data = await run<{
+      teams: Conn<{ name: string; incidentStats: Stats; services: Conn<{ name: string; incidentStats: Stats }> }>;
+    }>('OnCallReview', { range });
+    const all = await pair.rest('/incidents/query', {});
+    const inRange = (r: Json) => {
+      const at = Date.parse(r.createdAt as string);
+      return at >= Date.parse(range.start) && at <= Date.parse(range.end);
+    };
+    const expected = (records: Json[]) => {
+      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+      const since = (r: Json, name: string) => {
+        const at = timeOf(r, name);
+        return at === null ? null : (at - Date.parse(r.createdAt as string)) / 1000;
+      };
+      const resolved = records.filter((r) => enums.incidentStatus.read(r.status) === 'RESOLVED');
+      return {
+        total: records.length,
+        open: records.length - resolved.length,
+        mtta: mean(records.map((r) => since(r, 'acknowledgedAt')).filter((x): x is number => x !== null && x >= 0)),
+        mttr: mean(resolved.map((r) => since(r, 'resolvedAt')).filter((x): x is number => x !== null && x >= 0)),
+      };
+    };
+    let seen = 0;
+    for (const team of data.teams.nodes) {
+      for (const service of team.services.nodes) {
+        seen += 1;
+        const svc = [...services.values()].find((x) => x.name === service.name) as Json;
+        const want = expected(all.filter((r) => r.service === svc.id && inRange(r)));
+        const got = service.incidentStats;
+        expect([service.name, got.total, got.open, got.approximate]).toEqual([
+          service.name,
+          want.total,
+          want.open,
+          false,
+        ]);
+        if (want.mttr === null) expect(got.mttrSeconds).toBeNull();
+        else expect(got.mttrSeconds).toBeCloseTo(want.mttr, 3);
+        if (want.mtta === null) expect(got.mttaSeconds).toBeNull();
+        else expect(got.mttaSeconds).toBeCloseTo(want.mtta, 3);
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+    expect(data.teams.nodes.some((t) => t.services.nodes.some((s) => s.incidentStats.total > 0))).toBe(true);
+  });
+
+  it('ServiceHealth: golden-signal statistics of the series Core answers, and open incidents counted', async () => {
+    const end = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+    const start = new Date(Date.parse(end) - 3_600_000).toISOString();
+    const svc = services.get('svc-checkout') as Json;
+    type Series = {
+      name: string;
+      stats: { latest: number | null; min: number | null; max: number | null; avg: number | null; count: number };
+    };
+    const data = await run<{
+      services: Conn<{ metrics: Series[]; incidents: Conn<Json> & { countsBySeverity: { count: number }[] } }>;
+    }>('ServiceHealth', { name: svc.name, start, end });
+    const s = data.services.nodes[0];
+    expect(s?.metrics.map((m) => m.name)).toEqual([
+      'http_requests_total',
+      'http_errors_total',
+      'http_request_duration_seconds',
+    ]);
+    for (const m of s?.metrics ?? []) {
+      expect(m.stats.count).toBeGreaterThan(0);
+      expect(m.stats.min as number).toBeLessThanOrEqual(m.stats.avg as number);
+      expect(m.stats.avg as number).toBeLessThanOrEqual(m.stats.max as number);
+    }
+    const open = await pair.rest('/incidents/query', {
+      scope: { service: 'svc-checkout' },
+      statuses: ['open', 'triggered', 'acknowledged', 'investigating', 'identified', 'mitigating', 'monitoring'],
+    });
+    expect(s?.incidents.totalCount).toBe(open.length);
+    expect(s?.incidents.countsBySeverity.reduce((a, c) => a + c.count, 0)).toBe(open.length);
   });
 
   it('ProviderHealth: one healthy plugin per capability, as configured for Core', async () => {

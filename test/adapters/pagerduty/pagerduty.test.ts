@@ -41,7 +41,6 @@ beforeEach(() => {
 
 interface IncidentsPage {
   incidents: {
-    totalCount: number | null;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     nodes: { title: string; status: string; severity: string; rawSeverity: string; createdAt: string }[];
   };
@@ -50,7 +49,6 @@ interface IncidentsPage {
 const INCIDENTS = /* GraphQL */ `
   query ($filter: IncidentFilter, $first: Int, $after: String) {
     incidents(filter: $filter, first: $first, after: $after) {
-      totalCount
       pageInfo { hasNextPage endCursor }
       nodes { title status severity rawSeverity createdAt }
     }
