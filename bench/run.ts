@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { consoleFigures } from './figures/consoles.js';
 import type { BenchOptions, Figures, Servers } from './figures/context.js';
 import { isolationFigures } from './figures/isolation.js';
 import { overheadFigures } from './figures/overhead.js';
@@ -41,6 +42,12 @@ const SECTIONS: {
     measure: overheadFigures,
   },
   { name: 'scale', title: '4 scale with work', needs: ['gatewayFast'], measure: scaleFigures },
+  {
+    name: 'consoles',
+    title: 'provider traffic against the number of consoles',
+    needs: [],
+    measure: (_, options) => consoleFigures(options),
+  },
   { name: 'subscriptions', title: '5 subscriptions', needs: [], measure: subscriptionFigures },
   { name: 'soak', title: '6 soak', needs: ['gateway'], measure: soakFigures },
   { name: 'isolation', title: 'provider isolation: one provider hanging', needs: [], measure: isolationFigures },

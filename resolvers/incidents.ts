@@ -16,10 +16,13 @@ import { decodeInputId, isUserError, mutationFailure, requireText, userError } f
 
 const HALF_HOUR = 30 * 60_000;
 
-/** From half an hour before creation (to catch the lead-up) until resolution or now. */
-export function incidentWindow(incident: IncidentNode): TimeRange {
+/**
+ * From half an hour before creation (to catch the lead-up) until resolution or now, as the
+ * floor tells the time for live windows (see `RequestData.liveNow`).
+ */
+export function incidentWindow(incident: IncidentNode, now: number): TimeRange {
   const start = Date.parse(incident.createdAt) - HALF_HOUR;
-  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Date.now();
+  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
   return { start: new Date(start).toISOString(), end: new Date(Math.max(end, start)).toISOString() };
 }
 
@@ -99,7 +102,7 @@ export const incidentResolvers: Resolvers = {
 
   Incident: {
     ...recordFields<IncidentNode>('Incident', 'incident'),
-    window: (parent) => incidentWindow(parent),
+    window: (parent, _, ctx) => incidentWindow(parent, ctx.data.liveNow()),
     service: (parent, _, ctx) => serviceOf(ctx, parent),
     async team(parent, _, ctx) {
       if (parent.team) return teamByName(ctx, parent.team);
@@ -113,7 +116,7 @@ export const incidentResolvers: Resolvers = {
       return connection({ first, after }, LIST_ORDERS.alerts, (page) =>
         ctx.data.alerts.list({
           scope: { service },
-          activeWithin: incidentWindow(parent),
+          activeWithin: incidentWindow(parent, ctx.data.liveNow()),
           ...page,
         }),
       );
@@ -138,11 +141,11 @@ export const incidentResolvers: Resolvers = {
     },
     metrics(parent, { names, step }, ctx) {
       const service = canonicalService(ctx, parent);
-      return service ? metricsFor(ctx, { service }, names, incidentWindow(parent), step) : [];
+      return service ? metricsFor(ctx, { service }, names, incidentWindow(parent, ctx.data.liveNow()), step) : [];
     },
     logs(parent, { query, limit }, ctx) {
       const service = canonicalService(ctx, parent);
-      const window = incidentWindow(parent);
+      const window = incidentWindow(parent, ctx.data.liveNow());
       return logsFor(ctx, { ...(query ? { query } : {}), scope: service ? { service } : undefined, ...window, limit });
     },
   },

@@ -145,6 +145,17 @@ export class DataFloor {
   }
 
   /**
+   * The instant a live window (an open incident's) ends at. With a record TTL, the start of the
+   * current TTL period: requests within one period then ask the same question, so they share its
+   * cached answer, which is never older than the TTL anyway.
+   */
+  liveNow(): number {
+    const ttl = this.options.cache?.records.ttlMs ?? 0;
+    const now = Date.now();
+    return ttl > 0 ? now - (now % ttl) : now;
+  }
+
+  /**
    * A provider announced a change (webhook, poll, its own stream): its cached records may be
    * out of date, whichever they are.
    */
@@ -287,6 +298,10 @@ export class RequestData {
   get providers(): ProviderData {
     this.made.providers ??= new ProviderData(this);
     return this.made.providers;
+  }
+
+  liveNow(): number {
+    return this.floor.liveNow();
   }
 
   /** @internal A write through the floor's choke point, on behalf of this scope. */

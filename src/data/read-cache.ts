@@ -1,7 +1,7 @@
 /**
  * A cross-request cache of provider reads for data that changes slowly (services, teams, members
  * and who is on call, metric descriptors, runbook plans), and, only when configured, a short one
- * for records. Single-flight shares a read between requests that overlap in time; this shares it
+ * for records, logs and metric series. Single-flight shares a read between requests that overlap in time; this shares it
  * with the requests that come after, so consoles refreshing the same pages do not multiply
  * provider traffic.
  *
@@ -46,10 +46,8 @@ const DIRECTORY: Readonly<Partial<Record<Capability, readonly string[] | 'all'>>
   orchestration: ['getPlans', 'queryPlans'],
 };
 
-/** Live reads, never cached: a query over logs or metrics names its own time window. */
+/** Never cached: a conversation is read to be answered. */
 const NEVER: Readonly<Partial<Record<Capability, readonly string[] | 'all'>>> = {
-  log: 'all',
-  metric: ['query'],
   messaging: 'all',
 };
 

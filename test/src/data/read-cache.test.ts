@@ -11,7 +11,7 @@ import { gqlData } from '../../helpers/graphql.js';
 
 const SERVICES: LoaderKey = { capability: 'service', provider: 'pd', operation: 'getMany' };
 const INCIDENTS: LoaderKey = { capability: 'incident', provider: 'pd', operation: 'getMany' };
-const LOGS: LoaderKey = { capability: 'log', provider: 'pd', operation: 'query' };
+const MESSAGES: LoaderKey = { capability: 'messaging', provider: 'pd', operation: 'threads' };
 
 const options = (over: Partial<ReadCacheOptions> = {}): ReadCacheOptions => ({
   maxEntries: 100,
@@ -92,11 +92,11 @@ describe('ReadCache', () => {
     expect(await on.read(INCIDENTS, 'r', ['i'], String, q.fetch)).toEqual(['i@2']);
   });
 
-  it('never caches logs, metric series or errors', async () => {
+  it('never caches messaging or errors', async () => {
     const cache = new ReadCache(options({ records: { ttlMs: 60_000, staleMs: 0 } }), clock);
     const p = provider();
-    await cache.read(LOGS, 'r', ['q'], String, p.fetch);
-    await cache.read(LOGS, 'r', ['q'], String, p.fetch);
+    await cache.read(MESSAGES, 'r', ['q'], String, p.fetch);
+    await cache.read(MESSAGES, 'r', ['q'], String, p.fetch);
     p.fail(true);
     expect((await cache.read(SERVICES, 'r', ['a'], String, p.fetch))[0]).toBeInstanceOf(Error);
     p.fail(false);

@@ -1,0 +1,117 @@
+/**
+ * Provider traffic against the number of consoles: consoles refresh the incident list and one
+ * incident page every period, at random offsets, for a while; provider calls per minute are read
+ * from the gateway's `/metrics` and compared with one console's alone. Each run gets its own
+ * gateway, so no run starts with another's cache. With default settings only directory reads
+ * (services, teams, members, descriptors, plans) are cached; with a record TTL everything is.
+ */
+import { startGatewayProcess } from '../lib/gateway.js';
+import { graphql } from '../lib/http.js';
+import { providerCallsByOperation } from '../lib/prometheus.js';
+import { ratio, round, sleep } from '../lib/stats.js';
+import { INCIDENT_LIST_PAGE, INCIDENT_PAGE } from '../queries.js';
+import type { BenchOptions, Figures, GraphQLServer } from './context.js';
+import { pickIncident } from './page.js';
+
+const DIRECTORY = /^(service|team)\.|^metric\.describe$|^orchestration\.(getPlans|queryPlans)$/;
+
+interface Traffic {
+  directoryPerMinute: number;
+  allPerMinute: number;
+  refreshes: number;
+  errors: number;
+}
+
+/** `consoles` consoles, each refreshing both pages every `periodMs` from a random offset, for `durationMs`. */
+async function drive(gateway: GraphQLServer, id: string, consoles: number, periodMs: number, durationMs: number) {
+  let refreshes = 0;
+  let errors = 0;
+  const until = performance.now() + durationMs;
+  const one = async () => {
+    await sleep(Math.random() * periodMs);
+    while (performance.now() < until) {
+      const next = performance.now() + periodMs;
+      try {
+        await Promise.all([
+          graphql(gateway.graphql, INCIDENT_LIST_PAGE),
+          graphql(gateway.graphql, INCIDENT_PAGE, { id }),
+        ]);
+        refreshes++;
+      } catch {
+        errors++;
+      }
+      await sleep(Math.max(0, next - performance.now()));
+    }
+  };
+  await Promise.all(Array.from({ length: consoles }, one));
+  return { refreshes, errors };
+}
+
+async function traffic(
+  env: Record<string, string>,
+  latencyMs: number,
+  consoles: number,
+  periodMs: number,
+  durationMs: number,
+): Promise<Traffic> {
+  const gateway = await startGatewayProcess(
+    `gateway-consoles-${consoles}`,
+    { latencyMs, copies: { incident: 1, alert: 5, ticket: 5 } },
+    {},
+    env,
+  );
+  try {
+    const { id } = await pickIncident(gateway);
+    const before = await providerCallsByOperation(gateway.origin);
+    const { refreshes, errors } = await drive(gateway, id, consoles, periodMs, durationMs);
+    const after = await providerCallsByOperation(gateway.origin);
+    let directory = 0;
+    let all = 0;
+    for (const [operation, count] of Object.entries(after)) {
+      const calls = count - (before[operation] ?? 0);
+      all += calls;
+      if (DIRECTORY.test(operation)) directory += calls;
+    }
+    const minutes = durationMs / 60_000;
+    return {
+      directoryPerMinute: round(directory / minutes, 1),
+      allPerMinute: round(all / minutes, 1),
+      refreshes,
+      errors,
+    };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+export async function consoleFigures(options: BenchOptions): Promise<Figures> {
+  const consoles = options.quick ? 10 : 50;
+  const periodMs = options.quick ? 3_000 : 15_000;
+  const durationMs = options.quick ? 15_000 : 120_000;
+  const latency = options.latencyMs;
+  const recordTtl = { OPSORCH_CACHE_RECORD_TTL_S: String(options.quick ? 2 : 10) };
+  const alone = await traffic({}, latency, 1, periodMs, durationMs);
+  const fleet = await traffic({}, latency, consoles, periodMs, durationMs);
+  const aloneTtl = await traffic(recordTtl, latency, 1, periodMs, durationMs);
+  const fleetTtl = await traffic(recordTtl, latency, consoles, periodMs, durationMs);
+  const uncached = await traffic({ OPSORCH_CACHE_TTL_S: '0' }, latency, consoles, periodMs, durationMs);
+  return {
+    'consoles.count': consoles,
+    'consoles.periodS': periodMs / 1000,
+    'consoles.durationS': durationMs / 1000,
+    'consoles.recordTtlS': Number(recordTtl.OPSORCH_CACHE_RECORD_TTL_S),
+    'consoles.one.directoryPerMinute': alone.directoryPerMinute,
+    'consoles.one.allPerMinute': alone.allPerMinute,
+    'consoles.fleet.directoryPerMinute': fleet.directoryPerMinute,
+    'consoles.fleet.allPerMinute': fleet.allPerMinute,
+    'consoles.fleet.ratio.directoryOverOne': ratio(fleet.directoryPerMinute, alone.directoryPerMinute),
+    'consoles.fleetNoCache.directoryPerMinute': uncached.directoryPerMinute,
+    'consoles.fleetNoCache.allPerMinute': uncached.allPerMinute,
+    'consoles.recordTtl.one.allPerMinute': aloneTtl.allPerMinute,
+    'consoles.recordTtl.fleet.allPerMinute': fleetTtl.allPerMinute,
+    'consoles.recordTtl.ratio.allOverOne': ratio(fleetTtl.allPerMinute, aloneTtl.allPerMinute),
+    'consoles.refreshes':
+      alone.refreshes + fleet.refreshes + aloneTtl.refreshes + fleetTtl.refreshes + uncached.refreshes,
+    'consoles.errors': alone.errors + fleet.errors + aloneTtl.errors + fleetTtl.errors + uncached.errors,
+  };
+}
