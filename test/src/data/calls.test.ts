@@ -134,7 +134,7 @@ describe('every path to a provider passes the choke point', () => {
       { id: incidentId },
     );
     expect((await providerCalls(gateway, labels)) - before).toBe(1);
-    expect(log.calls.filter((c) => c.op === 'appendTimeline')).toEqual([
+    expect(log.calls.filter((c) => c.op === 'appendTimeline')).toMatchObject([
       { capability: 'incident', op: 'appendTimeline', items: 1, signal: true },
     ]);
     expect(seenByMiddleware.some((c) => c.operation === 'appendTimeline' && c.write && c.cause === 'request')).toBe(
@@ -164,7 +164,7 @@ describe('every path to a provider passes the choke point', () => {
     });
     expect(response.status).toBe(202);
     expect((await providerCalls(gateway, labels)) - before).toBe(1);
-    expect(log.calls).toEqual([{ capability: 'incident', op: 'timelines', items: 1, signal: true }]);
+    expect(log.calls).toMatchObject([{ capability: 'incident', op: 'timelines', items: 1, signal: true }]);
     expect(seenByMiddleware.some((c) => c.cause === 'webhook' && !c.write)).toBe(true);
   });
 
