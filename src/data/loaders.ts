@@ -7,7 +7,7 @@
 import DataLoader from 'dataloader';
 import type * as m from '../../adapters/contract/index.js';
 import type { Capability, Result } from '../../adapters/contract/index.js';
-import { type Caller, visibilityKey } from '../auth/principal.js';
+import { visibilityKey } from '../auth/principal.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
 import type { CallScope, ProviderCall, ProviderCalls } from './calls.js';

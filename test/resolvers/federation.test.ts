@@ -196,8 +196,12 @@ describe('federation across providers', () => {
       );
       expect(_entities.map((e) => e.id)).toEqual(incidents.nodes.map((n) => n.id));
       const count = (p: string) => incidents.nodes.filter((n) => n.source.provider === p).length;
-      expect(east.log.calls).toMatchObject([{ capability: 'incident', op: 'getMany', items: count('east'), signal: true }]);
-      expect(west.log.calls).toMatchObject([{ capability: 'incident', op: 'getMany', items: count('west'), signal: true }]);
+      expect(east.log.calls).toMatchObject([
+        { capability: 'incident', op: 'getMany', items: count('east'), signal: true },
+      ]);
+      expect(west.log.calls).toMatchObject([
+        { capability: 'incident', op: 'getMany', items: count('west'), signal: true },
+      ]);
     } finally {
       await gateway.stop();
     }
