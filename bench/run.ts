@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { abuseFigures } from './figures/abuse.js';
 import { consoleFigures } from './figures/consoles.js';
 import type { BenchOptions, Figures, Servers } from './figures/context.js';
 import { isolationFigures } from './figures/isolation.js';
@@ -50,6 +51,12 @@ const SECTIONS: {
   },
   { name: 'subscriptions', title: '5 subscriptions', needs: [], measure: subscriptionFigures },
   { name: 'soak', title: '6 soak', needs: ['gateway'], measure: soakFigures },
+  {
+    name: 'abuse',
+    title: 'latency isolation: one client sending the worst accepted query',
+    needs: [],
+    measure: (_, options) => abuseFigures(options),
+  },
   { name: 'isolation', title: 'provider isolation: one provider hanging', needs: [], measure: isolationFigures },
 ];
 

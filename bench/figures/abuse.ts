@@ -1,0 +1,95 @@
+/**
+ * Latency isolation from a heavy client: p99 of a normal list query at a moderate rate, alone and
+ * while one client sends the most expensive query the gateway still accepts, in a loop. The worst
+ * accepted query is found, not guessed: a nested connection over every incident is widened until
+ * the cost limit refuses it, and the widest one accepted is used. The ratio is the figure.
+ */
+import { startGatewayProcess } from '../lib/gateway.js';
+import { graphqlBody } from '../lib/http.js';
+import { load } from '../lib/load.js';
+import { ratio } from '../lib/stats.js';
+import { INCIDENT_LIST } from '../queries.js';
+import type { BenchOptions, Figures } from './context.js';
+
+const NORMAL = graphqlBody(INCIDENT_LIST);
+const CONNECTIONS = 5;
+const RATE = 50;
+
+function heavy(width: number): string {
+  return `{ incidents(first: 100) { nodes { id title
+    service { name team { name members { name email } } }
+    alerts(first: ${width}) { nodes { id title labels service { name } } }
+    tickets(first: ${width}) { nodes { key title incidents { id title } } }
+    timeline(first: ${width}) { nodes { kind body at } }
+  } } }`;
+}
+
+type Answer = { errors?: { extensions?: { code?: string } }[] };
+
+async function ask(url: string, query: string): Promise<Answer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: graphqlBody(query),
+  });
+  return (await response.json()) as Answer;
+}
+
+/** The widest nested query under the cost limit (cost grows with width: a binary search). */
+async function worstAccepted(url: string): Promise<{ query: string; width: number }> {
+  const refused = async (width: number) =>
+    (await ask(url, heavy(width))).errors?.some((e) => /COST|LIMIT|BUDGET/.test(e.extensions?.code ?? '')) ?? false;
+  if (await refused(1)) throw new Error('even the narrowest heavy query is refused');
+  let low = 1;
+  let high = 101;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await refused(mid)) high = mid;
+    else low = mid;
+  }
+  return { query: heavy(low), width: low };
+}
+
+export async function abuseFigures(options: BenchOptions): Promise<Figures> {
+  const gateway = await startGatewayProcess('gateway-heavy-client', {
+    latencyMs: 0,
+    copies: { incident: 42, alert: 1, ticket: 1 },
+  });
+  try {
+    const { query, width } = await worstAccepted(gateway.graphql);
+    const run = () =>
+      load({
+        url: gateway.graphql,
+        body: NORMAL,
+        seconds: options.loadSeconds * 2,
+        connections: CONNECTIONS,
+        rate: RATE,
+      });
+    await run();
+    const alone = await run();
+    let running = true;
+    let heavyRequests = 0;
+    const loop = (async () => {
+      while (running) {
+        await ask(gateway.graphql, query);
+        heavyRequests++;
+      }
+    })();
+    const during = await run();
+    running = false;
+    await loop;
+    return {
+      'abuse.heavy.width': width,
+      'abuse.heavy.requests': heavyRequests,
+      'abuse.normal.rate': RATE,
+      'abuse.alone.p50Ms': alone.p50Ms,
+      'abuse.alone.p99Ms': alone.p99Ms,
+      'abuse.heavy.p50Ms': during.p50Ms,
+      'abuse.heavy.p99Ms': during.p99Ms,
+      'abuse.errors': alone.errors + during.errors,
+      'abuse.ratio.p99HeavyOverAlone': ratio(during.p99Ms, alone.p99Ms),
+    };
+  } finally {
+    await gateway.stop();
+  }
+}
