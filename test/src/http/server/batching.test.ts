@@ -66,7 +66,7 @@ describe('DataLoader batching', () => {
     );
     expect(data.a.name).toBe(data.b.name);
     expect(data.c.id).toBe(id);
-    expect(log.calls).toEqual([{ capability: 'service', op: 'getMany', items: 1, signal: true }]);
+    expect(log.calls).toMatchObject([{ capability: 'service', op: 'getMany', items: 1, signal: true }]);
   });
 
   it('does not share the cache between requests', async () => {
