@@ -44,7 +44,7 @@ export async function startGatewayProcess(
     port,
     readyPath: '/healthz',
     // The soak asks for a full collection before reading the heap (SIGUSR2, see bench/gateway/main.ts).
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: ['--expose-gc', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])],
   });
   return { ...server, graphql: `${server.origin}/graphql` };
 }
