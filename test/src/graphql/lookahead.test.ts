@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { gqlData } from '../../helpers/graphql.js';
+import { gql, gqlData } from '../../helpers/graphql.js';
 
 let gateway: TestGateway;
 let log: CallLog;
@@ -47,17 +47,13 @@ describe('reads that need only the incident ID start with the incident', () => {
 
   it('answers an incident that does not exist with one error, at the incident, whatever the early reads met', async () => {
     const unknown = toGlobalId('Incident', 'mock', 'INC-does-not-exist');
-    const response = await fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'query ($id: ID!) { incident(id: $id) { title timeline(first: 5) { totalCount } } }',
-        variables: { id: unknown },
-      }),
-    });
-    const body = (await response.json()) as { data: { incident: unknown }; errors: { path: string[] }[] };
-    expect(body.data.incident).toBeNull();
-    expect(body.errors.map((e) => e.path)).toEqual([['incident']]);
+    const body = await gql<{ incident: unknown }>(
+      gateway.url,
+      'query ($id: ID!) { incident(id: $id) { title timeline(first: 5) { totalCount } } }',
+      { id: unknown },
+    );
+    expect(body.data?.incident).toBeNull();
+    expect(body.errors?.map((e) => e.path)).toEqual([['incident']]);
   });
 
   it('starts nothing a @skip or @include leaves out, and nothing for an invalid page size', async () => {
@@ -71,16 +67,12 @@ describe('reads that need only the incident ID start with the incident', () => {
     expect(log.count('incident', 'timelines')).toBe(0);
     expect(log.count('ticket', 'query')).toBe(0);
 
-    const response = await fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'query ($id: ID!) { incident(id: $id) { title tickets(first: 500) { totalCount } } }',
-        variables: { id: incidentId },
-      }),
-    });
-    const body = (await response.json()) as { errors: { path: string[]; extensions: { code: string } }[] };
-    expect(body.errors.map((e) => [e.path.join('.'), e.extensions.code])).toEqual([
+    const body = await gql(
+      gateway.url,
+      'query ($id: ID!) { incident(id: $id) { title tickets(first: 500) { totalCount } } }',
+      { id: incidentId },
+    );
+    expect(body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([
       ['incident.tickets', 'BAD_USER_INPUT'],
     ]);
     expect(log.count('ticket', 'query')).toBe(0);
