@@ -37,13 +37,21 @@ export interface ProviderCall {
   readonly scope: CallScope;
   /** Native IDs a write changes, for the audit trail. */
   readonly targets?: readonly string[];
-  /** What the adapter receives. Middleware may narrow the signal (a deadline), never drop it. */
+  /**
+   * What the adapter receives. Its signal is the call's own: it aborts when the caller's does, when
+   * middleware ends the call (`abort`) and once the call has returned.
+   */
   readonly ctx: CallContext & { signal: AbortSignal };
+  /** Ends the call early (a deadline, a time-out): aborts the adapter's signal with `reason`. */
+  readonly abort: (reason: unknown) => void;
 }
 
+/** A call as its maker asks for it; the choke point gives it its own signal and `abort`. */
+export type CallOrder = Omit<ProviderCall, 'abort'>;
+
 /**
- * Wraps every provider call: inspect or refuse it (throw), replace its context (e.g. a tighter
- * signal) and call `next` at most once. A read's error becomes that read's error; a write's error
+ * Wraps every provider call: inspect or refuse it (throw), end it early (`call.abort`) and call
+ * `next` at most once. A read's error becomes that read's error; a write's error
  * reaches the mutation as it would from the adapter.
  */
 export type CallMiddleware = (call: ProviderCall, next: (call: ProviderCall) => Promise<unknown>) => Promise<unknown>;
@@ -51,8 +59,22 @@ export type CallMiddleware = (call: ProviderCall, next: (call: ProviderCall) => 
 export class ProviderCalls {
   constructor(private readonly middleware: readonly CallMiddleware[] = []) {}
 
-  /** Runs `fn` (the adapter call) through the middleware, then meters it as it reaches the adapter. */
-  run<R>(call: ProviderCall, fn: (ctx: ProviderCall['ctx']) => Promise<R>): Promise<R> {
+  /**
+   * Runs `fn` (the adapter call) through the middleware, then meters it as it reaches the adapter.
+   * One abort controller per call serves every reason to end it (the caller leaving, a deadline, a
+   * time-out, the call having returned): signals derived per reason cost more than the call itself.
+   */
+  run<R>(order: CallOrder, fn: (ctx: ProviderCall['ctx']) => Promise<R>): Promise<R> {
+    const caller = order.ctx.signal;
+    const controller = new AbortController();
+    const follow = () => controller.abort(caller.reason);
+    if (caller.aborted) follow();
+    else caller.addEventListener('abort', follow, { once: true });
+    const call: ProviderCall = {
+      ...order,
+      ctx: { ...order.ctx, signal: controller.signal },
+      abort: (reason) => controller.abort(reason),
+    };
     const reach = (final: ProviderCall): Promise<unknown> => {
       recordProviderCall(final.provider, final.capability, final.operation, final.cause, final.items);
       return fn(final.ctx);
@@ -61,6 +83,23 @@ export class ProviderCalls {
       (next, middleware) => (c) => middleware(c, next),
       reach,
     );
-    return chain(call) as Promise<R>;
+    const done = () => {
+      caller.removeEventListener('abort', follow);
+      // Whatever the adapter left running for this call (a page it no longer needs) stops too.
+      controller.abort(RETURNED);
+    };
+    return chain(call).then(
+      (result) => {
+        done();
+        return result as R;
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
   }
 }
+
+/** The reason a call's signal aborts once the call has returned; one object for every call. */
+const RETURNED = new DOMException('the provider call has returned', 'AbortError');

@@ -13,7 +13,14 @@ import { LIMITS } from '../limits.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
-import { type CallCause, type CallMiddleware, type CallScope, type ProviderCall, ProviderCalls } from './calls.js';
+import {
+  type CallCause,
+  type CallMiddleware,
+  type CallOrder,
+  type CallScope,
+  type ProviderCall,
+  ProviderCalls,
+} from './calls.js';
 import { AlertData } from './capabilities/alerts.js';
 import { DeploymentData } from './capabilities/deployments.js';
 import { IncidentData } from './capabilities/incidents.js';
@@ -193,7 +200,7 @@ export class DataFloor {
   ): Promise<R> {
     const { impl } = this.registry.serving(capability, provider);
     const actor = scope.caller?.principal.actor;
-    const call: ProviderCall = {
+    const call: CallOrder = {
       capability,
       provider,
       operation,

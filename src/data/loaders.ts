@@ -10,7 +10,7 @@ import type { Capability, Result } from '../../adapters/contract/index.js';
 import { visibilityKey } from '../auth/principal.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
-import type { CallScope, ProviderCall, ProviderCalls } from './calls.js';
+import type { CallOrder, CallScope, ProviderCalls } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
@@ -186,7 +186,7 @@ export class Loaders {
 
   /** Calls a provider through the floor's choke point, on behalf of this scope. */
   call<R>(key: LoaderKey, items: number, ctx: m.CallContext, fn: (ctx: m.CallContext) => Promise<R>): Promise<R> {
-    const call: ProviderCall = {
+    const call: CallOrder = {
       ...key,
       items,
       write: false,

@@ -17,9 +17,6 @@ import {
   ConsecutiveBreaker,
   circuitBreaker,
   handleWhen,
-  type TimeoutPolicy,
-  TimeoutStrategy,
-  timeout,
 } from 'cockatiel';
 import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/contract/index.js';
@@ -66,12 +63,15 @@ class Cancelled extends Error {
 
 class QueueTimeout extends Error {}
 
+/** The per-call time-out passed: the provider's fault, unlike the caller's cancellation. */
+class CallTimeout extends Error {}
+
 /** What the provider did wrong, as opposed to what the caller asked wrongly or a refusal of ours. */
 function isProviderFailure(err: unknown): boolean {
   if (err instanceof Cancelled || err instanceof QueueTimeout || err instanceof BulkheadRejectedError) return false;
   if (err instanceof GraphQLError) return false;
   if (err instanceof AdapterError) return err.code === 'PROVIDER_ERROR' || err.code === 'TIMEOUT';
-  // Unexpected errors, and the per-call time-out (cockatiel's TaskCancelledError).
+  // Unexpected errors, and the per-call time-out.
   return true;
 }
 
@@ -92,7 +92,6 @@ function isFailedAnswer(result: unknown): boolean {
 class ProviderGuard {
   readonly breaker: CircuitBreakerPolicy;
   readonly bulkhead: ReturnType<typeof bulkhead>;
-  readonly timeout: TimeoutPolicy;
 
   constructor(limits: ResilienceLimits) {
     this.breaker = circuitBreaker(handleWhen(isProviderFailure).orWhenResult(isFailedAnswer), {
@@ -100,7 +99,6 @@ class ProviderGuard {
       breaker: new ConsecutiveBreaker(limits.providerBreakerFailures),
     });
     this.bulkhead = bulkhead(limits.providerMaxConcurrent, limits.providerMaxQueued);
-    this.timeout = timeout(limits.providerCallTimeoutMs, TimeoutStrategy.Aggressive);
   }
 
   get circuit(): CircuitStatus {
@@ -163,7 +161,9 @@ export class ProviderResilience {
         try {
           return await this.queued(guard, call, next);
         } catch (err) {
-          throw caller.aborted && !(err instanceof QueueTimeout) ? new Cancelled(err) : err;
+          throw caller.aborted && !(err instanceof QueueTimeout || err instanceof CallTimeout)
+            ? new Cancelled(err)
+            : err;
         }
       });
     } catch (err) {
@@ -173,7 +173,7 @@ export class ProviderResilience {
       }
       if (err instanceof BulkheadRejectedError) throw this.refused(call, 'queue_full', 1);
       if (err instanceof QueueTimeout) throw this.refused(call, 'queue_timeout', 1);
-      if (err instanceof Error && err.name === 'TaskCancelledError') throw this.timedOut(call);
+      if (err instanceof CallTimeout) throw this.timedOut(call);
       throw err;
     }
   }
@@ -188,6 +188,8 @@ export class ProviderResilience {
     next: (call: ProviderCall) => Promise<unknown>,
   ): Promise<unknown> {
     const caller = call.ctx.signal;
+    // A free slot: the call starts at once, with nothing to wait for.
+    if (guard.bulkhead.executionSlots > 0) return guard.bulkhead.execute(() => this.timed(call, next), caller);
     const waiting = AbortSignal.any([caller, AbortSignal.timeout(this.limits.providerQueueTimeoutMs)]);
     return new Promise<unknown>((resolve, reject) => {
       let started = false;
@@ -201,11 +203,34 @@ export class ProviderResilience {
         .execute(() => {
           started = true;
           waiting.removeEventListener('abort', giveUp);
-          // Once sent, only the caller's signal and the per-call time-out end it.
-          return guard.timeout.execute(({ signal }) => next({ ...call, ctx: { ...call.ctx, signal } }), caller);
+          return this.timed(call, next);
         }, waiting)
         .then(resolve, reject)
         .finally(() => waiting.removeEventListener('abort', giveUp));
+    });
+  }
+
+  /**
+   * Once sent, only the caller's signal and the per-call time-out end a call. Past the time-out it
+   * fails at once and is ended (its signal aborts), even if the adapter ignores its signal.
+   */
+  private timed(call: ProviderCall, next: (call: ProviderCall) => Promise<unknown>): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new CallTimeout();
+        reject(error);
+        call.abort(error);
+      }, this.limits.providerCallTimeoutMs);
+      next(call).then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
     });
   }
 

@@ -45,15 +45,17 @@ export function requestLimits(limits: RequestLimits): CallMiddleware {
       );
     };
     if (deadline.aborted) throw timedOut();
-    const signal = AbortSignal.any([call.ctx.signal, deadline]);
     // Raced as well as signalled: an adapter that ignores its signal still cannot hold the request.
     let onDeadline: () => void = () => undefined;
     const expired = new Promise<never>((_, reject) => {
-      onDeadline = () => reject(timedOut());
+      onDeadline = () => {
+        reject(timedOut());
+        call.abort(deadline.reason);
+      };
       deadline.addEventListener('abort', onDeadline, { once: true });
     });
     try {
-      return await Promise.race([next({ ...call, ctx: { ...call.ctx, signal } }), expired]);
+      return await Promise.race([next(call), expired]);
     } catch (err) {
       throw deadline.aborted ? timedOut() : err;
     } finally {

@@ -5,7 +5,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallMiddleware, type CallScope, type ProviderCall, ProviderCalls } from '../../../src/data/calls.js';
+import {
+  type CallMiddleware,
+  type CallOrder,
+  type CallScope,
+  type ProviderCall,
+  ProviderCalls,
+} from '../../../src/data/calls.js';
 import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
@@ -26,7 +32,7 @@ async function counted(labels: Record<string, string>): Promise<number> {
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-function call(operation: string, scope: CallScope): ProviderCall {
+function call(operation: string, scope: CallScope): CallOrder {
   return {
     provider: 'unit',
     capability: 'incident',
@@ -86,6 +92,33 @@ describe('ProviderCalls', () => {
     ]);
     const seen = await narrowing.run(call('narrowed', scope), async (ctx) => ctx.signal);
     expect(seen).toBe(deadline.signal);
+  });
+
+  it("gives each call its own signal, which follows the caller's, a middleware's abort and the call's return", async () => {
+    const calls = new ProviderCalls([
+      async (c, next) => {
+        if (c.operation === 'ended') c.abort(new Error('deadline'));
+        return next(c);
+      },
+    ]);
+    const returned = await calls.run(call('returned', scope), async (ctx) => {
+      expect(ctx.signal.aborted).toBe(false);
+      return ctx.signal;
+    });
+    expect(returned.aborted).toBe(true);
+    expect(scope.signal.aborted).toBe(false);
+
+    const ended = await calls.run(call('ended', scope), async (ctx) => ctx.signal.reason);
+    expect(ended).toEqual(new Error('deadline'));
+
+    const client = new AbortController();
+    const leaving: CallScope = { cause: 'request', requestId: 'r2', signal: client.signal };
+    const reason = calls.run(
+      call('left', leaving),
+      (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason))),
+    );
+    client.abort(new Error('client left'));
+    expect(await reason).toEqual(new Error('client left'));
   });
 });
 

@@ -276,6 +276,41 @@ describe('concurrency cap', () => {
   });
 });
 
+describe('per-call time-out', () => {
+  const name = 'pd-slow';
+  let faulty: FaultyProvider;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    faulty = await startFaultyProvider(pagerduty.url);
+    gateway = await gatewayOver(name, faulty, { limits: { providerCallTimeoutMs: 200, providerBreakerFailures: 2 } });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await faulty.stop();
+  });
+
+  it("fails a call past its time-out, ends it (the provider sees the connection close) and counts it as the provider's failure", async () => {
+    faulty.fault = 'hang';
+    for (const attempt of [1, 2]) {
+      const result = await gql<Both>(gateway.url, BOTH);
+      expect(result.data?.incidents).toBeNull();
+      expect(result.data?.tickets?.nodes).toHaveLength(1);
+      const error = errorOf(result, name);
+      expect(error?.extensions).toMatchObject({
+        code: 'PROVIDER_TIMEOUT',
+        capability: 'incident',
+        limit: 'OPSORCH_PROVIDER_CALL_TIMEOUT_MS',
+        max: 200,
+      });
+      expect(error?.message).toMatch(/did not answer incident within 200 ms/);
+      await faulty.abandoned(attempt);
+      expect(faulty.hanging()).toBe(0);
+    }
+    // Two time-outs in a row are two failures: the breaker opens.
+    expect(await circuitMetric(gateway, name)).toBe('open');
+  });
+});
+
 describe('a queued write', () => {
   const name = 'pd-write';
   let faulty: FaultyProvider;
