@@ -185,6 +185,21 @@ export interface AdapterWebhook {
 }
 
 /**
+ * A webhook setting from before webhooks moved into adapters, still honoured: the environment
+ * variable that held the webhook's secrets fills `configKey` in the config of every instance of the
+ * kind that does not set it. The core applies it without knowing which provider it is.
+ */
+export interface LegacyWebhookSetting {
+  /** Comma-separated secrets, 16 characters or more each. */
+  variable: string;
+  configKey: string;
+  /** One secret (a token) rather than a list (signing secrets, several while one is rotated). */
+  single?: boolean;
+  /** With no instance of the kind configured: the name of a webhook-only instance the variable starts. */
+  webhookOnlyInstance?: string;
+}
+
+/**
  * A provider adapter: declares what it serves, validates its config at construction (throwing an
  * error that names the bad key), reports health, and may push events.
  */

@@ -18,6 +18,13 @@ const schema = z.object({
   maxPages: z.number().int().positive().max(10_000).default(DEFAULT_MAX_PAGES),
   /** How long the service and team directory (names → IDs) is reused. */
   directoryTtlMs: z.number().int().nonnegative().default(60_000),
+  /** Signing secrets of the v3 webhook subscription; several while one is rotated. None: no webhook. */
+  webhookSecrets: z
+    .union([
+      z.string().min(16, 'must be at least 16 characters'),
+      z.array(z.string().min(16, 'must be at least 16 characters')).min(1),
+    ])
+    .optional(),
 });
 
 export type PagerDutyConfig = z.infer<typeof schema>;

@@ -1,6 +1,7 @@
 /**
- * PagerDuty (REST API v2) as the incident, service and team provider. Incidents link to the
- * service and team names PagerDuty shows, so the gateway can join them to any other provider.
+ * PagerDuty (REST API v2) as the incident, service and team provider, with v3 webhooks when
+ * `webhookSecrets` is set. Incidents link to the service and team names PagerDuty shows, so the
+ * gateway can join them to any other provider.
  */
 import type { Adapter, AdapterFactory } from '../contract/index.js';
 import { createHttpClient, probeHealth } from '../http/index.js';
@@ -9,6 +10,7 @@ import { Directory } from './directory.js';
 import { incidentCapability } from './incidents.js';
 import { serviceCapability } from './services.js';
 import { teamCapability } from './teams.js';
+import { pagerdutyWebhook } from './webhook.js';
 
 export const createPagerDutyAdapter: AdapterFactory = (raw) => {
   const config = parsePagerDutyConfig(raw);
@@ -23,6 +25,7 @@ export const createPagerDutyAdapter: AdapterFactory = (raw) => {
   });
   const http = Object.assign(client, { maxPages: config.maxPages });
   const directory = new Directory(http, config.directoryTtlMs);
+  const secrets = config.webhookSecrets === undefined ? [] : [config.webhookSecrets].flat();
   const adapter: Adapter = {
     kind: 'pagerduty',
     capabilities: {
@@ -32,6 +35,7 @@ export const createPagerDutyAdapter: AdapterFactory = (raw) => {
     },
     // `/users/me` refuses account-level keys, so the cheapest call every key may make is used.
     checkHealth: (ctx) => probeHealth(http, '/services', ctx, { query: { limit: 1 } }),
+    ...(secrets.length ? { webhook: pagerdutyWebhook(secrets) } : {}),
     close: () => http.close(),
   };
   return adapter;

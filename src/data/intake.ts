@@ -6,11 +6,11 @@
  * a replay agree on what the provider holds.
  */
 import { createHash } from 'node:crypto';
-import type { ProviderEvent, WebhookDelivery } from '../../adapters/contract/index.js';
+import type { AdapterWebhook, ProviderEvent, WebhookDelivery } from '../../adapters/contract/index.js';
 import type { Logger } from '../logger.js';
 import type { CallCause } from './calls.js';
 import { type Change, incidentUpdated, timelineAppended } from './changes.js';
-import type { DataFloor } from './floor.js';
+import type { DataFloor, RequestData } from './floor.js';
 import { stableStringify } from './stable-json.js';
 
 const OPEN = ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED'] as const;
@@ -21,6 +21,16 @@ const ACTIVITY_FAN_OUT = 50;
 const ENTRY_WINDOW_MS = 60_000;
 
 export type IntakeCause = Exclude<CallCause, 'request'>;
+
+/**
+ * The instance a delivery is for: `name`, of kind `kind` when given. Without `kind`, a name no
+ * instance has stands for the one instance of that kind with a webhook (the URLs that named the
+ * provider, `/webhooks/alertmanager`, from before webhooks moved into adapters).
+ */
+export interface WebhookTarget {
+  name: string;
+  kind?: string;
+}
 
 export type Delivered =
   | { outcome: 'no-webhook' }
@@ -41,6 +51,12 @@ export class EventIntake {
    */
   async accept(provider: string, events: readonly ProviderEvent[], cause: IntakeCause): Promise<number> {
     if (events.length > 0) this.floor.heardFrom(provider);
+    // One read scope for the whole batch: alerts of one service in one notification share one listing.
+    let data: RequestData | undefined;
+    const reads = () => {
+      data ??= this.floor.background(cause);
+      return data;
+    };
     let published = 0;
     for (const event of events) {
       // A retried delivery repeats its events word for word: their content is their identity.
@@ -48,7 +64,7 @@ export class EventIntake {
         cause === 'webhook' && event.type !== 'timeline.appended'
           ? `webhook:${provider}:${createHash('sha256').update(stableStringify(event)).digest('base64url')}`
           : undefined;
-      for (const change of await this.changesOf(provider, event, cause)) {
+      for (const change of await this.changesOf(provider, event, reads)) {
         if (await this.floor.changes.publish(change, key)) published += 1;
       }
     }
@@ -60,9 +76,10 @@ export class EventIntake {
    * A webhook delivery to a provider instance whose adapter owns its format: the adapter verifies
    * it and reads its events, which are then taken in. A verification that throws counts as failed.
    */
-  async deliver(provider: string, delivery: WebhookDelivery): Promise<Delivered> {
-    const webhook = this.floor.registry.instances.find((i) => i.name === provider)?.adapter.webhook;
-    if (!webhook) return { outcome: 'no-webhook' };
+  async deliver(target: WebhookTarget, delivery: WebhookDelivery): Promise<Delivered> {
+    const found = this.webhookOf(target);
+    if (!found) return { outcome: 'no-webhook' };
+    const { provider, webhook } = found;
     if (!(await Promise.resolve(webhook.verify(delivery)).catch(() => false))) return { outcome: 'unverified' };
     let events: ProviderEvent[];
     try {
@@ -73,7 +90,18 @@ export class EventIntake {
     return { outcome: 'published', published: await this.accept(provider, events, 'webhook') };
   }
 
-  private async changesOf(provider: string, event: ProviderEvent, cause: IntakeCause): Promise<Change[]> {
+  private webhookOf({ name, kind }: WebhookTarget): { provider: string; webhook: AdapterWebhook } | undefined {
+    const { instances } = this.floor.registry;
+    const named = instances.find((i) => i.name === name && (kind === undefined || i.kind === kind));
+    const ofKind = instances.filter((i) => i.kind === name && i.adapter.webhook);
+    const instance =
+      named ??
+      (kind === undefined && !instances.some((i) => i.name === name) && ofKind.length === 1 ? ofKind[0] : undefined);
+    const webhook = instance?.adapter.webhook;
+    return instance && webhook ? { provider: instance.name, webhook } : undefined;
+  }
+
+  private async changesOf(provider: string, event: ProviderEvent, reads: () => RequestData): Promise<Change[]> {
     switch (event.type) {
       case 'timeline.appended':
         return [timelineAppended({ ...event.entry, provider })];
@@ -87,7 +115,7 @@ export class EventIntake {
           }),
         ];
       case 'incident.changed': {
-        const data = this.floor.background(cause);
+        const data = reads();
         const incident = { provider, id: event.incidentId };
         const occurredAt = Date.parse(event.occurredAt);
         const entries = await data.incidents.timelineSince(incident, occurredAt - ENTRY_WINDOW_MS - 1);
@@ -105,7 +133,7 @@ export class EventIntake {
         return changes;
       }
       case 'activity': {
-        const data = this.floor.background(cause);
+        const data = reads();
         const incidents: { provider: string; id: string }[] = [];
         if (event.service) {
           const service = data.services.canonicalName(provider, event.service);

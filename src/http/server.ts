@@ -66,7 +66,7 @@ const IDLE_KEEP_ALIVE_MS = 65_000;
 
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
-    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'webhooks' | 'mcp' | 'federation' | 'cache'>> & {
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'mcp' | 'federation' | 'cache'>> & {
       /** Unset limits take their defaults (`src/limits.ts`). */
       limits?: Partial<Limits>;
     };
@@ -280,7 +280,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.mcp?.enabled ?? true) {
     app.use('/mcp', mcpRouter({ apollo, context: httpContext, mcp: mcpOptions, logger }));
   }
-  app.use('/webhooks', webhookRouter({ floor, logger }, config.webhooks ?? { pagerdutySecrets: [] }));
+  app.use('/webhooks', webhookRouter({ floor, logger }));
   if (config.playground && introspection) {
     const playground = playgroundRouter();
     // GraphiQL is introspection with a user interface: the same policy, the same scope.

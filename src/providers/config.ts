@@ -8,11 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
+import { CAPABILITIES, type Capability, type LegacyWebhookSetting } from '../../adapters/contract/index.js';
+import { legacyWebhookSettings } from '../../adapters/index.js';
 import { type SecurityConfig, securityFromEnv } from '../auth/config.js';
 import type { ReadCacheOptions } from '../data/read-cache.js';
 import { readCacheFromEnv } from '../data/read-cache-config.js';
 import { type Limits, limitsFromEnv } from '../limits.js';
+import { applyLegacyWebhookSettings } from './legacy-webhooks.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,12 +65,6 @@ export interface GatewayConfig {
   wsKeepAliveMs: number;
   /** Identity, CORS, TLS, audit and introspection (`src/auth/config.ts`). */
   security: SecurityConfig;
-  webhooks: {
-    /** PagerDuty v3 webhook signing secrets; more than one while a secret is rotated. */
-    pagerdutySecrets: string[];
-    /** Bearer token the Alertmanager webhook must present. */
-    alertmanagerToken?: string;
-  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -83,7 +79,8 @@ const fileSchema = z
           .object({
             name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _ only'),
             kind: z.string().min(1),
-            capabilities: z.array(z.enum(CAPABILITIES as [Capability, ...Capability[]])).min(1),
+            /** Empty for an instance that only takes webhooks (an Alertmanager without `alertmanagerURL`). */
+            capabilities: z.array(z.enum(CAPABILITIES as [Capability, ...Capability[]])),
             config: jsonObject.default({}),
             plugin: z.string().min(1).optional(),
           })
@@ -153,19 +150,6 @@ function parseInterval(env: Env, variable: string, fallback: number, min: number
   return value;
 }
 
-/** Shared secrets are checked for shape only; their values never appear in an error. */
-function parseSecrets(env: Env, variable: string): string[] {
-  const raw = env[variable];
-  if (raw === undefined || raw.trim() === '') return [];
-  const secrets = raw.split(',').map((s) => s.trim());
-  secrets.forEach((secret, i) => {
-    if (secret.length < 16) {
-      throw new ConfigError(`${variable}: value ${i + 1} of ${secrets.length} is shorter than 16 characters`);
-    }
-  });
-  return secrets;
-}
-
 /** `plugin-<executable name>`: names the process, whichever capabilities it ends up serving. */
 function pluginInstanceName(path: string): string {
   const file = basename(path).replace(/\.[^.]*$/, '');
@@ -220,7 +204,10 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
   return parsed.data;
 }
 
-export function loadConfig(env: Env = process.env): GatewayConfig {
+export function loadConfig(
+  env: Env = process.env,
+  legacy: Readonly<Record<string, LegacyWebhookSetting>> = legacyWebhookSettings,
+): GatewayConfig {
   const { host, port } = parseAddr(env.OPSORCH_ADDR ?? '127.0.0.1:4000');
   const fromEnv = providersFromEnv(env);
   const file = env.OPSORCH_CONFIG_FILE ? readConfigFile(env.OPSORCH_CONFIG_FILE) : undefined;
@@ -245,6 +232,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const demo = !fromEnv.any && providers.length === 0;
   if (demo) providers.push({ name: 'mock', kind: 'mock', capabilities: [...CAPABILITIES], config: {} });
+  const withWebhooks = applyLegacyWebhookSettings(providers, env, legacy, (message) => new ConfigError(message));
 
   const pubsubUrl = env.OPSORCH_PUBSUB_URL?.trim() || undefined;
   if (pubsubUrl && !/^rediss?:\/\//.test(pubsubUrl)) {
@@ -255,7 +243,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
     host,
     port,
-    providers,
+    providers: withWebhooks,
     security,
     serviceAliases: file?.serviceAliases ?? {},
     logLevel: env.OPSORCH_LOG_LEVEL ?? 'info',
@@ -275,13 +263,5 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     cache: readCacheFromEnv(env, (message) => new ConfigError(message)),
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),
     wsKeepAliveMs: parseInterval(env, 'OPSORCH_WS_KEEPALIVE_MS', 12_000, 100),
-    webhooks: webhooksFromEnv(env),
   };
-}
-
-function webhooksFromEnv(env: Env): GatewayConfig['webhooks'] {
-  const pagerdutySecrets = parseSecrets(env, 'OPSORCH_WEBHOOK_PAGERDUTY_SECRETS');
-  const [alertmanagerToken, ...extra] = parseSecrets(env, 'OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN');
-  if (extra.length) throw new ConfigError('OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN must be one token, without commas');
-  return { pagerdutySecrets, ...(alertmanagerToken ? { alertmanagerToken } : {}) };
 }

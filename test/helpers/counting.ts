@@ -50,6 +50,7 @@ export function countingAdapter(inner: Adapter): { adapter: Adapter; log: CallLo
     capabilities,
     checkHealth: (ctx) => inner.checkHealth(ctx),
     ...(inner.onEvent ? { onEvent: inner.onEvent.bind(inner) } : {}),
+    ...(inner.webhook ? { webhook: inner.webhook } : {}),
     ...(inner.close ? { close: inner.close.bind(inner) } : {}),
   };
   return {

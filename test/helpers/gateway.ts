@@ -34,7 +34,6 @@ export interface TestGatewayOptions {
   /** Timeline polling interval; polling is off unless a test asks for it. */
   pollIntervalMs?: number;
   wsKeepAliveMs?: number;
-  webhooks?: GatewayConfig['webhooks'];
   providerCallMiddleware?: CallMiddleware[];
   /** Serve the schema as a federation subgraph. */
   federation?: boolean;
@@ -63,7 +62,6 @@ export async function startTestGateway(
       shutdownGraceMs: 5000,
       pollIntervalMs: options.pollIntervalMs ?? 0,
       wsKeepAliveMs: options.wsKeepAliveMs ?? 12_000,
-      webhooks: options.webhooks ?? { pagerdutySecrets: [] },
       ...(options.limits ? { limits: options.limits } : {}),
       federation: options.federation ?? false,
       ...(options.cache ? { cache: options.cache } : {}),

@@ -1,5 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { createAlertmanagerAdapter } from '../../../adapters/alertmanager/index.js';
+import { adapterFactories } from '../../../adapters/index.js';
+import { createMockAdapter } from '../../../adapters/mock/index.js';
+import { HEADLINE_INCIDENTS } from '../../../adapters/mock/world/incidents.js';
+import { loadConfig } from '../../../src/providers/config.js';
+import { buildRegistry } from '../../../src/providers/registry.js';
+import {
+  MOCK_NOW,
+  mockAdapter,
+  readyLive,
+  startTestGateway,
+  type TestGateway,
+  testLogger,
+} from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
@@ -13,7 +26,12 @@ interface Entry {
 }
 
 /** A version 4 notification, as Alertmanager's webhook_config sends it. */
-function notification(service: string, status: 'firing' | 'resolved', summary: string): string {
+function notification(
+  service: string,
+  status: 'firing' | 'resolved',
+  summary: string,
+  serviceLabel = 'service',
+): string {
   return JSON.stringify({
     version: '4',
     groupKey: `{}:{alertname="HighLatency"}`,
@@ -27,7 +45,7 @@ function notification(service: string, status: 'firing' | 'resolved', summary: s
     alerts: [
       {
         status,
-        labels: { alertname: 'HighLatency', service, severity: 'page' },
+        labels: { alertname: 'HighLatency', [serviceLabel]: service, severity: 'page' },
         annotations: { summary },
         startsAt: '2026-11-20T11:58:00Z',
         endsAt: status === 'resolved' ? '2026-11-20T12:04:00Z' : '0001-01-01T00:00:00Z',
@@ -51,9 +69,18 @@ describe('Alertmanager webhook', () => {
     });
 
   beforeAll(async () => {
-    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
-      webhooks: { pagerdutySecrets: [], alertmanagerToken: TOKEN },
-    });
+    // Configured as before the webhook moved into the Alertmanager adapter: the seeded mock world
+    // and the token in OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN, which starts a webhook-only instance.
+    const config = loadConfig({ OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN: TOKEN });
+    const registry = await buildRegistry(
+      config,
+      { ...adapterFactories, mock: (c, env) => createMockAdapter({ now: MOCK_NOW, ...c }, env) },
+      testLogger,
+      {},
+    );
+    gateway = await startTestGateway(
+      registry.instances.map(({ name, adapter, capabilities }) => ({ name, adapter, capabilities })),
+    );
     hook = gateway.url.replace(/\/graphql$/, '/webhooks/alertmanager');
     const data = await gqlData<{ incidents: { edges: { node: typeof incident & { service: unknown } }[] } }>(
       gateway.url,
@@ -99,5 +126,76 @@ describe('Alertmanager webhook', () => {
     const response = await post('{"alerts":"many"}', `Bearer ${TOKEN}`);
     expect(response.status).toBe(400);
     expect(await response.text()).not.toContain(TOKEN);
+  });
+});
+
+describe('Alertmanager webhook of an instance named otherwise', () => {
+  const EU_TOKEN = 'am-eu-webhook-token-71c3e0';
+  /** Every seeded mock world has an open incident on this service. */
+  const SERVICE = HEADLINE_INCIDENTS[0].service;
+  let gateway: TestGateway;
+  let incidentId: string;
+  /** Open incidents of the service: each gets the alert. */
+  let open: number;
+
+  beforeAll(async () => {
+    const eu = await createAlertmanagerAdapter(
+      { alertmanagerURL: 'http://127.0.0.1:9', webhookToken: EU_TOKEN, serviceLabel: 'app' },
+      { name: 'am-eu', logger: testLogger },
+    );
+    // am-eu calls the service by a name of its own, which only the aliases of am-eu map.
+    gateway = await startTestGateway(
+      [
+        { name: 'mock', adapter: await mockAdapter() },
+        { name: 'am-eu', adapter: eu, capabilities: [] },
+      ],
+      { serviceAliases: { [SERVICE]: { 'am-eu': ['eu-frontdoor'] } } },
+    );
+    const data = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+      gateway.url,
+      `{ incidents(first: 100, filter: { scope: { service: "${SERVICE}" }, statuses: [TRIGGERED, ACKNOWLEDGED, MITIGATED] }) { nodes { id } } }`,
+    );
+    const found = data.incidents.nodes[0];
+    if (!found) throw new Error(`the mock world has no open incident on ${SERVICE}`);
+    open = data.incidents.nodes.length;
+    incidentId = found.id;
+  });
+  afterAll(async () => {
+    await gateway.stop();
+  });
+
+  it('maps the service through the aliases of am-eu, on POST /webhooks/am-eu and on the old /webhooks/alertmanager', async () => {
+    const sub = subscribe<Entry>(
+      gateway.wsUrl,
+      `subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { id kind body url } }`,
+      { id: incidentId },
+    );
+    await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'subscribed');
+    const post = (path: string, body: string, token: string) =>
+      fetch(gateway.url.replace(/\/graphql$/, path), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+
+    const firing = notification('eu-frontdoor', 'firing', 'EU edge 5xx', 'app');
+    expect((await post('/webhooks/am-eu', firing, TOKEN)).status).toBe(401);
+    const accepted = await post('/webhooks/am-eu', firing, EU_TOKEN);
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toEqual({ published: open });
+    // No instance is named alertmanager: the old URL is the one Alertmanager instance that takes webhooks.
+    const resolved = await post(
+      '/webhooks/alertmanager',
+      notification('eu-frontdoor', 'resolved', 'EU edge 5xx', 'app'),
+      EU_TOKEN,
+    );
+    expect(resolved.status).toBe(202);
+
+    await sub.waitFor((e) => e.body.startsWith('Resolved'), 'resolved alert entry');
+    expect(sub.received.map(({ kind, body }) => ({ kind, body }))).toEqual([
+      { kind: 'ALERT', body: 'Firing: HighLatency — EU edge 5xx' },
+      { kind: 'ALERT', body: 'Resolved: HighLatency — EU edge 5xx' },
+    ]);
+    await sub.close();
   });
 });

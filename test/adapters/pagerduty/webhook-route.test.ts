@@ -1,9 +1,15 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
-import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
+import { type FakeIncident, type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
+import {
+  incidentAnnotatedBody,
+  incidentEventBody,
+  signPagerDutyDelivery as sign,
+} from '../../fakes/pagerduty/webhook.js';
+import { readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 const CURRENT = 'whsec-current-4c1f9a7e2b';
@@ -16,35 +22,11 @@ interface Entry {
 
 const TIMELINE = `subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { id body } }`;
 
-function sign(body: string, secret: string): string {
-  return `v1=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** An `incident.annotated` delivery, shaped as PagerDuty's v3 webhook documentation shows it. */
-function annotated(incidentId: string, content: string): string {
-  return JSON.stringify({
-    event: {
-      id: `01DEN${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
-      event_type: 'incident.annotated',
-      resource_type: 'incident',
-      occurred_at: new Date().toISOString(),
-      agent: { id: 'PXPGF42', type: 'user_reference', summary: 'Earline Greenholt' },
-      client: null,
-      data: {
-        incident: { id: incidentId, type: 'incident_reference', summary: 'Checkout latency' },
-        id: 'P2LA89X',
-        content,
-        trimmed: false,
-        type: 'incident_note',
-      },
-    },
-  });
-}
-
 describe('PagerDuty v3 webhook', () => {
-  let fake: FakePagerDuty;
+  let fake: PagerDutyFake;
   let gateway: TestGateway;
   let hook: string;
+  let incident: FakeIncident;
   let incidentId: string;
 
   const deliver = (body: string, signature?: string) =>
@@ -55,14 +37,20 @@ describe('PagerDuty v3 webhook', () => {
     });
 
   beforeAll(async () => {
-    fake = await startFakePagerDuty();
+    fake = await startPagerDutyFake();
+    seedPagerDuty(fake);
+    const open = fake.incidents.find((i) => i.status === 'triggered');
+    if (!open) throw new Error('the seeded account has no triggered incident');
+    incident = open;
+    const adapter = await createPagerDutyAdapter(
+      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', webhookSecrets: [CURRENT, PREVIOUS] },
+      { name: 'pagerduty', logger: testLogger },
+    );
     // Polling is off, so only the webhook can tell the gateway about a new entry.
-    gateway = await startTestGateway([{ name: 'pagerduty', adapter: pollOnlyAdapter(fake) }], {
-      pollIntervalMs: 0,
-      webhooks: { pagerdutySecrets: [CURRENT, PREVIOUS] },
-    });
+    gateway = await startTestGateway([{ name: 'pagerduty', adapter }], { pollIntervalMs: 0 });
+    // The URL PagerDuty subscriptions were given before the webhook moved into the adapter.
     hook = gateway.url.replace(/\/graphql$/, '/webhooks/pagerduty/pagerduty');
-    incidentId = toGlobalId('Incident', 'pagerduty', fake.incident.id);
+    incidentId = toGlobalId('Incident', 'pagerduty', incident.id);
   });
   afterAll(async () => {
     await gateway.stop();
@@ -73,19 +61,20 @@ describe('PagerDuty v3 webhook', () => {
     const sub = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: incidentId });
     await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'subscribed');
 
-    const forged = fake.addNote('Forged: please rotate all the keys');
-    const forgedBody = annotated(fake.incident.id, forged.summary);
+    const forged = fake.addNote(incident.id, 'Forged: please rotate all the keys');
+    const forgedBody = incidentAnnotatedBody(incident, forged);
     expect((await deliver(forgedBody)).status).toBe(401);
     expect((await deliver(forgedBody, sign(forgedBody, 'not-our-secret-at-all'))).status).toBe(401);
     expect((await deliver(forgedBody, 'v1=deadbeef')).status).toBe(401);
-    const tampered = forgedBody.replace('Checkout', 'Cheekout');
+    const tampered = forgedBody.replace('Forged', 'Farged');
     expect((await deliver(tampered, sign(forgedBody, CURRENT))).status).toBe(401);
     // Had a forged delivery been accepted, this entry would already be on its way to the subscriber.
-    fake.logEntries.shift();
+    incident.notes.pop();
+    incident.log_entries.pop();
 
-    fake.addNote('Cache warmed, latency recovering');
-    const body = annotated(fake.incident.id, 'Cache warmed, latency recovering');
-    const accepted = await deliver(body, `${sign(body, 'a-secret-being-retired')},${sign(body, PREVIOUS)}`);
+    const note = fake.addNote(incident.id, 'Cache warmed, latency recovering');
+    const body = incidentAnnotatedBody(incident, note);
+    const accepted = await deliver(body, sign(body, 'a-secret-being-retired', PREVIOUS));
     expect(accepted.status).toBe(202);
     await sub.waitFor((e) => e.body === 'Cache warmed, latency recovering', 'webhook entry');
     // PagerDuty redelivers when unsure; the same entry is not published twice.
@@ -109,18 +98,8 @@ describe('PagerDuty v3 webhook', () => {
       'subscription { incidentUpdated { incident { id status } changedFields } }',
     );
     await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'subscribed');
-    fake.incident.status = 'acknowledged';
-    const body = JSON.stringify({
-      event: {
-        id: '5ac64822-4adc-4fda-ade0-410becf0de4f',
-        event_type: 'incident.acknowledged',
-        resource_type: 'incident',
-        occurred_at: new Date().toISOString(),
-        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Tenex Engineer' },
-        client: { name: 'PagerDuty' },
-        data: { id: fake.incident.id, type: 'incident', status: 'acknowledged', title: fake.incident.title },
-      },
-    });
+    incident.status = 'acknowledged';
+    const body = incidentEventBody('incident.acknowledged', incident);
     expect((await deliver(body, sign(body, CURRENT))).status).toBe(202);
     const event = await sub.waitFor((e) => e.incident.id === incidentId, 'incident change');
     expect(event).toEqual({ incident: { id: incidentId, status: 'ACKNOWLEDGED' }, changedFields: ['status'] });
@@ -130,7 +109,7 @@ describe('PagerDuty v3 webhook', () => {
   it('answers 400 to a signed body that is not a PagerDuty event, and 404 for an unknown provider', async () => {
     const garbage = '{"hello":"world"}';
     expect((await deliver(garbage, sign(garbage, CURRENT))).status).toBe(400);
-    const body = annotated(fake.incident.id, 'x');
+    const body = incidentAnnotatedBody(incident, { id: 'P2LA89X', content: 'x' });
     const elsewhere = await fetch(hook.replace(/pagerduty$/, 'jira'), {
       method: 'POST',
       headers: { 'x-pagerduty-signature': sign(body, CURRENT) },
@@ -140,10 +119,29 @@ describe('PagerDuty v3 webhook', () => {
   });
 
   it('never echoes a secret', async () => {
-    const body = annotated(fake.incident.id, 'x');
+    const body = incidentAnnotatedBody(incident, { id: 'P2LA89X', content: 'x' });
     const response = await deliver(body, sign(body, 'wrong-secret-value-here'));
     const text = await response.text();
     expect(text).not.toContain(CURRENT);
     expect(text).not.toContain(PREVIOUS);
+  });
+
+  it('is the generic route of the provider instance, POST /webhooks/<name>, too', async () => {
+    incident.status = 'resolved';
+    const body = incidentEventBody('incident.resolved', incident);
+    const generic = gateway.url.replace(/\/graphql$/, '/webhooks/pagerduty');
+    const response = await fetch(generic, {
+      method: 'POST',
+      headers: { 'x-pagerduty-signature': sign(body, CURRENT) },
+      body,
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ published: 1 });
+    const other = await fetch(gateway.url.replace(/\/graphql$/, '/webhooks/jira/pagerduty'), {
+      method: 'POST',
+      headers: { 'x-pagerduty-signature': sign(body, CURRENT) },
+      body,
+    });
+    expect(other.status).toBe(404);
   });
 });

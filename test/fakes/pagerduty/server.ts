@@ -88,6 +88,8 @@ export interface PagerDutyFake {
   missing: string | null;
   /** Listings of exactly `path` say `more: true` on every page (a broken proxy or provider), until null. */
   endless: string | null;
+  /** Adds a note the way someone adds one in PagerDuty's web UI, now by the real clock. */
+  addNote(incidentId: string, content: string, userId?: string): FakeIncident['notes'][number];
   stop(): Promise<void>;
 }
 
@@ -127,6 +129,21 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
     },
     requestsTo(prefix, method) {
       return fake.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method));
+    },
+    addNote(incidentId, content, userId = 'PUALICE') {
+      const incident = fake.incidents.find((i) => i.id === incidentId);
+      if (!incident) throw new Error(`the fake has no incident ${incidentId}`);
+      const created_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const note = { id: `N${nextId++}WEBU`, content, created_at, user_id: userId };
+      incident.notes.push(note);
+      incident.log_entries.push({
+        id: `R${nextId++}ANNO`,
+        type: 'annotate_log_entry',
+        summary: 'Note added',
+        created_at,
+        agent_id: userId,
+      });
+      return note;
     },
     stop: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
   };

@@ -3,8 +3,8 @@
  * through the real gateway that mutations, webhook deliveries and the timeline poller all pass it,
  * each call counted in `/metrics` under its cause and carrying an abort signal.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import {
   type CallMiddleware,
   type CallOrder,
@@ -14,11 +14,13 @@ import {
 } from '../../../src/data/calls.js';
 import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
+import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
+import { type FakeIncident, type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
+import { incidentAnnotatedBody, signPagerDutyDelivery } from '../../fakes/pagerduty/webhook.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { providerCalls } from '../../helpers/metrics.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 const SECRET = 'whsec-calls-test-5f1e2d3c4b';
@@ -123,19 +125,27 @@ describe('ProviderCalls', () => {
 });
 
 describe('every path to a provider passes the choke point', () => {
-  let fake: FakePagerDuty;
+  let fake: PagerDutyFake;
   let gateway: TestGateway;
   let log: CallLog;
+  let incident: FakeIncident;
   let incidentId: string;
   const seenByMiddleware: ProviderCall[] = [];
 
   beforeAll(async () => {
-    fake = await startFakePagerDuty();
-    const wrapped = countingAdapter(pollOnlyAdapter(fake));
+    fake = await startPagerDutyFake();
+    seedPagerDuty(fake);
+    const open = fake.incidents.find((i) => i.status === 'triggered');
+    if (!open) throw new Error('the seeded account has no triggered incident');
+    incident = open;
+    const pagerDuty = await createPagerDutyAdapter(
+      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', webhookSecrets: SECRET },
+      { name: 'pagerduty', logger: testLogger },
+    );
+    const wrapped = countingAdapter(pagerDuty);
     log = wrapped.log;
     gateway = await startTestGateway([{ name: 'pagerduty', adapter: wrapped.adapter }], {
       pollIntervalMs: 100,
-      webhooks: { pagerdutySecrets: [SECRET] },
       providerCallMiddleware: [
         async (c, next) => {
           seenByMiddleware.push(c);
@@ -143,7 +153,7 @@ describe('every path to a provider passes the choke point', () => {
         },
       ],
     });
-    incidentId = toGlobalId('Incident', 'pagerduty', fake.incident.id);
+    incidentId = toGlobalId('Incident', 'pagerduty', incident.id);
   });
   afterAll(async () => {
     await gateway.stop();
@@ -179,20 +189,11 @@ describe('every path to a provider passes the choke point', () => {
     const labels = where('timelines', 'webhook');
     const before = await providerCalls(gateway, labels);
     log.reset();
-    const note = fake.addNote('Cache warmed');
-    const body = JSON.stringify({
-      event: {
-        id: '01DENCALLSTEST',
-        event_type: 'incident.annotated',
-        resource_type: 'incident',
-        occurred_at: note.created_at,
-        data: { incident: { id: fake.incident.id, type: 'incident_reference' }, type: 'incident_note', id: 'P1' },
-      },
-    });
-    const signature = `v1=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-    const response = await fetch(gateway.url.replace(/\/graphql$/, '/webhooks/pagerduty/pagerduty'), {
+    const note = fake.addNote(incident.id, 'Cache warmed');
+    const body = incidentAnnotatedBody(incident, note, note.created_at);
+    const response = await fetch(gateway.url.replace(/\/graphql$/, '/webhooks/pagerduty'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature },
+      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signPagerDutyDelivery(body, SECRET) },
       body,
     });
     expect(response.status).toBe(202);
@@ -211,8 +212,8 @@ describe('every path to a provider passes the choke point', () => {
       { id: incidentId },
     );
     await waitUntil(async () => (await readyLive(gateway)).timelinePolling.polling === 1, 'the incident is polled');
-    const note = fake.addNote('Latency back to normal');
-    await sub.waitFor((e) => e.body === note.summary, 'polled entry');
+    const note = fake.addNote(incident.id, 'Latency back to normal');
+    await sub.waitFor((e) => e.body === note.content, 'polled entry');
     await sub.close();
     await waitUntil(async () => (await readyLive(gateway)).timelinePolling.watched === 0, 'polling stops');
     const polls = log.calls.filter((c) => c.op === 'timelines');

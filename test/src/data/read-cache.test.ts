@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
@@ -6,6 +5,7 @@ import { ReadCache, type ReadCacheOptions } from '../../../src/data/read-cache.j
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
+import { incidentEventBody, signPagerDutyDelivery } from '../../fakes/pagerduty/webhook.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 
@@ -155,9 +155,9 @@ describe('the read cache through the gateway (PagerDuty)', () => {
   const incidentReads = () =>
     fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/incidents/')).length;
 
-  const pagerDuty = () =>
+  const pagerDuty = (extra: Record<string, unknown> = {}) =>
     createPagerDutyAdapter(
-      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
+      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR', ...extra },
       { name: 'pagerduty', logger: testLogger },
     );
 
@@ -170,10 +170,12 @@ describe('the read cache through the gateway (PagerDuty)', () => {
       records: { ttlMs: recordTtlS * 1000, staleMs: 0 },
     });
     directoryOnly = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDuty() }], { cache: cache(0) });
-    withRecords = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDuty() }], {
-      cache: cache(60),
-      webhooks: { pagerdutySecrets: [SECRET] },
-    });
+    withRecords = await startTestGateway(
+      [{ name: 'pagerduty', adapter: await pagerDuty({ webhookSecrets: SECRET }) }],
+      {
+        cache: cache(60),
+      },
+    );
   });
   afterAll(async () => {
     await directoryOnly?.stop();
@@ -222,22 +224,11 @@ describe('the read cache through the gateway (PagerDuty)', () => {
     if (!incident) throw new Error('seed has no incident');
     incident.status = 'resolved';
     expect(await status()).toBe('ACKNOWLEDGED');
-    const body = JSON.stringify({
-      event: {
-        id: '01CACHETEST0001',
-        event_type: 'incident.resolved',
-        resource_type: 'incident',
-        occurred_at: new Date().toISOString(),
-        agent: null,
-        client: null,
-        data: { id: incident.id, type: 'incident', status: 'resolved', title: incident.title },
-      },
-    });
-    const signature = `v1=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-    const hook = withRecords.url.replace(/\/graphql$/, '/webhooks/pagerduty/pagerduty');
+    const body = incidentEventBody('incident.resolved', incident);
+    const hook = withRecords.url.replace(/\/graphql$/, '/webhooks/pagerduty');
     const delivered = await fetch(hook, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature },
+      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signPagerDutyDelivery(body, SECRET) },
       body,
     });
     expect(delivered.status).toBeLessThan(300);

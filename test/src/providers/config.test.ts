@@ -105,24 +105,50 @@ describe('parseAddr', () => {
 
 describe('live-timeline settings', () => {
   it('defaults to polling every 10 s, pings every 12 s and no webhooks', () => {
-    expect(loadConfig({})).toMatchObject({
-      pollIntervalMs: 10_000,
-      wsKeepAliveMs: 12_000,
-      webhooks: { pagerdutySecrets: [] },
-    });
+    const config = loadConfig({});
+    expect(config).toMatchObject({ pollIntervalMs: 10_000, wsKeepAliveMs: 12_000 });
+    expect(config.providers.map((p) => p.name)).toEqual(['mock']);
   });
 
-  it('reads rotating PagerDuty secrets, the Alertmanager token and 0 as polling off', () => {
+  it('gives the old webhook variables to the adapters that now own them, and reads 0 as polling off', () => {
     const config = loadConfig({
       OPSORCH_POLL_INTERVAL_MS: '0',
+      OPSORCH_INCIDENT_PROVIDER: 'pagerduty',
+      OPSORCH_INCIDENT_CONFIG: '{"apiToken":"pd-token"}',
       OPSORCH_WEBHOOK_PAGERDUTY_SECRETS: 'first-secret-abcdefgh, second-secret-abcdefgh',
       OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN: 'token-0123456789abcdef',
     });
     expect(config.pollIntervalMs).toBe(0);
-    expect(config.webhooks).toEqual({
-      pagerdutySecrets: ['first-secret-abcdefgh', 'second-secret-abcdefgh'],
-      alertmanagerToken: 'token-0123456789abcdef',
+    expect(config.providers).toEqual([
+      {
+        name: 'pagerduty',
+        kind: 'pagerduty',
+        capabilities: ['incident'],
+        config: { apiToken: 'pd-token', webhookSecrets: ['first-secret-abcdefgh', 'second-secret-abcdefgh'] },
+      },
+      // No Alertmanager is configured: the token starts one that takes webhooks only, where the old URL pointed.
+      {
+        name: 'alertmanager',
+        kind: 'alertmanager',
+        capabilities: [],
+        config: { webhookToken: 'token-0123456789abcdef' },
+      },
+    ]);
+  });
+
+  it("leaves an adapter's own webhook settings alone and adds no second Alertmanager", () => {
+    const config = loadConfig({
+      OPSORCH_INCIDENT_PROVIDER: 'pagerduty',
+      OPSORCH_INCIDENT_CONFIG: '{"apiToken":"pd-token","webhookSecrets":"own-secret-0123456789"}',
+      OPSORCH_ALERT_PROVIDER: 'alertmanager',
+      OPSORCH_ALERT_CONFIG: '{"alertmanagerURL":"http://am:9093"}',
+      OPSORCH_WEBHOOK_PAGERDUTY_SECRETS: 'legacy-secret-abcdefgh',
+      OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN: 'token-0123456789abcdef',
     });
+    expect(config.providers.map((p) => [p.name, p.config])).toEqual([
+      ['pagerduty', { apiToken: 'pd-token', webhookSecrets: 'own-secret-0123456789' }],
+      ['alertmanager', { alertmanagerURL: 'http://am:9093', webhookToken: 'token-0123456789abcdef' }],
+    ]);
   });
 
   it.each([
