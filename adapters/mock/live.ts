@@ -5,7 +5,7 @@
 import type { AdapterLogger, Incident, IncidentStatus } from '../contract/index.js';
 import type { OpsContext } from './ops/context.js';
 import { appendEntry, createIncident, updateIncident } from './ops/incidents.js';
-import { findTeam } from './scope.js';
+import { findService, findTeam } from './scope.js';
 import { createRng, hash32, type Rng } from './world/rng.js';
 import { DEFAULT_SYMPTOM, SYMPTOM_BY_KEY, SYMPTOMS } from './world/symptoms.js';
 
@@ -50,7 +50,8 @@ export function tick(ctx: OpsContext, rng: Rng): void {
     return;
   }
   const symptom = SYMPTOM_BY_KEY.get(ctx.world.incidentMeta.get(incident.id)?.symptom ?? '') ?? DEFAULT_SYMPTOM;
-  const members = findTeam(ctx.world, incident.team)?.members ?? [];
+  const members =
+    findTeam(ctx.world, incident.team ?? findService(ctx.world, incident.service)?.service.team)?.members ?? [];
   const person = incident.assignees.length > 0 ? rng.pick(incident.assignees) : (members[0]?.name ?? 'on-call');
   const action = rng.weighted([
     ['note', 45],

@@ -19,6 +19,19 @@ export const HEADLINE_INCIDENTS = [
   { service: 'orders-db', symptom: 'db-pool', severity: 'HIGH', status: 'ACKNOWLEDGED' },
 ] as const satisfies readonly { service: string; symptom: string; severity: Severity; status: IncidentStatus }[];
 
+/**
+ * The oldest incident (PagerDuty numbers them from 1200 in creation order) predates team ownership
+ * in the account: it names no team of its own and belongs to its service's team, which is what a
+ * `scope.team` filter and `Incident.team` fall back to.
+ */
+export const TEAMLESS_INCIDENT_NUMBER = 1200;
+
+/** Applied once the whole world exists, so nothing generated from the incidents changes. */
+export function dropTeamOfTeamlessIncident(incidents: readonly Incident[]): void {
+  const teamless = incidents.find((i) => i.fields?.incident_number === TEAMLESS_INCIDENT_NUMBER);
+  if (teamless) teamless.team = null;
+}
+
 const OTHER_OPEN_STATUSES: readonly IncidentStatus[] = [
   'TRIGGERED',
   'TRIGGERED',

@@ -1,7 +1,7 @@
 import { generateAlerts } from './alerts.js';
 import { generateDeployments } from './deployments.js';
 import { createIdFactory } from './ids.js';
-import { generateIncidents } from './incidents.js';
+import { dropTeamOfTeamlessIncident, generateIncidents } from './incidents.js';
 import type { World } from './model.js';
 import { generatePlans, generateRuns } from './orchestration.js';
 import { createRng } from './rng.js';
@@ -33,6 +33,7 @@ export function buildWorld(options: WorldOptions): World {
   const tickets = generateTickets({ rng, anchor, services, teams, incidents, meta });
   const plans = generatePlans(ids);
   const { runs, nextRunId } = generateRuns({ rng, ids, anchor, plans, incidents, timelines, firstRunId: 4100 });
+  dropTeamOfTeamlessIncident(incidents);
   return {
     seed,
     anchor,

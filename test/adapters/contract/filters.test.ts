@@ -4,6 +4,7 @@
  * query lists are exactly the incidents whose changes the subscription delivers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEAMLESS_INCIDENT_NUMBER } from '../../../adapters/mock/world/incidents.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { type LiveSubscription, subscribe, waitUntil } from '../../helpers/subscriptions.js';
@@ -22,6 +23,8 @@ const CASES: [string, Filter][] = [
   ['a service by alias', { scope: { service: 'pg-orders' } }],
   ['a team by name', { scope: { team: 'Identity' } }],
   ['a team by handle', { scope: { team: 'identity-team' } }],
+  // The world's one incident that names no team is on `search`: it is that service's team's.
+  ["a team, for an incident naming none (its service's)", { scope: { team: 'search-team' } }],
   ['an environment, from the service', { scope: { environment: 'production', service: 'billing' } }],
   ['an environment no service is in', { scope: { environment: 'staging' } }],
   ['a team nobody has', { scope: { team: 'no-such-team' } }],
@@ -85,6 +88,15 @@ describe('IncidentFilter means the same to incidents(filter) and incidentUpdated
   afterAll(async () => {
     await Promise.all(watching.map((s) => s.close()));
     await gateway.stop();
+  });
+
+  it("counts the incident that names no team as its service's team's", async () => {
+    const data = await gqlData<{
+      incidents: { nodes: { id: string; fields: { incident_number?: number }; team: { name: string } | null }[] };
+    }>(gateway.url, '{ incidents(first: 100) { nodes { id fields team { name } } } }');
+    const teamless = data.incidents.nodes.find((n) => n.fields.incident_number === TEAMLESS_INCIDENT_NUMBER);
+    expect(teamless?.team).toEqual({ name: 'Search & Discovery' });
+    expect(listed.get("a team, for an incident naming none (its service's)")).toContain(teamless?.id);
   });
 
   it('has cases that select some incidents and cases that select none', () => {

@@ -68,8 +68,10 @@ describe('incident filters', () => {
   });
 
   it('scope.team matches team name or handle; scope.environment the service environment', async () => {
-    const team = teams.find((t) => incidents.some((i) => i.team === t.name))!;
-    const expected = ids(incidents.filter((i) => i.team === team.name));
+    // An incident that names no team is its service's team's.
+    const teamOf = (i: Incident) => i.team ?? serviceOf(i.service).team;
+    const team = teams.find((t) => incidents.some((i) => teamOf(i) === t.name))!;
+    const expected = ids(incidents.filter((i) => teamOf(i) === team.name));
     expect(ids(await list(h.caps.incident.query, { scope: { team: team.name } }))).toEqual(expected);
     expect(ids(await list(h.caps.incident.query, { scope: { team: team.handle!.toUpperCase() } }))).toEqual(expected);
     expect(await list(h.caps.incident.query, { scope: { environment: 'production' } })).toHaveLength(incidents.length);

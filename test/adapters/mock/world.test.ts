@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident, Service, Team, TeamMember } from '../../../adapters/contract/index.js';
+import { TEAMLESS_INCIDENT_NUMBER } from '../../../adapters/mock/world/incidents.js';
 import { DAY, isNewestFirst, list, type MockHandle, mock, ms, NOW_MS, ok } from './helpers.js';
 
 const SEEDS = (process.env.MOCK_SEEDS ?? '42,1,2,3,7,99,1234,31337,-5,2147483647').split(',').map(Number);
@@ -124,13 +125,17 @@ describe('the world', () => {
       expect(team.url).toBe(`https://acme.pagerduty.com/teams/${team.id}`);
     }
 
+    expect(w.incidents.filter((i) => !i.team).map((i) => i.fields?.incident_number)).toEqual([
+      TEAMLESS_INCIDENT_NUMBER,
+    ]);
     w.incidents.forEach((incident: Incident, index) => {
       expect(incident.id).toMatch(/^P[A-Z0-9]{6}$/);
       expect(incident.url).toBe(`https://acme.pagerduty.com/incidents/${incident.id}`);
       const service = services.get(incident.service!);
       expect(service).toBeDefined();
-      expect(incident.team).toBe(service!.team);
-      const teamMembers = members.get(incident.team!)!.map((m) => m.name);
+      // One incident names no team of its own (TEAMLESS_INCIDENT_NUMBER): it is its service's team's.
+      expect(incident.team ?? service!.team).toBe(service!.team);
+      const teamMembers = members.get(service!.team!)!.map((m) => m.name);
       expect(incident.assignees.length).toBeGreaterThan(0);
       for (const a of incident.assignees) expect(teamMembers).toContain(a);
       expect(incident.rawStatus).toBe(incident.status.toLowerCase());
