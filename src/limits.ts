@@ -74,6 +74,15 @@ export const LIMITS = {
     unit: 'points',
     description: 'static cost of the operation',
   },
+  executionSliceMs: {
+    variable: 'OPSORCH_EXECUTION_SLICE_MS',
+    default: 5,
+    code: '(the request waits for its next fair turn)',
+    unit: 'ms',
+    description:
+      'time one request runs on the event loop before its next list or graph level waits for a turn, given in rotation among the requests waiting',
+    zeroOff: true,
+  },
   documentCacheBytes: {
     variable: 'OPSORCH_DOCUMENT_CACHE_BYTES',
     default: 16_777_216,

@@ -6,7 +6,7 @@
  */
 import { startGatewayProcess } from '../lib/gateway.js';
 import { graphqlBody } from '../lib/http.js';
-import { load } from '../lib/load.js';
+import { type LoadResult, load } from '../lib/load.js';
 import { ratio } from '../lib/stats.js';
 import { INCIDENT_LIST } from '../queries.js';
 import type { BenchOptions, Figures } from './context.js';
@@ -50,11 +50,21 @@ async function worstAccepted(url: string): Promise<{ query: string; width: numbe
   return { query: heavy(low), width: low };
 }
 
-export async function abuseFigures(options: BenchOptions): Promise<Figures> {
-  const gateway = await startGatewayProcess('gateway-heavy-client', {
-    latencyMs: 0,
-    copies: { incident: 42, alert: 1, ticket: 1 },
-  });
+interface Measured {
+  width: number;
+  heavyRequests: number;
+  alone: LoadResult;
+  during: LoadResult;
+}
+
+/** The normal load alone, then while one client loops the worst accepted query, on one gateway. */
+async function measure(name: string, options: BenchOptions, env: Record<string, string>): Promise<Measured> {
+  const gateway = await startGatewayProcess(
+    name,
+    { latencyMs: 0, copies: { incident: 42, alert: 1, ticket: 1 } },
+    {},
+    env,
+  );
   try {
     const { query, width } = await worstAccepted(gateway.graphql);
     const run = () =>
@@ -78,18 +88,31 @@ export async function abuseFigures(options: BenchOptions): Promise<Figures> {
     const during = await run();
     running = false;
     await loop;
-    return {
-      'abuse.heavy.width': width,
-      'abuse.heavy.requests': heavyRequests,
-      'abuse.normal.rate': RATE,
-      'abuse.alone.p50Ms': alone.p50Ms,
-      'abuse.alone.p99Ms': alone.p99Ms,
-      'abuse.heavy.p50Ms': during.p50Ms,
-      'abuse.heavy.p99Ms': during.p99Ms,
-      'abuse.errors': alone.errors + during.errors,
-      'abuse.ratio.p99HeavyOverAlone': ratio(during.p99Ms, alone.p99Ms),
-    };
+    return { width, heavyRequests, alone, during };
   } finally {
     await gateway.stop();
   }
+}
+
+function figures(prefix: string, m: Measured): Figures {
+  return {
+    [`${prefix}.heavy.width`]: m.width,
+    [`${prefix}.heavy.requests`]: m.heavyRequests,
+    [`${prefix}.alone.p50Ms`]: m.alone.p50Ms,
+    [`${prefix}.alone.p99Ms`]: m.alone.p99Ms,
+    [`${prefix}.heavy.p50Ms`]: m.during.p50Ms,
+    [`${prefix}.heavy.p99Ms`]: m.during.p99Ms,
+    [`${prefix}.errors`]: m.alone.errors + m.during.errors,
+    [`${prefix}.ratio.p99HeavyOverAlone`]: ratio(m.during.p99Ms, m.alone.p99Ms),
+  };
+}
+
+/**
+ * The gateway as configured by default, and side by side the same build without fair turns
+ * (`OPSORCH_EXECUTION_SLICE_MS=0`), where a request never gives the event loop back until it is done.
+ */
+export async function abuseFigures(options: BenchOptions): Promise<Figures> {
+  const unpaced = await measure('gateway-heavy-client-unpaced', options, { OPSORCH_EXECUTION_SLICE_MS: '0' });
+  const paced = await measure('gateway-heavy-client', options, {});
+  return { 'abuse.normal.rate': RATE, ...figures('abuse', paced), ...figures('abuse.unpaced', unpaced) };
 }

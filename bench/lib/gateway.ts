@@ -44,7 +44,10 @@ export async function startGatewayProcess(
     port,
     readyPath: '/healthz',
     // The soak asks for a full collection before reading the heap (SIGUSR2, see bench/gateway/main.ts).
-    nodeArgs: ['--expose-gc', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])],
+    nodeArgs: [
+      '--expose-gc',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '/tmp/prof'}`] : []),
+    ],
   });
   return { ...server, graphql: `${server.origin}/graphql` };
 }

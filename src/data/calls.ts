@@ -7,6 +7,7 @@
 import type { CallContext, Capability } from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import { recordProviderCall } from './provider-metrics.js';
+import type { RequestTurns } from './turns.js';
 
 /** What made the floor call a provider. */
 export type CallCause = 'request' | 'webhook' | 'poller' | 'event';
@@ -23,6 +24,8 @@ export interface CallScope {
   readonly signal: AbortSignal;
   /** Who a request is for: its calls are authorized, restricted and shared by what it may see. */
   readonly caller?: Caller;
+  /** A request's fair turns on the event loop (`src/data/turns.ts`); without them it never waits. */
+  readonly turns?: RequestTurns;
 }
 
 export interface ProviderCall {

@@ -39,6 +39,7 @@ import { trackCacheSize } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { InFlightReads } from './single-flight.js';
+import type { Turns } from './turns.js';
 
 export interface DataFloorOptions {
   registry: AdapterRegistry;
@@ -58,6 +59,8 @@ export interface DataFloorOptions {
    * null. Synchronous, so nothing can start watching between the check and the subscription.
    */
   timelineWatchRefusal?: (incident: RecordRef) => Error | null;
+  /** Turns on the event loop shared between requests (`src/data/turns.ts`); without it a request never waits. */
+  turns?: Turns;
 }
 
 /** How long a provider call made for a webhook, a poll or an adapter event may take. */
@@ -96,6 +99,7 @@ export class DataFloor {
       requestId,
       signal: signal ?? new AbortController().signal,
       ...(caller ? { caller } : {}),
+      ...(this.options.turns ? { turns: this.options.turns.forRequest() } : {}),
     });
   }
 

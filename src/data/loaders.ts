@@ -271,7 +271,12 @@ export class Loaders {
     };
     loader = new DataLoader<K, V, string>(
       (keys) => (options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch) : fetch(keys)),
-      { name, cacheKeyFn, ...(options.batch ? {} : { batch: false, cache: false }) },
+      {
+        name,
+        cacheKeyFn,
+        ...(options.batch ? {} : { batch: false, cache: false }),
+        ...(this.scope.turns ? { batchScheduleFn: this.scope.turns.schedule } : {}),
+      },
     );
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);
     return loader;

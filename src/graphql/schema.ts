@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { ENTITY_KEYS, entityResolvers } from '../../resolvers/federation.js';
 import { resolvers } from '../../resolvers/index.js';
+import { paceLists } from './paced-lists.js';
 
 type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers'];
 
@@ -26,11 +27,13 @@ const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.3';
 
 export function buildSchema(options: { federation?: boolean } = {}): GraphQLSchema {
   const typeDefs = readFileSync(SCHEMA_PATH, 'utf8');
-  if (!options.federation) return makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
-  return buildSubgraphSchema({
-    typeDefs: subgraphTypeDefs(parse(typeDefs)),
-    resolvers: withEntities(resolvers as Record<string, object>) as SubgraphResolvers,
-  });
+  if (!options.federation) return paceLists(makeExecutableSchema({ typeDefs, resolvers: resolvers as never }));
+  return paceLists(
+    buildSubgraphSchema({
+      typeDefs: subgraphTypeDefs(parse(typeDefs)),
+      resolvers: withEntities(resolvers as Record<string, object>) as SubgraphResolvers,
+    }),
+  );
 }
 
 /** `schema.graphql` with the federation `@link` and a `@key` per entity; nothing else changes. */

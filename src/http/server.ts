@@ -27,6 +27,7 @@ import type { CallMiddleware } from '../data/calls.js';
 import { DataFloor } from '../data/floor.js';
 import { ProviderResilience } from '../data/provider-resilience.js';
 import { requestLimits } from '../data/request-limits.js';
+import { Turns } from '../data/turns.js';
 import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
@@ -154,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ],
     circuits: resilience,
     timelineWatchRefusal: (incident): Error | null => poller.refusal(incident),
+    ...(limits.executionSliceMs > 0 ? { turns: new Turns(limits.executionSliceMs) } : {}),
   });
   const introspection = security.introspection ?? true;
   const deps: ContextDeps = { floor, logger, audit, introspection };

@@ -1,0 +1,112 @@
+/**
+ * Fair turns on the one event loop every request shares. A request whose providers answer at once
+ * (the read cache, a fast provider) would otherwise complete its whole result without giving the
+ * loop back, and every other client would wait for all of it. So a request runs in turns of a
+ * slice: past it, the request's next list to complete and its next batch of reads wait for a new
+ * turn. Turns are given one per pass of the event loop, so sockets are read and new requests
+ * start between them, and in rotation among the requests waiting: a request that arrives while a
+ * heavy one runs waits for at most one turn of each request ahead of it, and the heavy one gets its
+ * share of the loop, not all of it.
+ *
+ * A request's reads wait until its paused lists have completed, so the loads those lists make join
+ * the same batch: turns never add provider calls.
+ */
+import { performance } from 'node:perf_hooks';
+
+export class Turns {
+  /** Requests waiting for a turn, in the order they get one; each is in it at most once. */
+  private readonly ready: RequestTurns[] = [];
+  private scheduled = false;
+
+  constructor(readonly sliceMs: number) {}
+
+  forRequest(): RequestTurns {
+    return new RequestTurns(this);
+  }
+
+  /** How many requests wait for a turn now. */
+  get waiting(): number {
+    return this.ready.length;
+  }
+
+  enqueue(request: RequestTurns): void {
+    this.ready.push(request);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.next);
+    }
+  }
+
+  /** One turn, to the request at the head of the rotation; it goes to the back if it still waits. */
+  private readonly next = (): void => {
+    const request = this.ready.shift();
+    // An immediate set while the loop runs immediates runs on its next pass, after I/O.
+    this.scheduled = this.ready.length > 0;
+    if (this.scheduled) setImmediate(this.next);
+    request?.turn();
+  };
+}
+
+/** One request's turns. */
+export class RequestTurns {
+  /** Lists of this request paused until a later turn, in the order they paused. */
+  private readonly lists: (() => void)[] = [];
+  /** Batches of reads waiting for a turn; each waits until no list of this request is paused. */
+  private readonly batches: (() => void)[] = [];
+  private turnStart = performance.now();
+  /** Whether the batches begun in this synchronous run wait for a turn (unset between runs). */
+  private late: boolean | undefined;
+
+  constructor(private readonly scheduler: Turns) {}
+
+  private get expired(): boolean {
+    return performance.now() - this.turnStart >= this.scheduler.sliceMs;
+  }
+
+  /**
+   * Called before a list completes: nothing within the slice, else a promise that resolves at one
+   * of this request's next turns.
+   */
+  pause(): Promise<void> | undefined {
+    if (!this.expired) return undefined;
+    return new Promise((resume) => this.wait(this.lists, resume));
+  }
+
+  /**
+   * DataLoader's `batchScheduleFn`: like its default, the dispatch runs once this tick's promise
+   * jobs are done, so a graph level's reads join one batch. A batch begun past the slice, or due
+   * while lists of this request are paused (whose reads must join it), waits for a turn instead.
+   * Whether it is late is decided once for every batch begun in one synchronous run, so the reads
+   * one resolver starts together (`src/graphql/lookahead.ts`) go together.
+   */
+  readonly schedule = (dispatch: () => void): void => {
+    if (this.late === undefined) {
+      this.late = this.expired;
+      queueMicrotask(() => {
+        this.late = undefined;
+      });
+    }
+    const late = this.late;
+    void Promise.resolve().then(() =>
+      process.nextTick(() => {
+        if (!late && this.lists.length === 0) dispatch();
+        else this.wait(this.batches, dispatch);
+      }),
+    );
+  };
+
+  private wait(queue: (() => void)[], resume: () => void): void {
+    const idle = this.lists.length === 0 && this.batches.length === 0;
+    queue.push(resume);
+    if (idle) this.scheduler.enqueue(this);
+  }
+
+  /** Resumes the earliest paused list, or else every waiting batch: they are one level's reads, sent together. */
+  turn(): void {
+    this.turnStart = performance.now();
+    const list = this.lists.shift();
+    const resumed = list ? [list] : this.batches.splice(0);
+    if (this.lists.length > 0 || this.batches.length > 0) this.scheduler.enqueue(this);
+    for (const resume of resumed) resume();
+  }
+}
