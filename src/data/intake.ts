@@ -133,6 +133,8 @@ export class EventIntake {
         return changes;
       }
       case 'activity': {
+        // Activity only ever lands on incident timelines.
+        if (!this.floor.isConfigured('incident')) return [];
         const data = reads();
         const incidents: { provider: string; id: string }[] = [];
         if (event.service) {

@@ -88,7 +88,7 @@ export interface PagerDutyFake {
   missing: string | null;
   /** Listings of exactly `path` say `more: true` on every page (a broken proxy or provider), until null. */
   endless: string | null;
-  /** Adds a note the way someone adds one in PagerDuty's web UI, now by the real clock. */
+  /** Adds a note the way someone adds one in PagerDuty's web UI, now by the real clock (or just after the incident's last entry). */
   addNote(incidentId: string, content: string, userId?: string): FakeIncident['notes'][number];
   stop(): Promise<void>;
 }
@@ -133,7 +133,12 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
     addNote(incidentId, content, userId = 'PUALICE') {
       const incident = fake.incidents.find((i) => i.id === incidentId);
       if (!incident) throw new Error(`the fake has no incident ${incidentId}`);
-      const created_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      // PagerDuty's times have whole seconds; each note is a second after the incident's last entry,
+      // so notes added in a row keep their order.
+      const last = Math.max(0, ...incident.log_entries.map((e) => Date.parse(e.created_at)));
+      const created_at = new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, last + 1000))
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
       const note = { id: `N${nextId++}WEBU`, content, created_at, user_id: userId };
       incident.notes.push(note);
       incident.log_entries.push({

@@ -11,7 +11,7 @@ import { topics } from '../../../src/events/topics.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { testLogger } from '../../helpers/gateway.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
+import { type PolledPagerDuty, startPolledPagerDuty } from '../../helpers/polled-pagerduty.js';
 
 /** Collects what a subscription receives; `count(n)` resolves once `n` items have arrived. */
 function collect<T>(subscription: Subscription<T>): { items: T[]; count(n: number): Promise<T[]> } {
@@ -31,7 +31,7 @@ function collect<T>(subscription: Subscription<T>): { items: T[]; count(n: numbe
 }
 
 describe('EventIntake', () => {
-  let fake: FakePagerDuty;
+  let pd: PolledPagerDuty;
   let floor: DataFloor;
   let log: CallLog;
   let pubsub: InMemoryPubSub;
@@ -40,15 +40,15 @@ describe('EventIntake', () => {
   const stop = new AbortController();
 
   beforeAll(async () => {
-    fake = await startFakePagerDuty();
-    const counted = countingAdapter(pollOnlyAdapter(fake));
+    pd = await startPolledPagerDuty();
+    const counted = countingAdapter(await pd.adapter('pd'));
     log = counted.log;
     const registry = new AdapterRegistry([
-      { name: 'pd', kind: 'pagerduty-test', adapter: counted.adapter, capabilities: ['incident'] },
+      { name: 'pd', kind: 'pagerduty', adapter: counted.adapter, capabilities: ['incident'] },
     ]);
     pubsub = new InMemoryPubSub();
     floor = new DataFloor({ registry, pubsub, logger: testLogger, loaders: { batch: true } });
-    const timelineTopic = topics.timeline({ provider: 'pd', capability: 'incident', nativeId: fake.incident.id });
+    const timelineTopic = topics.timeline({ provider: 'pd', capability: 'incident', nativeId: pd.incident.id });
     const timelineSub = pubsub.subscribe<TimelineEntryNode>(timelineTopic, stop.signal);
     const changesSub = pubsub.subscribe<IncidentUpdatedEventNode>(topics.incidents, stop.signal);
     await Promise.all([timelineSub.ready, changesSub.ready]);
@@ -59,27 +59,27 @@ describe('EventIntake', () => {
     stop.abort();
     floor.stop();
     await pubsub.close();
-    await fake.stop();
+    await pd.stop();
   });
 
   it('resolves "incident.changed" by re-reading the incident and its recent timeline, oldest entry first', async () => {
-    const a = fake.addNote('Paged the database team');
-    const b = fake.addNote('Failing over');
-    fake.incident.status = 'acknowledged';
+    const a = pd.addNote('Paged the database team');
+    const b = pd.addNote('Failing over');
+    pd.incident.status = 'acknowledged';
     log.reset();
     const event: ProviderEvent = {
       type: 'incident.changed',
-      incidentId: fake.incident.id,
+      incidentId: pd.incident.id,
       occurredAt: b.created_at,
       changedFields: ['status'],
     };
     expect(await floor.intake.accept('pd', [event], 'webhook')).toBe(3);
     expect((await timeline.count(2)).map((e) => [e.body, e.provider])).toEqual([
-      [a.summary, 'pd'],
-      [b.summary, 'pd'],
+      [a.content, 'pd'],
+      [b.content, 'pd'],
     ]);
     const [change] = await changes.count(1);
-    expect(change).toMatchObject({ incident: { id: fake.incident.id, status: 'ACKNOWLEDGED', provider: 'pd' } });
+    expect(change).toMatchObject({ incident: { id: pd.incident.id, status: 'ACKNOWLEDGED', provider: 'pd' } });
     expect(change?.changedFields).toEqual(['status']);
     expect(log.calls.map((c) => c.op).sort()).toEqual(['getMany', 'timelines']);
 
@@ -88,13 +88,13 @@ describe('EventIntake', () => {
   });
 
   it('publishes an entry once whichever source reports it first', async () => {
-    const note = fake.addNote('Rolled back');
+    const note = pd.addNote('Rolled back');
     const entry = {
       id: note.id,
       url: null,
-      incidentId: fake.incident.id,
+      incidentId: pd.incident.id,
       kind: 'NOTE' as const,
-      body: note.summary,
+      body: note.content,
       at: note.created_at,
     };
     expect(await floor.intake.accept('pd', [{ type: 'timeline.appended', entry }], 'poller')).toBe(1);
@@ -106,12 +106,12 @@ describe('EventIntake', () => {
 
   it('stamps what an adapter stream reports with the provider instance', async () => {
     const incident = {
-      id: fake.incident.id,
+      id: pd.incident.id,
       url: null,
       title: 'Checkout latency',
       status: 'RESOLVED' as const,
       severity: 'HIGH' as const,
-      createdAt: fake.incident.created_at,
+      createdAt: pd.incident.created_at,
       assignees: [],
     };
     await floor.intake.accept('pd', [{ type: 'incident.updated', incident, changedFields: ['status'] }], 'event');

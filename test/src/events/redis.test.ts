@@ -4,7 +4,7 @@ import { toGlobalId } from '../../../src/graphql/ids.js';
 import { countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
+import { type PolledPagerDuty, startPolledPagerDuty } from '../../helpers/polled-pagerduty.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
@@ -89,17 +89,17 @@ describe('several gateway instances sharing a real Redis', () => {
   });
 
   describe('polling a provider that cannot push', () => {
-    let fake: FakePagerDuty;
+    let pd: PolledPagerDuty;
     beforeAll(async () => {
-      fake = await startFakePagerDuty();
+      pd = await startPolledPagerDuty();
     });
     afterAll(async () => {
-      await fake.stop();
+      await pd.stop();
     });
 
     it('runs on one instance, and moves to the other when that instance stops', async () => {
-      const id = toGlobalId('Incident', 'pagerduty', fake.incident.id);
-      const counted = [countingAdapter(pollOnlyAdapter(fake)), countingAdapter(pollOnlyAdapter(fake))];
+      const id = toGlobalId('Incident', 'pagerduty', pd.incident.id);
+      const counted = [countingAdapter(await pd.adapter()), countingAdapter(await pd.adapter())];
       const [first, second] = [
         await instance([{ name: 'pagerduty', adapter: counted[0]!.adapter }], { pollIntervalMs: 100 }),
         await instance([{ name: 'pagerduty', adapter: counted[1]!.adapter }], { pollIntervalMs: 100 }),
@@ -122,8 +122,8 @@ describe('several gateway instances sharing a real Redis', () => {
       await waitUntil(() => leaderLog.count('incident', 'timelines') >= base + 5, 'the leader polled five times');
       expect(followerLog.count('incident', 'timelines')).toBe(0);
 
-      const note = fake.addNote('Throttled the batch importer');
-      for (const sub of subs) await sub.waitFor((e) => e.body === note.summary, 'polled entry on both instances');
+      const note = pd.addNote('Throttled the batch importer');
+      for (const sub of subs) await sub.waitFor((e) => e.body === note.content, 'polled entry on both instances');
 
       await stop([first, second][leader]!);
       const survivor = [first, second][follower]!;
@@ -131,10 +131,10 @@ describe('several gateway instances sharing a real Redis', () => {
         async () => (await readyLive(survivor)).timelinePolling.polling === 1,
         'the other instance takes polling over',
       );
-      const later = fake.addNote('Importer back at full speed');
+      const later = pd.addNote('Importer back at full speed');
       const remaining = subs[follower]!;
-      await remaining.waitFor((e) => e.body === later.summary, 'entry polled after the take-over');
-      expect(remaining.received.map((e) => e.body)).toEqual([note.summary, later.summary]);
+      await remaining.waitFor((e) => e.body === later.content, 'entry polled after the take-over');
+      expect(remaining.received.map((e) => e.body)).toEqual([note.content, later.content]);
       expect(followerLog.count('incident', 'timelines')).toBeGreaterThan(0);
       await Promise.all(subs.map((s) => s.close()));
     });

@@ -3,7 +3,7 @@ import { toGlobalId } from '../../../src/graphql/ids.js';
 import { bearer, makeToken } from '../../helpers/auth.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { type FakePagerDuty, pollOnlyAdapter, startFakePagerDuty } from '../../helpers/polled-pagerduty.js';
+import { type PolledPagerDuty, startPolledPagerDuty } from '../../helpers/polled-pagerduty.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 interface Entry {
@@ -14,17 +14,17 @@ interface Entry {
 const TIMELINE = `subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { id body } }`;
 
 describe('timeline polling of a provider that cannot push', () => {
-  let fake: FakePagerDuty;
+  let pd: PolledPagerDuty;
   let gateway: TestGateway;
   let incidentId: string;
   let polled: CallLog;
   let clock: CallLog;
 
   beforeAll(async () => {
-    fake = await startFakePagerDuty();
-    const watched = countingAdapter(pollOnlyAdapter(fake));
+    pd = await startPolledPagerDuty();
+    const watched = countingAdapter(await pd.adapter());
     // A second instance of the same provider, whose polls tell the test that poll intervals passed.
-    const ticking = countingAdapter(pollOnlyAdapter(fake));
+    const ticking = countingAdapter(await pd.adapter('clock'));
     polled = watched.log;
     clock = ticking.log;
     gateway = await startTestGateway(
@@ -34,20 +34,20 @@ describe('timeline polling of a provider that cannot push', () => {
       ],
       { pollIntervalMs: 100 },
     );
-    incidentId = toGlobalId('Incident', 'pagerduty', fake.incident.id);
+    incidentId = toGlobalId('Incident', 'pagerduty', pd.incident.id);
   });
   afterAll(async () => {
     await gateway.stop();
-    await fake.stop();
+    await pd.stop();
   });
 
   it('polls nothing while nobody subscribes', async () => {
-    const before = fake.logEntryReads;
+    const before = pd.timelineReads();
     const other = subscribe(gateway.wsUrl, `subscription { incidentUpdated { changedFields } }`);
     await waitUntil(async () => (await readyLive(gateway)).subscriptions === 1, 'an unrelated subscription');
     expect((await readyLive(gateway)).timelinePolling).toEqual({ watched: 0, polling: 0, remembered: 0 });
     await other.close();
-    expect(fake.logEntryReads).toBe(before);
+    expect(pd.timelineReads()).toBe(before);
   });
 
   it('delivers a new entry once although every poll returns it, and stops when the last subscriber leaves', async () => {
@@ -56,13 +56,13 @@ describe('timeline polling of a provider that cannot push', () => {
     await waitUntil(async () => (await readyLive(gateway)).timelinePolling.polling === 1, 'the incident is polled');
     expect((await readyLive(gateway)).timelinePolling).toMatchObject({ watched: 1, polling: 1 });
 
-    const first = fake.addNote('Scaled the checkout pool to 12');
-    await a.waitFor((e) => e.body === first.summary, 'first polled entry');
-    const readsAfterFirst = fake.logEntryReads;
-    await waitUntil(() => fake.logEntryReads >= readsAfterFirst + 3, 'three more polls returning the same entry');
-    const second = fake.addNote('Latency back under 300 ms');
-    await a.waitFor((e) => e.body === second.summary, 'second polled entry');
-    await b.waitFor((e) => e.body === second.summary, 'second polled entry on the other subscriber');
+    const first = pd.addNote('Scaled the checkout pool to 12');
+    await a.waitFor((e) => e.body === first.content, 'first polled entry');
+    const readsAfterFirst = pd.timelineReads();
+    await waitUntil(() => pd.timelineReads() >= readsAfterFirst + 3, 'three more polls returning the same entry');
+    const second = pd.addNote('Latency back under 300 ms');
+    await a.waitFor((e) => e.body === second.content, 'second polled entry');
+    await b.waitFor((e) => e.body === second.content, 'second polled entry on the other subscriber');
     expect(a.received.map((e) => e.body)).toEqual(['Scaled the checkout pool to 12', 'Latency back under 300 ms']);
     expect(b.received).toEqual(a.received);
     expect(new Set(a.received.map((e) => e.id)).size).toBe(2);
@@ -75,7 +75,7 @@ describe('timeline polling of a provider that cannot push', () => {
     // Three poll intervals pass, as the other instance's polls show; a poll already in flight may
     // still land, none is scheduled after it.
     clock.reset();
-    const ticks = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: toGlobalId('Incident', 'clock', fake.incident.id) });
+    const ticks = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id: toGlobalId('Incident', 'clock', pd.incident.id) });
     await waitUntil(() => clock.count('incident', 'timelines') >= 3, 'three polls of the other instance');
     await ticks.close();
     expect(polled.count('incident', 'timelines') - pollsWhenStopped).toBeLessThanOrEqual(1);
@@ -86,25 +86,27 @@ describe('timeline polling bounds', () => {
   const PROVIDERS = ['p1', 'p2', 'p3', 'p4', 'p5'];
   const MAX_POLLED = 2;
   const REMEMBERED = 5;
-  let fake: FakePagerDuty;
+  let pd: PolledPagerDuty;
   let gateway: TestGateway;
   const logs = new Map<string, CallLog>();
-  const idOf = (provider: string) => toGlobalId('Incident', provider, fake.incident.id);
+  const idOf = (provider: string) => toGlobalId('Incident', provider, pd.incident.id);
 
   beforeAll(async () => {
-    fake = await startFakePagerDuty();
+    pd = await startPolledPagerDuty();
     gateway = await startTestGateway(
-      PROVIDERS.map((name) => {
-        const counted = countingAdapter(pollOnlyAdapter(fake));
-        logs.set(name, counted.log);
-        return { name, adapter: counted.adapter };
-      }),
+      await Promise.all(
+        PROVIDERS.map(async (name) => {
+          const counted = countingAdapter(await pd.adapter(name));
+          logs.set(name, counted.log);
+          return { name, adapter: counted.adapter };
+        }),
+      ),
       { pollIntervalMs: 100, limits: { maxPolledIncidents: MAX_POLLED, pollRememberedEntries: REMEMBERED } },
     );
   });
   afterAll(async () => {
     await gateway.stop();
-    await fake.stop();
+    await pd.stop();
   });
 
   it('refuses subscriptions that would poll one incident past the cap, and admits them once there is room', async () => {
@@ -145,13 +147,13 @@ describe('timeline polling bounds', () => {
     const bodies: string[] = [];
     for (let round = 0; round < 4; round++) {
       // Each round adds more entries than are remembered, so every poll forgets some.
-      for (let i = 0; i < 2 * REMEMBERED; i++) bodies.push(fake.addNote(`round ${round} note ${i}`).summary);
+      for (let i = 0; i < 2 * REMEMBERED; i++) bodies.push(pd.addNote(`round ${round} note ${i}`).content);
       await watcher.waitFor((e) => e.body === bodies.at(-1), `round ${round}`);
-      const reads = fake.logEntryReads;
-      await waitUntil(() => fake.logEntryReads >= reads + 3, 'three more polls over the same entries');
+      const reads = pd.timelineReads();
+      await waitUntil(() => pd.timelineReads() >= reads + 3, 'three more polls over the same entries');
       expect((await readyLive(gateway)).timelinePolling.remembered).toBe(REMEMBERED);
     }
-    expect(fake.logEntries.length).toBeGreaterThan(8 * REMEMBERED);
+    expect(pd.incident.notes.length).toBe(8 * REMEMBERED);
     expect(watcher.received.map((e) => e.body)).toEqual(bodies);
     await watcher.close();
   });
@@ -160,13 +162,13 @@ describe('timeline polling bounds', () => {
 describe('timeline polling and authorization', () => {
   const reader = makeToken('reader', ['read']);
   const writer = makeToken('writer', ['write']);
-  let fake: FakePagerDuty;
+  let pd: PolledPagerDuty;
   let gateway: TestGateway;
   let calls: CallLog;
 
   beforeAll(async () => {
-    fake = await startFakePagerDuty();
-    const counted = countingAdapter(pollOnlyAdapter(fake));
+    pd = await startPolledPagerDuty();
+    const counted = countingAdapter(await pd.adapter());
     calls = counted.log;
     gateway = await startTestGateway([{ name: 'pagerduty', adapter: counted.adapter }], {
       pollIntervalMs: 100,
@@ -175,11 +177,11 @@ describe('timeline polling and authorization', () => {
   });
   afterAll(async () => {
     await gateway.stop();
-    await fake.stop();
+    await pd.stop();
   });
 
   it('polls nothing for a subscriber without the read scope, and polls for one with it', async () => {
-    const id = toGlobalId('Incident', 'pagerduty', fake.incident.id);
+    const id = toGlobalId('Incident', 'pagerduty', pd.incident.id);
     const denied = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id }, undefined, bearer(writer.token));
     await waitUntil(() => denied.errors.length > 0, 'the refusal');
     expect(denied.errors).toEqual([
@@ -187,11 +189,11 @@ describe('timeline polling and authorization', () => {
     ]);
     expect(gateway.liveStats().timelinePolling.watched).toBe(0);
     expect(calls.count()).toBe(0);
-    expect(fake.logEntryReads).toBe(0);
+    expect(pd.timelineReads()).toBe(0);
     await denied.close();
 
     const allowed = subscribe<Entry>(gateway.wsUrl, TIMELINE, { id }, undefined, bearer(reader.token));
-    await waitUntil(() => fake.logEntryReads > 0, 'the incident is polled');
+    await waitUntil(() => pd.timelineReads() > 0, 'the incident is polled');
     expect(allowed.errors).toEqual([]);
     await allowed.close();
   });
