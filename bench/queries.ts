@@ -85,3 +85,32 @@ export function incidentsQuery(count: number, cursors: readonly (string | null)[
   }
   return `query Incidents${count} { ${pages.join('\n')} }`;
 }
+
+/** What OpsOrch Core's incident record carries, asked of the gateway. */
+const CORE_INCIDENT_FIELDS =
+  'id title description status severity rawStatus rawSeverity createdAt updatedAt url fields metadata';
+
+/** One page of incidents under one filter (a GraphQL input literal), as Core's `POST /incidents/query` answers it. */
+export function coreIncidentList(filter: string, first: number): string {
+  return `query CoreIncidentList { incidents(first: ${first}, filter: ${filter}) { edges { node { ${CORE_INCIDENT_FIELDS} } } } }`;
+}
+
+/**
+ * The incident page with what Core's ten REST calls answer: the incident, its timeline, service,
+ * team and members, alerts, tickets, deployments, one metric and logs.
+ */
+export const CORE_INCIDENT_PAGE = /* GraphQL */ `
+  query CoreIncidentPage($id: ID!) {
+    incident(id: $id) {
+      ${CORE_INCIDENT_FIELDS}
+      timeline(first: 50) { edges { node { id kind body actor at } } }
+      service { id name tier environment url }
+      team { id name handle members { name email role } }
+      alerts(first: 20) { edges { node { id title status severity startsAt url } } }
+      tickets(first: 20) { edges { node { id key title status priority assignee url } } }
+      deployments(first: 20) { edges { node { id version status startedAt author commit } } }
+      metrics(names: ["http_request_duration_seconds"]) { name labels unit points { timestamp value } }
+      logs(limit: 50) { truncated entries { timestamp level message service } }
+    }
+  }
+`;

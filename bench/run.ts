@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { abuseFigures } from './figures/abuse.js';
 import { consoleFigures } from './figures/consoles.js';
 import type { BenchOptions, Figures, Servers } from './figures/context.js';
+import { coreFigures } from './figures/core.js';
 import { isolationFigures } from './figures/isolation.js';
 import { overheadFigures } from './figures/overhead.js';
 import { pageFigures } from './figures/page.js';
@@ -17,6 +18,7 @@ import { soakFigures } from './figures/soak.js';
 import { subscriptionFigures } from './figures/subscriptions.js';
 import { startBareProcess, startGatewayProcess, startRestProcess } from './lib/gateway.js';
 import { machine } from './lib/machine.js';
+import { startCoreProcess, startPluginGatewayProcess } from './lib/opsorch.js';
 
 const SECTIONS: {
   name: string;
@@ -57,6 +59,12 @@ const SECTIONS: {
     needs: [],
     measure: (_, options) => abuseFigures(options),
   },
+  {
+    name: 'core',
+    title: 'against OpsOrch Core on the same plugins',
+    needs: ['core', 'gatewayPlugins'],
+    measure: coreFigures,
+  },
   { name: 'isolation', title: 'provider isolation: one provider hanging', needs: [], measure: isolationFigures },
 ];
 
@@ -90,6 +98,8 @@ const starters: { [K in keyof Servers]: () => Promise<Servers[K]> } = {
   rest: () => startRestProcess('rest', slow),
   gatewayFast: () => startGatewayProcess('gateway-fast', fast),
   bare: () => startBareProcess('bare', fast),
+  core: () => startCoreProcess('opsorch-core'),
+  gatewayPlugins: () => startPluginGatewayProcess('gateway-plugins', { OPSORCH_SINGLE_FLIGHT: 'off' }),
 };
 
 const started = performance.now();

@@ -27,6 +27,10 @@ export interface Servers {
   gatewayFast: GraphQLServer;
   /** Bare Apollo Server over the same data in memory. */
   bare: GraphQLServer;
+  /** OpsOrch Core over OpsOrch's mock plugin binaries. */
+  core: ServerProcess;
+  /** The gateway over the same plugin binaries (its own processes), single-flight off. */
+  gatewayPlugins: GraphQLServer;
 }
 
 export type Figures = Record<string, number | string | boolean | null>;

@@ -1,5 +1,5 @@
 /**
- * Figure 5: mutation-to-delivery latency with 1,000 subscribers and memory per idle subscription.
+ * Figure 5: mutation-to-delivery latency with 10,000 subscribers and memory per idle subscription.
  * Measured by `bench/subscriptions.ts`, which the subscriptions work provides; reported as missing
  * until it exists.
  */
@@ -15,7 +15,7 @@ interface Fanout {
 type FanoutFn = (options: { subscribers: number; mutations: number }) => Promise<Fanout>;
 
 const MODULE = new URL('../subscriptions.ts', import.meta.url);
-const SUBSCRIBERS = 1000;
+const SUBSCRIBERS = 10_000;
 /** Enough in the full run for the p99 not to be simply the slowest delivery. */
 const MUTATIONS = { quick: 30, full: 200 };
 

@@ -1,0 +1,208 @@
+/**
+ * Against OpsOrch Core on its own plugins: Core (`../shared/opsorch/bin/opsorch`) and the gateway
+ * (`dist/src/main.js`, single-flight off) each run OpsOrch's mock plugin binaries as their own
+ * processes, as two deployments would.
+ * - list: distinct incident list requests (ten filters, cycled) at saturation, runs alternating
+ *   between the two and the best of each kept; throughput, p50/p99 and CPU per request of the server
+ *   and its plugin processes together.
+ * - page: the incident page as one GraphQL request against Core's ten REST calls (the incident,
+ *   then its timeline, service, team, members, alerts, tickets, deployments, a metric and logs in
+ *   parallel), each side with a new connection per request and with kept-alive connections.
+ */
+import { type ConnectionHabit, httpClient } from '../lib/client.js';
+import { cpuMs, treeCpuMs } from '../lib/cpu.js';
+import { graphqlBody } from '../lib/http.js';
+import { type LoadResult, load } from '../lib/load.js';
+import type { ServerProcess } from '../lib/process.js';
+import { providerCalls } from '../lib/prometheus.js';
+import { median, percentile, ratio, round, timed } from '../lib/stats.js';
+import { CORE_INCIDENT_PAGE, coreIncidentList } from '../queries.js';
+import type { BenchOptions, Figures, GraphQLServer, Servers } from './context.js';
+
+const CONNECTIONS = 10;
+const HALF_HOUR = 30 * 60_000;
+const METRIC = 'http_request_duration_seconds';
+
+/** The same filter in OpsOrch's words (Core) and the gateway's enums. */
+const FILTERS: { core: Record<string, unknown>; gateway: string }[] = [
+  { core: {}, gateway: '{}' },
+  { core: { statuses: ['open', 'triggered'] }, gateway: '{ statuses: [TRIGGERED] }' },
+  { core: { statuses: ['investigating', 'identified'] }, gateway: '{ statuses: [ACKNOWLEDGED] }' },
+  { core: { statuses: ['mitigating', 'monitoring'] }, gateway: '{ statuses: [MITIGATED] }' },
+  { core: { severities: ['sev1'] }, gateway: '{ severities: [CRITICAL] }' },
+  { core: { severities: ['sev2', 'sev3'] }, gateway: '{ severities: [HIGH, MEDIUM] }' },
+  { core: { query: 'checkout' }, gateway: '{ query: "checkout" }' },
+  { core: { scope: { service: 'svc-checkout' } }, gateway: '{ scope: { service: "svc-checkout" } }' },
+  { core: { scope: { team: 'team-velocity' } }, gateway: '{ scope: { team: "team-velocity" } }' },
+  { core: { scope: { environment: 'prod' } }, gateway: '{ scope: { environment: "prod" } }' },
+];
+const LIMIT = 50;
+
+interface Measured extends LoadResult {
+  /** The server process and its plugin processes. */
+  cpuMsPerRequest: number;
+  /** The server process alone. */
+  serverCpuMsPerRequest: number;
+}
+
+async function measure(server: ServerProcess, url: string, bodies: string[], seconds: number): Promise<Measured> {
+  const treeBefore = treeCpuMs(server.pid);
+  const serverBefore = cpuMs(server.pid);
+  const result = await load({ url, body: bodies, seconds, connections: CONNECTIONS, checkBodies: true });
+  const requests = Math.max(1, result.requests);
+  return {
+    ...result,
+    cpuMsPerRequest: (treeCpuMs(server.pid) - treeBefore) / requests,
+    serverCpuMsPerRequest: (cpuMs(server.pid) - serverBefore) / requests,
+  };
+}
+
+/** The run least disturbed by other work: highest throughput; the lowest p50, p99 and CPU of the runs. */
+function best(runs: Measured[]): Measured {
+  const fastest = [...runs].sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0] as Measured;
+  return {
+    ...fastest,
+    p50Ms: Math.min(...runs.map((r) => r.p50Ms)),
+    p99Ms: Math.min(...runs.map((r) => r.p99Ms)),
+    cpuMsPerRequest: Math.min(...runs.map((r) => r.cpuMsPerRequest)),
+    serverCpuMsPerRequest: Math.min(...runs.map((r) => r.serverCpuMsPerRequest)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+async function listFigures(core: ServerProcess, gateway: GraphQLServer, options: BenchOptions): Promise<Figures> {
+  const coreUrl = `${core.origin}/incidents/query`;
+  const coreBodies = FILTERS.map((f) => JSON.stringify({ ...f.core, limit: LIMIT }));
+  const gatewayBodies = FILTERS.map((f) => graphqlBody(coreIncidentList(f.gateway, LIMIT)));
+  await measure(gateway, gateway.graphql, gatewayBodies, 1);
+  await measure(core, coreUrl, coreBodies, 1);
+  const g: Measured[] = [];
+  const c: Measured[] = [];
+  for (let run = 0; run < (options.quick ? 1 : 3); run++) {
+    g.push(await measure(gateway, gateway.graphql, gatewayBodies, options.loadSeconds));
+    c.push(await measure(core, coreUrl, coreBodies, options.loadSeconds));
+  }
+  const gw = best(g);
+  const co = best(c);
+  return {
+    'core.list.connections': CONNECTIONS,
+    'core.list.distinctRequests': FILTERS.length,
+    'core.list.gateway.rps': gw.requestsPerSecond,
+    'core.list.core.rps': co.requestsPerSecond,
+    'core.list.ratio.throughputGatewayOverCore': ratio(gw.requestsPerSecond, co.requestsPerSecond),
+    'core.list.gateway.p50Ms': gw.p50Ms,
+    'core.list.core.p50Ms': co.p50Ms,
+    'core.list.gateway.p99Ms': gw.p99Ms,
+    'core.list.core.p99Ms': co.p99Ms,
+    'core.list.ratio.p99GatewayOverCore': ratio(gw.p99Ms, co.p99Ms),
+    'core.list.gateway.cpuMsPerRequest': round(gw.cpuMsPerRequest, 3),
+    'core.list.core.cpuMsPerRequest': round(co.cpuMsPerRequest, 3),
+    'core.list.ratio.cpuGatewayOverCore': ratio(gw.cpuMsPerRequest, co.cpuMsPerRequest),
+    'core.list.gateway.serverCpuMsPerRequest': round(gw.serverCpuMsPerRequest, 3),
+    'core.list.core.serverCpuMsPerRequest': round(co.serverCpuMsPerRequest, 3),
+    'core.list.errors': gw.errors + co.errors,
+  };
+}
+
+interface CoreIncident {
+  id: string;
+  service?: string;
+  createdAt: string;
+  resolvedAt?: string;
+  fields?: { team?: string };
+}
+
+/** Core's incident page as a console fetches it: the incident, then the nine reads it names, in parallel. */
+async function corePage(send: ReturnType<typeof httpClient>['send'], origin: string, id: string): Promise<void> {
+  const incident = JSON.parse(await send('GET', `${origin}/incidents/${encodeURIComponent(id)}`)) as CoreIncident;
+  const service = incident.service ?? '';
+  const team = incident.fields?.team ?? '';
+  const scope = { service };
+  const start = new Date(Date.parse(incident.createdAt) - HALF_HOUR).toISOString();
+  const end = incident.resolvedAt ?? new Date().toISOString();
+  await Promise.all([
+    send('GET', `${origin}/incidents/${encodeURIComponent(id)}/timeline`),
+    send('POST', `${origin}/services/query`, { ids: [service] }),
+    send('GET', `${origin}/teams/${encodeURIComponent(team)}`),
+    send('GET', `${origin}/teams/${encodeURIComponent(team)}/members`),
+    send('POST', `${origin}/alerts/query`, { scope, limit: 20 }),
+    send('POST', `${origin}/tickets/query`, { scope, limit: 20 }),
+    send('POST', `${origin}/deployments/query`, { scope, limit: 20 }),
+    send('POST', `${origin}/metrics/query`, { expression: { metricName: METRIC }, start, end, step: 60, scope }),
+    send('POST', `${origin}/logs/query`, { expression: {}, start, end, scope, limit: 50 }),
+  ]);
+}
+
+async function gatewayPage(send: ReturnType<typeof httpClient>['send'], url: string, id: string): Promise<void> {
+  const text = await send('POST', url, { query: CORE_INCIDENT_PAGE, variables: { id } });
+  if (text.includes('"errors"')) throw new Error(`gateway page answered errors: ${text.slice(0, 500)}`);
+}
+
+/** An incident both sides know, with a service and a team; its global ID on the gateway. */
+async function pickIncident(core: ServerProcess, gateway: GraphQLServer): Promise<{ native: string; global: string }> {
+  const client = httpClient('persistent');
+  try {
+    const coreList = JSON.parse(await client.send('POST', `${core.origin}/incidents/query`, {})) as CoreIncident[];
+    const candidate = coreList
+      .filter((i) => i.service && i.fields?.team)
+      .map((i) => i.id)
+      .sort()[0];
+    if (!candidate) throw new Error('Core lists no incident with a service and a team');
+    const answer = JSON.parse(
+      await client.send('POST', gateway.graphql, {
+        query: `{ incidents(first: 100) { edges { node { id source { nativeId } } } } }`,
+      }),
+    ) as { data: { incidents: { edges: { node: { id: string; source: { nativeId: string } } }[] } } };
+    const node = answer.data.incidents.edges.find((e) => e.node.source.nativeId === candidate)?.node;
+    if (!node) throw new Error(`the gateway does not list ${candidate}`);
+    return { native: candidate, global: node.id };
+  } finally {
+    client.close();
+  }
+}
+
+async function pageFigures(core: ServerProcess, gateway: GraphQLServer, options: BenchOptions): Promise<Figures> {
+  const incident = await pickIncident(core, gateway);
+  const out: Figures = { 'core.page.incident': incident.native };
+  const before = await providerCalls(gateway.origin);
+  await gatewayPage(httpClient('fresh').send, gateway.graphql, incident.global);
+  out['core.page.gateway.pluginCallsCold'] = (await providerCalls(gateway.origin)) - before;
+  const rounds = options.quick ? 10 : 40;
+  for (const habit of ['fresh', 'persistent'] as ConnectionHabit[]) {
+    const client = httpClient(habit);
+    const gatewayMs: number[] = [];
+    const coreMs: number[] = [];
+    try {
+      // Warm-up: JIT, caches and (persistent) connections are not what is measured.
+      await gatewayPage(client.send, gateway.graphql, incident.global);
+      await corePage(client.send, core.origin, incident.native);
+      const callsBefore = await providerCalls(gateway.origin);
+      for (let i = 0; i < rounds; i++) {
+        gatewayMs.push((await timed(() => gatewayPage(client.send, gateway.graphql, incident.global))).ms);
+        coreMs.push((await timed(() => corePage(client.send, core.origin, incident.native))).ms);
+      }
+      if (habit === 'fresh') {
+        out['core.page.gateway.pluginCallsWarm'] = round(
+          ((await providerCalls(gateway.origin)) - callsBefore) / rounds,
+          2,
+        );
+      }
+    } finally {
+      client.close();
+    }
+    const prefix = `core.page.${habit}`;
+    out[`${prefix}.gateway.p50Ms`] = round(median(gatewayMs), 2);
+    out[`${prefix}.gateway.p90Ms`] = round(percentile(gatewayMs, 90), 2);
+    out[`${prefix}.core.p50Ms`] = round(median(coreMs), 2);
+    out[`${prefix}.core.p90Ms`] = round(percentile(coreMs, 90), 2);
+    out[`${prefix}.ratio.gatewayOverCore`] = ratio(median(gatewayMs), median(coreMs));
+  }
+  return out;
+}
+
+export async function coreFigures(servers: Servers, options: BenchOptions): Promise<Figures> {
+  return {
+    ...(await pageFigures(servers.core, servers.gatewayPlugins, options)),
+    ...(await listFigures(servers.core, servers.gatewayPlugins, options)),
+  };
+}
