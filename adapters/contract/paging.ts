@@ -24,6 +24,11 @@ export interface ListOrder<T extends { id: string }> {
   compareKeys(a: string, b: string): number;
   /** Whether a cursor's key can be one of this list's keys. */
   validKey(key: string): boolean;
+  /**
+   * A number per key that orders as `compareKeys` does (ascending, NaN for equal), so a sort
+   * reads each key once instead of once per comparison.
+   */
+  rank?(key: string): number;
 }
 
 const millis = (at: string): number => {
@@ -41,6 +46,7 @@ export function newestFirst<T extends { id: string }>(at: (record: T) => string)
       return Number.isNaN(diff) ? 0 : diff;
     },
     validKey: (key) => !Number.isNaN(Date.parse(key)),
+    rank: (key) => -millis(key),
   };
 }
 
@@ -72,7 +78,14 @@ export function compareInOrder<T extends { id: string }>(order: ListOrder<T>, a:
 
 /** A sorted copy. */
 export function sortInOrder<T extends { id: string }>(items: readonly T[], order: ListOrder<T>): T[] {
-  return [...items].sort((a, b) => compareInOrder(order, a, b));
+  const { rank } = order;
+  if (!rank) return [...items].sort((a, b) => compareInOrder(order, a, b));
+  const ranked = items.map((item) => ({ item, rank: rank(order.key(item)) }));
+  ranked.sort((a, b) => {
+    const diff = a.rank - b.rank;
+    return (Number.isNaN(diff) ? 0 : diff) || compareIds(a.item.id, b.item.id);
+  });
+  return ranked.map((r) => r.item);
 }
 
 /** Whether a record comes after a position in the list's order. */

@@ -49,8 +49,13 @@ function vocabulary<E extends string>(table: Table<E>, fallback: E): Vocabulary<
   }
   const wordsOf = (value: E): readonly string[] => table[value] ?? [];
   return {
+    // A word already in key form (most are) is found as it is: key() of a key is the key itself.
     read: (raw) =>
-      (typeof raw === 'string' || typeof raw === 'number' ? lookup.get(key(String(raw))) : undefined) ?? fallback,
+      (typeof raw === 'string'
+        ? (lookup.get(raw) ?? lookup.get(key(raw)))
+        : typeof raw === 'number'
+          ? lookup.get(key(String(raw)))
+          : undefined) ?? fallback,
     words: (values) => [...new Set(values.flatMap((v) => [...wordsOf(v), v]))],
     write: (value) => wordsOf(value)[0] ?? value.toLowerCase(),
   };

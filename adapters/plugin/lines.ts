@@ -4,6 +4,7 @@
  * plugin that writes without a newline would take the whole gateway down with it.
  */
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface LineHandlers {
   line(text: string): void;
@@ -14,15 +15,19 @@ export interface LineHandlers {
 const NEWLINE = 0x0a;
 
 export function splitLines(stream: Readable, maxBytes: number, handlers: LineHandlers): void {
-  let parts: Buffer[] = [];
+  // Decoded as the bytes arrive (a character split across chunks is held by the decoder), so a
+  // line spread over many chunks is neither copied nor joined as bytes before it is decoded.
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  /** Bytes of the current line so far. */
   let size = 0;
   /** Inside an overlong line, whose rest is dropped. */
   let skipping = false;
   const take = (): string => {
-    const text = Buffer.concat(parts, size).toString('utf8');
-    parts = [];
+    const line = size === 0 ? '' : text + decoder.end();
+    text = '';
     size = 0;
-    return text.endsWith('\r') ? text.slice(0, -1) : text;
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
   };
   stream.on('data', (chunk: Buffer) => {
     let start = 0;
@@ -33,13 +38,19 @@ export function splitLines(stream: Readable, maxBytes: number, handlers: LineHan
         // The rest of an overlong line: dropped as it arrives.
       } else if (size + end - start > maxBytes) {
         const room = maxBytes - size;
-        // Copied: a slice would keep the whole chunk alive.
-        parts.push(Buffer.from(chunk.subarray(start, start + room)));
+        text += decoder.write(chunk.subarray(start, start + room));
         size += room;
         skipping = true;
         handlers.overflow(take());
+      } else if (newline !== -1 && size === 0) {
+        // The whole line is in this chunk: the common case, decoded in one step.
+        const line = chunk.toString('utf8', start, end);
+        handlers.line(line.endsWith('\r') ? line.slice(0, -1) : line);
+        start = newline + 1;
+        continue;
       } else if (end > start) {
-        parts.push(Buffer.from(chunk.subarray(start, end)));
+        // Decoded now: a string holds no reference to the chunk.
+        text += decoder.write(chunk.subarray(start, end));
         size += end - start;
       }
       if (newline === -1) return;

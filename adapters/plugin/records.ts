@@ -68,7 +68,34 @@ function id(raw: Raw, what: string, ...keys: string[]): string {
 /** Before 1900 is Go's zero `time.Time` (`0001-01-01T00:00:00Z`), which means "not set". */
 const EARLIEST = Date.UTC(1900, 0, 1);
 
+/** RFC 3339 in UTC, the form OpsOrch's Go plugins write (`2026-12-01T13:51:01.028958793Z`). */
+const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * What `new Date(Date.parse(value)).toISOString()` gives for a valid UTC timestamp (the fraction
+ * cut to milliseconds, as Date.parse cuts it), without the Date: a list of plugin records has
+ * several per record. Anything else (offsets, 24:00, 60 seconds, days a month does not have,
+ * which Date rolls over) is null and goes the Date way.
+ */
+function utcTimestamp(value: string): string | null {
+  const m = UTC_TIMESTAMP.exec(value);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (year < 1900 || days === undefined || day < 1 || day > days) return null;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return null;
+  return `${value.slice(0, 19)}.${`${m[7] ?? ''}000`.slice(0, 3)}Z`;
+}
+
 function time(value: unknown): string | null {
+  if (typeof value === 'string') {
+    const utc = utcTimestamp(value);
+    if (utc !== null) return utc;
+  }
   let ms: number;
   if (typeof value === 'number') ms = value < 1e12 ? value * 1000 : value;
   else if (typeof value === 'string' && value !== '') ms = Date.parse(value);
@@ -116,19 +143,24 @@ function person(value: unknown): string | null {
   return text(value);
 }
 
+const present = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
+
 /** A value from the record itself, else from its `fields`, else from its `metadata`. */
 function lookup(raw: Raw, name: string): unknown {
-  for (const bag of [raw, json(raw.fields), json(raw.metadata)]) {
-    const value = bag?.[name];
-    if (value !== undefined && value !== null && value !== '') return value;
-  }
-  return undefined;
+  const own = raw[name];
+  if (present(own)) return own;
+  const inFields = json(raw.fields)?.[name];
+  if (present(inFields)) return inFields;
+  const inMetadata = json(raw.metadata)?.[name];
+  return present(inMetadata) ? inMetadata : undefined;
 }
 
 function extras(raw: Raw, fields?: JsonObject): { fields?: JsonObject; metadata?: JsonObject } {
   const f = fields ?? json(raw.fields);
   const m = json(raw.metadata);
-  return { ...(f ? { fields: f } : {}), ...(m ? { metadata: m } : {}) };
+  if (f && m) return { fields: f, metadata: m };
+  if (f) return { fields: f };
+  return m ? { metadata: m } : {};
 }
 
 function link(value: unknown): string | null {

@@ -2,9 +2,11 @@
  * Output line bounds of the plugin host, against a real plugin process through the whole gateway:
  * stdout without a newline (during a call, and with no call in flight) fails the call and restarts
  * the plugin while the gateway keeps serving; an overlong stderr line is logged cut, its secret
- * still redacted.
+ * still redacted. And the framing itself, on a stream fed chunk by chunk.
  */
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitLines } from '../../../adapters/plugin/lines.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { gql } from '../../helpers/graphql.js';
 import { FIXTURES, type PluginGateway, processExists, startPluginGateway, waitFor } from './plugin-gateway.js';
@@ -92,5 +94,42 @@ describe('plugin host line bounds', () => {
     expect(JSON.stringify(plugin.logs)).not.toContain('tok-');
     // The plugin was not restarted for it: stderr is only a log.
     expect((await incident('INC-3')).data?.incident?.fields.pid).toBe(result.data?.incident?.fields.pid);
+  });
+});
+
+describe('splitLines framing', () => {
+  /** Feeds `chunks` to a real stream and collects what splitLines reports. */
+  function frame(chunks: Buffer[], maxBytes = 1024): { lines: string[]; heads: string[] } {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    const heads: string[] = [];
+    splitLines(stream, maxBytes, { line: (l) => lines.push(l), overflow: (h) => heads.push(h) });
+    for (const chunk of chunks) stream.emit('data', chunk);
+    stream.emit('end');
+    return { lines, heads };
+  }
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+
+  it('reports whole lines within one chunk, without their CR, empty lines included', () => {
+    expect(frame([bytes('{"a":1}\r\n\n{"b":2}\n')]).lines).toEqual(['{"a":1}', '', '{"b":2}']);
+  });
+
+  it('joins a line spread over chunks, a character cut between chunks included', () => {
+    const line = bytes('{"title":"Zürich → São Paulo 🚨"}\n');
+    // Every cut position, so each multi-byte character is split at each of its bytes once.
+    for (let cut = 1; cut < line.length - 1; cut++) {
+      const { lines } = frame([line.subarray(0, cut), line.subarray(cut, cut + 3), line.subarray(cut + 3)]);
+      expect(lines).toEqual(['{"title":"Zürich → São Paulo 🚨"}']);
+    }
+  });
+
+  it('reports a last line without a newline at the end of the stream', () => {
+    expect(frame([bytes('one\ntw'), bytes('o')]).lines).toEqual(['one', 'two']);
+  });
+
+  it('cuts a line past the bound to its first maxBytes bytes, drops the rest, and goes on with the next line', () => {
+    const { lines, heads } = frame([bytes('12345'), bytes('6789\nnext\n')], 8);
+    expect(heads).toEqual(['12345678']);
+    expect(lines).toEqual(['next']);
   });
 });
