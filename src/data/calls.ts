@@ -6,6 +6,7 @@
  */
 import type { CallContext, Capability } from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
+import { gatewayError } from '../graphql/errors.js';
 import { recordProviderCall } from './provider-metrics.js';
 import type { RequestTurns } from './turns.js';
 
@@ -66,13 +67,14 @@ export class ProviderCalls {
    * Runs `fn` (the adapter call) through the middleware, then meters it as it reaches the adapter.
    * One abort controller per call serves every reason to end it (the caller leaving, a deadline, a
    * time-out, the call having returned): signals derived per reason cost more than the call itself.
+   * A call whose caller has already gone (its client left, the gateway is stopping) is not made.
    */
   run<R>(order: CallOrder, fn: (ctx: ProviderCall['ctx']) => Promise<R>): Promise<R> {
     const caller = order.ctx.signal;
+    if (caller.aborted) return Promise.reject(cancelled(order));
     const controller = new AbortController();
     const follow = () => controller.abort(caller.reason);
-    if (caller.aborted) follow();
-    else caller.addEventListener('abort', follow, { once: true });
+    caller.addEventListener('abort', follow, { once: true });
     const call: ProviderCall = {
       ...order,
       ctx: { ...order.ctx, signal: controller.signal },
@@ -106,3 +108,13 @@ export class ProviderCalls {
 
 /** The reason a call's signal aborts once the call has returned; one object for every call. */
 const RETURNED = new DOMException('the provider call has returned', 'AbortError');
+
+function cancelled(call: CallOrder): Error {
+  const { reason } = call.ctx.signal;
+  const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+  return gatewayError(
+    'CANCELLED',
+    `${call.provider} was not called for ${call.capability}: its ${call.cause} was cancelled${why}`,
+    { provider: call.provider, capability: call.capability },
+  );
+}

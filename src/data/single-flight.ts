@@ -14,6 +14,9 @@ interface SharedCall {
   cancellable: number;
   /** A waiter without a signal can never cancel, so the call runs to the end. */
   pinned: boolean;
+  /** Removes the abort listeners of its waiters: a request's signal outlives the call. */
+  detach: (() => void)[];
+  settled: boolean;
 }
 
 interface Flight<V> {
@@ -38,6 +41,9 @@ export class InFlightReads {
     fetch: BatchRead<K, V>,
     onJoin?: (shared: number) => void,
   ): Promise<{ results: (V | Error)[]; shared: number }> {
+    const { signal } = ctx;
+    // A request that has gone asks nothing: neither a new call nor a share of one.
+    if (signal?.aborted) return { results: keys.map(() => abortReason(signal)), shared: 0 };
     const pending: Promise<V | Error>[] = new Array(keys.length);
     const missing: K[] = [];
     const missingAt: number[] = [];
@@ -52,12 +58,18 @@ export class InFlightReads {
         missingAt.push(i);
       }
     });
-    for (const call of joined) hold(call, ctx.signal);
+    for (const call of joined) hold(call, signal);
     if (missing.length < keys.length) onJoin?.(keys.length - missing.length);
 
     if (missing.length > 0) {
-      const call: SharedCall = { controller: new AbortController(), cancellable: 0, pinned: false };
-      hold(call, ctx.signal);
+      const call: SharedCall = {
+        controller: new AbortController(),
+        cancellable: 0,
+        pinned: false,
+        detach: [],
+        settled: false,
+      };
+      hold(call, signal);
       const shared: CallContext = { ...ctx, signal: call.controller.signal };
       const settled = fetch(missing, shared).then(
         (results) => results,
@@ -73,12 +85,17 @@ export class InFlightReads {
         this.flights.set(names[j] as string, { call, result });
       });
       void settled.finally(() => {
+        call.settled = true;
+        for (const detach of call.detach.splice(0)) detach();
         for (const name of names) {
           if (this.flights.get(name)?.call === call) this.flights.delete(name);
         }
       });
     }
-    return { results: await Promise.all(pending), shared: keys.length - missing.length };
+    const shared = keys.length - missing.length;
+    const all = Promise.all(pending);
+    // A request that leaves is answered at once, though a shared call goes on for the others.
+    return { results: signal ? await untilAborted(all, signal, keys.length) : await all, shared };
   }
 
   /**
@@ -108,15 +125,30 @@ function flightKey(loader: string, key: string): string {
 }
 
 function hold(call: SharedCall, signal: AbortSignal | undefined): void {
+  if (call.settled) return;
   if (!signal) {
     call.pinned = true;
     return;
   }
-  if (signal.aborted) return;
   call.cancellable++;
   const release = () => {
     call.cancellable--;
     if (call.cancellable === 0 && !call.pinned) call.controller.abort(signal.reason);
   };
   signal.addEventListener('abort', release, { once: true });
+  call.detach.push(() => signal.removeEventListener('abort', release));
+}
+
+function untilAborted<V>(results: Promise<(V | Error)[]>, signal: AbortSignal, count: number): Promise<(V | Error)[]> {
+  let leave: () => void = () => undefined;
+  const left = new Promise<(V | Error)[]>((resolve) => {
+    leave = () => resolve(Array.from({ length: count }, () => abortReason(signal)));
+    signal.addEventListener('abort', leave, { once: true });
+  });
+  return Promise.race([results, left]).finally(() => signal.removeEventListener('abort', leave));
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const { reason } = signal;
+  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }

@@ -17,6 +17,8 @@ export type GatewayErrorCode =
   | 'TIMEOUT'
   | 'UNSUPPORTED'
   | 'TOO_MANY_PAGES'
+  /** The caller left (or the gateway is stopping) before the work was done. */
+  | 'CANCELLED'
   | 'INTERNAL_SERVER_ERROR';
 
 export function gatewayError(

@@ -21,6 +21,8 @@ export interface FaultyProvider {
   reached(count: number): Promise<void>;
   /** Resolves once clients have closed `count` hanging requests in total. */
   abandoned(count: number): Promise<void>;
+  /** Hanging requests clients have closed so far. */
+  abandonedCount(): number;
   /** Passes the hanging requests through to the provider. */
   release(): void;
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startFaultyProvider(upstream: string): Promise<FaultyProvi
     hanging: () => hung.size,
     reached: (count) => waitUntil(() => faulty.received.length >= count),
     abandoned: (count) => waitUntil(() => closedByClient >= count),
+    abandonedCount: () => closedByClient,
     release() {
       for (const entry of [...hung]) {
         hung.delete(entry);

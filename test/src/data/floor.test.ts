@@ -1,16 +1,26 @@
 /**
  * The data floor over the real mock adapter: requests and background work reach providers only
  * through the choke point, each with its cause; request caches stay per request; pushed events are
- * published once.
+ * published once. Over the real PagerDuty adapter and a provider server that hangs on command and
+ * sees its connections close: a request's calls end when its client leaves (a shared call only
+ * when all its requests have), a request that has left calls nothing, and background calls end
+ * when the gateway stops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
+import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { CallMiddleware } from '../../../src/data/calls.js';
 import { DataFloor } from '../../../src/data/floor.js';
 import type { IncidentUpdatedEventNode } from '../../../src/data/models.js';
+import { ProviderResilience } from '../../../src/data/provider-resilience.js';
+import { requestLimits } from '../../../src/data/request-limits.js';
 import { InMemoryPubSub } from '../../../src/events/pubsub.js';
 import { topics } from '../../../src/events/topics.js';
+import { DEFAULT_LIMITS } from '../../../src/limits.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
+import { type FaultyProvider, startFaultyProvider } from '../../fakes/faulty-provider.js';
+import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
+import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
 import { mockAdapter, testLogger } from '../../helpers/gateway.js';
 
 interface Seen {
@@ -119,5 +129,123 @@ describe('DataFloor', () => {
       ['mock', 'HEALTHY'],
       ['slow', 'HEALTHY'],
     ]);
+  });
+});
+
+describe('cancellation through the floor', () => {
+  let pagerduty: PagerDutyFake;
+  let faulty: FaultyProvider;
+  let registry: AdapterRegistry;
+  let pubsub: InMemoryPubSub;
+  let floor: DataFloor;
+
+  beforeAll(async () => {
+    pagerduty = await startPagerDutyFake();
+    seedPagerDuty(pagerduty);
+    faulty = await startFaultyProvider(pagerduty.url);
+    const adapter = await createPagerDutyAdapter(
+      { apiToken: pagerduty.token, apiURL: faulty.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
+      { name: 'pd', logger: testLogger },
+    );
+    registry = new AdapterRegistry([{ name: 'pd', kind: 'pagerduty', adapter, capabilities: ['incident'] }]);
+    pubsub = new InMemoryPubSub();
+    // The server's middleware: the request's bounds, then the provider's breaker, queue and time-out.
+    const resilience = new ProviderResilience(DEFAULT_LIMITS, registry.names);
+    floor = new DataFloor({
+      registry,
+      pubsub,
+      logger: testLogger,
+      loaders: { batch: true },
+      middleware: [requestLimits(DEFAULT_LIMITS), resilience.middleware],
+    });
+  });
+  afterAll(async () => {
+    floor.stop();
+    await faulty.stop();
+    await pubsub.close();
+    await registry.close();
+    await pagerduty.stop();
+  });
+
+  /** Reads that fail are answered as errors, so a test can wait for them like for data. */
+  const settled = <T>(read: Promise<T>): Promise<T | Error> => read.catch((err: unknown) => err as Error);
+
+  it("aborts a request's provider call when its client leaves, and answers the request at once", async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const abandoned = faulty.abandonedCount();
+    const client = new AbortController();
+    const read = settled(floor.forRequest('leaves', client.signal).incidents.get('pd', 'PINC000'));
+    await faulty.reached(received + 1);
+    client.abort();
+    await faulty.abandoned(abandoned + 1);
+    expect(await read).toBeInstanceOf(Error);
+    expect(faulty.hanging()).toBe(0);
+  });
+
+  it('keeps a call shared by two requests going while one stays, and aborts it once both have left', async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const abandoned = faulty.abandonedCount();
+    const first = new AbortController();
+    const second = new AbortController();
+    const leaving = settled(floor.forRequest('first', first.signal).incidents.get('pd', 'PINC001'));
+    const staying = settled(floor.forRequest('second', second.signal).incidents.get('pd', 'PINC001'));
+    await faulty.reached(received + 1);
+    first.abort();
+    // The request that left has its answer while the call it shared goes on.
+    expect(await leaving).toBeInstanceOf(Error);
+    expect(faulty.hanging()).toBe(1);
+    second.abort();
+    await faulty.abandoned(abandoned + 1);
+    expect(await staying).toBeInstanceOf(Error);
+    expect(faulty.received.length).toBe(received + 1);
+  });
+
+  it('answers the request that stays with the shared call when the other leaves', async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const first = new AbortController();
+    const leaving = settled(floor.forRequest('first', first.signal).incidents.get('pd', 'PINC002'));
+    const staying = floor.forRequest('second', new AbortController().signal).incidents.get('pd', 'PINC002');
+    await faulty.reached(received + 1);
+    first.abort();
+    expect(await leaving).toBeInstanceOf(Error);
+    faulty.fault = 'pass';
+    faulty.release();
+    expect((await staying).id).toBe('PINC002');
+    expect(faulty.received.length).toBe(received + 1);
+  });
+
+  it('calls no provider for a request whose client has already left', async () => {
+    faulty.fault = 'pass';
+    const gone = new AbortController();
+    gone.abort();
+    const received = faulty.received.length;
+    const read = await settled(floor.forRequest('gone', gone.signal).incidents.get('pd', 'PINC003'));
+    expect(read).toBeInstanceOf(Error);
+    // A request that stayed, made after it, is the only one the provider hears of.
+    await floor.forRequest('marker', new AbortController().signal).incidents.get('pd', 'PINC004');
+    expect(faulty.received.slice(received)).toEqual(['GET /incidents/PINC004']);
+  });
+
+  it('aborts background calls (polls, webhooks, adapter events) when the gateway stops, and makes no more', async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const abandoned = faulty.abandonedCount();
+    const poll = settled(floor.background('poller').incidents.timeline('pd', 'PINC005'));
+    // A timeline is the incident, its log entries and its notes: three requests.
+    await faulty.reached(received + 3);
+    floor.stop();
+    await faulty.abandoned(abandoned + 3);
+    const stopped = await poll;
+    expect(stopped).toBeInstanceOf(Error);
+    expect(faulty.hanging()).toBe(0);
+
+    faulty.fault = 'pass';
+    const after = await settled(floor.background('webhook').incidents.get('pd', 'PINC006'));
+    expect(after).toBeInstanceOf(Error);
+    expect((after as Error).message).toMatch(/the gateway is stopping/);
+    expect(faulty.received.length).toBe(received + 3);
   });
 });

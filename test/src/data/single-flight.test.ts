@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../adapters/contract/index.js';
 import { InFlightReads } from '../../../src/data/single-flight.js';
@@ -65,6 +66,53 @@ describe('InFlightReads', () => {
     expect(shared?.aborted).toBe(true);
     calls[0]?.resolve(['A']);
     await Promise.all([leaving, staying]);
+  });
+
+  it('answers a request that leaves at once, while the call it shared goes on for the others', async () => {
+    const reads = new InFlightReads();
+    const { calls, fetch } = deferredFetch();
+    const left = new AbortController();
+    const leaving = reads.read('incident:mock:getMany', ['a'], String, { signal: left.signal }, fetch);
+    const staying = reads.read('incident:mock:getMany', ['a'], String, { signal: new AbortController().signal }, fetch);
+    left.abort(new Error('client left'));
+    expect((await leaving).results).toEqual([new Error('client left')]);
+    expect(calls[0]?.ctx.signal?.aborted).toBe(false);
+    calls[0]?.resolve(['A']);
+    expect((await staying).results).toEqual(['A']);
+  });
+
+  it('neither calls nor joins for a request that has already left', async () => {
+    const reads = new InFlightReads();
+    const { calls, fetch } = deferredFetch();
+    const running = reads.read('incident:mock:getMany', ['a'], String, {}, fetch);
+    const gone = new AbortController();
+    gone.abort(new Error('gone'));
+    const answer = await reads.read('incident:mock:getMany', ['a', 'b'], String, { signal: gone.signal }, fetch);
+    expect(answer).toEqual({ results: [new Error('gone'), new Error('gone')], shared: 0 });
+    expect(calls).toHaveLength(1);
+    calls[0]?.resolve(['A']);
+    await running;
+  });
+
+  it("removes its abort listeners from a request's signal once the calls settle", async () => {
+    const reads = new InFlightReads();
+    const { calls, fetch } = deferredFetch();
+    const request = new AbortController();
+    // An incident page: many reads on one request signal, some joining calls of other requests.
+    const other = reads.read(
+      'incident:mock:getMany',
+      ['shared'],
+      String,
+      { signal: new AbortController().signal },
+      fetch,
+    );
+    const reading = Array.from({ length: 30 }, (_, i) =>
+      reads.read('incident:mock:getMany', [`k${i}`, 'shared'], String, { signal: request.signal }, fetch),
+    );
+    expect(getEventListeners(request.signal, 'abort').length).toBeGreaterThan(0);
+    for (const call of calls) call.resolve(call.keys.map((k) => k.toUpperCase()));
+    await Promise.all([other, ...reading]);
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
   });
 
   it('lets a read after a write start its own call', async () => {
