@@ -16,7 +16,9 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
+  DelegateBackoff,
   handleWhen,
+  type IHalfOpenAfterBackoffContext,
 } from 'cockatiel';
 import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/contract/index.js';
@@ -54,9 +56,16 @@ const STATUS: Record<CircuitState, CircuitStatus> = {
   [CircuitState.Isolated]: 'OPEN',
 };
 
-/** The caller left or its deadline passed: not the provider's fault, so never a breaker failure. */
+/**
+ * The caller left or its deadline passed: not the provider's fault, so never a breaker failure. A
+ * cancelled probe is no success either: it proves nothing, so the breaker opens again with its
+ * next probe due at once.
+ */
 class Cancelled extends Error {
-  constructor(readonly original: unknown) {
+  constructor(
+    readonly original: unknown,
+    readonly probe: boolean,
+  ) {
     super('cancelled by the caller');
   }
 }
@@ -68,12 +77,17 @@ class CallTimeout extends Error {}
 
 /** What the provider did wrong, as opposed to what the caller asked wrongly or a refusal of ours. */
 function isProviderFailure(err: unknown): boolean {
-  if (err instanceof Cancelled || err instanceof QueueTimeout || err instanceof BulkheadRejectedError) return false;
+  // Cockatiel closes a half-open breaker on any error it is not told to handle.
+  if (err instanceof Cancelled) return err.probe;
+  if (err instanceof QueueTimeout || err instanceof BulkheadRejectedError) return false;
   if (err instanceof GraphQLError) return false;
-  if (err instanceof AdapterError) return err.code === 'PROVIDER_ERROR' || err.code === 'TIMEOUT';
+  // A listing that still had more after `maxPages` pages: the provider keeps saying "more".
+  if (err instanceof AdapterError) return PROVIDER_FAULTS.has(err.code);
   // Unexpected errors, and the per-call time-out.
   return true;
 }
+
+const PROVIDER_FAULTS = new Set<AdapterError['code']>(['PROVIDER_ERROR', 'TIMEOUT', 'TOO_MANY_PAGES']);
 
 /**
  * Adapters answer many queries in one call with an error per query, so a provider that is down
@@ -92,10 +106,18 @@ function isFailedAnswer(result: unknown): boolean {
 class ProviderGuard {
   readonly breaker: CircuitBreakerPolicy;
   readonly bulkhead: ReturnType<typeof bulkhead>;
+  /** How long the breaker stays open this time: no time at all after a cancelled probe. */
+  private openFor: number;
 
   constructor(limits: ResilienceLimits) {
+    this.openFor = limits.providerBreakerHalfOpenMs;
+    const halfOpenAfter = new DelegateBackoff<IHalfOpenAfterBackoffContext>(({ result }) => {
+      const cancelledProbe = 'error' in result && result.error instanceof Cancelled;
+      this.openFor = cancelledProbe ? 0 : limits.providerBreakerHalfOpenMs;
+      return this.openFor;
+    });
     this.breaker = circuitBreaker(handleWhen(isProviderFailure).orWhenResult(isFailedAnswer), {
-      halfOpenAfter: limits.providerBreakerHalfOpenMs,
+      halfOpenAfter,
       breaker: new ConsecutiveBreaker(limits.providerBreakerFailures),
     });
     this.bulkhead = bulkhead(limits.providerMaxConcurrent, limits.providerMaxQueued);
@@ -106,10 +128,10 @@ class ProviderGuard {
   }
 
   /** Milliseconds until an open breaker lets its probe through. */
-  msUntilProbe(halfOpenAfterMs: number): number {
+  msUntilProbe(): number {
     const { ownState } = this.breaker.toJSON() as { ownState: { value: CircuitState; openedAt?: number } };
     if (ownState.value !== CircuitState.Open || ownState.openedAt === undefined) return 0;
-    return Math.max(0, ownState.openedAt + halfOpenAfterMs - Date.now());
+    return Math.max(0, ownState.openedAt + this.openFor - Date.now());
   }
 }
 
@@ -156,20 +178,22 @@ export class ProviderResilience {
     // Cockatiel makes calls wait for a half-open probe; a waiting line without a bound is what
     // this module exists to prevent, so they fail at once instead.
     if (guard.breaker.state === CircuitState.HalfOpen) throw this.refused(call, 'probe_in_flight', 1);
+    // An open breaker either refuses a call or lets it through as its probe.
+    const probe = guard.breaker.state === CircuitState.Open;
     try {
       return await guard.breaker.execute(async () => {
         try {
           return await this.queued(guard, call, next);
         } catch (err) {
           throw caller.aborted && !(err instanceof QueueTimeout || err instanceof CallTimeout)
-            ? new Cancelled(err)
+            ? new Cancelled(err, probe)
             : err;
         }
       });
     } catch (err) {
       if (err instanceof Cancelled) throw err.original;
       if (err instanceof BrokenCircuitError) {
-        throw this.refused(call, 'circuit_open', guard.msUntilProbe(this.limits.providerBreakerHalfOpenMs) / 1000);
+        throw this.refused(call, 'circuit_open', guard.msUntilProbe() / 1000);
       }
       if (err instanceof BulkheadRejectedError) throw this.refused(call, 'queue_full', 1);
       if (err instanceof QueueTimeout) throw this.refused(call, 'queue_timeout', 1);

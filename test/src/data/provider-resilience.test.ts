@@ -156,6 +156,114 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('a cancelled probe', () => {
+  const name = 'pd-probe';
+  let faulty: FaultyProvider;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    faulty = await startFaultyProvider(pagerduty.url);
+    gateway = await gatewayOver(name, faulty, {
+      limits: { providerBreakerFailures: 2, providerBreakerHalfOpenMs: 60_000 },
+    });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await faulty.stop();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('does not close the breaker: it opens again with the next probe due at once', async () => {
+    faulty.fault = 'fail';
+    for (let failure = 1; failure <= 2; failure++) await gql(gateway.url, BOTH);
+    expect(await circuitMetric(gateway, name)).toBe('open');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 61_000);
+
+    // The probe reaches a provider that hangs, and its client leaves.
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const client = new AbortController();
+    const probe = fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ incidents(first: 4) { nodes { id } } }' }),
+      signal: client.signal,
+    }).catch(() => 'abandoned');
+    await faulty.reached(received + 1);
+    expect(await circuitMetric(gateway, name)).toBe('half_open');
+    client.abort();
+    expect(await probe).toBe('abandoned');
+    await faulty.abandoned(1);
+    let state = await circuitMetric(gateway, name);
+    while (state === 'half_open') {
+      await new Promise((resolve) => setImmediate(resolve));
+      state = await circuitMetric(gateway, name);
+    }
+    // Cancellation is not success: the breaker did not close.
+    expect(state).toBe('open');
+    expect(await circuitInGraph(gateway, name)).toBe('OPEN');
+
+    // A cancelled probe proved nothing, so the next call probes at once, and the provider has recovered.
+    faulty.fault = 'pass';
+    const next = await gql<Both>(gateway.url, BOTH);
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.incidents?.nodes).toHaveLength(1);
+    // The probe and this call; this one also reads the service directory.
+    expect(faulty.received.slice(received).filter((r) => r === 'GET /incidents')).toHaveLength(2);
+    expect(await circuitMetric(gateway, name)).toBe('closed');
+  });
+});
+
+describe('a provider that always says there is more', () => {
+  const name = 'pd-endless';
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    const adapter = await createPagerDutyAdapter(
+      {
+        apiToken: pagerduty.token,
+        apiURL: pagerduty.url,
+        fromEmail: 'alice@acme.test',
+        serviceID: 'PSLEDGR',
+        maxPages: 2,
+      },
+      { name, logger: testLogger },
+    );
+    gateway = await startTestGateway(
+      [
+        { name, adapter, capabilities: ['incident'] },
+        { name: 'mock', adapter: await mockAdapter(), capabilities: ['ticket'] },
+      ],
+      { limits: { providerBreakerFailures: 2, providerBreakerHalfOpenMs: 60_000 } },
+    );
+  });
+  afterAll(async () => {
+    pagerduty.endless = null;
+    await gateway.stop();
+  });
+
+  it('counts TOO_MANY_PAGES as a failure: the breaker opens and the provider is left alone', async () => {
+    pagerduty.endless = '/incidents';
+    // Free text PagerDuty cannot filter: the adapter reads page after page looking for matches.
+    const query = (n: number) =>
+      `{ incidents(first: 5, filter: { query: "no incident says this ${n}" }) { nodes { id } } tickets(first: 1) { nodes { id } } }`;
+    const listings = () => pagerduty.requestsTo('/incidents', 'GET').filter((r) => r.path === '/incidents').length;
+    const before = listings();
+    for (let n = 1; n <= 2; n++) {
+      const result = await gql<Both>(gateway.url, query(n));
+      expect(errorOf(result, name)?.extensions?.code).toBe('TOO_MANY_PAGES');
+      expect(result.data?.tickets?.nodes).toHaveLength(1);
+    }
+    expect(listings()).toBe(before + 4);
+    expect(await circuitMetric(gateway, name)).toBe('open');
+    const refused = await gql<Both>(gateway.url, query(3));
+    expect(errorOf(refused, name)?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', reason: 'CIRCUIT_OPEN' });
+    expect(refused.data?.tickets?.nodes).toHaveLength(1);
+    expect(listings()).toBe(before + 4);
+  });
+});
+
 describe('concurrency cap', () => {
   const name = 'pd-hanging';
   let faulty: FaultyProvider;
