@@ -21,7 +21,7 @@ import {
   type TimelineEntry,
   type TimelineEntryKind,
 } from '../contract/index.js';
-import { fanOut, type HttpClient, pageCounter } from '../http/index.js';
+import { fanOut, type HttpClient, pageCounter, withSubResources } from '../http/index.js';
 import { incidentStatus, severity as severityOf } from '../plugin/enums.js';
 import type { DatadogConfig } from './config.js';
 import { badProvider } from './metrics.js';
@@ -178,6 +178,14 @@ export function incidentCapability(http: HttpClient, config: DatadogConfig): Inc
 
   async function timeline(incidentId: string, ctx: CallContext): Promise<TimelineEntry[]> {
     if (!/^[\w-]+$/.test(incidentId)) throw notFound('incident', incidentId);
+    const [incident, entries] = await withSubResources(get(incidentId, ctx), cells(incidentId, ctx));
+    return sortInOrder(
+      entries.map((e) => ({ ...e, url: incident.url })),
+      LIST_ORDERS.timeline,
+    );
+  }
+
+  async function cells(incidentId: string, ctx: CallContext): Promise<TimelineEntry[]> {
     const entries: TimelineEntry[] = [];
     const nextPage = pageCounter('Datadog', 'timeline cells', config.maxPages);
     for (let offset = 0; ; ) {
@@ -192,11 +200,7 @@ export function incidentCapability(http: HttpClient, config: DatadogConfig): Inc
       if (body.data.length < PAGE || typeof next !== 'number' || next <= offset) break;
       offset = next;
     }
-    const url = (await get(incidentId, ctx)).url;
-    return sortInOrder(
-      entries.map((e) => ({ ...e, url })),
-      LIST_ORDERS.timeline,
-    );
+    return entries;
   }
 
   async function appendCell(incidentId: string, content: string, ctx: CallContext): Promise<TimelineEntry> {

@@ -30,7 +30,7 @@ import {
   type TimelineAppend,
   type TimelineEntry,
 } from '../contract/index.js';
-import { fanOut, pageCounter, type QueryValue } from '../http/index.js';
+import { fanOut, pageCounter, type QueryValue, withSubResources } from '../http/index.js';
 import {
   listAll,
   listPage,
@@ -180,7 +180,7 @@ export function incidentCapability(
 
   async function timeline(incidentId: string, signal?: AbortSignal): Promise<TimelineEntry[]> {
     const path = `/incidents/${encodeURIComponent(incidentId)}`;
-    const [incident, logEntries, notes] = await settleParts(
+    const [incident, logEntries, notes] = await withSubResources(
       fetchIncident(incidentId, signal),
       listAll<PdLogEntry>(http, `${path}/log_entries`, 'log_entries', {}, signal),
       http.get<{ notes: PdNote[] }>(`${path}/notes`, opts(signal)),
@@ -292,26 +292,4 @@ function emptyPage<T>(): Page<T> {
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new AdapterError('PROVIDER_ERROR', String(err));
-}
-
-/**
- * An incident and its sub-resources, read together. A missing incident is NOT_FOUND; a 404 on a
- * sub-resource of an incident that exists is a provider failure, so the timeline errs instead of
- * reading as empty (or as a record that is gone).
- */
-async function settleParts<I, L, N>(
-  incident: Promise<I>,
-  logEntries: Promise<L>,
-  notes: Promise<N>,
-): Promise<[I, L, N]> {
-  const [a, b, c] = await Promise.allSettled([incident, logEntries, notes]);
-  if (a.status === 'rejected') throw a.reason;
-  if (b.status === 'rejected') throw subResourceError(b.reason);
-  if (c.status === 'rejected') throw subResourceError(c.reason);
-  return [a.value, b.value, c.value];
-}
-
-function subResourceError(err: unknown): unknown {
-  if (!(err instanceof AdapterError) || err.code !== 'NOT_FOUND') return err;
-  return new AdapterError('PROVIDER_ERROR', `${err.message} (for an incident that exists)`);
 }

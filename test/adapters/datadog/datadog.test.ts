@@ -391,6 +391,35 @@ describe('incidents v2', () => {
   });
 });
 
+describe('incident timeline', () => {
+  it('answers a 404 on the timeline of an incident that exists as an error on the field, and NOT_FOUND for an incident that does not', async () => {
+    const stored = fake.incidents[0];
+    if (!stored) throw new Error('the fake has no incident');
+    const id = toGlobalId('Incident', 'datadog', stored.id);
+    const query = `query ($id: ID!) { incident(id: $id) { title timeline(first: 5) { nodes { body } } } }`;
+    fake.missing = `/api/v2/incidents/${stored.id}/timeline`;
+    try {
+      const result = await gql<{ incident: { title: string; timeline: unknown } }>(url, query, { id });
+      expect(result.data?.incident.title).toBe(stored.title);
+      expect(result.data?.incident.timeline).toBeNull();
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]).toMatchObject({
+        path: ['incident', 'timeline'],
+        extensions: { code: 'PROVIDER_ERROR', provider: 'datadog', capability: 'incident' },
+      });
+      expect(result.errors?.[0]?.message).toMatch(/for an incident that exists/);
+    } finally {
+      fake.missing = null;
+    }
+
+    const gone = '00000000-0000-4000-8000-000000000000';
+    const missing = await gql(url, `query ($id: ID!) { incident(id: $id) { title } }`, {
+      id: toGlobalId('Incident', 'datadog', gone),
+    });
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'datadog' });
+  });
+});
+
 describe('auth and sites', () => {
   it('answers FORBIDDEN for a wrong application key and reports health DOWN for a wrong API key, never showing a key', async () => {
     const wrongApp = 'dd-app-wrong-0000000000000000000000000000';

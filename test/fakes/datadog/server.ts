@@ -72,6 +72,8 @@ export interface DatadogFake {
   rateLimitNext(count: number, resetSeconds: number): void;
   malformedNext(): void;
   requestsTo(path: string, method?: string): DdRequest[];
+  /** Requests to exactly `path` answer Datadog's 404 until cleared with null. */
+  missing: string | null;
   addCell(incidentId: string, content: string): FakeIncident['cells'][number];
   stop(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startDatadogFake(): Promise<DatadogFake> {
       malformed = true;
     },
     requestsTo: (path, method) => fake.requests.filter((r) => r.path === path && (!method || r.method === method)),
+    missing: null,
     addCell(incidentId, content) {
       const incident = fake.incidents.find((i) => i.id === incidentId);
       if (!incident) throw new Error(`no incident ${incidentId}`);
@@ -434,6 +437,7 @@ export async function startDatadogFake(): Promise<DatadogFake> {
           },
         );
       }
+      if (fake.missing === url.pathname) return errors(res, 404, 'Not found');
       if (malformed) {
         malformed = false;
         return send(res, 200, { data: 'unexpected' });
