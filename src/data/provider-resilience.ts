@@ -63,7 +63,8 @@ const STATUS: Record<CircuitState, CircuitStatus> = {
  */
 class Cancelled extends Error {
   constructor(
-    readonly original: unknown,
+    /** What the call came to: an error it threw, or the answer it gave (an error per item). */
+    readonly outcome: { thrown: unknown } | { answer: unknown },
     readonly probe: boolean,
   ) {
     super('cancelled by the caller');
@@ -182,16 +183,23 @@ export class ProviderResilience {
     const probe = guard.breaker.state === CircuitState.Open;
     try {
       return await guard.breaker.execute(async () => {
+        let answer: unknown;
         try {
-          return await this.queued(guard, call, next);
+          answer = await this.queued(guard, call, next);
         } catch (err) {
           throw caller.aborted && !(err instanceof QueueTimeout || err instanceof CallTimeout)
-            ? new Cancelled(err, probe)
+            ? new Cancelled({ thrown: err }, probe)
             : err;
         }
+        // Adapters answer a cancelled call with an error per item as often as they throw.
+        if (caller.aborted && isFailedAnswer(answer)) throw new Cancelled({ answer }, probe);
+        return answer;
       });
     } catch (err) {
-      if (err instanceof Cancelled) throw err.original;
+      if (err instanceof Cancelled) {
+        if ('answer' in err.outcome) return err.outcome.answer;
+        throw err.outcome.thrown;
+      }
       if (err instanceof BrokenCircuitError) {
         throw this.refused(call, 'circuit_open', guard.msUntilProbe() / 1000);
       }

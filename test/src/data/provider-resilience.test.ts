@@ -156,7 +156,7 @@ describe('circuit breaker', () => {
   });
 });
 
-describe('a cancelled probe', () => {
+describe('cancelled calls and the breaker', () => {
   const name = 'pd-probe';
   let faulty: FaultyProvider;
   let gateway: TestGateway;
@@ -172,6 +172,29 @@ describe('a cancelled probe', () => {
   });
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it('never counts a call whose client left as a failure, however the adapter answers it', async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const clients = [new AbortController(), new AbortController()];
+    const leaving = clients.map((client, i) =>
+      fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ incidents(first: ${i + 5}) { nodes { id } } }` }),
+        signal: client.signal,
+      }).catch(() => 'abandoned'),
+    );
+    await faulty.reached(received + 2);
+    for (const client of clients) client.abort();
+    expect(await Promise.all(leaving)).toEqual(['abandoned', 'abandoned']);
+    await faulty.abandoned(2);
+    while (total(await scrape(gateway), 'opsorch_provider_calls_in_flight', { provider: name }) > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Two failures would open it.
+    expect(await circuitMetric(gateway, name)).toBe('closed');
   });
 
   it('does not close the breaker: it opens again with the next probe due at once', async () => {
@@ -195,7 +218,7 @@ describe('a cancelled probe', () => {
     expect(await circuitMetric(gateway, name)).toBe('half_open');
     client.abort();
     expect(await probe).toBe('abandoned');
-    await faulty.abandoned(1);
+    await faulty.abandoned(3);
     let state = await circuitMetric(gateway, name);
     while (state === 'half_open') {
       await new Promise((resolve) => setImmediate(resolve));
