@@ -22,6 +22,7 @@ import type {
   MetricDescriptor,
   MetricQuery,
   MetricSeries,
+  OnCallShift,
   OrchestrationPlan,
   OrchestrationPlanQuery,
   OrchestrationRun,
@@ -105,8 +106,13 @@ export interface ServiceCapability {
 export interface TeamCapability {
   query: QueryMany<TeamQuery, Team>;
   getMany: GetMany<Team>;
-  /** Members of many teams (by native team ID), with who is on call now. */
+  /** Members of many teams (by native team ID), with who is on call now and until when. */
   members(teamIds: readonly string[], ctx: CallContext): Promise<Result<TeamMember[]>[]>;
+  /**
+   * Who takes over each on-call position after the current shift, and when, for many teams.
+   * Only providers that keep schedules implement it; without it the gateway answers null.
+   */
+  nextOnCall?(teamIds: readonly string[], ctx: CallContext): Promise<Result<OnCallShift[]>[]>;
 }
 
 export interface DeploymentCapability {

@@ -371,8 +371,20 @@ export interface TeamMember {
   role?: string | null;
   /** e.g. `primary`; null or absent when not on call now. */
   onCallRole?: string | null;
+  /** When the current on-call shift ends; null or absent when not on call, open-ended, or unknown. */
+  onCallUntil?: string | null;
   url: string | null;
   id?: string;
+}
+
+/** A member's on-call shift in one position, from a provider that keeps schedules. */
+export interface OnCallShift {
+  member: TeamMember;
+  /** The position, as `TeamMember.onCallRole` names it (`primary`, `secondary`, ...). */
+  role: string;
+  start: string;
+  /** Null when the shift has no end. */
+  end: string | null;
 }
 
 export interface TeamQuery extends PageRequest {

@@ -14,7 +14,7 @@ import type { CallOrder, CallScope, ProviderCalls } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
-import type { ReadCache } from './read-cache.js';
+import type { ExpiresAt, ReadCache } from './read-cache.js';
 import { restrictScope, withinRestriction } from './restrict.js';
 import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
@@ -75,10 +75,17 @@ export class Loaders {
 
   /**
    * A record (or a record's timeline, a team's members) by native ID from the provider that
-   * issued it, stamped with that provider. `operation` is the adapter's batched by-ID method.
+   * issued it, stamped with that provider. `operation` is the adapter's batched by-ID method;
+   * `expiresAt` bounds how long the cross-request cache may serve an answer (see `keyed`).
    */
-  byId<T>(capability: Capability, provider: string, operation: ByIdOperation, id: string): Promise<Stamped<T>> {
-    return this.byIdLoader<T>({ capability, provider, operation }).load(id);
+  byId<T>(
+    capability: Capability,
+    provider: string,
+    operation: ByIdOperation,
+    id: string,
+    expiresAt?: ExpiresAt<Stamped<T>>,
+  ): Promise<Stamped<T>> {
+    return this.byIdLoader<T>({ capability, provider, operation }, expiresAt).load(id);
   }
 
   /**
@@ -136,16 +143,18 @@ export class Loaders {
     };
   }
 
-  /** A batched, cached read keyed by a query object (equal queries share one result). */
+  /** A batched, cached read keyed by a query object (equal queries share one result); see `keyed` for `expiresAt`. */
   batched<Q, R>(
     key: LoaderKey,
     fetch: (queries: readonly Q[], ctx: m.CallContext) => Promise<Result<R>[]>,
+    expiresAt?: ExpiresAt<R>,
   ): DataLoader<Q, R, string> {
     return this.keyed<Q, R>(
       key,
       async (queries, ctx) =>
         this.settle(await this.call(key, queries.length, ctx, (c) => fetch(queries, c)), queries.length, key),
       stableStringify,
+      expiresAt,
     );
   }
 
@@ -209,19 +218,24 @@ export class Loaders {
     for (const node of nodes) loader.prime(node.id, node);
   }
 
-  private byIdLoader<T>(key: LoaderKey): DataLoader<string, Stamped<T>, string> {
-    return this.keyed<string, Stamped<T>>(key, async (ids, ctx) => {
-      const { impl } = this.deps.registry.serving(key.capability, key.provider);
-      const read = (impl as unknown as Record<string, m.GetMany<T>>)[key.operation];
-      if (typeof read !== 'function') throw new Error(`${key.capability} has no ${key.operation}`);
-      const results = await this.call(key, ids.length, ctx, (c) => read.call(impl, ids, c));
-      // Array results (timelines, members) are stamped by their capability module, entry by entry.
-      return this.settle(results, ids.length, key).map((r) => {
-        if (r instanceof Error || Array.isArray(r)) return r;
-        if (!this.visible(key.capability, key.provider, r)) return notFound(key);
-        return { ...(r as object), provider: key.provider } as Stamped<T>;
-      }) as (Stamped<T> | Error)[];
-    });
+  private byIdLoader<T>(key: LoaderKey, expiresAt?: ExpiresAt<Stamped<T>>): DataLoader<string, Stamped<T>, string> {
+    return this.keyed<string, Stamped<T>>(
+      key,
+      async (ids, ctx) => {
+        const { impl } = this.deps.registry.serving(key.capability, key.provider);
+        const read = (impl as unknown as Record<string, m.GetMany<T>>)[key.operation];
+        if (typeof read !== 'function') throw new Error(`${key.capability} has no ${key.operation}`);
+        const results = await this.call(key, ids.length, ctx, (c) => read.call(impl, ids, c));
+        // Array results (timelines, members) are stamped by their capability module, entry by entry.
+        return this.settle(results, ids.length, key).map((r) => {
+          if (r instanceof Error || Array.isArray(r)) return r;
+          if (!this.visible(key.capability, key.provider, r)) return notFound(key);
+          return { ...(r as object), provider: key.provider } as Stamped<T>;
+        }) as (Stamped<T> | Error)[];
+      },
+      String,
+      expiresAt,
+    );
   }
 
   private settle<R>(results: Result<R>[], expected: number, key: LoaderKey): (R | Error)[] {
@@ -236,11 +250,15 @@ export class Loaders {
     return results.map((r) => (r instanceof Error ? providerError(r, key.provider, key.capability) : r));
   }
 
-  /** A loader of this scope with its own batch function (e.g. records by name). */
+  /**
+   * A loader of this scope with its own batch function (e.g. records by name); `expiresAt` says
+   * when an answer stops being true, so the cross-request cache never serves it past then.
+   */
   keyed<K, V>(
     key: LoaderKey,
     batch: BatchRead<K, V>,
     cacheKeyFn: (key: K) => string = String,
+    expiresAt?: ExpiresAt<V>,
   ): DataLoader<K, V, string> {
     const name = loaderName(key);
     let loader = this.loaders.get(name) as DataLoader<K, V, string> | undefined;
@@ -270,7 +288,7 @@ export class Loaders {
       return results;
     };
     loader = new DataLoader<K, V, string>(
-      (keys) => (options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch) : fetch(keys)),
+      (keys) => (options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt) : fetch(keys)),
       {
         name,
         cacheKeyFn,

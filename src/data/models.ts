@@ -22,6 +22,7 @@ export type TicketNode = m.Ticket & Stamp;
 export type ServiceNode = m.Service & Stamp;
 export type TeamNode = m.Team & Stamp;
 export type TeamMemberNode = m.TeamMember & Stamp & { teamId: string };
+export type OnCallShiftNode = Omit<m.OnCallShift, 'member'> & { member: TeamMemberNode };
 export type DeploymentNode = m.Deployment & Stamp;
 export type MessageNode = m.Message & Stamp;
 export type OrchestrationPlanNode = m.OrchestrationPlan & Stamp;

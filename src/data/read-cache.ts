@@ -10,6 +10,8 @@
  * - A directory entry older than its TTL is still served for a stale window while one refresh
  *   runs; a record entry is never served older than its TTL.
  * - Errors are never cached. Writes and provider events the gateway sees drop what they touched.
+ * - An answer that says until when it holds (who is on call until a shift ends) is never served
+ *   past that moment, fresh or stale.
  * - Bounded by entry count, least recently used first.
  */
 import { LRUCache } from 'lru-cache';
@@ -55,9 +57,14 @@ interface Entry {
   value: unknown;
   storedAt: number;
   key: LoaderKey;
+  /** When the answer stops being true, whatever the TTL says. */
+  expiresAt?: number;
 }
 
 type Fetch<K, V> = (keys: readonly K[]) => Promise<(V | Error)[]>;
+
+/** The moment an answer stops being true (epoch ms), or undefined when only the TTL bounds it. */
+export type ExpiresAt<V> = (value: V) => number | undefined;
 
 export class ReadCache {
   private readonly entries: LRUCache<string, Entry>;
@@ -97,7 +104,8 @@ export class ReadCache {
 
   /**
    * Answers `keys` from the cache where it can and fetches the rest with one call of `fetch`;
-   * `partition` separates callers who may see different records.
+   * `partition` separates callers who may see different records, and `expiresAt` ends an answer
+   * that is true only until a known moment.
    */
   async read<K, V>(
     key: LoaderKey,
@@ -105,6 +113,7 @@ export class ReadCache {
     keys: readonly K[],
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
+    expiresAt?: ExpiresAt<V>,
   ): Promise<(V | Error)[]> {
     const policy = this.policyOf(key);
     if (!policy) return fetch(keys);
@@ -115,7 +124,7 @@ export class ReadCache {
     const stale: K[] = [];
     keys.forEach((k, i) => {
       const name = entryName(key, partition, keyOf(k));
-      const entry = this.entries.get(name);
+      const entry = this.unexpired(name, now);
       const age = entry ? now - entry.storedAt : Number.POSITIVE_INFINITY;
       if (entry && age <= policy.ttlMs) {
         recordCacheLookup(key, 'hit', age);
@@ -130,11 +139,11 @@ export class ReadCache {
         missingAt.push(i);
       }
     });
-    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch);
+    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch, expiresAt);
     if (missing.length > 0) {
       const generation = this.generation;
       const fetched = await fetch(missing);
-      this.store(key, partition, missing, keyOf, fetched, now, generation);
+      this.store(key, partition, missing, keyOf, fetched, now, generation, expiresAt);
       missing.forEach((_, j) => {
         results[missingAt[j] as number] = fetched[j] ?? new Error('provider answered too few results');
       });
@@ -157,19 +166,28 @@ export class ReadCache {
     }
   }
 
+  /** The entry under `name`, dropped when what it says stopped being true. */
+  private unexpired(name: string, now: number): Entry | undefined {
+    const entry = this.entries.get(name);
+    if (entry?.expiresAt === undefined || now < entry.expiresAt) return entry;
+    this.entries.delete(name);
+    return undefined;
+  }
+
   private refresh<K, V>(
     key: LoaderKey,
     partition: string,
     keys: readonly K[],
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
+    expiresAt?: ExpiresAt<V>,
   ): void {
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
     for (const name of names) this.refreshing.add(name);
     const started = this.now();
     const generation = this.generation;
     fetch(keys)
-      .then((fetched) => this.store(key, partition, keys, keyOf, fetched, started, generation))
+      .then((fetched) => this.store(key, partition, keys, keyOf, fetched, started, generation, expiresAt))
       // A failed refresh leaves the stale entry to expire; the next reader fetches again.
       .catch(() => undefined)
       .finally(() => {
@@ -185,12 +203,19 @@ export class ReadCache {
     fetched: readonly (V | Error)[],
     storedAt: number,
     generation: number,
+    expiresAt?: ExpiresAt<V>,
   ): void {
     if (generation !== this.generation) return;
     keys.forEach((k, i) => {
       const value = fetched[i];
       if (value === undefined || value instanceof Error) return;
-      this.entries.set(entryName(key, partition, keyOf(k)), { value, storedAt, key });
+      const until = expiresAt?.(value);
+      this.entries.set(entryName(key, partition, keyOf(k)), {
+        value,
+        storedAt,
+        key,
+        ...(until === undefined ? {} : { expiresAt: until }),
+      });
     });
   }
 }

@@ -2,7 +2,8 @@
  * Every operation in examples/operations/ run against the gateway over OpsOrch's own plugins, with
  * OpsOrch Core beside it over the same plugin processes: each answer is non-empty and agrees with
  * what Core answers for the equivalent REST query. Where OpsOrch has no equivalent, the test says so:
- * - OpsOrch team members carry no on-call role (`owner`, `member`), so `onCall` is empty;
+ * - OpsOrch team members carry no on-call role (`owner`, `member`), so `onCall` is empty, and
+ *   OpsOrch keeps no schedule, so `nextOnCall` is null;
  * - OpsOrch runs name no incident (Core's run start takes only `planId`), so `Incident.orchestrationRuns` is empty;
  * - windows ending "now" (an incident's, a service's default) cannot be repeated on Core to the
  *   millisecond, so those logs and metrics are checked for shape and window; `MetricsAndLogs`
@@ -336,14 +337,16 @@ describe('example operations over OpsOrch plugins, checked against OpsOrch Core'
   });
 
   it('OnCall: every team Core has, with the services Core finds for the team', async () => {
-    const data = await run<{ teams: Conn<Json & { services: Conn<{ name: string }>; onCall: unknown[] }> }>('OnCall');
+    const data = await run<{
+      teams: Conn<Json & { services: Conn<{ name: string }>; onCall: unknown[]; nextOnCall: unknown }>;
+    }>('OnCall');
     const all = [...teams.values()];
     expect(data.teams.nodes.map((t) => t.name)).toEqual(
       all.map((t) => t.name).sort((a, b) => String(a).localeCompare(String(b))),
     );
     for (const node of data.teams.nodes) {
       const t = all.find((x) => x.name === node.name) as Json;
-      expect([node.handle, node.url, node.onCall]).toEqual([t.id, t.url, []]);
+      expect([node.handle, node.url, node.onCall, node.nextOnCall]).toEqual([t.id, t.url, [], null]);
       const owned = await pair.rest('/services/query', { scope: { team: t.id } });
       expect(sorted(node.services.nodes.map((s) => s.name))).toEqual(sorted(owned.map((s) => s.name)));
     }

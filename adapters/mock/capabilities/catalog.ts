@@ -13,6 +13,7 @@ import { copy } from '../copy.js';
 import type { OpsContext } from '../ops/context.js';
 import { page } from '../paging.js';
 import { findService, findTeam, inScope } from '../scope.js';
+import { membersAt, nextShiftsAt } from '../world/rotation.js';
 
 export function serviceCapability({ world }: OpsContext): ServiceCapability {
   return {
@@ -54,10 +55,19 @@ export function teamCapability({ world }: OpsContext): TeamCapability {
         const record = world.teams.find((r) => r.team.id === id);
         return record ? copy(record.team) : notFound('team', id);
       }),
-    members: async (teamIds) =>
-      teamIds.map((id) => {
+    members: async (teamIds) => {
+      const now = world.clock.now();
+      return teamIds.map((id) => {
         const record = world.teams.find((r) => r.team.id === id);
-        return record ? copy(record.members) : notFound('team', id);
-      }),
+        return record ? copy(membersAt(record, world.anchor, now)) : notFound('team', id);
+      });
+    },
+    nextOnCall: async (teamIds) => {
+      const now = world.clock.now();
+      return teamIds.map((id) => {
+        const record = world.teams.find((r) => r.team.id === id);
+        return record ? copy(nextShiftsAt(record, world.anchor, now)) : notFound('team', id);
+      });
+    },
   };
 }

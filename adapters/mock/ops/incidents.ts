@@ -11,6 +11,7 @@ import {
 } from '../../contract/index.js';
 import { canonicalPerson, findService, findTeam } from '../scope.js';
 import { links } from '../world/links.js';
+import { membersAt } from '../world/rotation.js';
 import { iso } from '../world/time.js';
 import { type EntryDraft, makeEntry } from '../world/timeline.js';
 import { INCIDENT_SEVERITY_RAW, INCIDENT_STATUS_RAW } from '../world/vocab.js';
@@ -72,7 +73,9 @@ export function createIncident(ctx: OpsContext, input: IncidentCreate): Incident
   const team = input.team ? findTeam(world, input.team) : findTeam(world, service?.service.team);
   if (input.team && !team) throw badInput(`unknown team ${JSON.stringify(input.team)}`);
   // Like an escalation policy: nobody named means the team's primary on-call gets it.
-  const onCall = team?.members.find((m) => m.onCallRole === 'primary')?.name;
+  const onCall = team
+    ? membersAt(team, world.anchor, world.clock.now()).find((m) => m.onCallRole === 'primary')?.name
+    : undefined;
   const assignees = input.assignees?.length
     ? dedupe(input.assignees.map((a) => canonicalPerson(world, a)))
     : onCall

@@ -58,8 +58,17 @@ export interface FakeEscalationPolicy {
   id: string;
   name: string;
   team_ids: string[];
-  /** User IDs on call now, by escalation level (index 0 is level 1). */
+  /** User IDs always on call (direct user targets), by escalation level (index 0 is level 1). */
   levels: string[][];
+  /** Scheduled on-calls: a user on call at a level from `start` until `end` (PagerDuty's time format). */
+  shifts?: FakeShift[];
+}
+
+export interface FakeShift {
+  level: number;
+  user_id: string;
+  start: string;
+  end: string;
 }
 
 export interface RecordedRequest {
@@ -485,25 +494,54 @@ export async function startPagerDutyFake(options: { token?: string; now?: string
       return paged(res, query, 'escalation_policies', policies);
     }
     if (method === 'GET' && path === '/oncalls') {
+      // Both ends default to the current time; an on-call overlapping [since, until] is listed.
+      const since = query.get('since') ? Date.parse(query.get('since') as string) : fake.now.getTime();
+      const until = query.get('until') ? Date.parse(query.get('until') as string) : since;
+      if (Number.isNaN(since) || Number.isNaN(until))
+        return error(res, 400, 'Invalid Input Provided', 2001, ['Invalid since or until']);
+      if (until < since) return error(res, 400, 'Invalid Input Provided', 2001, ['Until cannot be before since']);
+      if (until - since > 90 * DAY)
+        return error(res, 400, 'Invalid Input Provided', 2001, ['The search range cannot exceed 3 months']);
       const policyIds = list(query, 'escalation_policy_ids');
       const withUsers = list(query, 'include').includes('users');
-      const oncalls = fake.policies
+      const onCall = (
+        p: FakeEscalationPolicy,
+        level: number,
+        userId: string,
+        start: string | null,
+        end: string | null,
+      ) => {
+        const user = fake.users.find((u) => u.id === userId);
+        return {
+          escalation_policy: ref('escalation_policy_reference', p.id, p.name, null),
+          escalation_level: level,
+          schedule: start
+            ? ref('schedule_reference', `PS${p.id.slice(2)}L${level}`, `${p.name} L${level}`, null)
+            : null,
+          user: withUsers && user ? userObject(user) : userRef(userId),
+          start,
+          end,
+        };
+      };
+      let oncalls = fake.policies
         .filter((p) => !policyIds.length || policyIds.includes(p.id))
-        .flatMap((p) =>
-          p.levels.flatMap((userIds, index) =>
-            userIds.map((userId) => {
-              const user = fake.users.find((u) => u.id === userId);
-              return {
-                escalation_policy: ref('escalation_policy_reference', p.id, p.name, null),
-                escalation_level: index + 1,
-                schedule: null,
-                user: withUsers && user ? userObject(user) : userRef(userId),
-                start: null,
-                end: null,
-              };
-            }),
-          ),
-        );
+        .flatMap((p) => [
+          ...p.levels.flatMap((userIds, index) => userIds.map((userId) => onCall(p, index + 1, userId, null, null))),
+          ...(p.shifts ?? [])
+            .filter((shift) => Date.parse(shift.start) <= until && Date.parse(shift.end) > since)
+            .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
+            .map((shift) => onCall(p, shift.level, shift.user_id, shift.start, shift.end)),
+        ]);
+      if (query.get('earliest') === 'true') {
+        // Only the earliest on-call of each (escalation policy, level, user).
+        const seen = new Set<string>();
+        oncalls = oncalls.filter((o) => {
+          const key = `${o.escalation_policy.id} ${o.escalation_level} ${o.user.id}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+      }
       return paged(res, query, 'oncalls', oncalls);
     }
     if (method === 'GET' && path === '/users') {

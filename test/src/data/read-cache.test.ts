@@ -92,6 +92,22 @@ describe('ReadCache', () => {
     expect(await on.read(INCIDENTS, 'r', ['i'], String, q.fetch)).toEqual(['i@2']);
   });
 
+  it('never serves an answer past the moment it says it stops being true, fresh or stale', async () => {
+    const cache = new ReadCache(options(), clock);
+    const p = provider();
+    // `a` holds for 4 s (a shift ending), well inside the 10 s TTL; `b` says nothing and lives its TTL.
+    const expiresAt = (value: string) => (value.startsWith('a@') ? 1_004_000 : undefined);
+    await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt);
+    now = 1_003_999;
+    expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt)).toEqual(['a@1', 'b@1']);
+    now = 1_004_000;
+    expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt)).toEqual(['a@2', 'b@1']);
+    expect(p.calls).toEqual([['a', 'b'], ['a']]);
+    // Stored again at 1_004_000 by the same rule: it ends at once, and no stale window serves it.
+    now = 1_009_000;
+    expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt)).toEqual(['a@3', 'b@1']);
+  });
+
   it('never caches messaging or errors', async () => {
     const cache = new ReadCache(options({ records: { ttlMs: 60_000, staleMs: 0 } }), clock);
     const p = provider();
