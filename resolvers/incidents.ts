@@ -104,10 +104,10 @@ export const incidentResolvers: Resolvers = {
     ...recordFields<IncidentNode>('Incident', 'incident'),
     window: (parent, _, ctx) => incidentWindow(parent, ctx.data.liveNow()),
     service: (parent, _, ctx) => serviceOf(ctx, parent),
-    async team(parent, _, ctx) {
-      if (parent.team) return teamByName(ctx, parent.team);
+    async team(parent, _, ctx, info) {
+      if (parent.team) return teamByName(ctx, parent.team, info);
       const service = await serviceOf(ctx, parent);
-      return teamByName(ctx, service?.team);
+      return teamByName(ctx, service?.team, info);
     },
     ...byIncidentId,
     async alerts(parent, { first, after }, ctx) {

@@ -1,7 +1,9 @@
 /** Cross-capability hops by name: a record's service and team, wherever they are served. */
 
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ServiceNode, TeamNode } from '../src/data/models.js';
 import type { GatewayContext } from '../src/graphql/context.js';
+import { startEarly } from '../src/graphql/lookahead.js';
 
 /** The canonical name of the service a record names, in its provider's vocabulary. */
 export function canonicalService(
@@ -19,6 +21,24 @@ export function serviceOf(
   return name ? ctx.data.services.byName(name) : null;
 }
 
-export function teamByName(ctx: GatewayContext, name: string | null | undefined): Promise<TeamNode | null> | null {
-  return name ? ctx.data.teams.byName(name) : null;
+/** A team's children that need only the reference a record carries: they start with the team itself. */
+const byTeamReference = {
+  members: (parent: { reference: string }, _: unknown, ctx: GatewayContext) =>
+    ctx.data.teams.membersByReference(parent.reference),
+  onCall: (parent: { reference: string }, _: unknown, ctx: GatewayContext) =>
+    ctx.data.teams.membersByReference(parent.reference),
+};
+
+/**
+ * The team a record names. With the field's `info`, the team's members (for `members` and `onCall`)
+ * are read alongside the team, by the name, instead of after it.
+ */
+export function teamByName(
+  ctx: GatewayContext,
+  name: string | null | undefined,
+  info?: GraphQLResolveInfo,
+): Promise<TeamNode | null> | null {
+  if (!name) return null;
+  if (info) startEarly(info, { reference: name }, ctx, byTeamReference);
+  return ctx.data.teams.byName(name);
 }

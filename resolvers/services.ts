@@ -47,11 +47,11 @@ export const serviceResolvers: Resolvers = {
     ...recordFields<ServiceNode>('Service', 'service'),
     name: (parent, _, ctx) => ctx.data.services.canonicalName(parent.provider, parent.name),
     aliases: (parent) => parent.aliases ?? [],
-    team: (parent, _, ctx) => teamByName(ctx, parent.team),
+    team: (parent, _, ctx, info) => teamByName(ctx, parent.team, info),
     async onCall(parent, _, ctx) {
-      const team = await teamByName(ctx, parent.team);
-      if (!team) return [];
-      return (await ctx.data.teams.members(team.provider, team.id)).filter((m) => m.onCallRole);
+      if (!parent.team) return [];
+      const members = await ctx.data.teams.membersByReference(parent.team);
+      return (members ?? []).filter((m) => m.onCallRole);
     },
     async incidents(parent, { filter, first, after }, ctx) {
       const query = inService(incidentQuery(filter), parent);

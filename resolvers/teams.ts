@@ -21,9 +21,8 @@ export const teamResolvers: Resolvers = {
   },
   Team: {
     ...recordFields<TeamNode>('Team', 'team'),
-    members: (parent, _, ctx) => ctx.data.teams.members(parent.provider, parent.id),
-    onCall: async (parent, _, ctx) =>
-      (await ctx.data.teams.members(parent.provider, parent.id)).filter((m) => m.onCallRole),
+    members: (parent, _, ctx) => ctx.data.teams.membersOf(parent),
+    onCall: async (parent, _, ctx) => (await ctx.data.teams.membersOf(parent)).filter((m) => m.onCallRole),
     nextOnCall: (parent, _, ctx) => ctx.data.teams.nextOnCall(parent.provider, parent.id),
     async services(parent, { first, after }, ctx) {
       return connection({ first, after }, LIST_ORDERS.services, (page) =>

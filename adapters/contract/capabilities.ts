@@ -30,6 +30,7 @@ import type {
   OrchestrationRunStart,
   OrchestrationStepComplete,
   Page,
+  ReferencedMembers,
   Scope,
   Service,
   ServiceQuery,
@@ -108,6 +109,14 @@ export interface TeamCapability {
   getMany: GetMany<Team>;
   /** Members of many teams (by native team ID), with who is on call now and until when. */
   members(teamIds: readonly string[], ctx: CallContext): Promise<Result<TeamMember[]>[]>;
+  /**
+   * Members of many teams by the reference a record carries (an incident's or service's team):
+   * the team's native ID, else its name or handle, case-insensitively, as the gateway matches a
+   * team by name; an error (not found) for a reference that matches none. Providers that can
+   * answer it without the team record first implement it, so members are read alongside the team
+   * instead of after it; without it the gateway reads the team, then its members.
+   */
+  membersByReference?(references: readonly string[], ctx: CallContext): Promise<Result<ReferencedMembers>[]>;
   /**
    * Who takes over each on-call position after the current shift, and when, for many teams.
    * Only providers that keep schedules implement it; without it the gateway answers null.

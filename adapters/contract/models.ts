@@ -377,6 +377,13 @@ export interface TeamMember {
   id?: string;
 }
 
+/** A team's members, found by a reference to the team (its ID, name or handle). */
+export interface ReferencedMembers {
+  /** The native ID of the team the reference matched. */
+  teamId: string;
+  members: TeamMember[];
+}
+
 /** A member's on-call shift in one position, from a provider that keeps schedules. */
 export interface OnCallShift {
   member: TeamMember;

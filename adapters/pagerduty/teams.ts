@@ -7,7 +7,9 @@ import {
   keysetPage,
   LIST_ORDERS,
   matchesText,
+  notFound,
   type OnCallShift,
+  type ReferencedMembers,
   type Result,
   settleEach,
   type TeamCapability,
@@ -69,7 +71,7 @@ export function teamCapability(http: PagerDutyHttp, directory: Directory): TeamC
     return byTeam;
   }
 
-  return {
+  const capability: TeamCapability = {
     async query(queries, ctx) {
       const listing = directory.allTeams(ctx.signal, true);
       return settleEach(queries, async (q) => {
@@ -110,6 +112,28 @@ export function teamCapability(http: PagerDutyHttp, directory: Directory): TeamC
       });
     },
 
+    async membersByReference(references, ctx): Promise<Result<ReferencedMembers>[]> {
+      // Incidents name their team; the members listing wants its ID, which the (cached) teams listing gives.
+      let teams: PdTeam[];
+      try {
+        teams = await directory.allTeams(ctx.signal);
+      } catch (err) {
+        return references.map(() => (err instanceof Error ? err : new Error(String(err))));
+      }
+      const ids = references.map((reference) => {
+        const lower = reference.toLowerCase();
+        return (teams.find((t) => t.id.toLowerCase() === lower) ?? teams.find((t) => t.name.toLowerCase() === lower))
+          ?.id;
+      });
+      const known = [...new Set(ids.filter((id): id is string => id !== undefined))];
+      const members = await capability.members(known, ctx);
+      return ids.map((teamId, i) => {
+        if (teamId === undefined) return notFound('team', references[i] as string);
+        const found = members[known.indexOf(teamId)] as Result<TeamMember[]>;
+        return found instanceof Error ? found : { teamId, members: found };
+      });
+    },
+
     async nextOnCall(teamIds, ctx): Promise<Result<OnCallShift[]>[]> {
       const now = Date.now();
       try {
@@ -121,6 +145,7 @@ export function teamCapability(http: PagerDutyHttp, directory: Directory): TeamC
       }
     },
   };
+  return capability;
 }
 
 /** PagerDuty's own second-precision time format. */

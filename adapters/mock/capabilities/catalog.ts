@@ -62,6 +62,16 @@ export function teamCapability({ world }: OpsContext): TeamCapability {
         return record ? copy(membersAt(record, world.anchor, now)) : notFound('team', id);
       });
     },
+    membersByReference: async (references) => {
+      const now = world.clock.now();
+      return references.map((reference) => {
+        const lower = reference.toLowerCase();
+        const record = world.teams.find((r) => r.team.id.toLowerCase() === lower) ?? findTeam(world, reference);
+        return record
+          ? { teamId: record.team.id, members: copy(membersAt(record, world.anchor, now)) }
+          : notFound('team', reference);
+      });
+    },
     nextOnCall: async (teamIds) => {
       const now = world.clock.now();
       return teamIds.map((id) => {

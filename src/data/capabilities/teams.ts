@@ -1,4 +1,8 @@
-/** Teams: reads, members with who is on call until when, who is next, and a team by name or handle. */
+/**
+ * Teams: reads, members with who is on call until when, who is next, a team by name or handle,
+ * and members by the team reference a record carries, read alongside the team rather than after it.
+ */
+import { GraphQLError } from 'graphql';
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
@@ -6,6 +10,12 @@ import type { OnCallShiftNode, TeamMemberNode, TeamNode } from '../models.js';
 import { fetchByNames } from './names.js';
 
 export class TeamData {
+  /**
+   * Members read by reference in this scope, by provider and lowercased reference: the team record
+   * found for the same reference takes its members from here instead of reading them again.
+   */
+  private readonly referenced = new Map<string, Promise<m.ReferencedMembers | null>>();
+
   constructor(private readonly data: RequestData) {}
 
   get(provider: string, id: string): Promise<TeamNode> {
@@ -22,6 +32,63 @@ export class TeamData {
       earliest(list.map((member) => member.onCallUntil)),
     );
     return members.map((member) => ({ ...member, provider, teamId }));
+  }
+
+  /**
+   * Members of the team a record names (its ID, name or handle), or null when no team matches:
+   * read directly where the provider can (`membersByReference`), else the team by name, then its
+   * members. Starting this as soon as a record's team reference is known lets members load
+   * alongside the team record.
+   */
+  async membersByReference(reference: string): Promise<TeamMemberNode[] | null> {
+    const { provider } = this.data.floor.registry.primary('team');
+    const found = await this.referencedMembers(provider, reference);
+    if (!found) return null;
+    return found.members.map((member) => ({ ...member, provider, teamId: found.teamId }));
+  }
+
+  /** A team's members: those already read by a reference to this team in this scope, else by its ID. */
+  async membersOf(team: TeamNode): Promise<TeamMemberNode[]> {
+    for (const reference of [team.id, team.name, team.handle]) {
+      const pending = reference ? this.referenced.get(referenceKey(team.provider, reference)) : undefined;
+      const found = pending && (await pending.catch(() => null));
+      if (found?.teamId === team.id) {
+        return found.members.map((member) => ({ ...member, provider: team.provider, teamId: team.id }));
+      }
+    }
+    return this.members(team.provider, team.id);
+  }
+
+  private referencedMembers(provider: string, reference: string): Promise<m.ReferencedMembers | null> {
+    const key = referenceKey(provider, reference);
+    let pending = this.referenced.get(key);
+    if (!pending) {
+      pending = this.readByReference(provider, reference.toLowerCase());
+      this.referenced.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async readByReference(provider: string, reference: string): Promise<m.ReferencedMembers | null> {
+    const { impl } = this.data.floor.registry.serving('team', provider);
+    const direct = impl.membersByReference;
+    if (!direct) {
+      const team = await this.byName(reference);
+      return team && { teamId: team.id, members: await this.members(team.provider, team.id) };
+    }
+    try {
+      return await this.data.loaders
+        .batched<string, m.ReferencedMembers>(
+          { capability: 'team', provider, operation: 'membersByReference' },
+          (references, ctx) => direct.call(impl, references, ctx),
+          (found) => earliest(found.members.map((member) => member.onCallUntil)),
+        )
+        .load(reference);
+    } catch (err) {
+      // A reference no team matches names no team, as `byName` answers it.
+      if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
+      throw err;
+    }
   }
 
   /**
@@ -75,4 +142,8 @@ function earliest(moments: readonly (string | null | undefined)[]): number | und
     if (!Number.isNaN(at) && (first === undefined || at < first)) first = at;
   }
   return first;
+}
+
+function referenceKey(provider: string, reference: string): string {
+  return `${provider}\u0000${reference.toLowerCase()}`;
 }

@@ -1,8 +1,35 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Adapter } from '../../../adapters/contract/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql, gqlData } from '../../helpers/graphql.js';
+import { type HeldCall, waveStepper } from '../../helpers/waves.js';
+
+/** Everything a console's incident page shows, in one request (as `bench/queries.ts` sends it). */
+const INCIDENT_PAGE = `query IncidentPage($id: ID!) {
+  incident(id: $id) {
+    id title description status severity createdAt resolvedAt assignees url
+    window { start end }
+    service {
+      name tier environment url
+      team { name members { name email role onCall onCallRole } }
+    }
+    team { name handle members { name } onCall { name handle onCallRole } }
+    timeline(first: 50) { totalCount edges { node { kind body actor at } } }
+    alerts(first: 20) {
+      totalCount
+      edges { node { id title status severity startsAt endsAt labels url service { name tier } } }
+    }
+    tickets(first: 20) {
+      totalCount
+      edges { node { key title status priority assignee url incidents { id title status } service { name } } }
+    }
+    deployments(first: 20) { totalCount edges { node { version status startedAt author commit service { name } } } }
+    metrics(names: ["http_requests_total", "http_errors_total"]) { name labels unit points { timestamp value } }
+    logs(limit: 50) { truncated entries { timestamp level message service } }
+  }
+}`;
 
 let gateway: TestGateway;
 let log: CallLog;
@@ -76,5 +103,73 @@ describe('reads that need only the incident ID start with the incident', () => {
       ['incident.tickets', 'BAD_USER_INPUT'],
     ]);
     expect(log.count('ticket', 'query')).toBe(0);
+  });
+});
+
+describe('the cold incident page at its dependency floor', () => {
+  interface Page {
+    incident: {
+      service: { team: { members: { name: string }[] } };
+      team: { id: string; members: { name: string }[]; onCall: { name: string; onCallRole: string }[] };
+    };
+  }
+  const PAGE_WITH_TEAM_ID = INCIDENT_PAGE.replace('team { name handle', 'team { id name handle');
+  const names = (wave: HeldCall[]) => wave.map((c) => `${c.capability}.${c.op}`).sort();
+
+  /** A gateway over the mock world whose provider calls are released wave by wave. */
+  async function stepped(adapter: Adapter) {
+    const stepper = waveStepper(adapter);
+    // Fair turns (a time slice) would let the stepper mistake a request waiting for its turn for one
+    // waiting on providers; they never add provider calls, and this counts only those.
+    const gateway = await startTestGateway([{ name: 'mock', adapter: stepper.adapter }], {
+      limits: { executionSliceMs: 0 },
+    });
+    const listed = await stepper.run(
+      gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 1) { nodes { id } } }'),
+    );
+    const page = await stepper.run(
+      gqlData<Page>(gateway.url, PAGE_WITH_TEAM_ID, { id: listed.result.incidents.nodes[0]?.id }),
+    );
+    const byId = await stepper.run(
+      gqlData<{ team: { members: { name: string }[] } }>(
+        gateway.url,
+        'query ($id: ID!) { team(id: $id) { members { name email role onCall onCallRole } } }',
+        {
+          id: page.result.incident.team.id,
+        },
+      ),
+    );
+    await gateway.stop();
+    return { page: page.result, waves: page.waves.map(names), membersById: byId.result.team.members };
+  }
+
+  it('reads everything the page shows in two provider round trips: the incident, then the rest at once, members by the team reference', async () => {
+    const { page, waves, membersById } = await stepped(await mockAdapter());
+    expect(waves).toEqual([
+      ['incident.getMany', 'incident.timelines', 'ticket.query'],
+      [
+        'alert.query',
+        'deployment.query',
+        'log.query',
+        'metric.query',
+        'service.query',
+        'team.membersByReference',
+        'team.query',
+      ],
+    ]);
+    // The members read by reference are the team's own, for the incident's team and the service's.
+    expect(page.incident.service.team.members).toEqual(membersById);
+    expect(page.incident.team.members).toEqual(membersById.map(({ name }) => ({ name })));
+    expect(page.incident.team.onCall.length).toBeGreaterThan(0);
+  });
+
+  it('reads the team, then its members, from a provider that cannot answer members by reference, with the same answer', async () => {
+    const mock = await mockAdapter();
+    const { membersByReference: _, ...team } = mock.capabilities.team as NonNullable<typeof mock.capabilities.team>;
+    const { page, waves, membersById } = await stepped({ ...mock, capabilities: { ...mock.capabilities, team } });
+    expect(waves).toHaveLength(3);
+    expect(waves[2]).toEqual(['team.members']);
+    expect(page.incident.service.team.members).toEqual(membersById);
+    expect(page.incident.team.members).toEqual(membersById.map(({ name }) => ({ name })));
   });
 });

@@ -46,10 +46,11 @@ describe('DataLoader batching', () => {
     expect(log.count('incident', 'query')).toBe(1);
     expect(log.count('service')).toBe(1);
     expect(log.count('team', 'query')).toBe(1);
-    expect(log.count('team', 'members')).toBe(1);
+    // Members are read by the team reference each service carries, alongside the teams.
+    expect(log.count('team', 'membersByReference')).toBe(1);
     expect(log.calls).toHaveLength(4);
     // The one members call carried every distinct team at once.
-    expect(log.calls.find((c) => c.op === 'members')?.items).toBeGreaterThan(1);
+    expect(log.calls.find((c) => c.op === 'membersByReference')?.items).toBeGreaterThan(1);
   });
 
   it('fetches the same record once per request, however often it is asked for', async () => {
