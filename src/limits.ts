@@ -80,7 +80,7 @@ export const LIMITS = {
     code: '(the request waits for its next fair turn)',
     unit: 'ms',
     description:
-      'time one request runs on the event loop before its next list or graph level waits for a turn, given in rotation among the requests waiting',
+      'time the event loop may run without a pass before the next list or graph level of the running request waits for a turn, given in rotation among the requests waiting',
     zeroOff: true,
   },
   documentCacheBytes: {

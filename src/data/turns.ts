@@ -1,9 +1,9 @@
 /**
  * Fair turns on the one event loop every request shares. A request whose providers answer at once
  * (the read cache, a fast provider) would otherwise complete its whole result without giving the
- * loop back, and every other client would wait for all of it. So a request runs in turns of a
- * slice: past it, the request's next list to complete and its next batch of reads wait for a new
- * turn. Turns are given one per pass of the event loop, so sockets are read and new requests
+ * loop back, and every other client would wait for all of it. So once the loop has run for a slice
+ * without a pass, the running request's next list to complete and its next batch of reads wait for
+ * a turn. Turns are given one per pass of the event loop, so sockets are read and new requests
  * start between them, and in rotation among the requests waiting: a request that arrives while a
  * heavy one runs waits for at most one turn of each request ahead of it, and the heavy one gets its
  * share of the loop, not all of it.
@@ -17,8 +17,34 @@ export class Turns {
   /** Requests waiting for a turn, in the order they get one; each is in it at most once. */
   private readonly ready: RequestTurns[] = [];
   private scheduled = false;
+  /** When the loop's current run without a pass began, as far as a check has seen it. */
+  private runStart = 0;
+  /** Whether an immediate is set to mark the end of the current run (the loop's next pass). */
+  private marking = false;
 
   constructor(readonly sliceMs: number) {}
+
+  /**
+   * Whether the loop has run for a slice without a pass. The slice is the loop's, not a request's:
+   * requests that interleave on a busy loop do not pause while the loop still passes often.
+   */
+  get expired(): boolean {
+    const now = performance.now();
+    if (this.marking) return now - this.runStart >= this.sliceMs;
+    this.startRun(now);
+    return false;
+  }
+
+  private startRun(now: number): void {
+    this.runStart = now;
+    if (this.marking) return;
+    this.marking = true;
+    setImmediate(this.endRun);
+  }
+
+  private readonly endRun = (): void => {
+    this.marking = false;
+  };
 
   forRequest(): RequestTurns {
     return new RequestTurns(this);
@@ -43,6 +69,8 @@ export class Turns {
     // An immediate set while the loop runs immediates runs on its next pass, after I/O.
     this.scheduled = this.ready.length > 0;
     if (this.scheduled) setImmediate(this.next);
+    // A turn begins a run of its own: the runs before it ended at this pass.
+    this.startRun(performance.now());
     request?.turn();
   };
 }
@@ -53,22 +81,17 @@ export class RequestTurns {
   private readonly lists: (() => void)[] = [];
   /** Batches of reads waiting for a turn; each waits until no list of this request is paused. */
   private readonly batches: (() => void)[] = [];
-  private turnStart = performance.now();
   /** Whether the batches begun in this synchronous run wait for a turn (unset between runs). */
   private late: boolean | undefined;
 
   constructor(private readonly scheduler: Turns) {}
-
-  private get expired(): boolean {
-    return performance.now() - this.turnStart >= this.scheduler.sliceMs;
-  }
 
   /**
    * Called before a list completes: nothing within the slice, else a promise that resolves at one
    * of this request's next turns.
    */
   pause(): Promise<void> | undefined {
-    if (!this.expired) return undefined;
+    if (!this.scheduler.expired) return undefined;
     return new Promise((resume) => this.wait(this.lists, resume));
   }
 
@@ -81,7 +104,7 @@ export class RequestTurns {
    */
   readonly schedule = (dispatch: () => void): void => {
     if (this.late === undefined) {
-      this.late = this.expired;
+      this.late = this.scheduler.expired;
       queueMicrotask(() => {
         this.late = undefined;
       });
@@ -103,7 +126,6 @@ export class RequestTurns {
 
   /** Resumes the earliest paused list, or else every waiting batch: they are one level's reads, sent together. */
   turn(): void {
-    this.turnStart = performance.now();
     const list = this.lists.shift();
     const resumed = list ? [list] : this.batches.splice(0);
     if (this.lists.length > 0 || this.batches.length > 0) this.scheduler.enqueue(this);
