@@ -88,9 +88,17 @@ export function buildCapabilities(
 ): Partial<CapabilityMap> {
   const call = (method: string, body: unknown, ctx: CallContext) => caller.call(method, body, ctx.signal);
 
-  /** Runs one protocol call per item, each failure confined to its item. */
-  async function each<I, O>(items: readonly I[], fn: (item: I) => Promise<O>): Promise<Result<O>[]> {
-    const settle = (item: I) => fn(item).catch(asError);
+  /**
+   * Runs one protocol call per item, each failure confined to its item. A call the caller
+   * cancelled is thrown instead: it is no answer about the items, and the floor must not count it
+   * against the provider (its circuit breaker counts answers that are all provider errors).
+   */
+  async function each<I, O>(ctx: CallContext, items: readonly I[], fn: (item: I) => Promise<O>): Promise<Result<O>[]> {
+    const settle = (item: I) =>
+      fn(item).catch((err: unknown) => {
+        if (ctx.signal?.aborted) throw err;
+        return asError(err);
+      });
     if (caller.concurrent()) return Promise.all(items.map(settle));
     const results: Result<O>[] = [];
     for (const item of items) results.push(await settle(item));
@@ -99,7 +107,7 @@ export function buildCapabilities(
 
   function getMany<T>(method: string, idKey: string, normalize: (raw: unknown) => T) {
     return (ids: readonly string[], ctx: CallContext) =>
-      each(ids, async (id) => normalize(await call(method, { [idKey]: id }, ctx)));
+      each(ctx, ids, async (id) => normalize(await call(method, { [idKey]: id }, ctx)));
   }
 
   interface ListSpec<Q, T extends { id: string }> {
@@ -115,7 +123,7 @@ export function buildCapabilities(
 
   function queryMany<Q extends PageRequest, T extends { id: string }>(spec: ListSpec<Q, T>) {
     return (queries: readonly Q[], ctx: CallContext) =>
-      each(queries, async (query): Promise<Page<T>> => {
+      each(ctx, queries, async (query): Promise<Page<T>> => {
         const { first, after, ...filters } = query;
         const answer = await call(spec.method, { ...spec.wire(filters), limit: options.maxRecords }, ctx);
         const normalized = await Promise.all(
@@ -258,7 +266,7 @@ export function buildCapabilities(
         if (input.note) await append(id, { kind: 'NOTE', body: input.note }, ctx);
         return updated;
       },
-      timelines: (ids, ctx) => each(ids, (id) => timelineOf(id, ctx)),
+      timelines: (ids, ctx) => each(ctx, ids, (id) => timelineOf(id, ctx)),
       appendTimeline: (id, entry, ctx) => append(id, entry, ctx),
     },
     alert: {
@@ -284,7 +292,7 @@ export function buildCapabilities(
     },
     log: {
       query: (queries, ctx) =>
-        each(queries, async (query) => {
+        each(ctx, queries, async (query) => {
           const expression = payload({
             search: query.query,
             // OpsOrch's `severityIn` holds its normalized words, one per level; its mock generates lines in
@@ -310,7 +318,7 @@ export function buildCapabilities(
     },
     metric: {
       query: (queries, ctx) =>
-        each(queries, async (query) => {
+        each(ctx, queries, async (query) => {
           const expression = payload({
             metricName: query.name ?? query.expression,
             aggregation: query.aggregation?.toLowerCase(),
@@ -328,7 +336,7 @@ export function buildCapabilities(
           return wanted ? series.filter((s) => s.name === wanted) : series;
         }),
       describe: (scopes, ctx) =>
-        each(scopes, async (scope) =>
+        each(ctx, scopes, async (scope) =>
           records
             .list(await call('metric.describe', scopeOf(scope) ?? {}, ctx), 'metric.describe results')
             .map(records.metricDescriptor),
@@ -469,7 +477,7 @@ export function buildCapabilities(
       }),
       getMany: getMany('team.get', 'id', records.team),
       members: (teamIds, ctx) =>
-        each(teamIds, async (teamID) =>
+        each(ctx, teamIds, async (teamID) =>
           records.list(await call('team.members', { teamID }, ctx), 'team.members results').map(records.teamMember),
         ),
     },
@@ -498,7 +506,7 @@ export function buildCapabilities(
         order: LIST_ORDERS.runs,
       }),
       getRuns: (ids, ctx) =>
-        each(ids, async (runId) => runWithPlan(await call('orchestration.runs.get', { runId }, ctx), ctx)),
+        each(ctx, ids, async (runId) => runWithPlan(await call('orchestration.runs.get', { runId }, ctx), ctx)),
       startRun: async (input, ctx) =>
         runWithPlan(await call('orchestration.runs.start', { planId: input.planId }, ctx), ctx),
       completeStep: async (input, ctx) => {
