@@ -5,13 +5,13 @@
  * provider here unchanged, through the same environment variables and registry `npm start` uses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterFactories } from '../../adapters/index.js';
-import { loadConfig } from '../../src/providers/config.js';
-import { type AdapterRegistry, buildRegistry } from '../../src/providers/registry.js';
-import { seedLogs, WINDOW } from '../fakes/elasticsearch/seed.js';
-import { type ElasticFake, startElasticFake } from '../fakes/elasticsearch/server.js';
-import { startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
-import { gqlData } from '../helpers/graphql.js';
+import { adapterFactories } from '../../../adapters/index.js';
+import { loadConfig } from '../../../src/providers/config.js';
+import { type AdapterRegistry, buildRegistry } from '../../../src/providers/registry.js';
+import { seedLogs, WINDOW } from '../../fakes/elasticsearch/seed.js';
+import { type ElasticFake, startElasticFake } from '../../fakes/elasticsearch/server.js';
+import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
 
 let elastic: ElasticFake;
 const registries: AdapterRegistry[] = [];
