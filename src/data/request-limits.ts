@@ -14,29 +14,40 @@ export type RequestLimits = Pick<Limits, 'maxProviderCalls' | 'requestTimeoutMs'
 
 interface RequestState {
   spent: number;
-  deadline: AbortSignal;
+  /** When the request's deadline passes, on the `performance.now()` clock. */
+  endsAt: number;
+  /** The calls still outstanding, each ended when the deadline passes. */
+  outstanding: Set<(reason: unknown) => void>;
+  /** Armed only while calls are outstanding: a request that has finished holds no timer. */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export function requestLimits(limits: RequestLimits): CallMiddleware {
   const states = new WeakMap<CallScope, RequestState>();
-  return async (call, next) => {
+  return (call, next) => {
     if (call.cause !== 'request') return next(call);
     let state = states.get(call.scope);
     if (!state) {
-      state = { spent: 0, deadline: AbortSignal.timeout(limits.requestTimeoutMs) };
+      state = {
+        spent: 0,
+        endsAt: performance.now() + limits.requestTimeoutMs,
+        outstanding: new Set(),
+        timer: undefined,
+      };
       states.set(call.scope, state);
     }
     const where = { provider: call.provider, capability: call.capability };
     if (state.spent + call.items > limits.maxProviderCalls) {
       const { variable, code, description, unit } = LIMITS.maxProviderCalls;
       const wanted = state.spent + call.items;
-      throw new GraphQLError(
-        `${description}: ${wanted} ${unit} is ${wanted - limits.maxProviderCalls} over the limit of ${limits.maxProviderCalls} (${variable}); ${call.provider} was not called for ${call.capability}`,
-        { extensions: { code, limit: variable, max: limits.maxProviderCalls, actual: wanted, ...where } },
+      return Promise.reject(
+        new GraphQLError(
+          `${description}: ${wanted} ${unit} is ${wanted - limits.maxProviderCalls} over the limit of ${limits.maxProviderCalls} (${variable}); ${call.provider} was not called for ${call.capability}`,
+          { extensions: { code, limit: variable, max: limits.maxProviderCalls, actual: wanted, ...where } },
+        ),
       );
     }
     state.spent += call.items;
-    const deadline = state.deadline;
     const timedOut = () => {
       const { variable, code } = LIMITS.requestTimeoutMs;
       return new GraphQLError(
@@ -44,22 +55,49 @@ export function requestLimits(limits: RequestLimits): CallMiddleware {
         { extensions: { code, limit: variable, max: limits.requestTimeoutMs, ...where } },
       );
     };
-    if (deadline.aborted) throw timedOut();
-    // Raced as well as signalled: an adapter that ignores its signal still cannot hold the request.
-    let onDeadline: () => void = () => undefined;
-    const expired = new Promise<never>((_, reject) => {
-      onDeadline = () => {
+    const passed = (request: RequestState) => performance.now() >= request.endsAt;
+    if (passed(state)) return Promise.reject(timedOut());
+    const request = state;
+    // Answered at the deadline as well as ended: an adapter that ignores its signal still cannot
+    // hold the request.
+    return new Promise((resolve, reject) => {
+      const expire = (reason: unknown) => {
         reject(timedOut());
-        call.abort(deadline.reason);
+        call.abort(reason);
       };
-      deadline.addEventListener('abort', onDeadline, { once: true });
+      watch(request, expire);
+      next(call).then(
+        (result) => {
+          unwatch(request, expire);
+          resolve(result);
+        },
+        (err: unknown) => {
+          unwatch(request, expire);
+          reject(passed(request) ? timedOut() : err);
+        },
+      );
     });
-    try {
-      return await Promise.race([next(call), expired]);
-    } catch (err) {
-      throw deadline.aborted ? timedOut() : err;
-    } finally {
-      deadline.removeEventListener('abort', onDeadline);
-    }
   };
+}
+
+function watch(request: RequestState, expire: (reason: unknown) => void): void {
+  request.outstanding.add(expire);
+  request.timer ??= setTimeout(
+    () => {
+      request.timer = undefined;
+      const reason = new DOMException("the request's deadline passed", 'TimeoutError');
+      const ending = [...request.outstanding];
+      request.outstanding.clear();
+      for (const end of ending) end(reason);
+    },
+    Math.max(0, request.endsAt - performance.now()),
+  ).unref();
+}
+
+function unwatch(request: RequestState, expire: (reason: unknown) => void): void {
+  request.outstanding.delete(expire);
+  if (request.outstanding.size === 0 && request.timer) {
+    clearTimeout(request.timer);
+    request.timer = undefined;
+  }
 }
