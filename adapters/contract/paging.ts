@@ -42,6 +42,8 @@ export function newestFirst<T extends { id: string }>(at: (record: T) => string)
   return {
     key: at,
     compareKeys: (a, b) => {
+      // Equal keys are common (records made together, copies of one record): no parsing needed.
+      if (a === b) return 0;
       const diff = millis(b) - millis(a);
       return Number.isNaN(diff) ? 0 : diff;
     },

@@ -70,11 +70,23 @@ export function mergePages<T extends { id: string }, S extends T & Stamped>(
   first: number,
   order: ListOrder<T>,
 ): Page<S> {
-  const all = pages.flatMap((page) => page.nodes).sort(mergedOrder(order));
+  const compare = mergedOrder(order);
+  // One provider's page is normally in order already: checking costs one comparison per record.
+  const all =
+    pages.length === 1
+      ? inOrder((pages[0] as Page<S>).nodes, compare)
+      : pages.flatMap((page) => page.nodes).sort(compare);
   const totals = pages.map((page) => page.totalCount ?? null);
   return {
     nodes: all.slice(0, first),
     hasNextPage: all.length > first || pages.some((page) => page.hasNextPage),
     totalCount: totals.every((t): t is number => t !== null) ? totals.reduce((a, b) => a + b, 0) : null,
   };
+}
+
+function inOrder<T>(items: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < items.length; i++) {
+    if (compare(items[i - 1] as T, items[i] as T) > 0) return [...items].sort(compare);
+  }
+  return items;
 }
