@@ -13,8 +13,20 @@ import type { Resolvers } from '../src/generated/graphql.js';
 
 const NO_COUNTS: ListCounts = { total: 0, byStatus: [], bySeverity: [], approximate: false };
 
+/** An edge makes its cursor only when a client asks for it: most lists are read without them. */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
 const connectionFields = {
-  edges: <T>(parent: ConnectionNode<T>) => parent.nodes.map((node) => ({ cursor: parent.cursorOf(node), node })),
+  edges: <T>(parent: ConnectionNode<T>) => parent.nodes.map((node) => new Edge(node, parent.cursorOf)),
   pageInfo: <T>(parent: ConnectionNode<T>) => {
     const first = parent.nodes[0];
     const last = parent.nodes.at(-1);
@@ -26,8 +38,8 @@ const connectionFields = {
     };
   },
   /** The provider's count when it gives one; otherwise the gateway counts. */
-  totalCount: async <T>(parent: ConnectionNode<T>) =>
-    parent.totalCount ?? (parent.counts ? (await parent.counts()).total : null),
+  totalCount: <T>(parent: ConnectionNode<T>) =>
+    parent.totalCount ?? (parent.counts ? parent.counts().then((counts) => counts.total) : null),
 };
 
 /** Lists that can be counted by status `S`. */
