@@ -16,7 +16,7 @@ export function canonicalService(
 export function serviceOf(
   ctx: GatewayContext,
   parent: { provider: string; service?: string | null },
-): Promise<ServiceNode | null> | null {
+): ServiceNode | Promise<ServiceNode | null> | null {
   const name = canonicalService(ctx, parent);
   return name ? ctx.data.services.byName(name) : null;
 }
@@ -37,7 +37,7 @@ export function teamByName(
   ctx: GatewayContext,
   name: string | null | undefined,
   info?: GraphQLResolveInfo,
-): Promise<TeamNode | null> | null {
+): TeamNode | Promise<TeamNode | null> | null {
   if (!name) return null;
   if (info) startEarly(info, { reference: name }, ctx, byTeamReference);
   return ctx.data.teams.byName(name);

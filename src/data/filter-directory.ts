@@ -12,7 +12,7 @@ import type { IncidentNode } from './models.js';
 const PEOPLE_TEAMS = 100;
 
 /** A lookup that fails (no such provider, a provider error) leaves the name unresolved. */
-async function settle<T>(lookup: () => Promise<T | null>): Promise<T | null> {
+async function settle<T>(lookup: () => T | null | Promise<T | null>): Promise<T | null> {
   try {
     return await lookup();
   } catch {

@@ -63,6 +63,9 @@ export type ByIdOperation = 'getMany' | 'getPlans' | 'getRuns' | 'timelines' | '
 
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown, string>>();
+  private visibility: string | undefined;
+  /** What `warm` answered, by loader and key. */
+  private readonly answered = new Map<string, unknown>();
 
   constructor(
     private readonly deps: ReadDeps,
@@ -158,10 +161,29 @@ export class Loaders {
     );
   }
 
+  /**
+   * One key of a loader: what the cross-request cache holds fresh, as it is (no batch, no
+   * promise), else the loader's read. A request keeps the first answer it got for a key, as a
+   * loader does, so the cache is looked up (and counted) once per key and request.
+   */
+  warm<V>(key: LoaderKey, id: string, cacheKey: string, loader: () => DataLoader<string, V, string>): V | Promise<V> {
+    const name = `${loaderName(key)}\u0000${cacheKey}`;
+    if (this.answered.has(name)) return this.answered.get(name) as V | Promise<V>;
+    let answer: V | Promise<V> | undefined;
+    if (this.deps.options.batch) {
+      this.visibility ??= visibilityKey(this.scope.caller?.principal);
+      answer = this.deps.cache.fresh<V>(key, this.visibility, cacheKey);
+    }
+    answer ??= loader().load(id);
+    this.answered.set(name, answer);
+    return answer;
+  }
+
   /** Drops a record's cached reads after a write changed it, in this scope and in flight. */
   forget(key: LoaderKey, id: string): void {
     const name = loaderName(key);
     this.loaders.get(name)?.clear(id);
+    this.answered.delete(`${name}\u0000${id}`);
     this.deps.inFlight.forget(name, id);
   }
 

@@ -103,6 +103,21 @@ export class ReadCache {
   }
 
   /**
+   * A fresh answer for one key, or undefined (nothing cached, or older than its TTL: then `read`
+   * decides). Synchronous, so a field that a warm cache answers needs no batch and no promise.
+   */
+  fresh<V>(key: LoaderKey, partition: string, id: string): V | undefined {
+    const policy = this.policyOf(key);
+    if (!policy) return undefined;
+    const entry = this.entries.get(entryName(key, partition, id));
+    if (!entry) return undefined;
+    const age = this.now() - entry.storedAt;
+    if (age > policy.ttlMs) return undefined;
+    recordCacheLookup(key, 'hit', age);
+    return entry.value as V;
+  }
+
+  /**
    * Answers `keys` from the cache where it can and fetches the rest with one call of `fetch`;
    * `partition` separates callers who may see different records, and `expiresAt` ends an answer
    * that is true only until a known moment.

@@ -28,13 +28,14 @@ export class ServiceData {
    * A service a record names, from the service provider: by ID first (OpsOrch records name services
    * by ID), then by canonical name or alias; null when none matches.
    */
-  byName(name: string): Promise<ServiceNode | null> {
+  byName(name: string): ServiceNode | null | Promise<ServiceNode | null> {
     const registry = this.data.floor.registry;
     const { provider, impl } = registry.primary('service');
     const loaders = this.data.loaders;
-    return loaders
-      .keyed<string, ServiceNode | null>(
-        { capability: 'service', provider, operation: 'byName' },
+    const key = { capability: 'service', provider, operation: 'byName' } as const;
+    return loaders.warm<ServiceNode | null>(key, name, name.toLowerCase(), () =>
+      loaders.keyed<string, ServiceNode | null>(
+        key,
         async (names, ctx) => {
           const services = await fetchByNames(
             loaders,
@@ -55,7 +56,7 @@ export class ServiceData {
           });
         },
         (name) => name.toLowerCase(),
-      )
-      .load(name);
+      ),
+    );
   }
 }

@@ -110,12 +110,13 @@ export class TeamData {
   }
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
-  byName(name: string): Promise<TeamNode | null> {
+  byName(name: string): TeamNode | null | Promise<TeamNode | null> {
     const { provider, impl } = this.data.floor.registry.primary('team');
     const loaders = this.data.loaders;
-    return loaders
-      .keyed<string, TeamNode | null>(
-        { capability: 'team', provider, operation: 'byName' },
+    const key = { capability: 'team', provider, operation: 'byName' } as const;
+    return loaders.warm<TeamNode | null>(key, name, name.toLowerCase(), () =>
+      loaders.keyed<string, TeamNode | null>(
+        key,
         async (names, ctx) => {
           const teams = await fetchByNames(loaders, 'team', provider, names, ctx, (chunk, c) =>
             impl.query([{ names: chunk, first: chunk.length * 2 }], c),
@@ -129,8 +130,8 @@ export class TeamData {
           });
         },
         (name) => name.toLowerCase(),
-      )
-      .load(name);
+      ),
+    );
   }
 }
 
