@@ -63,6 +63,14 @@ describe('mergePages', () => {
     expect(page).toMatchObject({ hasNextPage: false, totalCount: 5 });
   });
 
+  it("keeps one provider's page as it is when in order, and puts it in order when not", () => {
+    const inOrder = [rec('a', 'a1', 9), rec('a', 'a2', 9), rec('a', 'a3', 2)];
+    const page = (nodes: Rec[]): Page<Rec> => ({ nodes, hasNextPage: false, totalCount: nodes.length });
+    expect(mergePages([page(inOrder)], 2, ORDER).nodes).toEqual(inOrder.slice(0, 2));
+    const shuffled = [rec('a', 'a3', 2), rec('a', 'a2', 9), rec('a', 'a1', 9)];
+    expect(mergePages([page(shuffled)], 3, ORDER).nodes.map((r) => r.id)).toEqual(['a1', 'a2', 'a3']);
+  });
+
   it('says more follow when any provider has more, and the total is unknown when one cannot tell', () => {
     const pages: Page<Rec>[] = [
       { nodes: [rec('a', 'a1', 9)], hasNextPage: true, totalCount: null },
