@@ -50,11 +50,6 @@ export class Turns {
     return new RequestTurns(this);
   }
 
-  /** How many requests wait for a turn now. */
-  get waiting(): number {
-    return this.ready.length;
-  }
-
   enqueue(request: RequestTurns): void {
     this.ready.push(request);
     if (!this.scheduled) {
