@@ -5,7 +5,7 @@
  * which the data floor maps through the service aliases). These entries are live-only: they are not
  * written back into the incident provider, so a `since` replay does not return them.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type {
   AdapterWebhook,
@@ -14,6 +14,7 @@ import type {
   TimelineEntryKind,
   WebhookDelivery,
 } from '../contract/index.js';
+import { parseDelivery, sameSecret } from '../http/webhook-delivery.js';
 
 /**
  * `OPSORCH_WEBHOOK_ALERTMANAGER_TOKEN`, from when the gateway served `POST /webhooks/alertmanager`
@@ -48,12 +49,6 @@ const notificationSchema = z.object({
 type AmAlert = z.infer<typeof notificationSchema>['alerts'][number];
 
 /** Compares digests, so neither the time taken nor a length check tells anything about the token. */
-function sameToken(offered: string, token: string): boolean {
-  const a = createHash('sha256').update(offered).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
-}
-
 function alertBody(alert: AmAlert): string {
   const name = alert.labels.alertname ?? 'alert';
   const summary = alert.annotations.summary ?? alert.annotations.description;
@@ -74,22 +69,12 @@ export function alertmanagerWebhook(token: string, serviceLabel: string): Adapte
   return {
     verify(delivery: WebhookDelivery) {
       const offered = /^Bearer (.+)$/i.exec(delivery.headers.authorization ?? '')?.[1];
-      return offered !== undefined && sameToken(offered, token);
+      return offered !== undefined && sameSecret(offered, token);
     },
 
     events(delivery: WebhookDelivery): ProviderEvent[] {
-      let json: unknown;
-      try {
-        json = JSON.parse(delivery.rawBody.toString('utf8'));
-      } catch {
-        throw new Error('the body is not JSON');
-      }
-      const parsed = notificationSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new Error(`unexpected payload: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-      }
-      return parsed.data.alerts.flatMap((alert): ProviderEvent[] => {
+      const notification = parseDelivery(delivery, notificationSchema);
+      return notification.alerts.flatMap((alert): ProviderEvent[] => {
         const service = alert.labels[serviceLabel] ?? alert.labels.job;
         if (!service) return [];
         const at = alert.status === 'resolved' && alert.endsAt ? alert.endsAt : alert.startsAt;

@@ -6,9 +6,9 @@
  * the incident changed, and the floor re-reads its timeline and state from the API, so what
  * subscribers receive is what Datadog holds. Monitor notifications carry no incident and publish nothing.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AdapterWebhook, ProviderEvent, WebhookDelivery } from '../contract/index.js';
+import { parseDelivery, sameSecret } from '../http/webhook-delivery.js';
 
 const payloadSchema = z
   .object({
@@ -27,12 +27,6 @@ const payloadSchema = z
   .refine((p) => p.id !== undefined || p.event_type !== undefined || p.incident_uuid !== undefined, {
     message: 'not a Datadog webhook payload (no id, event_type or incident_uuid)',
   });
-
-function sameSecret(offered: string, expected: string): boolean {
-  const a = Buffer.from(offered);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function offeredToken(authorization: string | undefined): string | undefined {
   if (!authorization) return undefined;
@@ -59,15 +53,7 @@ export function datadogWebhook(token: string): AdapterWebhook {
       return offered !== undefined && sameSecret(offered, token);
     },
     events(delivery: WebhookDelivery): ProviderEvent[] {
-      let json: unknown;
-      try {
-        json = JSON.parse(delivery.rawBody.toString('utf8'));
-      } catch {
-        throw new Error('the body is not JSON');
-      }
-      const parsed = payloadSchema.safeParse(json);
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'not a Datadog webhook payload');
-      const payload = parsed.data;
+      const payload = parseDelivery(delivery, payloadSchema);
       if (!payload.incident_uuid) return [];
       const changedFields = [
         ...(payload.incident_status ? ['status'] : []),

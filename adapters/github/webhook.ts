@@ -9,6 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { incidentIdOf } from '../contract/incident-labels.js';
 import type { AdapterWebhook, ProviderEvent, TimelineEntryKind, WebhookDelivery } from '../contract/index.js';
+import { parseDelivery } from '../http/webhook-delivery.js';
 import type { RepoRef } from './tickets.js';
 
 const user = z.object({ login: z.string() }).nullish();
@@ -72,26 +73,14 @@ export function githubWebhook(secrets: string[], ref: RepoRef): AdapterWebhook {
 
     events(delivery: WebhookDelivery): ProviderEvent[] {
       const name = delivery.headers['x-github-event'];
-      let body: unknown;
-      try {
-        body = JSON.parse(delivery.rawBody.toString('utf8'));
-      } catch {
-        throw new Error('the body is not JSON');
-      }
-      if (name === 'ping') return [];
-      if (name === 'deployment_status') return deploymentStatus(parse(deploymentStatusEvent, body), ref);
-      if (name === 'issues') return issue(parse(issuesEvent, body), ref);
-      // Events the repository's webhook may also send (pushes, pull requests) say nothing about incidents.
+      if (name === 'deployment_status') return deploymentStatus(parseDelivery(delivery, deploymentStatusEvent), ref);
+      if (name === 'issues') return issue(parseDelivery(delivery, issuesEvent), ref);
+      // Pings and the other events a repository's webhook may send (pushes, pull requests) say
+      // nothing about incidents; they are still checked to be JSON.
+      parseDelivery(delivery, z.unknown());
       return [];
     },
   };
-}
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new Error(`unexpected payload: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
 }
 
 /** The delivery's repository is the configured one, or (an organization webhook) another repository named after its service. */

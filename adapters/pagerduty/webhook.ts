@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AdapterWebhook, LegacyWebhookSetting, ProviderEvent, WebhookDelivery } from '../contract/index.js';
+import { parseDelivery } from '../http/webhook-delivery.js';
 
 /** `OPSORCH_WEBHOOK_PAGERDUTY_SECRETS`, from when the gateway served `POST /webhooks/pagerduty/<provider>` itself. */
 export const legacyPagerDutyWebhook: LegacyWebhookSetting = {
@@ -74,20 +75,10 @@ export function pagerdutyWebhook(secrets: string[]): AdapterWebhook {
 
     /** Events that are not about an incident (`pagey.ping`, service changes) are accepted and carry nothing. */
     events(delivery: WebhookDelivery): ProviderEvent[] {
-      let json: unknown;
-      try {
-        json = JSON.parse(delivery.rawBody.toString('utf8'));
-      } catch {
-        throw new Error('the body is not JSON');
-      }
-      const parsed = deliverySchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new Error(`unexpected payload: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-      }
-      const incidentId = incidentIdOf(parsed.data);
+      const data = parseDelivery(delivery, deliverySchema);
+      const incidentId = incidentIdOf(data);
       if (!incidentId) return [];
-      const { event } = parsed.data;
+      const { event } = data;
       return [
         {
           type: 'incident.changed',

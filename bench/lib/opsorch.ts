@@ -47,7 +47,10 @@ export async function startCoreProcess(name: string): Promise<ServerProcess> {
     const early = await Promise.race([exited, sleep(50).then(() => undefined)]);
     if (early !== undefined) throw new Error(`${name} exited with ${early} before it was ready: ${stderr}`);
     const ok = await fetch(`${origin}/health`).then(
-      async (response) => (await response.arrayBuffer(), response.ok),
+      async (response) => {
+        await response.arrayBuffer();
+        return response.ok;
+      },
       () => false,
     );
     if (ok) break;
