@@ -224,12 +224,14 @@ export class ReadCache {
     keys.forEach((k, i) => {
       const value = fetched[i];
       if (value === undefined || value instanceof Error) return;
+      // A moment already past says nothing about the future: asking again would get the same
+      // answer (a provider or world on a clock of its own), so such an answer lives its TTL.
       const until = expiresAt?.(value);
       this.entries.set(entryName(key, partition, keyOf(k)), {
         value,
         storedAt,
         key,
-        ...(until === undefined ? {} : { expiresAt: until }),
+        ...(until === undefined || until <= storedAt ? {} : { expiresAt: until }),
       });
     });
   }
