@@ -35,7 +35,8 @@ declare module 'autocannon' {
   }
 
   interface Result {
-    requests: Histogram;
+    /** `total` counts the requests answered; `sent` the requests sent. */
+    requests: Histogram & { sent: number };
     latency: Histogram;
     throughput: Histogram;
     duration: number;
@@ -45,6 +46,13 @@ declare module 'autocannon' {
     non2xx: number;
   }
 
-  function autocannon(options: Options): Promise<Result>;
+  /** A run: awaitable for its result, and an emitter of each answer as it comes. */
+  interface Tracker extends PromiseLike<Result> {
+    on(event: 'reqMismatch', listener: (body: string) => void): this;
+    on(event: 'reqError', listener: (error: Error) => void): this;
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): this;
+  }
+
+  function autocannon(options: Options): Tracker;
   export default autocannon;
 }

@@ -8,6 +8,22 @@ export interface LoadResult {
   p99Ms: number;
   requests: number;
   errors: number;
+  /** What the errors were: `graphql CODE: message`, `status N`, or the transport error, with a count each. */
+  errorKinds: Record<string, number>;
+  /** Requests sent and still unanswered when the run stopped (autocannon drops them, uncounted). */
+  inFlightAtStop: number;
+}
+
+type GraphQLAnswer = { errors?: { message?: string; extensions?: { code?: string } }[] };
+
+/** One line per distinct error in a body that carries GraphQL errors. */
+function graphqlErrorKinds(body: string): string[] {
+  try {
+    const errors = (JSON.parse(body) as GraphQLAnswer).errors ?? [];
+    return errors.map((e) => `graphql ${e.extensions?.code ?? '?'}: ${(e.message ?? '').slice(0, 120)}`);
+  } catch {
+    return [`unparsable body: ${body.slice(0, 120)}`];
+  }
 }
 
 export async function load(options: {
@@ -21,7 +37,11 @@ export async function load(options: {
   checkBodies?: boolean;
 }): Promise<LoadResult> {
   const bodies = Array.isArray(options.body) ? options.body : [options.body];
-  const result = await autocannon({
+  const errorKinds: Record<string, number> = {};
+  const count = (kinds: string[]) => {
+    for (const kind of new Set(kinds)) errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
+  const run = autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
@@ -31,11 +51,19 @@ export async function load(options: {
     requests: bodies.map((body) => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })),
     ...(options.checkBodies ? { verifyBody: (body: string) => !body.includes('"errors"') } : {}),
   });
+  run.on('reqMismatch', (body: string) => count(graphqlErrorKinds(body)));
+  run.on('reqError', (error: Error) => count([`transport: ${error.message}`]));
+  run.on('response', (_client: unknown, status: number) => {
+    if (status < 200 || status > 299) count([`status ${status}`]);
+  });
+  const result = await run;
   return {
     requestsPerSecond: round(result.requests.average, 1),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
+    errorKinds,
+    inFlightAtStop: result.requests.sent - result.requests.total - result.errors,
   };
 }
