@@ -105,8 +105,12 @@ export class DataFloor {
 
   /** Reads and writes made on behalf of a webhook, a poll or an adapter event, with a deadline. */
   background(cause: Exclude<CallCause, 'request'>, timeoutMs = BACKGROUND_TIMEOUT_MS): RequestData {
-    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
-    return new RequestData(this, { cause, signal });
+    return new RequestData(this, { cause, signal: this.backgroundSignal(timeoutMs) });
+  }
+
+  /** Aborts when the gateway stops or `timeoutMs` has passed: for work no request waits on. */
+  backgroundSignal(timeoutMs = BACKGROUND_TIMEOUT_MS): AbortSignal {
+    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
   }
 
   /** The breaker of a provider instance; closed when the gateway runs none. */
@@ -157,13 +161,12 @@ export class DataFloor {
 
   /**
    * The instant a live window (an open incident's) ends at. With a record TTL, the start of the
-   * current TTL period: requests within one period then ask the same question, so they share its
-   * cached answer, which is never older than the TTL anyway.
+   * cache's current record period: requests within one period then ask the same question, so they
+   * share its cached answer, which is never older than the TTL anyway.
    */
   liveNow(): number {
     const ttl = this.options.cache?.records.ttlMs ?? 0;
-    const now = Date.now();
-    return ttl > 0 ? now - (now % ttl) : now;
+    return ttl > 0 ? this.cache.periodStart(ttl) : Date.now();
   }
 
   /**
@@ -188,6 +191,7 @@ export class DataFloor {
         inFlight: this.inFlight,
         cache: this.cache,
         options: this.options.loaders,
+        backgroundSignal: () => this.backgroundSignal(),
       },
       scope,
     );
@@ -256,6 +260,7 @@ export class RequestData {
     messaging: MessagingData;
     providers: ProviderData;
   }> = {};
+  private now: number | undefined;
 
   constructor(
     readonly floor: DataFloor,
@@ -311,8 +316,10 @@ export class RequestData {
     return this.made.providers;
   }
 
+  /** The floor's `liveNow`, once per scope: every live window of one request ends at the same instant. */
   liveNow(): number {
-    return this.floor.liveNow();
+    this.now ??= this.floor.liveNow();
+    return this.now;
   }
 
   /** @internal A write through the floor's choke point, on behalf of this scope. */

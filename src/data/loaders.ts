@@ -33,7 +33,13 @@ export interface ReadDeps {
   inFlight: InFlightReads;
   cache: ReadCache;
   options: LoaderOptions;
+  /** A signal for work no request waits on: it ends when the gateway stops or its deadline passes. */
+  backgroundSignal: () => AbortSignal;
 }
+
+/** The scope a call is made for when it is not the loaders' own: a refresh that outlives its request. */
+const ON_BEHALF = Symbol('on behalf of');
+type FloorContext = m.CallContext & { [ON_BEHALF]?: CallScope };
 
 export type Stamped<T> = T & { provider: string };
 export type StampedPage<T> = m.Page<Stamped<T>>;
@@ -217,15 +223,32 @@ export class Loaders {
 
   /** Calls a provider through the floor's choke point, on behalf of this scope. */
   call<R>(key: LoaderKey, items: number, ctx: m.CallContext, fn: (ctx: m.CallContext) => Promise<R>): Promise<R> {
+    const { [ON_BEHALF]: scope = this.scope, ...rest } = ctx as FloorContext;
     const call: CallOrder = {
       ...key,
       items,
       write: false,
-      cause: this.scope.cause,
-      scope: this.scope,
-      ctx: { ...ctx, signal: ctx.signal ?? this.scope.signal },
+      cause: scope.cause,
+      scope,
+      ctx: { ...rest, signal: rest.signal ?? scope.signal },
     };
     return this.deps.calls.run(call, fn);
+  }
+
+  /**
+   * What a stale cached answer's refresh is called with: this scope's caller and request ID (it is
+   * authorized and audited as the request's read), a budget and deadline of its own, and a
+   * background signal instead of the request's, so the client that found the answer stale may
+   * leave without cancelling the refresh every later reader counts on.
+   */
+  private refreshContext(): FloorContext {
+    const { turns: _turns, ...scope } = this.scope;
+    const signal = this.deps.backgroundSignal();
+    return {
+      signal,
+      ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }),
+      [ON_BEHALF]: { ...scope, signal },
+    };
   }
 
   private prime<T extends { id: string }>(
@@ -302,9 +325,10 @@ export class Loaders {
     // Only callers who may see the same records share a provider read or a cached answer.
     const visibility = visibilityKey(this.scope.caller?.principal);
     const flight = sharedFlightName(name, visibility);
-    const fetch = async (keys: readonly K[]): Promise<(V | Error)[]> => {
-      if (!singleFlight) return safe(keys, ctx);
-      const { results } = await inFlight.read(flight, keys, cacheKeyFn, ctx, safe, (shared) =>
+    const fetch = async (keys: readonly K[], background = false): Promise<(V | Error)[]> => {
+      const on = background ? this.refreshContext() : ctx;
+      if (!singleFlight) return safe(keys, on);
+      const { results } = await inFlight.read(flight, keys, cacheKeyFn, on, safe, (shared) =>
         recordSharedReads(key.provider, key.capability, key.operation, shared),
       );
       return results;

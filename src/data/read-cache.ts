@@ -8,7 +8,12 @@
  * - Entries are per provider instance, loader operation and key, and per visibility: callers who
  *   may see different records never share an entry.
  * - A directory entry older than its TTL is still served for a stale window while one refresh
- *   runs; a record entry is never served older than its TTL.
+ *   runs, on a signal of its own: the request that found it stale may leave before it ends.
+ * - A record entry is never served older than its TTL. Record entries live in periods of their
+ *   TTL: a period starts at the first read after the last one ended (or after a change), every
+ *   record fetched in it counts as fetched at its start, and all of them expire at its end. Live
+ *   windows end at the period's start too (`periodStart`), so a fleet of consoles asks each
+ *   question once per period, in one batched call, as one console does per refresh.
  * - Errors are never cached. Writes and provider events the gateway sees drop what they touched.
  * - An answer that says until when it holds (who is on call until a shift ends) is never served
  *   past that moment, fresh or stale.
@@ -61,7 +66,13 @@ interface Entry {
   expiresAt?: number;
 }
 
-type Fetch<K, V> = (keys: readonly K[]) => Promise<(V | Error)[]>;
+/** Reads `keys` from the provider; `background` for a refresh no request waits on. */
+type Fetch<K, V> = (keys: readonly K[], background?: boolean) => Promise<(V | Error)[]>;
+
+interface Policy extends CachePolicy {
+  /** Records live in periods of their TTL (see `periodStart`); directory entries each their own TTL. */
+  records: boolean;
+}
 
 /** The moment an answer stops being true (epoch ms), or undefined when only the TTL bounds it. */
 export type ExpiresAt<V> = (value: V) => number | undefined;
@@ -75,10 +86,12 @@ export class ReadCache {
    * store what it fetched after the change dropped the entry.
    */
   private generation = 0;
+  /** The start of the current period of each record TTL; as many as TTLs are configured. */
+  private readonly periods = new Map<number, number>();
 
   constructor(
     private readonly options: ReadCacheOptions,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, options.maxEntries),
@@ -93,13 +106,27 @@ export class ReadCache {
   }
 
   /** The policy for one loader, or null when its reads are not cached. */
-  policyOf(key: LoaderKey): CachePolicy | null {
+  policyOf(key: LoaderKey): Policy | null {
     if (matches(NEVER, key)) return null;
     const own = this.options.providers?.[key.provider];
     const directory = matches(DIRECTORY, key);
     const base = directory ? this.options.directory : this.options.records;
     const ttlMs = (directory ? own?.directoryTtlMs : own?.recordTtlMs) ?? base.ttlMs;
-    return ttlMs > 0 ? { ttlMs, staleMs: base.staleMs } : null;
+    return ttlMs > 0 ? { ttlMs, staleMs: base.staleMs, records: !directory } : null;
+  }
+
+  /**
+   * The start of the current period of a record TTL: the period goes on while it is no older than
+   * the TTL, and the first read after that (or after a change was heard of) starts the next one.
+   * Started by the reads themselves rather than by the clock, so a period is never spent on no
+   * read, and the questions a live window asks change when, and only when, the answers expire.
+   */
+  periodStart(ttlMs: number): number {
+    const now = this.now();
+    const start = this.periods.get(ttlMs);
+    if (start !== undefined && now - start <= ttlMs) return start;
+    this.periods.set(ttlMs, now);
+    return now;
   }
 
   /**
@@ -133,6 +160,8 @@ export class ReadCache {
     const policy = this.policyOf(key);
     if (!policy) return fetch(keys);
     const now = this.now();
+    // A record counts as fetched when its period started: it then expires with the period.
+    const storedAt = policy.records ? this.periodStart(policy.ttlMs) : now;
     const results: (V | Error)[] = new Array(keys.length);
     const missing: K[] = [];
     const missingAt: number[] = [];
@@ -158,7 +187,7 @@ export class ReadCache {
     if (missing.length > 0) {
       const generation = this.generation;
       const fetched = await fetch(missing);
-      this.store(key, partition, missing, keyOf, fetched, now, generation, expiresAt);
+      this.store(key, partition, missing, keyOf, fetched, storedAt, generation, expiresAt);
       missing.forEach((_, j) => {
         results[missingAt[j] as number] = fetched[j] ?? new Error('provider answered too few results');
       });
@@ -173,6 +202,8 @@ export class ReadCache {
    */
   forgetProvider(provider: string, capability?: Capability): void {
     this.generation++;
+    // Live windows of the next reads reach past the change.
+    this.periods.clear();
     for (const [name, entry] of this.entries.entries()) {
       if (entry.key.provider !== provider) continue;
       if (capability ? entry.key.capability === capability : !matches(DIRECTORY, entry.key)) {
@@ -201,7 +232,7 @@ export class ReadCache {
     for (const name of names) this.refreshing.add(name);
     const started = this.now();
     const generation = this.generation;
-    fetch(keys)
+    fetch(keys, true)
       .then((fetched) => this.store(key, partition, keys, keyOf, fetched, started, generation, expiresAt))
       // A failed refresh leaves the stale entry to expire; the next reader fetches again.
       .catch(() => undefined)

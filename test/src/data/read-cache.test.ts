@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Adapter, Capability, CapabilityMap } from '../../../adapters/contract/index.js';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
 import { ReadCache, type ReadCacheOptions } from '../../../src/data/read-cache.js';
@@ -92,6 +93,49 @@ describe('ReadCache', () => {
     expect(await on.read(INCIDENTS, 'r', ['i'], String, q.fetch)).toEqual(['i@2']);
   });
 
+  it('keeps records fetched in one period until its end, together, and starts the next period at the first read after it', async () => {
+    const cache = new ReadCache(options({ records: { ttlMs: 10_000, staleMs: 0 } }), clock);
+    const p = provider();
+    const start = now;
+    expect(cache.periodStart(10_000)).toBe(start);
+    await cache.read(INCIDENTS, 'r', ['a'], String, p.fetch);
+    now += 6_000;
+    // Fetched 6 s into the period, `b` counts as fetched at its start: it expires with `a`.
+    expect(await cache.read(INCIDENTS, 'r', ['a', 'b'], String, p.fetch)).toEqual(['a@1', 'b@2']);
+    expect(cache.periodStart(10_000)).toBe(start);
+    now = start + 10_000;
+    expect(await cache.read(INCIDENTS, 'r', ['a', 'b'], String, p.fetch)).toEqual(['a@1', 'b@2']);
+    // No read for a while: the next period starts with the next read, not on the clock's boundary.
+    now = start + 25_000;
+    expect(await cache.read(INCIDENTS, 'r', ['a', 'b'], String, p.fetch)).toEqual(['a@3', 'b@3']);
+    expect(cache.periodStart(10_000)).toBe(start + 25_000);
+    expect(p.calls).toEqual([['a'], ['b'], ['a', 'b']]);
+  });
+
+  it('starts a new record period when it hears of a change, so live windows reach past it', async () => {
+    const cache = new ReadCache(options({ records: { ttlMs: 10_000, staleMs: 0 } }), clock);
+    const start = cache.periodStart(10_000);
+    now += 3_000;
+    expect(cache.periodStart(10_000)).toBe(start);
+    cache.forgetProvider('pd');
+    expect(cache.periodStart(10_000)).toBe(start + 3_000);
+  });
+
+  it('refreshes a stale answer with a fetch marked as background', async () => {
+    const cache = new ReadCache(options(), clock);
+    const seen: boolean[] = [];
+    const p = provider();
+    const fetch = (keys: readonly string[], background?: boolean) => {
+      seen.push(background === true);
+      return p.fetch(keys);
+    };
+    await cache.read(SERVICES, 'r', ['a'], String, fetch);
+    now += 12_000;
+    await cache.read(SERVICES, 'r', ['a'], String, fetch);
+    await cache.read(SERVICES, 'r', ['a'], String, fetch);
+    expect(seen).toEqual([false, true]);
+  });
+
   it('never serves an answer past the moment it says it stops being true, fresh or stale', async () => {
     const cache = new ReadCache(options(), clock);
     const p = provider();
@@ -161,10 +205,66 @@ describe('ReadCache', () => {
   });
 });
 
+/** A call an operation gate holds: it reaches the adapter on `release`. */
+interface HeldCall {
+  signal: AbortSignal | undefined;
+  release(): Promise<unknown>;
+}
+
+/** Wraps a real adapter; calls of the operations `close` names wait until released. */
+function gated(inner: Adapter) {
+  const closed = new Set<string>();
+  const held = new Map<string, HeldCall[]>();
+  const waiting = new Map<string, (call: HeldCall) => void>();
+  const capabilities: Partial<CapabilityMap> = {};
+  for (const [capability, impl] of Object.entries(inner.capabilities) as [Capability, object][]) {
+    const wrapped: Record<string, unknown> = {};
+    for (const [op, fn] of Object.entries(impl)) {
+      if (typeof fn !== 'function') {
+        wrapped[op] = fn;
+        continue;
+      }
+      const name = `${capability}.${op}`;
+      wrapped[op] = (...args: unknown[]) => {
+        const run = () => (fn as (...a: unknown[]) => Promise<unknown>).apply(impl, args);
+        if (!closed.has(name)) return run();
+        return new Promise((resolve, reject) => {
+          const call: HeldCall = {
+            signal: (args.at(-1) as { signal?: AbortSignal } | undefined)?.signal,
+            release: () => {
+              const answer = run();
+              answer.then(resolve, reject);
+              return answer;
+            },
+          };
+          const wake = waiting.get(name);
+          waiting.delete(name);
+          if (wake) wake(call);
+          else held.set(name, [...(held.get(name) ?? []), call]);
+        });
+      };
+    }
+    (capabilities as Record<string, unknown>)[capability] = wrapped;
+  }
+  return {
+    adapter: { ...inner, capabilities, checkHealth: (ctx) => inner.checkHealth(ctx) } satisfies Adapter,
+    close: (...names: string[]) => {
+      for (const name of names) closed.add(name);
+    },
+    open: () => closed.clear(),
+    /** The next held call of an operation, once it has arrived. */
+    arrival: (name: string): Promise<HeldCall> => {
+      const first = held.get(name)?.shift();
+      return first ? Promise.resolve(first) : new Promise((resolve) => waiting.set(name, resolve));
+    },
+  };
+}
+
 describe('the read cache through the gateway (PagerDuty)', () => {
   const SECRET = 'whsec-cache-test-5b1e';
   let fake: PagerDutyFake;
   let directoryOnly: TestGateway;
+  let directoryGate: ReturnType<typeof gated>;
   let withRecords: TestGateway;
   const id = () => toGlobalId('Incident', 'pagerduty', fake.incidents[0]?.id as string);
   const PAGE = `query ($id: ID!) { incident(id: $id) { title status service { name team { name members { name } } } } }`;
@@ -187,7 +287,10 @@ describe('the read cache through the gateway (PagerDuty)', () => {
       directory: { ttlMs: 60_000, staleMs: 30_000 },
       records: { ttlMs: recordTtlS * 1000, staleMs: 0 },
     });
-    directoryOnly = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDuty() }], { cache: cache(0) });
+    directoryGate = gated(await pagerDuty());
+    directoryOnly = await startTestGateway([{ name: 'pagerduty', adapter: directoryGate.adapter }], {
+      cache: cache(0),
+    });
     withRecords = await startTestGateway(
       [{ name: 'pagerduty', adapter: await pagerDuty({ webhookSecrets: SECRET }) }],
       {
@@ -217,6 +320,52 @@ describe('the read cache through the gateway (PagerDuty)', () => {
       /opsorch_read_cache_lookups_total\{[^}]*capability="service"[^}]*result="hit"[^}]*\} [1-9]/,
     );
     expect(metrics).toMatch(/opsorch_read_cache_entries [1-9]/);
+  });
+
+  it('refreshes a stale service to the end though the client whose request found it stale leaves', async () => {
+    const incident = fake.incidents[0];
+    const service = fake.services.find((s) => s.id === incident?.service_id);
+    if (!service) throw new Error('seed has no service for its first incident');
+    const described = `query ($id: ID!) { incident(id: $id) { service { description } timeline(first: 5) { totalCount } } }`;
+    const description = async () =>
+      (await gqlData<{ incident: { service: { description: string } } }>(directoryOnly.url, described, { id: id() }))
+        .incident.service.description;
+    const before = service.description;
+    // Only the clock the cache reads moves; the servers run on real timers.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      expect(await description()).toBe(before);
+      service.description = `${before} (changed)`;
+      vi.setSystemTime(Date.now() + 61_000);
+      // The stale service is refreshed while the request waits on its timeline.
+      directoryGate.close('service.query', 'incident.timelines');
+      const leaving = new AbortController();
+      const request = fetch(directoryOnly.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: described, variables: { id: id() } }),
+        signal: leaving.signal,
+      }).catch(() => 'left');
+      const refresh = await directoryGate.arrival('service.query');
+      const timeline = await directoryGate.arrival('incident.timelines');
+      const cancelled = new Promise((resolve) => timeline.signal?.addEventListener('abort', resolve, { once: true }));
+      leaving.abort();
+      expect(await request).toBe('left');
+      await cancelled;
+      expect(refresh.signal?.reason).toBeUndefined();
+      directoryGate.open();
+      await refresh.release();
+      await timeline.release().catch(() => undefined);
+      // The refresh stores its answer within the turn: every pending callback has run by the next one.
+      await new Promise(setImmediate);
+      fake.requests.length = 0;
+      expect(await description()).toBe(`${before} (changed)`);
+      expect(fake.requests.filter((r) => r.path.startsWith('/services'))).toHaveLength(0);
+    } finally {
+      directoryGate.open();
+      vi.useRealTimers();
+      service.description = before;
+    }
   });
 
   it('with a record TTL, serves the incident from the cache until a write or a webhook says it changed', async () => {
