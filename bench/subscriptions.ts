@@ -10,12 +10,17 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { cpuMs } from './lib/cpu.js';
 import { compiledEntry } from './lib/process.js';
 
 export interface FanoutResult {
   p50Ms: number;
   p99Ms: number;
   bytesPerIdleSubscription: number;
+  /** CPU the gateway process spent per measured mutation (its fan-out included), from /proc. */
+  gatewayCpuMsPerMutation: number;
+  /** CPU the bench process (the subscribers' side) spent per measured mutation. */
+  clientCpuMsPerMutation: number;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +67,11 @@ async function post<T>(base: string, query: string, variables: Record<string, un
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (!body.data || body.errors) throw new Error(`bench: GraphQL errors ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+function clientCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Heap in use plus memory held outside it (socket buffers), as the gateway reports it. */
@@ -160,7 +170,10 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
   const mutations = opts.mutations ?? 30;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const gateway: ChildProcess = spawn(process.execPath, [compiledEntry('src/main.ts')], {
+  const profile = process.env.BENCH_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '/tmp/prof'}`]
+    : [];
+  const gateway: ChildProcess = spawn(process.execPath, [...profile, compiledEntry('src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -198,7 +211,13 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     const after = await steadyMemory(base);
 
     const latencies: number[] = [];
+    let gatewayCpuStart = 0;
+    let clientCpuStart = 0;
     for (let m = 0; m < WARMUP_MUTATIONS + mutations; m++) {
+      if (m === WARMUP_MUTATIONS) {
+        gatewayCpuStart = cpuMs(gateway.pid as number);
+        clientCpuStart = clientCpuMs();
+      }
       // A full stop ends each marker, so "entry 1." is not found in "entry 10.".
       const marker = `bench entry ${m}.`;
       let done: () => void = () => undefined;
@@ -217,11 +236,15 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       if (m >= WARMUP_MUTATIONS) latencies.push(current.last - sent);
       pending = undefined;
     }
+    const gatewayCpu = cpuMs(gateway.pid as number) - gatewayCpuStart;
+    const clientCpu = clientCpuMs() - clientCpuStart;
     latencies.sort((a, b) => a - b);
     return {
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       bytesPerIdleSubscription: Math.max(0, Math.round((after - before) / opts.subscribers)),
+      gatewayCpuMsPerMutation: Math.round((gatewayCpu / mutations) * 10) / 10,
+      clientCpuMsPerMutation: Math.round((clientCpu / mutations) * 10) / 10,
     };
   } finally {
     for (const socket of sockets) socket.terminate();

@@ -10,6 +10,8 @@ interface Fanout {
   p50Ms: number;
   p99Ms: number;
   bytesPerIdleSubscription: number;
+  gatewayCpuMsPerMutation: number;
+  clientCpuMsPerMutation: number;
 }
 
 type FanoutFn = (options: { subscribers: number; mutations: number }) => Promise<Fanout>;
@@ -34,5 +36,7 @@ export async function subscriptionFigures(_servers: unknown, options: BenchOptio
     'subscriptions.deliveryP50Ms': result.p50Ms,
     'subscriptions.deliveryP99Ms': result.p99Ms,
     'subscriptions.kibPerIdleSubscription': Math.round((result.bytesPerIdleSubscription / 1024) * 100) / 100,
+    'subscriptions.gatewayCpuMsPerMutation': result.gatewayCpuMsPerMutation,
+    'subscriptions.clientCpuMsPerMutation': result.clientCpuMsPerMutation,
   };
 }

@@ -6,9 +6,14 @@
  *
  * What a shared result may depend on is the share key: the document, the operation name, the
  * variables and what the subscriber may see (`visibilityKey`: its read scope and restrictions), so
- * a result computed for one principal never reaches another with fewer rights. Each execution gets
- * a fresh context of its own, never a subscriber's request cache, acting for the principal of the
- * subscriber that first received the event (any subscriber with the same key may see as much).
+ * a result computed for one principal never reaches another with fewer rights.
+ * Each execution gets a fresh context of its own, never a subscriber's request cache, acting for
+ * the principal of the subscriber that first received the event (any subscriber with the same key
+ * may see as much).
+ *
+ * Transports that write the same bytes to many subscribers (graphql-ws) take `source()` instead of
+ * `subscribe()`: the events, and for each the result's payload text (formatted, as JSON), also made
+ * once per event and share key.
  */
 import { randomUUID } from 'node:crypto';
 import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
@@ -16,19 +21,54 @@ import { visibilityKey } from '../auth/principal.js';
 import { stableStringify } from '../data/stable-json.js';
 import { type ContextDeps, createContext, type GatewayContext } from './context.js';
 
+/** A result as a transport sends it: errors formatted (masked), serialized as JSON. */
+export type PayloadEncoder = (result: ExecutionResult) => string;
+
+/** One event's payload text for one share key. */
+export interface SharedPayload {
+  /** Set once made, so the subscribers after the first take it without waiting. */
+  readonly text: string | undefined;
+  readonly ready: Promise<string>;
+}
+
+/** A subscriber's own source stream, and the shared payload of each event it yields. */
+export interface PayloadSource {
+  readonly events: AsyncIterator<unknown>;
+  payload(event: unknown): SharedPayload;
+}
+
+interface Shared {
+  result: Promise<ExecutionResult>;
+  payload?: SharedPayload;
+}
+
 export class SharedSubscriptions {
   private readonly documentIds = new WeakMap<DocumentNode, number>();
   private nextDocumentId = 0;
   /** Results per event object and share key; they go when the event is no longer referenced. */
-  private readonly results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  private readonly results = new WeakMap<object, Map<string, Shared>>();
 
-  constructor(private readonly deps: ContextDeps) {}
+  constructor(
+    private readonly deps: ContextDeps,
+    private readonly encode: PayloadEncoder,
+  ) {}
 
   subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source;
     const key = this.shareKey(args);
-    return mapEvents(source[Symbol.asyncIterator](), (event) => this.resultFor(key, event, args));
+    return mapEvents(source[Symbol.asyncIterator](), (event) => this.sharedFor(key, event, args).result);
+  };
+
+  /** The subscriber's events, each with its payload text; an `ExecutionResult` when it is refused. */
+  source = async (args: ExecutionArgs): Promise<PayloadSource | ExecutionResult> => {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source;
+    const key = this.shareKey(args);
+    return {
+      events: source[Symbol.asyncIterator](),
+      payload: (event) => this.payloadOf(this.sharedFor(key, event, args)),
+    };
   };
 
   private shareKey(args: ExecutionArgs): string {
@@ -41,25 +81,40 @@ export class SharedSubscriptions {
     return `${id}\u0000${args.operationName ?? ''}\u0000${stableStringify(args.variableValues ?? {})}\u0000${visibilityKey(principal)}`;
   }
 
-  private resultFor(key: string, event: unknown, args: ExecutionArgs): Promise<ExecutionResult> {
-    const run = async () =>
-      execute({
-        ...args,
-        rootValue: event,
-        contextValue: createContext(this.deps, randomUUID(), (args.contextValue as GatewayContext).caller.principal),
-      });
+  private sharedFor(key: string, event: unknown, args: ExecutionArgs): Shared {
+    const run = (): Shared => ({
+      result: (async () =>
+        execute({
+          ...args,
+          rootValue: event,
+          contextValue: createContext(this.deps, randomUUID(), (args.contextValue as GatewayContext).caller.principal),
+        }))(),
+    });
     if (typeof event !== 'object' || event === null) return run();
     let byKey = this.results.get(event);
     if (!byKey) {
       byKey = new Map();
       this.results.set(event, byKey);
     }
-    let result = byKey.get(key);
-    if (!result) {
-      result = run();
-      byKey.set(key, result);
+    let shared = byKey.get(key);
+    if (!shared) {
+      shared = run();
+      byKey.set(key, shared);
     }
-    return result;
+    return shared;
+  }
+
+  private payloadOf(shared: Shared): SharedPayload {
+    if (shared.payload) return shared.payload;
+    const payload: { text: string | undefined; ready: Promise<string> } = {
+      text: undefined,
+      ready: shared.result.then((result) => {
+        payload.text = this.encode(result);
+        return payload.text;
+      }),
+    };
+    shared.payload = payload;
+    return payload;
   }
 }
 

@@ -32,7 +32,7 @@ import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
 import { callerOperationPlugin } from '../graphql/apollo/caller-operation.js';
-import { createErrorFormatter } from '../graphql/apollo/error-masking.js';
+import { createErrorFormatter, formatResult } from '../graphql/apollo/error-masking.js';
 import { httpSubscriptionsPlugin } from '../graphql/apollo/http-subscriptions.js';
 import { introspectionPolicyPlugin } from '../graphql/apollo/introspection-policy.js';
 import { persistedQueries } from '../graphql/apollo/persisted-queries.js';
@@ -174,8 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   httpServer.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   let stopping = false;
 
-  const shared = new SharedSubscriptions(deps);
   const formatError = createErrorFormatter(logger);
+  const shared = new SharedSubscriptions(deps, (result) => JSON.stringify(formatResult(formatError, result)));
   const subscriptions = serveSubscriptions(httpServer, {
     schema,
     documents,

@@ -3,16 +3,17 @@
  * `connection_init`, see `ws-admission.ts`), keep-alive,
  * clean-up of sockets that never initialise or stop answering, and a close with 1001 Going Away
  * when the gateway stops. Documents come from the cache HTTP uses too (`document-cache.ts`) and
- * pass the same operation limits; an event is executed once for all subscribers of the same
- * operation (`shared-subscriptions.ts`). Every subscription's provider calls (a `since` replay)
+ * pass the same operation limits; an event is executed and serialized once for all subscribers of
+ * the same operation (`shared-subscriptions.ts`) and written to each socket as it is
+ * (`ws-delivery.ts`). Every subscription's provider calls (a `since` replay)
  * stop when it completes or its socket closes.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import { type ErrorFormatter, formatGraphQLError, formatResult } from '../graphql/apollo/error-masking.js';
 import { type ContextDeps, createContext } from '../graphql/context.js';
@@ -22,6 +23,7 @@ import { admitOperation, type OperationLimits } from '../graphql/limits/operatio
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import type { Limits } from '../limits.js';
 import type { WsAdmission } from './ws-admission.js';
+import { deliverDirect } from './ws-delivery.js';
 
 type SocketState = {
   requestId?: string;
@@ -110,6 +112,15 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
   });
 
   const { shared } = options;
+  /** Where each admitted subscription's messages go, from `onSubscribe` to `subscribe`. */
+  const targets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
+  const subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const target = targets.get(args);
+    // onSubscribe admitted every operation graphql-ws subscribes.
+    if (!target) throw new Error('a subscription reached execution without passing onSubscribe');
+    const source = await shared.source(args);
+    return 'events' in source ? deliverDirect(source, target.socket, target.id) : source;
+  };
   const served = serveGraphqlWs<Record<string, unknown> | undefined, SocketState>(
     {
       schema,
@@ -131,8 +142,10 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         // onConnect set the principal: graphql-ws accepts no subscribe before it returned true.
         const principal = ctx.extra.principal as Principal;
         args.contextValue = createContext(options.deps, ctx.extra.requestId, principal, controller.signal);
+        targets.set(args, { socket: ctx.extra.socket, id });
         return args;
       },
+      // Queries and mutations over the socket; subscription events bypass it (`ws-delivery.ts`).
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(options.formatError, result),
       onComplete: (ctx, id) => settle(ctx.extra, id),
       onError: (ctx, id, _payload, errors) => {
@@ -143,7 +156,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         for (const controller of ctx.extra.aborts?.values() ?? []) controller.abort();
         ctx.extra.aborts?.clear();
       },
-      subscribe: shared.subscribe,
+      subscribe,
     },
     wsServer,
     options.keepAliveMs > 0 ? options.keepAliveMs : Number.POSITIVE_INFINITY,

@@ -12,6 +12,7 @@ import { bearer, makeToken, tempDir } from '../../helpers/auth.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql } from '../../helpers/graphql.js';
+import { waitUntil } from '../../helpers/subscriptions.js';
 import { initSession, type Session } from '../../helpers/ws.js';
 
 const dir = tempDir('authorize');
@@ -143,6 +144,43 @@ describe('restricted callers on shared work', () => {
     expect(idOf(await b.next())).toBe(betaIncident);
     a.socket.close();
     b.socket.close();
+  });
+
+  it('executes a timeline event once per visibility, not once per caller nor once for all', async () => {
+    const query = `subscription { incidentTimelineUpdated(incidentId: "${alphaIncident}") { body incident { id } } }`;
+    const subscribe = async (token: string): Promise<Session> => {
+      const { session, answer } = await initSession(gateway.wsUrl, { authorization: `Bearer ${token}` });
+      expect(answer).toEqual({ type: 'connection_ack' });
+      session.send({ id: token.slice(-6), type: 'subscribe', payload: { query } });
+      return session;
+    };
+    const live = async () => {
+      const response = await fetch(gateway.url.replace(/\/graphql$/, '/readyz'), { headers: bearer(admin.token) });
+      return ((await response.json()) as { live: { subscriptions: number } }).live.subscriptions;
+    };
+    await waitUntil(async () => (await live()) === 0, 'the earlier subscriptions gone');
+    // alpha and its twin hold other scopes but see the same; the admin sees everything.
+    const sessions = await Promise.all([alpha, alphaTwin, admin].map((t) => subscribe(t.token)));
+    await waitUntil(async () => (await live()) === 3, '3 live timeline subscriptions');
+    log.reset();
+    const note = await gql(
+      gateway.url,
+      'mutation Note($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "shared by view" }) { entry { id } } }',
+      { id: alphaIncident },
+      bearer(admin.token),
+    );
+    expect(note.errors).toBeUndefined();
+    const messages = await Promise.all(sessions.map((s) => s.next()));
+    for (const [i, token] of [alpha, alphaTwin, admin].entries()) {
+      expect(messages[i]).toEqual({
+        id: token.token.slice(-6),
+        type: 'next',
+        payload: { data: { incidentTimelineUpdated: { body: 'shared by view', incident: { id: alphaIncident } } } },
+      });
+    }
+    // One execution for alpha and its twin, one for the admin, each reading the incident once.
+    expect(log.count('incident', 'getMany')).toBe(2);
+    for (const session of sessions) session.socket.close();
   });
 });
 

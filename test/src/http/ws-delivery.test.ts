@@ -1,0 +1,162 @@
+/**
+ * `next` messages written straight to the socket: every subscription gets its own ID spliced into
+ * the shared payload text, nothing is written for a subscription after it completes (even when
+ * its ID is reused), and a socket that stops reading stops its subscription from taking more
+ * events once it holds `HIGH_WATER_BYTES`.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionResult } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { PayloadSource, SharedPayload } from '../../../src/graphql/shared-subscriptions.js';
+import { deliverDirect, HIGH_WATER_BYTES } from '../../../src/http/ws-delivery.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
+import { waitUntil } from '../../helpers/subscriptions.js';
+import { initSession, type Session } from '../../helpers/ws.js';
+
+const BODY = 'subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { body } }';
+const BODY_AND_KIND = 'subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { body kind } }';
+const APPEND = `mutation($id: ID!, $body: String!) {
+  incidentTimelineAppend(input: { incidentId: $id, body: $body }) { entry { id } }
+}`;
+
+describe('direct delivery through the gateway', () => {
+  let gateway: TestGateway;
+  let incident: string;
+  let session: Session;
+  /** Every message the session receives, as the text that came over the socket. */
+  const texts: string[] = [];
+
+  const append = (body: string) => gqlData(gateway.url, APPEND, { id: incident, body });
+  const subscribe = (id: string, query: string) =>
+    session.send({ id, type: 'subscribe', payload: { query, variables: { id: incident } } });
+  const live = (count: number) =>
+    waitUntil(async () => (await readyLive(gateway)).subscriptions === count, `${count} live subscriptions`);
+  /** The messages carrying `body`, once `count` of them have come. */
+  const carrying = async (body: string, count: number) => {
+    const matching = () => texts.filter((t) => t.includes(body));
+    await waitUntil(() => matching().length >= count, `${count} messages with "${body}"`);
+    return matching().map((t) => JSON.parse(t) as { id: string; type: string; payload: unknown });
+  };
+
+  beforeAll(async () => {
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
+    const data = await gqlData<{ incidents: { edges: { node: { id: string } }[] } }>(
+      gateway.url,
+      '{ incidents(first: 1, filter: { statuses: [TRIGGERED, ACKNOWLEDGED] }) { edges { node { id } } } }',
+    );
+    incident = data.incidents.edges[0]?.node.id as string;
+    const opened = await initSession(gateway.wsUrl, undefined);
+    expect(opened.answer).toEqual({ type: 'connection_ack' });
+    session = opened.session;
+    session.socket.on('message', (data) => texts.push(String(data)));
+  });
+  afterAll(async () => {
+    session?.socket.close();
+    await gateway?.stop();
+  });
+
+  it('writes one message per subscription, each under its own ID, with the shared payload', async () => {
+    const odd = 'quote " back \\ snow ☃';
+    subscribe('a', BODY);
+    subscribe(odd, BODY);
+    await live(2);
+    await append('first note.');
+    const messages = await carrying('first note.', 2);
+    expect(messages.map((m) => m.id).sort()).toEqual(['a', odd].sort());
+    for (const message of messages) {
+      expect(message).toEqual({
+        id: message.id,
+        type: 'next',
+        payload: { data: { incidentTimelineUpdated: { body: 'first note.' } } },
+      });
+    }
+    // graphql-ws's own field order, so the text is what it would have sent.
+    expect(texts.find((t) => t.includes('first note.') && t.includes('"a"'))).toBe(
+      '{"id":"a","type":"next","payload":{"data":{"incidentTimelineUpdated":{"body":"first note."}}}}',
+    );
+    session.send({ id: odd, type: 'complete' });
+    await live(1);
+  });
+
+  it('writes nothing for a completed subscription, also when its ID is reused for another', async () => {
+    session.send({ id: 'a', type: 'complete' });
+    await live(0);
+    subscribe('a', BODY_AND_KIND);
+    subscribe('b', BODY);
+    await live(2);
+    await append('second note.');
+    await append('third note.');
+    const second = await carrying('second note.', 2);
+    const third = await carrying('third note.', 2);
+    for (const messages of [second, third]) {
+      const byId = new Map(messages.map((m) => [m.id, m.payload]));
+      expect(messages).toHaveLength(2);
+      expect(byId.get('a')).toEqual({ data: { incidentTimelineUpdated: expect.objectContaining({ kind: 'NOTE' }) } });
+      expect(byId.get('b')).not.toHaveProperty('data.incidentTimelineUpdated.kind');
+    }
+    // Messages of one socket keep their order: the second note before the third.
+    const order = texts.filter((t) => t.includes('"b"') && t.includes(' note.')).map((t) => t.includes('third'));
+    expect(order.slice(-2)).toEqual([false, true]);
+  });
+});
+
+describe('a socket that stops reading', () => {
+  let server: WebSocketServer;
+
+  beforeAll(async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+  });
+  afterAll(async () => {
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('takes no further event while the socket holds more than its high-water mark, and resumes once it drains', async () => {
+    const text = JSON.stringify({ data: { big: 'x'.repeat(64 * 1024) } });
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    let received = 0;
+    client.on('message', () => {
+      received += 1;
+    });
+    const [serverSocket] = (await once(server, 'connection')) as [WebSocket];
+    await once(client, 'open');
+    client.pause();
+
+    let pulled = 0;
+    /** The socket's unwritten bytes whenever the subscription asked for another event. */
+    const bufferedAtPull: number[] = [];
+    const payload: SharedPayload = { text, ready: Promise.resolve(text) };
+    const source: PayloadSource = {
+      events: {
+        next: async () => {
+          pulled += 1;
+          bufferedAtPull.push(serverSocket.bufferedAmount);
+          return { done: false, value: {} };
+        },
+        return: async () => ({ done: true, value: undefined }),
+      },
+      payload: () => payload,
+    };
+    const delivery = deliverDirect(source, serverSocket, '1');
+    const ended: Promise<IteratorResult<ExecutionResult>> = delivery.next();
+
+    await waitUntil(() => serverSocket.bufferedAmount >= HIGH_WATER_BYTES, 'the socket to pass its high-water mark');
+    const pulledWhenFull = pulled;
+    // Every event was asked for with at most one more message on top of the mark.
+    for (const buffered of bufferedAtPull) expect(buffered).toBeLessThan(HIGH_WATER_BYTES + text.length + 64);
+
+    client.resume();
+    await waitUntil(() => pulled > pulledWhenFull + 20, 'more events once the socket drains');
+    await delivery.return?.();
+    expect(await ended).toEqual({ done: true, value: undefined });
+    const pulledAtReturn = pulled;
+    await waitUntil(() => received >= pulledAtReturn - 1, 'the client to read what was written');
+    expect(pulled).toBe(pulledAtReturn);
+    client.close();
+  });
+});
