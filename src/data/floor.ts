@@ -93,13 +93,13 @@ export class DataFloor {
   }
 
   /** `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves. */
-  forRequest(requestId: string, signal?: AbortSignal, caller?: Caller): RequestData {
+  forRequest(requestId: string, signal: AbortSignal = new AbortController().signal, caller?: Caller): RequestData {
     return new RequestData(this, {
       cause: 'request',
       requestId,
-      signal: signal ?? new AbortController().signal,
+      signal,
       ...(caller ? { caller } : {}),
-      ...(this.options.turns ? { turns: this.options.turns.forRequest() } : {}),
+      ...(this.options.turns ? { turns: this.options.turns.forRequest(signal) } : {}),
     });
   }
 

@@ -9,7 +9,8 @@
  * share of the loop, not all of it.
  *
  * A request's reads wait until its paused lists have completed, so the loads those lists make join
- * the same batch: turns never add provider calls.
+ * the same batch: turns never add provider calls. A request whose client has gone waits for no
+ * turn: what it has paused resumes at once, to find that it has gone and stop.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -46,8 +47,9 @@ export class Turns {
     this.marking = false;
   };
 
-  forRequest(): RequestTurns {
-    return new RequestTurns(this);
+  /** `signal`: the request's, aborted when its client leaves. */
+  forRequest(signal: AbortSignal): RequestTurns {
+    return new RequestTurns(this, signal);
   }
 
   enqueue(request: RequestTurns): void {
@@ -79,14 +81,20 @@ export class RequestTurns {
   /** Whether the batches begun in this synchronous run wait for a turn (unset between runs). */
   private late: boolean | undefined;
 
-  constructor(private readonly scheduler: Turns) {}
+  /** Whether the abort listener is on the request's signal (added when the request first waits). */
+  private listening = false;
+
+  constructor(
+    private readonly scheduler: Turns,
+    private readonly signal: AbortSignal,
+  ) {}
 
   /**
-   * Called before a list completes: nothing within the slice, else a promise that resolves at one
-   * of this request's next turns.
+   * Called before a list completes: nothing within the slice (or once the client has gone), else a
+   * promise that resolves at one of this request's next turns.
    */
   pause(): Promise<void> | undefined {
-    if (!this.scheduler.expired) return undefined;
+    if (this.signal.aborted || !this.scheduler.expired) return undefined;
     return new Promise((resume) => this.wait(this.lists, resume));
   }
 
@@ -114,10 +122,27 @@ export class RequestTurns {
   };
 
   private wait(queue: (() => void)[], resume: () => void): void {
+    if (this.signal.aborted) {
+      resume();
+      return;
+    }
+    if (!this.listening) {
+      this.listening = true;
+      this.signal.addEventListener('abort', this.release, { once: true });
+    }
     const idle = this.lists.length === 0 && this.batches.length === 0;
     queue.push(resume);
     if (idle) this.scheduler.enqueue(this);
   }
+
+  /**
+   * The client has gone: everything paused resumes now, in order. Its place in the rotation stays
+   * until its turn comes, which then finds nothing to resume.
+   */
+  private readonly release = (): void => {
+    for (const resume of this.lists.splice(0)) resume();
+    for (const resume of this.batches.splice(0)) resume();
+  };
 
   /** Resumes the earliest paused list, or else every waiting batch: they are one level's reads, sent together. */
   turn(): void {
