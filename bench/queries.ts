@@ -97,7 +97,8 @@ export function coreIncidentList(filter: string, first: number): string {
 
 /**
  * The incident page with what Core's ten REST calls answer: the incident, its timeline, service,
- * team and members, alerts, tickets, deployments, one metric and logs.
+ * team and members, alerts, tickets, deployments, one metric and logs. The metric at Core's step (60 s),
+ * not the gateway's default (about 240 points over the window), so both pages read and show the same points.
  */
 export const CORE_INCIDENT_PAGE = /* GraphQL */ `
   query CoreIncidentPage($id: ID!) {
@@ -109,7 +110,7 @@ export const CORE_INCIDENT_PAGE = /* GraphQL */ `
       alerts(first: 20) { edges { node { id title status severity startsAt url } } }
       tickets(first: 20) { edges { node { id key title status priority assignee url } } }
       deployments(first: 20) { edges { node { id version status startedAt author commit } } }
-      metrics(names: ["http_request_duration_seconds"]) { name labels unit points { timestamp value } }
+      metrics(names: ["http_request_duration_seconds"], step: 60) { name labels unit points { timestamp value } }
       logs(limit: 50) { truncated entries { timestamp level message service } }
     }
   }

@@ -39,6 +39,8 @@ export function teamByName(
   info?: GraphQLResolveInfo,
 ): TeamNode | Promise<TeamNode | null> | null {
   if (!name) return null;
+  // The team first, as for an incident: a provider answering one call at a time answers it first.
+  const team = ctx.data.teams.byName(name);
   if (info) startEarly(info, { reference: name }, ctx, byTeamReference);
-  return ctx.data.teams.byName(name);
+  return team;
 }

@@ -72,6 +72,23 @@ describe('reads that need only the incident ID start with the incident', () => {
     expect(started('orchestration', 'queryRuns')).toEqual([0]);
   });
 
+  it('asks for the incident before its early children, and for a team before its members', async () => {
+    // A provider that answers one call at a time (an OpsOrch plugin) answers in this order, and
+    // everything else on the page waits for the incident, not for its timeline.
+    await gqlData(
+      gateway.url,
+      `query ($id: ID!) { incident(id: $id) {
+         timeline(first: 5) { totalCount } tickets(first: 5) { totalCount } team { name members { name } }
+       } }`,
+      { id: incidentId },
+    );
+    const order = log.calls.map((c) => `${c.capability}.${c.op}`);
+    expect(order[0]).toBe('incident.getMany');
+    const team = order.findIndex((c) => c.startsWith('team.') && c !== 'team.membersByReference');
+    expect(team).toBeGreaterThan(0);
+    expect(team).toBeLessThan(order.indexOf('team.membersByReference'));
+  });
+
   it('answers an incident that does not exist with one error, at the incident, whatever the early reads met', async () => {
     const unknown = toGlobalId('Incident', 'mock', 'INC-does-not-exist');
     const body = await gql<{ incident: unknown }>(
