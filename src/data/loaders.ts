@@ -58,9 +58,10 @@ export interface ListSource<T extends { id: string }> {
   /** Provider instance names, in configured order. */
   providers: readonly string[];
   order: m.ListOrder<T>;
-  /** Whether the caller's credential hides some records: a provider's own counts would include them. */
-  restricted: boolean;
-  /** A page of one provider; `narrow` adds to the filter (e.g. one status). */
+  /**
+   * A page of one provider; `narrow` adds to the filter (e.g. one status). Without the provider's
+   * `totalCount` when the caller's credential hides some records: the provider counts those too.
+   */
   page(provider: string, request: m.PageRequest, narrow?: Record<string, unknown>): Promise<StampedPage<T>>;
 }
 
@@ -132,14 +133,14 @@ export class Loaders {
     fetch: ListFetch<C, Q, T>,
   ): ListSource<T> {
     const served = this.deps.registry.providersOf(capability);
-    const restricted = restrictScope(filter, this.scope.caller?.principal.restriction);
+    const restriction = this.scope.caller?.principal.restriction;
+    const narrowed = restrictScope(filter, restriction);
     return {
       providers: served.map((s) => s.provider),
       order: orderOf<T>(capability, operation),
-      restricted: this.scope.caller?.principal.restriction !== undefined,
       page: async (provider, request, narrow) => {
         const { impl } = this.deps.registry.serving(capability, provider);
-        const query = { ...restricted, ...narrow, ...request } as unknown as Q;
+        const query = { ...narrowed, ...narrow, ...request } as unknown as Q;
         const page = await this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) =>
           fetch(impl, qs, ctx),
         ).load(this.scoped(provider, query));
@@ -147,7 +148,8 @@ export class Loaders {
           .filter((node) => this.visible(capability, provider, node))
           .map((node) => ({ ...node, provider }));
         this.prime(capability, provider, operation, nodes);
-        return { ...page, nodes };
+        // Such a caller's totals are tallied from the records it may see.
+        return { ...page, nodes, ...(restriction ? { totalCount: null } : {}) };
       },
     };
   }

@@ -5,8 +5,8 @@
  * - else, when the provider counts (`totalCount`), one batched call of one `first: 1` query per
  *   value the filter allows, each value's count read from its answer;
  * - else a bounded scan, `approximate` when it stopped before the end.
- * A provider's counts are used only when they add up to its total, and never for a caller whose
- * credential hides records (the provider would count those too).
+ * A provider's counts are used only when they add up to its total; a caller whose credential hides
+ * records gets none (`ListSource.page`), since the provider would count those too.
  */
 import type { ListSource, Stamped } from '../loaders.js';
 import { scanProvider } from './scan.js';
@@ -56,14 +56,14 @@ async function tallyProvider<T extends { id: string }>(
   // One page first: small lists (most filtered ones) are counted from it.
   const head = await scanProvider(source, provider, Math.min(maxRecords, 100));
   if (head.complete) return countRecords(head.nodes, dimensions, true);
-  if (head.totalCount !== null && !source.restricted) {
+  if (head.totalCount !== null) {
     const counted = await providerCounts(source, provider, dimensions, head.totalCount);
     if (counted) return counted;
   }
   const walked = await scanProvider(source, provider, maxRecords);
   const tallied = countRecords(walked.nodes, dimensions, walked.complete);
   // The provider's total stays exact even when the per-value counts are not.
-  return head.totalCount !== null && !source.restricted ? { ...tallied, total: head.totalCount } : tallied;
+  return head.totalCount !== null ? { ...tallied, total: head.totalCount } : tallied;
 }
 
 /** One `first: 1` query per allowed value, in one batched call; null unless every count is known and adds up. */

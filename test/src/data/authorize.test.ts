@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../../src/graphql/ids.js';
-import { bearer, makeToken, tempDir } from '../../helpers/auth.js';
+import { bearer, makeToken, type TestToken, tempDir } from '../../helpers/auth.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql } from '../../helpers/graphql.js';
@@ -27,6 +27,8 @@ let alphaIncident: string;
 let betaIncident: string;
 let alphaService: string;
 let betaService: string;
+/** One token per team of the mock world, restricted to that team. */
+let teamTokens: { team: string; token: TestToken }[];
 
 type IncidentList = { incidents: { nodes: { id: string; status: string; service: { name: string } | null }[] } };
 const LIST = '{ incidents(first: 100) { nodes { id status service { name } } } }';
@@ -37,7 +39,15 @@ beforeAll(async () => {
   // Two services, found through an unrestricted token on a gateway of their own.
   const probe = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
   const all = await gql<IncidentList>(probe.url, LIST);
+  const teams = await gql<{ teams: { nodes: { name: string }[] } }>(
+    probe.url,
+    '{ teams(first: 100) { nodes { name } } }',
+  );
   await probe.stop();
+  teamTokens = (teams.data?.teams.nodes ?? []).map(({ name }) => ({
+    team: name,
+    token: makeToken(`team-${name}`, ['read'], { team: name }),
+  }));
   const open = (all.data?.incidents.nodes ?? []).filter((n) => n.service && n.status === 'TRIGGERED');
   const first = open[0];
   const other = open.find((n) => n.service?.name !== first?.service?.name);
@@ -53,7 +63,9 @@ beforeAll(async () => {
   beta = makeToken('beta', ['read'], { service: betaService });
   gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], {
     security: {
-      auth: { tokens: [alpha.entry, alphaTwin.entry, beta.entry, admin.entry] },
+      auth: {
+        tokens: [alpha.entry, alphaTwin.entry, beta.entry, admin.entry, ...teamTokens.map((t) => t.token.entry)],
+      },
       audit: { destination: auditPath, maxBytes: 1_000_000, keep: 1, reads: false },
     },
   });
@@ -103,6 +115,33 @@ describe('restricted callers on shared work', () => {
       bearer(beta.token),
     );
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("counts for a restricted caller only the records it may see, not the provider's own total", async () => {
+    type Counted = { totalCount: number; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean } };
+    const list = (token: string, filter = '') =>
+      gql<{ incidents: Counted; alerts: Counted }>(
+        gateway.url,
+        `{ incidents(first: 100${filter}) { totalCount nodes { id } pageInfo { hasNextPage } }
+           alerts(first: 100${filter}) { totalCount nodes { id } pageInfo { hasNextPage } } }`,
+        {},
+        bearer(token),
+      );
+    let hiddenByProvider = 0;
+    for (const { team, token } of teamTokens) {
+      const [mine, providers] = await Promise.all([
+        list(token.token),
+        list(admin.token, `, filter: { scope: { team: ${JSON.stringify(team)} } }`),
+      ]);
+      for (const kind of ['incidents', 'alerts'] as const) {
+        const seen = mine.data?.[kind];
+        expect(seen?.pageInfo.hasNextPage).toBe(false);
+        expect(seen?.totalCount).toBe(seen?.nodes.length);
+        hiddenByProvider += (providers.data?.[kind].totalCount ?? 0) - (seen?.nodes.length ?? 0);
+      }
+    }
+    // The world holds a record the provider counts in a team's scope but the restriction hides.
+    expect(hiddenByProvider).toBeGreaterThan(0);
   });
 
   it('delivers the identical incidentUpdated subscription to each caller for its own incidents only', async () => {
