@@ -2,10 +2,10 @@
  * An execution whose client has gone stops: nothing will read its answer. Provider calls already
  * stop at the data floor (a request that has left calls no provider); this stops the work on data
  * already fetched, which for a large result is most of it. Checked where execution completes a
- * list (`paced-lists.ts`), the points where a large result does its work and yields its turn.
+ * list (`paced-lists.ts`), the points where a large result does its work and yields its turn, and
+ * when a shared subscription event's execution ends (`shared-subscriptions.ts`).
  */
 import { Counter, Registry } from 'prom-client';
-import type { CallScope } from '../data/calls.js';
 import { gatewayError } from './errors.js';
 
 export const executionMetricsRegistry = new Registry();
@@ -17,15 +17,23 @@ const aborted = new Counter({
   registers: [executionMetricsRegistry],
 });
 
-/** Scopes already counted: an execution stops at many lists, and counts once. */
-const stopped = new WeakSet<CallScope>();
+/** The signals of executions already counted: an execution stops at many lists, and counts once. */
+const counted = new WeakSet<AbortSignal>();
 
-/** Throws `CANCELLED` once the scope's client has gone; the field and what is below it are not completed. */
-export function stopIfAbandoned(scope: CallScope): void {
-  if (!scope.signal.aborted) return;
-  if (!stopped.has(scope)) {
-    stopped.add(scope);
+/**
+ * Whether the client of the execution `signal` belongs to has gone (the signal of its request,
+ * WebSocket operation or shared event execution); counted the first time it is seen gone.
+ */
+export function abandoned(signal: AbortSignal): boolean {
+  if (!signal.aborted) return false;
+  if (!counted.has(signal)) {
+    counted.add(signal);
     aborted.inc({ reason: 'client_gone' });
   }
-  throw gatewayError('CANCELLED', 'execution stopped: the client has gone');
+  return true;
+}
+
+/** Throws `CANCELLED` once the client has gone: the field and what is below it are not completed. */
+export function stopIfAbandoned(signal: AbortSignal): void {
+  if (abandoned(signal)) throw gatewayError('CANCELLED', 'execution stopped: the client has gone');
 }

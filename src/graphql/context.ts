@@ -14,6 +14,8 @@ export interface GatewayContext {
   caller: Caller;
   data: RequestData;
   logger: Logger;
+  /** Aborts when the client leaves (the HTTP request, the WebSocket operation); absent when it cannot. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface ContextDeps {
@@ -38,7 +40,7 @@ class LazyContext implements GatewayContext {
   constructor(
     private readonly deps: ContextDeps,
     readonly requestId: string,
-    private readonly signal: AbortSignal | undefined,
+    readonly signal: AbortSignal | undefined,
     principal: Principal,
   ) {
     this.caller = { principal };

@@ -18,7 +18,7 @@ export function paceLists(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, ctx: GatewayContext, info) => {
         const scope = ctx.data?.scope;
-        if (scope) stopIfAbandoned(scope);
+        if (scope) stopIfAbandoned(scope.signal);
         const value = resolve(source, args, ctx, info);
         const paused = scope?.turns?.pause();
         if (!paused) return value;
@@ -26,7 +26,7 @@ export function paceLists(schema: GraphQLSchema): GraphQLSchema {
           if (scope?.signal.aborted) {
             // Its answer is dropped, so its failure is not the client's news either.
             void Promise.resolve(value).catch(() => undefined);
-            stopIfAbandoned(scope);
+            stopIfAbandoned(scope.signal);
           }
           return value;
         });

@@ -9,7 +9,9 @@
  * a result computed for one principal never reaches another with fewer rights.
  * Each execution gets a fresh context of its own, never a subscriber's request cache, acting for
  * the principal of the subscriber that first received the event (any subscriber with the same key
- * may see as much).
+ * may see as much). It is cancelled (its provider calls and the rest of its execution stop) once
+ * every subscriber waiting for it has gone, like a shared read (`src/data/single-flight.ts`); a
+ * subscriber that asks for it after that gets an execution of its own.
  *
  * Transports that write the same bytes to many subscribers (graphql-ws) take `source()` instead of
  * `subscribe()`: the events, and for each the result's payload text (formatted, as JSON), also made
@@ -19,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
 import { visibilityKey } from '../auth/principal.js';
 import { stableStringify } from '../data/stable-json.js';
+import { abandoned } from './abandoned-executions.js';
 import { type ContextDeps, createContext, type GatewayContext } from './context.js';
 
 /** A result as a transport sends it: errors formatted (masked), serialized as JSON. */
@@ -40,6 +43,7 @@ export interface PayloadSource {
 interface Shared {
   result: Promise<ExecutionResult>;
   payload?: SharedPayload;
+  waiters: Waiters;
 }
 
 export class SharedSubscriptions {
@@ -82,14 +86,25 @@ export class SharedSubscriptions {
   }
 
   private sharedFor(key: string, event: unknown, args: ExecutionArgs): Shared {
-    const run = (): Shared => ({
-      result: (async () =>
-        execute({
-          ...args,
-          rootValue: event,
-          contextValue: createContext(this.deps, randomUUID(), (args.contextValue as GatewayContext).caller.principal),
-        }))(),
-    });
+    const subscriber = (args.contextValue as GatewayContext).signal;
+    const run = (): Shared => {
+      const waiters = new Waiters();
+      waiters.hold(subscriber);
+      const { signal } = waiters;
+      const context = createContext(
+        this.deps,
+        randomUUID(),
+        (args.contextValue as GatewayContext).caller.principal,
+        signal,
+      );
+      const result = (async () => execute({ ...args, rootValue: event, contextValue: context }))();
+      void result.finally(() => {
+        waiters.settle();
+        // Counted also when no list was left to stop: its provider calls were.
+        abandoned(signal);
+      });
+      return { result, waiters };
+    };
     if (typeof event !== 'object' || event === null) return run();
     let byKey = this.results.get(event);
     if (!byKey) {
@@ -97,7 +112,9 @@ export class SharedSubscriptions {
       this.results.set(event, byKey);
     }
     let shared = byKey.get(key);
-    if (!shared) {
+    if (shared && !shared.waiters.signal.aborted) {
+      shared.waiters.hold(subscriber);
+    } else {
       shared = run();
       byKey.set(key, shared);
     }
@@ -115,6 +132,50 @@ export class SharedSubscriptions {
     };
     shared.payload = payload;
     return payload;
+  }
+}
+
+/**
+ * The subscribers waiting for one shared execution: its signal aborts once all of them have gone.
+ * A subscriber without a signal never goes, so the execution then runs to its end.
+ */
+class Waiters {
+  private readonly controller = new AbortController();
+  private waiting = 0;
+  private pinned = false;
+  private settled = false;
+  /** Removes the abort listeners from the subscribers' signals, which outlive the execution. */
+  private readonly detach: (() => void)[] = [];
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  hold(subscriber: AbortSignal | undefined): void {
+    if (this.settled) return;
+    if (!subscriber) {
+      this.pinned = true;
+      return;
+    }
+    if (!subscriber.aborted) {
+      this.waiting++;
+      const leave = () => {
+        this.waiting--;
+        this.abortIfLeft();
+      };
+      subscriber.addEventListener('abort', leave, { once: true });
+      this.detach.push(() => subscriber.removeEventListener('abort', leave));
+    }
+    this.abortIfLeft();
+  }
+
+  settle(): void {
+    this.settled = true;
+    for (const detach of this.detach.splice(0)) detach();
+  }
+
+  private abortIfLeft(): void {
+    if (this.waiting === 0 && !this.pinned) this.controller.abort();
   }
 }
 

@@ -4,14 +4,16 @@
  * turns let the gateway see the connection close while it completes a large result). The client
  * leaves the moment the first read of a heavy query has been answered: the data of that level is
  * in hand and its completion has begun. Execution stops (`opsorch_executions_aborted_total`
- * rises) and no provider is called once the server has seen the connection close.
+ * rises) and no provider is called once the server has seen the connection close. A subscription
+ * event's execution, shared by its subscribers, stops once its only subscriber has gone.
  */
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import { countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
 import { scrape, total } from '../../helpers/metrics.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
 import { openSession } from '../../helpers/ws.js';
@@ -146,5 +148,89 @@ describe('a client that leaves mid-execution', () => {
     const closedAt = run.callsWhenClosed();
     expect(closedAt).toBeGreaterThan(0);
     expect(run.calls()).toBe(closedAt);
+  });
+});
+
+describe('a subscriber that leaves while its event is executed', () => {
+  let gateway: TestGateway | undefined;
+  afterEach(async () => {
+    await gateway?.stop();
+    gateway = undefined;
+  });
+
+  it('cancels the shared execution: its provider call is aborted, execution stops, no provider is called after', async () => {
+    const inner = await mockAdapter();
+    const alerts = inner.capabilities.alert;
+    if (!alerts) throw new Error('the mock serves alerts');
+    let leave: (() => void) | undefined;
+    let callsWhenAborted: number | undefined;
+    const hooked: Adapter = {
+      ...inner,
+      capabilities: {
+        ...inner.capabilities,
+        alert: {
+          ...alerts,
+          // Armed for the event's execution: the subscriber leaves while this read is in flight,
+          // and the read ends only when the gateway aborts it (a provider honouring its signal).
+          query: (queries, ctx) => {
+            const leaving = leave;
+            if (!leaving) return alerts.query(queries, ctx);
+            leave = undefined;
+            return new Promise((_, reject) => {
+              ctx.signal?.addEventListener(
+                'abort',
+                () => {
+                  callsWhenAborted = counted.log.calls.length;
+                  reject(ctx.signal?.reason);
+                },
+                { once: true },
+              );
+              leaving();
+            });
+          },
+        },
+      },
+    };
+    const counted = countingAdapter(hooked);
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { limits: LIMITS });
+    const started = gateway;
+    const { incidents } = await gqlData<{ incidents: { nodes: { id: string; severity: string }[] } }>(
+      started.url,
+      '{ incidents(first: 1) { nodes { id severity } } }',
+    );
+    const incident = incidents.nodes[0];
+    if (!incident) throw new Error('the mock world has incidents');
+    const abortedBefore = await counter(started, ABORTED, { reason: 'client_gone' });
+
+    const session = await openSession(started.wsUrl);
+    session.send({ type: 'connection_init' });
+    expect((await session.next()).type).toBe('connection_ack');
+    session.send({
+      id: '1',
+      type: 'subscribe',
+      payload: {
+        query: `subscription { incidentUpdated { changedFields incident { id
+          alerts(first: 5) { nodes { id title } }
+          tickets(first: 5) { nodes { key incidents { id } } } } } }`,
+      },
+    });
+    await expect.poll(async () => (await readyLive(started)).subscriptions).toBe(1);
+    leave = () => session.socket.terminate();
+    await gqlData(
+      started.url,
+      'mutation ($id: ID!, $severity: Severity) { incidentUpdate(input: { id: $id, severity: $severity }) { userErrors { message } } }',
+      {
+        id: incident.id,
+        severity: incident.severity === 'CRITICAL' ? 'LOW' : 'CRITICAL',
+      },
+    );
+    await session.closed;
+
+    await waitUntil(
+      async () => (await counter(started, ABORTED, { reason: 'client_gone' })) > abortedBefore,
+      "the event's execution has stopped",
+    );
+    expect(callsWhenAborted).toBeGreaterThan(0);
+    expect(counted.log.calls.length).toBe(callsWhenAborted);
   });
 });
