@@ -1,8 +1,8 @@
 /**
  * Every capability of the adapter contract expressed as protocol calls with OpsOrch's payloads
  * (OpsOrch Core `api/plugin_providers.go` and `schema/`). The protocol has no batch methods, so a
- * batch costs one call per item: sent together when the plugin announced the `id` extension, one
- * after another otherwise (so a batch holds a single queue slot). List queries ask for the whole
+ * batch costs one call per item: sent together when the plugin answers in parallel (the `id`
+ * extension, or several processes), one after another otherwise (so a batch holds a single queue slot). List queries ask for the whole
  * filtered list (up to `maxRecords`), filter again here by the normalized values, order and page it
  * (in the contract's order, by key), because OpsOrch providers match filters by exact word and return map order.
  */
@@ -31,7 +31,7 @@ import * as records from './records.js';
 /** What the capabilities need from the host. */
 export interface Caller {
   call(method: string, payload: unknown, signal?: AbortSignal): Promise<unknown>;
-  /** True when the running plugin answers concurrent calls (the `id` extension). */
+  /** True when the plugin answers calls in parallel (the `id` extension, or several processes). */
   concurrent(): boolean;
 }
 

@@ -92,6 +92,11 @@ export class PluginHost {
     return this.proc && !this.proc.done ? this.proc.child.pid : undefined;
   }
 
+  /** Calls waiting or being answered: where a pool sends the next call. */
+  get load(): number {
+    return this.queue.length + this.inflight.length;
+  }
+
   /** Extensions the running process announced. */
   get extensions(): ReadonlySet<PluginExtension> {
     return this.proc?.extensions ?? new Set();

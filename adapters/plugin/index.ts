@@ -14,7 +14,7 @@ import {
   type Health,
 } from '../contract/index.js';
 import { buildCapabilities } from './capabilities.js';
-import { PluginHost } from './host.js';
+import { PluginPool } from './pool.js';
 
 const hostOptions = z.object({
   path: z.string().min(1, 'must be the path of an executable'),
@@ -24,6 +24,8 @@ const hostOptions = z.object({
     .optional(),
   timeoutMs: z.number().int().positive().max(600_000).default(10_000),
   maxQueue: z.number().int().positive().max(100_000).default(256),
+  /** Copies of the plugin process; more than one only for plugins that keep no state between calls. */
+  processes: z.number().int().min(1).max(16).default(1),
   killGraceMs: z.number().int().positive().max(60_000).default(2_000),
   restartInitialMs: z.number().int().positive().max(60_000).default(100),
   restartMaxMs: z.number().int().positive().max(600_000).default(30_000),
@@ -47,8 +49,8 @@ const hostOptions = z.object({
 });
 
 export interface PluginAdapter extends Adapter {
-  /** The process host, for health and for tests that watch the child process. */
-  readonly host: PluginHost;
+  /** The plugin's processes, for health and for tests that watch the child processes. */
+  readonly host: PluginPool;
   close(): Promise<void>;
 }
 
@@ -72,25 +74,28 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
   checkExecutable(options.path);
   // `path` and `capabilities` come from the registry, not from the operator's config.
   const { path: _path, capabilities: _capabilities, ...pluginConfig } = config;
-  const host = new PluginHost({
-    name: env.name,
-    path: options.path,
-    config: pluginConfig,
-    logger: env.logger,
-    timeoutMs: options.timeoutMs,
-    maxQueue: options.maxQueue,
-    killGraceMs: options.killGraceMs,
-    restartInitialMs: options.restartInitialMs,
-    restartMaxMs: options.restartMaxMs,
-    maxStdoutLineBytes: options.maxStdoutLineBytes,
-    maxStderrLineBytes: options.maxStderrLineBytes,
-    stderrLogLines: options.stderrLogLines,
-    stderrLogWindowMs: options.stderrLogWindowMs,
-  });
+  const host = new PluginPool(
+    {
+      name: env.name,
+      path: options.path,
+      config: pluginConfig,
+      logger: env.logger,
+      timeoutMs: options.timeoutMs,
+      maxQueue: options.maxQueue,
+      killGraceMs: options.killGraceMs,
+      restartInitialMs: options.restartInitialMs,
+      restartMaxMs: options.restartMaxMs,
+      maxStdoutLineBytes: options.maxStdoutLineBytes,
+      maxStderrLineBytes: options.maxStderrLineBytes,
+      stderrLogLines: options.stderrLogLines,
+      stderrLogWindowMs: options.stderrLogWindowMs,
+    },
+    options.processes,
+  );
   const capabilities = buildCapabilities(
     {
       call: (method, payload, signal) => host.call(method, payload, signal),
-      concurrent: () => host.extensions.has('id'),
+      concurrent: () => host.size > 1 || host.extensions.has('id'),
     },
     options.capabilities ?? CAPABILITIES,
     { maxRecords: options.maxList },
