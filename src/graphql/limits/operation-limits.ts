@@ -8,7 +8,7 @@ import { type DocumentNode, type ExecutionArgs, type GraphQLError, type GraphQLS
 import type { Limits } from '../../limits.js';
 import type { DocumentCache } from '../document-cache.js';
 import { limitExceeded } from './limit-error.js';
-import { analyzeOperation } from './operation-cost.js';
+import { measureOperation } from './operation-costs.js';
 
 export type OperationLimits = Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxRootFields' | 'maxCost'>;
 
@@ -21,7 +21,7 @@ export function checkOperation(
 ): GraphQLError | undefined {
   const operation = getOperationAST(document, operationName);
   if (!operation) return undefined;
-  const measured = analyzeOperation(schema, document, operation, variables ?? {});
+  const measured = measureOperation(schema, document, operation, variables ?? {});
   const checks = [
     ['maxDepth', measured.depth],
     ['maxAliases', measured.aliases],
