@@ -75,10 +75,19 @@ export class ProviderCalls {
     const controller = new AbortController();
     const follow = () => controller.abort(caller.reason);
     caller.addEventListener('abort', follow, { once: true });
+    // Written out, not `{ ...order, abort }`: see `stamp` (src/data/stamp.ts) for what a spread
+    // followed by a new property costs on Node 20, once per provider call here.
     const call: ProviderCall = {
-      ...order,
+      provider: order.provider,
+      capability: order.capability,
+      operation: order.operation,
+      items: order.items,
+      write: order.write,
+      cause: order.cause,
+      scope: order.scope,
       ctx: { ...order.ctx, signal: controller.signal },
       abort: (reason) => controller.abort(reason),
+      ...(order.targets ? { targets: order.targets } : {}),
     };
     const reach = (final: ProviderCall): Promise<unknown> => {
       recordProviderCall(final.provider, final.capability, final.operation, final.cause, final.items);

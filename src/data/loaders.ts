@@ -18,6 +18,7 @@ import type { ExpiresAt, ReadCache } from './read-cache.js';
 import { restrictScope, withinRestriction } from './restrict.js';
 import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
+import { stamp } from './stamp.js';
 
 export interface LoaderOptions {
   /** Off only to measure what batching saves (`OPSORCH_DATALOADER=off`); also turns single-flight off. */
@@ -140,13 +141,14 @@ export class Loaders {
       order: orderOf<T>(capability, operation),
       page: async (provider, request, narrow) => {
         const { impl } = this.deps.registry.serving(capability, provider);
-        const query = { ...narrowed, ...narrow, ...request } as unknown as Q;
+        // Object.assign, not spreads: see `stamp` (these are the gateway's own query objects).
+        const query = Object.assign({}, narrowed, narrow, request) as unknown as Q;
         const page = await this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) =>
           fetch(impl, qs, ctx),
         ).load(this.scoped(provider, query));
         const nodes = page.nodes
           .filter((node) => this.visible(capability, provider, node))
-          .map((node) => ({ ...node, provider }));
+          .map((node) => stamp(node, provider));
         this.prime(capability, provider, operation, nodes);
         // Such a caller's totals are tallied from the records it may see.
         return { ...page, nodes, ...(restriction ? { totalCount: null } : {}) };
@@ -227,7 +229,9 @@ export class Loaders {
   call<R>(key: LoaderKey, items: number, ctx: m.CallContext, fn: (ctx: m.CallContext) => Promise<R>): Promise<R> {
     const { [ON_BEHALF]: scope = this.scope, ...rest } = ctx as FloorContext;
     const call: CallOrder = {
-      ...key,
+      capability: key.capability,
+      provider: key.provider,
+      operation: key.operation,
       items,
       write: false,
       cause: scope.cause,
@@ -277,7 +281,7 @@ export class Loaders {
         return this.settle(results, ids.length, key).map((r) => {
           if (r instanceof Error || Array.isArray(r)) return r;
           if (!this.visible(key.capability, key.provider, r)) return notFound(key);
-          return { ...(r as object), provider: key.provider } as Stamped<T>;
+          return stamp(r as T & object, key.provider);
         }) as (Stamped<T> | Error)[];
       },
       String,

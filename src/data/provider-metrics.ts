@@ -150,9 +150,9 @@ new Gauge({
 });
 
 export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'miss', ageMs: number): void {
-  const labels = { provider: key.provider, capability: key.capability, operation: key.operation };
-  cacheLookups.inc({ ...labels, result });
-  if (result !== 'miss') cacheAge.observe(labels, ageMs / 1000);
+  const { provider, capability, operation } = key;
+  cacheLookups.inc({ provider, capability, operation, result });
+  if (result !== 'miss') cacheAge.observe({ provider, capability, operation }, ageMs / 1000);
 }
 
 export function recordCacheEviction(key: LoaderKey): void {

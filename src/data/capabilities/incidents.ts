@@ -16,6 +16,7 @@ import { filterView } from '../filter-directory.js';
 import type { RequestData } from '../floor.js';
 import type { ListFetch, ListQuery } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
+import { stamp } from '../stamp.js';
 
 const BY_ID = 'getMany';
 const QUERY: ListFetch<'incident', m.IncidentQuery, m.Incident> = (impl, qs, ctx) => impl.query(qs, ctx);
@@ -75,7 +76,7 @@ export class IncidentData {
 
   async timeline(provider: string, incidentId: string): Promise<TimelineEntryNode[]> {
     const entries = await this.data.loaders.byId<m.TimelineEntry[]>('incident', provider, TIMELINES, incidentId);
-    return entries.map((entry) => ({ ...entry, provider }));
+    return entries.map((entry) => stamp(entry, provider));
   }
 
   /** Entries after `since` (epoch ms), newest first, read again rather than from the request cache. */

@@ -2,6 +2,7 @@
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { LogResultNode } from '../models.js';
+import { stamp } from '../stamp.js';
 
 export class LogData {
   constructor(private readonly data: RequestData) {}
@@ -14,6 +15,6 @@ export class LogData {
         impl.query(qs, ctx),
       )
       .load(loaders.scoped(provider, query));
-    return { ...result, entries: result.entries.map((e) => ({ ...e, provider })) };
+    return { ...result, entries: result.entries.map((e) => stamp(e, provider)) };
   }
 }

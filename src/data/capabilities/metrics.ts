@@ -2,6 +2,7 @@
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { MetricDescriptorNode, MetricSeriesNode } from '../models.js';
+import { stamp } from '../stamp.js';
 
 export class MetricData {
   constructor(private readonly data: RequestData) {}
@@ -14,7 +15,7 @@ export class MetricData {
         impl.query(qs, ctx),
       )
       .load(loaders.scoped(provider, query));
-    return series.map((s) => ({ ...s, provider }));
+    return series.map((s) => stamp(s, provider));
   }
 
   async describe(scope: m.Scope): Promise<MetricDescriptorNode[]> {
@@ -25,6 +26,6 @@ export class MetricData {
         impl.describe(ss, ctx),
       )
       .load(loaders.scopeFor(provider, scope) ?? {});
-    return descriptors.map((d) => ({ ...d, provider }));
+    return descriptors.map((d) => stamp(d, provider));
   }
 }

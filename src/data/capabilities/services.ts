@@ -6,6 +6,7 @@ import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
 import type { ServiceNode } from '../models.js';
+import { stamp } from '../stamp.js';
 import { fetchByNames } from './names.js';
 
 export class ServiceData {
@@ -52,7 +53,7 @@ export class ServiceData {
               services.find((s) =>
                 [s.name, ...(s.aliases ?? [])].some((candidate) => spellings.includes(candidate.toLowerCase())),
               );
-            return match ? { ...match, provider } : null;
+            return match ? stamp(match, provider) : null;
           });
         },
         (name) => name.toLowerCase(),

@@ -7,6 +7,7 @@ import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
 import type { OnCallShiftNode, TeamMemberNode, TeamNode } from '../models.js';
+import { stamp, stampMember } from '../stamp.js';
 import { fetchByNames } from './names.js';
 
 export class TeamData {
@@ -31,7 +32,7 @@ export class TeamData {
     const members = await this.data.loaders.byId<m.TeamMember[]>('team', provider, 'members', teamId, (list) =>
       earliest(list.map((member) => member.onCallUntil)),
     );
-    return members.map((member) => ({ ...member, provider, teamId }));
+    return members.map((member) => stampMember(member, provider, teamId));
   }
 
   /**
@@ -44,7 +45,7 @@ export class TeamData {
     const { provider } = this.data.floor.registry.primary('team');
     const found = await this.referencedMembers(provider, reference);
     if (!found) return null;
-    return found.members.map((member) => ({ ...member, provider, teamId: found.teamId }));
+    return found.members.map((member) => stampMember(member, provider, found.teamId));
   }
 
   /** A team's members: those already read by a reference to this team in this scope, else by its ID. */
@@ -53,7 +54,7 @@ export class TeamData {
       const pending = reference ? this.referenced.get(referenceKey(team.provider, reference)) : undefined;
       const found = pending && (await pending.catch(() => null));
       if (found?.teamId === team.id) {
-        return found.members.map((member) => ({ ...member, provider: team.provider, teamId: team.id }));
+        return found.members.map((member) => stampMember(member, team.provider, team.id));
       }
     }
     return this.members(team.provider, team.id);
@@ -106,7 +107,7 @@ export class TeamData {
         (list) => earliest(list.map((shift) => shift.start)),
       )
       .load(teamId);
-    return shifts.map((shift) => ({ ...shift, member: { ...shift.member, provider, teamId } }));
+    return shifts.map((shift) => ({ ...shift, member: stampMember(shift.member, provider, teamId) }));
   }
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
@@ -126,7 +127,7 @@ export class TeamData {
             const match =
               teams.find((t) => t.id.toLowerCase() === lower) ??
               teams.find((t) => t.name.toLowerCase() === lower || t.handle?.toLowerCase() === lower);
-            return match ? { ...match, provider } : null;
+            return match ? stamp(match, provider) : null;
           });
         },
         (name) => name.toLowerCase(),
