@@ -61,7 +61,23 @@ export type CallOrder = Omit<ProviderCall, 'abort'>;
 export type CallMiddleware = (call: ProviderCall, next: (call: ProviderCall) => Promise<unknown>) => Promise<unknown>;
 
 export class ProviderCalls {
+  /** The controllers of reads under way, so stopping the gateway can end them instead of waiting for them. */
+  private readonly reads = new Set<AbortController>();
+  private stopped: Error | undefined;
+
   constructor(private readonly middleware: readonly CallMiddleware[] = []) {}
+
+  /**
+   * The gateway is stopping: reads under way end now and no read is made from here on, so a
+   * request waiting on a slow or hanging provider is answered (`CANCELLED` on what is left)
+   * instead of having its connection cut. Writes under way go on: their outcome at the provider
+   * would be unknown if they were cut.
+   */
+  stop(reason: Error): void {
+    this.stopped = reason;
+    for (const read of [...this.reads]) read.abort(reason);
+    this.reads.clear();
+  }
 
   /**
    * Runs `fn` (the adapter call) through the middleware, then meters it as it reaches the adapter.
@@ -72,11 +88,13 @@ export class ProviderCalls {
   run<R>(order: CallOrder, fn: (ctx: ProviderCall['ctx']) => Promise<R>): Promise<R> {
     const caller = order.ctx.signal;
     if (caller.aborted) return Promise.reject(cancelled(order));
+    if (this.stopped && !order.write) return Promise.reject(cancelled(order, this.stopped));
     const controller = new AbortController();
     const follow = () => controller.abort(caller.reason);
     caller.addEventListener('abort', follow, { once: true });
     // Written out, not `{ ...order, abort }`: see `stamp` (src/data/stamp.ts) for what a spread
     // followed by a new property costs on Node 20, once per provider call here.
+    if (!order.write) this.reads.add(controller);
     const call: ProviderCall = {
       provider: order.provider,
       capability: order.capability,
@@ -99,17 +117,23 @@ export class ProviderCalls {
     );
     const done = () => {
       caller.removeEventListener('abort', follow);
+      this.reads.delete(controller);
       // Whatever the adapter left running for this call (a page it no longer needs) stops too.
       controller.abort(RETURNED);
     };
+    // Whether the gateway's stop ended this call: then its failures (thrown, or an error per item)
+    // are that, not the provider's.
+    const endedByStop = () => this.stopped !== undefined && controller.signal.reason === this.stopped;
     return chain(call).then(
       (result) => {
+        const ended = endedByStop() && Array.isArray(result) ? endedBy(order, this.stopped as Error) : undefined;
         done();
-        return result as R;
+        return (ended ? (result as unknown[]).map((item) => (item instanceof Error ? ended : item)) : result) as R;
       },
       (err: unknown) => {
+        const ended = endedByStop() ? endedBy(order, this.stopped as Error) : undefined;
         done();
-        throw err;
+        throw ended ?? err;
       },
     );
   }
@@ -118,12 +142,19 @@ export class ProviderCalls {
 /** The reason a call's signal aborts once the call has returned; one object for every call. */
 const RETURNED = new DOMException('the provider call has returned', 'AbortError');
 
-function cancelled(call: CallOrder): Error {
-  const { reason } = call.ctx.signal;
+function cancelled(call: CallOrder, reason: unknown = call.ctx.signal.reason): Error {
   const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
   return gatewayError(
     'CANCELLED',
     `${call.provider} was not called for ${call.capability}: its ${call.cause} was cancelled${why}`,
     { provider: call.provider, capability: call.capability },
   );
+}
+
+/** A read ended under way because the gateway is stopping. */
+function endedBy(call: CallOrder, reason: Error): Error {
+  return gatewayError('CANCELLED', `${call.provider}'s ${call.capability} read was ended: ${reason.message}`, {
+    provider: call.provider,
+    capability: call.capability,
+  });
 }

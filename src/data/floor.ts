@@ -177,9 +177,18 @@ export class DataFloor {
     this.cache.forgetProvider(provider);
   }
 
+  /** Ends background calls (polls, webhooks, adapter events) and makes no more. */
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
     this.untrackCache();
+  }
+
+  /**
+   * Ends every provider read under way, whoever made it, and makes no more (writes under way go
+   * on): the requests still waiting when shutdown's grace period passes are answered at once.
+   */
+  endReads(): void {
+    this.calls.stop(new Error('the gateway is stopping and its grace period has passed'));
   }
 
   /** @internal Reads for one scope. */

@@ -62,6 +62,9 @@ import { webhookRouter } from './webhooks.js';
 import { serveSubscriptions } from './websocket.js';
 import { WsAdmission } from './ws-admission.js';
 
+/** After the shutdown grace period, how long requests have to write the answers their ended reads allow. */
+const LAST_ANSWERS_MS = 1_000;
+
 /** Longer than the idle timeouts of common HTTP clients and load balancers (60 s). */
 const IDLE_KEEP_ALIVE_MS = 65_000;
 
@@ -332,14 +335,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stopped ??= (async () => {
         stopping = true;
         unlisten();
-        const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
-        grace.unref();
+        // Background work (polls, webhook and adapter event calls) ends at once, beside the drain.
+        floor.stop();
+        const polled = poller.stop();
+        // When the grace period passes, requests still waiting on a provider are answered with
+        // what they have (`CANCELLED` on the rest) rather than cut; connections still open a
+        // moment later are closed.
+        let cut: NodeJS.Timeout | undefined;
+        const grace = setTimeout(() => {
+          floor.endReads();
+          cut = setTimeout(() => httpServer.closeAllConnections(), LAST_ANSWERS_MS).unref();
+        }, config.shutdownGraceMs).unref();
         // Apollo's drain plugin stops new connections, lets in-flight requests finish and runs
         // the graphql-ws dispose, which closes sockets with 1001 Going Away.
         await apollo.stop();
         clearTimeout(grace);
-        await poller.stop();
-        floor.stop();
+        clearTimeout(cut);
+        await polled;
         await pubsub.close();
         authenticator.close();
         audit.close();

@@ -41,6 +41,8 @@ export interface TestGatewayOptions {
   logger?: typeof testLogger;
   /** The cross-request read cache; off unless a test asks for it. */
   cache?: GatewayConfig['cache'];
+  /** How long `stop()` lets in-flight requests run (5 s unless a test asks otherwise). */
+  shutdownGraceMs?: number;
 }
 
 export async function startTestGateway(
@@ -59,7 +61,7 @@ export async function startTestGateway(
       host: '127.0.0.1',
       port: 0,
       playground: true,
-      shutdownGraceMs: 5000,
+      shutdownGraceMs: options.shutdownGraceMs ?? 5000,
       pollIntervalMs: options.pollIntervalMs ?? 0,
       wsKeepAliveMs: options.wsKeepAliveMs ?? 12_000,
       ...(options.limits ? { limits: options.limits } : {}),
