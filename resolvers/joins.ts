@@ -27,11 +27,13 @@ const byTeamReference = {
     ctx.data.teams.membersByReference(parent.reference),
   onCall: (parent: { reference: string }, _: unknown, ctx: GatewayContext) =>
     ctx.data.teams.membersByReference(parent.reference),
+  nextOnCall: (parent: { reference: string }, _: unknown, ctx: GatewayContext) =>
+    ctx.data.teams.nextOnCallByReference(parent.reference),
 };
 
 /**
  * The team a record names. With the field's `info`, the team's members (for `members` and `onCall`)
- * are read alongside the team, by the name, instead of after it.
+ * and who is next (`nextOnCall`) are read alongside the team, by the name, instead of after it.
  */
 export function teamByName(
   ctx: GatewayContext,

@@ -23,7 +23,7 @@ export const teamResolvers: Resolvers = {
     ...recordFields<TeamNode>('Team', 'team'),
     members: (parent, _, ctx) => ctx.data.teams.membersOf(parent),
     onCall: async (parent, _, ctx) => (await ctx.data.teams.membersOf(parent)).filter((m) => m.onCallRole),
-    nextOnCall: (parent, _, ctx) => ctx.data.teams.nextOnCall(parent.provider, parent.id),
+    nextOnCall: (parent, _, ctx) => ctx.data.teams.nextOnCallOf(parent),
     async services(parent, { first, after }, ctx) {
       return connection({ first, after }, LIST_ORDERS.services, (page) =>
         ctx.data.services.list({

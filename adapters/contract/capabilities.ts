@@ -31,6 +31,7 @@ import type {
   OrchestrationStepComplete,
   Page,
   ReferencedMembers,
+  ReferencedShifts,
   Scope,
   Service,
   ServiceQuery,
@@ -122,6 +123,12 @@ export interface TeamCapability {
    * Only providers that keep schedules implement it; without it the gateway answers null.
    */
   nextOnCall?(teamIds: readonly string[], ctx: CallContext): Promise<Result<OnCallShift[]>[]>;
+  /**
+   * `nextOnCall` by the reference a record carries, as `membersByReference` takes it, so who is
+   * next is read alongside the team record instead of after it; without it the gateway reads the
+   * team, then `nextOnCall`.
+   */
+  nextOnCallByReference?(references: readonly string[], ctx: CallContext): Promise<Result<ReferencedShifts>[]>;
 }
 
 export interface DeploymentCapability {

@@ -384,6 +384,13 @@ export interface ReferencedMembers {
   members: TeamMember[];
 }
 
+/** Who is next in a team a record names (`TeamCapability.nextOnCallByReference`). */
+export interface ReferencedShifts {
+  /** The native ID of the team the reference matched. */
+  teamId: string;
+  shifts: OnCallShift[];
+}
+
 /** A member's on-call shift in one position, from a provider that keeps schedules. */
 export interface OnCallShift {
   member: TeamMember;

@@ -10,6 +10,7 @@ import {
   notFound,
   type OnCallShift,
   type ReferencedMembers,
+  type ReferencedShifts,
   type Result,
   settleEach,
   type TeamCapability,
@@ -71,6 +72,35 @@ export function teamCapability(http: PagerDutyHttp, directory: Directory): TeamC
     return byTeam;
   }
 
+  /**
+   * A by-ID read for the teams records name: incidents name their team, the by-ID reads want its
+   * ID, which the (cached) teams listing gives.
+   */
+  async function byReference<T, R>(
+    references: readonly string[],
+    signal: AbortSignal | undefined,
+    read: (teamIds: readonly string[]) => Promise<Result<T>[]>,
+    answer: (teamId: string, found: T) => R,
+  ): Promise<Result<R>[]> {
+    let teams: PdTeam[];
+    try {
+      teams = await directory.allTeams(signal);
+    } catch (err) {
+      return references.map(() => (err instanceof Error ? err : new Error(String(err))));
+    }
+    const ids = references.map((reference) => {
+      const lower = reference.toLowerCase();
+      return (teams.find((t) => t.id.toLowerCase() === lower) ?? teams.find((t) => t.name.toLowerCase() === lower))?.id;
+    });
+    const known = [...new Set(ids.filter((id): id is string => id !== undefined))];
+    const found = await read(known);
+    return ids.map((teamId, i) => {
+      if (teamId === undefined) return notFound('team', references[i] as string);
+      const result = found[known.indexOf(teamId)] as Result<T>;
+      return result instanceof Error ? result : answer(teamId, result);
+    });
+  }
+
   const capability: TeamCapability = {
     async query(queries, ctx) {
       const listing = directory.allTeams(ctx.signal, true);
@@ -113,25 +143,25 @@ export function teamCapability(http: PagerDutyHttp, directory: Directory): TeamC
     },
 
     async membersByReference(references, ctx): Promise<Result<ReferencedMembers>[]> {
-      // Incidents name their team; the members listing wants its ID, which the (cached) teams listing gives.
-      let teams: PdTeam[];
-      try {
-        teams = await directory.allTeams(ctx.signal);
-      } catch (err) {
-        return references.map(() => (err instanceof Error ? err : new Error(String(err))));
-      }
-      const ids = references.map((reference) => {
-        const lower = reference.toLowerCase();
-        return (teams.find((t) => t.id.toLowerCase() === lower) ?? teams.find((t) => t.name.toLowerCase() === lower))
-          ?.id;
-      });
-      const known = [...new Set(ids.filter((id): id is string => id !== undefined))];
-      const members = await capability.members(known, ctx);
-      return ids.map((teamId, i) => {
-        if (teamId === undefined) return notFound('team', references[i] as string);
-        const found = members[known.indexOf(teamId)] as Result<TeamMember[]>;
-        return found instanceof Error ? found : { teamId, members: found };
-      });
+      return byReference(
+        references,
+        ctx.signal,
+        (ids) => capability.members(ids, ctx),
+        (teamId, members) => ({
+          teamId,
+          members,
+        }),
+      );
+    },
+
+    async nextOnCallByReference(references, ctx): Promise<Result<ReferencedShifts>[]> {
+      const next = capability.nextOnCall as NonNullable<TeamCapability['nextOnCall']>;
+      return byReference(
+        references,
+        ctx.signal,
+        (ids) => next(ids, ctx),
+        (teamId, shifts) => ({ teamId, shifts }),
+      );
     },
 
     async nextOnCall(teamIds, ctx): Promise<Result<OnCallShift[]>[]> {

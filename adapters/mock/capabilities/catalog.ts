@@ -38,6 +38,12 @@ export function serviceCapability({ world }: OpsContext): ServiceCapability {
   };
 }
 
+/** The team a record's reference names: its ID, else its name or handle. */
+function referencedTeam(world: OpsContext['world'], reference: string) {
+  const lower = reference.toLowerCase();
+  return world.teams.find((r) => r.team.id.toLowerCase() === lower) ?? findTeam(world, reference);
+}
+
 export function teamCapability({ world }: OpsContext): TeamCapability {
   return {
     query: (queries) =>
@@ -65,10 +71,18 @@ export function teamCapability({ world }: OpsContext): TeamCapability {
     membersByReference: async (references) => {
       const now = world.clock.now();
       return references.map((reference) => {
-        const lower = reference.toLowerCase();
-        const record = world.teams.find((r) => r.team.id.toLowerCase() === lower) ?? findTeam(world, reference);
+        const record = referencedTeam(world, reference);
         return record
           ? { teamId: record.team.id, members: copy(membersAt(record, world.anchor, now)) }
+          : notFound('team', reference);
+      });
+    },
+    nextOnCallByReference: async (references) => {
+      const now = world.clock.now();
+      return references.map((reference) => {
+        const record = referencedTeam(world, reference);
+        return record
+          ? { teamId: record.team.id, shifts: copy(nextShiftsAt(record, world.anchor, now)) }
           : notFound('team', reference);
       });
     },

@@ -16,6 +16,8 @@ export class TeamData {
    * found for the same reference takes its members from here instead of reading them again.
    */
   private readonly referenced = new Map<string, Promise<m.ReferencedMembers | null>>();
+  /** Who is next, read by reference in this scope, as `referenced` keeps members. */
+  private readonly referencedShifts = new Map<string, Promise<m.ReferencedShifts | null>>();
 
   constructor(private readonly data: RequestData) {}
 
@@ -107,7 +109,56 @@ export class TeamData {
         (list) => earliest(list.map((shift) => shift.start)),
       )
       .load(teamId);
-    return shifts.map((shift) => ({ ...shift, member: stampMember(shift.member, provider, teamId) }));
+    return shiftNodes(shifts, provider, teamId);
+  }
+
+  /**
+   * Who is next in the team a record names, as `membersByReference` reads members: directly where
+   * the provider can (`nextOnCallByReference`), else the team by name, then `nextOnCall`. Null when
+   * no team matches or the provider keeps no schedule.
+   */
+  async nextOnCallByReference(reference: string): Promise<OnCallShiftNode[] | null> {
+    const { provider } = this.data.floor.registry.primary('team');
+    const key = referenceKey(provider, reference);
+    let pending = this.referencedShifts.get(key);
+    if (!pending) {
+      pending = this.readShiftsByReference(provider, reference.toLowerCase());
+      this.referencedShifts.set(key, pending);
+    }
+    const found = await pending;
+    return found && shiftNodes(found.shifts, provider, found.teamId);
+  }
+
+  /** A team's next shifts: those already read by a reference to this team in this scope, else by its ID. */
+  async nextOnCallOf(team: TeamNode): Promise<OnCallShiftNode[] | null> {
+    for (const reference of [team.id, team.name, team.handle]) {
+      const pending = reference ? this.referencedShifts.get(referenceKey(team.provider, reference)) : undefined;
+      const found = pending && (await pending.catch(() => null));
+      if (found?.teamId === team.id) return shiftNodes(found.shifts, team.provider, team.id);
+    }
+    return this.nextOnCall(team.provider, team.id);
+  }
+
+  private async readShiftsByReference(provider: string, reference: string): Promise<m.ReferencedShifts | null> {
+    const { impl } = this.data.floor.registry.serving('team', provider);
+    const direct = impl.nextOnCallByReference;
+    if (!direct) {
+      const team = await this.byName(reference);
+      const shifts = team && (await this.nextOnCall(team.provider, team.id));
+      return team && shifts ? { teamId: team.id, shifts } : null;
+    }
+    try {
+      return await this.data.loaders
+        .batched<string, m.ReferencedShifts>(
+          { capability: 'team', provider, operation: 'nextOnCallByReference' },
+          (references, ctx) => direct.call(impl, references, ctx),
+          (found) => earliest(found.shifts.map((shift) => shift.start)),
+        )
+        .load(reference);
+    } catch (err) {
+      if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
+      throw err;
+    }
   }
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
@@ -144,6 +195,10 @@ function earliest(moments: readonly (string | null | undefined)[]): number | und
     if (!Number.isNaN(at) && (first === undefined || at < first)) first = at;
   }
   return first;
+}
+
+function shiftNodes(shifts: readonly m.OnCallShift[], provider: string, teamId: string): OnCallShiftNode[] {
+  return shifts.map((shift) => ({ ...shift, member: stampMember(shift.member, provider, teamId) }));
 }
 
 function referenceKey(provider: string, reference: string): string {

@@ -25,6 +25,25 @@ import {
 
 const members = (value: unknown) => (Array.isArray(value) ? value.filter(isRec).map(shape.member) : []);
 
+/** People on call now, each with when their shift ends (absent when it does not). */
+const onCallNow = (value: unknown) =>
+  Array.isArray(value)
+    ? value.filter(isRec).map((m) => defined({ ...shape.member(m), onCallUntil: m.onCallUntil ?? undefined }))
+    : [];
+
+/** Who takes over each position next, and when; absent when the provider keeps no schedule. */
+const nextShifts = (value: unknown) =>
+  Array.isArray(value)
+    ? value.filter(isRec).map((s) =>
+        defined({
+          member: isRec(s.member) ? shape.member(s.member) : undefined,
+          role: s.role,
+          start: s.start,
+          end: s.end ?? undefined,
+        }),
+      )
+    : undefined;
+
 export const queryServices: Tool = {
   name: 'query-services',
   title: 'Query Services',
@@ -150,11 +169,14 @@ export const getTeamMembers: Tool = {
   },
 };
 
+/** Teams (or services) one who-is-on-call answer covers. */
+const LISTED = 50;
+
 export const whoIsOnCall: Tool = {
   name: 'who-is-on-call',
   title: 'Who Is On Call',
   description:
-    'Who is on call right now: for a service (its team, or its own rotation), for a team, or for every team when neither is given.',
+    'Who is on call right now and until when, and who takes over each position next: for a service (its team, or its own rotation), for a team, or for every team when neither is given.',
   inputSchema: toolInput({ service: string(), team: string() }),
   outputSchema: listOutput('onCall'),
   annotations: READ,
@@ -162,26 +184,37 @@ export const whoIsOnCall: Tool = {
   async run(args, ctx) {
     const service = typeof args.service === 'string' && args.service !== '' ? args.service : undefined;
     const team = typeof args.team === 'string' && args.team !== '' ? args.team : undefined;
+    const byService = service !== undefined;
     const { data, errors } = await run(ctx, 'who-is-on-call', {
-      byService: service !== undefined,
+      byService,
       teams: team ? { names: [team] } : null,
       services: service ? { names: [service] } : null,
+      teamsFirst: byService ? 0 : LISTED,
+      servicesFirst: byService ? LISTED : 0,
     });
     const rows: Rec[] = [];
     for (const s of (field(data, 'services', 'nodes') as unknown[] | undefined) ?? []) {
       const teamRecord = field(s, 'team');
-      const people = members(field(teamRecord, 'onCall'));
+      const people = onCallNow(field(teamRecord, 'onCall'));
       rows.push(
         defined({
           service: field(s, 'name'),
           team: field(teamRecord, 'name'),
-          onCall: people.length > 0 ? people : members(field(s, 'onCall')),
+          onCall: people.length > 0 ? people : onCallNow(field(s, 'onCall')),
+          nextOnCall: nextShifts(field(teamRecord, 'nextOnCall')),
           url: field(teamRecord, 'url') ?? field(s, 'url'),
         }),
       );
     }
     for (const t of (field(data, 'teams', 'nodes') as unknown[] | undefined) ?? []) {
-      rows.push(defined({ team: field(t, 'name'), onCall: members(field(t, 'onCall')), url: field(t, 'url') }));
+      rows.push(
+        defined({
+          team: field(t, 'name'),
+          onCall: onCallNow(field(t, 'onCall')),
+          nextOnCall: nextShifts(field(t, 'nextOnCall')),
+          url: field(t, 'url'),
+        }),
+      );
     }
     if (rows.length === 0 && (service || team)) {
       throw new ToolError(`no ${service ? `service ${JSON.stringify(service)}` : `team ${JSON.stringify(team)}`}`);

@@ -103,6 +103,13 @@ beforeAll(async () => {
     ],
   });
   fake.policies.push({ id: 'PEPSRCH', name: 'Search EP', team_ids: ['PTSRCHX'], levels: [], shifts });
+  fake.services.push({
+    id: 'PSSRCHX',
+    name: 'search-api',
+    description: 'Search',
+    team_ids: ['PTSRCHX'],
+    escalation_policy_id: 'PEPSRCH',
+  });
 });
 
 afterAll(async () => {
@@ -165,6 +172,19 @@ describe('PagerDuty on call now and next', () => {
       { name: 'Dan Shadow', onCallRole: 'secondary', onCallUntil: null },
     ]);
     expect(data.team.nextOnCall).toEqual([]);
+  });
+
+  it('reads who is next in the team a service names by that name, as the team read by ID answers it', async () => {
+    const data = await gqlData<{ team: OnCallAnswer['team']; service: { team: OnCallAnswer['team'] } }>(
+      gateway.url,
+      `query ($team: ID!, $service: ID!) {
+        team(id: $team) { nextOnCall { member { name } role start end } }
+        service(id: $service) { team { nextOnCall { member { name } role start end } } }
+      }`,
+      { team: toGlobalId('Team', 'pagerduty', 'PTSRCHX'), service: toGlobalId('Service', 'pagerduty', 'PSSRCHX') },
+    );
+    expect(data.team.nextOnCall.length).toBeGreaterThan(0);
+    expect(data.service.team.nextOnCall).toEqual(data.team.nextOnCall);
   });
 });
 

@@ -180,6 +180,42 @@ describe('the cold incident page at its dependency floor', () => {
     expect(page.incident.team.onCall.length).toBeGreaterThan(0);
   });
 
+  it('reads who is next in the team with the team, by its reference, and answers what the team read by ID answers', async () => {
+    type Shift = { member: { name: string }; role: string; start: string };
+    const NEXT = `query ($id: ID!) { incident(id: $id) { team { id nextOnCall { member { name } role start } } } }`;
+    const run = async (adapter: Adapter) => {
+      const stepper = waveStepper(adapter);
+      const stepped = await startTestGateway([{ name: 'mock', adapter: stepper.adapter }], {
+        limits: { executionSliceMs: 0 },
+      });
+      try {
+        const page = await stepper.run(
+          gqlData<{ incident: { team: { id: string; nextOnCall: Shift[] } } }>(stepped.url, NEXT, { id: incidentId }),
+        );
+        const byId = await stepper.run(
+          gqlData<{ team: { nextOnCall: Shift[] } }>(
+            stepped.url,
+            'query ($id: ID!) { team(id: $id) { nextOnCall { member { name } role start } } }',
+            { id: page.result.incident.team.id },
+          ),
+        );
+        return { next: page.result.incident.team.nextOnCall, waves: page.waves.map(names), byId: byId.result.team };
+      } finally {
+        await stepped.stop();
+      }
+    };
+    const direct = await run(await mockAdapter());
+    expect(direct.waves).toEqual([['incident.getMany'], ['team.nextOnCallByReference', 'team.query']]);
+    expect(direct.next.length).toBeGreaterThan(0);
+    expect(direct.next).toEqual(direct.byId.nextOnCall);
+
+    const mock = await mockAdapter();
+    const { nextOnCallByReference: _, ...team } = mock.capabilities.team as NonNullable<typeof mock.capabilities.team>;
+    const chained = await run({ ...mock, capabilities: { ...mock.capabilities, team } });
+    expect(chained.waves).toEqual([['incident.getMany'], ['team.query'], ['team.nextOnCall']]);
+    expect(chained.next).toEqual(direct.next);
+  });
+
   it('reads the team, then its members, from a provider that cannot answer members by reference, with the same answer', async () => {
     const mock = await mockAdapter();
     const { membersByReference: _, ...team } = mock.capabilities.team as NonNullable<typeof mock.capabilities.team>;

@@ -166,11 +166,25 @@ describe('MCP tools over the mock world', () => {
     expect(ids(byIds.services)).toEqual([checkout?.id]);
     expect((await call(client, 'get-service', { id: 'checkout' })).service).toMatchObject({ id: checkout?.id });
 
+    type Shift = { member: { name: string }; role: string; start: string; end: string | null };
     const { service } = await graphql<{
-      service: { team: Node & { name: string; onCall: { name: string }[]; members: { name: string }[] } };
-    }>(`query($id: ID!) { service(id: $id) { team { name source { nativeId } onCall { name } members { name } } } }`, {
-      id: Buffer.from(`Service:mock:${checkout?.id}`).toString('base64url'),
-    });
+      service: {
+        team: Node & {
+          name: string;
+          onCall: { name: string; onCallUntil: string | null }[];
+          nextOnCall: Shift[];
+          members: { name: string }[];
+        };
+      };
+    }>(
+      `query($id: ID!) { service(id: $id) { team {
+      name source { nativeId } onCall { name onCallUntil } members { name }
+      nextOnCall { member { name } role start end }
+    } } }`,
+      {
+        id: Buffer.from(`Service:mock:${checkout?.id}`).toString('base64url'),
+      },
+    );
     const teams = await call(client, 'query-teams', { name: service.team.name });
     expect(ids(teams.teams)).toEqual([service.team.source.nativeId]);
     expect((await call(client, 'get-team', { id: service.team.source.nativeId })).team).toMatchObject({
@@ -180,9 +194,25 @@ describe('MCP tools over the mock world', () => {
     expect((members.members as { name: string }[]).map((m) => m.name)).toEqual(service.team.members.map((m) => m.name));
 
     const onCall = await call(client, 'who-is-on-call', { service: 'checkout' });
-    const [row] = onCall.onCall as { team: string; onCall: { name: string }[] }[];
+    const [row] = onCall.onCall as {
+      team: string;
+      onCall: { name: string; onCallUntil?: string }[];
+      nextOnCall: { member: { name: string }; role: string; start: string; end?: string }[];
+    }[];
     expect(row?.team).toBe(service.team.name);
-    expect(row?.onCall.map((m) => m.name)).toEqual(service.team.onCall.map((m) => m.name));
+    expect(row?.onCall.map((m) => [m.name, m.onCallUntil ?? null])).toEqual(
+      service.team.onCall.map((m) => [m.name, m.onCallUntil]),
+    );
+    // The mock keeps schedules: someone is on call until a shift ends, and someone takes over next.
+    expect(row?.onCall.some((m) => m.onCallUntil !== undefined)).toBe(true);
+    expect(service.team.nextOnCall.length).toBeGreaterThan(0);
+    expect(row?.nextOnCall.map((s) => [s.member.name, s.role, s.start, s.end ?? null])).toEqual(
+      service.team.nextOnCall.map((s) => [s.member.name, s.role, s.start, s.end]),
+    );
+    const byTeam = await call(client, 'who-is-on-call', { team: service.team.name });
+    expect(byTeam.onCall).toEqual([
+      { team: row?.team, onCall: row?.onCall, nextOnCall: row?.nextOnCall, url: expect.any(String) },
+    ]);
   });
 
   it('list-services pages with the cursor it returns, without repeats', async () => {
