@@ -5,7 +5,7 @@
  */
 
 import type { IncidentFilter } from '../adapters/contract/index.js';
-import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
+import type { IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
 import type { Subscription } from '../src/events/pubsub.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
@@ -40,30 +40,60 @@ function cancellable<T>(start: (signal: AbortSignal) => AsyncGenerator<T>): Asyn
 /**
  * Live entries of one incident, after replaying what a reconnecting client missed. The live
  * subscription is confirmed before the replay is fetched, so nothing falls in between; an entry
- * both replayed and received live goes out once.
+ * both replayed and received live goes out once (the pub/sub already drops an entry published
+ * twice). Once the replay is out, `next()` is the pub/sub's own: an idle subscriber holds no
+ * generator, and an event costs no step of one.
  */
-async function* timelineUpdates(
+function timelineUpdates(
   ctx: GatewayContext,
-  incident: IncidentNode,
+  incident: { provider: string; id: string },
   live: Subscription<TimelineEntryNode>,
   since: string | null,
-): AsyncGenerator<TimelineEntryNode> {
-  const seen = new Set<string>();
-  const fresh = (entry: TimelineEntryNode) => {
-    if (seen.has(entry.id)) return false;
-    seen.add(entry.id);
-    return true;
-  };
-  try {
-    await live.ready;
-    if (since) {
+): AsyncIterableIterator<TimelineEntryNode> {
+  let start: Promise<void> | undefined;
+  let replay: TimelineEntryNode[] = [];
+  let replayed: Set<string> | undefined;
+
+  const begin = async () => {
+    try {
+      await live.ready;
+      if (since === null) return;
       const missed = await ctx.data.incidents.timelineSince(incident, Date.parse(since));
-      for (const entry of missed.reverse()) if (fresh(entry)) yield entry;
+      replay = missed.reverse();
+      replayed = new Set(missed.map((entry) => entry.id));
+    } catch (err) {
+      await live.return?.();
+      throw err;
     }
-    for await (const entry of live) if (fresh(entry)) yield entry;
-  } finally {
-    await live.return?.();
-  }
+  };
+  const afterReplay = async (seen: Set<string>): Promise<IteratorResult<TimelineEntryNode>> => {
+    for (;;) {
+      const step = await live.next();
+      if (step.done || !seen.has(step.value.id)) return step;
+    }
+  };
+  const iterator: AsyncIterableIterator<TimelineEntryNode> = {
+    next() {
+      if (!start) {
+        start = begin();
+        return start.then(() => iterator.next());
+      }
+      const missed = replay.shift();
+      if (missed) return Promise.resolve({ done: false, value: missed });
+      return replayed ? afterReplay(replayed) : live.next();
+    },
+    async return() {
+      replay = [];
+      return (await live.return?.()) ?? { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: returnThis,
+  };
+  return iterator;
+}
+
+/** `[Symbol.asyncIterator]` of hand-written iterators, shared rather than made (and named) per object. */
+function returnThis<T>(this: T): T {
+  return this;
 }
 
 async function* incidentUpdates(
@@ -93,13 +123,13 @@ export const incidentSubscriptionResolvers: Resolvers = {
       // Bad IDs and unknown incidents fail here, as a GraphQL error, before any event is awaited.
       subscribe: async (_, { incidentId, since }, ctx) => {
         const global = expectGlobalId(incidentId, 'Incident', 'incidentId');
-        const incident = await ctx.data.incidents.get(global.provider, global.nativeId);
-        return cancellable((signal) => {
-          // Watched before the generator first runs, so a refusal (scope, polling cap) is this
-          // subscription's error rather than a failure of its stream.
-          const live = ctx.data.incidents.watchTimeline(incident, signal);
-          return timelineUpdates(ctx, incident, live, since ?? null);
-        });
+        // Read so that an incident the caller may not see, or that does not exist, is refused here;
+        // only its reference is kept for as long as the subscription lives.
+        const { provider, id } = await ctx.data.incidents.get(global.provider, global.nativeId);
+        // Watched before the first event is awaited, so a refusal (scope, polling cap) is this
+        // subscription's error rather than a failure of its stream.
+        const live = ctx.data.incidents.watchTimeline({ provider, id });
+        return timelineUpdates(ctx, { provider, id }, live, since ?? null);
       },
       resolve: (payload: TimelineEntryNode) => payload,
     },

@@ -53,7 +53,7 @@ export class Changes {
     for (const change of changes) await this.publish(change);
   }
 
-  timeline(incident: RecordRef, signal: AbortSignal): Subscription<TimelineEntryNode> {
+  timeline(incident: RecordRef, signal?: AbortSignal): Subscription<TimelineEntryNode> {
     return this.pubsub.subscribe<TimelineEntryNode>(topics.timeline(incident), signal);
   }
 

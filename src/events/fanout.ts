@@ -117,9 +117,7 @@ export class LocalFanout {
         sink.end();
         return Promise.resolve({ done: true, value: undefined });
       },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
+      [Symbol.asyncIterator]: returnThis,
     };
     return iterator;
   }
@@ -148,4 +146,12 @@ export class LocalFanout {
   private notify(topic: string, active: boolean): void {
     for (const listener of [...this.listeners]) listener(topic, active);
   }
+}
+
+/**
+ * `[Symbol.asyncIterator]` of every subscription: one function, where a method in each iterator
+ * would be a closure (and a name string) per subscriber.
+ */
+function returnThis<T>(this: T): T {
+  return this;
 }

@@ -55,6 +55,19 @@ class LazyContext implements GatewayContext {
     this.madeData ??= this.deps.floor.forRequest(this.requestId, this.signal, this.caller);
     return this.madeData;
   }
+
+  releaseData(): void {
+    this.madeData = undefined;
+  }
+}
+
+/**
+ * Lets go of the context's view of the data floor and what it cached; a later use makes a fresh
+ * one. A subscription's context lives as long as the subscription, which needs the reads its
+ * start made (the incident it watches) only until it has started.
+ */
+export function releaseData(ctx: GatewayContext): void {
+  if (ctx instanceof LazyContext) ctx.releaseData();
 }
 
 export function createContext(

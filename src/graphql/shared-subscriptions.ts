@@ -22,7 +22,7 @@ import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type Ex
 import { visibilityKey } from '../auth/principal.js';
 import { stableStringify } from '../data/stable-json.js';
 import { abandoned } from './abandoned-executions.js';
-import { type ContextDeps, createContext, type GatewayContext } from './context.js';
+import { type ContextDeps, createContext, type GatewayContext, releaseData } from './context.js';
 
 /** A result as a transport sends it: errors formatted (masked), serialized as JSON. */
 export type PayloadEncoder = (result: ExecutionResult) => string;
@@ -58,7 +58,7 @@ export class SharedSubscriptions {
   ) {}
 
   subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
-    const source = await createSourceEventStream(args);
+    const source = await this.start(args);
     if (!isAsyncIterable(source)) return source;
     const key = this.shareKey(args);
     return mapEvents(source[Symbol.asyncIterator](), (event) => this.sharedFor(key, event, args).result);
@@ -66,7 +66,7 @@ export class SharedSubscriptions {
 
   /** The subscriber's events, each with its payload text; an `ExecutionResult` when it is refused. */
   source = async (args: ExecutionArgs): Promise<PayloadSource | ExecutionResult> => {
-    const source = await createSourceEventStream(args);
+    const source = await this.start(args);
     if (!isAsyncIterable(source)) return source;
     const key = this.shareKey(args);
     return {
@@ -74,6 +74,13 @@ export class SharedSubscriptions {
       payload: (event) => this.payloadOf(this.sharedFor(key, event, args)),
     };
   };
+
+  /** The subscriber's source stream; what its start read is let go, so an idle subscriber holds little. */
+  private async start(args: ExecutionArgs): Promise<AsyncIterable<unknown> | ExecutionResult> {
+    const source = await createSourceEventStream(args);
+    releaseData(args.contextValue as GatewayContext);
+    return source;
+  }
 
   private shareKey(args: ExecutionArgs): string {
     let id = this.documentIds.get(args.document);

@@ -79,9 +79,12 @@ export function deliverDirect(
       await iterator.return?.();
       throw err;
     },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
+    [Symbol.asyncIterator]: returnThis,
   };
   return iterator;
+}
+
+/** One shared `[Symbol.asyncIterator]`, where a method would be a closure per subscription. */
+function returnThis<T>(this: T): T {
+  return this;
 }

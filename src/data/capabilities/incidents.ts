@@ -138,9 +138,10 @@ export class IncidentData {
   /**
    * New entries of one incident's timeline, from every source, until `signal` aborts. Watching
    * may make the gateway poll the provider, so it needs the read scope and room under the polling
-   * cap, checked here before the subscription exists.
+   * cap, checked here before the subscription exists. It ends when its iterator is returned or
+   * `signal` aborts.
    */
-  watchTimeline(incident: { provider: string; id: string }, signal: AbortSignal): Subscription<TimelineEntryNode> {
+  watchTimeline(incident: { provider: string; id: string }, signal?: AbortSignal): Subscription<TimelineEntryNode> {
     this.data.requireRead('incident');
     const ref = incidentRef(incident.provider, incident.id);
     this.data.floor.admitTimelineWatch(ref);
