@@ -35,15 +35,27 @@ export interface ContextDeps {
 class LazyContext implements GatewayContext {
   private madeLogger: Logger | undefined;
   private madeData: RequestData | undefined;
+  /**
+   * A subscription's own (when no signal was given), made with its floor view or when `signal` is
+   * read: an idle subscription needs neither. Kept once handed out, so `signal` stays the same.
+   */
+  private ending: AbortController | undefined;
+  private endingHandedOut = false;
   readonly caller: Caller;
 
   constructor(
     private readonly deps: ContextDeps,
     readonly requestId: string,
-    readonly signal: AbortSignal | undefined,
+    private readonly given: AbortSignal | undefined,
     principal: Principal,
   ) {
     this.caller = { principal };
+  }
+
+  get signal(): AbortSignal {
+    if (this.given) return this.given;
+    this.endingHandedOut = true;
+    return this.ownSignal();
   }
 
   get logger(): Logger {
@@ -52,22 +64,24 @@ class LazyContext implements GatewayContext {
   }
 
   get data(): RequestData {
-    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.signal, this.caller);
+    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.given ?? this.ownSignal(), this.caller);
     return this.madeData;
   }
 
   releaseData(): void {
     this.madeData = undefined;
+    if (!this.endingHandedOut) this.ending = undefined;
   }
-}
 
-/**
- * Lets go of the context's view of the data floor and what it cached; a later use makes a fresh
- * one. A subscription's context lives as long as the subscription, which needs the reads its
- * start made (the incident it watches) only until it has started.
- */
-export function releaseData(ctx: GatewayContext): void {
-  if (ctx instanceof LazyContext) ctx.releaseData();
+  end(): void {
+    this.ending?.abort();
+    this.madeData = undefined;
+  }
+
+  private ownSignal(): AbortSignal {
+    this.ending ??= new AbortController();
+    return this.ending.signal;
+  }
 }
 
 export function createContext(
@@ -77,4 +91,26 @@ export function createContext(
   signal?: AbortSignal,
 ): GatewayContext {
   return new LazyContext(deps, requestId, signal, principal);
+}
+
+/**
+ * A subscription's context: its provider calls stop when `endContext` is called (the subscription
+ * completed or its socket closed), and what they hold is made only when a call is made.
+ */
+export function createSubscriptionContext(deps: ContextDeps, requestId: string, principal: Principal): GatewayContext {
+  return new LazyContext(deps, requestId, undefined, principal);
+}
+
+/**
+ * Lets go of the context's view of the data floor and what it cached, without stopping anything; a
+ * later use makes a fresh one. A subscription's context lives as long as the subscription, which
+ * needs the reads its start made (the incident it watches) only until it has started.
+ */
+export function releaseData(ctx: GatewayContext): void {
+  if (ctx instanceof LazyContext) ctx.releaseData();
+}
+
+/** Stops the provider calls a subscription context has under way. */
+export function endContext(ctx: GatewayContext): void {
+  if (ctx instanceof LazyContext) ctx.end();
 }

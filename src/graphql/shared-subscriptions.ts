@@ -29,9 +29,15 @@ export type PayloadEncoder = (result: ExecutionResult) => string;
 
 /** One event's payload text for one share key. */
 export interface SharedPayload {
-  /** Set once made, so the subscribers after the first take it without waiting. */
+  /** Set once made (at once when the execution needs no provider call), so most take it without waiting. */
   readonly text: string | undefined;
   readonly ready: Promise<string>;
+  /**
+   * Counts the caller among those waiting for `ready` until it settles or the caller calls
+   * `leave()`; once every waiter has left, the execution is cancelled.
+   */
+  wait(): void;
+  leave(): void;
 }
 
 /** A subscriber's own source stream, and the shared payload of each event it yields. */
@@ -42,6 +48,8 @@ export interface PayloadSource {
 
 interface Shared {
   result: Promise<ExecutionResult>;
+  /** The result, when the execution finished without waiting for anything. */
+  value?: ExecutionResult;
   payload?: SharedPayload;
   waiters: Waiters;
 }
@@ -61,10 +69,18 @@ export class SharedSubscriptions {
     const source = await this.start(args);
     if (!isAsyncIterable(source)) return source;
     const key = this.shareKey(args);
-    return mapEvents(source[Symbol.asyncIterator](), (event) => this.sharedFor(key, event, args).result);
+    const subscriber = (args.contextValue as GatewayContext).signal;
+    return mapEvents(source[Symbol.asyncIterator](), (event) => {
+      const shared = this.sharedFor(key, event, args);
+      shared.waiters.hold(subscriber);
+      return shared.result;
+    });
   };
 
-  /** The subscriber's events, each with its payload text; an `ExecutionResult` when it is refused. */
+  /**
+   * The subscriber's events, each with its payload text; an `ExecutionResult` when it is refused.
+   * The subscriber counts among an execution's waiters only while it waits (`SharedPayload.wait`).
+   */
   source = async (args: ExecutionArgs): Promise<PayloadSource | ExecutionResult> => {
     const source = await this.start(args);
     if (!isAsyncIterable(source)) return source;
@@ -93,10 +109,8 @@ export class SharedSubscriptions {
   }
 
   private sharedFor(key: string, event: unknown, args: ExecutionArgs): Shared {
-    const subscriber = (args.contextValue as GatewayContext).signal;
     const run = (): Shared => {
       const waiters = new Waiters();
-      waiters.hold(subscriber);
       const { signal } = waiters;
       const context = createContext(
         this.deps,
@@ -104,12 +118,24 @@ export class SharedSubscriptions {
         (args.contextValue as GatewayContext).caller.principal,
         signal,
       );
-      const result = (async () => execute({ ...args, rootValue: event, contextValue: context }))();
-      void result.finally(() => {
+      let outcome: ReturnType<typeof execute> | Promise<never>;
+      try {
+        outcome = execute({ ...args, rootValue: event, contextValue: context });
+      } catch (err) {
+        outcome = Promise.reject(err);
+      }
+      if (!(outcome instanceof Promise)) {
         waiters.settle();
-        // Counted also when no list was left to stop: its provider calls were.
-        abandoned(signal);
-      });
+        return { result: Promise.resolve(outcome), value: outcome, waiters };
+      }
+      const result = outcome;
+      void result
+        .finally(() => {
+          waiters.settle();
+          // Counted also when no list was left to stop: its provider calls were.
+          abandoned(signal);
+        })
+        .catch(() => undefined);
       return { result, waiters };
     };
     if (typeof event !== 'object' || event === null) return run();
@@ -119,9 +145,7 @@ export class SharedSubscriptions {
       this.results.set(event, byKey);
     }
     let shared = byKey.get(key);
-    if (shared && !shared.waiters.signal.aborted) {
-      shared.waiters.hold(subscriber);
-    } else {
+    if (!shared || shared.waiters.signal.aborted) {
       shared = run();
       byKey.set(key, shared);
     }
@@ -130,13 +154,25 @@ export class SharedSubscriptions {
 
   private payloadOf(shared: Shared): SharedPayload {
     if (shared.payload) return shared.payload;
-    const payload: { text: string | undefined; ready: Promise<string> } = {
+    const { waiters } = shared;
+    const wait = () => waiters.join();
+    const leave = () => waiters.leave();
+    if (shared.value) {
+      const text = this.encode(shared.value);
+      shared.payload = { text, ready: Promise.resolve(text), wait, leave };
+      return shared.payload;
+    }
+    const payload: { -readonly [K in keyof SharedPayload]: SharedPayload[K] } = {
       text: undefined,
       ready: shared.result.then((result) => {
         payload.text = this.encode(result);
         return payload.text;
       }),
+      wait,
+      leave,
     };
+    // A rejection reaches the subscribers that wait for it; none may be left to.
+    payload.ready.catch(() => undefined);
     shared.payload = payload;
     return payload;
   }
@@ -144,7 +180,8 @@ export class SharedSubscriptions {
 
 /**
  * The subscribers waiting for one shared execution: its signal aborts once all of them have gone.
- * A subscriber without a signal never goes, so the execution then runs to its end.
+ * A subscriber counts from `join()` (or `hold()`) until `leave()` or until its signal aborts; one
+ * held without a signal never goes, so the execution then runs to its end.
  */
 class Waiters {
   private readonly controller = new AbortController();
@@ -158,6 +195,16 @@ class Waiters {
     return this.controller.signal;
   }
 
+  join(): void {
+    if (!this.settled) this.waiting++;
+  }
+
+  leave(): void {
+    if (this.settled) return;
+    this.waiting--;
+    this.abortIfLeft();
+  }
+
   hold(subscriber: AbortSignal | undefined): void {
     if (this.settled) return;
     if (!subscriber) {
@@ -165,11 +212,8 @@ class Waiters {
       return;
     }
     if (!subscriber.aborted) {
-      this.waiting++;
-      const leave = () => {
-        this.waiting--;
-        this.abortIfLeft();
-      };
+      this.join();
+      const leave = () => this.leave();
       subscriber.addEventListener('abort', leave, { once: true });
       this.detach.push(() => subscriber.removeEventListener('abort', leave));
     }

@@ -16,7 +16,7 @@ import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import { type ErrorFormatter, formatGraphQLError, formatResult } from '../graphql/apollo/error-masking.js';
-import { type ContextDeps, createContext } from '../graphql/context.js';
+import { type ContextDeps, createSubscriptionContext, endContext, type GatewayContext } from '../graphql/context.js';
 import type { DocumentCache } from '../graphql/document-cache.js';
 import { limitExceeded } from '../graphql/limits/limit-error.js';
 import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
@@ -29,8 +29,8 @@ type SocketState = {
   requestId?: string;
   /** Who the socket belongs to, set when `connection_init` is admitted. */
   principal?: Principal;
-  /** One per subscription, aborted when it completes or the socket closes. */
-  aborts?: Map<string, AbortController>;
+  /** One per subscription, ended when it completes or the socket closes. */
+  contexts?: Map<string, GatewayContext>;
 };
 type SocketExtra = Extra & SocketState;
 
@@ -69,6 +69,8 @@ async function admit(
   const principal = await admission.admit(ctx.extra.socket, ctx.extra.request, ctx.connectionParams);
   if (!principal) return false;
   ctx.extra.principal = principal;
+  // The upgrade request (headers and all) is not needed past admission; the socket may live for days.
+  (ctx.extra as { request?: IncomingMessage }).request = undefined;
   return true;
 }
 
@@ -79,8 +81,10 @@ function clientOf(request: IncomingMessage): string {
 
 /** A subscription that ended (completed or failed) stops the provider calls it started. */
 function settle(state: SocketState, id: string): void {
-  state.aborts?.get(id)?.abort();
-  state.aborts?.delete(id);
+  const context = state.contexts?.get(id);
+  if (!context) return;
+  endContext(context);
+  state.contexts?.delete(id);
 }
 
 export function serveSubscriptions(httpServer: Server, options: SubscriptionServerOptions): SubscriptionServer {
@@ -134,14 +138,22 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         }
         const admitted = admitOperation(documents, schema, payload, limits);
         if ('errors' in admitted) return [...admitted.errors];
-        const args: ExecutionArgs = { ...admitted.args };
-        const controller = new AbortController();
-        ctx.extra.aborts ??= new Map();
-        ctx.extra.aborts.set(id, controller);
+        const { document, variableValues, operationName } = admitted.args;
         ctx.extra.requestId ??= randomUUID();
         // onConnect set the principal: graphql-ws accepts no subscribe before it returned true.
         const principal = ctx.extra.principal as Principal;
-        args.contextValue = createContext(options.deps, ctx.extra.requestId, principal, controller.signal);
+        const contextValue = createSubscriptionContext(options.deps, ctx.extra.requestId, principal);
+        ctx.extra.contexts ??= new Map();
+        ctx.extra.contexts.set(id, contextValue);
+        // Every field written here at once, so all subscriptions' arguments share one shape.
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          variableValues,
+          operationName,
+          contextValue,
+          rootValue: undefined,
+        };
         targets.set(args, { socket: ctx.extra.socket, id });
         return args;
       },
@@ -153,8 +165,8 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         return errors.map((error) => formatGraphQLError(options.formatError, error));
       },
       onClose: (ctx) => {
-        for (const controller of ctx.extra.aborts?.values() ?? []) controller.abort();
-        ctx.extra.aborts?.clear();
+        for (const context of ctx.extra.contexts?.values() ?? []) endContext(context);
+        ctx.extra.contexts?.clear();
       },
       subscribe,
     },

@@ -12,7 +12,7 @@
  */
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
-import type { PayloadSource } from '../graphql/shared-subscriptions.js';
+import type { PayloadSource, SharedPayload } from '../graphql/shared-subscriptions.js';
 
 /**
  * Unwritten bytes a socket may hold before its subscription waits for the kernel to take them.
@@ -33,6 +33,8 @@ export function deliverDirect(
   let stopped = false;
   let finished: Promise<IteratorResult<ExecutionResult>> | undefined;
   let stop: (() => void) | undefined;
+  /** The shared payload this subscription is waiting for, which it leaves if it ends first. */
+  let waitingFor: SharedPayload | undefined;
 
   /** Undefined when written at once; a promise when the socket is past its high-water mark. */
   const write = (text: string): Promise<void> | undefined => {
@@ -50,7 +52,13 @@ export function deliverDirect(
       const step = await source.events.next();
       if (step.done || stopped) break;
       const payload = source.payload(step.value);
-      const text = payload.text ?? (await payload.ready);
+      let text = payload.text;
+      if (text === undefined) {
+        payload.wait();
+        waitingFor = payload;
+        text = await payload.ready;
+        waitingFor = undefined;
+      }
       if (stopped) break;
       const flushed = write(text);
       if (flushed) await flushed;
@@ -70,6 +78,8 @@ export function deliverDirect(
     },
     async return() {
       stopped = true;
+      waitingFor?.leave();
+      waitingFor = undefined;
       // graphql-ws may be waiting on `next()`; it ends now, whatever the source still does.
       stop?.();
       await source.events.return?.();

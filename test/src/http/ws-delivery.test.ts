@@ -130,7 +130,12 @@ describe('a socket that stops reading', () => {
     let pulled = 0;
     /** The socket's unwritten bytes whenever the subscription asked for another event. */
     const bufferedAtPull: number[] = [];
-    const payload: SharedPayload = { text, ready: Promise.resolve(text) };
+    const payload: SharedPayload = {
+      text,
+      ready: Promise.resolve(text),
+      wait: () => undefined,
+      leave: () => undefined,
+    };
     const source: PayloadSource = {
       events: {
         next: async () => {
