@@ -11,7 +11,6 @@ import {
   type CallContext,
   type Capability,
   type CapabilityMap,
-  compareInOrder,
   type IncidentStatus,
   type JsonObject,
   keysetPage,
@@ -22,6 +21,7 @@ import {
   type PageRequest,
   type Result,
   type Scope,
+  sortInOrder,
   type TimelineEntry,
 } from '../contract/index.js';
 import * as enums from './enums.js';
@@ -137,10 +137,10 @@ export function buildCapabilities(
   }
 
   async function timelineOf(id: string, ctx: CallContext): Promise<TimelineEntry[]> {
-    return records
+    const entries = records
       .list(await call('incident.timeline.get', { id }, ctx), 'incident.timeline.get results')
-      .map((raw) => records.timelineEntry(raw, id))
-      .sort((a, b) => compareInOrder(LIST_ORDERS.timeline, a, b));
+      .map((raw) => records.timelineEntry(raw, id));
+    return sortInOrder(entries, LIST_ORDERS.timeline);
   }
 
   /**

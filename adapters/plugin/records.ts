@@ -347,8 +347,14 @@ export function deployment(value: unknown): Deployment {
 
 export function logResult(value: unknown, limit: number): LogResult {
   const raw = Array.isArray(value) ? { entries: value } : object(value ?? {}, 'a log result');
-  const entries = list(raw.entries, 'log entries').map(logEntry);
-  entries.sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+  // Newest first, each timestamp parsed once rather than twice per comparison.
+  const entries = list(raw.entries, 'log entries')
+    .map((value) => {
+      const entry = logEntry(value);
+      return { entry, at: Date.parse(entry.timestamp) };
+    })
+    .sort((a, b) => b.at - a.at)
+    .map((e) => e.entry);
   return { entries: entries.slice(0, limit), url: url(raw), truncated: entries.length >= limit };
 }
 
