@@ -18,6 +18,8 @@ const DIRECTORY = /^(service|team)\.|^metric\.describe$|^orchestration\.(getPlan
 interface Traffic {
   directoryPerMinute: number;
   allPerMinute: number;
+  /** Calls by `capability.operation`, to show which questions a fleet asks more often than one console. */
+  byOperation: Record<string, number>;
   refreshes: number;
   errors: number;
 }
@@ -67,15 +69,18 @@ async function traffic(
     const after = await providerCallsByOperation(gateway.origin);
     let directory = 0;
     let all = 0;
+    const byOperation: Record<string, number> = {};
     for (const [operation, count] of Object.entries(after)) {
       const calls = count - (before[operation] ?? 0);
       all += calls;
       if (DIRECTORY.test(operation)) directory += calls;
+      if (calls > 0) byOperation[operation] = calls;
     }
     const minutes = durationMs / 60_000;
     return {
       directoryPerMinute: round(directory / minutes, 1),
       allPerMinute: round(all / minutes, 1),
+      byOperation,
       refreshes,
       errors,
     };
@@ -110,6 +115,12 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     'consoles.recordTtl.one.allPerMinute': aloneTtl.allPerMinute,
     'consoles.recordTtl.fleet.allPerMinute': fleetTtl.allPerMinute,
     'consoles.recordTtl.ratio.allOverOne': ratio(fleetTtl.allPerMinute, aloneTtl.allPerMinute),
+    // Per operation, one console's calls → the fleet's over the whole run: a fleet asks each
+    // question once per record TTL period, one console once per refresh.
+    'consoles.recordTtl.byOperation': Object.keys({ ...aloneTtl.byOperation, ...fleetTtl.byOperation })
+      .sort()
+      .map((op) => `${op} ${aloneTtl.byOperation[op] ?? 0}→${fleetTtl.byOperation[op] ?? 0}`)
+      .join(', '),
     'consoles.refreshes':
       alone.refreshes + fleet.refreshes + aloneTtl.refreshes + fleetTtl.refreshes + uncached.refreshes,
     'consoles.errors': alone.errors + fleet.errors + aloneTtl.errors + fleetTtl.errors + uncached.errors,
