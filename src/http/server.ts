@@ -232,6 +232,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    // Apollo's own default turns introspection off under NODE_ENV=production (which `npm start`
+    // sets); the introspection policy plugin below is the one place that decides.
+    introspection: true,
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -84,6 +84,23 @@ describe('gateway process with no configuration', () => {
   });
 });
 
+describe('gateway process with production settings', () => {
+  let gateway: GatewayProcess;
+  beforeAll(async () => {
+    // As `npm start` runs it outside a test runner (which sets NODE_ENV=test).
+    gateway = await startGatewayProcess({ OPSORCH_MOCK_LIVE: 'false', NODE_ENV: 'production' });
+  });
+  afterAll(() => gateway.stop());
+
+  it('answers introspection on loopback, as its introspection policy says', async () => {
+    const data = await gqlData<{ __schema: { queryType: { name: string } } }>(
+      gateway.url,
+      '{ __schema { queryType { name } } }',
+    );
+    expect(data.__schema.queryType.name).toBe('Query');
+  });
+});
+
 describe('graceful shutdown', () => {
   it('lets in-flight requests finish, closes subscriptions with 1001 and exits 0 on SIGTERM', async () => {
     const slow = '{"latencyMs":1500}';
