@@ -52,13 +52,8 @@ export class TeamData {
 
   /** A team's members: those already read by a reference to this team in this scope, else by its ID. */
   async membersOf(team: TeamNode): Promise<TeamMemberNode[]> {
-    for (const reference of [team.id, team.name, team.handle]) {
-      const pending = reference ? this.referenced.get(referenceKey(team.provider, reference)) : undefined;
-      const found = pending && (await pending.catch(() => null));
-      if (found?.teamId === team.id) {
-        return found.members.map((member) => stampMember(member, team.provider, team.id));
-      }
-    }
+    const found = await readFor(this.referenced, team);
+    if (found) return found.members.map((member) => stampMember(member, team.provider, team.id));
     return this.members(team.provider, team.id);
   }
 
@@ -75,17 +70,35 @@ export class TeamData {
   private async readByReference(provider: string, reference: string): Promise<m.ReferencedMembers | null> {
     const { impl } = this.data.floor.registry.serving('team', provider);
     const direct = impl.membersByReference;
+    return this.readDirectlyOrViaTeam(
+      provider,
+      reference,
+      'membersByReference',
+      direct && ((references, ctx) => direct.call(impl, references, ctx)),
+      (found) => earliest(found.members.map((member) => member.onCallUntil)),
+      async (team) => ({ teamId: team.id, members: await this.members(team.provider, team.id) }),
+    );
+  }
+
+  /**
+   * A read by the team reference a record carries: `direct` where the provider has it, else the
+   * team by name, then `viaTeam`. Null when no team matches.
+   */
+  private async readDirectlyOrViaTeam<V>(
+    provider: string,
+    reference: string,
+    operation: 'membersByReference' | 'nextOnCallByReference',
+    direct: ((references: readonly string[], ctx: m.CallContext) => Promise<m.Result<V>[]>) | undefined,
+    expiresAt: (found: V) => number | undefined,
+    viaTeam: (team: TeamNode) => Promise<V | null>,
+  ): Promise<V | null> {
     if (!direct) {
       const team = await this.byName(reference);
-      return team && { teamId: team.id, members: await this.members(team.provider, team.id) };
+      return team && viaTeam(team);
     }
     try {
       return await this.data.loaders
-        .batched<string, m.ReferencedMembers>(
-          { capability: 'team', provider, operation: 'membersByReference' },
-          (references, ctx) => direct.call(impl, references, ctx),
-          (found) => earliest(found.members.map((member) => member.onCallUntil)),
-        )
+        .batched<string, V>({ capability: 'team', provider, operation }, direct, expiresAt)
         .load(reference);
     } catch (err) {
       // A reference no team matches names no team, as `byName` answers it.
@@ -131,34 +144,25 @@ export class TeamData {
 
   /** A team's next shifts: those already read by a reference to this team in this scope, else by its ID. */
   async nextOnCallOf(team: TeamNode): Promise<OnCallShiftNode[] | null> {
-    for (const reference of [team.id, team.name, team.handle]) {
-      const pending = reference ? this.referencedShifts.get(referenceKey(team.provider, reference)) : undefined;
-      const found = pending && (await pending.catch(() => null));
-      if (found?.teamId === team.id) return shiftNodes(found.shifts, team.provider, team.id);
-    }
+    const found = await readFor(this.referencedShifts, team);
+    if (found) return shiftNodes(found.shifts, team.provider, team.id);
     return this.nextOnCall(team.provider, team.id);
   }
 
   private async readShiftsByReference(provider: string, reference: string): Promise<m.ReferencedShifts | null> {
     const { impl } = this.data.floor.registry.serving('team', provider);
     const direct = impl.nextOnCallByReference;
-    if (!direct) {
-      const team = await this.byName(reference);
-      const shifts = team && (await this.nextOnCall(team.provider, team.id));
-      return team && shifts ? { teamId: team.id, shifts } : null;
-    }
-    try {
-      return await this.data.loaders
-        .batched<string, m.ReferencedShifts>(
-          { capability: 'team', provider, operation: 'nextOnCallByReference' },
-          (references, ctx) => direct.call(impl, references, ctx),
-          (found) => earliest(found.shifts.map((shift) => shift.start)),
-        )
-        .load(reference);
-    } catch (err) {
-      if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
-      throw err;
-    }
+    return this.readDirectlyOrViaTeam(
+      provider,
+      reference,
+      'nextOnCallByReference',
+      direct && ((references, ctx) => direct.call(impl, references, ctx)),
+      (found) => earliest(found.shifts.map((shift) => shift.start)),
+      async (team) => {
+        const shifts = await this.nextOnCall(team.provider, team.id);
+        return shifts && { teamId: team.id, shifts };
+      },
+    );
   }
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
@@ -199,6 +203,19 @@ function earliest(moments: readonly (string | null | undefined)[]): number | und
 
 function shiftNodes(shifts: readonly m.OnCallShift[], provider: string, teamId: string): OnCallShiftNode[] {
   return shifts.map((shift) => ({ ...shift, member: stampMember(shift.member, provider, teamId) }));
+}
+
+/** What a read by reference to `team` found earlier in this scope, if it found this team. */
+async function readFor<V extends { teamId: string }>(
+  reads: Map<string, Promise<V | null>>,
+  team: TeamNode,
+): Promise<V | null> {
+  for (const reference of [team.id, team.name, team.handle]) {
+    const pending = reference ? reads.get(referenceKey(team.provider, reference)) : undefined;
+    const found = pending && (await pending.catch(() => null));
+    if (found?.teamId === team.id) return found;
+  }
+  return null;
 }
 
 function referenceKey(provider: string, reference: string): string {
