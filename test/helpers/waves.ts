@@ -6,7 +6,8 @@
  * length of its longest chain of provider calls, whatever the machine's load (no timing involved:
  * the gateway runs in this process, and "nothing left to do" is read off the event loop).
  */
-import type { Adapter, Capability, CapabilityMap } from '../../adapters/contract/index.js';
+import type { Adapter, Capability } from '../../adapters/contract/index.js';
+import { wrapOperations } from './wrap-adapter.js';
 
 export interface HeldCall {
   capability: Capability;
@@ -28,31 +29,24 @@ export function waveStepper(inner: Adapter): WaveStepper {
   let arrivals = 0;
   let arrived: () => void = () => undefined;
 
-  const capabilities: Partial<CapabilityMap> = {};
-  for (const [capability, impl] of Object.entries(inner.capabilities) as [Capability, object][]) {
-    const wrapped: Record<string, unknown> = {};
-    for (const [op, fn] of Object.entries(impl)) {
-      if (typeof fn !== 'function') {
-        wrapped[op] = fn;
-        continue;
-      }
-      wrapped[op] = (...args: unknown[]) =>
+  const capabilities = wrapOperations(
+    inner,
+    (capability, op, call) =>
+      (...args) =>
         new Promise((resolve, reject) => {
           arrivals++;
           held.push({
             capability,
             op,
             release: () => {
-              const answer = Promise.resolve().then(() => (fn as (...a: unknown[]) => unknown).apply(impl, args));
+              const answer = Promise.resolve().then(() => call(...args));
               running.add(answer);
               answer.then(resolve, reject).finally(() => running.delete(answer));
             },
           });
           arrived();
-        });
-    }
-    (capabilities as Record<string, unknown>)[capability] = wrapped;
-  }
+        }),
+  );
 
   /** Until every released call has answered and no call has arrived for a few event-loop turns. */
   async function quiet(): Promise<void> {

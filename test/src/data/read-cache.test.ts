@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Adapter, Capability, CapabilityMap } from '../../../adapters/contract/index.js';
+import type { Adapter } from '../../../adapters/contract/index.js';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
 import { ReadCache, type ReadCacheOptions } from '../../../src/data/read-cache.js';
@@ -9,6 +9,7 @@ import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/se
 import { incidentEventBody, signPagerDutyDelivery } from '../../fakes/pagerduty/webhook.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { wrapOperations } from '../../helpers/wrap-adapter.js';
 
 const SERVICES: LoaderKey = { capability: 'service', provider: 'pd', operation: 'getMany' };
 const INCIDENTS: LoaderKey = { capability: 'incident', provider: 'pd', operation: 'getMany' };
@@ -216,36 +217,26 @@ function gated(inner: Adapter) {
   const closed = new Set<string>();
   const held = new Map<string, HeldCall[]>();
   const waiting = new Map<string, (call: HeldCall) => void>();
-  const capabilities: Partial<CapabilityMap> = {};
-  for (const [capability, impl] of Object.entries(inner.capabilities) as [Capability, object][]) {
-    const wrapped: Record<string, unknown> = {};
-    for (const [op, fn] of Object.entries(impl)) {
-      if (typeof fn !== 'function') {
-        wrapped[op] = fn;
-        continue;
-      }
-      const name = `${capability}.${op}`;
-      wrapped[op] = (...args: unknown[]) => {
-        const run = () => (fn as (...a: unknown[]) => Promise<unknown>).apply(impl, args);
-        if (!closed.has(name)) return run();
-        return new Promise((resolve, reject) => {
-          const call: HeldCall = {
-            signal: (args.at(-1) as { signal?: AbortSignal } | undefined)?.signal,
-            release: () => {
-              const answer = run();
-              answer.then(resolve, reject);
-              return answer;
-            },
-          };
-          const wake = waiting.get(name);
-          waiting.delete(name);
-          if (wake) wake(call);
-          else held.set(name, [...(held.get(name) ?? []), call]);
-        });
-      };
-    }
-    (capabilities as Record<string, unknown>)[capability] = wrapped;
-  }
+  const capabilities = wrapOperations(inner, (capability, op, run) => {
+    const name = `${capability}.${op}`;
+    return (...args) => {
+      if (!closed.has(name)) return run(...args);
+      return new Promise((resolve, reject) => {
+        const call: HeldCall = {
+          signal: (args.at(-1) as { signal?: AbortSignal } | undefined)?.signal,
+          release: () => {
+            const answer = run(...args);
+            answer.then(resolve, reject);
+            return answer;
+          },
+        };
+        const wake = waiting.get(name);
+        waiting.delete(name);
+        if (wake) wake(call);
+        else held.set(name, [...(held.get(name) ?? []), call]);
+      });
+    };
+  });
   return {
     adapter: { ...inner, capabilities, checkHealth: (ctx) => inner.checkHealth(ctx) } satisfies Adapter,
     close: (...names: string[]) => {
