@@ -41,25 +41,41 @@ export function compiledEntry(entry: string): string {
   return compiled;
 }
 
-/**
- * Starts `node <compiled entry>` with `env` and waits until `readyPath` answers 200. One node
- * process (no npm wrapper) so signals and memory belong to the server itself.
- */
-export async function startServer(options: {
-  name: string;
-  entry: string;
-  env: Record<string, string>;
-  port: number;
-  readyPath: string;
-  /** Extra `node` flags, e.g. `--expose-gc`. */
-  nodeArgs?: string[];
-}): Promise<ServerProcess> {
-  const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), compiledEntry(options.entry)], {
+/** What a server runs: a compiled TypeScript entry under node, or a native executable. */
+type Program =
+  | {
+      entry: string;
+      /** Extra `node` flags, e.g. `--expose-gc`. */
+      nodeArgs?: string[];
+    }
+  /** Started with `PATH` and `env` only, as a deployment would (e.g. OpsOrch Core). */
+  | { executable: string };
+
+function spawnProgram(program: Program, env: Record<string, string>): ChildProcess {
+  const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
+  if ('executable' in program)
+    return spawn(program.executable, [], { env: { PATH: process.env.PATH ?? '', ...env }, stdio });
+  return spawn(process.execPath, [...(program.nodeArgs ?? []), compiledEntry(program.entry)], {
     cwd: ROOT,
-    env: { ...process.env, OPSORCH_LOG_LEVEL: 'warn', ...options.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, OPSORCH_LOG_LEVEL: 'warn', ...env },
+    stdio,
   });
+}
+
+/**
+ * Starts the program with `env` and waits until `readyPath` answers 200. One process (no npm
+ * wrapper) so signals and memory belong to the server itself.
+ */
+export async function startServer(
+  options: Program & {
+    name: string;
+    env: Record<string, string>;
+    port: number;
+    readyPath: string;
+  },
+): Promise<ServerProcess> {
+  const origin = `http://127.0.0.1:${options.port}`;
+  const child = spawnProgram(options, options.env);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);

@@ -1,24 +1,12 @@
 /** Runs the real OpsOrch Core binary on a free loopback port, for side-by-side checks. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { OPSORCH_BIN } from './opsorch.js';
 
-/** `shared/opsorch/bin/opsorch` beside the checkout, or beside a folder above it (a git worktree's). */
-function findCore(): string {
-  let dir = fileURLToPath(new URL('../..', import.meta.url));
-  for (;;) {
-    const candidate = join(dirname(dir), 'shared', 'opsorch', 'bin', 'opsorch');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error('OpsOrch Core not found: expected ../shared/opsorch/bin/opsorch');
-    dir = dirname(dir);
-  }
-}
-
-export const CORE_BINARY = findCore();
+export const CORE_BINARY = join(OPSORCH_BIN, 'opsorch');
 
 export interface CoreProcess {
   base: string;

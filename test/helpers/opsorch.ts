@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Capability } from '../../adapters/contract/index.js';
 
-/** `shared/opsorch/bin` beside the checkout, or beside a folder above it (a git worktree's). */
-function findBin(): string {
+/** `shared/opsorch/bin` beside the checkout, or beside a folder above it (a git worktree's); the bench's too. */
+export function opsorchBin(): string {
   let dir = fileURLToPath(new URL('../..', import.meta.url));
   for (;;) {
     const candidate = join(dirname(dir), 'shared', 'opsorch', 'bin');
@@ -15,7 +15,7 @@ function findBin(): string {
   }
 }
 
-export const OPSORCH_BIN = findBin();
+export const OPSORCH_BIN = opsorchBin();
 
 /** Every capability and the OpsOrch mock plugin binary serving it. */
 export const OPSORCH_PLUGINS: Record<Capability, string> = {
