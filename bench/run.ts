@@ -11,7 +11,7 @@ import type { BenchOptions, Figures, Servers } from './figures/context.js';
 import { coreFigures } from './figures/core.js';
 import { isolationFigures } from './figures/isolation.js';
 import { overheadFigures } from './figures/overhead.js';
-import { pageFigures } from './figures/page.js';
+import { PAGE_COPIES, pageFigures } from './figures/page.js';
 import { scaleFigures } from './figures/scale.js';
 import { singleFlightFigures } from './figures/single-flight.js';
 import { soakFigures } from './figures/soak.js';
@@ -88,7 +88,7 @@ const chosen = SECTIONS.filter((section) => !values.only?.length || values.only.
 if (chosen.length === 0) throw new Error(`--only takes: ${SECTIONS.map((section) => section.name).join(', ')}`);
 
 /** One page with at least 10 alerts and 5 tickets; a thousand incidents for the scale figures. */
-const slow = { latencyMs: options.latencyMs, copies: { incident: 1, alert: 5, ticket: 5 } };
+const slow = { latencyMs: options.latencyMs, copies: PAGE_COPIES };
 const fast = { latencyMs: 0, copies: { incident: 42, alert: 1, ticket: 1 } };
 
 const starters: { [K in keyof Servers]: () => Promise<Servers[K]> } = {

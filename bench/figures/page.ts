@@ -3,6 +3,8 @@
  * request), through the gateway with DataLoader off, and through the REST API the way a console
  * fetches it.
  */
+import { cpuMs } from '../lib/cpu.js';
+import { startGatewayProcess } from '../lib/gateway.js';
 import { graphql } from '../lib/http.js';
 import { providerCalls } from '../lib/prometheus.js';
 import { median, percentile, ratio, round, timed } from '../lib/stats.js';
@@ -50,6 +52,58 @@ async function restCost(rest: Servers['rest'], dedupe: boolean, fetchPage: (c: R
   return { calls: (await restCalls(rest)) - before, requests: console.requests, ms };
 }
 
+/** The page's world: one incident page with at least 10 alerts and 5 tickets. */
+export const PAGE_COPIES = { incident: 1, alert: 5, ticket: 5 };
+
+/** The injected latencies the page is measured at against its floor, besides `--latency`. */
+const FLOOR_LATENCIES_MS = [10, 100];
+/** Provider round trips the page needs at least: the incident, then everything else at once. */
+const ROUND_TRIPS = 2;
+
+/** Wall time of `rounds` pages one after another, and the gateway's CPU per page meanwhile. */
+async function pageRounds(gateway: GraphQLServer, vars: Record<string, unknown>, rounds: number) {
+  const ms: number[] = [];
+  const cpuBefore = cpuMs(gateway.pid);
+  for (let i = 0; i < rounds; i++) ms.push((await timed(() => graphql(gateway.graphql, INCIDENT_PAGE, vars))).ms);
+  return { ms, cpuMsPerPage: (cpuMs(gateway.pid) - cpuBefore) / rounds };
+}
+
+/**
+ * The page against its dependency floor (two provider round trips) at each latency: a gateway of
+ * its own per latency other than the section's, over the same world and incident.
+ */
+async function floorFigures(
+  options: BenchOptions,
+  vars: Record<string, unknown>,
+  atSectionLatency: { ms: number[]; cpuMsPerPage: number },
+): Promise<Figures> {
+  const figures: Figures = {};
+  const latencies = [...new Set([...FLOOR_LATENCIES_MS, options.latencyMs])].sort((a, b) => a - b);
+  for (const latencyMs of latencies) {
+    let measured = atSectionLatency;
+    if (latencyMs !== options.latencyMs) {
+      const gateway = await startGatewayProcess(`gateway-${latencyMs}ms`, {
+        latencyMs,
+        copies: PAGE_COPIES,
+      });
+      try {
+        for (let i = 0; i < 3; i++) await graphql(gateway.graphql, INCIDENT_PAGE, vars);
+        measured = await pageRounds(gateway, vars, options.quick ? 10 : 40);
+      } finally {
+        await gateway.stop();
+      }
+    }
+    const floorMs = ROUND_TRIPS * latencyMs;
+    const key = `page.floor.${latencyMs}ms`;
+    figures[`${key}.floorMs`] = floorMs;
+    figures[`${key}.p50Ms`] = round(median(measured.ms), 1);
+    figures[`${key}.p90Ms`] = round(percentile(measured.ms, 90), 1);
+    figures[`${key}.ratio.p50OverFloor`] = ratio(median(measured.ms), floorMs);
+    figures[`${key}.cpuMsPerPage`] = round(measured.cpuMsPerPage, 1);
+  }
+  return figures;
+}
+
 export async function pageFigures(servers: Servers, options: BenchOptions): Promise<Figures> {
   const picked = await pickIncident(servers.gateway);
   const nativeId = nativeIdOf(picked.id);
@@ -79,11 +133,14 @@ export async function pageFigures(servers: Servers, options: BenchOptions): Prom
   const gatewayMs: number[] = [];
   const restMs: number[] = [];
   const restCachedMs: number[] = [];
+  // The gateway idles while the REST console runs, so its CPU over the loop is its pages'.
+  const cpuBefore = cpuMs(servers.gateway.pid);
   for (let i = 0; i < rounds; i++) {
     gatewayMs.push((await timed(() => graphql(servers.gateway.graphql, INCIDENT_PAGE, vars))).ms);
     restMs.push((await restCost(servers.rest, false, incidentPage)).ms);
     restCachedMs.push((await restCost(servers.rest, true, incidentPage)).ms);
   }
+  const atSectionLatency = { ms: gatewayMs, cpuMsPerPage: (cpuMs(servers.gateway.pid) - cpuBefore) / rounds };
 
   return {
     'page.incident.alerts': picked.alerts,
@@ -112,5 +169,6 @@ export async function pageFigures(servers: Servers, options: BenchOptions): Prom
     'page.latency.ratio.gatewayOverRestDeduplicated': ratio(median(gatewayMs), median(restCachedMs)),
     'list.latency.gatewayMs': round(list.gateway.ms, 1),
     'list.latency.restMs': round(list.rest.ms, 1),
+    ...(await floorFigures(options, vars, atSectionLatency)),
   };
 }
