@@ -6,12 +6,12 @@
  * from its own `/metrics` so the clients' memory is not counted.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
 import { cpuMs } from './lib/cpu.js';
 import { compiledEntry } from './lib/process.js';
+import { rawSubscriber, startsWith, type TextHandler } from './lib/raw-subscriber.js';
 
 export interface FanoutResult {
   p50Ms: number;
@@ -96,9 +96,12 @@ async function liveSubscriptions(base: string): Promise<number> {
   return body.live?.subscriptions ?? -1;
 }
 
+/** What every delivery to subscription "1" starts with. */
+const NEXT = Buffer.from('{"id":"1","type":"next","payload":');
+
 interface Pending {
   /** The entry's body (plain text, so it reads the same inside a JSON string). */
-  marker: string;
+  marker: Buffer;
   count: number;
   /** When the last subscriber got it. */
   last: number;
@@ -117,17 +120,13 @@ async function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
-/**
- * Subscribers speak the graphql-ws protocol (graphql-transport-ws) directly and only look for the
- * entry's text in each message: with thousands of them in this one process, a full client's
- * per-message parsing would be measured instead of the gateway's fan-out.
- */
+/** Subscribers on bare sockets (`lib/raw-subscriber.ts`), so the bench process costs little beside the gateway. */
 async function connectSubscribers(
   port: number,
   incidentId: string,
   count: number,
-  sockets: WebSocket[],
-  onMessage: (text: string, at: number) => void,
+  sockets: Socket[],
+  onText: TextHandler,
 ): Promise<void> {
   const subscribe = JSON.stringify({
     id: '1',
@@ -137,25 +136,11 @@ async function connectSubscribers(
       variables: { id: incidentId },
     },
   });
-  const connectOne = () =>
-    new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
-      sockets.push(socket);
-      socket.once('error', reject);
-      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
-      socket.on('message', (data: Buffer) => {
-        const at = performance.now();
-        const text = data.toString('utf8');
-        if (text.startsWith('{"type":"connection_ack"')) {
-          socket.send(subscribe);
-          resolve();
-        } else if (text.startsWith('{"type":"ping"')) {
-          socket.send('{"type":"pong"}');
-        } else {
-          onMessage(text, at);
-        }
-      });
-    });
+  const connectOne = () => {
+    const { socket, subscribed } = rawSubscriber(port, subscribe, onText);
+    sockets.push(socket);
+    return subscribed;
+  };
   // In batches, so the gateway's accept queue never overflows.
   for (let i = 0; i < count; i += CONNECT_BATCH) {
     await withDeadline(
@@ -185,7 +170,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const sockets: WebSocket[] = [];
+  const sockets: Socket[] = [];
   let pending: Pending | undefined;
   try {
     await until(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 'the gateway to start');
@@ -197,8 +182,12 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     if (!incidentId) throw new Error('bench: the mock world has no open incident');
     const before = await steadyMemory(base);
 
-    await connectSubscribers(port, incidentId, opts.subscribers, sockets, (text, at) => {
-      if (pending && text.includes(pending.marker)) {
+    await connectSubscribers(port, incidentId, opts.subscribers, sockets, (data, start, end, at) => {
+      if (!startsWith(data, start, end, NEXT)) {
+        throw new Error(`bench: unexpected message ${data.toString('utf8', start, end)}`);
+      }
+      const found = pending ? data.indexOf(pending.marker, start) : -1;
+      if (pending && found >= 0 && found + pending.marker.length <= end) {
         pending.count += 1;
         pending.last = at;
         if (pending.count === opts.subscribers) pending.done();
@@ -224,7 +213,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       const delivered = new Promise<void>((resolve) => {
         done = resolve;
       });
-      const current: Pending = { marker, count: 0, last: 0, done };
+      const current: Pending = { marker: Buffer.from(marker), count: 0, last: 0, done };
       pending = current;
       const sent = performance.now();
       await post(
@@ -247,7 +236,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       clientCpuMsPerMutation: Math.round((clientCpu / mutations) * 10) / 10,
     };
   } finally {
-    for (const socket of sockets) socket.terminate();
+    for (const socket of sockets) socket.destroy();
     gateway.kill('SIGTERM');
     await new Promise((resolve) => (gateway.exitCode !== null ? resolve(null) : gateway.once('exit', resolve)));
   }
