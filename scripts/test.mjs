@@ -26,6 +26,7 @@ function check(name, command, commandArgs) {
 if (args.length === 0) {
   check('codegen is up to date', 'node', ['scripts/codegen-check.mjs']);
   check('layers: only the data floor calls adapters', 'node', ['scripts/check-layers.mjs']);
+  check('engines: every installed package runs on Node 20', 'node', ['scripts/check-engines.mjs']);
   check('typecheck', 'npx', ['tsc', '--noEmit']);
   check('lint and format', 'npx', ['biome', 'ci', '.']);
   check('production build (what npm start runs)', 'npm', ['run', 'build', '--silent']);
