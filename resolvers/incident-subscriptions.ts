@@ -106,7 +106,7 @@ async function* incidentUpdates(
     await live.ready;
     for await (const event of live) {
       if (
-        ctx.data.incidents.visible(event.incident) &&
+        (await ctx.data.incidents.visible(event.incident)) &&
         (await ctx.data.incidents.matches(event.incident, query, signal))
       ) {
         yield event;

@@ -277,7 +277,11 @@ export class RequestData {
   ) {}
 
   get loaders(): Loaders {
-    this.made.loaders ??= this.floor.loaders(this.scope);
+    if (!this.made.loaders) {
+      const loaders = this.floor.loaders(this.scope);
+      loaders.teamDirectory = (reference) => this.teams.byReference(reference);
+      this.made.loaders = loaders;
+    }
     return this.made.loaders;
   }
   get incidents(): IncidentData {

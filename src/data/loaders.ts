@@ -15,7 +15,7 @@ import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
 import type { ExpiresAt, ReadCache } from './read-cache.js';
-import { restrictScope, withinRestriction } from './restrict.js';
+import { type RestrictedTeam, restrictScope, withinRestriction } from './restrict.js';
 import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
 import { stableStringify } from './stable-json.js';
 import { stamp } from './stamp.js';
@@ -69,11 +69,19 @@ export interface ListSource<T extends { id: string }> {
 /** Adapter methods that read many records (or lists) by native ID in one call. */
 export type ByIdOperation = 'getMany' | 'getPlans' | 'getRuns' | 'timelines' | 'members';
 
+/** Finds the team a reference (its ID, name or handle) names, in the team directory; null when none does. */
+export type TeamDirectory = (reference: string) => Promise<m.Team | null> | m.Team | null;
+
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown, string>>();
   private visibility: string | undefined;
   /** What `warm` answered, by loader and key. */
   private readonly answered = new Map<string, unknown>();
+  /** Where a team restriction's team is looked up; set by the request's data floor. */
+  teamDirectory: TeamDirectory | undefined;
+  /** The team the caller is restricted to as the directory names it, once read. */
+  private team: RestrictedTeam | undefined;
+  private teamRead: Promise<void> | undefined;
 
   constructor(
     private readonly deps: ReadDeps,
@@ -135,13 +143,18 @@ export class Loaders {
   ): ListSource<T> {
     const served = this.deps.registry.providersOf(capability);
     const restriction = this.scope.caller?.principal.restriction;
-    const narrowed = restrictScope(filter, restriction);
+    // A team restriction narrows by the team's name in the directory, known once it has been read.
+    let narrowed = restriction?.team === undefined ? restrictScope(filter, restriction) : undefined;
     return {
       providers: served.map((s) => s.provider),
       order: orderOf<T>(capability, operation),
       page: async (provider, request, narrow) => {
         const { impl } = this.deps.registry.serving(capability, provider);
         // Object.assign, not spreads: see `stamp` (these are the gateway's own query objects).
+        if (!narrowed) {
+          await this.restrictionRead(capability);
+          narrowed = restrictScope(filter, restriction, this.team);
+        }
         const query = Object.assign({}, narrowed, narrow, request) as unknown as Q;
         const page = await this.batched<Q, m.Page<T>>({ capability, provider, operation }, (qs, ctx) =>
           fetch(impl, qs, ctx),
@@ -213,7 +226,11 @@ export class Loaders {
     return { ...scope, service: this.deps.registry.serviceNameFor(provider, scope.service) };
   }
 
-  /** Whether this scope's caller may see a record (its credential's restriction). */
+  /**
+   * Whether this scope's caller may see a record (its credential's restriction). A team restriction
+   * matches a record naming the team by any of its names once `restrictionRead` has read them, and
+   * only by the restriction's own word before.
+   */
   visible(capability: Capability, provider: string, record: unknown): boolean {
     const restriction = this.scope.caller?.principal.restriction;
     if (!restriction) return true;
@@ -222,7 +239,29 @@ export class Loaders {
       restriction,
       (name) => this.deps.registry.canonicalServiceName(provider, name),
       capability === 'service',
+      this.team,
     );
+  }
+
+  /**
+   * Reads, once per scope, every name the team of the caller's restriction goes by, for `visible`:
+   * records name their team by ID, name or handle, and a restriction by any one of them covers
+   * them all. Undefined when there is nothing to wait for (no team restriction, or team records,
+   * which name no team and are what the directory reads). A failed look-up leaves the restriction's
+   * own word, which hides more, never less.
+   */
+  restrictionRead(capability: Capability): Promise<void> | undefined {
+    const team = this.scope.caller?.principal.restriction?.team;
+    const directory = this.teamDirectory;
+    if (team === undefined || capability === 'team' || !directory) return undefined;
+    this.teamRead ??= (async () => {
+      const found = await Promise.resolve()
+        .then(() => directory(team))
+        .catch(() => null);
+      const names = [team, found?.id, found?.name, found?.handle].filter((n): n is string => !!n);
+      this.team = { name: found?.name ?? team, names: new Set(names.map((n) => n.toLowerCase())) };
+    })();
+    return this.teamRead;
   }
 
   /** Calls a provider through the floor's choke point, on behalf of this scope. */
@@ -276,7 +315,9 @@ export class Loaders {
         const { impl } = this.deps.registry.serving(key.capability, key.provider);
         const read = (impl as unknown as Record<string, m.GetMany<T>>)[key.operation];
         if (typeof read !== 'function') throw new Error(`${key.capability} has no ${key.operation}`);
+        const restricted = this.restrictionRead(key.capability);
         const results = await this.call(key, ids.length, ctx, (c) => read.call(impl, ids, c));
+        if (restricted) await restricted;
         // Array results (timelines, members) are stamped by their capability module, entry by entry.
         return this.settle(results, ids.length, key).map((r) => {
           if (r instanceof Error || Array.isArray(r)) return r;

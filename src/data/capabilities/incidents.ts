@@ -181,8 +181,10 @@ export class IncidentData {
   }
 
   /** Whether the caller may see an incident that reached it as an event (its credential's restriction). */
-  visible(incident: IncidentNode): boolean {
-    return this.data.loaders.visible('incident', incident.provider, incident);
+  async visible(incident: IncidentNode): Promise<boolean> {
+    const loaders = this.data.loaders;
+    await loaders.restrictionRead('incident');
+    return loaders.visible('incident', incident.provider, incident);
   }
 
   private remember(incident: IncidentNode): IncidentNode {

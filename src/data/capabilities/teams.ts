@@ -8,6 +8,7 @@ import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
 import type { OnCallShiftNode, TeamMemberNode, TeamNode } from '../models.js';
 import { stamp, stampMember } from '../stamp.js';
+import { orNull } from './incidents.js';
 import { fetchByNames } from './names.js';
 
 export class TeamData {
@@ -31,10 +32,14 @@ export class TeamData {
 
   /** Members with who is on call now; a cached answer ends when the first shift in it does. */
   async members(provider: string, teamId: string): Promise<TeamMemberNode[]> {
-    const members = await this.data.loaders.byId<m.TeamMember[]>('team', provider, 'members', teamId, (list) =>
+    const members = await this.readMembers(provider, teamId);
+    return members.map((member) => stampMember(member, provider, teamId));
+  }
+
+  private readMembers(provider: string, teamId: string): Promise<m.TeamMember[]> {
+    return this.data.loaders.byId<m.TeamMember[]>('team', provider, 'members', teamId, (list) =>
       earliest(list.map((member) => member.onCallUntil)),
     );
-    return members.map((member) => stampMember(member, provider, teamId));
   }
 
   /**
@@ -76,7 +81,7 @@ export class TeamData {
       'membersByReference',
       direct && ((references, ctx) => direct.call(impl, references, ctx)),
       (found) => earliest(found.members.map((member) => member.onCallUntil)),
-      async (team) => ({ teamId: team.id, members: await this.members(team.provider, team.id) }),
+      async (team) => ({ teamId: team.id, members: await this.readMembers(team.provider, team.id) }),
     );
   }
 
@@ -112,17 +117,21 @@ export class TeamData {
    * cached answer ends when the first of those shifts starts (it is then no longer next).
    */
   async nextOnCall(provider: string, teamId: string): Promise<OnCallShiftNode[] | null> {
+    const shifts = await this.readNextOnCall(provider, teamId);
+    return shifts && shiftNodes(shifts, provider, teamId);
+  }
+
+  private async readNextOnCall(provider: string, teamId: string): Promise<m.OnCallShift[] | null> {
     const { impl } = this.data.floor.registry.serving('team', provider);
     const next = impl.nextOnCall;
     if (!next) return null;
-    const shifts = await this.data.loaders
+    return this.data.loaders
       .batched<string, m.OnCallShift[]>(
         { capability: 'team', provider, operation: 'nextOnCall' },
         (teamIds, ctx) => next.call(impl, teamIds, ctx),
         (list) => earliest(list.map((shift) => shift.start)),
       )
       .load(teamId);
-    return shiftNodes(shifts, provider, teamId);
   }
 
   /**
@@ -159,10 +168,19 @@ export class TeamData {
       direct && ((references, ctx) => direct.call(impl, references, ctx)),
       (found) => earliest(found.shifts.map((shift) => shift.start)),
       async (team) => {
-        const shifts = await this.nextOnCall(team.provider, team.id);
+        const shifts = await this.readNextOnCall(team.provider, team.id);
         return shifts && { teamId: team.id, shifts };
       },
     );
+  }
+
+  /**
+   * The team a reference names (a credential's restriction): by name or handle, else by ID where
+   * the provider's search by name does not take IDs; null when none matches.
+   */
+  async byReference(reference: string): Promise<TeamNode | null> {
+    const named = await this.byName(reference);
+    return named ?? orNull(this.get(this.data.floor.registry.primary('team').provider, reference));
   }
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */

@@ -29,6 +29,9 @@ let alphaService: string;
 let betaService: string;
 /** One token per team of the mock world, restricted to that team. */
 let teamTokens: { team: string; token: TestToken }[];
+/** One team, and a token restricted to it by each of its name, handle and native ID. */
+let namedTeam: { name: string; handle: string };
+let teamNameTokens: TestToken[];
 
 type IncidentList = { incidents: { nodes: { id: string; status: string; service: { name: string } | null }[] } };
 const LIST = '{ incidents(first: 100) { nodes { id status service { name } } } }';
@@ -39,15 +42,21 @@ beforeAll(async () => {
   // Two services, found through an unrestricted token on a gateway of their own.
   const probe = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
   const all = await gql<IncidentList>(probe.url, LIST);
-  const teams = await gql<{ teams: { nodes: { name: string }[] } }>(
+  const teams = await gql<{ teams: { nodes: { id: string; name: string; handle: string | null }[] } }>(
     probe.url,
-    '{ teams(first: 100) { nodes { name } } }',
+    '{ teams(first: 100) { nodes { id name handle } } }',
   );
   await probe.stop();
   teamTokens = (teams.data?.teams.nodes ?? []).map(({ name }) => ({
     team: name,
     token: makeToken(`team-${name}`, ['read'], { team: name }),
   }));
+  const team = teams.data?.teams.nodes.find((t) => t.handle && t.handle !== t.name);
+  if (!team?.handle) throw new Error('the mock world needs a team with a handle');
+  namedTeam = { name: team.name, handle: team.handle };
+  teamNameTokens = [team.name, team.handle, fromGlobalId(team.id).nativeId].map((word) =>
+    makeToken(`team-by-${word}`, ['read'], { team: word }),
+  );
   const open = (all.data?.incidents.nodes ?? []).filter((n) => n.service && n.status === 'TRIGGERED');
   const first = open[0];
   const other = open.find((n) => n.service?.name !== first?.service?.name);
@@ -64,7 +73,14 @@ beforeAll(async () => {
   gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], {
     security: {
       auth: {
-        tokens: [alpha.entry, alphaTwin.entry, beta.entry, admin.entry, ...teamTokens.map((t) => t.token.entry)],
+        tokens: [
+          alpha.entry,
+          alphaTwin.entry,
+          beta.entry,
+          admin.entry,
+          ...teamTokens.map((t) => t.token.entry),
+          ...teamNameTokens.map((t) => t.entry),
+        ],
       },
       audit: { destination: auditPath, maxBytes: 1_000_000, keep: 1, reads: false },
     },
@@ -142,6 +158,39 @@ describe('restricted callers on shared work', () => {
     }
     // The world holds a record the provider counts in a team's scope but the restriction hides.
     expect(hiddenByProvider).toBeGreaterThan(0);
+  });
+
+  it("matches a team restriction by the team's name, handle or ID, whichever of them records name it by", async () => {
+    // The mock's incidents name their team by name and its alerts by handle.
+    type Ids = { incidents: { nodes: { id: string }[] }; alerts: { nodes: { id: string }[] } };
+    const view = (token: string, scope = '') => {
+      const filter = scope ? `, filter: { scope: { team: ${JSON.stringify(scope)} } }` : '';
+      return gql<Ids>(
+        gateway.url,
+        `{ incidents(first: 100${filter}) { nodes { id } } alerts(first: 100${filter}) { nodes { id } } }`,
+        {},
+        bearer(token),
+      );
+    };
+    const ids = (result: Awaited<ReturnType<typeof view>>) => {
+      expect(result.errors).toBeUndefined();
+      const sorted = (nodes: { id: string }[] | undefined) => (nodes ?? []).map((n) => n.id).sort();
+      return { incidents: sorted(result.data?.incidents.nodes), alerts: sorted(result.data?.alerts.nodes) };
+    };
+    const inScope = ids(await view(admin.token, namedTeam.name));
+    expect(inScope.alerts.length).toBeGreaterThan(0);
+    const seen = [];
+    for (const token of teamNameTokens) {
+      const mine = ids(await view(token.token));
+      expect(mine.alerts).toEqual(inScope.alerts);
+      expect(mine.incidents.length).toBeGreaterThan(0);
+      expect(inScope.incidents).toEqual(expect.arrayContaining(mine.incidents));
+      // A filter naming the team by its handle stays inside a restriction naming it otherwise.
+      expect(ids(await view(token.token, namedTeam.handle))).toEqual(mine);
+      seen.push(mine);
+    }
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[2]).toEqual(seen[0]);
   });
 
   it('delivers the identical incidentUpdated subscription to each caller for its own incidents only', async () => {
