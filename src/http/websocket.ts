@@ -24,6 +24,7 @@ import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import type { Limits } from '../limits.js';
 import type { WsAdmission } from './ws-admission.js';
 import { deliverDirect } from './ws-delivery.js';
+import { keepAlive } from './ws-keep-alive.js';
 
 type SocketState = {
   requestId?: string;
@@ -171,11 +172,14 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
       subscribe,
     },
     wsServer,
-    options.keepAliveMs > 0 ? options.keepAliveMs : Number.POSITIVE_INFINITY,
+    // One sweep for all sockets (`ws-keep-alive.ts`) instead of graphql-ws's timers per socket.
+    Number.POSITIVE_INFINITY,
   );
+  const stopKeepAlive = options.keepAliveMs > 0 ? keepAlive(wsServer, options.keepAliveMs) : () => undefined;
   return {
     sockets: () => wsServer.clients.size,
     dispose: async () => {
+      stopKeepAlive();
       options.admission.dispose();
       await served.dispose();
     },

@@ -10,6 +10,7 @@
  * was written, so `complete` always follows it. Once graphql-ws returns the iterator (the client
  * completed the subscription or closed the socket) nothing more is written for it.
  */
+import type { Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { PayloadSource, SharedPayload } from '../graphql/shared-subscriptions.js';
@@ -24,12 +25,76 @@ export const HIGH_WATER_BYTES = 1 << 20;
 
 const DONE: IteratorResult<ExecutionResult> = { done: true, value: undefined };
 
+/** Subscription IDs whose frames one event keeps for the sockets that use the same ID. */
+const SHARED_IDS = 8;
+
+/**
+ * One event's `next` message as WebSocket frames (RFC 6455: final text frame, unmasked as a
+ * server sends it). The payload is encoded once; subscribers with the same ID (clients that number
+ * their subscriptions) get the very same frame bytes, the others a copy with their ID in front.
+ */
+class EventFrames {
+  /** `,"type":"next","payload":<payload>}` as UTF-8. */
+  private readonly rest: Buffer;
+  private readonly byId = new Map<string, Buffer>();
+
+  constructor(text: string) {
+    this.rest = Buffer.from(`,"type":"next","payload":${text}}`);
+  }
+
+  /** `head` is `{"id":<the ID as JSON>`. */
+  frame(id: string, head: string): Buffer {
+    let frame = this.byId.get(id);
+    if (frame) return frame;
+    const headBytes = Buffer.byteLength(head);
+    const length = headBytes + this.rest.length;
+    const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+    frame = Buffer.allocUnsafe(header + length);
+    frame[0] = 0x81;
+    if (length < 126) {
+      frame[1] = length;
+    } else if (length < 65536) {
+      frame[1] = 126;
+      frame.writeUInt16BE(length, 2);
+    } else {
+      frame[1] = 127;
+      frame.writeBigUInt64BE(BigInt(length), 2);
+    }
+    frame.write(head, header);
+    this.rest.copy(frame, header + headBytes);
+    if (this.byId.size < SHARED_IDS) this.byId.set(id, frame);
+    return frame;
+  }
+}
+
+/** Frames per shared payload; they go with it. */
+const framesOf = new WeakMap<SharedPayload, EventFrames>();
+
+function framesFor(payload: SharedPayload, text: string): EventFrames {
+  let frames = framesOf.get(payload);
+  if (!frames) {
+    frames = new EventFrames(text);
+    framesOf.set(payload, frames);
+  }
+  return frames;
+}
+
+/**
+ * The TCP socket under a `ws` WebSocket, to write whole frames to. Sound only while `ws` frames
+ * nothing itself in between: without extensions (the gateway offers no permessage-deflate) its
+ * sender writes each frame synchronously, so frames never interleave; else undefined.
+ */
+function rawSocket(socket: WebSocket): Socket | undefined {
+  if (socket.extensions !== '') return undefined;
+  return (socket as unknown as { _socket?: Socket })._socket;
+}
+
 export function deliverDirect(
   source: PayloadSource,
   socket: WebSocket,
   id: string,
 ): AsyncIterableIterator<ExecutionResult> {
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const head = `{"id":${JSON.stringify(id)}`;
   let stopped = false;
   let finished: Promise<IteratorResult<ExecutionResult>> | undefined;
   let stop: (() => void) | undefined;
@@ -37,14 +102,18 @@ export function deliverDirect(
   let waitingFor: SharedPayload | undefined;
 
   /** Undefined when written at once; a promise when the socket is past its high-water mark. */
-  const write = (text: string): Promise<void> | undefined => {
+  const write = (payload: SharedPayload, text: string): Promise<void> | undefined => {
     if (socket.readyState !== socket.OPEN) return undefined;
-    const message = `${prefix}${text}}`;
+    const raw = rawSocket(socket);
+    const send = (written?: () => void) => {
+      if (raw) raw.write(framesFor(payload, text).frame(id, head), written);
+      else socket.send(`${head},"type":"next","payload":${text}}`, written);
+    };
     if (socket.bufferedAmount < HIGH_WATER_BYTES) {
-      socket.send(message);
+      send();
       return undefined;
     }
-    return new Promise((resolve) => socket.send(message, () => resolve()));
+    return new Promise((resolve) => send(() => resolve()));
   };
 
   const pump = async (): Promise<IteratorResult<ExecutionResult>> => {
@@ -60,7 +129,7 @@ export function deliverDirect(
         waitingFor = undefined;
       }
       if (stopped) break;
-      const flushed = write(text);
+      const flushed = write(payload, text);
       if (flushed) await flushed;
     }
     return DONE;

@@ -142,6 +142,33 @@ describe('incident subscriptions on one instance', () => {
     }, 'the dead socket and its subscription are gone');
   });
 
+  it('keeps a socket that answers pings through several keep-alive turns, and delivers to it', async () => {
+    const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
+    let pings = 0;
+    const thirdPing = new Promise<void>((resolve) =>
+      socket.on('ping', () => {
+        pings += 1;
+        if (pings === 3) resolve();
+      }),
+    );
+    const messages: string[] = [];
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    socket.on('message', (data) => messages.push(String(data)));
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: TIMELINE, variables: { id: incidents[0] } } }),
+    );
+    await subscribed(1);
+    // By the third ping the gateway has judged the answers to the first two.
+    await thirdPing;
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    const entry = await append(incidents[0] as string, 'Still listening');
+    await waitUntil(() => messages.some((m) => m.includes(entry.id)), 'the entry on the kept socket');
+    socket.close();
+    await subscribed(0);
+  });
+
   it('closes subscriber sockets with 1001 Going Away on shutdown', async () => {
     const other = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
     const sub = subscribe<Entry>(other.wsUrl, TIMELINE, { id: incidents[0] });

@@ -81,6 +81,21 @@ describe('direct delivery through the gateway', () => {
     await live(1);
   });
 
+  it('frames a message longer than 125 bytes with its 16-bit length', async () => {
+    subscribe('long', BODY);
+    await live(2);
+    const body = `${'a long note '.repeat(30)}end.`;
+    await append(body);
+    const messages = await carrying('end.', 2);
+    expect(messages.find((m) => m.id === 'long')).toEqual({
+      id: 'long',
+      type: 'next',
+      payload: { data: { incidentTimelineUpdated: { body } } },
+    });
+    session.send({ id: 'long', type: 'complete' });
+    await live(1);
+  });
+
   it('writes nothing for a completed subscription, also when its ID is reused for another', async () => {
     session.send({ id: 'a', type: 'complete' });
     await live(0);
