@@ -168,6 +168,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = express();
   app.disable('x-powered-by');
+  // Express's weak ETag is a SHA-1 of every response body, made for conditional GETs; GraphQL
+  // answers are POSTed and never revalidated, so it was pure cost (the larger the answer, the more).
+  app.set('etag', false);
   // Routers, gateways and load balancers pool connections to us and reuse them after idling for
   // longer than Node's 5 s default; a socket we close just as they reuse it fails their request
   // with ECONNRESET. Idle sockets are still closed at once when the gateway stops.
