@@ -17,6 +17,8 @@ export interface FanoutResult {
   p50Ms: number;
   p99Ms: number;
   bytesPerIdleSubscription: number;
+  /** The same after a full collection in the gateway: what idle subscriptions hold, without garbage. */
+  liveBytesPerIdleSubscription: number;
   /** CPU the gateway process spent per measured mutation (its fan-out included), from /proc. */
   gatewayCpuMsPerMutation: number;
   /** CPU the bench process (the subscribers' side) spent per measured mutation. */
@@ -79,6 +81,23 @@ async function gatewayMemory(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
   return read('nodejs_heap_size_used_bytes') + read('nodejs_external_memory_bytes');
+}
+
+/**
+ * Loaded into the gateway (`--import`, with `--expose-gc`): a full collection on SIGUSR2, as the
+ * soak asks for one, so live memory can be read apart from garbage not yet collected.
+ */
+const GC_ON_SIGNAL = 'data:text/javascript,process.on("SIGUSR2",()=>globalThis.gc())';
+
+/** Heap plus external memory after a full collection (the median of three). */
+async function liveMemory(base: string, pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    process.kill(pid, 'SIGUSR2');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    samples.push(await gatewayMemory(base));
+  }
+  return samples.sort((a, b) => a - b)[1] as number;
 }
 
 /** The median of a few samples, so one collection in between does not decide the figure. */
@@ -158,18 +177,22 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
   const profile = process.env.BENCH_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '/tmp/prof'}`]
     : [];
-  const gateway: ChildProcess = spawn(process.execPath, [...profile, compiledEntry('src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      OPSORCH_ADDR: `127.0.0.1:${port}`,
-      OPSORCH_MOCK_LIVE: 'false',
-      OPSORCH_LOG_LEVEL: 'warn',
-      // Every subscriber is a socket from this one address.
-      OPSORCH_WS_MAX_SOCKETS_PER_CLIENT: String(opts.subscribers + 10),
+  const gateway: ChildProcess = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', GC_ON_SIGNAL, ...profile, compiledEntry('src/main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        OPSORCH_ADDR: `127.0.0.1:${port}`,
+        OPSORCH_MOCK_LIVE: 'false',
+        OPSORCH_LOG_LEVEL: 'warn',
+        // Every subscriber is a socket from this one address.
+        OPSORCH_WS_MAX_SOCKETS_PER_CLIENT: String(opts.subscribers + 10),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const sockets: Socket[] = [];
   let pending: Pending | undefined;
   try {
@@ -181,6 +204,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     const incidentId = incidents.edges[0]?.node.id;
     if (!incidentId) throw new Error('bench: the mock world has no open incident');
     const before = await steadyMemory(base);
+    const liveBefore = await liveMemory(base, gateway.pid as number);
 
     await connectSubscribers(port, incidentId, opts.subscribers, sockets, (data, start, end, at) => {
       if (!startsWith(data, start, end, NEXT)) {
@@ -198,6 +222,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       `${opts.subscribers} live subscriptions`,
     );
     const after = await steadyMemory(base);
+    const liveAfter = await liveMemory(base, gateway.pid as number);
 
     const latencies: number[] = [];
     let gatewayCpuStart = 0;
@@ -232,6 +257,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       bytesPerIdleSubscription: Math.max(0, Math.round((after - before) / opts.subscribers)),
+      liveBytesPerIdleSubscription: Math.max(0, Math.round((liveAfter - liveBefore) / opts.subscribers)),
       gatewayCpuMsPerMutation: Math.round((gatewayCpu / mutations) * 10) / 10,
       clientCpuMsPerMutation: Math.round((clientCpu / mutations) * 10) / 10,
     };

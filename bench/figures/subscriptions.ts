@@ -10,6 +10,7 @@ interface Fanout {
   p50Ms: number;
   p99Ms: number;
   bytesPerIdleSubscription: number;
+  liveBytesPerIdleSubscription: number;
   gatewayCpuMsPerMutation: number;
   clientCpuMsPerMutation: number;
 }
@@ -36,6 +37,7 @@ export async function subscriptionFigures(_servers: unknown, options: BenchOptio
     'subscriptions.deliveryP50Ms': result.p50Ms,
     'subscriptions.deliveryP99Ms': result.p99Ms,
     'subscriptions.kibPerIdleSubscription': Math.round((result.bytesPerIdleSubscription / 1024) * 100) / 100,
+    'subscriptions.liveKibPerIdleSubscription': Math.round((result.liveBytesPerIdleSubscription / 1024) * 100) / 100,
     'subscriptions.gatewayCpuMsPerMutation': result.gatewayCpuMsPerMutation,
     'subscriptions.clientCpuMsPerMutation': result.clientCpuMsPerMutation,
   };

@@ -24,15 +24,10 @@ export interface TopicHooks {
  * A subscriber that falls this far behind is completed rather than allowed to grow the gateway's
  * memory without bound; its client sees the subscription complete and resubscribes with `since`.
  */
-const MAX_QUEUED = 1000;
-
-interface Sink {
-  push(payload: unknown): void;
-  end(): void;
-}
+export const MAX_QUEUED = 1000;
 
 export class LocalFanout {
-  private readonly topics = new Map<string, { sinks: Set<Sink>; ready: Promise<void> }>();
+  private readonly topics = new Map<string, { sinks: Set<TopicSubscription<unknown>>; ready: Promise<void> }>();
   private readonly listeners = new Set<TopicListener>();
   private live = 0;
 
@@ -45,81 +40,34 @@ export class LocalFanout {
   }
 
   subscribe<T>(topic: string, signal?: AbortSignal): Subscription<T> {
-    const queue: T[] = [];
-    let waiting: ((r: IteratorResult<T>) => void) | undefined;
-    let finished = false;
-
-    const detach = () => {
-      if (finished) return;
-      finished = true;
-      this.live -= 1;
-      signal?.removeEventListener('abort', onAbort);
-      const current = this.topics.get(topic);
-      if (!current) return;
-      current.sinks.delete(sink);
-      if (current.sinks.size === 0) {
-        this.topics.delete(topic);
-        this.hooks.deactivate(topic);
-        this.notify(topic, false);
-      }
-    };
-    const sink: Sink = {
-      push: (payload) => {
-        if (waiting) {
-          const w = waiting;
-          waiting = undefined;
-          w({ done: false, value: payload as T });
-        } else if (queue.length >= MAX_QUEUED) {
-          queue.length = 0;
-          sink.end();
-        } else {
-          queue.push(payload as T);
-        }
-      },
-      end: () => {
-        if (finished) return;
-        detach();
-        const w = waiting;
-        waiting = undefined;
-        w?.({ done: true, value: undefined });
-      },
-    };
-    const onAbort = () => sink.end();
-
     this.live += 1;
     let entry = this.topics.get(topic);
+    const fresh = !entry;
     if (!entry) {
       entry = { sinks: new Set(), ready: this.hooks.activate(topic) };
       // A failed activation surfaces through `ready`; this only keeps it from being unhandled.
       entry.ready.catch(() => undefined);
       this.topics.set(topic, entry);
-      entry.sinks.add(sink);
-      this.notify(topic, true);
-    } else {
-      entry.sinks.add(sink);
     }
-    const ready = entry.ready;
-    if (signal?.aborted) sink.end();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    const subscription = new TopicSubscription<T>(this, topic, entry.ready, signal);
+    entry.sinks.add(subscription as TopicSubscription<unknown>);
+    if (fresh) this.notify(topic, true);
+    if (signal?.aborted) subscription.end();
+    return subscription;
+  }
 
-    const iterator: Subscription<T> = {
-      ready,
-      next: () => {
-        const value = queue.shift();
-        if (value !== undefined) return Promise.resolve({ done: false, value });
-        if (finished) return Promise.resolve({ done: true, value: undefined });
-        return new Promise((resolve) => {
-          waiting = resolve;
-        });
-      },
-      return: () => {
-        queue.length = 0;
-        sink.end();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-      [Symbol.asyncIterator]: returnThis,
-    };
-    return iterator;
+  /** Called once by a subscription that ends. */
+  detach(subscription: TopicSubscription<unknown>): void {
+    this.live -= 1;
+    const { topic } = subscription;
+    const current = this.topics.get(topic);
+    if (!current) return;
+    current.sinks.delete(subscription);
+    if (current.sinks.size === 0) {
+      this.topics.delete(topic);
+      this.hooks.deactivate(topic);
+      this.notify(topic, false);
+    }
   }
 
   /** Live subscriptions in this process. */
@@ -149,9 +97,69 @@ export class LocalFanout {
 }
 
 /**
- * `[Symbol.asyncIterator]` of every subscription: one function, where a method in each iterator
- * would be a closure (and a name string) per subscriber.
+ * One subscriber's queue on a topic. A class, so what every subscriber shares (its methods) is on
+ * the prototype: an idle subscription is this object, an empty queue slot and its place in the
+ * topic's set, not a dozen closures.
  */
-function returnThis<T>(this: T): T {
-  return this;
+class TopicSubscription<T> implements Subscription<T> {
+  private queue: T[] | undefined;
+  private waiting: ((r: IteratorResult<T>) => void) | undefined;
+  private finished = false;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly fanout: LocalFanout,
+    readonly topic: string,
+    readonly ready: Promise<void>,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal && !signal.aborted) {
+      this.onAbort = () => this.end();
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  push(payload: unknown): void {
+    if (this.finished) return;
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting({ done: false, value: payload as T });
+    } else if ((this.queue?.length ?? 0) >= MAX_QUEUED) {
+      this.queue = undefined;
+      this.end();
+    } else {
+      this.queue ??= [];
+      this.queue.push(payload as T);
+    }
+  }
+
+  end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.fanout.detach(this as TopicSubscription<unknown>);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.({ done: true, value: undefined });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const value = this.queue?.shift();
+    if (value !== undefined) return Promise.resolve({ done: false, value });
+    if (this.finished) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.queue = undefined;
+    this.end();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }

@@ -123,6 +123,8 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
     const target = targets.get(args);
     // onSubscribe admitted every operation graphql-ws subscribes.
     if (!target) throw new Error('a subscription reached execution without passing onSubscribe');
+    // Needed only to get here: the arguments live as long as the subscription.
+    targets.delete(args);
     const source = await shared.source(args);
     return 'events' in source ? deliverDirect(source, target.socket, target.id) : source;
   };

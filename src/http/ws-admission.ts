@@ -26,11 +26,21 @@ export interface WsAdmissionOptions {
 }
 
 export class WsAdmission {
-  private readonly held = new Map<WebSocket, { principal: Principal; timer?: NodeJS.Timeout }>();
+  private readonly held = new Map<WebSocket, Principal>();
+  /** Sockets whose credential expires, and the timer that checks it then. */
+  private readonly expiries = new Map<WebSocket, NodeJS.Timeout>();
   private readonly unlisten: () => void;
+  /** One `close` listener for every held socket (`ws` calls it with the socket as `this`). */
+  private readonly release: (this: WebSocket) => void;
 
   constructor(private readonly options: WsAdmissionOptions) {
     this.unlisten = options.authenticator.tokens.onChange(() => this.recheck());
+    const { held, expiries } = this;
+    this.release = function (this: WebSocket) {
+      clearTimeout(expiries.get(this));
+      expiries.delete(this);
+      held.delete(this);
+    };
   }
 
   /** `ws`'s `verifyClient`: runs before the upgrade completes. */
@@ -94,27 +104,27 @@ export class WsAdmission {
 
   dispose(): void {
     this.unlisten();
-    for (const { timer } of this.held.values()) clearTimeout(timer);
+    for (const timer of this.expiries.values()) clearTimeout(timer);
+    this.expiries.clear();
     this.held.clear();
   }
 
   private hold(socket: WebSocket, principal: Principal): void {
-    const entry: { principal: Principal; timer?: NodeJS.Timeout } = { principal };
-    this.held.set(socket, entry);
-    this.arm(socket, entry);
-    socket.once('close', () => {
-      clearTimeout(this.held.get(socket)?.timer);
-      this.held.delete(socket);
-    });
+    this.held.set(socket, principal);
+    this.arm(socket, principal);
+    // `on`, not `once`: a socket closes once, and `once` would wrap the listener per socket.
+    socket.on('close', this.release);
   }
 
-  private arm(socket: WebSocket, entry: { principal: Principal; timer?: NodeJS.Timeout }): void {
-    const expiresAt = entry.principal.expiresAt;
+  private arm(socket: WebSocket, principal: Principal): void {
+    const expiresAt = principal.expiresAt;
     if (expiresAt === undefined) return;
     // setTimeout caps at ~24.8 days; a later expiry is checked again when the timer fires.
     const wait = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
-    entry.timer = setTimeout(() => this.check(socket), wait);
-    entry.timer.unref();
+    clearTimeout(this.expiries.get(socket));
+    const timer = setTimeout(() => this.check(socket), wait);
+    timer.unref();
+    this.expiries.set(socket, timer);
   }
 
   private recheck(): void {
@@ -122,15 +132,15 @@ export class WsAdmission {
   }
 
   private check(socket: WebSocket): void {
-    const entry = this.held.get(socket);
-    if (!entry) return;
-    const state = this.options.authenticator.stillValid(entry.principal);
-    if (state === 'ok' && entry.timer !== undefined && (entry.principal.expiresAt ?? 0) > Date.now()) {
-      this.arm(socket, entry);
+    const principal = this.held.get(socket);
+    if (!principal) return;
+    const state = this.options.authenticator.stillValid(principal);
+    if (state === 'ok' && this.expiries.has(socket) && (principal.expiresAt ?? 0) > Date.now()) {
+      this.arm(socket, principal);
     }
     if (state === 'ok') return;
     this.options.audit.record({
-      actor: entry.principal.actor,
+      actor: principal.actor,
       operation: 'websocket',
       action: 'ws.session',
       outcome: 'denied',

@@ -27,7 +27,8 @@ export function keepAlive(server: WebSocketServer, intervalMs: number): () => vo
   const onConnection = (socket: WebSocket) => {
     (slices[next++ % SLICES] as Set<WebSocket>).add(socket);
     socket.on('pong', onPong);
-    socket.once('close', onClose);
+    // `on`, not `once`: a socket closes once, and `once` would wrap the listener per socket.
+    socket.on('close', onClose);
   };
   server.on('connection', onConnection);
 
