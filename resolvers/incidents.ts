@@ -6,7 +6,7 @@ import { type ConnectionArgs, connection, connectionOf, emptyConnection } from '
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
 import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/graphql/ids.js';
-import { startEarly } from '../src/graphql/lookahead.js';
+import { type EarlyResolver, startEarly, startOnArrival } from '../src/graphql/lookahead.js';
 import { checkRange, compact, toScope } from './arguments.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
@@ -99,6 +99,7 @@ export const incidentResolvers: Resolvers = {
       // plugin) then answers the incident, which the rest of the page waits for, first.
       const incident = ctx.data.incidents.get(global.provider, global.nativeId);
       startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId);
+      startOnArrival(info, incident, ctx, byIncidentRecord, (start) => ctx.data.promptly(start));
       return incident;
     },
   },
@@ -217,3 +218,14 @@ export const incidentResolvers: Resolvers = {
     },
   },
 };
+
+/**
+ * The incident's children that need its record (its service, team and time window), as the
+ * look-ahead calls them the moment it arrives: without `info`, so the team's own look-ahead at its
+ * members waits for the real resolver.
+ */
+const incidentFields = incidentResolvers.Incident as Record<string, EarlyResolver<IncidentNode, GatewayContext>>;
+const byIncidentRecord: Readonly<Partial<Record<string, EarlyResolver<IncidentNode, GatewayContext>>>> =
+  Object.fromEntries(
+    ['service', 'team', 'alerts', 'deployments', 'metrics', 'logs'].map((field) => [field, incidentFields[field]]),
+  );

@@ -284,6 +284,11 @@ export class RequestData {
     }
     return this.made.loaders;
   }
+  /** Runs `start` and sends the reads it begins at once (`Loaders.sendPromptly`). */
+  promptly(start: () => void): void {
+    this.loaders.sendPromptly(start);
+  }
+
   get incidents(): IncidentData {
     this.made.incidents ??= new IncidentData(this);
     return this.made.incidents;

@@ -79,6 +79,8 @@ export class Loaders {
   private readonly answered = new Map<string, unknown>();
   /** Where a team restriction's team is looked up; set by the request's data floor. */
   teamDirectory: TeamDirectory | undefined;
+  /** Batches begun inside `sendPromptly`, sent when it returns. */
+  private prompt: (() => void)[] | undefined;
   /** The team the caller is restricted to as the directory names it, once read. */
   private team: RestrictedTeam | undefined;
   private teamRead: Promise<void> | undefined;
@@ -201,6 +203,35 @@ export class Loaders {
     this.answered.set(name, answer);
     return answer;
   }
+
+  /**
+   * Runs `start` and sends the batches of reads it begins as soon as it returns, rather than once
+   * every promise job of the tick has run: when a parent record arrives, those jobs are GraphQL
+   * completing what arrived before it (an incident's timeline and tickets, read by the look-ahead),
+   * which reads that need only the parent should not wait for. The loads `start` makes
+   * synchronously still gather into one batch per loader; fair turns still apply.
+   */
+  sendPromptly(start: () => void): void {
+    const due: (() => void)[] = [];
+    this.prompt = due;
+    try {
+      start();
+    } finally {
+      this.prompt = undefined;
+    }
+    const turns = this.scope.turns;
+    for (const dispatch of due) {
+      if (turns) turns.sendNow(dispatch);
+      else dispatch();
+    }
+  }
+
+  /** DataLoader's `batchScheduleFn`: its own default (after the tick's promise jobs), fair turns, or `sendPromptly`. */
+  private readonly schedule = (dispatch: () => void): void => {
+    if (this.prompt) this.prompt.push(dispatch);
+    else if (this.scope.turns) this.scope.turns.schedule(dispatch);
+    else void Promise.resolve().then(() => process.nextTick(dispatch));
+  };
 
   /** Drops a record's cached reads after a write changed it, in this scope and in flight. */
   forget(key: LoaderKey, id: string): void {
@@ -391,7 +422,7 @@ export class Loaders {
         name,
         cacheKeyFn,
         ...(options.batch ? {} : { batch: false, cache: false }),
-        ...(this.scope.turns ? { batchScheduleFn: this.scope.turns.schedule } : {}),
+        batchScheduleFn: this.schedule,
       },
     );
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);

@@ -113,13 +113,18 @@ export class RequestTurns {
       });
     }
     const late = this.late;
-    void Promise.resolve().then(() =>
-      process.nextTick(() => {
-        if (!late && this.lists.length === 0) dispatch();
-        else this.wait(this.batches, dispatch);
-      }),
-    );
+    void Promise.resolve().then(() => process.nextTick(() => this.send(dispatch, late)));
   };
+
+  /** A batch gathered already (`Loaders.sendPromptly`): sent now unless it is past the slice or lists wait. */
+  sendNow(dispatch: () => void): void {
+    this.send(dispatch, this.scheduler.expired);
+  }
+
+  private send(dispatch: () => void, late: boolean): void {
+    if (!late && this.lists.length === 0) dispatch();
+    else this.wait(this.batches, dispatch);
+  }
 
   private wait(queue: (() => void)[], resume: () => void): void {
     if (this.signal.aborted) {

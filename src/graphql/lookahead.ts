@@ -28,7 +28,7 @@ export function startEarly<P, C>(
   info: GraphQLResolveInfo,
   parent: P,
   ctx: C,
-  children: Readonly<Record<string, EarlyResolver<P, C>>>,
+  children: Readonly<Partial<Record<string, EarlyResolver<P, C>>>>,
 ): void {
   const type = getNamedType(info.returnType);
   if (!isObjectType(type)) return;
@@ -42,6 +42,25 @@ export function startEarly<P, C>(
       start(() => resolve(parent, getArgumentValues(definition, child, info.variableValues), ctx));
     }
   }
+}
+
+/**
+ * `startEarly` with the parent itself, the moment it arrives: before GraphQL completes it and what
+ * arrived before it (children the look-ahead read with the parent), whose completion would
+ * otherwise run first. `send` runs the start and sends the reads it began at once.
+ */
+export function startOnArrival<P, C>(
+  info: GraphQLResolveInfo,
+  parent: Promise<P>,
+  ctx: C,
+  children: Readonly<Partial<Record<string, EarlyResolver<P, C>>>>,
+  send: (start: () => void) => void,
+): void {
+  parent.then(
+    (record) => send(() => startEarly(info, record, ctx, children)),
+    // The real resolver reports the parent's failure.
+    () => undefined,
+  );
 }
 
 function start(run: () => unknown): void {

@@ -5,6 +5,7 @@ import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql, gqlData } from '../../helpers/graphql.js';
 import { type HeldCall, waveStepper } from '../../helpers/waves.js';
+import { type Operation, wrapOperations } from '../../helpers/wrap-adapter.js';
 
 /** Everything a console's incident page shows, in one request (as `bench/queries.ts` sends it). */
 const INCIDENT_PAGE = `query IncidentPage($id: ID!) {
@@ -226,3 +227,62 @@ describe('the cold incident page at its dependency floor', () => {
     expect(page.incident.team.members).toEqual(membersById.map(({ name }) => ({ name })));
   });
 });
+
+describe('reads that need the incident record start the moment it arrives', () => {
+  it('sends them before GraphQL completes the timeline and tickets read alongside the incident', async () => {
+    // The incident is held until its look-ahead reads (timeline, tickets) have answered, as when a
+    // provider answers them first. Every job the incident's answer sets off (the floor's, GraphQL's
+    // completion of the incident and of the timeline and tickets already read) runs before the
+    // process.nextTick queued as it is answered; the reads after it must not wait for those jobs.
+    const inner = await mockAdapter();
+    let holdIncident = false;
+    let releaseIncident: (() => void) | undefined;
+    const arrived: string[] = [];
+    const adapter: Adapter = {
+      ...inner,
+      capabilities: wrapOperations(
+        inner,
+        (capability, op, call): Operation =>
+          async (...args) => {
+            arrived.push(`${capability}.${op}`);
+            if (!(holdIncident && capability === 'incident' && op === 'getMany')) return call(...args);
+            const answer = await call(...args);
+            await new Promise<void>((release) => {
+              releaseIncident = release;
+            });
+            process.nextTick(() => arrived.push('next tick after the incident'));
+            return answer;
+          },
+      ),
+    } as Adapter;
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
+    try {
+      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+        gateway.url,
+        '{ incidents(first: 1) { nodes { id } } }',
+      );
+      arrived.length = 0;
+      holdIncident = true;
+      const page = gql(gateway.url, INCIDENT_PAGE, { id: incidents.nodes[0]?.id });
+      await waitFor(() => releaseIncident !== undefined && arrived.includes('ticket.query'));
+      // Both look-ahead reads have answered once their loaders hold them.
+      await new Promise((resolve) => setImmediate(resolve));
+      releaseIncident?.();
+      const result = await page;
+      expect(result.errors).toBeUndefined();
+      const marker = arrived.indexOf('next tick after the incident');
+      const afterIncident = ['alert.query', 'deployment.query', 'metric.query', 'log.query'];
+      for (const read of afterIncident) {
+        expect(arrived.indexOf(read), read).toBeGreaterThan(-1);
+        expect(arrived.indexOf(read), read).toBeLessThan(marker);
+      }
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+/** Until `ready` holds, checked once per event-loop turn. */
+async function waitFor(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
+}
