@@ -126,9 +126,9 @@ export function buildCapabilities(
       each(ctx, queries, async (query): Promise<Page<T>> => {
         const { first, after, ...filters } = query;
         const answer = await call(spec.method, { ...spec.wire(filters), limit: options.maxRecords }, ctx);
-        const normalized = await Promise.all(
-          records.list(answer, `${spec.method} results`).map((raw) => spec.normalize(raw, ctx)),
-        );
+        const results = records.list(answer, `${spec.method} results`).map((raw) => spec.normalize(raw, ctx));
+        // Most normalizers are synchronous: a promise per record would only add allocations and turns.
+        const normalized = results.some((r) => r instanceof Promise) ? await Promise.all(results) : (results as T[]);
         const all = normalized.filter((r) => spec.keep(r, filters));
         const page = keysetPage(all, after === undefined ? { first } : { first, after }, spec.order);
         // A full answer may have been cut at `limit`: then the total is unknown.

@@ -8,7 +8,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
 import { splitLines } from './lines.js';
-import { encodeRequest, type PluginExtension, parseLine, toAdapterError } from './protocol.js';
+import { type PluginExtension, parseLine, requestEncoder, toAdapterError } from './protocol.js';
 import { redact, secretValues } from './redact.js';
 import { StderrLog } from './stderr-log.js';
 
@@ -74,9 +74,11 @@ export class PluginHost {
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly stderr: StderrLog;
+  private readonly encode: ReturnType<typeof requestEncoder>;
 
   constructor(private readonly options: PluginHostOptions) {
     this.secrets = secretValues(options.config);
+    this.encode = requestEncoder(options.config);
     this.stderr = new StderrLog({
       plugin: options.name,
       logger: options.logger,
@@ -278,14 +280,7 @@ export class PluginHost {
       call.wireId = concurrent;
       call.linesAtSend = proc.lines;
       this.inflight.push(call);
-      proc.child.stdin.write(
-        encodeRequest({
-          method: call.method,
-          config: this.options.config,
-          payload: call.payload,
-          ...(concurrent ? { id: String(call.seq) } : {}),
-        }),
-      );
+      proc.child.stdin.write(this.encode(call.method, call.payload, concurrent ? String(call.seq) : undefined));
     }
   }
 

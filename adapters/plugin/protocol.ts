@@ -8,14 +8,6 @@ import { AdapterError } from '../contract/index.js';
 export type PluginExtension = 'id' | 'health';
 const KNOWN_EXTENSIONS: readonly PluginExtension[] = ['id', 'health'];
 
-export interface PluginRequest {
-  method: string;
-  config: Record<string, unknown>;
-  payload: unknown;
-  /** Only sent once the plugin announced the `id` extension. */
-  id?: string;
-}
-
 /** What one line from a plugin's stdout turned out to be. */
 export type PluginLine =
   | { type: 'announce'; protocol: number; extensions: PluginExtension[] }
@@ -27,8 +19,21 @@ export interface WireError {
   message: string;
 }
 
-export function encodeRequest(request: PluginRequest): string {
-  return `${JSON.stringify(request)}\n`;
+/**
+ * Encodes one plugin's requests as lines, `{"method","config","payload"}` and an `id` only once the
+ * plugin announced the `id` extension. Its `config` is the same in every request, so it is encoded
+ * once here, not again with every call.
+ */
+export function requestEncoder(
+  config: Record<string, unknown>,
+): (method: string, payload: unknown, id?: string) => string {
+  const head = `,"config":${JSON.stringify(config)}`;
+  return (method, payload, id) => {
+    // As JSON.stringify({ method, config, payload, id }) would write it: an undefined member is left out.
+    const body = payload === undefined ? '' : `,"payload":${JSON.stringify(payload)}`;
+    const tail = id === undefined ? '' : `,"id":${JSON.stringify(id)}`;
+    return `{"method":${JSON.stringify(method)}${head}${body}${tail}}\n`;
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
