@@ -7,7 +7,8 @@
  *   and its plugin processes together.
  * - page: the incident page as one GraphQL request against Core's ten REST calls (the incident,
  *   then its timeline, service, team, members, alerts, tickets, deployments, a metric and logs in
- *   parallel), each side with a new connection per request and with kept-alive connections.
+ *   parallel), each side with a new connection per request and with kept-alive connections; wall
+ *   time and the CPU per page of the server and its plugin processes.
  */
 import { type ConnectionHabit, httpClient } from '../lib/client.js';
 import { cpuMs, treeCpuMs } from '../lib/cpu.js';
@@ -161,6 +162,23 @@ async function pickIncident(core: ServerProcess, gateway: GraphQLServer): Promis
   }
 }
 
+/**
+ * Wall time of one page, adding the CPU the server and its plugin processes spent on it to `cpu`
+ * (clock ticks of 10 ms: meaningful summed over the rounds, not per page).
+ */
+async function metered(
+  server: ServerProcess,
+  cpu: { tree: number; server: number },
+  page: () => Promise<void>,
+): Promise<number> {
+  const tree = treeCpuMs(server.pid);
+  const own = cpuMs(server.pid);
+  const { ms } = await timed(page);
+  cpu.tree += treeCpuMs(server.pid) - tree;
+  cpu.server += cpuMs(server.pid) - own;
+  return ms;
+}
+
 async function pageFigures(core: ServerProcess, gateway: GraphQLServer, options: BenchOptions): Promise<Figures> {
   const incident = await pickIncident(core, gateway);
   const out: Figures = { 'core.page.incident': incident.native };
@@ -172,14 +190,18 @@ async function pageFigures(core: ServerProcess, gateway: GraphQLServer, options:
     const client = httpClient(habit);
     const gatewayMs: number[] = [];
     const coreMs: number[] = [];
+    const gatewayCpu = { tree: 0, server: 0 };
+    const coreCpu = { tree: 0, server: 0 };
     try {
       // Warm-up: JIT, caches and (persistent) connections are not what is measured.
       await gatewayPage(client.send, gateway.graphql, incident.global);
       await corePage(client.send, core.origin, incident.native);
       const callsBefore = await providerCalls(gateway.origin);
       for (let i = 0; i < rounds; i++) {
-        gatewayMs.push((await timed(() => gatewayPage(client.send, gateway.graphql, incident.global))).ms);
-        coreMs.push((await timed(() => corePage(client.send, core.origin, incident.native))).ms);
+        gatewayMs.push(
+          await metered(gateway, gatewayCpu, () => gatewayPage(client.send, gateway.graphql, incident.global)),
+        );
+        coreMs.push(await metered(core, coreCpu, () => corePage(client.send, core.origin, incident.native)));
       }
       if (habit === 'fresh') {
         out['core.page.gateway.pluginCallsWarm'] = round(
@@ -196,6 +218,10 @@ async function pageFigures(core: ServerProcess, gateway: GraphQLServer, options:
     out[`${prefix}.core.p50Ms`] = round(median(coreMs), 2);
     out[`${prefix}.core.p90Ms`] = round(percentile(coreMs, 90), 2);
     out[`${prefix}.ratio.gatewayOverCore`] = ratio(median(gatewayMs), median(coreMs));
+    out[`${prefix}.gateway.cpuMsPerPage`] = round(gatewayCpu.tree / rounds, 2);
+    out[`${prefix}.gateway.serverCpuMsPerPage`] = round(gatewayCpu.server / rounds, 2);
+    out[`${prefix}.core.cpuMsPerPage`] = round(coreCpu.tree / rounds, 2);
+    out[`${prefix}.core.serverCpuMsPerPage`] = round(coreCpu.server / rounds, 2);
   }
   return out;
 }
