@@ -4,6 +4,7 @@
  * gets its own `RequestData` (`ctx.data`) with per-request caches, and so does each webhook
  * delivery, poll and adapter event. Resolvers reach providers only through `ctx.data.<capability>`.
  */
+import { setMaxListeners } from 'node:events';
 import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import type { PubSub } from '../events/pubsub.js';
@@ -63,6 +64,14 @@ export interface DataFloorOptions {
   turns?: Turns;
 }
 
+/**
+ * Listeners a request's signal may hold before Node warns of a leak. Each provider call in flight
+ * listens on it (the call, its single-flight share) until it settles, and the request's paused
+ * lists once: an incident page's dozen reads passed Node's default of ten and warned on every page.
+ * Calls in flight are bounded by the request's provider-call budget, so that is the bound here.
+ */
+const REQUEST_SIGNAL_LISTENERS = 2 * LIMITS.maxProviderCalls.default + 1;
+
 /** How long a provider call made for a webhook, a poll or an adapter event may take. */
 export const BACKGROUND_TIMEOUT_MS = 10_000;
 
@@ -94,6 +103,7 @@ export class DataFloor {
 
   /** `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves. */
   forRequest(requestId: string, signal: AbortSignal = new AbortController().signal, caller?: Caller): RequestData {
+    setMaxListeners(REQUEST_SIGNAL_LISTENERS, signal);
     return new RequestData(this, {
       cause: 'request',
       requestId,

@@ -81,6 +81,24 @@ describe('DataFloor', () => {
     ]);
   });
 
+  it("holds a request's reads in flight on its signal without Node's leak warning", async () => {
+    // Unbatched, so each read is a call of its own that listens on the request's signal until it
+    // settles: more at once than Node's default of ten listeners, as an incident page has.
+    const unbatched = new DataFloor({ registry, pubsub, logger: testLogger, loaders: { batch: false } });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const request = unbatched.forRequest('many', new AbortController().signal);
+      const reads = Array.from({ length: 24 }, () => request.incidents.get('mock', incidentId));
+      expect((await Promise.all(reads)).every((incident) => incident.id === incidentId)).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+      unbatched.stop();
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('marks background calls with what caused them', async () => {
     seen.length = 0;
     await floor.background('webhook').incidents.timeline('mock', incidentId);
