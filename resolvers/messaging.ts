@@ -1,9 +1,9 @@
 import type { IncidentSummary } from '../adapters/contract/index.js';
 import type { IncidentNode, MessageNode } from '../src/data/models.js';
+import { orNull } from '../src/data/or-null.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { serviceOf, teamByName } from './joins.js';
-import { orNull } from './records.js';
 import { decodeInputId, isUserError, mutationFailure, requireText, userError } from './user-errors.js';
 
 export const messagingResolvers: Resolvers = {

@@ -1,11 +1,12 @@
 import { LIST_ORDERS } from '../adapters/contract/index.js';
 import type { OrchestrationPlanNode, OrchestrationRunNode } from '../src/data/models.js';
+import { orNull } from '../src/data/or-null.js';
 import type { OrchestrationRunFilter, Resolvers } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
 import { compact, toScope } from './arguments.js';
 import { serviceOf } from './joins.js';
-import { orNull, recordFields } from './records.js';
+import { recordFields } from './records.js';
 import { decodeInputId, isUserError, mutationFailure, requireText } from './user-errors.js';
 
 function runQuery(filter: OrchestrationRunFilter | null | undefined) {

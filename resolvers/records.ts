@@ -1,5 +1,4 @@
 /** What every record type resolves the same way: its `id` and `source`, and links that may dangle. */
-import { GraphQLError } from 'graphql';
 import type { Capability } from '../adapters/contract/index.js';
 import type { NodeKind } from '../src/data/models.js';
 import { toGlobalId } from '../src/graphql/ids.js';
@@ -16,14 +15,4 @@ export function recordFields<P extends Stamped>(kind: NodeKind, capability: Capa
       nativeId: parent.id,
     }),
   } as const;
-}
-
-/** Resolves to null when a record is gone, so a dangling link does not fail its parent. */
-export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (err) {
-    if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
-    throw err;
-  }
 }

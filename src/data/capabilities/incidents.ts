@@ -4,7 +4,6 @@
  * announce what changed, and the live streams subscriptions read.
  */
 
-import { GraphQLError } from 'graphql';
 import type * as m from '../../../adapters/contract/index.js';
 import { incidentMatches } from '../../../adapters/contract/index.js';
 import type { Subscription } from '../../events/pubsub.js';
@@ -16,6 +15,7 @@ import { filterView } from '../filter-directory.js';
 import type { RequestData } from '../floor.js';
 import type { ListFetch, ListQuery } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
+import { orNull } from '../or-null.js';
 import { stamp } from '../stamp.js';
 
 const BY_ID = 'getMany';
@@ -215,14 +215,4 @@ function changesOf(before: IncidentNode | null, after: IncidentNode): Change[] {
       at: new Date().toISOString(),
     }),
   ];
-}
-
-/** Null when the record is gone, so a dangling link does not fail what links to it. */
-export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (err) {
-    if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
-    throw err;
-  }
 }

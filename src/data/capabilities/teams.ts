@@ -7,8 +7,8 @@ import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
 import type { OnCallShiftNode, TeamMemberNode, TeamNode } from '../models.js';
+import { orNull } from '../or-null.js';
 import { stamp, stampMember } from '../stamp.js';
-import { orNull } from './incidents.js';
 import { fetchByNames } from './names.js';
 
 export class TeamData {
