@@ -2,7 +2,6 @@
  * Teams: reads, members with who is on call until when, who is next, a team by name or handle,
  * and members by the team reference a record carries, read alongside the team rather than after it.
  */
-import { GraphQLError } from 'graphql';
 import type * as m from '../../../adapters/contract/index.js';
 import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
@@ -101,15 +100,12 @@ export class TeamData {
       const team = await this.byName(reference);
       return team && viaTeam(team);
     }
-    try {
-      return await this.data.loaders
+    // A reference no team matches names no team, as `byName` answers it.
+    return orNull(
+      this.data.loaders
         .batched<string, V>({ capability: 'team', provider, operation }, direct, expiresAt)
-        .load(reference);
-    } catch (err) {
-      // A reference no team matches names no team, as `byName` answers it.
-      if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
-      throw err;
-    }
+        .load(reference),
+    );
   }
 
   /**
