@@ -3,7 +3,6 @@
  * `node dist/src/main.js mcp` (`npm run --silent mcp`): the same gateway for one local agent, as an
  * MCP server on stdin/stdout; logs go to stderr and the gateway stops when stdin closes.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { adapterFactories } from '../adapters/index.js';
 import { RedisPubSub } from './events/redis.js';
 import { startGateway } from './http/server.js';
@@ -73,7 +72,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   if (stdioMcp) {
-    const server = gateway.localMcpServer();
+    const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+    const server = await gateway.localMcpServer();
     server.onclose = () => void shutdown('SIGTERM');
     await server.connect(new StdioServerTransport());
     // The agent closing our stdin is how it says goodbye.

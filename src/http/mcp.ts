@@ -4,13 +4,32 @@
  * so a tool runs with exactly the identity, limits and cancellation a GraphQL request would have.
  */
 import type { ApolloServer } from '@apollo/server';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import express from 'express';
 import type { GatewayContext } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import { operationSource } from '../mcp/operations.js';
-import { createMcpServer, type McpOptions } from '../mcp/server.js';
+import type { McpOptions } from '../mcp/server.js';
 import type { ExecuteOperation, ExecutionOutcome } from '../mcp/tool.js';
+
+/**
+ * The MCP SDK, its zod schemas, the tools and their compiled validators are loaded by the first MCP
+ * request, not by every gateway: they doubled the live heap of one serving only GraphQL, and V8
+ * warming the larger program cost the GraphQL requests CPU.
+ */
+let modules:
+  | Promise<[typeof import('../mcp/server.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js')]>
+  | undefined;
+function mcpModules() {
+  modules ??= Promise.all([import('../mcp/server.js'), import('@modelcontextprotocol/sdk/server/streamableHttp.js')]);
+  return modules;
+}
+
+/** An MCP server whose tools run through `execute` (the stdio server, or one per HTTP request). */
+export async function createMcpServer(execute: ExecuteOperation, mcp: McpOptions, logger: Logger): Promise<McpServer> {
+  const [{ createMcpServer: create }] = await mcpModules();
+  return create(execute, mcp, logger);
+}
 
 /** Runs an MCP tool's operation through Apollo, as a GraphQL request with this context would run. */
 export function executorFor(
@@ -41,7 +60,8 @@ export function mcpRouter(options: {
       context ??= options.context(req, res);
       return context;
     });
-    const server = createMcpServer(execute, options.mcp, options.logger);
+    const [, { StreamableHTTPServerTransport }] = await mcpModules();
+    const server = await createMcpServer(execute, options.mcp, options.logger);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();

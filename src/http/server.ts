@@ -44,7 +44,6 @@ import { buildSchema } from '../graphql/schema.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Logger } from '../logger.js';
-import { createMcpServer } from '../mcp/server.js';
 import type { GatewayConfig } from '../providers/config.js';
 import type { AdapterRegistry } from '../providers/registry.js';
 import { rememberSecrets } from '../redaction.js';
@@ -53,7 +52,7 @@ import { bodyLimit } from './body-limit.js';
 import { corsHeaders } from './cors.js';
 import { documentAdmission } from './document-admission.js';
 import { jsonErrors, notFound, requireJsonPost, requireRequestObject } from './json-errors.js';
-import { executorFor, mcpRouter } from './mcp.js';
+import { createMcpServer, executorFor, mcpRouter } from './mcp.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
 import { requestIdMiddleware } from './request-id.js';
@@ -107,7 +106,7 @@ export interface Gateway {
   /** What is live right now; every count returns to zero once clients are gone. */
   liveStats(): LiveStats;
   /** The MCP server for a local agent on stdio, running its tools as the gateway's own requests. */
-  localMcpServer(): McpServer;
+  localMcpServer(): Promise<McpServer>;
   stop(): Promise<void>;
 }
 
