@@ -1,5 +1,6 @@
 /** `node(id)` / `nodes(ids)`: any record by global ID, routed to the provider that issued it. */
 import { GraphQLError } from 'graphql';
+import type { RequestData } from '../src/data/floor.js';
 import type {
   AlertNode,
   DeploymentNode,
@@ -12,6 +13,7 @@ import type {
   TicketNode,
   TimelineEntryNode,
 } from '../src/data/models.js';
+import { orNull } from '../src/data/or-null.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { fromGlobalId, parseTimelineEntryNativeId } from '../src/graphql/ids.js';
@@ -29,38 +31,36 @@ type NodeRecord =
 export type Loaded = NodeRecord & { __typename: NodeKind };
 
 /** A record by global ID, typed by its kind; null when the provider no longer has it. */
-export async function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
+export function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
   const { kind, provider, nativeId } = fromGlobalId(id);
-  const d = ctx.data;
+  return orNull(read(ctx.data, kind, provider, nativeId));
+}
+
+async function read(d: RequestData, kind: NodeKind, provider: string, nativeId: string): Promise<Loaded | null> {
   const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });
-  try {
-    switch (kind) {
-      case 'Incident':
-        return tag(await d.incidents.get(provider, nativeId));
-      case 'Alert':
-        return tag(await d.alerts.get(provider, nativeId));
-      case 'Ticket':
-        return tag(await d.tickets.get(provider, nativeId));
-      case 'Service':
-        return tag(await d.services.get(provider, nativeId));
-      case 'Team':
-        return tag(await d.teams.get(provider, nativeId));
-      case 'Deployment':
-        return tag(await d.deployments.get(provider, nativeId));
-      case 'OrchestrationPlan':
-        return tag(await d.orchestration.plan(provider, nativeId));
-      case 'OrchestrationRun':
-        return tag(await d.orchestration.run(provider, nativeId));
-      case 'TimelineEntry': {
-        const ref = parseTimelineEntryNativeId(nativeId);
-        if (!ref) return null;
-        const entry = (await d.incidents.timeline(provider, ref.incidentId)).find((e) => e.id === ref.entryId);
-        return entry ? tag(entry) : null;
-      }
+  switch (kind) {
+    case 'Incident':
+      return tag(await d.incidents.get(provider, nativeId));
+    case 'Alert':
+      return tag(await d.alerts.get(provider, nativeId));
+    case 'Ticket':
+      return tag(await d.tickets.get(provider, nativeId));
+    case 'Service':
+      return tag(await d.services.get(provider, nativeId));
+    case 'Team':
+      return tag(await d.teams.get(provider, nativeId));
+    case 'Deployment':
+      return tag(await d.deployments.get(provider, nativeId));
+    case 'OrchestrationPlan':
+      return tag(await d.orchestration.plan(provider, nativeId));
+    case 'OrchestrationRun':
+      return tag(await d.orchestration.run(provider, nativeId));
+    case 'TimelineEntry': {
+      const ref = parseTimelineEntryNativeId(nativeId);
+      if (!ref) return null;
+      const entry = (await d.incidents.timeline(provider, ref.incidentId)).find((e) => e.id === ref.entryId);
+      return entry ? tag(entry) : null;
     }
-  } catch (err) {
-    if (err instanceof GraphQLError && err.extensions.code === 'NOT_FOUND') return null;
-    throw err;
   }
 }
 

@@ -35,7 +35,7 @@ import { TeamData } from './capabilities/teams.js';
 import { TicketData } from './capabilities/tickets.js';
 import { Changes } from './changes.js';
 import { EventIntake } from './intake.js';
-import { type LoaderOptions, Loaders } from './loaders.js';
+import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import { trackCacheSize } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
@@ -202,7 +202,7 @@ export class DataFloor {
   }
 
   /** @internal Reads for one scope. */
-  loaders(scope: CallScope): Loaders {
+  loaders(scope: CallScope, teamDirectory?: TeamDirectory): Loaders {
     return new Loaders(
       {
         registry: this.registry,
@@ -213,6 +213,7 @@ export class DataFloor {
         backgroundSignal: () => this.backgroundSignal(),
       },
       scope,
+      teamDirectory,
     );
   }
 
@@ -287,11 +288,7 @@ export class RequestData {
   ) {}
 
   get loaders(): Loaders {
-    if (!this.made.loaders) {
-      const loaders = this.floor.loaders(this.scope);
-      loaders.teamDirectory = (reference) => this.teams.byReference(reference);
-      this.made.loaders = loaders;
-    }
+    this.made.loaders ??= this.floor.loaders(this.scope, (reference) => this.teams.byReference(reference));
     return this.made.loaders;
   }
   /** Runs `start` and sends the reads it begins at once (`Loaders.sendPromptly`). */

@@ -77,8 +77,6 @@ export class Loaders {
   private visibility: string | undefined;
   /** What `warm` answered, by loader and key. */
   private readonly answered = new Map<string, unknown>();
-  /** Where a team restriction's team is looked up; set by the request's data floor. */
-  teamDirectory: TeamDirectory | undefined;
   /** Batches begun inside `sendPromptly`, sent when it returns. */
   private prompt: (() => void)[] | undefined;
   /** The team the caller is restricted to as the directory names it, once read. */
@@ -88,6 +86,8 @@ export class Loaders {
   constructor(
     private readonly deps: ReadDeps,
     readonly scope: CallScope,
+    /** Where a team restriction's team is looked up. */
+    private readonly teamDirectory?: TeamDirectory,
   ) {}
 
   get registry(): AdapterRegistry {
