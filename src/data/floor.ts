@@ -14,6 +14,7 @@ import { LIMITS } from '../limits.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
 import type { AdapterRegistry } from '../providers/registry.js';
+import { CacheInvalidation } from './cache-invalidation.js';
 import {
   type CallCause,
   type CallMiddleware,
@@ -81,6 +82,7 @@ export class DataFloor {
   private readonly calls: ProviderCalls;
   private readonly inFlight = new InFlightReads();
   private readonly cache: ReadCache;
+  private readonly invalidation: CacheInvalidation;
   private readonly untrackCache: () => void;
   /** Aborts background calls when the gateway stops. */
   private readonly stopping = new AbortController();
@@ -89,6 +91,7 @@ export class DataFloor {
     this.calls = new ProviderCalls(options.middleware);
     this.cache = new ReadCache(options.cache ?? CACHE_OFF);
     this.untrackCache = trackCacheSize(() => this.cache.size);
+    this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));
     this.intake = new EventIntake(this, options.logger);
   }
@@ -184,13 +187,14 @@ export class DataFloor {
    * out of date, whichever they are.
    */
   heardFrom(provider: string): void {
-    this.cache.forgetProvider(provider);
+    this.invalidation.forget(provider);
   }
 
   /** Ends background calls (polls, webhooks, adapter events) and makes no more. */
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
     this.untrackCache();
+    this.invalidation.stop();
   }
 
   /**
@@ -252,7 +256,7 @@ export class DataFloor {
           throw providerError(err, provider, capability);
         })
         // Even a failed write may have changed something: nothing cached of it is trusted after.
-        .finally(() => this.cache.forgetProvider(provider, capability))
+        .finally(() => this.invalidation.forget(provider, capability))
     );
   }
 

@@ -14,7 +14,8 @@
  *   record fetched in it counts as fetched at its start, and all of them expire at its end. Live
  *   windows end at the period's start too (`periodStart`), so a fleet of consoles asks each
  *   question once per period, in one batched call, as one console does per refresh.
- * - Errors are never cached. Writes and provider events the gateway sees drop what they touched.
+ * - Errors are never cached. Writes and provider events the gateway sees drop what they touched,
+ *   on every instance sharing its pub/sub (`cache-invalidation.ts`).
  * - An answer that says until when it holds (who is on call until a shift ends) is never served
  *   past that moment, fresh or stale.
  * - Bounded by entry count, least recently used first.

@@ -18,6 +18,16 @@ export interface PublishOptions {
   key?: string;
 }
 
+/**
+ * Messages between the gateway instances sharing a pub/sub, outside any topic: what one instance
+ * learns that the others must act on too (a change that makes their cached reads stale).
+ */
+export interface PeerChannel {
+  /** Reaches every other instance, never this one. */
+  send(message: unknown): Promise<void>;
+  onMessage(listener: (message: unknown) => void): () => void;
+}
+
 export interface PubSub {
   /** Resolves to false when the event was dropped as a duplicate of one already published. */
   publish(topic: string, payload: unknown, options?: PublishOptions): Promise<boolean>;
@@ -31,6 +41,8 @@ export interface PubSub {
   onTopicChange(listener: TopicListener): () => void;
   /** Coordination between instances sharing this pub/sub. */
   readonly leases: Leases;
+  /** The other instances sharing this pub/sub; absent when there are none (in memory). */
+  readonly peers?: PeerChannel;
   close(): Promise<void>;
 }
 

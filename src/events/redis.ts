@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisLeases } from './leases.js';
-import { DEDUPE_WINDOW_MS, FanoutPubSub, type PublishOptions } from './pubsub.js';
+import { DEDUPE_WINDOW_MS, FanoutPubSub, type PeerChannel, type PublishOptions } from './pubsub.js';
 
 export interface RedisPubSubOptions {
   /** Namespace for channels and keys, so several deployments can share one Redis. */
@@ -26,10 +26,19 @@ export function describeRedisUrl(url: string): string {
   }
 }
 
+/** An error's message without any Redis URL (and the password it may carry) in it. */
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message.replace(/redis(s)?:\/\/\S*/gi, '') : 'error';
+}
+
 const channelOf = (prefix: string, topic: string) => `${prefix}topic:${topic}`;
+const peersChannelOf = (prefix: string) => `${prefix}peers`;
 
 export class RedisPubSub extends FanoutPubSub {
   readonly leases: RedisLeases;
+  readonly peers: PeerChannel;
+  private readonly instance = randomUUID();
+  private readonly peerListeners = new Set<(message: unknown) => void>();
 
   private constructor(
     private readonly commands: Redis,
@@ -45,8 +54,23 @@ export class RedisPubSub extends FanoutPubSub {
         subscriber.unsubscribe(channelOf(prefix, topic)).catch(() => undefined);
       },
     });
-    this.leases = new RedisLeases(commands, randomUUID(), `${prefix}lease:`);
+    this.leases = new RedisLeases(commands, this.instance, `${prefix}lease:`);
+    this.peers = {
+      send: async (message) => {
+        await commands.publish(peersChannelOf(prefix), JSON.stringify({ from: this.instance, message }));
+      },
+      onMessage: (listener) => {
+        this.peerListeners.add(listener);
+        return () => {
+          this.peerListeners.delete(listener);
+        };
+      },
+    };
     subscriber.on('message', (channel: string, message: string) => {
+      if (channel === peersChannelOf(prefix)) {
+        this.receiveFromPeer(message);
+        return;
+      }
       if (!channel.startsWith(`${prefix}topic:`)) return;
       let payload: unknown;
       try {
@@ -72,10 +96,31 @@ export class RedisPubSub extends FanoutPubSub {
     } catch (err) {
       commands.disconnect();
       subscriber.disconnect();
-      const reason = err instanceof Error ? err.message.replace(/redis(s)?:\/\/\S*/gi, '') : 'error';
-      throw new Error(`cannot connect to Redis at ${describeRedisUrl(url)} (${reason})`);
+      throw new Error(`cannot connect to Redis at ${describeRedisUrl(url)} (${reasonOf(err)})`);
     }
-    return new RedisPubSub(commands, subscriber, options.prefix ?? 'opsorch:');
+    const prefix = options.prefix ?? 'opsorch:';
+    try {
+      await subscriber.subscribe(peersChannelOf(prefix));
+    } catch (err) {
+      commands.disconnect();
+      subscriber.disconnect();
+      throw new Error(`cannot subscribe to Redis at ${describeRedisUrl(url)} (${reasonOf(err)})`);
+    }
+    return new RedisPubSub(commands, subscriber, prefix);
+  }
+
+  /** A peer's message, unless it is this instance's own coming back or not one of ours at all. */
+  private receiveFromPeer(raw: string): void {
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (typeof envelope !== 'object' || envelope === null) return;
+    const { from, message } = envelope as { from?: unknown; message?: unknown };
+    if (typeof from !== 'string' || from === this.instance) return;
+    for (const listener of [...this.peerListeners]) listener(message);
   }
 
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {
