@@ -14,6 +14,7 @@ import type { World } from './model.js';
 import { labelMatches, parseExpression, selectorText } from './promql.js';
 import { hash32 } from './rng.js';
 import { iso, SECOND } from './time.js';
+import { timeGrid } from './time-grid.js';
 
 /** Prometheus refuses range queries with more points than this per series. */
 const MAX_POINTS = 11_000;
@@ -100,7 +101,7 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
   const selector = scopeSelector(world, name, query.scope, matchers);
   const baseExpr = aggregation === 'RATE' ? `rate(${selector}[${promDuration(rateWindow)}])` : selector;
   const unit = definition.descriptor.unit ?? null;
-  const stamps = timestamps.map(iso);
+  const stamps = timeGrid(start, query.step, count);
   return series.map((s) => {
     const expr =
       query.expression ??
