@@ -3,6 +3,7 @@
  * hangs, garbage on stdout, both error shapes, the bounded queue, stderr in the log, secrets kept
  * out of errors and logs, and no child left behind after shutdown.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { gql } from '../../helpers/graphql.js';
@@ -44,7 +45,7 @@ describe('plugin host with a misbehaving strict plugin', () => {
   });
 
   it('normalizes a Go-style record and never sends the id field to a plugin that did not ask for it', async () => {
-    plugin.pid();
+    await plugin.ready();
     const result = await incident('INC-1');
     expect(result.errors).toBeUndefined();
     expect(result.data?.incident).toMatchObject({
@@ -58,19 +59,29 @@ describe('plugin host with a misbehaving strict plugin', () => {
     });
   });
 
+  it("runs the plugin in the gateway's own session (its scheduler autogroup), as OpsOrch Core does", async () => {
+    // /proc/<pid>/stat: the session ID is the fourth field after the command name.
+    const session = (pid: number | 'self') =>
+      readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[3] ?? 'none';
+    expect(session(await plugin.ready())).toBe(session('self'));
+  });
+
   it('fails the call of a plugin that crashes, logs its stderr tagged with the plugin, and restarts it', async () => {
     const before = plugin.pid();
     const crashed = await incident('crash');
     expect(crashed.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: PROVIDER });
     expect(crashed.errors?.[0]?.message).toContain('exited with code 3');
 
+    expect(await plugin.ready(before)).not.toBe(before);
     const after = await incident('INC-2');
     expect(after.errors).toBeUndefined();
     expect(after.data?.incident?.fields.pid).not.toBe(before);
     expect(processExists(before)).toBe(false);
     plugin.pid();
 
-    const stderr = plugin.logs.find((l) => l.msg === 'plugin stderr');
+    const stderr = plugin.logs.find(
+      (l) => l.msg === 'plugin stderr' && (l.obj as { stderr: string }).stderr.startsWith('crashing'),
+    );
     expect(stderr?.obj).toMatchObject({ plugin: PROVIDER, stderr: 'crashing on purpose with [redacted]' });
   });
 
@@ -80,6 +91,7 @@ describe('plugin host with a misbehaving strict plugin', () => {
     expect(hung.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', provider: PROVIDER });
     expect(hung.errors?.[0]?.message).toContain('did not answer incident.get within 1500 ms');
 
+    expect(await plugin.ready(before)).not.toBe(before);
     const after = await incident('INC-3');
     expect(after.errors).toBeUndefined();
     expect(after.data?.incident?.fields.pid).not.toBe(before);
@@ -88,9 +100,11 @@ describe('plugin host with a misbehaving strict plugin', () => {
   });
 
   it('turns garbage on stdout into a clear error for the pending call and keeps serving', async () => {
+    const before = plugin.pid();
     const garbage = await incident('garbage');
     expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: PROVIDER });
     expect(garbage.errors?.[0]?.message).toContain('not a protocol response (not JSON)');
+    await plugin.ready(before);
     const after = await incident('INC-4');
     expect(after.errors).toBeUndefined();
     expect(after.data?.incident?.title).toBe('incident INC-4');
@@ -179,16 +193,14 @@ describe('plugin host with a caller that gives up', () => {
   it('fails an aborted call at once, as a whole (not an error per item, which the floor would count against the provider), and still restarts the plugin that hangs on it', async () => {
     const incidents = plugin.adapter.capabilities.incident;
     if (!incidents) throw new Error('incident capability missing');
-    const before = plugin.pid();
+    const before = await plugin.ready();
     const controller = new AbortController();
     const abandoned = incidents.getMany(['hang'], { signal: controller.signal });
     controller.abort();
     await expect(abandoned).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('cancelled') });
     // Only the time-out of the abandoned call frees the strict exchange: wait for the restart it causes.
-    await waitFor(
-      () => !processExists(before) && plugin.adapter.host.pid !== undefined,
-      'the hung plugin to be replaced',
-    );
+    await waitFor(() => !processExists(before), 'the hung plugin to be killed');
+    await plugin.ready(before);
 
     const result = await gql<IncidentData>(plugin.gateway.url, QUERY, {
       id: toGlobalId('Incident', PROVIDER, 'INC-9'),

@@ -30,6 +30,12 @@ export interface PluginGateway {
   /** Every plugin PID seen so far, to check none outlives the gateway. */
   pids: Set<number>;
   pid(): number;
+  /**
+   * Waits until a plugin process other than `previous` said `ready` on stderr (the misbehaving
+   * fixture does once it reads its input) and returns its PID: a restarted plugin's start is not
+   * part of the call a test times out, however long a busy machine makes it.
+   */
+  ready(previous?: number): Promise<number>;
 }
 
 export async function startPluginGateway(
@@ -48,7 +54,20 @@ export async function startPluginGateway(
     pids.add(current);
     return current;
   };
-  return { gateway, adapter, logs, pids, pid };
+  const ready = async (previous?: number) => {
+    const newest = (): number | undefined => {
+      for (let i = logs.length - 1; i >= 0; i--) {
+        const line = logs[i]?.obj as { pid?: number; stderr?: string };
+        if (logs[i]?.msg === 'plugin stderr' && line.stderr === 'ready') return line.pid;
+      }
+      return undefined;
+    };
+    await waitFor(() => newest() !== undefined && newest() !== previous, 'a plugin to say ready');
+    const current = newest() as number;
+    pids.add(current);
+    return current;
+  };
+  return { gateway, adapter, logs, pids, pid, ready };
 }
 
 /** True while a process with this PID exists (a zombie counts: it has not been reaped). */
