@@ -1,4 +1,5 @@
 /** DateTime output is UTC in `toISOString()` form, whether or not the provider wrote it that way. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DateTime } from '../../resolvers/scalars.js';
 
@@ -18,6 +19,29 @@ describe('DateTime serialization', () => {
       '2026-11-20T13:00:00.000+01:00',
     ];
     for (const value of values) expect(DateTime.serialize(value), value).toBe(viaDate(value));
+  });
+
+  it('answers as Date does, or refuses as Date does, for any one character changed in a canonical timestamp', () => {
+    const outcome = (serialize: () => unknown) => {
+      try {
+        return serialize();
+      } catch {
+        return 'refused';
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+        fc.nat(23),
+        fc.constantFrom(...'0123456789-:.TZtz +/'),
+        (date, at, char) => {
+          const iso = date.toISOString();
+          const value = iso.slice(0, at) + char + iso.slice(at + 1);
+          expect(outcome(() => DateTime.serialize(value))).toBe(outcome(() => viaDate(value)));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 
   it('serializes Date objects and rejects what is not a timestamp', () => {
