@@ -6,7 +6,7 @@
 
 import type { IncidentFilter } from '../adapters/contract/index.js';
 import type { IncidentUpdatedEventNode, TimelineEntryNode } from '../src/data/models.js';
-import type { Subscription } from '../src/events/pubsub.js';
+import type { EventListener, Subscription } from '../src/events/pubsub.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
@@ -41,26 +41,29 @@ function cancellable<T>(start: (signal: AbortSignal) => AsyncGenerator<T>): Asyn
  * Live entries of one incident, after replaying what a reconnecting client missed. The live
  * subscription is confirmed before the replay is fetched, so nothing falls in between; an entry
  * both replayed and received live goes out once (the pub/sub already drops an entry published
- * twice). Once the replay is out, `next()` is the pub/sub's own: an idle subscriber holds no
- * generator, and an event costs no step of one.
+ * twice). Once the replay is out, `next()` and `listen()` are the pub/sub's own: an idle subscriber
+ * holds no generator, and an event costs no step of one.
  */
 function timelineUpdates(
   ctx: GatewayContext,
   incident: { provider: string; id: string },
   live: Subscription<TimelineEntryNode>,
   since: string | null,
-): AsyncIterableIterator<TimelineEntryNode> {
+): AsyncIterableIterator<TimelineEntryNode> & Pick<Subscription<TimelineEntryNode>, 'listen'> {
   let start: Promise<void> | undefined;
   let replay: TimelineEntryNode[] = [];
   let replayed: Set<string> | undefined;
+  let begun = false;
 
   const begin = async () => {
     try {
       await live.ready;
-      if (since === null) return;
-      const missed = await ctx.data.incidents.timelineSince(incident, Date.parse(since));
-      replay = missed.reverse();
-      replayed = new Set(missed.map((entry) => entry.id));
+      if (since !== null) {
+        const missed = await ctx.data.incidents.timelineSince(incident, Date.parse(since));
+        replay = missed.reverse();
+        replayed = new Set(missed.map((entry) => entry.id));
+      }
+      begun = true;
     } catch (err) {
       await live.return?.();
       throw err;
@@ -72,7 +75,7 @@ function timelineUpdates(
       if (step.done || !seen.has(step.value.id)) return step;
     }
   };
-  const iterator: AsyncIterableIterator<TimelineEntryNode> = {
+  const iterator: AsyncIterableIterator<TimelineEntryNode> & Pick<Subscription<TimelineEntryNode>, 'listen'> = {
     next() {
       if (!start) {
         start = begin();
@@ -81,6 +84,15 @@ function timelineUpdates(
       const missed = replay.shift();
       if (missed) return Promise.resolve({ done: false, value: missed });
       return replayed ? afterReplay(replayed) : live.next();
+    },
+    listen(listener: EventListener<TimelineEntryNode>) {
+      if (!begun || replay.length > 0) return false;
+      const seen = replayed;
+      if (!seen) return live.listen(listener);
+      return live.listen({
+        onEvent: (entry) => seen.has(entry.id) || listener.onEvent(entry),
+        onEnd: () => listener.onEnd(),
+      });
     },
     async return() {
       replay = [];

@@ -10,6 +10,21 @@ export interface Subscription<T> extends AsyncIterableIterator<T> {
    * once the channel subscription is confirmed). Rejects when the back-end cannot subscribe.
    */
   readonly ready: Promise<void>;
+  /**
+   * Hands every event from now on to `listener` as it is published, in the publisher's own loop,
+   * instead of a promise per event; false (and nothing changes) while events are queued or a
+   * `next()` waits: the caller reads with `next()` until that is over. The subscription's bound
+   * holds either way: a listener that declines an event is detached and later events queue again.
+   */
+  listen(listener: EventListener<T>): boolean;
+}
+
+/** What takes a subscription's events synchronously (`Subscription.listen`). */
+export interface EventListener<T> {
+  /** One event, which it takes either way; false to be detached (later events queue for `next()`). */
+  onEvent(event: T): boolean;
+  /** The subscription ended: returned, aborted, completed for falling behind, or shut down. */
+  onEnd(): void;
 }
 
 export type TopicListener = (topic: string, active: boolean) => void;
@@ -104,6 +119,7 @@ export class LocalFanout {
 class TopicSubscription<T> implements Subscription<T> {
   private queue: T[] | undefined;
   private waiting: ((r: IteratorResult<T>) => void) | undefined;
+  private listener: EventListener<T> | undefined;
   private finished = false;
   private readonly onAbort: (() => void) | undefined;
 
@@ -121,6 +137,11 @@ class TopicSubscription<T> implements Subscription<T> {
 
   push(payload: unknown): void {
     if (this.finished) return;
+    const listener = this.listener;
+    if (listener) {
+      if (!listener.onEvent(payload as T)) this.listener = undefined;
+      return;
+    }
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
@@ -142,6 +163,15 @@ class TopicSubscription<T> implements Subscription<T> {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.({ done: true, value: undefined });
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.onEnd();
+  }
+
+  listen(listener: EventListener<T>): boolean {
+    if (this.finished || this.waiting || this.queue?.length) return false;
+    this.listener = listener;
+    return true;
   }
 
   next(): Promise<IteratorResult<T>> {

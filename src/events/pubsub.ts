@@ -7,7 +7,7 @@ import { LocalFanout, type Subscription, type TopicHooks, type TopicListener } f
 import { type Leases, localLeases } from './leases.js';
 import { RecentKeys } from './recent-keys.js';
 
-export type { Subscription, TopicListener } from './fanout.js';
+export type { EventListener, Subscription, TopicListener } from './fanout.js';
 export type { Leases } from './leases.js';
 
 export interface PublishOptions {

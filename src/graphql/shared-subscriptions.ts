@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
 import { visibilityKey } from '../auth/principal.js';
 import { stableStringify } from '../data/stable-json.js';
+import type { EventListener } from '../events/pubsub.js';
 import { abandoned } from './abandoned-executions.js';
 import { type ContextDeps, createContext, type GatewayContext, releaseData } from './context.js';
 
@@ -40,9 +41,12 @@ export interface SharedPayload {
   leave(): void;
 }
 
-/** A subscriber's own source stream, and the shared payload of each event it yields. */
+/**
+ * A subscriber's own source stream, and the shared payload of each event it yields. A stream that
+ * can hand its events over as they are published (`Subscription.listen`) saves a promise per event.
+ */
 export interface PayloadSource {
-  readonly events: AsyncIterator<unknown>;
+  readonly events: AsyncIterator<unknown> & { listen?(listener: EventListener<unknown>): boolean };
   payload(event: unknown): SharedPayload;
 }
 

@@ -13,6 +13,7 @@
 import type { Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
+import type { EventListener } from '../events/pubsub.js';
 import type { PayloadSource, SharedPayload } from '../graphql/shared-subscriptions.js';
 
 /**
@@ -94,76 +95,133 @@ export function deliverDirect(
   socket: WebSocket,
   id: string,
 ): AsyncIterableIterator<ExecutionResult> {
-  const head = `{"id":${JSON.stringify(id)}`;
-  let stopped = false;
-  let finished: Promise<IteratorResult<ExecutionResult>> | undefined;
-  let stop: (() => void) | undefined;
-  /** The shared payload this subscription is waiting for, which it leaves if it ends first. */
-  let waitingFor: SharedPayload | undefined;
-
-  /** Undefined when written at once; a promise when the socket is past its high-water mark. */
-  const write = (payload: SharedPayload, text: string): Promise<void> | undefined => {
-    if (socket.readyState !== socket.OPEN) return undefined;
-    const raw = rawSocket(socket);
-    const send = (written?: () => void) => {
-      if (raw) raw.write(framesFor(payload, text).frame(id, head), written);
-      else socket.send(`${head},"type":"next","payload":${text}}`, written);
-    };
-    if (socket.bufferedAmount < HIGH_WATER_BYTES) {
-      send();
-      return undefined;
-    }
-    return new Promise((resolve) => send(() => resolve()));
-  };
-
-  const pump = async (): Promise<IteratorResult<ExecutionResult>> => {
-    while (!stopped) {
-      const step = await source.events.next();
-      if (step.done || stopped) break;
-      const payload = source.payload(step.value);
-      let text = payload.text;
-      if (text === undefined) {
-        payload.wait();
-        waitingFor = payload;
-        text = await payload.ready;
-        waitingFor = undefined;
-      }
-      if (stopped) break;
-      const flushed = write(payload, text);
-      if (flushed) await flushed;
-    }
-    return DONE;
-  };
-
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    next() {
-      if (stopped) return Promise.resolve(DONE);
-      // The first call runs the whole subscription; graphql-ws makes no other while it lasts.
-      finished ??= new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
-        stop = () => resolve(DONE);
-        pump().then(resolve, (err: unknown) => (stopped ? resolve(DONE) : reject(err)));
-      });
-      return finished;
-    },
-    async return() {
-      stopped = true;
-      waitingFor?.leave();
-      waitingFor = undefined;
-      // graphql-ws may be waiting on `next()`; it ends now, whatever the source still does.
-      stop?.();
-      await source.events.return?.();
-      return DONE;
-    },
-    async throw(err: unknown) {
-      await iterator.return?.();
-      throw err;
-    },
-    [Symbol.asyncIterator]: returnThis,
-  };
-  return iterator;
+  return new Delivery(source, socket, id);
 }
 
-/** One shared `[Symbol.asyncIterator]`, where a method would be a closure per subscription. */
-function returnThis<T>(this: T): T {
-  return this;
+/**
+ * One subscription's delivery. While its source stream hands events over as they are published
+ * (`listen`) and each one's payload is ready and its socket below the high-water mark, an event is
+ * written in the publisher's loop: no promise, no iterator step. Otherwise it reads the stream
+ * with `next()`, waiting for a payload or for the socket to drain, and listens again once it can.
+ */
+class Delivery implements AsyncIterableIterator<ExecutionResult>, EventListener<unknown> {
+  private readonly head: string;
+  /** The TCP socket when frames can be written to it directly (no extension negotiated). */
+  private readonly raw: Socket | undefined;
+  private stopped = false;
+  private finished: Promise<IteratorResult<ExecutionResult>> | undefined;
+  private settle: ((outcome: IteratorResult<ExecutionResult> | Error) => void) | undefined;
+  /** The shared payload this subscription is waiting for, which it leaves if it ends first. */
+  private waitingFor: SharedPayload | undefined;
+
+  constructor(
+    private readonly source: PayloadSource,
+    private readonly socket: WebSocket,
+    private readonly id: string,
+  ) {
+    this.head = `{"id":${JSON.stringify(id)}`;
+    this.raw = rawSocket(socket);
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.stopped) return Promise.resolve(DONE);
+    // The first call runs the whole subscription; graphql-ws makes no other while it lasts.
+    this.finished ??= new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
+      this.settle = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      void this.pull();
+    });
+    return this.finished;
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.stopped = true;
+    this.waitingFor?.leave();
+    this.waitingFor = undefined;
+    // graphql-ws may be waiting on `next()`; it ends now, whatever the source still does.
+    this.end(DONE);
+    await this.source.events.return?.();
+    return DONE;
+  }
+
+  async throw(err: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw err;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** An event published to the source stream while listening; false to go back to `pull()`. */
+  onEvent(event: unknown): boolean {
+    if (this.stopped) return false;
+    try {
+      const payload = this.source.payload(event);
+      const text = payload.text;
+      if (text !== undefined && this.socket.bufferedAmount < HIGH_WATER_BYTES) {
+        this.write(payload, text);
+        return true;
+      }
+      void this.pull(payload);
+    } catch (err) {
+      // This subscription's failure, not the publisher's: the other subscribers still get the event.
+      this.stopped = true;
+      this.end(err instanceof Error ? err : new Error(String(err)));
+      void this.source.events.return?.();
+    }
+    return false;
+  }
+
+  onEnd(): void {
+    this.end(DONE);
+  }
+
+  /** Reads events with `next()` (after finishing `first`) until the stream can be listened to. */
+  private async pull(first?: SharedPayload): Promise<void> {
+    try {
+      if (first) await this.deliver(first);
+      const { events } = this.source;
+      while (!this.stopped) {
+        if (events.listen?.(this)) return;
+        const step = await events.next();
+        if (step.done || this.stopped) break;
+        await this.deliver(this.source.payload(step.value));
+      }
+      this.end(DONE);
+    } catch (err) {
+      this.end(this.stopped ? DONE : err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** Writes one event's message once its payload is ready, waiting for the socket when it is full. */
+  private async deliver(payload: SharedPayload): Promise<void> {
+    let text = payload.text;
+    if (text === undefined) {
+      payload.wait();
+      this.waitingFor = payload;
+      text = await payload.ready;
+      this.waitingFor = undefined;
+    }
+    if (this.stopped) return;
+    if (this.socket.bufferedAmount < HIGH_WATER_BYTES) {
+      this.write(payload, text);
+      return;
+    }
+    await new Promise<void>((resolve) => this.write(payload, text, () => resolve()));
+  }
+
+  private write(payload: SharedPayload, text: string, written?: () => void): void {
+    if (this.socket.readyState !== this.socket.OPEN) {
+      written?.();
+      return;
+    }
+    if (this.raw) this.raw.write(framesFor(payload, text).frame(this.id, this.head), written);
+    else this.socket.send(`${this.head},"type":"next","payload":${text}}`, written);
+  }
+
+  private end(outcome: IteratorResult<ExecutionResult> | Error): void {
+    const settle = this.settle;
+    this.settle = undefined;
+    settle?.(outcome);
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * Delivery within one process: a subscriber that stops reading is completed once its queue is
- * full, and nobody else loses an event; one that leaves lets go of its topic.
+ * full, and nobody else loses an event; one that leaves lets go of its topic. A listener takes
+ * events as they are published; once it declines one, later events queue under the same bound.
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_QUEUED } from '../../../src/events/fanout.js';
@@ -37,5 +38,48 @@ describe('LocalFanout', () => {
     expect(await waiting).toEqual({ done: true, value: undefined });
     expect(pubsub.subscriberCount()).toBe(0);
     expect(pubsub.activeTopics()).toEqual([]);
+  });
+
+  it('hands events to a listener as they are published, and queues them again once it declines one', async () => {
+    const pubsub = new InMemoryPubSub();
+    const subscription = pubsub.subscribe<number>('topic');
+    await subscription.ready;
+    const taken: number[] = [];
+    let ended = 0;
+    const listener = {
+      onEvent: (event: number) => {
+        taken.push(event);
+        return event < 2;
+      },
+      onEnd: () => {
+        ended += 1;
+      },
+    };
+    expect(subscription.listen(listener)).toBe(true);
+    for (let i = 0; i < 4; i++) await pubsub.publish('topic', i);
+    // 2 was declined (but taken): 3 waits in the queue, where `listen` refuses to skip it.
+    expect(taken).toEqual([0, 1, 2]);
+    expect(subscription.listen(listener)).toBe(false);
+    expect(await subscription.next()).toEqual({ done: false, value: 3 });
+    expect(subscription.listen(listener)).toBe(true);
+    await subscription.return?.();
+    expect(ended).toBe(1);
+    expect(pubsub.subscriberCount()).toBe(0);
+  });
+
+  it('completes a listener that declined and then falls more than its queue behind', async () => {
+    const pubsub = new InMemoryPubSub();
+    const subscription = pubsub.subscribe<number>('topic');
+    await subscription.ready;
+    let ended = false;
+    subscription.listen({ onEvent: () => false, onEnd: () => (ended = true) });
+    await pubsub.publish('topic', -1);
+    for (let i = 0; i < MAX_QUEUED; i++) await pubsub.publish('topic', i);
+    expect(pubsub.subscriberCount()).toBe(1);
+    await pubsub.publish('topic', MAX_QUEUED);
+    expect(pubsub.subscriberCount()).toBe(0);
+    expect(await subscription.next()).toEqual({ done: true, value: undefined });
+    // Detached when it declined, so the end reaches it as `next()`'s, not as `onEnd`.
+    expect(ended).toBe(false);
   });
 });

@@ -2,13 +2,16 @@
  * `next` messages written straight to the socket: every subscription gets its own ID spliced into
  * the shared payload text, nothing is written for a subscription after it completes (even when
  * its ID is reused), and a socket that stops reading stops its subscription from taking more
- * events once it holds `HIGH_WATER_BYTES`.
+ * events once it holds `HIGH_WATER_BYTES`, whether the subscription reads its events or is handed
+ * them as they are published (then they queue in the pub/sub, which completes it past its bound).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { MAX_QUEUED } from '../../../src/events/fanout.js';
+import { InMemoryPubSub } from '../../../src/events/pubsub.js';
 import type { PayloadSource, SharedPayload } from '../../../src/graphql/shared-subscriptions.js';
 import { deliverDirect, HIGH_WATER_BYTES } from '../../../src/http/ws-delivery.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
@@ -177,6 +180,64 @@ describe('a socket that stops reading', () => {
     const pulledAtReturn = pulled;
     await waitUntil(() => received >= pulledAtReturn - 1, 'the client to read what was written');
     expect(pulled).toBe(pulledAtReturn);
+    client.close();
+  });
+
+  it('stops a listening subscription at the mark, queues its events in the pub/sub, and completes it past that bound', async () => {
+    const text = JSON.stringify({ data: { big: 'x'.repeat(64 * 1024) } });
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    let received = 0;
+    client.on('message', () => {
+      received += 1;
+    });
+    const [serverSocket] = (await once(server, 'connection')) as [WebSocket];
+    await once(client, 'open');
+    client.pause();
+
+    const pubsub = new InMemoryPubSub();
+    const events = pubsub.subscribe<number>('topic');
+    await events.ready;
+    let listening = 0;
+    const listen = events.listen.bind(events);
+    events.listen = (listener) => {
+      const taken = listen(listener);
+      if (taken) listening += 1;
+      return taken;
+    };
+    const payload: SharedPayload = {
+      text,
+      ready: Promise.resolve(text),
+      wait: () => undefined,
+      leave: () => undefined,
+    };
+    const delivery = deliverDirect({ events, payload: () => payload }, serverSocket, '1');
+    const ended: Promise<IteratorResult<ExecutionResult>> = delivery.next();
+    await waitUntil(() => listening === 1, 'the delivery to listen');
+
+    let published = 0;
+    while (serverSocket.bufferedAmount < HIGH_WATER_BYTES) {
+      await pubsub.publish('topic', published++);
+    }
+    // Every event up to here was written as it was published. The next finds the socket past its
+    // mark: it is still written, and the delivery then waits for the socket to drain, so from now
+    // on events wait in the pub/sub's queue, not in the socket.
+    await pubsub.publish('topic', published++);
+    const written = published;
+    const buffered = serverSocket.bufferedAmount;
+    expect(buffered).toBeLessThan(HIGH_WATER_BYTES + 2 * (text.length + 64));
+    for (let i = 0; i < MAX_QUEUED; i++) await pubsub.publish('topic', published++);
+    // The kernel may take some of the socket's bytes meanwhile; nothing was added to them.
+    expect(serverSocket.bufferedAmount).toBeLessThanOrEqual(buffered);
+    expect(pubsub.subscriberCount()).toBe(1);
+    await pubsub.publish('topic', published++);
+    expect(pubsub.subscriberCount()).toBe(0);
+
+    client.resume();
+    expect(await ended).toEqual({ done: true, value: undefined });
+    // What was written still arrives; nothing queued after the mark is written.
+    await waitUntil(() => received >= written, 'the client to read what was written');
+    expect(received).toBe(written);
     client.close();
   });
 });
