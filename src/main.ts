@@ -3,6 +3,7 @@
  * `node dist/src/main.js mcp` (`npm run --silent mcp`): the same gateway for one local agent, as an
  * MCP server on stdin/stdout; logs go to stderr and the gateway stops when stdin closes.
  */
+import './node-env.js';
 import { adapterFactories } from '../adapters/index.js';
 import { RedisPubSub } from './events/redis.js';
 import { startGateway } from './http/server.js';
@@ -14,8 +15,6 @@ import { redactSecrets } from './redaction.js';
 const stdioMcp = process.argv[2] === 'mcp';
 
 async function main(): Promise<void> {
-  // Production settings unless asked otherwise (`NODE_ENV=development npm start`, or `npm run dev`).
-  process.env.NODE_ENV ??= 'production';
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
