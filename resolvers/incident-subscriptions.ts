@@ -42,71 +42,91 @@ function cancellable<T>(start: (signal: AbortSignal) => AsyncGenerator<T>): Asyn
  * subscription is confirmed before the replay is fetched, so nothing falls in between; an entry
  * both replayed and received live goes out once (the pub/sub already drops an entry published
  * twice). Once the replay is out, `next()` and `listen()` are the pub/sub's own: an idle subscriber
- * holds no generator, and an event costs no step of one.
+ * holds no generator, and an event costs no step of one. A class, so that an idle subscriber is
+ * this object and not a closure per method.
  */
-function timelineUpdates(
-  ctx: GatewayContext,
-  incident: { provider: string; id: string },
-  live: Subscription<TimelineEntryNode>,
-  since: string | null,
-): AsyncIterableIterator<TimelineEntryNode> & Pick<Subscription<TimelineEntryNode>, 'listen'> {
-  let start: Promise<void> | undefined;
-  let replay: TimelineEntryNode[] = [];
-  let replayed: Set<string> | undefined;
-  let begun = false;
+class TimelineUpdates
+  implements AsyncIterableIterator<TimelineEntryNode>, Pick<Subscription<TimelineEntryNode>, 'listen'>
+{
+  private start: Promise<void> | undefined;
+  private replay: TimelineEntryNode[] = [];
+  private replayed: Set<string> | undefined;
+  private begun = false;
 
-  const begin = async () => {
+  constructor(
+    /** Needed for the replay only. */
+    private ctx: GatewayContext | undefined,
+    private readonly incident: { provider: string; id: string },
+    private readonly live: Subscription<TimelineEntryNode>,
+    private readonly since: string | null,
+  ) {
+    // Without a replay, the stream is the pub/sub's own once it is confirmed: a listener takes it
+    // from the first event on, and an idle subscriber waits on no promise.
+    if (since === null) {
+      this.ctx = undefined;
+      // A refusal surfaces through `next()`, which then waits for `ready` itself.
+      live.ready.then(() => this.confirmed(), ignore);
+    }
+  }
+
+  next(): Promise<IteratorResult<TimelineEntryNode>> {
+    if (!this.start) {
+      this.start = this.begin();
+      return this.start.then(() => this.next());
+    }
+    const missed = this.replay.shift();
+    if (missed) return Promise.resolve({ done: false, value: missed });
+    return this.replayed ? this.afterReplay(this.replayed) : this.live.next();
+  }
+
+  listen(listener: EventListener<TimelineEntryNode>): boolean {
+    if (!this.begun || this.replay.length > 0) return false;
+    const seen = this.replayed;
+    if (!seen) return this.live.listen(listener);
+    return this.live.listen({
+      onEvent: (entry) => seen.has(entry.id) || listener.onEvent(entry),
+      onEnd: () => listener.onEnd(),
+    });
+  }
+
+  async return(): Promise<IteratorResult<TimelineEntryNode>> {
+    this.replay = [];
+    return (await this.live.return?.()) ?? { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private confirmed(): void {
+    this.begun = true;
+  }
+
+  private async begin(): Promise<void> {
     try {
-      await live.ready;
-      if (since !== null) {
-        const missed = await ctx.data.incidents.timelineSince(incident, Date.parse(since));
-        replay = missed.reverse();
-        replayed = new Set(missed.map((entry) => entry.id));
+      await this.live.ready;
+      if (this.since !== null && this.ctx) {
+        const missed = await this.ctx.data.incidents.timelineSince(this.incident, Date.parse(this.since));
+        this.replay = missed.reverse();
+        this.replayed = new Set(missed.map((entry) => entry.id));
+        this.ctx = undefined;
       }
-      begun = true;
+      this.begun = true;
     } catch (err) {
-      await live.return?.();
+      await this.live.return?.();
       throw err;
     }
-  };
-  const afterReplay = async (seen: Set<string>): Promise<IteratorResult<TimelineEntryNode>> => {
+  }
+
+  private async afterReplay(seen: Set<string>): Promise<IteratorResult<TimelineEntryNode>> {
     for (;;) {
-      const step = await live.next();
+      const step = await this.live.next();
       if (step.done || !seen.has(step.value.id)) return step;
     }
-  };
-  const iterator: AsyncIterableIterator<TimelineEntryNode> & Pick<Subscription<TimelineEntryNode>, 'listen'> = {
-    next() {
-      if (!start) {
-        start = begin();
-        return start.then(() => iterator.next());
-      }
-      const missed = replay.shift();
-      if (missed) return Promise.resolve({ done: false, value: missed });
-      return replayed ? afterReplay(replayed) : live.next();
-    },
-    listen(listener: EventListener<TimelineEntryNode>) {
-      if (!begun || replay.length > 0) return false;
-      const seen = replayed;
-      if (!seen) return live.listen(listener);
-      return live.listen({
-        onEvent: (entry) => seen.has(entry.id) || listener.onEvent(entry),
-        onEnd: () => listener.onEnd(),
-      });
-    },
-    async return() {
-      replay = [];
-      return (await live.return?.()) ?? { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: returnThis,
-  };
-  return iterator;
+  }
 }
 
-/** `[Symbol.asyncIterator]` of hand-written iterators, shared rather than made (and named) per object. */
-function returnThis<T>(this: T): T {
-  return this;
-}
+function ignore(): void {}
 
 async function* incidentUpdates(
   ctx: GatewayContext,
@@ -141,7 +161,7 @@ export const incidentSubscriptionResolvers: Resolvers = {
         // Watched before the first event is awaited, so a refusal (scope, polling cap) is this
         // subscription's error rather than a failure of its stream.
         const live = ctx.data.incidents.watchTimeline({ provider, id });
-        return timelineUpdates(ctx, { provider, id }, live, since ?? null);
+        return new TimelineUpdates(ctx, { provider, id }, live, since ?? null);
       },
       resolve: (payload: TimelineEntryNode) => payload,
     },
