@@ -36,6 +36,12 @@ export interface DocumentStore {
 
 export class DocumentCache {
   private readonly entries = new Map<string, { document: DocumentNode; bytes: number }>();
+  /**
+   * The key of each cached document by its text, so admission of a known text costs a Map lookup
+   * instead of a SHA-256 of the text (Apollo hashes it once more itself). The texts are the cached
+   * documents' own sources, already held.
+   */
+  private readonly keysByText = new Map<string, string>();
   private bytes = 0;
 
   constructor(
@@ -65,7 +71,7 @@ export class DocumentCache {
 
   /** Whether a text is cached, so HTTP can skip re-checking a document already admitted. */
   has(text: string): boolean {
-    return this.entries.has(hashOf(text));
+    return this.keysByText.has(text);
   }
 
   /**
@@ -129,6 +135,8 @@ export class DocumentCache {
       this.remove(oldest);
     }
     this.entries.set(key, { document, bytes });
+    const text = document.loc?.source.body;
+    if (text !== undefined) this.keysByText.set(text, key);
     this.bytes += bytes;
   }
 
@@ -136,6 +144,8 @@ export class DocumentCache {
     const entry = this.entries.get(key);
     if (!entry) return false;
     this.entries.delete(key);
+    const text = entry.document.loc?.source.body;
+    if (text !== undefined && this.keysByText.get(text) === key) this.keysByText.delete(text);
     this.bytes -= entry.bytes;
     return true;
   }
