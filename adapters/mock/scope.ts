@@ -14,23 +14,69 @@ import type { TeamRecord } from './world/teams.js';
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/**
+ * The catalogue by every name it answers to, lower-cased: every record of every query is placed by
+ * its service and team, and finding them by scanning the catalogue with a case-insensitive compare
+ * per name was most of the mock's filtering work (some 14,000 `toLowerCase` calls per incident
+ * page). The catalogue is generated once and never changes; the first record a name matches wins,
+ * as with a scan in catalogue order.
+ */
+interface Names {
+  services: Map<string, ServiceRecord>;
+  teams: Map<string, TeamRecord>;
+  directory: FilterDirectory;
+}
+
+const namesOfWorld = new WeakMap<World, Names>();
+
+function namesOf(world: World): Names {
+  let names = namesOfWorld.get(world);
+  if (!names) {
+    const services = new Map<string, ServiceRecord>();
+    for (const r of world.services) {
+      for (const name of [r.service.name, ...(r.service.aliases ?? [])]) {
+        const key = name.toLowerCase();
+        if (!services.has(key)) services.set(key, r);
+      }
+    }
+    const teams = new Map<string, TeamRecord>();
+    for (const r of world.teams) {
+      for (const name of [r.team.name, r.team.handle]) {
+        const key = name?.toLowerCase();
+        if (key !== undefined && !teams.has(key)) teams.set(key, r);
+      }
+    }
+    names = { services, teams, directory: directoryOf(world, services, teams) };
+    namesOfWorld.set(world, names);
+  }
+  return names;
+}
+
 /** A service by canonical name or any alias, case-insensitively. */
 export function findService(world: World, name: string | null | undefined): ServiceRecord | undefined {
   if (!name) return undefined;
-  return world.services.find((r) => same(r.service.name, name) || (r.service.aliases ?? []).some((a) => same(a, name)));
+  return namesOf(world).services.get(name.toLowerCase());
 }
 
 /** A team by name or handle, case-insensitively. */
 export function findTeam(world: World, value: string | null | undefined): TeamRecord | undefined {
   if (!value) return undefined;
-  return world.teams.find((r) => same(r.team.name, value) || (r.team.handle ? same(r.team.handle, value) : false));
+  return namesOf(world).teams.get(value.toLowerCase());
 }
 
 /** The world as a filter directory: services by name or alias, teams by name or handle, people by any name. */
 export function worldDirectory(world: World): FilterDirectory {
+  return namesOf(world).directory;
+}
+
+function directoryOf(
+  world: World,
+  services: ReadonlyMap<string, ServiceRecord>,
+  teams: ReadonlyMap<string, TeamRecord>,
+): FilterDirectory {
   return {
-    service: (name) => findService(world, name)?.service,
-    team: (name) => findTeam(world, name)?.team.name,
+    service: (name) => services.get(name.toLowerCase())?.service,
+    team: (name) => teams.get(name.toLowerCase())?.team.name,
     person: (name) =>
       world.teams.flatMap((team) =>
         team.members
