@@ -8,6 +8,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
 import { splitLines } from './lines.js';
+import { type Descendant, descendants, signalDescendant } from './process-tree.js';
 import { type PluginExtension, parseLine, requestEncoder, toAdapterError } from './protocol.js';
 import { redact, secretValues } from './redact.js';
 import { StderrLog } from './stderr-log.js';
@@ -58,6 +59,8 @@ interface Proc {
   /** Why the host is killing it, for the callers whose calls die with it. */
   killReason?: string;
   killTimer?: NodeJS.Timeout;
+  /** What the process had started when the host first signalled it: signalled with it. */
+  descendants?: Descendant[];
   done: boolean;
   closed: Promise<void>;
 }
@@ -189,8 +192,8 @@ export class PluginHost {
     const { path, logger, name, maxStdoutLineBytes, maxStderrLineBytes } = this.options;
     // In the gateway's own session, as OpsOrch Core starts its plugins. A session of its own
     // (`detached`) is also a scheduler autogroup of its own on Linux: every call then waited for the
-    // scheduler to switch groups, 2 to 3 times the wall time of a call on a busy machine. So only
-    // the plugin process itself is signalled; a wrapper script should `exec` its plugin.
+    // scheduler to switch groups, 2 to 3 times the wall time of a call on a busy machine. So there
+    // is no process group of its own to signal: `signal` finds what it started instead.
     const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
     let markClosed: () => void = () => undefined;
     const proc: Proc = {
@@ -259,8 +262,18 @@ export class PluginHost {
     proc.killTimer = setTimeout(() => this.signal(proc, 'SIGKILL'), this.options.killGraceMs);
   }
 
+  /**
+   * Signals the plugin and what it started, as a process group would be signalled: a wrapper
+   * script that did not `exec` its plugin dies of SIGTERM while the plugin, its child, holds the
+   * pipes, and the host would wait for their end forever. Its descendants are taken at the first
+   * signal, while they are still found below it, and get the later signals too.
+   */
   private signal(proc: Proc, signal: NodeJS.Signals): void {
-    if (!proc.done) proc.child.kill(signal);
+    const pid = proc.child.pid;
+    if (pid === undefined || proc.done) return;
+    proc.descendants ??= descendants(pid);
+    proc.child.kill(signal);
+    for (const descendant of proc.descendants) signalDescendant(descendant, signal);
   }
 
   // --- the exchange ---------------------------------------------------------------------------

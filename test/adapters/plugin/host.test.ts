@@ -209,3 +209,45 @@ describe('plugin host with a caller that gives up', () => {
     expect(result.data?.incident?.fields.pid).not.toBe(before);
   });
 });
+
+describe('plugin host with a wrapper script that does not exec its plugin', () => {
+  let plugin: PluginGateway;
+  const incident = (id: string) =>
+    gql<IncidentData>(plugin.gateway.url, QUERY, { id: toGlobalId('Incident', PROVIDER, id) });
+
+  beforeAll(async () => {
+    plugin = await startPluginGateway(
+      `${FIXTURES}wrapped.sh`,
+      { timeoutMs: 1000, killGraceMs: 300, restartInitialMs: 20, ignoreSigterm: true },
+      ['incident'],
+      PROVIDER,
+    );
+  });
+  afterAll(() => plugin.gateway.stop());
+
+  it('kills the hung plugin below the script along with it, restarts both and serves the next call', async () => {
+    const wrapper = await plugin.ready();
+    const first = await incident('INC-1');
+    const hungPlugin = first.data?.incident?.fields.pid as number;
+    expect(hungPlugin).not.toBe(wrapper);
+
+    const hung = await incident('hang');
+    expect(hung.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', provider: PROVIDER });
+    // The script dies of SIGTERM; the plugin, which ignores it, held the pipes until its SIGKILL.
+    await plugin.ready(wrapper);
+    const after = await incident('INC-2');
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.incident?.fields.pid).not.toBe(hungPlugin);
+    await waitFor(() => gone(hungPlugin), 'the hung plugin to be gone');
+  });
+});
+
+/** Exited: no such process, or a zombie its new parent has not reaped yet. */
+function gone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
