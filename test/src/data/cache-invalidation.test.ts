@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import { RedisPubSub } from '../../../src/events/redis.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
-import { startRedis, type TestRedis } from '../../helpers/redis.js';
+import { gatewaysSharingRedis } from '../../helpers/redis-gateways.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
 
 /** Records cached for a minute: far longer than any test here waits. */
@@ -20,29 +20,13 @@ const RETITLE = `mutation($id: ID!, $title: String!) {
 }`;
 
 describe('read caches of instances sharing a real Redis', () => {
-  let redis: TestRedis;
+  const redis = gatewaysSharingRedis();
   let provider: Adapter;
-  const running: TestGateway[] = [];
 
   /** An instance on the same Redis and the same provider as the others, caching records. */
-  const instance = async () => {
-    const pubsub = await RedisPubSub.connect(redis.url);
-    const gateway = await startTestGateway([{ name: 'mock', adapter: provider }], { pubsub, cache: CACHE });
-    running.push(gateway);
-    return gateway;
-  };
+  const instance = () => redis.instance([{ name: 'mock', adapter: provider }], { cache: CACHE });
   const titleOn = async (gateway: TestGateway, id: string) =>
     (await gqlData<{ incident: { title: string } }>(gateway.url, INCIDENT, { id })).incident.title;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((g) => g.stop()));
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
 
   it('drops on every instance what a write through one of them changed', async () => {
     const world = await mockAdapter();

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPubSub } from '../../../src/events/redis.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, readyLive, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { type PolledPagerDuty, startPolledPagerDuty } from '../../helpers/polled-pagerduty.js';
-import { startRedis, type TestRedis } from '../../helpers/redis.js';
+import { gatewaysSharingRedis } from '../../helpers/redis-gateways.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 interface Entry {
@@ -16,29 +16,8 @@ interface Entry {
 const TIMELINE = `subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { id body } }`;
 
 describe('several gateway instances sharing a real Redis', () => {
-  let redis: TestRedis;
-  const running: TestGateway[] = [];
-
-  const instance = async (...args: Parameters<typeof startTestGateway>) => {
-    const pubsub = await RedisPubSub.connect(redis.url);
-    const gateway = await startTestGateway(args[0], { ...args[1], pubsub });
-    running.push(gateway);
-    return gateway;
-  };
-  const stop = async (gateway: TestGateway) => {
-    running.splice(running.indexOf(gateway), 1);
-    await gateway.stop();
-  };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((g) => g.stop()));
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
+  const redis = gatewaysSharingRedis();
+  const { instance, stop } = redis;
 
   it('delivers a mutation made on B to subscribers on A and on B exactly once', async () => {
     const a = await instance([{ name: 'mock', adapter: await mockAdapter() }]);
