@@ -121,6 +121,10 @@ describe('direct delivery through the gateway', () => {
   });
 });
 
+/** An event's message of 64 KiB, ready: a few fill a socket past its high-water mark. */
+const text = JSON.stringify({ data: { big: 'x'.repeat(64 * 1024) } });
+const payload: SharedPayload = { text, ready: Promise.resolve(text), wait: () => undefined, leave: () => undefined };
+
 describe('a socket that stops reading', () => {
   let server: WebSocketServer;
 
@@ -133,27 +137,26 @@ describe('a socket that stops reading', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('takes no further event while the socket holds more than its high-water mark, and resumes once it drains', async () => {
-    const text = JSON.stringify({ data: { big: 'x'.repeat(64 * 1024) } });
+  /** A client that reads nothing until resumed, the server's end of its socket, and its count of messages. */
+  const pausedClient = async () => {
     const { port } = server.address() as AddressInfo;
     const client = new WebSocket(`ws://127.0.0.1:${port}`);
-    let received = 0;
+    let messages = 0;
     client.on('message', () => {
-      received += 1;
+      messages += 1;
     });
     const [serverSocket] = (await once(server, 'connection')) as [WebSocket];
     await once(client, 'open');
     client.pause();
+    return { client, serverSocket, received: () => messages };
+  };
+
+  it('takes no further event while the socket holds more than its high-water mark, and resumes once it drains', async () => {
+    const { client, serverSocket, received } = await pausedClient();
 
     let pulled = 0;
     /** The socket's unwritten bytes whenever the subscription asked for another event. */
     const bufferedAtPull: number[] = [];
-    const payload: SharedPayload = {
-      text,
-      ready: Promise.resolve(text),
-      wait: () => undefined,
-      leave: () => undefined,
-    };
     const source: PayloadSource = {
       events: {
         next: async () => {
@@ -178,22 +181,13 @@ describe('a socket that stops reading', () => {
     await delivery.return?.();
     expect(await ended).toEqual({ done: true, value: undefined });
     const pulledAtReturn = pulled;
-    await waitUntil(() => received >= pulledAtReturn - 1, 'the client to read what was written');
+    await waitUntil(() => received() >= pulledAtReturn - 1, 'the client to read what was written');
     expect(pulled).toBe(pulledAtReturn);
     client.close();
   });
 
   it('stops a listening subscription at the mark, queues its events in the pub/sub, and completes it past that bound', async () => {
-    const text = JSON.stringify({ data: { big: 'x'.repeat(64 * 1024) } });
-    const { port } = server.address() as AddressInfo;
-    const client = new WebSocket(`ws://127.0.0.1:${port}`);
-    let received = 0;
-    client.on('message', () => {
-      received += 1;
-    });
-    const [serverSocket] = (await once(server, 'connection')) as [WebSocket];
-    await once(client, 'open');
-    client.pause();
+    const { client, serverSocket, received } = await pausedClient();
 
     const pubsub = new InMemoryPubSub();
     const events = pubsub.subscribe<number>('topic');
@@ -204,12 +198,6 @@ describe('a socket that stops reading', () => {
       const taken = listen(listener);
       if (taken) listening += 1;
       return taken;
-    };
-    const payload: SharedPayload = {
-      text,
-      ready: Promise.resolve(text),
-      wait: () => undefined,
-      leave: () => undefined,
     };
     const delivery = deliverDirect({ events, payload: () => payload }, serverSocket, '1');
     const ended: Promise<IteratorResult<ExecutionResult>> = delivery.next();
@@ -236,8 +224,8 @@ describe('a socket that stops reading', () => {
     client.resume();
     expect(await ended).toEqual({ done: true, value: undefined });
     // What was written still arrives; nothing queued after the mark is written.
-    await waitUntil(() => received >= written, 'the client to read what was written');
-    expect(received).toBe(written);
+    await waitUntil(() => received() >= written, 'the client to read what was written');
+    expect(received()).toBe(written);
     client.close();
   });
 });
