@@ -4,6 +4,7 @@
  * point's time anew was a third of the mock's metric work, done on the caller's event loop after
  * the injected latency. Grids are immutable and shared; the last few are kept.
  */
+import { LRUCache } from 'lru-cache';
 import { iso, SECOND } from './time.js';
 
 /**
@@ -12,20 +13,16 @@ import { iso, SECOND } from './time.js';
  */
 export const GRID_CACHE_SIZE = 8;
 
-const grids = new Map<string, readonly string[]>();
+const grids = new LRUCache<string, readonly string[]>({ max: GRID_CACHE_SIZE });
 
 /** `count` timestamps from `start` (ms), `step` seconds apart. */
 export function timeGrid(start: number, step: number, count: number): readonly string[] {
   const key = `${start}/${step}/${count}`;
   let grid = grids.get(key);
-  if (grid) {
-    // Most recently used last, so the first key is the one to evict.
-    grids.delete(key);
-  } else {
+  if (!grid) {
     grid = Object.freeze(Array.from({ length: count }, (_, i) => iso(start + i * step * SECOND)));
-    if (grids.size >= GRID_CACHE_SIZE) grids.delete(grids.keys().next().value as string);
+    grids.set(key, grid);
   }
-  grids.set(key, grid);
   return grid;
 }
 
