@@ -3,8 +3,16 @@ import { CAPABILITIES } from '../../adapters/contract/index.js';
 import type { Copies } from '../gateway/bench-adapter.js';
 import { freePort, type ServerProcess, startServer } from './process.js';
 
-/** The instant the mock world is anchored at, so every process sees the same data. */
-export const MOCK_NOW = '2026-11-20T12:00:00.000Z';
+/**
+ * The instant the mock world is anchored at: this run's start, to the minute, computed once here
+ * and handed to every process in its config, so every process sees the same data. The world's
+ * history ends there and its clock runs on from it, as the gateway's own clock does: an open
+ * incident's window (which ends at the gateway's clock) then covers the world's data whatever the
+ * date. A fixed date would leave every day since then as metric points after the world's now,
+ * all null (the incident page run on 2026-12-02 against a 2026-11-20 anchor: a 12-day window,
+ * 92% of its 750 points null).
+ */
+export const MOCK_NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 
 export interface MockSettings {
   latencyMs: number;
