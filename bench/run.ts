@@ -16,7 +16,7 @@ import { scaleFigures } from './figures/scale.js';
 import { singleFlightFigures } from './figures/single-flight.js';
 import { soakFigures } from './figures/soak.js';
 import { subscriptionFigures } from './figures/subscriptions.js';
-import { startBareProcess, startGatewayProcess, startRestProcess } from './lib/gateway.js';
+import { FAST, startBareProcess, startGatewayProcess, startRestProcess } from './lib/gateway.js';
 import { machine } from './lib/machine.js';
 import { startCoreProcess, startPluginGatewayProcess } from './lib/opsorch.js';
 
@@ -89,15 +89,14 @@ if (chosen.length === 0) throw new Error(`--only takes: ${SECTIONS.map((section)
 
 /** One page with at least 10 alerts and 5 tickets; a thousand incidents for the scale figures. */
 const slow = { latencyMs: options.latencyMs, copies: PAGE_COPIES };
-const fast = { latencyMs: 0, copies: { incident: 42, alert: 1, ticket: 1 } };
 
 const starters: { [K in keyof Servers]: () => Promise<Servers[K]> } = {
   gateway: () => startGatewayProcess('gateway', slow),
   gatewayNoLoader: () => startGatewayProcess('gateway-no-dataloader', slow, { dataloader: false }),
   gatewayNoSingleFlight: () => startGatewayProcess('gateway-no-single-flight', slow, { singleFlight: false }),
   rest: () => startRestProcess('rest', slow),
-  gatewayFast: () => startGatewayProcess('gateway-fast', fast),
-  bare: () => startBareProcess('bare', fast),
+  gatewayFast: () => startGatewayProcess('gateway-fast', FAST),
+  bare: () => startBareProcess('bare', FAST),
   core: () => startCoreProcess('opsorch-core'),
   gatewayPlugins: () => startPluginGatewayProcess('gateway-plugins', { OPSORCH_SINGLE_FLIGHT: 'off' }),
 };

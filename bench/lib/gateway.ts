@@ -19,6 +19,9 @@ export interface MockSettings {
   copies: Copies;
 }
 
+/** Zero-latency providers with a thousand incidents: the overhead and scale figures' world. */
+export const FAST: MockSettings = { latencyMs: 0, copies: { incident: 42, alert: 1, ticket: 1 } };
+
 /** Config shared by gateway, REST server and bare server, so all three serve the same world. */
 export function mockConfig(settings: MockSettings): Record<string, unknown> {
   return { now: MOCK_NOW, live: false, latencyMs: settings.latencyMs, copies: settings.copies };
