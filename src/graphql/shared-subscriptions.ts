@@ -13,9 +13,9 @@
  * every subscriber waiting for it has gone, like a shared read (`src/data/single-flight.ts`); a
  * subscriber that asks for it after that gets an execution of its own.
  *
- * Transports that write the same bytes to many subscribers (graphql-ws) take `source()` instead of
- * `subscribe()`: the events, and for each the result's payload text (formatted, as JSON), also made
- * once per event and share key.
+ * Transports (graphql-ws, graphql-sse) take `source()`: the events, and for each the result's
+ * payload text (formatted, as JSON), also made once per event and share key, which they write to
+ * every subscriber's connection as it is (`src/http/direct-delivery.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
@@ -68,18 +68,6 @@ export class SharedSubscriptions {
     private readonly deps: ContextDeps,
     private readonly encode: PayloadEncoder,
   ) {}
-
-  subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
-    const source = await this.start(args);
-    if (!isAsyncIterable(source)) return source;
-    const key = this.shareKey(args);
-    const subscriber = (args.contextValue as GatewayContext).signal;
-    return mapEvents(source[Symbol.asyncIterator](), (event) => {
-      const shared = this.sharedFor(key, event, args);
-      shared.waiters.hold(subscriber);
-      return shared.result;
-    });
-  };
 
   /**
    * The subscriber's events, each with its payload text; an `ExecutionResult` when it is refused.
@@ -184,16 +172,12 @@ export class SharedSubscriptions {
 
 /**
  * The subscribers waiting for one shared execution: its signal aborts once all of them have gone.
- * A subscriber counts from `join()` (or `hold()`) until `leave()` or until its signal aborts; one
- * held without a signal never goes, so the execution then runs to its end.
+ * A subscriber counts from `join()` until `leave()`.
  */
 class Waiters {
   private readonly controller = new AbortController();
   private waiting = 0;
-  private pinned = false;
   private settled = false;
-  /** Removes the abort listeners from the subscribers' signals, which outlive the execution. */
-  private readonly detach: (() => void)[] = [];
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -206,67 +190,14 @@ class Waiters {
   leave(): void {
     if (this.settled) return;
     this.waiting--;
-    this.abortIfLeft();
-  }
-
-  hold(subscriber: AbortSignal | undefined): void {
-    if (this.settled) return;
-    if (!subscriber) {
-      this.pinned = true;
-      return;
-    }
-    if (!subscriber.aborted) {
-      this.join();
-      const leave = () => this.leave();
-      subscriber.addEventListener('abort', leave, { once: true });
-      this.detach.push(() => subscriber.removeEventListener('abort', leave));
-    }
-    this.abortIfLeft();
+    if (this.waiting === 0) this.controller.abort();
   }
 
   settle(): void {
     this.settled = true;
-    for (const detach of this.detach.splice(0)) detach();
-  }
-
-  private abortIfLeft(): void {
-    if (this.waiting === 0 && !this.pinned) this.controller.abort();
   }
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
-
-/**
- * Maps a source stream to results. `return()` reaches the source at once, even while a `next()`
- * is waiting for an event, so a client that leaves ends its pub/sub subscription immediately.
- */
-function mapEvents(
-  source: AsyncIterator<unknown>,
-  map: (event: unknown) => Promise<ExecutionResult>,
-): AsyncIterableIterator<ExecutionResult> {
-  const done = (): IteratorResult<ExecutionResult> => ({ done: true, value: undefined });
-  const mapped: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      const step = await source.next();
-      return step.done ? done() : { done: false, value: await map(step.value) };
-    },
-    async return() {
-      await source.return?.();
-      return done();
-    },
-    async throw(err: unknown) {
-      if (source.throw) {
-        const step = await source.throw(err);
-        return step.done ? done() : { done: false, value: await map(step.value) };
-      }
-      await source.return?.();
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return mapped;
-    },
-  };
-  return mapped;
 }

@@ -22,6 +22,7 @@ import type { GatewayContext } from '../graphql/context.js';
 import type { DocumentCache } from '../graphql/document-cache.js';
 import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { deliverSse } from './sse-delivery.js';
 
 export interface SseServerOptions {
   schema: GraphQLSchema;
@@ -64,12 +65,13 @@ export function serveSse(options: SseServerOptions): SseServer {
         return { data: null, errors: [refused] };
       }
       if (operation !== 'subscription') return execute(args);
-      const result = await options.shared.subscribe(args);
+      const source = await options.shared.source(args);
       // A subscription refused before it starts answers `{ errors }` alone; graphql-sse only
       // recognises a result that has `data`.
-      return Symbol.asyncIterator in result ? result : { data: null, ...result };
+      return 'events' in source ? deliverSse(source, req.context.res) : { data: null, ...source };
     },
-    // Every result passes here, including what onSubscribe answered itself.
+    // Every result passes here, including what onSubscribe answered itself; a subscription's events
+    // do not: its delivery writes them itself, each already formatted by the shared execution.
     onNext: (_ctx, _req, result) => formatResult(options.formatError, result as ExecutionResult) as typeof result,
   });
 
