@@ -99,17 +99,22 @@ export function coreIncidentList(filter: string, first: number): string {
  * The incident page with what Core's ten REST calls answer: the incident, its timeline, service,
  * team and members, alerts, tickets, deployments, one metric and logs. The metric at Core's step (60 s),
  * not the gateway's default (about 240 points over the window), so both pages read and show the same points.
+ * Alerts, tickets and deployments are the service's first 20, as Core's console asks them
+ * (`scope: { service }, limit: 20`): the incident's own tickets are read unscoped from the plugin
+ * (every ticket, then those linked), and its deployments are those of the 24 hours before it.
  */
 export const CORE_INCIDENT_PAGE = /* GraphQL */ `
   query CoreIncidentPage($id: ID!) {
     incident(id: $id) {
       ${CORE_INCIDENT_FIELDS}
       timeline(first: 50) { edges { node { id kind body actor at } } }
-      service { id name tier environment url }
+      service {
+        id name tier environment url
+        alerts(first: 20) { edges { node { id title status severity startsAt url } } }
+        tickets(first: 20) { edges { node { id key title status priority assignee url } } }
+        deployments(first: 20) { edges { node { id version status startedAt author commit } } }
+      }
       team { id name handle members { name email role } }
-      alerts(first: 20) { edges { node { id title status severity startsAt url } } }
-      tickets(first: 20) { edges { node { id key title status priority assignee url } } }
-      deployments(first: 20) { edges { node { id version status startedAt author commit } } }
       metrics(names: ["http_request_duration_seconds"], step: 60) { name labels unit points { timestamp value } }
       logs(limit: 50) { truncated entries { timestamp level message service } }
     }
