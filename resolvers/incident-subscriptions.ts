@@ -137,12 +137,7 @@ async function* incidentUpdates(
   try {
     await live.ready;
     for await (const event of live) {
-      if (
-        (await ctx.data.incidents.visible(event.incident)) &&
-        (await ctx.data.incidents.matches(event.incident, query, signal))
-      ) {
-        yield event;
-      }
+      if (await ctx.data.incidents.admits(event, query)) yield event;
     }
   } finally {
     await live.return?.();

@@ -35,6 +35,7 @@ import { ServiceData } from './capabilities/services.js';
 import { TeamData } from './capabilities/teams.js';
 import { TicketData } from './capabilities/tickets.js';
 import { Changes } from './changes.js';
+import { EventVerdicts } from './event-verdicts.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import { trackCacheSize } from './provider-metrics.js';
@@ -79,6 +80,8 @@ export const BACKGROUND_TIMEOUT_MS = 10_000;
 export class DataFloor {
   readonly changes: Changes;
   readonly intake: EventIntake;
+  /** Filter decisions about published events, shared by the subscribers that ask the same. */
+  readonly verdicts = new EventVerdicts();
   private readonly calls: ProviderCalls;
   private readonly inFlight = new InFlightReads();
   private readonly cache: ReadCache;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gql, gqlData } from '../helpers/graphql.js';
 import { subscribe, waitUntil } from '../helpers/subscriptions.js';
@@ -178,5 +179,44 @@ describe('incident subscriptions on one instance', () => {
     expect(other.liveStats()).toMatchObject({ subscriptions: 0, topics: 0 });
     const refused = await gql(other.url, '{ __typename }').catch((err: Error) => err);
     expect(refused).toBeInstanceOf(Error);
+  });
+});
+
+describe('incidentUpdated filters', () => {
+  it('read the directory once per change for every subscriber with the same filter and visibility', async () => {
+    const { adapter, log } = countingAdapter(await mockAdapter());
+    // Without single-flight, so subscribers that each read for themselves would show it.
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], { singleFlight: false });
+    try {
+      const data = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+        gateway.url,
+        '{ incidents(first: 1, filter: { statuses: [TRIGGERED] }) { nodes { id } } }',
+      );
+      const incident = (data.incidents.nodes[0] as { id: string }).id;
+      const retitle =
+        'mutation($id: ID!, $title: String!) { incidentUpdate(input: { id: $id, title: $title }) { userErrors { message } } }';
+      /** Directory reads (services, teams) from a retitling until `subscribers` subscribers have it. */
+      const directoryReads = async (subscribers: number, title: string) => {
+        const subs = Array.from({ length: subscribers }, () =>
+          subscribe<{ incident: { id: string } }>(gateway.wsUrl, UPDATED, { filter: { statuses: ['TRIGGERED'] } }),
+        );
+        await waitUntil(
+          async () => (await readyLive(gateway)).subscriptions === subscribers,
+          `${subscribers} subscriptions`,
+        );
+        log.reset();
+        await gqlData(gateway.url, retitle, { id: incident, title });
+        for (const sub of subs) await sub.waitFor((e) => e.incident.id === incident, title);
+        const reads = log.count('service') + log.count('team');
+        await Promise.all(subs.map((sub) => sub.close()));
+        return reads;
+      };
+      const alone = await directoryReads(1, 'Checkout latency, seen by one');
+      const many = await directoryReads(6, 'Checkout latency, seen by six');
+      expect(alone).toBeGreaterThan(0);
+      expect(many).toBe(alone);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -6,6 +6,7 @@
 
 import type * as m from '../../../adapters/contract/index.js';
 import { incidentMatches } from '../../../adapters/contract/index.js';
+import { visibilityKey } from '../../auth/principal.js';
 import type { Subscription } from '../../events/pubsub.js';
 import { allowed, type CountedPage, countList, withCounts } from '../aggregates/counts.js';
 import { INCIDENT_STATUSES, type IncidentStats, incidentStats, SEVERITIES } from '../aggregates/incident-stats.js';
@@ -16,6 +17,7 @@ import type { RequestData } from '../floor.js';
 import type { ListFetch, ListQuery } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
 import { orNull } from '../or-null.js';
+import { stableStringify } from '../stable-json.js';
 import { stamp } from '../stamp.js';
 
 const BY_ID = 'getMany';
@@ -159,32 +161,30 @@ export class IncidentData {
   }
 
   /**
-   * Whether an incident that reached the caller as an event is one `query` selects, as a list would.
-   * Its lookups run as a request of their own for the same caller, with a fresh budget and deadline
-   * and nothing cached from earlier events: a subscription outlives any one request's limits.
-   * `signal` (the subscription's) stops them when the client leaves.
+   * Whether the caller sees an incident that reached it as an event (its credential's restriction)
+   * and `query` selects it, as a list would. Decided once per event for every subscriber with the
+   * same filter and visibility (`EventVerdicts`), in a request of its own for the first of them,
+   * with a fresh budget and deadline and nothing cached from earlier events: a subscription
+   * outlives any one request's limits. It runs to its end even when that subscriber leaves, since
+   * the others wait for the same answer.
    */
-  async matches(incident: IncidentNode, query: m.IncidentFilter, signal: AbortSignal): Promise<boolean> {
-    const done = new AbortController();
-    const stop = () => done.abort(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      const { requestId, caller } = this.data.scope;
-      const lookups = this.data.floor.forRequest(requestId ?? 'subscription', done.signal, caller);
-      const view = await filterView(lookups, incident, query);
-      return incidentMatches(view.incident, query, view.directory);
-    } finally {
-      signal.removeEventListener('abort', stop);
-      // Releases what the lookups still hold on this signal (shared reads count their holders).
-      done.abort();
-    }
-  }
-
-  /** Whether the caller may see an incident that reached it as an event (its credential's restriction). */
-  async visible(incident: IncidentNode): Promise<boolean> {
-    const loaders = this.data.loaders;
-    await loaders.restrictionRead('incident');
-    return loaders.visible('incident', incident.provider, incident);
+  admits(event: IncidentUpdatedEventNode, query: m.IncidentFilter): Promise<boolean> {
+    const { requestId, caller } = this.data.scope;
+    const key = `${stableStringify(query)}\u0000${visibilityKey(caller?.principal)}`;
+    return this.data.floor.verdicts.of(event, key, async () => {
+      const done = new AbortController();
+      try {
+        const lookups = this.data.floor.forRequest(requestId ?? 'subscription', done.signal, caller);
+        const { incident } = event;
+        await lookups.loaders.restrictionRead('incident');
+        if (!lookups.loaders.visible('incident', incident.provider, incident)) return false;
+        const view = await filterView(lookups, incident, query);
+        return incidentMatches(view.incident, query, view.directory);
+      } finally {
+        // Releases what the lookups still hold on this signal (shared reads count their holders).
+        done.abort();
+      }
+    });
   }
 
   private remember(incident: IncidentNode): IncidentNode {
