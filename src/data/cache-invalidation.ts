@@ -33,13 +33,21 @@ export class CacheInvalidation {
   /** Drops what a change of `provider` (of one of its capabilities, if known) made stale, everywhere. */
   forget(provider: string, capability?: Capability): void {
     this.cache.forgetProvider(provider, capability);
-    if (!this.peers) return;
+    const { peers } = this;
+    if (!peers) return;
     const message: Forget = { type: 'cache.forget', provider, ...(capability ? { capability } : {}) };
-    // The change itself has happened: failing to tell the others only leaves their entries to
-    // expire with their TTL.
-    this.peers.send(message).catch((err: unknown) => {
-      this.logger.warn({ err, provider }, 'could not tell the other gateway instances to drop cached reads');
-    });
+    // The shared entries go first: a peer that drops its own when told and reads again must not
+    // find the old ones shared. The change itself has happened: failing at either only leaves
+    // the others' entries to expire with their TTL.
+    this.cache
+      .forgetShared(provider, capability)
+      .catch((err: unknown) => {
+        this.logger.warn({ err, provider }, 'could not drop the cached reads the gateway instances share');
+      })
+      .then(() => peers.send(message))
+      .catch((err: unknown) => {
+        this.logger.warn({ err, provider }, 'could not tell the other gateway instances to drop cached reads');
+      });
   }
 
   stop(): void {

@@ -41,6 +41,7 @@ import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import { trackCacheSize } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
+import { SharedReadCache } from './shared-read-cache.js';
 import { InFlightReads } from './single-flight.js';
 import type { Turns } from './turns.js';
 
@@ -92,7 +93,10 @@ export class DataFloor {
 
   constructor(private readonly options: DataFloorOptions) {
     this.calls = new ProviderCalls(options.middleware);
-    this.cache = new ReadCache(options.cache ?? CACHE_OFF);
+    const cache = options.cache ?? CACHE_OFF;
+    const shared =
+      cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;
+    this.cache = new ReadCache(cache, () => Date.now(), shared);
     this.untrackCache = trackCacheSize(() => this.cache.size);
     this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));

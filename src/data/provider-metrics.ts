@@ -116,7 +116,7 @@ const cacheLabels = ['provider', 'capability', 'operation'] as const;
 
 const cacheLookups = new Counter({
   name: 'opsorch_read_cache_lookups_total',
-  help: 'Reads looked up in the cross-request cache, by result: hit (fresh), stale (served while refreshed) or miss.',
+  help: 'Reads looked up in the cross-request cache, by result: hit (fresh), stale (served while refreshed), shared (fresh, stored by another instance) or miss.',
   labelNames: [...cacheLabels, 'result'] as const,
   registers: [providerMetricsRegistry],
 });
@@ -149,7 +149,7 @@ new Gauge({
   },
 });
 
-export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'miss', ageMs: number): void {
+export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'shared' | 'miss', ageMs: number): void {
   const { provider, capability, operation } = key;
   cacheLookups.inc({ provider, capability, operation, result });
   if (result !== 'miss') cacheAge.observe({ provider, capability, operation }, ageMs / 1000);

@@ -10,6 +10,8 @@
  * - `OPSORCH_CACHE_MAX_ENTRIES` (10000): least recently used entries go first.
  * - `OPSORCH_CACHE_PROVIDER_TTLS`: per provider instance, e.g.
  *   `{"pagerduty":{"directory":300,"records":5}}`.
+ *
+ * `OPSORCH_CACHE_SHARED` is read with the other switches (`src/providers/config.ts`).
  */
 import { z } from 'zod';
 import type { ReadCacheOptions } from './read-cache.js';

@@ -19,11 +19,15 @@
  * - An answer that says until when it holds (who is on call until a shift ends) is never served
  *   past that moment, fresh or stale.
  * - Bounded by entry count, least recently used first.
+ * - With instances sharing a Redis pub/sub, what one fetched is shared with the others
+ *   (`shared-read-cache.ts`): a local miss, or a stale entry's refresh, first takes a fresh entry
+ *   another instance stored, so a fleet of instances reads a directory about as often as one.
  */
 import { LRUCache } from 'lru-cache';
-import type { Capability } from '../../adapters/contract/index.js';
+import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import type { LoaderKey } from './loader-key.js';
 import { recordCacheEviction, recordCacheLookup } from './provider-metrics.js';
+import type { SharedEntry, SharedReadCache } from './shared-read-cache.js';
 
 export interface CachePolicy {
   /** How long an answer is fresh; 0 turns caching off. */
@@ -38,6 +42,8 @@ export interface ReadCacheOptions {
   records: CachePolicy;
   /** Per provider instance: TTLs that replace the defaults for that instance. */
   providers?: Readonly<Record<string, { directoryTtlMs?: number; recordTtlMs?: number }>>;
+  /** Shares entries with the instances sharing a Redis pub/sub (`OPSORCH_CACHE_SHARED`). */
+  shared?: boolean;
 }
 
 export const CACHE_OFF: ReadCacheOptions = {
@@ -59,12 +65,11 @@ const NEVER: Readonly<Partial<Record<Capability, readonly string[] | 'all'>>> = 
   messaging: 'all',
 };
 
-interface Entry {
-  value: unknown;
-  storedAt: number;
+/** Capabilities with at least one operation cached as records. */
+const RECORD_CAPABILITIES = CAPABILITIES.filter((c) => DIRECTORY[c] !== 'all' && NEVER[c] !== 'all');
+
+interface Entry extends SharedEntry {
   key: LoaderKey;
-  /** When the answer stops being true, whatever the TTL says. */
-  expiresAt?: number;
 }
 
 /** Reads `keys` from the provider; `background` for a refresh no request waits on. */
@@ -93,6 +98,7 @@ export class ReadCache {
   constructor(
     private readonly options: ReadCacheOptions,
     private readonly now: () => number = () => Date.now(),
+    private readonly shared?: SharedReadCache,
   ) {
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, options.maxEntries),
@@ -179,18 +185,25 @@ export class ReadCache {
         results[i] = entry.value as V;
         if (!this.refreshing.has(name)) stale.push(k);
       } else {
-        recordCacheLookup(key, 'miss', 0);
         missing.push(k);
         missingAt.push(i);
       }
     });
-    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch, expiresAt);
+    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch, policy, expiresAt);
     if (missing.length > 0) {
-      const generation = this.generation;
-      const fetched = await fetch(missing);
-      this.store(key, partition, missing, keyOf, fetched, storedAt, generation, expiresAt);
+      const fetched = await this.fetchAndStore(
+        key,
+        partition,
+        missing,
+        keyOf,
+        fetch,
+        policy,
+        storedAt,
+        false,
+        expiresAt,
+      );
       missing.forEach((_, j) => {
-        results[missingAt[j] as number] = fetched[j] ?? new Error('provider answered too few results');
+        results[missingAt[j] as number] = fetched[j] as V | Error;
       });
     }
     return results;
@@ -213,6 +226,14 @@ export class ReadCache {
     }
   }
 
+  /**
+   * Drops what the instances share of the entries `forgetProvider` drops here; without a
+   * capability, every capability with records (metric descriptors go with metric series there).
+   */
+  async forgetShared(provider: string, capability?: Capability): Promise<void> {
+    await this.shared?.forget(provider, capability ? [capability] : RECORD_CAPABILITIES);
+  }
+
   /** The entry under `name`, dropped when what it says stopped being true. */
   private unexpired(name: string, now: number): Entry | undefined {
     const entry = this.entries.get(name);
@@ -227,14 +248,12 @@ export class ReadCache {
     keys: readonly K[],
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
+    policy: Policy,
     expiresAt?: ExpiresAt<V>,
   ): void {
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
     for (const name of names) this.refreshing.add(name);
-    const started = this.now();
-    const generation = this.generation;
-    fetch(keys, true)
-      .then((fetched) => this.store(key, partition, keys, keyOf, fetched, started, generation, expiresAt))
+    this.fetchAndStore(key, partition, keys, keyOf, fetch, policy, this.now(), true, expiresAt)
       // A failed refresh leaves the stale entry to expire; the next reader fetches again.
       .catch(() => undefined)
       .finally(() => {
@@ -242,30 +261,66 @@ export class ReadCache {
       });
   }
 
-  private store<K, V>(
+  /**
+   * Answers `keys` with the fresh entries other instances shared, fetches the rest (`background`:
+   * for a refresh), and stores what it fetched here and for the others; the fetched answers count
+   * as fetched at `storedAt`. Errors are never stored, nor what a change heard of meanwhile made
+   * stale.
+   */
+  private async fetchAndStore<K, V>(
     key: LoaderKey,
     partition: string,
     keys: readonly K[],
     keyOf: (key: K) => string,
-    fetched: readonly (V | Error)[],
+    fetch: Fetch<K, V>,
+    policy: Policy,
     storedAt: number,
-    generation: number,
+    background: boolean,
     expiresAt?: ExpiresAt<V>,
-  ): void {
-    if (generation !== this.generation) return;
-    keys.forEach((k, i) => {
-      const value = fetched[i];
-      if (value === undefined || value instanceof Error) return;
+  ): Promise<(V | Error)[]> {
+    const generation = this.generation;
+    const names = keys.map((k) => entryName(key, partition, keyOf(k)));
+    const shared = this.shared ? await this.shared.lookup(key.provider, key.capability, names) : undefined;
+    const results: (V | Error)[] = new Array(keys.length);
+    const rest: number[] = [];
+    const now = this.now();
+    names.forEach((name, i) => {
+      const entry = shared?.entries[i];
+      const age = entry ? now - entry.storedAt : Number.POSITIVE_INFINITY;
+      if (entry && age <= policy.ttlMs && (entry.expiresAt === undefined || now < entry.expiresAt)) {
+        recordCacheLookup(key, 'shared', age);
+        results[i] = entry.value as V;
+        if (generation === this.generation) this.entries.set(name, { ...entry, key });
+      } else {
+        if (!background) recordCacheLookup(key, 'miss', 0);
+        rest.push(i);
+      }
+    });
+    if (rest.length === 0) return results;
+    const fetched = await fetch(
+      rest.map((i) => keys[i] as K),
+      background,
+    );
+    const toShare: { name: string; entry: SharedEntry; ttlMs: number }[] = [];
+    rest.forEach((i, j) => {
+      const value = fetched[j] ?? new Error('provider answered too few results');
+      results[i] = value;
+      if (value instanceof Error || generation !== this.generation) return;
       // A moment already past says nothing about the future: asking again would get the same
       // answer (a provider or world on a clock of its own), so such an answer lives its TTL.
       const until = expiresAt?.(value);
-      this.entries.set(entryName(key, partition, keyOf(k)), {
+      const entry: SharedEntry = {
         value,
         storedAt,
-        key,
         ...(until === undefined || until <= storedAt ? {} : { expiresAt: until }),
-      });
+      };
+      const name = names[i] as string;
+      this.entries.set(name, { ...entry, key });
+      const ttlMs = Math.min(storedAt + policy.ttlMs, entry.expiresAt ?? Number.POSITIVE_INFINITY) - this.now();
+      toShare.push({ name, entry, ttlMs });
     });
+    if (shared && toShare.length > 0) void this.shared?.share(key.provider, key.capability, shared.generation, toShare);
+    return results;
   }
 }
 

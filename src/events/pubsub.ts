@@ -6,6 +6,7 @@
 import { LocalFanout, type Subscription, type TopicHooks, type TopicListener } from './fanout.js';
 import { type Leases, localLeases } from './leases.js';
 import { RecentKeys } from './recent-keys.js';
+import type { SharedStore } from './shared-store.js';
 
 export type { EventListener, Subscription, TopicListener } from './fanout.js';
 export type { Leases } from './leases.js';
@@ -43,6 +44,8 @@ export interface PubSub {
   readonly leases: Leases;
   /** The other instances sharing this pub/sub; absent when there are none (in memory). */
   readonly peers?: PeerChannel;
+  /** Values shared with those instances; absent when there are none. */
+  readonly shared?: SharedStore;
   close(): Promise<void>;
 }
 

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisLeases } from './leases.js';
 import { DEDUPE_WINDOW_MS, FanoutPubSub, type PeerChannel, type PublishOptions } from './pubsub.js';
+import { RedisSharedStore } from './redis-shared-store.js';
+import type { SharedStore } from './shared-store.js';
 
 export interface RedisPubSubOptions {
   /** Namespace for channels and keys, so several deployments can share one Redis. */
@@ -37,6 +39,7 @@ const peersChannelOf = (prefix: string) => `${prefix}peers`;
 export class RedisPubSub extends FanoutPubSub {
   readonly leases: RedisLeases;
   readonly peers: PeerChannel;
+  readonly shared: SharedStore;
   private readonly instance = randomUUID();
   private readonly peerListeners = new Set<(message: unknown) => void>();
 
@@ -55,6 +58,7 @@ export class RedisPubSub extends FanoutPubSub {
       },
     });
     this.leases = new RedisLeases(commands, this.instance, `${prefix}lease:`);
+    this.shared = new RedisSharedStore(commands, prefix);
     this.peers = {
       send: async (message) => {
         await commands.publish(peersChannelOf(prefix), JSON.stringify({ from: this.instance, message }));

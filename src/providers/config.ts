@@ -260,7 +260,11 @@ export function loadConfig(
     federation: parseBoolean(env, 'OPSORCH_FEDERATION', false),
     dataloader: parseBoolean(env, 'OPSORCH_DATALOADER', true),
     singleFlight: parseBoolean(env, 'OPSORCH_SINGLE_FLIGHT', true),
-    cache: readCacheFromEnv(env, (message) => new ConfigError(message)),
+    cache: {
+      ...readCacheFromEnv(env, (message) => new ConfigError(message)),
+      // With OPSORCH_PUBSUB_URL: entries shared with the other instances through Redis.
+      shared: parseBoolean(env, 'OPSORCH_CACHE_SHARED', true),
+    },
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),
     wsKeepAliveMs: parseInterval(env, 'OPSORCH_WS_KEEPALIVE_MS', 12_000, 100),
   };

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
     expect(config.providers[0]?.capabilities).toContain('incident');
     expect(config.providers[0]?.capabilities).toContain('orchestration');
     expect(config.mockLive).toBe(true);
+    expect(config.cache.shared).toBe(true);
+    expect(loadConfig({ OPSORCH_CACHE_SHARED: 'false' }).cache.shared).toBe(false);
   });
 
   it('reads OPSORCH_<CAP>_PROVIDER and _CONFIG, sharing one instance for identical settings', () => {
@@ -61,6 +63,7 @@ describe('loadConfig', () => {
     [{ OPSORCH_ADDR: 'localhost' }, /OPSORCH_ADDR="localhost" must be host:port/],
     [{ OPSORCH_ADDR: '127.0.0.1:99999' }, /OPSORCH_ADDR/],
     [{ OPSORCH_MOCK_LIVE: 'maybe' }, /OPSORCH_MOCK_LIVE="maybe" must be true or false/],
+    [{ OPSORCH_CACHE_SHARED: 'redis' }, /OPSORCH_CACHE_SHARED="redis" must be true or false/],
     [{ OPSORCH_SHUTDOWN_GRACE_MS: '-5' }, /OPSORCH_SHUTDOWN_GRACE_MS="-5" must be a positive integer/],
     [{ OPSORCH_PUBSUB_URL: 'http://redis' }, /OPSORCH_PUBSUB_URL must be a redis:\/\//],
     [

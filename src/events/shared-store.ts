@@ -1,0 +1,20 @@
+/**
+ * Values the gateway instances sharing a pub/sub share (the read cache's second tier), each with
+ * its own expiry, in namespaces that are emptied at once. Emptying moves a namespace on to a new
+ * generation: what was stored in an earlier one is never read again and expires on its own, and a
+ * value fetched before a change but stored after it lands in the generation the change ended.
+ */
+export interface SharedStore {
+  /** The values under `names` in `namespace` (undefined where none), and the generation read. */
+  get(namespace: string, names: readonly string[]): Promise<{ generation: string; values: (string | undefined)[] }>;
+  /** Stores in `generation` (the one `get` returned): nothing stored reaches a later generation. */
+  set(namespace: string, generation: string, entries: readonly SharedValue[]): Promise<void>;
+  /** Ends the current generation of each namespace. */
+  clear(namespaces: readonly string[]): Promise<void>;
+}
+
+export interface SharedValue {
+  name: string;
+  value: string;
+  ttlMs: number;
+}

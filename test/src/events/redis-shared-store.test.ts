@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSharedStore } from '../../../src/events/redis-shared-store.js';
+import { startRedis, type TestRedis } from '../../helpers/redis.js';
+
+describe('RedisSharedStore on a real Redis', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  let store: RedisSharedStore;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+    store = new RedisSharedStore(client, 'test:');
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.stop();
+  });
+
+  it('never returns what was stored in a generation a change ended, in that namespace only', async () => {
+    const team = await store.get('p/team', ['t1']);
+    const service = await store.get('p/service', ['s1']);
+    expect(team).toEqual({ generation: '0', values: [undefined] });
+    // A read that began before the change stores what it fetched after it.
+    await store.clear(['p/team']);
+    await store.set('p/team', team.generation, [{ name: 't1', value: 'old', ttlMs: 60_000 }]);
+    await store.set('p/service', service.generation, [{ name: 's1', value: 'kept', ttlMs: 60_000 }]);
+    expect(await store.get('p/team', ['t1'])).toEqual({ generation: '1', values: [undefined] });
+    expect(await store.get('p/service', ['s1'])).toEqual({ generation: '0', values: ['kept'] });
+
+    await store.set('p/team', '1', [{ name: 't1', value: 'new', ttlMs: 60_000 }]);
+    expect(await store.get('p/team', ['t1', 't2'])).toEqual({ generation: '1', values: ['new', undefined] });
+  });
+
+  it('gives every value its own expiry in Redis', async () => {
+    await store.set('p/metric', '0', [
+      { name: 'm1', value: '1', ttlMs: 30_000 },
+      { name: 'm2', value: '2', ttlMs: 5_000 },
+    ]);
+    const m1 = await client.pttl('test:cache:p/metric:0:m1');
+    const m2 = await client.pttl('test:cache:p/metric:0:m2');
+    expect(m1).toBeGreaterThan(5_000);
+    expect(m1).toBeLessThanOrEqual(30_000);
+    expect(m2).toBeGreaterThan(0);
+    expect(m2).toBeLessThanOrEqual(5_000);
+  });
+
+  it('fails a store Redis refuses', async () => {
+    await client.set('test:cache:p/log:gen', 'not a number');
+    await expect(store.clear(['p/log'])).rejects.toThrow(/not an integer/);
+  });
+});
