@@ -4,7 +4,10 @@
  * from the gateway's `/metrics` and compared with one console's alone. Each run gets its own
  * gateway, so no run starts with another's cache. With default settings only directory reads
  * (services, teams, members, descriptors, plans) are cached; with a record TTL everything is.
+ * The fleet also runs spread over three instances sharing a Redis (`OPSORCH_PUBSUB_URL`), each
+ * console on one of them, with the calls of all three counted.
  */
+import { startRedis } from '../../test/helpers/redis.js';
 import { startGatewayProcess } from '../lib/gateway.js';
 import { graphql } from '../lib/http.js';
 import { providerCallsByOperation } from '../lib/prometheus.js';
@@ -24,12 +27,16 @@ interface Traffic {
   errors: number;
 }
 
-/** `consoles` consoles, each refreshing both pages every `periodMs` from a random offset, for `durationMs`. */
-async function drive(gateway: GraphQLServer, id: string, consoles: number, periodMs: number, durationMs: number) {
+/**
+ * `consoles` consoles, each refreshing both pages every `periodMs` from a random offset, for
+ * `durationMs`; console `n` on `gateways[n % gateways.length]`.
+ */
+async function drive(gateways: GraphQLServer[], id: string, consoles: number, periodMs: number, durationMs: number) {
   let refreshes = 0;
   let errors = 0;
   const until = performance.now() + durationMs;
-  const one = async () => {
+  const one = async (n: number) => {
+    const gateway = gateways[n % gateways.length] as GraphQLServer;
     await sleep(Math.random() * periodMs);
     while (performance.now() < until) {
       const next = performance.now() + periodMs;
@@ -45,7 +52,7 @@ async function drive(gateway: GraphQLServer, id: string, consoles: number, perio
       await sleep(Math.max(0, next - performance.now()));
     }
   };
-  await Promise.all(Array.from({ length: consoles }, one));
+  await Promise.all(Array.from({ length: consoles }, (_, n) => one(n)));
   return { refreshes, errors };
 }
 
@@ -55,26 +62,41 @@ async function traffic(
   consoles: number,
   periodMs: number,
   durationMs: number,
+  instances = 1,
 ): Promise<Traffic> {
-  const gateway = await startGatewayProcess(
-    `gateway-consoles-${consoles}`,
-    { latencyMs, copies: { incident: 1, alert: 5, ticket: 5 } },
-    {},
-    env,
-  );
+  const gateways: GraphQLServer[] = [];
   try {
-    const { id } = await pickIncident(gateway);
-    const before = await providerCallsByOperation(gateway.origin);
-    const { refreshes, errors } = await drive(gateway, id, consoles, periodMs, durationMs);
-    const after = await providerCallsByOperation(gateway.origin);
+    for (let n = 1; n <= instances; n++) {
+      gateways.push(
+        await startGatewayProcess(
+          `gateway-consoles-${consoles}-${n}`,
+          { latencyMs, copies: { incident: 1, alert: 5, ticket: 5 } },
+          {},
+          env,
+        ),
+      );
+    }
+    const { id } = await pickIncident(gateways[0] as GraphQLServer);
+    const calls = async () => {
+      const total: Record<string, number> = {};
+      for (const gateway of gateways) {
+        for (const [operation, count] of Object.entries(await providerCallsByOperation(gateway.origin))) {
+          total[operation] = (total[operation] ?? 0) + count;
+        }
+      }
+      return total;
+    };
+    const before = await calls();
+    const { refreshes, errors } = await drive(gateways, id, consoles, periodMs, durationMs);
+    const after = await calls();
     let directory = 0;
     let all = 0;
     const byOperation: Record<string, number> = {};
     for (const [operation, count] of Object.entries(after)) {
-      const calls = count - (before[operation] ?? 0);
-      all += calls;
-      if (DIRECTORY.test(operation)) directory += calls;
-      if (calls > 0) byOperation[operation] = calls;
+      const made = count - (before[operation] ?? 0);
+      all += made;
+      if (DIRECTORY.test(operation)) directory += made;
+      if (made > 0) byOperation[operation] = made;
     }
     const minutes = durationMs / 60_000;
     return {
@@ -85,7 +107,21 @@ async function traffic(
       errors,
     };
   } finally {
-    await gateway.stop();
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+  }
+}
+
+/** The fleet over three instances sharing one Redis, with the shared cache on and off. */
+async function acrossInstances(latencyMs: number, consoles: number, periodMs: number, durationMs: number) {
+  const redis = await startRedis();
+  try {
+    const on = { OPSORCH_PUBSUB_URL: redis.url };
+    return {
+      shared: await traffic(on, latencyMs, consoles, periodMs, durationMs, 3),
+      unshared: await traffic({ ...on, OPSORCH_CACHE_SHARED: 'false' }, latencyMs, consoles, periodMs, durationMs, 3),
+    };
+  } finally {
+    await redis.stop();
   }
 }
 
@@ -100,6 +136,7 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
   const aloneTtl = await traffic(recordTtl, latency, 1, periodMs, durationMs);
   const fleetTtl = await traffic(recordTtl, latency, consoles, periodMs, durationMs);
   const uncached = await traffic({ OPSORCH_CACHE_TTL_S: '0' }, latency, consoles, periodMs, durationMs);
+  const instances = await acrossInstances(latency, consoles, periodMs, durationMs);
   return {
     'consoles.count': consoles,
     'consoles.periodS': periodMs / 1000,
@@ -110,6 +147,16 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     'consoles.fleet.directoryPerMinute': fleet.directoryPerMinute,
     'consoles.fleet.allPerMinute': fleet.allPerMinute,
     'consoles.fleet.ratio.directoryOverOne': ratio(fleet.directoryPerMinute, alone.directoryPerMinute),
+    'consoles.threeInstances.directoryPerMinute': instances.shared.directoryPerMinute,
+    'consoles.threeInstances.ratio.directoryOverOne': ratio(
+      instances.shared.directoryPerMinute,
+      alone.directoryPerMinute,
+    ),
+    'consoles.threeInstancesUnshared.directoryPerMinute': instances.unshared.directoryPerMinute,
+    'consoles.threeInstancesUnshared.ratio.directoryOverOne': ratio(
+      instances.unshared.directoryPerMinute,
+      alone.directoryPerMinute,
+    ),
     'consoles.fleetNoCache.directoryPerMinute': uncached.directoryPerMinute,
     'consoles.fleetNoCache.allPerMinute': uncached.allPerMinute,
     'consoles.recordTtl.one.allPerMinute': aloneTtl.allPerMinute,
@@ -121,8 +168,13 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
       .sort()
       .map((op) => `${op} ${aloneTtl.byOperation[op] ?? 0}→${fleetTtl.byOperation[op] ?? 0}`)
       .join(', '),
-    'consoles.refreshes':
-      alone.refreshes + fleet.refreshes + aloneTtl.refreshes + fleetTtl.refreshes + uncached.refreshes,
-    'consoles.errors': alone.errors + fleet.errors + aloneTtl.errors + fleetTtl.errors + uncached.errors,
+    'consoles.refreshes': [alone, fleet, aloneTtl, fleetTtl, uncached, instances.shared, instances.unshared].reduce(
+      (sum, t) => sum + t.refreshes,
+      0,
+    ),
+    'consoles.errors': [alone, fleet, aloneTtl, fleetTtl, uncached, instances.shared, instances.unshared].reduce(
+      (sum, t) => sum + t.errors,
+      0,
+    ),
   };
 }

@@ -4,6 +4,7 @@
  * process, whose pipe would distort the overhead figures.
  */
 import { adapterFactories } from '../../adapters/index.js';
+import { RedisPubSub } from '../../src/events/redis.js';
 import { startGateway } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/providers/config.js';
@@ -13,10 +14,12 @@ import { createBenchAdapter } from './bench-adapter.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const registry = await buildRegistry(config, { ...adapterFactories, 'bench-mock': createBenchAdapter }, logger);
+const pubsub = config.pubsubUrl ? await RedisPubSub.connect(config.pubsubUrl) : undefined;
 const gateway = await startGateway({
   config,
   registry,
   logger,
+  ...(pubsub ? { pubsub } : {}),
   batching: config.dataloader,
   singleFlight: config.singleFlight,
 });
