@@ -97,6 +97,13 @@ export const LIMITS = {
     unit: 'bytes',
     description: 'query texts kept for automatic persisted queries',
   },
+  compiledOperations: {
+    variable: 'OPSORCH_COMPILED_OPERATIONS',
+    default: 1_000,
+    code: '(least recently used operations are evicted and compiled again when next run)',
+    unit: 'operations',
+    description: 'queries and mutations kept compiled to JavaScript (graphql-jit)',
+  },
   maxProviderCalls: {
     variable: 'OPSORCH_MAX_PROVIDER_CALLS',
     default: 1_000,

@@ -32,11 +32,13 @@ import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
 import { callerOperationPlugin } from '../graphql/apollo/caller-operation.js';
+import { compiledExecution } from '../graphql/apollo/compiled-execution.js';
 import { createErrorFormatter, formatResult } from '../graphql/apollo/error-masking.js';
 import { httpSubscriptionsPlugin } from '../graphql/apollo/http-subscriptions.js';
 import { introspectionPolicyPlugin } from '../graphql/apollo/introspection-policy.js';
 import { persistedQueries } from '../graphql/apollo/persisted-queries.js';
 import { requestLogPlugin } from '../graphql/apollo/request-log.js';
+import { CompiledOperations } from '../graphql/compiled-operations.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
 import { DocumentCache } from '../graphql/document-cache.js';
 import { operationLimitsPlugin } from '../graphql/limits/operation-limits.js';
@@ -121,6 +123,8 @@ export interface LiveStats {
   timelinePolling: PollerStats;
   /** Parsed valid documents cached for HTTP, WebSocket and SSE, and their estimated heap bytes. */
   documentCache: { documents: number; bytes: number };
+  /** Queries and mutations kept compiled, and how many compilations there have been. */
+  compiledOperations: { operations: number; compilations: number };
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -164,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const federated = config.federation ?? false;
   const schema = buildSchema({ federation: federated });
   const documents = new DocumentCache(schema, specifiedRules, limits);
+  const compiled = new CompiledOperations(schema, limits.compiledOperations);
 
   const app = express();
   app.disable('x-powered-by');
@@ -223,10 +228,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     topics: pubsub.activeTopics().length,
     timelinePolling: poller.stats(),
     documentCache: documents.size,
+    compiledOperations: compiled.size,
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    gateway: compiledExecution(schema, compiled),
     documentStore: documents.apolloStore(),
     persistedQueries: persistedQueries(limits.persistedQueryCacheBytes),
     maxRecursiveSelections: limits.maxSelections,
