@@ -4,6 +4,7 @@
  * a missing, wrong, expired or revoked credential, so the answer tells an attacker nothing. Only
  * liveness (`/healthz`) and provider webhooks (which carry their own signatures) are exempt.
  */
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { AuditLog } from '../auth/audit.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -18,21 +19,34 @@ export function authenticateRequests(authenticator: Authenticator, audit: AuditL
       res.locals.principal = outcome.principal;
       return next();
     }
-    audit.record({
+    refuseUnauthenticated(res, audit, {
       requestId: res.locals.requestId as string | undefined,
-      actor: null,
       operation: `${req.method} ${req.path}`,
-      action: 'http.authenticate',
-      outcome: 'denied',
-      errorCode: `UNAUTHENTICATED_${outcome.error.toUpperCase()}`,
+      error: outcome.error,
     });
-    res.removeHeader('X-Request-ID');
-    res.status(401);
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.end('unauthorized\n');
   };
+}
+
+/** The 401 for a credential that did not prove who is asking, recorded in the audit log. */
+export function refuseUnauthenticated(
+  res: ServerResponse,
+  audit: AuditLog,
+  refused: { requestId: string | undefined; operation: string; error: string },
+): void {
+  audit.record({
+    requestId: refused.requestId,
+    actor: null,
+    operation: refused.operation,
+    action: 'http.authenticate',
+    outcome: 'denied',
+    errorCode: `UNAUTHENTICATED_${refused.error.toUpperCase()}`,
+  });
+  res.removeHeader('X-Request-ID');
+  res.statusCode = 401;
+  res.setHeader('WWW-Authenticate', 'Bearer');
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end('unauthorized\n');
 }
 
 export function presentedBy(req: Pick<Request, 'headers' | 'socket'>) {

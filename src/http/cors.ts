@@ -5,15 +5,12 @@
  * `OPSORCH_CORS_ORIGIN`, no CORS headers are sent at all: a loopback gateway that trusts everyone
  * must not let a web page in another tab call it.
  */
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 export function corsHeaders(origin: string | undefined): RequestHandler {
   return (req, res, next) => {
-    if (origin !== undefined) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization');
-      res.setHeader('Access-Control-Allow-Methods', 'GET,POST,PATCH,OPTIONS');
-    }
+    setCorsHeaders(res, origin);
     if (req.method === 'OPTIONS') {
       res.status(200).setHeader('Content-Length', '0');
       res.end();
@@ -21,4 +18,11 @@ export function corsHeaders(origin: string | undefined): RequestHandler {
     }
     next();
   };
+}
+
+export function setCorsHeaders(res: ServerResponse, origin: string | undefined): void {
+  if (origin === undefined) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+  res.setHeader('Access-Control-Allow-Methods', 'GET,POST,PATCH,OPTIONS');
 }

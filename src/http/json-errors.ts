@@ -2,17 +2,23 @@
  * Whatever goes wrong at the edge, the client gets a GraphQL-over-HTTP shaped JSON error with a
  * stable code: never Express's HTML page, a stack trace or a file path, whatever `NODE_ENV` says.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 
-export function sendJsonError(res: Response, status: number, code: string, message: string): void {
+export function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/** Express's `res.status(s).json(body)` for a bare Node response too (the POST /graphql path has no Express). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(status);
+  res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.end(JSON.stringify(body));
 }
 
 /** body-parser's error types, by what the client did wrong. */
@@ -54,19 +60,22 @@ export const notFound: RequestHandler = (_req, res) => {
 };
 
 export function jsonErrors(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-    const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
-    if (known) {
-      sendJsonError(res, known.status, known.code, known.message);
-      return;
-    }
-    const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendJsonError(res, status, 'BAD_REQUEST', 'The request is malformed');
-      return;
-    }
-    logger.error({ err }, 'unhandled error at the HTTP edge');
-    sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-  };
+  return (err: unknown, _req, res, _next) => sendEdgeError(res, err, logger);
+}
+
+/** What went wrong at the edge, answered as JSON: a client's mistake by its code, anything else as a logged 500. */
+export function sendEdgeError(res: ServerResponse, err: unknown, logger: Logger): void {
+  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+  if (known) {
+    sendJsonError(res, known.status, known.code, known.message);
+    return;
+  }
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    sendJsonError(res, status, 'BAD_REQUEST', 'The request is malformed');
+    return;
+  }
+  logger.error({ err }, 'unhandled error at the HTTP edge');
+  sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -53,6 +53,7 @@ import { authenticateRequests } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
 import { corsHeaders } from './cors.js';
 import { documentAdmission } from './document-admission.js';
+import { graphqlPost, isGraphqlPost } from './graphql-post.js';
 import { jsonErrors, notFound, requireJsonPost, requireRequestObject } from './json-errors.js';
 import { createMcpServer, executorFor, mcpRouter } from './mcp.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
@@ -175,12 +176,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Express's weak ETag is a SHA-1 of every response body, made for conditional GETs; GraphQL
   // answers are POSTed and never revalidated, so it was pure cost (the larger the answer, the more).
   app.set('etag', false);
+  // POST /graphql skips Express (graphql-post.ts); its handler is made once Apollo Server has started.
+  let servePost: (req: IncomingMessage, res: ServerResponse) => void = app;
+  const serve = (req: IncomingMessage, res: ServerResponse) => (isGraphqlPost(req) ? servePost : app)(req, res);
   // Routers, gateways and load balancers pool connections to us and reuse them after idling for
   // longer than Node's 5 s default; a socket we close just as they reuse it fails their request
   // with ECONNRESET. Idle sockets are still closed at once when the gateway stops.
   const httpServer = security.tls
-    ? createTlsServer({ cert: readFileSync(security.tls.certFile), key: readFileSync(security.tls.keyFile) }, app)
-    : createServer(app);
+    ? createTlsServer({ cert: readFileSync(security.tls.certFile), key: readFileSync(security.tls.keyFile) }, serve)
+    : createServer(serve);
   httpServer.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   let stopping = false;
 
@@ -211,8 +215,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const mcpOptions = { writes: config.mcp?.writes ?? false, maxTokens: config.mcp?.maxTokens ?? 20_000 };
   /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
+  const requestContext = (requestId: string, principal: Principal, res: ServerResponse): GatewayContext =>
+    createContext(deps, requestId, principal, abortSignalOf(res));
   const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>
-    createContext(deps, String(res.locals.requestId), principalOf(res), abortSignalOf(res));
+    requestContext(String(res.locals.requestId), principalOf(res), res);
   const sse = serveSse({
     schema,
     documents,
@@ -273,8 +279,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   // The edge, in order: request ID, CORS (before auth, as OpsOrch Core does), identity.
+  const corsOrigin = security.corsOrigin ?? (authenticator.enabled ? '*' : undefined);
   app.use(requestIdMiddleware);
-  app.use(corsHeaders(security.corsOrigin ?? (authenticator.enabled ? '*' : undefined)));
+  app.use(corsHeaders(corsOrigin));
   app.use(authenticateRequests(authenticator, audit));
   app.get('/metrics', metricsHandler);
   app.get('/healthz', (_req, res) => {
@@ -302,10 +309,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // GraphiQL is introspection with a user interface: the same policy, the same scope.
     app.use((req, res, next) => (principalOf(res).scopes.has('read') ? playground(req, res, next) : next()));
   }
+  const [parseBody, bodyTooLarge] = bodyLimit(limits.maxBodyBytes);
+  servePost = graphqlPost({
+    apollo,
+    authenticator,
+    audit,
+    corsOrigin,
+    parseBody,
+    maxBodyBytes: limits.maxBodyBytes,
+    documents,
+    context: requestContext,
+    logger,
+  });
   app.use(
     '/graphql',
     requireJsonPost,
-    ...bodyLimit(limits.maxBodyBytes),
+    parseBody,
+    bodyTooLarge,
     requireRequestObject,
     documentAdmission(documents),
     sse.middleware,
@@ -373,7 +393,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 /** Aborts when the client goes away before its answer is written, so provider calls stop too. */
-function abortSignalOf(res: express.Response): AbortSignal {
+function abortSignalOf(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
