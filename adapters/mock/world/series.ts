@@ -2,6 +2,7 @@ import {
   badInput,
   type MetricAggregation,
   type MetricLabelMatcher,
+  type MetricPoint,
   type MetricQuery,
   type MetricSeries,
   type Scope,
@@ -59,7 +60,6 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
   }
 
   const now = world.clock.now();
-  const timestamps = Array.from({ length: count }, (_, i) => start + i * query.step * SECOND);
   const origin = counterOrigin(world);
   const rateWindow = Math.max(query.step, MIN_RATE_WINDOW);
   const raw: RawSeries[] = [];
@@ -78,15 +78,18 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
       origin,
       key: hash32(world.seed, 'metrics', record.service.name),
     };
-    const at = (t: number) => definition.value(ctx, t);
-    raw.push({
-      labels,
-      values: timestamps.map((t) => {
-        if (t > now) return null;
-        if (aggregation !== 'RATE') return at(t);
-        return Math.round(((at(t) - at(t - rateWindow * SECOND)) / rateWindow) * 1000) / 1000;
-      }),
-    });
+    // A plain loop: this runs for every point of every series a page shows.
+    const values = new Array<number | null>(count);
+    for (let i = 0; i < count; i++) {
+      const t = start + i * query.step * SECOND;
+      if (t > now) values[i] = null;
+      else if (aggregation !== 'RATE') values[i] = definition.value(ctx, t);
+      else {
+        const rate = (definition.value(ctx, t) - definition.value(ctx, t - rateWindow * SECOND)) / rateWindow;
+        values[i] = Math.round(rate * 1000) / 1000;
+      }
+    }
+    raw.push({ labels, values });
   }
 
   // A grouping needs a reducer: default to what Prometheus users reach for.
@@ -114,10 +117,16 @@ export function evaluate(world: World, query: MetricQuery): MetricSeries[] {
       name,
       labels: s.labels,
       unit: aggregation === 'RATE' ? `${unit ?? ''}/s` : reducer === 'COUNT' ? 'series' : unit,
-      points: stamps.map((timestamp, i) => ({ timestamp, value: s.values[i] ?? null })),
+      points: pointsOf(stamps, s.values),
       url: links.prometheusGraph(expr, (end - start) / SECOND, iso(end), query.step),
     };
   });
+}
+
+function pointsOf(stamps: readonly string[], values: readonly (number | null | undefined)[]): MetricPoint[] {
+  const points = new Array<MetricPoint>(stamps.length);
+  for (let i = 0; i < stamps.length; i++) points[i] = { timestamp: stamps[i] as string, value: values[i] ?? null };
+  return points;
 }
 
 function reduce(series: readonly RawSeries[], aggregation: MetricAggregation, groupBy: readonly string[]): RawSeries[] {
