@@ -6,8 +6,9 @@
 import { type LogEntry, type LogLevel, type LogResult, matchesText } from '../../contract/index.js';
 import { type Impact, impactAt, impactsOf } from './impact.js';
 import { KIBANA } from './links.js';
+import { lineFacts } from './log-line-facts.js';
 import type { World } from './model.js';
-import { BASE64URL, createRng, HEX, hash32, mixInts, type Rng, rngFor } from './rng.js';
+import { createRng, HEX, hash32, mixInts, type Rng, rngFor } from './rng.js';
 import type { ServiceRecord } from './services.js';
 import { iso, MINUTE } from './time.js';
 
@@ -130,20 +131,18 @@ function messageOf(line: RawLine): string {
 
 function entryOf(record: ServiceRecord, podPrefix: string, line: RawLine, message: string): LogEntry {
   const { service } = record;
-  const rng = createRng(mixInts(line.seed, 0x5eed));
-  const id = rng.chars(BASE64URL, 20);
-  const pod = `${podPrefix}-${rng.pick(['x2k9q', 'b7w4m', 'p3n8z'])}`;
-  const timestamp = iso(line.at);
+  const facts = lineFacts(line.seed, line.at);
+  const pod = `${podPrefix}-${facts.podSuffix}`;
   return {
-    id,
-    timestamp,
+    id: facts.id,
+    timestamp: facts.timestamp,
     message,
     level: line.level,
     rawLevel: line.level.toLowerCase(),
     service: service.name,
     labels: { service: service.name, environment: service.environment ?? 'production', pod, team: service.team ?? '' },
-    url: `${KIBANA}/app/discover#/doc/logs-*/logs-production-${timestamp.slice(0, 10).replace(/-/g, '.')}?id=${encodeURIComponent(id)}`,
-    fields: { trace_id: rng.chars(HEX, 32), 'host.name': pod },
+    url: facts.url,
+    fields: { trace_id: facts.traceId, 'host.name': pod },
   };
 }
 
