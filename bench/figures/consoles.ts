@@ -137,6 +137,7 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
   const fleetTtl = await traffic(recordTtl, latency, consoles, periodMs, durationMs);
   const uncached = await traffic({ OPSORCH_CACHE_TTL_S: '0' }, latency, consoles, periodMs, durationMs);
   const instances = await acrossInstances(latency, consoles, periodMs, durationMs);
+  const runs = [alone, fleet, aloneTtl, fleetTtl, uncached, instances.shared, instances.unshared];
   return {
     'consoles.count': consoles,
     'consoles.periodS': periodMs / 1000,
@@ -168,13 +169,7 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
       .sort()
       .map((op) => `${op} ${aloneTtl.byOperation[op] ?? 0}→${fleetTtl.byOperation[op] ?? 0}`)
       .join(', '),
-    'consoles.refreshes': [alone, fleet, aloneTtl, fleetTtl, uncached, instances.shared, instances.unshared].reduce(
-      (sum, t) => sum + t.refreshes,
-      0,
-    ),
-    'consoles.errors': [alone, fleet, aloneTtl, fleetTtl, uncached, instances.shared, instances.unshared].reduce(
-      (sum, t) => sum + t.errors,
-      0,
-    ),
+    'consoles.refreshes': runs.reduce((sum, t) => sum + t.refreshes, 0),
+    'consoles.errors': runs.reduce((sum, t) => sum + t.errors, 0),
   };
 }

@@ -21,7 +21,7 @@ import { presentedBy, refuseUnauthenticated } from './authenticate.js';
 import { refuseTooLarge } from './body-limit.js';
 import { setCorsHeaders } from './cors.js';
 import { refuseDocument } from './document-admission.js';
-import { sendEdgeError, sendJsonError } from './json-errors.js';
+import { refuseNotJson, refuseNotRequestObject, sendEdgeError } from './json-errors.js';
 import { requestIdOf } from './request-id.js';
 
 export interface GraphqlPostOptions {
@@ -69,7 +69,7 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
       return;
     }
     if (!isJson(req)) {
-      sendJsonError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql needs Content-Type: application/json');
+      refuseNotJson(res);
       return;
     }
     let body: unknown;
@@ -79,10 +79,7 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
       if (!refuseTooLarge(res, err, options.maxBodyBytes)) sendEdgeError(res, err, logger);
       return;
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      sendJsonError(res, 400, 'BAD_REQUEST', 'The request body must be a JSON object with a "query"');
-      return;
-    }
+    if (refuseNotRequestObject(res, body)) return;
     if (refuseDocument(res, documents, (body as Body).query)) return;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {

@@ -39,7 +39,7 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
  */
 export function requireJsonPost(req: Request, res: Response, next: NextFunction): void {
   if (req.method === 'POST' && !req.is('application/json')) {
-    sendJsonError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql needs Content-Type: application/json');
+    refuseNotJson(res);
     return;
   }
   next();
@@ -47,12 +47,20 @@ export function requireJsonPost(req: Request, res: Response, next: NextFunction)
 
 /** After the JSON parser: the body must be one GraphQL request object. */
 export function requireRequestObject(req: Request, res: Response, next: NextFunction): void {
-  const body: unknown = req.body;
-  if (req.method === 'POST' && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-    sendJsonError(res, 400, 'BAD_REQUEST', 'The request body must be a JSON object with a "query"');
-    return;
-  }
+  if (req.method === 'POST' && refuseNotRequestObject(res, req.body)) return;
   next();
+}
+
+/** The 415 for a POST /graphql that does not say it sends JSON. */
+export function refuseNotJson(res: ServerResponse): void {
+  sendJsonError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql needs Content-Type: application/json');
+}
+
+/** Answers a parsed body that is not one GraphQL request object with a 400; false when it is one. */
+export function refuseNotRequestObject(res: ServerResponse, body: unknown): boolean {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return false;
+  sendJsonError(res, 400, 'BAD_REQUEST', 'The request body must be a JSON object with a "query"');
+  return true;
 }
 
 export const notFound: RequestHandler = (_req, res) => {
