@@ -21,6 +21,8 @@ export interface MockConfig {
   seed: number;
   /** ms since the epoch. */
   now: number;
+  /** No `now` configured: the world is anchored at the current minute and its clock is the wall clock. */
+  followsWallClock: boolean;
   live: boolean;
   liveIntervalMs: number;
   latencyMs: number;
@@ -44,5 +46,6 @@ export function parseConfig(config: Record<string, unknown>, wallClock: () => nu
   }
   const { now, ...rest } = result.data;
   // Default to the current minute, so two adapters built a few seconds apart share one world.
-  return { ...rest, now: now === undefined ? Math.floor(wallClock() / 60_000) * 60_000 : Date.parse(now) };
+  if (now !== undefined) return { ...rest, now: Date.parse(now), followsWallClock: false };
+  return { ...rest, now: Math.floor(wallClock() / 60_000) * 60_000, followsWallClock: true };
 }

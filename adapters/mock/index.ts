@@ -18,12 +18,18 @@ import { createDelay, withDelay } from './latency.js';
 import { startLive } from './live.js';
 import type { OpsContext } from './ops/context.js';
 import { buildWorld } from './world/index.js';
+import { createClock } from './world/time.js';
 
 export type { MockConfig } from './config.js';
 
 export const createMockAdapter: AdapterFactory = (config, env): Adapter => {
   const options = parseConfig(config);
-  const world = buildWorld({ seed: options.seed, anchor: options.now, secrets: options.secrets });
+  const world = buildWorld({
+    seed: options.seed,
+    anchor: options.now,
+    secrets: options.secrets,
+    clock: options.followsWallClock ? createClock(options.now, Date.now, options.now) : undefined,
+  });
   const bus = new EventBus();
   const ctx: OpsContext = { world, bus };
 

@@ -20,14 +20,15 @@ export function ms(isoTime: string): number {
  * The world's "now": starts at the configured anchor and then moves with the wall clock, so
  * records written by mutations always land after the generated history instead of at a
  * wall-clock time that may be years away from it. Strictly increasing, so two entries written
- * in the same millisecond still order.
+ * in the same millisecond still order. `startedAt` is the wall-clock moment the anchor stands
+ * for: the clock's start by default; the anchor itself for a world anchored at the current
+ * minute, whose clock then reads the wall clock instead of lagging it by the minute's seconds.
  */
 export interface Clock {
   now(): number;
 }
 
-export function createClock(anchor: number, wall: () => number = () => Date.now()): Clock {
-  const startedAt = wall();
+export function createClock(anchor: number, wall: () => number = () => Date.now(), startedAt = wall()): Clock {
   let last = Number.NEGATIVE_INFINITY;
   return {
     now() {

@@ -71,6 +71,19 @@ describe('config', () => {
     expect(Date.parse(newest!.createdAt)).toBeLessThanOrEqual(Date.parse('2026-05-05T05:05:00.000Z'));
     expect(Date.parse(newest!.createdAt)).toBeGreaterThan(Date.parse('2026-05-04T05:05:00.000Z'));
   });
+
+  it('keeps the wall clock as its clock when `now` defaults, not the minute plus the time since', async () => {
+    vi.useFakeTimers({ now: new Date('2026-05-05T05:05:42.123Z'), toFake: ['Date'] });
+    const { caps } = await mock({ now: undefined });
+    vi.setSystemTime(new Date('2026-05-05T05:06:10.000Z'));
+    const created = await caps.incident.create(
+      { title: 'Checkout is slow', severity: 'HIGH', service: 'checkout-api' },
+      {},
+    );
+    // The clock only moves forward by a millisecond per reading while the faked time stands still.
+    expect(Date.parse(created.createdAt) - Date.parse('2026-05-05T05:06:10.000Z')).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(created.createdAt) - Date.parse('2026-05-05T05:06:10.000Z')).toBeLessThan(10);
+  });
 });
 
 describe('latency', () => {
