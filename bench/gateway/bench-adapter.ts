@@ -2,7 +2,10 @@
  * The seeded mock world, multiplied: a bench-only adapter that answers incidents, alerts and tickets
  * `copies` times over (copy k of record `id` is `id~k`), so one incident page can show ten alerts
  * and one query can ask for a thousand incidents. Every outer call makes exactly one call to the
- * mock underneath, so the mock's injected latency is paid once per call, as with a real provider.
+ * mock underneath, and the injected latency is paid once per call, as with a real provider.
+ *
+ * The latency is injected here, around the multiplied mock, and the answer is computed while it
+ * elapses (see `withLatency`), not after it as the mock's own `latencyMs` does.
  */
 import type {
   Adapter,
@@ -15,7 +18,9 @@ import type {
   Result,
 } from '../../adapters/contract/index.js';
 import { isAfter, LIST_ORDERS, sortInOrder } from '../../adapters/contract/index.js';
+import { parseConfig } from '../../adapters/mock/config.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
+import { createDelay, type Delay } from '../../adapters/mock/latency.js';
 
 export interface Copies {
   incident: number;
@@ -121,6 +126,39 @@ export function multiply(inner: Adapter, copies: Copies): Adapter {
   return { ...inner, kind: 'bench-mock', capabilities: { ...caps, incident, alert, ticket } };
 }
 
+/**
+ * Every method answers after the injected latency, with an answer computed during it: a remote
+ * provider computes while the request and its answer travel, so its work is not on the caller's
+ * event loop at all. This mock runs in the caller's process, so its work must run there; it runs
+ * after the calls sent in the same turn have all gone out (`setImmediate`), while the caller waits,
+ * rather than once the wait is over, where it would sit on the caller's critical path (the mock's
+ * metric series and log search are a good part of a millisecond). An error, too, arrives only when
+ * the latency is over; an abort ends the wait at once, as in the mock.
+ */
+function withLatency(adapter: Adapter, delay: Delay): Adapter {
+  const capabilities: Record<string, unknown> = {};
+  for (const [name, capability] of Object.entries(adapter.capabilities as CapabilityMap)) {
+    const wrapped: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(capability) as [string, unknown][]) {
+      if (typeof value !== 'function') {
+        wrapped[key] = value;
+        continue;
+      }
+      const method = value as (...args: unknown[]) => Promise<unknown>;
+      wrapped[key] = (...args: unknown[]) => {
+        const last = args[args.length - 1];
+        const waited = delay(typeof last === 'object' && last !== null ? (last as CallContext) : undefined);
+        const answer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => method.apply(capability, args));
+        // Reported through `waited.then` below, or dropped with an aborted call.
+        answer.catch(() => undefined);
+        return waited.then(() => answer);
+      };
+    }
+    capabilities[name] = wrapped;
+  }
+  return { ...adapter, capabilities: capabilities as unknown as CapabilityMap };
+}
+
 function readCopies(config: Record<string, unknown>): Copies {
   const raw = (config.copies ?? {}) as Record<string, unknown>;
   const count = (key: keyof Copies) => {
@@ -134,5 +172,7 @@ function readCopies(config: Record<string, unknown>): Copies {
 
 export const createBenchAdapter: AdapterFactory = async (config, env) => {
   const { copies: _copies, ...mock } = config;
-  return multiply(await createMockAdapter(mock, env), readCopies(config));
+  const { latencyMs, seed } = parseConfig(mock);
+  const multiplied = multiply(await createMockAdapter({ ...mock, latencyMs: 0 }, env), readCopies(config));
+  return latencyMs > 0 ? withLatency(multiplied, createDelay(latencyMs, seed)) : multiplied;
 };
