@@ -201,6 +201,7 @@ export class DataFloor {
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
     this.untrackCache();
+    this.cache.stop();
     this.invalidation.stop();
   }
 

@@ -136,6 +136,13 @@ const cacheEvictions = new Counter({
   registers: [providerMetricsRegistry],
 });
 
+const cacheRefreshes = new Counter({
+  name: 'opsorch_read_cache_refreshes_total',
+  help: 'Cached answers read again from the provider in the background, by kind: stale (a reader found it past its TTL) or ahead (read since it was stored, refreshed on schedule before its TTL ends).',
+  labelNames: [...cacheLabels, 'kind'] as const,
+  registers: [providerMetricsRegistry],
+});
+
 const cacheSizes = new Set<() => number>();
 
 new Gauge({
@@ -157,6 +164,10 @@ export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'sha
 
 export function recordCacheEviction(key: LoaderKey): void {
   cacheEvictions.inc({ provider: key.provider, capability: key.capability, operation: key.operation });
+}
+
+export function recordCacheRefresh(key: LoaderKey, kind: 'stale' | 'ahead', keys: number): void {
+  cacheRefreshes.inc({ provider: key.provider, capability: key.capability, operation: key.operation, kind }, keys);
 }
 
 /** Counts a cache in the entries gauge until the returned function is called. */

@@ -8,13 +8,16 @@
  * - `OPSORCH_CACHE_RECORD_TTL_S` (0, off): incidents, alerts, timelines, tickets, deployments and
  *   runs; never served past it.
  * - `OPSORCH_CACHE_MAX_ENTRIES` (10000): least recently used entries go first.
+ * - `OPSORCH_CACHE_REFRESH_AHEAD` (64): directory loaders (per provider instance, operation and
+ *   caller visibility) whose entries read within their TTL are refreshed shortly before it ends;
+ *   0 turns refresh-ahead off.
  * - `OPSORCH_CACHE_PROVIDER_TTLS`: per provider instance, e.g.
  *   `{"pagerduty":{"directory":300,"records":5}}`.
  *
  * `OPSORCH_CACHE_SHARED` is read with the other switches (`src/providers/config.ts`).
  */
 import { z } from 'zod';
-import type { ReadCacheOptions } from './read-cache.js';
+import { REFRESH_AHEAD_LOADERS, type ReadCacheOptions } from './read-cache.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -54,6 +57,7 @@ export function readCacheFromEnv(env: Env, fail: (message: string) => Error): Re
   }
   return {
     maxEntries: Math.max(1, whole('OPSORCH_CACHE_MAX_ENTRIES', 10_000, 10_000_000)),
+    refreshAhead: whole('OPSORCH_CACHE_REFRESH_AHEAD', REFRESH_AHEAD_LOADERS, 100_000),
     directory: {
       ttlMs: whole('OPSORCH_CACHE_TTL_S', 60, 86_400) * 1000,
       staleMs: whole('OPSORCH_CACHE_STALE_S', 30, 86_400) * 1000,

@@ -18,6 +18,13 @@
  *   on every instance sharing its pub/sub (`cache-invalidation.ts`).
  * - An answer that says until when it holds (who is on call until a shift ends) is never served
  *   past that moment, fresh or stale.
+ * - A directory entry read since it was stored is read again shortly before its TTL ends
+ *   (refresh-ahead), from one sweep timer, so the provider sees one read per entry and TTL however
+ *   many consoles ask and whenever they ask; an entry nobody read in its TTL is left to expire.
+ *   A change heard of meanwhile still wins: it drops the entry, and a refresh under way across it
+ *   stores nothing. Each loader kept fresh this way (per provider instance, operation and
+ *   visibility) keeps the last reader's scope to read with, so at most `refreshAhead` loaders are,
+ *   least recently read out first; the others expire on access as before.
  * - Bounded by entry count, least recently used first.
  * - With instances sharing a Redis pub/sub, what one fetched is shared with the others
  *   (`shared-read-cache.ts`): a local miss, or a stale entry's refresh, first takes a fresh entry
@@ -26,7 +33,7 @@
 import { LRUCache } from 'lru-cache';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import type { LoaderKey } from './loader-key.js';
-import { recordCacheEviction, recordCacheLookup } from './provider-metrics.js';
+import { recordCacheEviction, recordCacheLookup, recordCacheRefresh } from './provider-metrics.js';
 import type { SharedEntry, SharedReadCache } from './shared-read-cache.js';
 
 export interface CachePolicy {
@@ -44,6 +51,23 @@ export interface ReadCacheOptions {
   providers?: Readonly<Record<string, { directoryTtlMs?: number; recordTtlMs?: number }>>;
   /** Shares entries with the instances sharing a Redis pub/sub (`OPSORCH_CACHE_SHARED`). */
   shared?: boolean;
+  /**
+   * Directory loaders (per provider instance, operation and visibility) whose read entries are
+   * refreshed ahead of their TTL; 0 turns refresh-ahead off (`OPSORCH_CACHE_REFRESH_AHEAD`).
+   */
+  refreshAhead?: number;
+}
+
+/** Loaders kept fresh ahead of their TTL when the options do not say. */
+export const REFRESH_AHEAD_LOADERS = 64;
+
+/**
+ * How long before its TTL ends a read entry is refreshed: a tenth of the TTL, at most 5 s, less a
+ * random part of up to half of that, so instances sharing Redis do not all refresh at once (the
+ * first to refresh shares its answer; the others take it).
+ */
+function refreshLead(ttlMs: number, random: number): number {
+  return Math.min(ttlMs / 10, 5_000) * (1 - random / 2);
 }
 
 export const CACHE_OFF: ReadCacheOptions = {
@@ -70,6 +94,26 @@ const RECORD_CAPABILITIES = CAPABILITIES.filter((c) => DIRECTORY[c] !== 'all' &&
 
 interface Entry extends SharedEntry {
   key: LoaderKey;
+  /** Whether a request was answered from it since it was stored: only such entries are refreshed ahead. */
+  read?: boolean;
+  /** The key it answers, as its loader asks it: what a refresh ahead asks again. */
+  asked?: unknown;
+}
+
+/** How a directory loader's entries are read again ahead of their TTL: as its last reader read them. */
+interface Refresher {
+  key: LoaderKey;
+  partition: string;
+  keyOf: (key: unknown) => string;
+  fetch: Fetch<unknown, unknown>;
+  expiresAt: ExpiresAt<unknown> | undefined;
+}
+
+/** An entry due to be refreshed ahead, with the loader it belongs to. */
+interface Due {
+  at: number;
+  entry: Entry;
+  loader: string;
 }
 
 /** Reads `keys` from the provider; `background` for a refresh no request waits on. */
@@ -94,6 +138,14 @@ export class ReadCache {
   private generation = 0;
   /** The start of the current period of each record TTL; as many as TTLs are configured. */
   private readonly periods = new Map<number, number>();
+  /** Directory entries to refresh ahead, by name; a subset of `entries` (dropped with them). */
+  private readonly due = new Map<string, Due>();
+  /** Per loader whose entries are refreshed ahead, how to read them: the last reader's fetch. */
+  private readonly refreshers: LRUCache<string, Refresher> | undefined;
+  /** The one sweep timer, armed for the earliest due entry, and when it fires. */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private stopped = false;
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -102,10 +154,28 @@ export class ReadCache {
   ) {
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, options.maxEntries),
-      dispose: (entry, _, reason) => {
+      dispose: (entry, name, reason) => {
         if (reason === 'evict') recordCacheEviction(entry.key);
+        if (this.due.get(name)?.entry === entry) this.due.delete(name);
       },
     });
+    const loaders = options.refreshAhead ?? REFRESH_AHEAD_LOADERS;
+    this.refreshers = loaders > 0 ? new LRUCache<string, Refresher>({ max: loaders }) : undefined;
+  }
+
+  /** Entries waiting to be refreshed ahead (at most the entries held). */
+  get refreshingAhead(): number {
+    return this.due.size;
+  }
+
+  /** Stops the sweep and lets go of the scopes refreshes would have read with. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    this.due.clear();
+    this.refreshers?.clear();
   }
 
   get size(): number {
@@ -148,6 +218,7 @@ export class ReadCache {
     const age = this.now() - entry.storedAt;
     if (age > policy.ttlMs) return undefined;
     recordCacheLookup(key, 'hit', age);
+    entry.read = true;
     return entry.value as V;
   }
 
@@ -166,6 +237,16 @@ export class ReadCache {
   ): Promise<(V | Error)[]> {
     const policy = this.policyOf(key);
     if (!policy) return fetch(keys);
+    if (!policy.records && this.refreshers && !this.stopped) {
+      // The newest reader's: the scope an earlier reader made is let go.
+      this.refreshers.set(loaderPrefix(key) + partition, {
+        key,
+        partition,
+        keyOf: keyOf as (key: unknown) => string,
+        fetch: fetch as Fetch<unknown, unknown>,
+        expiresAt: expiresAt as ExpiresAt<unknown> | undefined,
+      });
+    }
     const now = this.now();
     // A record counts as fetched when its period started: it then expires with the period.
     const storedAt = policy.records ? this.periodStart(policy.ttlMs) : now;
@@ -180,16 +261,18 @@ export class ReadCache {
       if (entry && age <= policy.ttlMs) {
         recordCacheLookup(key, 'hit', age);
         results[i] = entry.value as V;
+        entry.read = true;
       } else if (entry && age <= policy.ttlMs + policy.staleMs) {
         recordCacheLookup(key, 'stale', age);
         results[i] = entry.value as V;
+        entry.read = true;
         if (!this.refreshing.has(name)) stale.push(k);
       } else {
         missing.push(k);
         missingAt.push(i);
       }
     });
-    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch, policy, expiresAt);
+    if (stale.length > 0) this.refresh(key, partition, stale, keyOf, fetch, policy, 'stale', expiresAt);
     if (missing.length > 0) {
       const fetched = await this.fetchAndStore(
         key,
@@ -242,6 +325,10 @@ export class ReadCache {
     return undefined;
   }
 
+  /**
+   * Reads `keys` again in the background. `newerThan`: for a refresh ahead, what another instance
+   * shared is taken only when stored after the entry being refreshed (else it is that same entry).
+   */
   private refresh<K, V>(
     key: LoaderKey,
     partition: string,
@@ -249,11 +336,14 @@ export class ReadCache {
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
     policy: Policy,
+    kind: 'stale' | 'ahead',
     expiresAt?: ExpiresAt<V>,
+    newerThan = Number.NEGATIVE_INFINITY,
   ): void {
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
     for (const name of names) this.refreshing.add(name);
-    this.fetchAndStore(key, partition, keys, keyOf, fetch, policy, this.now(), true, expiresAt)
+    recordCacheRefresh(key, kind, keys.length);
+    this.fetchAndStore(key, partition, keys, keyOf, fetch, policy, this.now(), true, expiresAt, newerThan)
       // A failed refresh leaves the stale entry to expire; the next reader fetches again.
       .catch(() => undefined)
       .finally(() => {
@@ -277,6 +367,7 @@ export class ReadCache {
     storedAt: number,
     background: boolean,
     expiresAt?: ExpiresAt<V>,
+    newerThan = Number.NEGATIVE_INFINITY,
   ): Promise<(V | Error)[]> {
     const generation = this.generation;
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
@@ -287,10 +378,15 @@ export class ReadCache {
     names.forEach((name, i) => {
       const entry = shared?.entries[i];
       const age = entry ? now - entry.storedAt : Number.POSITIVE_INFINITY;
-      if (entry && age <= policy.ttlMs && (entry.expiresAt === undefined || now < entry.expiresAt)) {
+      if (
+        entry &&
+        age <= policy.ttlMs &&
+        entry.storedAt > newerThan &&
+        (entry.expiresAt === undefined || now < entry.expiresAt)
+      ) {
         recordCacheLookup(key, 'shared', age);
         results[i] = entry.value as V;
-        if (generation === this.generation) this.entries.set(name, { ...entry, key });
+        if (generation === this.generation) this.store(name, { ...entry, key, asked: keys[i] }, policy, partition);
       } else {
         if (!background) recordCacheLookup(key, 'miss', 0);
         rest.push(i);
@@ -315,12 +411,78 @@ export class ReadCache {
         ...(until === undefined || until <= storedAt ? {} : { expiresAt: until }),
       };
       const name = names[i] as string;
-      this.entries.set(name, { ...entry, key });
+      this.store(name, { ...entry, key, asked: keys[i] }, policy, partition);
       const ttlMs = Math.min(storedAt + policy.ttlMs, entry.expiresAt ?? Number.POSITIVE_INFINITY) - this.now();
       toShare.push({ name, entry, ttlMs });
     });
     if (shared && toShare.length > 0) void this.shared?.share(key.provider, key.capability, shared.generation, toShare);
     return results;
+  }
+
+  /** Stores an entry; a directory entry is also scheduled to be refreshed ahead if it is read by then. */
+  private store(name: string, entry: Entry, policy: Policy, partition: string): void {
+    this.entries.set(name, entry);
+    if (policy.records || !this.refreshers || this.stopped) return;
+    const end = Math.min(entry.storedAt + policy.ttlMs, entry.expiresAt ?? Number.POSITIVE_INFINITY);
+    const at = end - refreshLead(policy.ttlMs, Math.random());
+    this.due.set(name, { at, entry, loader: loaderPrefix(entry.key) + partition });
+    this.arm(at);
+  }
+
+  /** Arms the sweep timer for `at` unless it fires before then already. */
+  private arm(at: number): void {
+    if (this.timer && at >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    // Unref'd: a gateway with nothing else to do stops without waiting for the next refresh.
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - this.now())).unref();
+  }
+
+  /**
+   * Refreshes every due entry that was read since it was stored, in one background read per
+   * loader, as that loader's last reader read; entries nobody read are left to expire. One scan of
+   * the schedule, which holds at most the entries held; then the timer is armed for the next.
+   */
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = this.now();
+    const ready = new Map<string, Entry[]>();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [name, due] of this.due) {
+      if (due.at > now) {
+        next = Math.min(next, due.at);
+        continue;
+      }
+      this.due.delete(name);
+      // Peek, not get: a refresh is not a use, and must not keep an entry from eviction.
+      if (!due.entry.read || this.entries.peek(name) !== due.entry || this.refreshing.has(name)) continue;
+      const entries = ready.get(due.loader);
+      if (entries) entries.push(due.entry);
+      else ready.set(due.loader, [due.entry]);
+    }
+    for (const [loader, entries] of ready) {
+      const refresher = this.refreshers?.peek(loader);
+      // Out of the bound on loaders refreshed ahead: its entries expire on access, as without it.
+      if (!refresher) continue;
+      const policy = this.policyOf(refresher.key);
+      if (!policy) continue;
+      let newest = Number.NEGATIVE_INFINITY;
+      for (const entry of entries) newest = Math.max(newest, entry.storedAt);
+      const asked = entries.map((e) => e.asked);
+      this.refresh(
+        refresher.key,
+        refresher.partition,
+        asked,
+        refresher.keyOf,
+        refresher.fetch,
+        policy,
+        'ahead',
+        refresher.expiresAt,
+        newest,
+      );
+    }
+    if (next < Number.POSITIVE_INFINITY) this.arm(next);
   }
 }
 

@@ -7,6 +7,7 @@ describe('readCacheFromEnv', () => {
   it('caches directory data for a minute by default, records not at all', () => {
     expect(readCacheFromEnv({}, fail)).toEqual({
       maxEntries: 10_000,
+      refreshAhead: 64,
       directory: { ttlMs: 60_000, staleMs: 30_000 },
       records: { ttlMs: 0, staleMs: 0 },
       providers: {},
@@ -20,12 +21,14 @@ describe('readCacheFromEnv', () => {
         OPSORCH_CACHE_STALE_S: '0',
         OPSORCH_CACHE_RECORD_TTL_S: '10',
         OPSORCH_CACHE_MAX_ENTRIES: '500',
+        OPSORCH_CACHE_REFRESH_AHEAD: '0',
         OPSORCH_CACHE_PROVIDER_TTLS: '{"pagerduty":{"directory":900,"records":5},"jira":{"records":0}}',
       },
       fail,
     );
     expect(options).toEqual({
       maxEntries: 500,
+      refreshAhead: 0,
       directory: { ttlMs: 300_000, staleMs: 0 },
       records: { ttlMs: 10_000, staleMs: 0 },
       providers: { pagerduty: { directoryTtlMs: 900_000, recordTtlMs: 5_000 }, jira: { recordTtlMs: 0 } },
@@ -36,6 +39,7 @@ describe('readCacheFromEnv', () => {
     [{ OPSORCH_CACHE_TTL_S: '1m' }, /OPSORCH_CACHE_TTL_S="1m" must be a whole number/],
     [{ OPSORCH_CACHE_RECORD_TTL_S: '-1' }, /OPSORCH_CACHE_RECORD_TTL_S/],
     [{ OPSORCH_CACHE_MAX_ENTRIES: '1.5' }, /OPSORCH_CACHE_MAX_ENTRIES/],
+    [{ OPSORCH_CACHE_REFRESH_AHEAD: 'yes' }, /OPSORCH_CACHE_REFRESH_AHEAD/],
     [{ OPSORCH_CACHE_PROVIDER_TTLS: 'pagerduty=5' }, /OPSORCH_CACHE_PROVIDER_TTLS .*not JSON/],
     [{ OPSORCH_CACHE_PROVIDER_TTLS: '{"pd":{"record":5}}' }, /OPSORCH_CACHE_PROVIDER_TTLS .*pd/],
   ])('refuses %o with a clear message', (env, message) => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
@@ -206,6 +206,106 @@ describe('ReadCache', () => {
   });
 });
 
+describe('ReadCache refresh-ahead', () => {
+  const TEAMS: LoaderKey = { capability: 'team', provider: 'pd', operation: 'byName' };
+  const PLANS: LoaderKey = { capability: 'orchestration', provider: 'pd', operation: 'getPlans' };
+  // The cache reads Date.now and arms a real setTimeout: both are vitest's here.
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  /** Lets the refreshes the sweep started store what they fetched. */
+  const settle = () => vi.advanceTimersByTimeAsync(0);
+
+  it('reads an entry read within its TTL again before the TTL ends, once per TTL however many read it, and leaves unread ones to expire', async () => {
+    const cache = new ReadCache(options(), Date.now);
+    const p = provider();
+    await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch);
+    // Forty readers of `a` within the TTL; nobody reads `b` after it was fetched.
+    for (let i = 0; i < 40; i++) {
+      await vi.advanceTimersByTimeAsync(200);
+      expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch)).toEqual(['a@1']);
+    }
+    expect(cache.refreshingAhead).toBe(2);
+    // The refresh lands 0.5 to 1 s (a tenth of the TTL, less up to half) before the TTL ends.
+    await vi.advanceTimersByTimeAsync(10_000 - 8_000 - 1_000 - 1);
+    expect(p.calls).toEqual([['a', 'b']]);
+    await vi.advanceTimersByTimeAsync(501);
+    await settle();
+    expect(p.calls).toEqual([['a', 'b'], ['a']]);
+    expect(cache.fresh(SERVICES, 'r', 'a')).toBe('a@2');
+    // `b` was not refreshed: past its TTL it is stale, and its reader pays the refresh.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await cache.read(SERVICES, 'r', ['b'], String, p.fetch)).toEqual(['b@1']);
+    await settle();
+    expect(p.calls).toEqual([['a', 'b'], ['a'], ['b']]);
+    // `a` was read once more (`fresh` above): refreshed once more, then nobody reads it.
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(p.calls).toEqual([['a', 'b'], ['a'], ['b'], ['a']]);
+    expect(cache.refreshingAhead).toBe(0);
+  });
+
+  it('never refreshes what a change dropped, and stores nothing a refresh read across a change', async () => {
+    const cache = new ReadCache(options(), Date.now);
+    const p = provider();
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    cache.forgetProvider('pd', 'service');
+    expect(cache.refreshingAhead).toBe(0);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(p.calls).toHaveLength(1);
+
+    let release: () => void = () => undefined;
+    const held = (keys: readonly string[]) =>
+      new Promise<string[]>((resolve) => {
+        release = () => resolve(keys.map((k) => `${k}@before-the-change`));
+      });
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    await cache.read(SERVICES, 'r', ['a'], String, held);
+    await vi.advanceTimersByTimeAsync(9_500);
+    cache.forgetProvider('pd', 'service');
+    release();
+    await settle();
+    expect(cache.fresh(SERVICES, 'r', 'a')).toBeUndefined();
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch)).toEqual(['a@3']);
+  });
+
+  it('refreshes ahead at most `refreshAhead` loaders, the least recently read out first', async () => {
+    const cache = new ReadCache(options({ refreshAhead: 2 }), Date.now);
+    const p = provider();
+    for (const key of [SERVICES, TEAMS, PLANS]) await cache.read(key, 'r', ['x'], String, p.fetch);
+    // Read again in this order: services are the least recently read loader when the third comes.
+    for (const key of [SERVICES, TEAMS, PLANS]) await cache.read(key, 'r', ['x'], String, p.fetch);
+    await vi.advanceTimersByTimeAsync(10_001);
+    await settle();
+    expect(p.calls).toHaveLength(5);
+    expect(cache.fresh(SERVICES, 'r', 'x')).toBeUndefined();
+    // Refreshed in either order (each entry's lead has a random part).
+    expect([cache.fresh(TEAMS, 'r', 'x'), cache.fresh(PLANS, 'r', 'x')].sort()).toEqual(['x@4', 'x@5']);
+  });
+
+  it('refreshes nothing when off or stopped', async () => {
+    const off = new ReadCache(options({ refreshAhead: 0 }), Date.now);
+    const stopped = new ReadCache(options(), Date.now);
+    const p = provider();
+    for (const cache of [off, stopped]) {
+      await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+      await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    }
+    expect(off.refreshingAhead).toBe(0);
+    stopped.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    await stopped.read(SERVICES, 'r', ['b'], String, p.fetch);
+    await stopped.read(SERVICES, 'r', ['b'], String, p.fetch);
+    expect(stopped.refreshingAhead).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(p.calls).toHaveLength(3);
+  });
+});
+
 /** A call an operation gate holds: it reaches the adapter on `release`. */
 interface HeldCall {
   signal: AbortSignal | undefined;
@@ -257,6 +357,8 @@ describe('the read cache through the gateway (PagerDuty)', () => {
   let directoryOnly: TestGateway;
   let directoryGate: ReturnType<typeof gated>;
   let withRecords: TestGateway;
+  let ahead: TestGateway;
+  let aheadGate: ReturnType<typeof gated>;
   const id = () => toGlobalId('Incident', 'pagerduty', fake.incidents[0]?.id as string);
   const PAGE = `query ($id: ID!) { incident(id: $id) { title status service { name team { name members { name } } } } }`;
   const directoryRequests = () =>
@@ -282,6 +384,10 @@ describe('the read cache through the gateway (PagerDuty)', () => {
     directoryOnly = await startTestGateway([{ name: 'pagerduty', adapter: directoryGate.adapter }], {
       cache: cache(0),
     });
+    aheadGate = gated(await pagerDuty());
+    ahead = await startTestGateway([{ name: 'pagerduty', adapter: aheadGate.adapter }], {
+      cache: { maxEntries: 1000, directory: { ttlMs: 1_000, staleMs: 60_000 }, records: { ttlMs: 0, staleMs: 0 } },
+    });
     withRecords = await startTestGateway(
       [{ name: 'pagerduty', adapter: await pagerDuty({ webhookSecrets: SECRET }) }],
       {
@@ -292,6 +398,7 @@ describe('the read cache through the gateway (PagerDuty)', () => {
   afterAll(async () => {
     await directoryOnly?.stop();
     await withRecords?.stop();
+    await ahead?.stop();
     await fake?.stop();
   });
   beforeEach(() => {
@@ -354,6 +461,43 @@ describe('the read cache through the gateway (PagerDuty)', () => {
       expect(fake.requests.filter((r) => r.path.startsWith('/services'))).toHaveLength(0);
     } finally {
       directoryGate.open();
+      vi.useRealTimers();
+      service.description = before;
+    }
+  });
+
+  it('reads a service requests read within its TTL again before the TTL ends, with no request asking', async () => {
+    const incident = fake.incidents[0];
+    const service = fake.services.find((s) => s.id === incident?.service_id);
+    if (!service) throw new Error('seed has no service for its first incident');
+    const described = `query ($id: ID!) { incident(id: $id) { service { description } } }`;
+    const description = async () =>
+      (await gqlData<{ incident: { service: { description: string } } }>(ahead.url, described, { id: id() })).incident
+        .service.description;
+    const before = service.description;
+    // The cache's clock stands still unless moved, so the second read is a hit however slow the
+    // machine; the sweep runs on a real timer.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      expect(await description()).toBe(before);
+      expect(await description()).toBe(before);
+      service.description = `${before} (changed)`;
+      aheadGate.close('service.query');
+      vi.setSystemTime(Date.now() + 1_000);
+      const refresh = await aheadGate.arrival('service.query');
+      aheadGate.open();
+      await refresh.release();
+      // The refresh stores its answer within the turn: every pending callback has run by the next one.
+      await new Promise(setImmediate);
+      fake.requests.length = 0;
+      expect(await description()).toBe(`${before} (changed)`);
+      expect(fake.requests.filter((r) => r.path.startsWith('/services'))).toHaveLength(0);
+      const metrics = await (await fetch(ahead.url.replace(/\/graphql$/, '/metrics'))).text();
+      expect(metrics).toMatch(
+        /opsorch_read_cache_refreshes_total\{[^}]*capability="service"[^}]*kind="ahead"[^}]*\} [1-9]/,
+      );
+    } finally {
+      aheadGate.open();
       vi.useRealTimers();
       service.description = before;
     }
