@@ -330,10 +330,18 @@ export function buildCapabilities(
             payload({ expression, start: query.start, end: query.end, step: query.step, scope: scopeOf(query.scope) }),
             ctx,
           );
-          const series = records.list(answer, 'metric.query results').map(records.metricSeries);
-          // OpsOrch's mock answers a metric with companion series (`<name>.baseline`): only the one asked for stays.
+          // OpsOrch's mock answers a metric with companion series (`<name>.baseline`): only the one
+          // asked for stays, and the others are left before their points are read.
           const wanted = query.name;
-          return wanted ? series.filter((s) => s.name === wanted) : series;
+          const raw = records.list(answer, 'metric.query results');
+          const kept = wanted
+            ? raw.filter((s) => {
+                // What is not a series stays, to be refused as the malformed answer it is.
+                const name = records.metricSeriesName(s);
+                return name === undefined || name === wanted;
+              })
+            : raw;
+          return kept.map(records.metricSeries);
         }),
       describe: (scopes, ctx) =>
         each(ctx, scopes, async (scope) =>

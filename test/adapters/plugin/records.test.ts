@@ -38,6 +38,22 @@ describe('plugin records', () => {
     expect(updated(written)).toBeNull();
   });
 
+  it.each([
+    '2026-12-01T13:51:01.Z',
+    '2026-12-01T13:51:01.5aZ',
+    '2026-12-01T13:51:01,5Z',
+    '2026-12-01 13:51:01Z',
+    '2026-1-01T13:51:01.000Z',
+    '2026-12-01T13:51:01.000z',
+    '2026-00-01T13:51:01Z',
+    '2026-12-00T13:51:01Z',
+    '2026-12-01T23:59:59.123456789012345Z',
+    '+02026-12-01T13:51:01Z',
+  ])('reads %s as Date does, or as unset where Date cannot', (written) => {
+    const ms = Date.parse(written);
+    expect(updated(written)).toBe(Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+  });
+
   it('fails a record whose createdAt and updatedAt are both unset', () => {
     expect(() => created('0001-01-01T00:00:00Z')).toThrow(
       'plugin returned incident i1 without a valid createdAt timestamp',
