@@ -51,6 +51,11 @@ export async function providerCallsByOperation(origin: string): Promise<Record<s
 
 export interface ProcessMemory {
   heapUsedBytes: number;
+  /**
+   * The heap outside V8's young generation (`new_space`): right after a full collection, what is
+   * live. The young generation then holds only what was allocated since (under load, megabytes).
+   */
+  heapOldBytes: number;
   residentBytes: number;
 }
 
@@ -58,6 +63,9 @@ export async function processMemory(origin: string): Promise<ProcessMemory> {
   const samples = await scrape(origin);
   return {
     heapUsedBytes: total(samples, 'nodejs_heap_size_used_bytes'),
+    heapOldBytes:
+      total(samples, 'nodejs_heap_size_used_bytes') -
+      total(samples, 'nodejs_heap_space_size_used_bytes', { space: 'new' }),
     residentBytes: total(samples, 'process_resident_memory_bytes'),
   };
 }
