@@ -133,9 +133,12 @@ export const LIMITS = {
     unit: 'calls',
     description: 'calls in flight to one provider instance, for all requests together; more wait in its queue',
   },
+  // One burst of a 50-console fleet on distinct pages (a restart, everyone reloading) on a
+  // provider instance that serves the whole page: 50 × about 7 calls. The wait is bounded by the
+  // queue time-out; a waiting call holds a promise, two abort signals and a timer.
   providerMaxQueued: {
     variable: 'OPSORCH_PROVIDER_MAX_QUEUED',
-    default: 64,
+    default: 512,
     code: 'PROVIDER_UNAVAILABLE',
     unit: 'calls',
     description: 'calls waiting for one provider instance; past it a call fails at once',
