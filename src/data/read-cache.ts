@@ -62,12 +62,14 @@ export interface ReadCacheOptions {
 export const REFRESH_AHEAD_LOADERS = 64;
 
 /**
- * How long before its TTL ends a read entry is refreshed: a tenth of the TTL, at most 5 s, less a
- * random part of up to half of that, so instances sharing Redis do not all refresh at once (the
- * first to refresh shares its answer; the others take it).
+ * How long before its TTL ends a read entry is due to be refreshed: a tenth of the TTL, at most
+ * 5 s. The sweep runs up to half of that after the first entry is due (a random part, so instances
+ * sharing Redis do not all refresh at once: the first shares its answer, the others take it), and
+ * takes along every entry due within the next half, so what one page read is refreshed in one
+ * call per loader rather than one per entry.
  */
-function refreshLead(ttlMs: number, random: number): number {
-  return Math.min(ttlMs / 10, 5_000) * (1 - random / 2);
+function refreshLead(ttlMs: number): number {
+  return Math.min(ttlMs / 10, 5_000);
 }
 
 export const CACHE_OFF: ReadCacheOptions = {
@@ -112,6 +114,7 @@ interface Refresher {
 /** An entry due to be refreshed ahead, with the loader it belongs to. */
 interface Due {
   at: number;
+  lead: number;
   entry: Entry;
   loader: string;
 }
@@ -424,9 +427,10 @@ export class ReadCache {
     this.entries.set(name, entry);
     if (policy.records || !this.refreshers || this.stopped) return;
     const end = Math.min(entry.storedAt + policy.ttlMs, entry.expiresAt ?? Number.POSITIVE_INFINITY);
-    const at = end - refreshLead(policy.ttlMs, Math.random());
-    this.due.set(name, { at, entry, loader: loaderPrefix(entry.key) + partition });
-    this.arm(at);
+    const lead = refreshLead(policy.ttlMs);
+    const at = end - lead;
+    this.due.set(name, { at, lead, entry, loader: loaderPrefix(entry.key) + partition });
+    this.arm(at + (Math.random() * lead) / 2);
   }
 
   /** Arms the sweep timer for `at` unless it fires before then already. */
@@ -439,8 +443,8 @@ export class ReadCache {
   }
 
   /**
-   * Refreshes every due entry that was read since it was stored, in one background read per
-   * loader, as that loader's last reader read; entries nobody read are left to expire. One scan of
+   * Refreshes every entry due (or due within half its lead) that was read since it was stored, in
+   * one background read per loader, as that loader's last reader read; entries nobody read are left to expire. One scan of
    * the schedule, which holds at most the entries held; then the timer is armed for the next.
    */
   private sweep(): void {
@@ -450,8 +454,8 @@ export class ReadCache {
     const ready = new Map<string, Entry[]>();
     let next = Number.POSITIVE_INFINITY;
     for (const [name, due] of this.due) {
-      if (due.at > now) {
-        next = Math.min(next, due.at);
+      if (due.at > now + due.lead / 2) {
+        next = Math.min(next, due.at + (Math.random() * due.lead) / 2);
         continue;
       }
       this.due.delete(name);

@@ -247,6 +247,18 @@ describe('ReadCache refresh-ahead', () => {
     expect(cache.refreshingAhead).toBe(0);
   });
 
+  it('refreshes what one loader stored within half a lead of each other in one call', async () => {
+    const cache = new ReadCache(options(), Date.now);
+    const p = provider();
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch);
+    await vi.advanceTimersByTimeAsync(400);
+    await cache.read(SERVICES, 'r', ['b'], String, p.fetch);
+    await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await settle();
+    expect(p.calls).toEqual([['a'], ['b'], ['a', 'b']]);
+  });
+
   it('never refreshes what a change dropped, and stores nothing a refresh read across a change', async () => {
     const cache = new ReadCache(options(), Date.now);
     const p = provider();
