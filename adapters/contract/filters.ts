@@ -7,6 +7,7 @@
  */
 import type { Incident, IncidentQuery, PageRequest, Scope, TimeRange } from './models.js';
 import { matchesText } from './paging.js';
+import { timestampMillis } from './timestamps.js';
 
 export interface DirectoryService {
   /** Canonical name: two names refer to the same service when they resolve to the same one. */
@@ -78,8 +79,8 @@ export function assigneesMatch(
 /** Whether an ISO timestamp lies in the range, ends included; no range lets everything through. */
 export function createdIn(at: string, range: TimeRange | undefined): boolean {
   if (!range) return true;
-  const t = Date.parse(at);
-  return t >= Date.parse(range.start) && t <= Date.parse(range.end);
+  const t = timestampMillis(at);
+  return t >= timestampMillis(range.start) && t <= timestampMillis(range.end);
 }
 
 /** What selects incidents: an incident query without its paging. */

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './filters.js';
 export * from './models.js';
 export * from './paging.js';
+export * from './timestamps.js';

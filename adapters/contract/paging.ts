@@ -13,6 +13,7 @@ import type {
   Ticket,
   TimelineEntry,
 } from './models.js';
+import { timestampMillis } from './timestamps.js';
 
 /**
  * A list's order: by a sort key, then by native ID (ascending, by code unit), so records with
@@ -32,7 +33,7 @@ export interface ListOrder<T extends { id: string }> {
 }
 
 const millis = (at: string): number => {
-  const ms = Date.parse(at);
+  const ms = timestampMillis(at);
   // A record without a valid timestamp sorts as the oldest rather than breaking the order.
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 };
@@ -47,7 +48,7 @@ export function newestFirst<T extends { id: string }>(at: (record: T) => string)
       const diff = millis(b) - millis(a);
       return Number.isNaN(diff) ? 0 : diff;
     },
-    validKey: (key) => !Number.isNaN(Date.parse(key)),
+    validKey: (key) => !Number.isNaN(timestampMillis(key)),
     rank: (key) => -millis(key),
   };
 }

@@ -23,6 +23,7 @@ import {
   type Scope,
   sortInOrder,
   type TimelineEntry,
+  timestampMillis,
 } from '../contract/index.js';
 import * as enums from './enums.js';
 import { within } from './listing.js';
@@ -284,8 +285,8 @@ export function buildCapabilities(
           someOf(q.statuses, r.status) &&
           someOf(q.severities, r.severity) &&
           (!q.activeWithin ||
-            (Date.parse(r.startsAt) <= Date.parse(q.activeWithin.end) &&
-              (!r.endsAt || Date.parse(r.endsAt) >= Date.parse(q.activeWithin.start)))),
+            (timestampMillis(r.startsAt) <= timestampMillis(q.activeWithin.end) &&
+              (!r.endsAt || timestampMillis(r.endsAt) >= timestampMillis(q.activeWithin.start)))),
         order: LIST_ORDERS.alerts,
       }),
       getMany: getMany('alert.get', 'id', records.alert),

@@ -26,6 +26,8 @@ import {
   type TeamMember,
   type Ticket,
   type TimelineEntry,
+  timestampMillis,
+  utcMillis,
 } from '../contract/index.js';
 import * as enums from './enums.js';
 
@@ -68,47 +70,18 @@ function id(raw: Raw, what: string, ...keys: string[]): string {
 /** Before 1900 is Go's zero `time.Time` (`0001-01-01T00:00:00Z`), which means "not set". */
 const EARLIEST = Date.UTC(1900, 0, 1);
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const ZERO = 0x30;
-
-/** The number written by `length` ASCII digits of `value` from `at`, or -1. */
-function digitsAt(value: string, at: number, length: number): number {
-  let n = 0;
-  for (let i = at; i < at + length; i++) {
-    const d = value.charCodeAt(i) - ZERO;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
 /**
  * What `new Date(Date.parse(value)).toISOString()` gives for a valid RFC 3339 timestamp in UTC, the
  * form OpsOrch's Go plugins write (`2026-12-01T13:51:01.028958793Z`; the fraction cut to
  * milliseconds, as Date.parse cuts it), without the Date: a list of plugin records has several per
- * record, a metric series one per point. Read by character codes: a regular expression and a
- * number conversion per part cost more than the rest of a point's normalization. Anything else
- * (offsets, 24:00, 60 seconds, days a month does not have, which Date rolls over) is null and goes
- * the Date way.
+ * record, a metric series one per point. Anything else (offsets, 24:00, 60 seconds, days a month
+ * does not have, which Date rolls over) is null and goes the Date way.
  */
 function utcTimestamp(value: string): string | null {
-  const length = value.length;
-  if (length < 20 || value.charCodeAt(length - 1) !== 0x5a /* Z */) return null;
-  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':') return null;
-  const year = digitsAt(value, 0, 4);
-  const month = digitsAt(value, 5, 2);
-  const day = digitsAt(value, 8, 2);
-  const hour = digitsAt(value, 11, 2);
-  const minute = digitsAt(value, 14, 2);
-  const second = digitsAt(value, 17, 2);
-  if (year < 1900 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return null;
-  if (minute < 0 || minute > 59 || second < 0 || second > 59) return null;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return null;
-  if (length === 20) return `${value.slice(0, 19)}.000Z`;
-  // A fraction: a dot and at least one digit, every one a digit.
-  if (value[19] !== '.' || length === 21 || digitsAt(value, 20, length - 21) < 0) return null;
-  return `${value.slice(0, 19)}.${`${value.slice(20, Math.min(23, length - 1))}00`.slice(0, 3)}Z`;
+  const ms = utcMillis(value);
+  if (!(ms >= EARLIEST)) return null;
+  if (value.length === 20) return `${value.slice(0, 19)}.000Z`;
+  return `${value.slice(0, 19)}.${`${value.slice(20, Math.min(23, value.length - 1))}00`.slice(0, 3)}Z`;
 }
 
 function time(value: unknown): string | null {
@@ -371,7 +344,7 @@ export function logResult(value: unknown, limit: number): LogResult {
   const entries = list(raw.entries, 'log entries')
     .map((value) => {
       const entry = logEntry(value);
-      return { entry, at: Date.parse(entry.timestamp) };
+      return { entry, at: timestampMillis(entry.timestamp) };
     })
     .sort((a, b) => b.at - a.at)
     .map((e) => e.entry);
