@@ -426,7 +426,13 @@ export class ReadCache {
   private store(name: string, entry: Entry, policy: Policy, partition: string): void {
     this.entries.set(name, entry);
     if (policy.records || !this.refreshers || this.stopped) return;
-    const end = Math.min(entry.storedAt + policy.ttlMs, entry.expiresAt ?? Number.POSITIVE_INFINITY);
+    const end = entry.storedAt + policy.ttlMs;
+    // An answer that stops being true before its TTL ends (who is on call until a handoff) would
+    // be read again as the same answer ahead of that moment: the first reader after it reads anew.
+    if (entry.expiresAt !== undefined && entry.expiresAt < end) {
+      this.due.delete(name);
+      return;
+    }
     const lead = refreshLead(policy.ttlMs);
     const at = end - lead;
     this.due.set(name, { at, lead, entry, loader: loaderPrefix(entry.key) + partition });

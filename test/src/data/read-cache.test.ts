@@ -247,6 +247,21 @@ describe('ReadCache refresh-ahead', () => {
     expect(cache.refreshingAhead).toBe(0);
   });
 
+  it('does not refresh ahead an answer that stops being true before its TTL: its first reader after that moment reads', async () => {
+    const cache = new ReadCache(options(), Date.now);
+    const p = provider();
+    // `a` holds for 4 s (a shift ending), inside the 10 s TTL: read again before then, it would answer the same.
+    const expiresAt = (value: string) => (value === 'a@1' ? 1_004_000 : undefined);
+    await cache.read(SERVICES, 'r', ['a'], String, p.fetch, expiresAt);
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch, expiresAt)).toEqual(['a@1']);
+    expect(cache.refreshingAhead).toBe(0);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(p.calls).toEqual([['a']]);
+    expect(await cache.read(SERVICES, 'r', ['a'], String, p.fetch, expiresAt)).toEqual(['a@2']);
+    // Stored after its moment, `a@2` lives its TTL and is refreshed ahead like any other entry.
+    expect(cache.refreshingAhead).toBe(1);
+  });
+
   it('refreshes what one loader stored within half a lead of each other in one call', async () => {
     const cache = new ReadCache(options(), Date.now);
     const p = provider();
