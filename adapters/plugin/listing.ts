@@ -1,9 +1,10 @@
-import { timestampMillis } from '../contract/index.js';
+import { createdIn, type TimeRange } from '../contract/index.js';
 
-/** True when an ISO timestamp lies in [start, end]; an absent window lets everything through. */
-export function within(at: string | null | undefined, range: { start: string; end: string } | undefined): boolean {
+/**
+ * True when an ISO timestamp lies in [start, end] (`createdIn`); an absent window lets everything
+ * through, an absent timestamp does not.
+ */
+export function within(at: string | null | undefined, range: TimeRange | undefined): boolean {
   if (!range) return true;
-  if (!at) return false;
-  const t = timestampMillis(at);
-  return t >= timestampMillis(range.start) && t <= timestampMillis(range.end);
+  return !!at && createdIn(at, range);
 }

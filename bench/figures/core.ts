@@ -181,7 +181,7 @@ async function metered(
   return ms;
 }
 
-/** One page of each side, with the page's connection habit. */
+/** The incident page's two sides, and the incident both show. */
 interface PageSides {
   incident: { native: string; global: string };
   core: ServerProcess;
@@ -225,6 +225,8 @@ async function pageRounds(sides: PageSides, habit: ConnectionHabit, rounds: numb
 }
 
 const HABITS: ConnectionHabit[] = ['fresh', 'persistent'];
+/** Measured pages a side, per connection habit. */
+const pageRoundsOf = (options: BenchOptions) => (options.quick ? 10 : 40);
 /** Pages each side serves before the steady figures (a quarter of them with `--quick`). */
 const STEADY_WARM_UP = 1000;
 
@@ -233,7 +235,7 @@ async function pageFigures(sides: PageSides, options: BenchOptions): Promise<Fig
   const before = await providerCalls(sides.gateway.origin);
   await gatewayPage(httpClient('fresh').send, sides.gateway.graphql, sides.incident.global);
   out['core.page.gateway.pluginCallsCold'] = (await providerCalls(sides.gateway.origin)) - before;
-  const rounds = options.quick ? 10 : 40;
+  const rounds = pageRoundsOf(options);
   for (const habit of HABITS) {
     const { [`core.page.${habit}.gateway.pluginCalls`]: calls, ...figures } = await pageRounds(
       sides,
@@ -267,7 +269,7 @@ async function steadyPageFigures(sides: PageSides, options: BenchOptions): Promi
     for (const client of clients) client.close();
   }
   const out: Figures = { 'core.page.steady.warmUpPages': warmUp };
-  const rounds = options.quick ? 10 : 40;
+  const rounds = pageRoundsOf(options);
   for (const habit of HABITS) Object.assign(out, await pageRounds(sides, habit, rounds, `core.page.steady.${habit}`));
   return out;
 }
