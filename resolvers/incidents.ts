@@ -6,12 +6,19 @@ import { type ConnectionArgs, connection, connectionOf, emptyConnection } from '
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
 import { expectGlobalId, type GlobalId, timelineEntryNativeId, toGlobalId } from '../src/graphql/ids.js';
-import { type EarlyResolver, startEarly, startOnArrival } from '../src/graphql/lookahead.js';
+import {
+  type EarlyResolver,
+  type LookaheadInfo,
+  startEarly,
+  startOnArrival,
+  startUnder,
+} from '../src/graphql/lookahead.js';
 import { checkRange, compact, toScope } from './arguments.js';
 import { canonicalService, serviceOf, teamByName } from './joins.js';
 import { logsFor } from './logs.js';
 import { metricsFor } from './metrics.js';
 import { recordFields } from './records.js';
+import { byServiceRecord } from './services.js';
 import { decodeInputId, isUserError, mutationFailure, requireText, userError } from './user-errors.js';
 
 const HALF_HOUR = 30 * 60_000;
@@ -24,6 +31,13 @@ export function incidentWindow(incident: IncidentNode, now: number): TimeRange {
   const start = Date.parse(incident.createdAt) - HALF_HOUR;
   const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
   return { start: new Date(start).toISOString(), end: new Date(Math.max(end, start)).toISOString() };
+}
+
+/** The incident's team: the one it names, else its service's. */
+async function incidentTeam(ctx: GatewayContext, incident: IncidentNode, info: LookaheadInfo) {
+  if (incident.team) return teamByName(ctx, incident.team, info);
+  const service = await serviceOf(ctx, incident);
+  return teamByName(ctx, service?.team, info);
 }
 
 export function incidentQuery(filter: IncidentFilter | null | undefined) {
@@ -108,11 +122,7 @@ export const incidentResolvers: Resolvers = {
     ...recordFields<IncidentNode>('Incident', 'incident'),
     window: (parent, _, ctx) => incidentWindow(parent, ctx.data.liveNow()),
     service: (parent, _, ctx) => serviceOf(ctx, parent),
-    async team(parent, _, ctx, info) {
-      if (parent.team) return teamByName(ctx, parent.team, info);
-      const service = await serviceOf(ctx, parent);
-      return teamByName(ctx, service?.team, info);
-    },
+    team: (parent, _, ctx, info) => incidentTeam(ctx, parent, info),
     ...byIncidentId,
     async alerts(parent, { first, after }, ctx) {
       const service = canonicalService(ctx, parent);
@@ -221,11 +231,17 @@ export const incidentResolvers: Resolvers = {
 
 /**
  * The incident's children that need its record (its service, team and time window), as the
- * look-ahead calls them the moment it arrives: without `info`, so the team's own look-ahead at its
- * members waits for the real resolver.
+ * look-ahead calls them the moment it arrives. Its service and team start their own children as
+ * soon as they have a record (the service's alerts, tickets and deployments; the team's members),
+ * instead of a level later when GraphQL resolves them.
  */
 const incidentFields = incidentResolvers.Incident as Record<string, EarlyResolver<IncidentNode, GatewayContext>>;
-const byIncidentRecord: Readonly<Partial<Record<string, EarlyResolver<IncidentNode, GatewayContext>>>> =
-  Object.fromEntries(
-    ['service', 'team', 'alerts', 'deployments', 'metrics', 'logs'].map((field) => [field, incidentFields[field]]),
-  );
+const byIncidentRecord: Readonly<Partial<Record<string, EarlyResolver<IncidentNode, GatewayContext>>>> = {
+  ...Object.fromEntries(['alerts', 'deployments', 'metrics', 'logs'].map((field) => [field, incidentFields[field]])),
+  service(parent, _, ctx, info) {
+    const service = serviceOf(ctx, parent);
+    startUnder(info, service, ctx, byServiceRecord, (start) => ctx.data.promptly(start));
+    return service;
+  },
+  team: (parent, _, ctx, info) => incidentTeam(ctx, parent, info),
+};

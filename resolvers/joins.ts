@@ -1,9 +1,8 @@
 /** Cross-capability hops by name: a record's service and team, wherever they are served. */
 
-import type { GraphQLResolveInfo } from 'graphql';
 import type { ServiceNode, TeamNode } from '../src/data/models.js';
 import type { GatewayContext } from '../src/graphql/context.js';
-import { startEarly } from '../src/graphql/lookahead.js';
+import { type LookaheadInfo, startEarly } from '../src/graphql/lookahead.js';
 
 /** The canonical name of the service a record names, in its provider's vocabulary. */
 export function canonicalService(
@@ -38,7 +37,7 @@ const byTeamReference = {
 export function teamByName(
   ctx: GatewayContext,
   name: string | null | undefined,
-  info?: GraphQLResolveInfo,
+  info?: LookaheadInfo,
 ): TeamNode | Promise<TeamNode | null> | null {
   if (!name) return null;
   // The team first, as for an incident: a provider answering one call at a time answers it first.

@@ -2,7 +2,9 @@ import { LIST_ORDERS, type Scope } from '../adapters/contract/index.js';
 import type { ServiceNode } from '../src/data/models.js';
 import type { Resolvers, ServiceFilter } from '../src/generated/graphql.js';
 import { connection } from '../src/graphql/connection.js';
+import type { GatewayContext } from '../src/graphql/context.js';
 import { expectGlobalId } from '../src/graphql/ids.js';
+import type { EarlyResolver } from '../src/graphql/lookahead.js';
 import { alertQuery } from './alerts.js';
 import { compact, toScope, windowOf } from './arguments.js';
 import { deploymentQuery } from './deployments.js';
@@ -89,3 +91,16 @@ export const serviceResolvers: Resolvers = {
     incidentStats: (parent, { range }, ctx) => incidentStatsOf(ctx, serviceScope(parent), range),
   },
 };
+
+/**
+ * A service's children that need only its record, for the look-ahead of a field that reads the
+ * service (an incident's): they start the moment the service is known.
+ */
+const serviceFields = serviceResolvers.Service as Record<string, EarlyResolver<ServiceNode, GatewayContext>>;
+export const byServiceRecord: Readonly<Partial<Record<string, EarlyResolver<ServiceNode, GatewayContext>>>> =
+  Object.fromEntries(
+    ['team', 'onCall', 'incidents', 'alerts', 'deployments', 'tickets', 'logs', 'metrics'].map((field) => [
+      field,
+      serviceFields[field],
+    ]),
+  );

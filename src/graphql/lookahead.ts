@@ -6,6 +6,8 @@
  * selected in the operation run at once against a stand-in parent, their reads land in the
  * request's loaders, and when the real children resolve they find those reads already made or in
  * flight. Nothing is returned from here: the real resolvers still answer, and report any error.
+ * A child started early gets a stand-in `info` of its own, so it can start its own children the
+ * moment it has a record (an incident's service, then the service's alerts), not a level later.
  */
 import {
   type FieldNode,
@@ -21,11 +23,14 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
+/** What the look-ahead reads of a field's `info`: the stand-in a child started early gets. */
+export type LookaheadInfo = Pick<GraphQLResolveInfo, 'returnType' | 'fieldNodes' | 'variableValues' | 'fragments'>;
+
 /** A child resolver that needs only what the stand-in parent carries. */
-export type EarlyResolver<P, C> = (parent: P, args: Record<string, unknown>, ctx: C) => unknown;
+export type EarlyResolver<P, C> = (parent: P, args: Record<string, unknown>, ctx: C, info: LookaheadInfo) => unknown;
 
 export function startEarly<P, C>(
-  info: GraphQLResolveInfo,
+  info: LookaheadInfo,
   parent: P,
   ctx: C,
   children: Readonly<Partial<Record<string, EarlyResolver<P, C>>>>,
@@ -39,7 +44,13 @@ export function startEarly<P, C>(
       const resolve = children[child.name.value];
       const definition = fields[child.name.value];
       if (!resolve || !definition) continue;
-      start(() => resolve(parent, getArgumentValues(definition, child, info.variableValues), ctx));
+      const childInfo: LookaheadInfo = {
+        returnType: definition.type,
+        fieldNodes: [child],
+        variableValues: info.variableValues,
+        fragments: info.fragments,
+      };
+      start(() => resolve(parent, getArgumentValues(definition, child, info.variableValues), ctx, childInfo));
     }
   }
 }
@@ -50,17 +61,35 @@ export function startEarly<P, C>(
  * otherwise run first. `send` runs the start and sends the reads it began at once.
  */
 export function startOnArrival<P, C>(
-  info: GraphQLResolveInfo,
-  parent: Promise<P>,
+  info: LookaheadInfo,
+  parent: Promise<P | null>,
   ctx: C,
   children: Readonly<Partial<Record<string, EarlyResolver<P, C>>>>,
   send: (start: () => void) => void,
 ): void {
   parent.then(
-    (record) => send(() => startEarly(info, record, ctx, children)),
+    (record) => {
+      if (record !== null && record !== undefined) send(() => startEarly(info, record, ctx, children));
+    },
     // The real resolver reports the parent's failure.
     () => undefined,
   );
+}
+
+/**
+ * `startEarly` on what a child started early answered, now or when its read arrives: the look-ahead
+ * one level deeper. A record at hand is started within the caller's `send`; one still being read
+ * gets a `send` of its own on arrival.
+ */
+export function startUnder<P, C>(
+  info: LookaheadInfo,
+  record: P | Promise<P | null> | null,
+  ctx: C,
+  children: Readonly<Partial<Record<string, EarlyResolver<P, C>>>>,
+  send: (start: () => void) => void,
+): void {
+  if (record instanceof Promise) startOnArrival(info, record, ctx, children, send);
+  else if (record !== null) startEarly(info, record, ctx, children);
 }
 
 function start(run: () => unknown): void {
@@ -74,13 +103,13 @@ function start(run: () => unknown): void {
 }
 
 /** Whether `@skip` and `@include` keep a selection, as execution will decide. */
-function included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, info: GraphQLResolveInfo): boolean {
+function included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, info: LookaheadInfo): boolean {
   if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
 }
 
 /** The fields selected on `typeName`, through fragments. */
-function* selectedFields(set: SelectionSetNode, info: GraphQLResolveInfo, typeName: string): Generator<FieldNode> {
+function* selectedFields(set: SelectionSetNode, info: LookaheadInfo, typeName: string): Generator<FieldNode> {
   for (const selection of set.selections) {
     if (!included(selection, info)) continue;
     if (selection.kind === 'Field') {

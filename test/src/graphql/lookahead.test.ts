@@ -229,11 +229,14 @@ describe('the cold incident page at its dependency floor', () => {
 });
 
 describe('reads that need the incident record start the moment it arrives', () => {
-  it('sends them before GraphQL completes the timeline and tickets read alongside the incident', async () => {
-    // The incident is held until its look-ahead reads (timeline, tickets) have answered, as when a
-    // provider answers them first. Every job the incident's answer sets off (the floor's, GraphQL's
-    // completion of the incident and of the timeline and tickets already read) runs before the
-    // process.nextTick queued as it is answered; the reads after it must not wait for those jobs.
+  /**
+   * The incident is held until its look-ahead reads (timeline, tickets) have answered, as when a
+   * provider answers them first. Every job the incident's answer sets off (the floor's, GraphQL's
+   * completion of the incident and of the timeline and tickets already read) runs before the
+   * process.nextTick queued as it is answered; the reads after it must not wait for those jobs.
+   * Answers the provider reads in the order they arrived, with that marker among them.
+   */
+  async function arrivals(query: string, options: Parameters<typeof startTestGateway>[1] = {}): Promise<string[]> {
     const inner = await mockAdapter();
     let holdIncident = false;
     let releaseIncident: (() => void) | undefined;
@@ -255,30 +258,68 @@ describe('reads that need the incident record start the moment it arrives', () =
           },
       ),
     } as Adapter;
-    const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], {
+      ...options,
+      limits: { executionSliceMs: 0 },
+    });
     try {
       const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
         gateway.url,
         '{ incidents(first: 1) { nodes { id } } }',
       );
+      const id = incidents.nodes[0]?.id;
+      // A first page fills the directory cache, if there is one.
+      await gqlData(gateway.url, query, { id });
       arrived.length = 0;
       holdIncident = true;
-      const page = gql(gateway.url, INCIDENT_PAGE, { id: incidents.nodes[0]?.id });
+      const page = gql(gateway.url, query, { id });
       await waitFor(() => releaseIncident !== undefined && arrived.includes('ticket.query'));
       // Both look-ahead reads have answered once their loaders hold them.
       await new Promise((resolve) => setImmediate(resolve));
       releaseIncident?.();
       const result = await page;
       expect(result.errors).toBeUndefined();
-      const marker = arrived.indexOf('next tick after the incident');
-      const afterIncident = ['alert.query', 'deployment.query', 'metric.query', 'log.query'];
-      for (const read of afterIncident) {
-        expect(arrived.indexOf(read), read).toBeGreaterThan(-1);
-        expect(arrived.indexOf(read), read).toBeLessThan(marker);
-      }
+      return arrived;
     } finally {
       await gateway.stop();
     }
+  }
+
+  it('sends them before GraphQL completes the timeline and tickets read alongside the incident', async () => {
+    const arrived = await arrivals(INCIDENT_PAGE);
+    const marker = arrived.indexOf('next tick after the incident');
+    const afterIncident = ['alert.query', 'deployment.query', 'metric.query', 'log.query'];
+    for (const read of afterIncident) {
+      expect(arrived.indexOf(read), read).toBeGreaterThan(-1);
+      expect(arrived.indexOf(read), read).toBeLessThan(marker);
+    }
+  });
+
+  it("sends a known service's own reads with them, not once GraphQL has resolved the service", async () => {
+    // The service is known from the directory cache once the first page has read it: its alerts,
+    // tickets and deployments need nothing else, so they leave with the incident's own reads.
+    const SERVICE_PANELS = `query ($id: ID!) { incident(id: $id) {
+      title timeline(first: 5) { totalCount } tickets(first: 5) { totalCount }
+      service {
+        name
+        alerts(first: 20) { nodes { id } }
+        tickets(first: 20) { nodes { key } }
+        deployments(first: 20) { nodes { version } }
+      }
+      logs(limit: 5) { truncated }
+    } }`;
+    const arrived = await arrivals(SERVICE_PANELS, {
+      cache: { maxEntries: 100, directory: { ttlMs: 60_000, staleMs: 0 }, records: { ttlMs: 0, staleMs: 0 } },
+    });
+    const marker = arrived.indexOf('next tick after the incident');
+    expect(arrived).not.toContain('service.query');
+    for (const read of ['alert.query', 'deployment.query', 'log.query']) {
+      expect(arrived.indexOf(read), read).toBeGreaterThan(-1);
+      expect(arrived.indexOf(read), read).toBeLessThan(marker);
+    }
+    // The incident's tickets were read alongside it; the service's are a second ticket read.
+    expect(arrived.lastIndexOf('ticket.query')).toBeGreaterThan(arrived.indexOf('incident.getMany'));
+    expect(arrived.lastIndexOf('ticket.query')).toBeLessThan(marker);
   });
 });
 
