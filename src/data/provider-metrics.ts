@@ -143,6 +143,13 @@ const cacheRefreshes = new Counter({
   registers: [providerMetricsRegistry],
 });
 
+const cacheRefreshesLeft = new Counter({
+  name: 'opsorch_read_cache_refreshes_left_total',
+  help: 'Background refreshes of cached answers left to another instance sharing the cache, which claimed them first and shares what it reads.',
+  labelNames: cacheLabels,
+  registers: [providerMetricsRegistry],
+});
+
 const cacheSizes = new Set<() => number>();
 
 new Gauge({
@@ -168,6 +175,10 @@ export function recordCacheEviction(key: LoaderKey): void {
 
 export function recordCacheRefresh(key: LoaderKey, kind: 'stale' | 'ahead', keys: number): void {
   cacheRefreshes.inc({ provider: key.provider, capability: key.capability, operation: key.operation, kind }, keys);
+}
+
+export function recordCacheRefreshLeft(key: LoaderKey, keys: number): void {
+  cacheRefreshesLeft.inc({ provider: key.provider, capability: key.capability, operation: key.operation }, keys);
 }
 
 /** Counts a cache in the entries gauge until the returned function is called. */

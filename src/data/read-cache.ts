@@ -27,13 +27,21 @@
  *   least recently read out first; the others expire on access as before.
  * - Bounded by entry count, least recently used first.
  * - With instances sharing a Redis pub/sub, what one fetched is shared with the others
- *   (`shared-read-cache.ts`): a local miss, or a stale entry's refresh, first takes a fresh entry
- *   another instance stored, so a fleet of instances reads a directory about as often as one.
+ *   (`shared-read-cache.ts`): a local miss, or a refresh, first takes a fresh entry another
+ *   instance stored (a refresh ahead: one stored after its own). A refresh then claims in Redis
+ *   what it is about to read, for a lead: an instance that finds an entry claimed leaves it to the
+ *   claimant, and a refresh ahead looks again shortly for its answer. So a fleet of instances
+ *   reads a directory as often as one, however close together their sweeps fall.
  */
 import { LRUCache } from 'lru-cache';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import type { LoaderKey } from './loader-key.js';
-import { recordCacheEviction, recordCacheLookup, recordCacheRefresh } from './provider-metrics.js';
+import {
+  recordCacheEviction,
+  recordCacheLookup,
+  recordCacheRefresh,
+  recordCacheRefreshLeft,
+} from './provider-metrics.js';
 import type { SharedEntry, SharedReadCache } from './shared-read-cache.js';
 
 export interface CachePolicy {
@@ -63,10 +71,11 @@ export const REFRESH_AHEAD_LOADERS = 64;
 
 /**
  * How long before its TTL ends a read entry is due to be refreshed: a tenth of the TTL, at most
- * 5 s. The sweep runs up to half of that after the first entry is due (a random part, so instances
- * sharing Redis do not all refresh at once: the first shares its answer, the others take it), and
- * takes along every entry due within the next half, so what one page read is refreshed in one
- * call per loader rather than one per entry.
+ * 5 s. The sweep runs up to half of that after the first entry is due (a random part of the
+ * instance's own, so instances sharing Redis do not all refresh at once: the first shares its
+ * answer, the others take it), and takes along every entry due within the next half, so what one
+ * page read is refreshed in one call per loader rather than one per entry. Instances that still
+ * sweep together claim each refresh in Redis: one reads, the others take its answer.
  */
 function refreshLead(ttlMs: number): number {
   return Math.min(ttlMs / 10, 5_000);
@@ -149,6 +158,13 @@ export class ReadCache {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
+  /**
+   * Where in the half lead after an entry is due this instance sweeps. Drawn once: a draw per
+   * entry armed the timer for the earliest of a page's dozen draws, near the start of the window
+   * on every instance (the three instances of the consoles bench swept within 30-170 ms of each
+   * other, and read the same entries two or three times a TTL).
+   */
+  private readonly jitter = Math.random();
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -285,7 +301,7 @@ export class ReadCache {
         fetch,
         policy,
         storedAt,
-        false,
+        undefined,
         expiresAt,
       );
       missing.forEach((_, j) => {
@@ -346,7 +362,7 @@ export class ReadCache {
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
     for (const name of names) this.refreshing.add(name);
     recordCacheRefresh(key, kind, keys.length);
-    this.fetchAndStore(key, partition, keys, keyOf, fetch, policy, this.now(), true, expiresAt, newerThan)
+    this.fetchAndStore(key, partition, keys, keyOf, fetch, policy, this.now(), kind, expiresAt, newerThan)
       // A failed refresh leaves the stale entry to expire; the next reader fetches again.
       .catch(() => undefined)
       .finally(() => {
@@ -355,10 +371,12 @@ export class ReadCache {
   }
 
   /**
-   * Answers `keys` with the fresh entries other instances shared, fetches the rest (`background`:
-   * for a refresh), and stores what it fetched here and for the others; the fetched answers count
-   * as fetched at `storedAt`. Errors are never stored, nor what a change heard of meanwhile made
-   * stale.
+   * Answers `keys` with the fresh entries other instances shared, fetches the rest, and stores what
+   * it fetched here and for the others; the fetched answers count as fetched at `storedAt`. Errors
+   * are never stored, nor what a change heard of meanwhile made stale. A `refresh` (no request
+   * waits on it) first claims what it would fetch, and leaves to the instance that claimed it first
+   * what it could not claim: a refresh ahead looks again shortly for that instance's answer, a
+   * stale one leaves it to the next reader.
    */
   private async fetchAndStore<K, V>(
     key: LoaderKey,
@@ -368,15 +386,16 @@ export class ReadCache {
     fetch: Fetch<K, V>,
     policy: Policy,
     storedAt: number,
-    background: boolean,
+    refresh: 'stale' | 'ahead' | undefined,
     expiresAt?: ExpiresAt<V>,
     newerThan = Number.NEGATIVE_INFINITY,
   ): Promise<(V | Error)[]> {
+    const background = refresh !== undefined;
     const generation = this.generation;
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
     const shared = this.shared ? await this.shared.lookup(key.provider, key.capability, names) : undefined;
     const results: (V | Error)[] = new Array(keys.length);
-    const rest: number[] = [];
+    let rest: number[] = [];
     const now = this.now();
     names.forEach((name, i) => {
       const entry = shared?.entries[i];
@@ -396,6 +415,29 @@ export class ReadCache {
       }
     });
     if (rest.length === 0) return results;
+    if (refresh && shared) {
+      const lead = refreshLead(policy.ttlMs);
+      const claimed = await this.shared?.claim(
+        key.provider,
+        key.capability,
+        shared.generation,
+        rest.map((i) => names[i] as string),
+        lead,
+      );
+      const left = rest.filter((_, j) => claimed?.[j] === false);
+      if (left.length > 0) {
+        recordCacheRefreshLeft(key, left.length);
+        for (const i of left) {
+          const name = names[i] as string;
+          results[i] = new Error('refreshed by another instance');
+          // Not this refresh's any more, though it goes on fetching what it claimed.
+          this.refreshing.delete(name);
+          if (refresh === 'ahead') this.lookAgain(name, policy, partition, lead);
+        }
+        rest = rest.filter((_, j) => claimed?.[j] !== false);
+        if (rest.length === 0) return results;
+      }
+    }
     const fetched = await fetch(
       rest.map((i) => keys[i] as K),
       background,
@@ -436,7 +478,22 @@ export class ReadCache {
     const lead = refreshLead(policy.ttlMs);
     const at = end - lead;
     this.due.set(name, { at, lead, entry, loader: loaderPrefix(entry.key) + partition });
-    this.arm(at + (Math.random() * lead) / 2);
+    this.arm(at + (this.jitter * lead) / 2);
+  }
+
+  /**
+   * Looks again, a tenth of a lead from now, for the answer of the instance that claimed a refresh
+   * ahead first, while the entry here is still fresh. Past its TTL the entry's next reader
+   * refreshes it as a stale one, and claims it once the other instance's claim has run out.
+   */
+  private lookAgain(name: string, policy: Policy, partition: string, lead: number): void {
+    const entry = this.entries.peek(name);
+    if (!entry || this.stopped) return;
+    const at = this.now() + lead / 10;
+    if (at >= entry.storedAt + policy.ttlMs) return;
+    // No lead of its own: due at `at`, not taken along by a sweep before it.
+    this.due.set(name, { at, lead: 0, entry, loader: loaderPrefix(entry.key) + partition });
+    this.arm(at);
   }
 
   /** Arms the sweep timer for `at` unless it fires before then already. */
@@ -461,7 +518,7 @@ export class ReadCache {
     let next = Number.POSITIVE_INFINITY;
     for (const [name, due] of this.due) {
       if (due.at > now + due.lead / 2) {
-        next = Math.min(next, due.at + (Math.random() * due.lead) / 2);
+        next = Math.min(next, due.at + (this.jitter * due.lead) / 2);
         continue;
       }
       this.due.delete(name);

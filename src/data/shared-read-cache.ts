@@ -42,24 +42,24 @@ export class SharedReadCache {
 
   /** The entries stored under `names`, or undefined when the store did not answer in time. */
   async lookup(provider: string, capability: Capability, names: readonly string[]): Promise<SharedLookup | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), this.options.timeoutMs);
-    });
-    try {
-      const found = await Promise.race([this.store.get(namespaceOf(provider, capability), names), late]);
-      if (!found) {
-        this.failed(new Error(`no answer within ${this.options.timeoutMs} ms`));
-        return undefined;
-      }
-      this.recovered();
-      return { generation: found.generation, entries: found.values.map(parse) };
-    } catch (err) {
-      this.failed(err);
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+    const found = await this.inTime(this.store.get(namespaceOf(provider, capability), names));
+    return found && { generation: found.generation, entries: found.values.map(parse) };
+  }
+
+  /**
+   * Claims the refresh of `names` in `generation` for `ttlMs`: true where this instance is to read
+   * it, false where another instance claimed it first and will share what it reads. When the
+   * store does not answer in time, every name is this instance's to read.
+   */
+  async claim(
+    provider: string,
+    capability: Capability,
+    generation: string,
+    names: readonly string[],
+    ttlMs: number,
+  ): Promise<boolean[]> {
+    const claimed = await this.inTime(this.store.claim(namespaceOf(provider, capability), generation, names, ttlMs));
+    return claimed ?? names.map(() => true);
   }
 
   /**
@@ -87,6 +87,28 @@ export class SharedReadCache {
   /** Drops what every instance shares of these capabilities of `provider`. */
   async forget(provider: string, capabilities: readonly Capability[]): Promise<void> {
     await this.store.clear(capabilities.map((capability) => namespaceOf(provider, capability)));
+  }
+
+  /** What `answer` resolves to, or undefined when it fails or takes longer than `timeoutMs`. */
+  private async inTime<T>(answer: Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.options.timeoutMs);
+    });
+    try {
+      const found = await Promise.race([answer, late]);
+      if (found === undefined) {
+        this.failed(new Error(`no answer within ${this.options.timeoutMs} ms`));
+        return undefined;
+      }
+      this.recovered();
+      return found;
+    } catch (err) {
+      this.failed(err);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private failed(err: unknown): void {

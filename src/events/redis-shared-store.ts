@@ -1,7 +1,9 @@
 /**
  * `SharedStore` on Redis. A namespace's generation is the counter `<prefix>cache:<namespace>:gen`
  * (absent: "0"), and a value lives under `<prefix>cache:<namespace>:<generation>:<name>` with its
- * own `PX` expiry, so Redis's memory is bounded by what was stored in the last TTL. Emptying a
+ * own `PX` expiry, so Redis's memory is bounded by what was stored in the last TTL; a claim on it is
+ * `<prefix>cache:<namespace>:claim:<generation>:<name>`, `SET NX` with its own `PX`, so claims are
+ * bounded by what was claimed in the last claim time. Emptying a
  * namespace is one `INCR`, however many values it held. Reading the generation and the values is
  * one script, so no change can fall between them. Not for Redis Cluster: the script reads keys it
  * composes (the pub/sub's channels are not Cluster-aware either).
@@ -38,6 +40,16 @@ export class RedisSharedStore implements SharedStore {
     const batch = this.redis.pipeline();
     for (const { name, value, ttlMs } of entries) batch.set(`${base}${generation}:${name}`, value, 'PX', ttlMs);
     failedIn(await batch.exec());
+  }
+
+  async claim(namespace: string, generation: string, names: readonly string[], ttlMs: number): Promise<boolean[]> {
+    if (names.length === 0) return [];
+    const base = this.base(namespace);
+    const batch = this.redis.pipeline();
+    for (const name of names) batch.set(`${base}claim:${generation}:${name}`, '1', 'PX', Math.ceil(ttlMs), 'NX');
+    const results = await batch.exec();
+    failedIn(results);
+    return (results ?? []).map(([, answer]) => answer === 'OK');
   }
 
   async clear(namespaces: readonly string[]): Promise<void> {

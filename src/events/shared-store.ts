@@ -3,12 +3,19 @@
  * its own expiry, in namespaces that are emptied at once. Emptying moves a namespace on to a new
  * generation: what was stored in an earlier one is never read again and expires on its own, and a
  * value fetched before a change but stored after it lands in the generation the change ended.
+ * Claims say which instance reads a value again, so the others wait for its answer instead of
+ * reading it too.
  */
 export interface SharedStore {
   /** The values under `names` in `namespace` (undefined where none), and the generation read. */
   get(namespace: string, names: readonly string[]): Promise<{ generation: string; values: (string | undefined)[] }>;
   /** Stores in `generation` (the one `get` returned): nothing stored reaches a later generation. */
   set(namespace: string, generation: string, entries: readonly SharedValue[]): Promise<void>;
+  /**
+   * Claims `names` in `generation` for `ttlMs` each, for the caller alone: true where it now holds
+   * the claim, false where another caller's has not run out yet.
+   */
+  claim(namespace: string, generation: string, names: readonly string[], ttlMs: number): Promise<boolean[]>;
   /** Ends the current generation of each namespace. */
   clear(namespaces: readonly string[]): Promise<void>;
 }

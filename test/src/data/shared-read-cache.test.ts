@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
+import type { LoaderKey } from '../../../src/data/loader-key.js';
+import { ReadCache } from '../../../src/data/read-cache.js';
 import { SharedReadCache } from '../../../src/data/shared-read-cache.js';
 import { RedisSharedStore } from '../../../src/events/redis-shared-store.js';
 
@@ -138,5 +140,132 @@ describe('SharedReadCache on a real Redis', () => {
     } finally {
       client.disconnect();
     }
+  });
+});
+
+describe('refresh-ahead across instances sharing a real Redis', () => {
+  const redis = gatewaysSharingRedis();
+  const logger = createLogger('silent');
+  const SERVICES: LoaderKey = { capability: 'service', provider: 'p', operation: 'getMany' };
+  const clients: Redis[] = [];
+  const caches: ReadCache[] = [];
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const cache of caches.splice(0)) cache.stop();
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+
+  /** One instance: its cache (10 s TTL: refreshed ahead 0.5 to 1 s before it ends) and its provider. */
+  const instance = (name: string, prefix: string) => {
+    const client = new Redis(redis.url);
+    clients.push(client);
+    const shared = new SharedReadCache(new RedisSharedStore(client, prefix), logger, {
+      timeoutMs: 2000,
+      maxEntryBytes: 1 << 20,
+    });
+    const cache = new ReadCache(
+      {
+        maxEntries: 100,
+        directory: { ttlMs: 10_000, staleMs: 5_000 },
+        records: { ttlMs: 0, staleMs: 0 },
+        shared: true,
+      },
+      () => Date.now(),
+      shared,
+    );
+    caches.push(cache);
+    // Answers `<key>@<instance><call>`; once `hold` is called, its calls wait for `release`.
+    const calls: string[] = [];
+    const waiting: (() => void)[] = [];
+    let holding = false;
+    const fetch = async (keys: readonly string[]) => {
+      calls.push(keys.join());
+      const answers = keys.map((k) => `${k}@${name}${calls.length}`);
+      if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
+      return answers;
+    };
+    return {
+      name,
+      prefix,
+      client,
+      cache,
+      calls,
+      fetch,
+      hold: () => {
+        holding = true;
+      },
+      release: () => waiting.shift()?.(),
+      read: () => cache.read(SERVICES, 'r', ['s'], String, fetch),
+      fresh: () => cache.fresh<string>(SERVICES, 'r', 's'),
+    };
+  };
+  type Instance = ReturnType<typeof instance>;
+
+  /** Waits for Redis's answers (real I/O) while the cache's clock and timers stand still. */
+  const until = async (condition: () => boolean | Promise<boolean>, what: string) => {
+    const deadline = performance.now() + 10_000;
+    while (!(await condition())) {
+      if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise(setImmediate);
+    }
+  };
+
+  /**
+   * Two instances that read `s` and read it again within its TTL, holding their provider calls
+   * from then on; the clock moved to where both have swept: one claimed the refresh and calls its
+   * provider, the other left it to that one and looks again shortly.
+   */
+  const bothDue = async (): Promise<{ first: Instance; other: Instance; cold: number }> => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const a = instance('A', prefix);
+    const b = instance('B', prefix);
+    // Redis's clock runs on; the caches' stands still unless moved, so both store at the same time.
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    for (const one of [a, b]) {
+      await one.read();
+      await one.read();
+      one.hold();
+    }
+    const cold = a.calls.length + b.calls.length;
+    await vi.advanceTimersByTimeAsync(9_500);
+    const refreshes = () => a.calls.length + b.calls.length - cold;
+    await until(
+      () => refreshes() === 2 || (refreshes() === 1 && a.cache.refreshingAhead + b.cache.refreshingAhead === 1),
+      `one instance refreshes and the other leaves it to that one ${JSON.stringify([a.calls, b.calls, a.cache.refreshingAhead, b.cache.refreshingAhead])}`,
+    );
+    expect(refreshes()).toBe(1);
+    const [first, other] = b.cache.refreshingAhead === 1 ? [a, b] : [b, a];
+    return { first, other, cold };
+  };
+
+  it('reads an entry due on every instance once: the first claims it, the others take its answer', async () => {
+    const { first, other, cold } = await bothDue();
+    const answer = `s@${first.name}${first.calls.length}`;
+    first.release();
+    await until(() => first.fresh() === answer, 'the first instance stores its answer');
+    // The other looks again every tenth of a lead (100 ms) while its own entry is fresh.
+    for (let look = 0; other.fresh() !== answer; look++) {
+      if (look === 5) throw new Error(`${other.name} never took ${first.name}'s answer`);
+      await vi.advanceTimersByTimeAsync(100);
+      await until(() => other.cache.refreshingAhead === 1, `${other.name} looked again`);
+    }
+    expect(first.calls.length + other.calls.length).toBe(cold + 1);
+  });
+
+  it("refreshes on another instance once the first one's claim runs out without an answer", async () => {
+    const { first, other, cold } = await bothDue();
+    // The first instance never answers (its provider hangs, or it died). Its claim lasts a lead
+    // (1 s) in Redis's time; then the other instance's next look claims the refresh for itself.
+    const claims = () => other.client.keys(`${other.prefix}cache:p/service:claim:*`);
+    expect(await claims()).toHaveLength(1);
+    const before = other.calls.length;
+    await until(async () => (await claims()).length === 0, "the first instance's claim runs out");
+    expect(other.calls.length + first.calls.length).toBe(cold + 1);
+    await vi.advanceTimersByTimeAsync(100);
+    await until(() => other.calls.length > before, 'the other refreshes');
+    expect(other.calls.at(-1)).toBe('s');
+    other.release();
+    await until(() => other.fresh() === `s@${other.name}${other.calls.length}`, 'the other stores its answer');
+    first.release();
   });
 });

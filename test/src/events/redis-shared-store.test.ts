@@ -46,6 +46,19 @@ describe('RedisSharedStore on a real Redis', () => {
     expect(m2).toBeLessThanOrEqual(5_000);
   });
 
+  it('grants a claim to one caller per name and generation, each claim for its own time', async () => {
+    expect(await store.claim('p/team', '0', ['t1', 't2'], 30_000)).toEqual([true, true]);
+    expect(await store.claim('p/team', '0', ['t1', 't3'], 30_000)).toEqual([false, true]);
+    // A change ends the generation: what is read after it is claimed anew.
+    expect(await store.claim('p/team', '1', ['t1'], 5_000)).toEqual([true]);
+    const claimed = await client.pttl('test:cache:p/team:claim:0:t1');
+    const anew = await client.pttl('test:cache:p/team:claim:1:t1');
+    expect(claimed).toBeGreaterThan(5_000);
+    expect(claimed).toBeLessThanOrEqual(30_000);
+    expect(anew).toBeGreaterThan(0);
+    expect(anew).toBeLessThanOrEqual(5_000);
+  });
+
   it('fails a store Redis refuses', async () => {
     await client.set('test:cache:p/log:gen', 'not a number');
     await expect(store.clear(['p/log'])).rejects.toThrow(/not an integer/);
