@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { abuseFigures } from './figures/abuse.js';
 import { consoleFigures } from './figures/consoles.js';
-import type { BenchOptions, Figures, Servers } from './figures/context.js';
+import { type BenchOptions, CONSOLES_RUNS, type ConsolesRun, type Figures, type Servers } from './figures/context.js';
 import { coreFigures } from './figures/core.js';
 import { isolationFigures } from './figures/isolation.js';
 import { overheadFigures } from './figures/overhead.js';
@@ -74,6 +74,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '40' },
     'soak-seconds': { type: 'string' },
     only: { type: 'string', multiple: true },
+    consoles: { type: 'string', multiple: true },
+    'consoles-seconds': { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -82,7 +84,18 @@ const options: BenchOptions = {
   latencyMs: Number(values.latency),
   soakSeconds: Number(values['soak-seconds'] ?? (quick ? 8 : 300)),
   loadSeconds: quick ? 2 : 10,
+  consoles: {
+    ...(values.consoles ? { runs: values.consoles.map(consolesRun) } : {}),
+    ...(values['consoles-seconds'] ? { seconds: Number(values['consoles-seconds']) } : {}),
+  },
 };
+if (!(Number(options.consoles?.seconds ?? 1) > 0)) throw new Error('--consoles-seconds must be a number of seconds');
+
+function consolesRun(name: string): ConsolesRun {
+  const run = CONSOLES_RUNS.find((known) => known === name);
+  if (!run) throw new Error(`--consoles takes: ${CONSOLES_RUNS.join(', ')}`);
+  return run;
+}
 if (!Number.isFinite(options.latencyMs) || options.latencyMs < 0) throw new Error('--latency must be a number of ms');
 const chosen = SECTIONS.filter((section) => !values.only?.length || values.only.includes(section.name));
 if (chosen.length === 0) throw new Error(`--only takes: ${SECTIONS.map((section) => section.name).join(', ')}`);

@@ -15,7 +15,7 @@ import { graphql } from '../lib/http.js';
 import { providerCallsByOperation } from '../lib/prometheus.js';
 import { ratio, round, sleep } from '../lib/stats.js';
 import { INCIDENT_LIST_PAGE, INCIDENT_PAGE } from '../queries.js';
-import type { BenchOptions, Figures, GraphQLServer } from './context.js';
+import { type BenchOptions, CONSOLES_RUNS, type ConsolesRun, type Figures, type GraphQLServer } from './context.js';
 import { pickIncident } from './page.js';
 
 const DIRECTORY = /^(service|team)\.|^metric\.describe$|^orchestration\.(getPlans|queryPlans)$/;
@@ -155,48 +155,70 @@ async function acrossInstances(latencyMs: number, consoles: number, periodMs: nu
 export async function consoleFigures(options: BenchOptions): Promise<Figures> {
   const consoles = options.quick ? 10 : 50;
   const periodMs = options.quick ? 3_000 : 15_000;
-  const durationMs = options.quick ? 15_000 : 120_000;
+  const durationMs = (options.consoles?.seconds ?? (options.quick ? 15 : 120)) * 1000;
+  const chosen = new Set<ConsolesRun>(options.consoles?.runs ?? CONSOLES_RUNS);
   const latency = options.latencyMs;
   const recordTtl = { OPSORCH_CACHE_RECORD_TTL_S: String(options.quick ? 2 : 10) };
-  const alone = await traffic({}, latency, 1, periodMs, durationMs);
-  const fleet = await traffic({}, latency, consoles, periodMs, durationMs);
-  const aloneTtl = await traffic(recordTtl, latency, 1, periodMs, durationMs);
-  const fleetTtl = await traffic(recordTtl, latency, consoles, periodMs, durationMs);
-  const uncached = await traffic({ OPSORCH_CACHE_TTL_S: '0' }, latency, consoles, periodMs, durationMs);
-  const instances = await acrossInstances(latency, consoles, periodMs, durationMs);
-  const runs = [alone, fleet, aloneTtl, fleetTtl, uncached, instances.shared, instances.unshared];
-  return {
+  const runs: Traffic[] = [];
+  const run = async (measuring: Promise<Traffic>) => {
+    const measured = await measuring;
+    runs.push(measured);
+    return measured;
+  };
+  const alone = await run(traffic({}, latency, 1, periodMs, durationMs));
+  const figures: Figures = {
     'consoles.count': consoles,
     'consoles.periodS': periodMs / 1000,
     'consoles.durationS': durationMs / 1000,
     'consoles.recordTtlS': Number(recordTtl.OPSORCH_CACHE_RECORD_TTL_S),
     'consoles.one.directoryPerMinute': alone.directoryPerMinute,
     'consoles.one.allPerMinute': alone.allPerMinute,
-    'consoles.fleet.directoryPerMinute': fleet.directoryPerMinute,
-    'consoles.fleet.allPerMinute': fleet.allPerMinute,
-    'consoles.fleet.ratio.directoryOverOne': ratio(fleet.directoryPerMinute, alone.directoryPerMinute),
-    'consoles.threeInstances.directoryPerMinute': instances.shared.directoryPerMinute,
-    'consoles.threeInstances.ratio.directoryOverOne': ratio(
-      instances.shared.directoryPerMinute,
-      alone.directoryPerMinute,
-    ),
-    'consoles.threeInstancesUnshared.directoryPerMinute': instances.unshared.directoryPerMinute,
-    'consoles.threeInstancesUnshared.ratio.directoryOverOne': ratio(
-      instances.unshared.directoryPerMinute,
-      alone.directoryPerMinute,
-    ),
-    'consoles.fleetNoCache.directoryPerMinute': uncached.directoryPerMinute,
-    'consoles.fleetNoCache.allPerMinute': uncached.allPerMinute,
-    'consoles.recordTtl.one.allPerMinute': aloneTtl.allPerMinute,
-    'consoles.recordTtl.fleet.allPerMinute': fleetTtl.allPerMinute,
-    'consoles.recordTtl.ratio.allOverOne': ratio(fleetTtl.allPerMinute, aloneTtl.allPerMinute),
+  };
+  if (chosen.has('fleet')) {
+    const fleet = await run(traffic({}, latency, consoles, periodMs, durationMs));
+    figures['consoles.fleet.directoryPerMinute'] = fleet.directoryPerMinute;
+    figures['consoles.fleet.allPerMinute'] = fleet.allPerMinute;
+    figures['consoles.fleet.ratio.directoryOverOne'] = ratio(fleet.directoryPerMinute, alone.directoryPerMinute);
+  }
+  if (chosen.has('recordTtl')) {
+    const aloneTtl = await run(traffic(recordTtl, latency, 1, periodMs, durationMs));
+    const fleetTtl = await run(traffic(recordTtl, latency, consoles, periodMs, durationMs));
+    figures['consoles.recordTtl.one.allPerMinute'] = aloneTtl.allPerMinute;
+    figures['consoles.recordTtl.fleet.allPerMinute'] = fleetTtl.allPerMinute;
+    figures['consoles.recordTtl.ratio.allOverOne'] = ratio(fleetTtl.allPerMinute, aloneTtl.allPerMinute);
     // Per operation, one console's calls → the fleet's over the whole run: a fleet asks each
     // question once per record TTL period, one console once per refresh.
-    'consoles.recordTtl.byOperation': Object.keys({ ...aloneTtl.byOperation, ...fleetTtl.byOperation })
-      .sort()
-      .map((op) => `${op} ${aloneTtl.byOperation[op] ?? 0}→${fleetTtl.byOperation[op] ?? 0}`)
-      .join(', '),
-    'consoles.refreshes': runs.reduce((sum, t) => sum + t.refreshes, 0),
-    'consoles.errors': runs.reduce((sum, t) => sum + t.errors, 0),
-  };
+    figures['consoles.recordTtl.byOperation'] = byOperation(aloneTtl, fleetTtl);
+  }
+  if (chosen.has('noCache')) {
+    const uncached = await run(traffic({ OPSORCH_CACHE_TTL_S: '0' }, latency, consoles, periodMs, durationMs));
+    figures['consoles.fleetNoCache.directoryPerMinute'] = uncached.directoryPerMinute;
+    figures['consoles.fleetNoCache.allPerMinute'] = uncached.allPerMinute;
+  }
+  if (chosen.has('threeInstances')) {
+    const instances = await acrossInstances(latency, consoles, periodMs, durationMs);
+    runs.push(instances.shared, instances.unshared);
+    figures['consoles.threeInstances.directoryPerMinute'] = instances.shared.directoryPerMinute;
+    figures['consoles.threeInstances.ratio.directoryOverOne'] = ratio(
+      instances.shared.directoryPerMinute,
+      alone.directoryPerMinute,
+    );
+    figures['consoles.threeInstances.byOperation'] = byOperation(alone, instances.shared);
+    figures['consoles.threeInstancesUnshared.directoryPerMinute'] = instances.unshared.directoryPerMinute;
+    figures['consoles.threeInstancesUnshared.ratio.directoryOverOne'] = ratio(
+      instances.unshared.directoryPerMinute,
+      alone.directoryPerMinute,
+    );
+  }
+  figures['consoles.refreshes'] = runs.reduce((sum, t) => sum + t.refreshes, 0);
+  figures['consoles.errors'] = runs.reduce((sum, t) => sum + t.errors, 0);
+  return figures;
+}
+
+/** `<operation> <one console's calls>→<the other run's>` for every operation either made. */
+function byOperation(one: Traffic, other: Traffic): string {
+  return Object.keys({ ...one.byOperation, ...other.byOperation })
+    .sort()
+    .map((op) => `${op} ${one.byOperation[op] ?? 0}→${other.byOperation[op] ?? 0}`)
+    .join(', ');
 }

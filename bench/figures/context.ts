@@ -12,7 +12,13 @@ export interface BenchOptions {
   soakSeconds: number;
   /** Scales every load run: seconds of load per measurement. */
   loadSeconds: number;
+  /** The consoles section's runs besides one console's (all when absent), and how long each counts. */
+  consoles?: { runs?: readonly ConsolesRun[]; seconds?: number };
 }
+
+/** The consoles section's runs, each compared with one console's (`--consoles=<run>`). */
+export const CONSOLES_RUNS = ['fleet', 'recordTtl', 'noCache', 'threeInstances'] as const;
+export type ConsolesRun = (typeof CONSOLES_RUNS)[number];
 
 export interface Servers {
   /** Gateway over providers with injected latency. */
