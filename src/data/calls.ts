@@ -50,8 +50,28 @@ export interface ProviderCall {
   readonly abort: (reason: unknown) => void;
 }
 
-/** A call as its maker asks for it; the choke point gives it its own signal and `abort`. */
-export type CallOrder = Omit<ProviderCall, 'abort'>;
+/**
+ * A call as its maker asks for it; the choke point gives it its own signal and `abort`, unless its
+ * maker hands it `controller`: the controller of `ctx.signal`, made for this call alone (a shared
+ * read's, see single-flight). The call then ends through that controller instead of one derived
+ * from it, and whoever handed it aborts it once the call has returned.
+ */
+export type CallOrder = Omit<ProviderCall, 'abort'> & { readonly controller?: AbortController };
+
+/**
+ * Where a context carries a controller to hand to the one call made with it (`CallOrder`): the
+ * first call made with the context takes it, any further one derives its own signal as usual.
+ */
+export const HANDED_CONTROLLER = Symbol('handed controller');
+export type HandingContext = CallContext & { [HANDED_CONTROLLER]?: AbortController | undefined };
+
+/** The controller `ctx` hands to one call, taken off it; undefined when there is none (left). */
+export function takeController(ctx: CallContext): AbortController | undefined {
+  const handing = ctx as HandingContext;
+  const controller = handing[HANDED_CONTROLLER];
+  if (controller) handing[HANDED_CONTROLLER] = undefined;
+  return controller;
+}
 
 /**
  * Wraps every provider call: inspect or refuse it (throw), end it early (`call.abort`) and call
@@ -83,15 +103,17 @@ export class ProviderCalls {
    * Runs `fn` (the adapter call) through the middleware, then meters it as it reaches the adapter.
    * One abort controller per call serves every reason to end it (the caller leaving, a deadline, a
    * time-out, the call having returned): signals derived per reason cost more than the call itself.
-   * A call whose caller has already gone (its client left, the gateway is stopping) is not made.
+   * A handed controller (`CallOrder`) is that one. A call whose caller has already gone (its client
+   * left, the gateway is stopping) is not made.
    */
   run<R>(order: CallOrder, fn: (ctx: ProviderCall['ctx']) => Promise<R>): Promise<R> {
     const caller = order.ctx.signal;
     if (caller.aborted) return Promise.reject(cancelled(order));
     if (this.stopped && !order.write) return Promise.reject(cancelled(order, this.stopped));
-    const controller = new AbortController();
+    const handed = order.controller;
+    const controller = handed ?? new AbortController();
     const follow = () => controller.abort(caller.reason);
-    caller.addEventListener('abort', follow, { once: true });
+    if (!handed) caller.addEventListener('abort', follow, { once: true });
     // Written out, not `{ ...order, abort }`: see `stamp` (src/data/stamp.ts) for what a spread
     // followed by a new property costs on Node 20, once per provider call here.
     if (!order.write) this.reads.add(controller);
@@ -116,8 +138,9 @@ export class ProviderCalls {
       reach,
     );
     const done = () => {
-      caller.removeEventListener('abort', follow);
       this.reads.delete(controller);
+      if (handed) return;
+      caller.removeEventListener('abort', follow);
       // Whatever the adapter left running for this call (a page it no longer needs) stops too.
       controller.abort(RETURNED);
     };
@@ -140,7 +163,7 @@ export class ProviderCalls {
 }
 
 /** The reason a call's signal aborts once the call has returned; one object for every call. */
-const RETURNED = new DOMException('the provider call has returned', 'AbortError');
+export const RETURNED = new DOMException('the provider call has returned', 'AbortError');
 
 function cancelled(call: CallOrder, reason: unknown = call.ctx.signal.reason): Error {
   const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';

@@ -10,7 +10,7 @@ import type { Capability, Result } from '../../adapters/contract/index.js';
 import { visibilityKey } from '../auth/principal.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
-import type { CallOrder, CallScope, ProviderCalls } from './calls.js';
+import { type CallOrder, type CallScope, type ProviderCalls, takeController } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
@@ -303,6 +303,7 @@ export class Loaders {
     const own: CallOrder['ctx'] = { signal: ctx.signal ?? scope.signal };
     if (ctx.requestId !== undefined) own.requestId = ctx.requestId;
     if (ctx.actor !== undefined) own.actor = ctx.actor;
+    const handed = takeController(ctx);
     const call: CallOrder = {
       capability: key.capability,
       provider: key.provider,
@@ -312,6 +313,7 @@ export class Loaders {
       cause: scope.cause,
       scope,
       ctx: own,
+      ...(handed ? { controller: handed } : {}),
     };
     return this.deps.calls.run(call, fn);
   }

@@ -6,6 +6,7 @@
  * been fetched a moment earlier. Only reads come here; writes go straight to the adapters.
  */
 import type { CallContext } from '../../adapters/contract/index.js';
+import { HANDED_CONTROLLER, type HandingContext, RETURNED } from './calls.js';
 
 /** One provider call, shared by every request that waits on one of its keys. */
 interface SharedCall {
@@ -70,7 +71,10 @@ export class InFlightReads {
         settled: false,
       };
       hold(call, signal);
-      const shared: CallContext = { ...ctx, signal: call.controller.signal };
+      // The shared signal's controller goes to the provider call itself (one controller per call,
+      // not one here and one derived from it there), which leaves aborting it once it has
+      // returned to this read.
+      const shared: HandingContext = { ...ctx, signal: call.controller.signal, [HANDED_CONTROLLER]: call.controller };
       const settled = fetch(missing, shared).then(
         (results) => results,
         (err: unknown) => missing.map(() => (err instanceof Error ? err : new Error(String(err)))),
@@ -86,6 +90,7 @@ export class InFlightReads {
       });
       void settled.finally(() => {
         call.settled = true;
+        call.controller.abort(RETURNED);
         for (const detach of call.detach.splice(0)) detach();
         for (const name of names) {
           if (this.flights.get(name)?.call === call) this.flights.delete(name);

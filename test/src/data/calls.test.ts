@@ -9,8 +9,11 @@ import {
   type CallMiddleware,
   type CallOrder,
   type CallScope,
+  HANDED_CONTROLLER,
+  type HandingContext,
   type ProviderCall,
   ProviderCalls,
+  takeController,
 } from '../../../src/data/calls.js';
 import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
@@ -121,6 +124,38 @@ describe('ProviderCalls', () => {
     );
     client.abort(new Error('client left'));
     expect(await reason).toEqual(new Error('client left'));
+  });
+
+  it('ends a call through the controller its maker hands it, and leaves aborting it after the return to the maker', async () => {
+    const calls = new ProviderCalls([
+      async (c, next) => {
+        if (c.operation === 'ended') c.abort(new Error('deadline'));
+        return next(c);
+      },
+    ]);
+    const handed = new AbortController();
+    const returned = await calls.run(
+      { ...call('returned', scope), ctx: { signal: handed.signal }, controller: handed },
+      async (ctx) => ctx.signal,
+    );
+    expect(returned).toBe(handed.signal);
+    expect(handed.signal.aborted).toBe(false);
+
+    const ending = new AbortController();
+    const ended = await calls.run(
+      { ...call('ended', scope), ctx: { signal: ending.signal }, controller: ending },
+      async (ctx) => ctx.signal.reason,
+    );
+    expect(ended).toEqual(new Error('deadline'));
+    expect(ending.signal.reason).toEqual(new Error('deadline'));
+  });
+
+  it("hands a context's controller to the first call made with it only", () => {
+    const controller = new AbortController();
+    const ctx: HandingContext = { signal: controller.signal, [HANDED_CONTROLLER]: controller };
+    expect(takeController(ctx)).toBe(controller);
+    expect(takeController(ctx)).toBeUndefined();
+    expect(takeController({ signal: controller.signal })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../adapters/contract/index.js';
+import { RETURNED, takeController } from '../../../src/data/calls.js';
 import { InFlightReads } from '../../../src/data/single-flight.js';
 
 function deferredFetch() {
@@ -113,6 +114,19 @@ describe('InFlightReads', () => {
     for (const call of calls) call.resolve(call.keys.map((k) => k.toUpperCase()));
     await Promise.all([other, ...reading]);
     expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("hands the shared signal's controller to the provider call, and aborts it once the read has settled", async () => {
+    const reads = new InFlightReads();
+    const { calls, fetch } = deferredFetch();
+    const read = reads.read('incident:mock:getMany', ['a'], String, { signal: new AbortController().signal }, fetch);
+    const ctx = calls[0]?.ctx as CallContext;
+    const controller = takeController(ctx);
+    expect(controller?.signal).toBe(ctx.signal);
+    expect(ctx.signal?.aborted).toBe(false);
+    calls[0]?.resolve(['A']);
+    expect((await read).results).toEqual(['A']);
+    expect(ctx.signal?.reason).toBe(RETURNED);
   });
 
   it('lets a read after a write start its own call', async () => {
