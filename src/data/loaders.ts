@@ -17,7 +17,7 @@ import { recordSharedReads } from './provider-metrics.js';
 import type { ExpiresAt, ReadCache } from './read-cache.js';
 import { type RestrictedTeam, restrictScope, withinRestriction } from './restrict.js';
 import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
-import { stableStringify } from './stable-json.js';
+import { queryKey } from './stable-json.js';
 import { stamp } from './stamp.js';
 
 export interface LoaderOptions {
@@ -181,7 +181,7 @@ export class Loaders {
       key,
       async (queries, ctx) =>
         this.settle(await this.call(key, queries.length, ctx, (c) => fetch(queries, c)), queries.length, key),
-      stableStringify,
+      queryKey,
       expiresAt,
     );
   }
