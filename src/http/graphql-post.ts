@@ -5,7 +5,8 @@
  * touched: Node's HTTP code, the body parser, Apollo's integration. The steps are the Express
  * chain's (server.ts), in its order and with its answers: request ID, CORS, identity, JSON content
  * type, the body parser with its limit, one request object, document admission, then Apollo
- * Server's documented `executeHTTPGraphQLRequest`. Every other request (other methods and paths,
+ * Server's documented `executeHTTPGraphQLRequest` (without an accept header it is known to answer
+ * as it answers none: `PlainJsonAccepts`). Every other request (other methods and paths,
  * Server-Sent Events) goes to Express.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +23,7 @@ import { refuseTooLarge } from './body-limit.js';
 import { setCorsHeaders } from './cors.js';
 import { refuseDocument } from './document-admission.js';
 import { refuseNotJson, refuseNotRequestObject, sendEdgeError } from './json-errors.js';
+import { PlainJsonAccepts } from './plain-json-accepts.js';
 import { requestIdOf } from './request-id.js';
 
 export interface GraphqlPostOptions {
@@ -48,6 +50,7 @@ type Body = Record<string, unknown>;
 
 export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { apollo, authenticator, audit, corsOrigin, documents, logger } = options;
+  const accepts = new PlainJsonAccepts();
   /** Express's `req.is`: type-is's check of the content type, and that there is a body at all. */
   const isJson = (req: IncomingMessage) => express.request.is.call(req as express.Request, 'application/json');
 
@@ -82,8 +85,11 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
     if (refuseNotRequestObject(res, body)) return;
     if (refuseDocument(res, documents, (body as Body).query)) return;
     const headers = new HeaderMap();
+    const { accept } = req.headers;
+    const plain = accepts.has(accept);
     for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      if (value === undefined || (plain && key === 'accept')) continue;
+      headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const url = req.url ?? '';
     const query = url.indexOf('?');
@@ -93,6 +99,7 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
+    if (!plain) accepts.learn(accept, res.statusCode, response.headers.get('content-type'));
     if (response.body.kind === 'complete') {
       res.setHeader('content-length', Buffer.byteLength(response.body.string));
       res.end(response.body.string);

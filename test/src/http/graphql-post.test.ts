@@ -42,6 +42,28 @@ describe('POST /graphql', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
+  it('answers each accept header with the media type Apollo Server negotiates for it, every time', async () => {
+    const asked = async (accept: string) => {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify({ query: '{ services(first: 1) { nodes { name } } }' }),
+      });
+      await response.arrayBuffer();
+      return `${response.status} ${response.headers.get('content-type')}`;
+    };
+    const expected: Record<string, string> = {
+      '*/*': '200 application/json; charset=utf-8',
+      'application/json': '200 application/json; charset=utf-8',
+      'application/graphql-response+json,application/json;q=0.9':
+        '200 application/graphql-response+json; charset=utf-8',
+      'text/html': '406 application/json; charset=utf-8',
+    };
+    for (let round = 0; round < 3; round++) {
+      for (const [accept, answer] of Object.entries(expected)) expect(await asked(accept)).toBe(answer);
+    }
+  });
+
   it('sends a large answer whole', async () => {
     const { response, bytes, body } = await post('{ incidents(first: 100) { nodes { id title description } } }');
     expect(response.status).toBe(200);
