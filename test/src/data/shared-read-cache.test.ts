@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
+import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
 import { ReadCache } from '../../../src/data/read-cache.js';
 import { SharedReadCache } from '../../../src/data/shared-read-cache.js';
 import { RedisSharedStore } from '../../../src/events/redis-shared-store.js';
@@ -250,6 +251,44 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
       await until(() => other.cache.refreshingAhead === 1, `${other.name} looked again`);
     }
     expect(first.calls.length + other.calls.length).toBe(cold + 1);
+  });
+
+  it('serves a stale entry another instance is refreshing, and takes its answer once shared', async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const a = instance('A', prefix);
+    const b = instance('B', prefix);
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    // Only A's entry is read again within its TTL: A refreshes it ahead, B lets it go stale.
+    await a.read();
+    await a.read();
+    await b.read();
+    const before = { a: a.calls.length, b: b.calls.length };
+    a.hold();
+    b.hold();
+    await vi.advanceTimersByTimeAsync(9_500);
+    await until(() => a.calls.length > before.a, 'A refreshes ahead');
+    await vi.advanceTimersByTimeAsync(600);
+    const left = async () =>
+      (
+        (await providerMetricsRegistry.getMetricsAsJSON()).find(
+          (m) => m.name === 'opsorch_read_cache_refreshes_left_total',
+        )?.values ?? []
+      ).reduce((sum, v) => sum + v.value, 0);
+    const leftBefore = await left();
+    // Past its TTL on B: served stale while refreshed, and A holds the refresh's claim.
+    expect(b.fresh()).toBeUndefined();
+    expect(await b.read()).toEqual([expect.stringMatching(/^s@[AB]1$/)]);
+    await until(async () => (await left()) > leftBefore, 'B leaves the refresh to A');
+    expect(b.calls.length).toBe(before.b);
+
+    const answer = `s@A${a.calls.length}`;
+    a.release();
+    for (let look = 0; b.fresh() !== answer; look++) {
+      if (look === 1000) throw new Error("B never took A's answer");
+      await b.read();
+      await new Promise(setImmediate);
+    }
+    expect(b.calls.length).toBe(before.b);
   });
 
   it("refreshes on another instance once the first one's claim runs out without an answer", async () => {
