@@ -41,6 +41,7 @@ import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import { trackCacheSize } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
+import { ReadLatencies } from './read-latency.js';
 import { SharedReadCache } from './shared-read-cache.js';
 import { InFlightReads } from './single-flight.js';
 import type { Turns } from './turns.js';
@@ -85,6 +86,7 @@ export class DataFloor {
   readonly verdicts = new EventVerdicts();
   private readonly calls: ProviderCalls;
   private readonly inFlight = new InFlightReads();
+  private readonly latencies = new ReadLatencies();
   private readonly cache: ReadCache;
   private readonly invalidation: CacheInvalidation;
   private readonly untrackCache: () => void;
@@ -221,6 +223,7 @@ export class DataFloor {
         calls: this.calls,
         inFlight: this.inFlight,
         cache: this.cache,
+        latencies: this.latencies,
         options: this.options.loaders,
         backgroundSignal: () => this.backgroundSignal(),
       },

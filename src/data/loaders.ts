@@ -15,6 +15,7 @@ import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
 import type { ExpiresAt, ReadCache } from './read-cache.js';
+import type { ReadLatencies } from './read-latency.js';
 import { type RestrictedTeam, restrictScope, withinRestriction } from './restrict.js';
 import { type BatchRead, type InFlightReads, sharedFlightName } from './single-flight.js';
 import { queryKey } from './stable-json.js';
@@ -33,6 +34,7 @@ export interface ReadDeps {
   calls: ProviderCalls;
   inFlight: InFlightReads;
   cache: ReadCache;
+  latencies: ReadLatencies;
   options: LoaderOptions;
   /** A signal for work no request waits on: it ends when the gateway stops or its deadline passes. */
   backgroundSignal: () => AbortSignal;
@@ -72,13 +74,20 @@ export type ByIdOperation = 'getMany' | 'getPlans' | 'getRuns' | 'timelines' | '
 /** Finds the team a reference (its ID, name or handle) names, in the team directory; null when none does. */
 export type TeamDirectory = (reference: string) => Promise<m.Team | null> | m.Team | null;
 
+/** A batch begun inside `sendPromptly`: its loader, and the provider and capability it reads. */
+interface PromptBatch {
+  dispatch: () => void;
+  loader: string;
+  group: string;
+}
+
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown, string>>();
   private visibility: string | undefined;
   /** What `warm` answered, by loader and key. */
   private readonly answered = new Map<string, unknown>();
   /** Batches begun inside `sendPromptly`, sent when it returns. */
-  private prompt: (() => void)[] | undefined;
+  private prompt: PromptBatch[] | undefined;
   /** The team the caller is restricted to as the directory names it, once read. */
   private team: RestrictedTeam | undefined;
   private teamRead: Promise<void> | undefined;
@@ -212,7 +221,7 @@ export class Loaders {
    * synchronously still gather into one batch per loader; fair turns still apply.
    */
   sendPromptly(start: () => void): void {
-    const due: (() => void)[] = [];
+    const due: PromptBatch[] = [];
     this.prompt = due;
     try {
       start();
@@ -220,18 +229,42 @@ export class Loaders {
       this.prompt = undefined;
     }
     const turns = this.scope.turns;
-    for (const dispatch of due) {
+    for (const { dispatch } of this.slowestFirst(due)) {
       if (turns) turns.sendNow(dispatch);
       else dispatch();
     }
   }
 
-  /** DataLoader's `batchScheduleFn`: its own default (after the tick's promise jobs), fair turns, or `sendPromptly`. */
-  private readonly schedule = (dispatch: () => void): void => {
-    if (this.prompt) this.prompt.push(dispatch);
-    else if (this.scope.turns) this.scope.turns.schedule(dispatch);
-    else void Promise.resolve().then(() => process.nextTick(dispatch));
-  };
+  /**
+   * The batches by what their capability's reads at one provider are expected to take together,
+   * longest first (`ReadLatencies`). One provider's reads of one capability (often one plugin
+   * process answering one call at a time) keep the order they were asked in: a team before its
+   * members, an incident before its timeline.
+   */
+  private slowestFirst(due: PromptBatch[]): PromptBatch[] {
+    if (due.length < 2) return due;
+    const groups = new Map<string, { expected: number; batches: PromptBatch[] }>();
+    for (const batch of due) {
+      const expected = this.deps.latencies.expected(batch.loader);
+      const group = groups.get(batch.group);
+      if (group) {
+        group.expected += expected;
+        group.batches.push(batch);
+      } else groups.set(batch.group, { expected, batches: [batch] });
+    }
+    // Array.prototype.sort is stable: groups expected to take as long keep the order asked.
+    return [...groups.values()].sort((a, b) => b.expected - a.expected).flatMap((g) => g.batches);
+  }
+
+  /** DataLoader's `batchScheduleFn` for one loader: its own default (after the tick's promise jobs), fair turns, or `sendPromptly`. */
+  private scheduleFor(key: LoaderKey, loader: string): (dispatch: () => void) => void {
+    const group = `${key.capability}@${key.provider}`;
+    return (dispatch) => {
+      if (this.prompt) this.prompt.push({ dispatch, loader, group });
+      else if (this.scope.turns) this.scope.turns.schedule(dispatch);
+      else void Promise.resolve().then(() => process.nextTick(dispatch));
+    };
+  }
 
   /** Drops a record's cached reads after a write changed it, in this scope and in flight. */
   forget(key: LoaderKey, id: string): void {
@@ -401,7 +434,7 @@ export class Loaders {
         return keys.map(() => error);
       }
     };
-    const { options, inFlight, cache } = this.deps;
+    const { options, inFlight, cache, latencies } = this.deps;
     const singleFlight = options.batch && options.singleFlight !== false;
     const ctx: m.CallContext = {
       signal: this.scope.signal,
@@ -418,13 +451,21 @@ export class Loaders {
       );
       return results;
     };
+    const read = (keys: readonly K[]) =>
+      options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt) : fetch(keys);
     loader = new DataLoader<K, V, string>(
-      (keys) => (options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt) : fetch(keys)),
+      (keys) => {
+        const sent = performance.now();
+        const answers = read(keys);
+        const answered = () => latencies.record(name, performance.now() - sent);
+        answers.then(answered, answered);
+        return answers;
+      },
       {
         name,
         cacheKeyFn,
         ...(options.batch ? {} : { batch: false, cache: false }),
-        batchScheduleFn: this.schedule,
+        batchScheduleFn: this.scheduleFor(key, name),
       },
     );
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);

@@ -1,12 +1,14 @@
 /**
  * The floor's per-request reads: records on a list page are primed into the by-ID loaders, so a
  * record reached again later in the same request costs no provider call, and nothing is shared
- * between requests.
+ * between requests; reads sent together leave slowest first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Adapter } from '../../../adapters/contract/index.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { type Operation, wrapOperations } from '../../helpers/wrap-adapter.js';
 
 describe('floor reads within one request', () => {
   let gateway: TestGateway;
@@ -54,3 +56,71 @@ describe('floor reads within one request', () => {
     expect(log.count('incident', 'getMany')).toBe(1);
   });
 });
+
+describe('reads sent together when a parent record arrives', () => {
+  const PAGE = `query ($id: ID!) { incident(id: $id) {
+    title
+    alerts(first: 5) { totalCount }
+    deployments(first: 5) { totalCount }
+    metrics(names: ["http_requests_total"]) { name }
+    logs(limit: 5) { truncated }
+    team { name members { name } }
+  } }`;
+
+  it("leave slowest first by what their reads took before, one provider's capability in the order asked", async () => {
+    const inner = await mockAdapter();
+    const arrived: string[] = [];
+    let open = 0;
+    let slowLogs = true;
+    const adapter: Adapter = {
+      ...inner,
+      capabilities: wrapOperations(
+        inner,
+        (capability, op, call): Operation =>
+          async (...args) => {
+            arrived.push(`${capability}.${op}`);
+            open += 1;
+            try {
+              // At first, logs answer after everything else the page read, and 100 ms later.
+              if (slowLogs && capability === 'log') {
+                await waitFor(() => open === 1);
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+              return await call(...args);
+            } finally {
+              open -= 1;
+            }
+          },
+      ),
+    } as Adapter;
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
+    try {
+      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+        gateway.url,
+        '{ incidents(first: 1) { nodes { id } } }',
+      );
+      const id = incidents.nodes[0]?.id;
+      await gqlData(gateway.url, PAGE, { id });
+      const before = arrived.slice(arrived.indexOf('incident.getMany'));
+      await gqlData(gateway.url, PAGE, { id });
+      expect(before.indexOf('log.query')).toBeGreaterThan(before.indexOf('alert.query'));
+
+      slowLogs = false;
+      arrived.length = 0;
+      await gqlData(gateway.url, PAGE, { id });
+      const at = (read: string) => arrived.indexOf(read);
+      expect(at('incident.getMany')).toBe(0);
+      for (const read of ['alert.query', 'deployment.query', 'metric.query', 'team.query']) {
+        expect(at('log.query'), read).toBeLessThan(at(read));
+      }
+      expect(at('team.query')).toBeLessThan(at('team.membersByReference'));
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+/** Until `ready` holds, checked once per event-loop turn. */
+async function waitFor(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
+}
