@@ -15,8 +15,6 @@ interface SharedCall {
   cancellable: number;
   /** A waiter without a signal can never cancel, so the call runs to the end. */
   pinned: boolean;
-  /** Removes the abort listeners of its waiters: a request's signal outlives the call. */
-  detach: (() => void)[];
   settled: boolean;
 }
 
@@ -59,18 +57,12 @@ export class InFlightReads {
         missingAt.push(i);
       }
     });
-    for (const call of joined) hold(call, signal);
+    const held = [...joined].filter((call) => !call.settled);
     if (missing.length < keys.length) onJoin?.(keys.length - missing.length);
 
     if (missing.length > 0) {
-      const call: SharedCall = {
-        controller: new AbortController(),
-        cancellable: 0,
-        pinned: false,
-        detach: [],
-        settled: false,
-      };
-      hold(call, signal);
+      const call: SharedCall = { controller: new AbortController(), cancellable: 0, pinned: false, settled: false };
+      held.push(call);
       // The shared signal's controller goes to the provider call itself (one controller per call,
       // not one here and one derived from it there), which leaves aborting it once it has
       // returned to this read.
@@ -91,7 +83,6 @@ export class InFlightReads {
       void settled.finally(() => {
         call.settled = true;
         call.controller.abort(RETURNED);
-        for (const detach of call.detach.splice(0)) detach();
         for (const name of names) {
           if (this.flights.get(name)?.call === call) this.flights.delete(name);
         }
@@ -99,8 +90,11 @@ export class InFlightReads {
     }
     const shared = keys.length - missing.length;
     const all = Promise.all(pending);
-    // A request that leaves is answered at once, though a shared call goes on for the others.
-    return { results: signal ? await untilAborted(all, signal, keys.length) : await all, shared };
+    if (!signal) {
+      for (const call of held) call.pinned = true;
+      return { results: await all, shared };
+    }
+    return { results: await untilAborted(all, signal, keys.length, held), shared };
   }
 
   /**
@@ -129,28 +123,39 @@ function flightKey(loader: string, key: string): string {
   return `${loader}\u0000${key}`;
 }
 
-function hold(call: SharedCall, signal: AbortSignal | undefined): void {
-  if (call.settled) return;
-  if (!signal) {
-    call.pinned = true;
-    return;
-  }
-  call.cancellable++;
-  const release = () => {
-    call.cancellable--;
-    if (call.cancellable === 0 && !call.pinned) call.controller.abort(signal.reason);
-  };
-  signal.addEventListener('abort', release, { once: true });
-  call.detach.push(() => signal.removeEventListener('abort', release));
-}
-
-function untilAborted<V>(results: Promise<(V | Error)[]>, signal: AbortSignal, count: number): Promise<(V | Error)[]> {
-  let leave: () => void = () => undefined;
-  const left = new Promise<(V | Error)[]>((resolve) => {
-    leave = () => resolve(Array.from({ length: count }, () => abortReason(signal)));
+/**
+ * The read's answer, or the abort reason for every key at once if its request leaves first (a
+ * shared call goes on for the others), with one listener on the request's signal for both: it
+ * also lets go of the calls the read holds, each cancelled once no request waits on it. The
+ * listener is removed when the answer comes, since a request's signal outlives its reads.
+ */
+function untilAborted<V>(
+  results: Promise<(V | Error)[]>,
+  signal: AbortSignal,
+  count: number,
+  held: readonly SharedCall[],
+): Promise<(V | Error)[]> {
+  for (const call of held) call.cancellable++;
+  return new Promise((resolve, reject) => {
+    const leave = () => {
+      for (const call of held) {
+        call.cancellable--;
+        if (call.cancellable === 0 && !call.pinned && !call.settled) call.controller.abort(signal.reason);
+      }
+      resolve(Array.from({ length: count }, () => abortReason(signal)));
+    };
     signal.addEventListener('abort', leave, { once: true });
+    results.then(
+      (answer) => {
+        signal.removeEventListener('abort', leave);
+        resolve(answer);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', leave);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([results, left]).finally(() => signal.removeEventListener('abort', leave));
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -395,7 +395,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 /** Aborts when the client goes away before its answer is written, so provider calls stop too. */
 function abortSignalOf(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => {
+  // `on`, not `once`: a response closes once, and `once` wraps every request's listener.
+  res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
