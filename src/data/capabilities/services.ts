@@ -10,6 +10,13 @@ import { stamp } from '../stamp.js';
 import { fetchByNames } from './names.js';
 
 export class ServiceData {
+  /**
+   * What `byName` answered in this scope, by the name as asked: a list's records name a few
+   * services many times over, and each repeat is then one lookup (the loaders keep the answer per
+   * name and scope anyway; see `Loaders.warm`).
+   */
+  private readonly named = new Map<string, ServiceNode | null | Promise<ServiceNode | null>>();
+
   constructor(private readonly data: RequestData) {}
 
   get(provider: string, id: string): Promise<ServiceNode> {
@@ -30,6 +37,15 @@ export class ServiceData {
    * by ID), then by canonical name or alias; null when none matches.
    */
   byName(name: string): ServiceNode | null | Promise<ServiceNode | null> {
+    let answer = this.named.get(name);
+    if (answer === undefined) {
+      answer = this.lookUp(name);
+      this.named.set(name, answer);
+    }
+    return answer;
+  }
+
+  private lookUp(name: string): ServiceNode | null | Promise<ServiceNode | null> {
     const registry = this.data.floor.registry;
     const { provider, impl } = registry.primary('service');
     const loaders = this.data.loaders;

@@ -19,6 +19,9 @@ export class TeamData {
   /** Who is next, read by reference in this scope, as `referenced` keeps members. */
   private readonly referencedShifts = new Map<string, Promise<m.ReferencedShifts | null>>();
 
+  /** What `byName` answered in this scope, by the name as asked (as `ServiceData` keeps services). */
+  private readonly named = new Map<string, TeamNode | null | Promise<TeamNode | null>>();
+
   constructor(private readonly data: RequestData) {}
 
   get(provider: string, id: string): Promise<TeamNode> {
@@ -181,6 +184,15 @@ export class TeamData {
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
   byName(name: string): TeamNode | null | Promise<TeamNode | null> {
+    let answer = this.named.get(name);
+    if (answer === undefined) {
+      answer = this.lookUp(name);
+      this.named.set(name, answer);
+    }
+    return answer;
+  }
+
+  private lookUp(name: string): TeamNode | null | Promise<TeamNode | null> {
     const { provider, impl } = this.data.floor.registry.primary('team');
     const loaders = this.data.loaders;
     const key = { capability: 'team', provider, operation: 'byName' } as const;
