@@ -37,6 +37,7 @@ export function startEarly<P, C>(
 ): void {
   const type = getNamedType(info.returnType);
   if (!isObjectType(type)) return;
+  if (!mayStart(info, type.name, children)) return;
   const fields = type.getFields();
   for (const node of info.fieldNodes) {
     if (!node.selectionSet) continue;
@@ -90,6 +91,47 @@ export function startUnder<P, C>(
 ): void {
   if (record instanceof Promise) startOnArrival(info, record, ctx, children, send);
   else if (record !== null) startEarly(info, record, ctx, children);
+}
+
+/**
+ * Whether a field selects any child `children` answers early, directives aside (they can only
+ * leave children out): once per field node, operation text and parent type, since a list calls
+ * `startEarly` for every record with the same field and a list of teams that shows only their
+ * names has nothing to start.
+ */
+const selectsEarly = new WeakMap<object, WeakMap<FieldNode, Map<string, boolean>>>();
+
+function mayStart(info: LookaheadInfo, typeName: string, children: object): boolean {
+  const [node, ...more] = info.fieldNodes;
+  if (!node || more.length > 0) return true;
+  let byNode = selectsEarly.get(children);
+  if (!byNode) {
+    byNode = new WeakMap();
+    selectsEarly.set(children, byNode);
+  }
+  let byType = byNode.get(node);
+  if (!byType) {
+    byType = new Map();
+    byNode.set(node, byType);
+  }
+  let answer = byType.get(typeName);
+  if (answer === undefined) {
+    answer = node.selectionSet !== undefined && selects(node.selectionSet, info, typeName, children);
+    byType.set(typeName, answer);
+  }
+  return answer;
+}
+
+function selects(set: SelectionSetNode, info: LookaheadInfo, typeName: string, children: object): boolean {
+  return set.selections.some((selection) => {
+    if (selection.kind === 'Field') return Object.hasOwn(children, selection.name.value);
+    if (selection.kind === 'InlineFragment') {
+      const on = selection.typeCondition?.name.value;
+      return (!on || on === typeName) && selects(selection.selectionSet, info, typeName, children);
+    }
+    const fragment = info.fragments[selection.name.value];
+    return fragment?.typeCondition.name.value === typeName && selects(fragment.selectionSet, info, typeName, children);
+  });
 }
 
 function start(run: () => unknown): void {
