@@ -23,3 +23,11 @@ export function wrapOperations(
   }
   return capabilities;
 }
+
+/** `inner` with every operation through `wrap` (`wrapOperations`), its other members as they are. */
+export function wrapAdapter(
+  inner: Adapter,
+  wrap: (capability: Capability, op: string, call: Operation) => Operation,
+): Adapter {
+  return { ...inner, capabilities: wrapOperations(inner, wrap) } as Adapter;
+}

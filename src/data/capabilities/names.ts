@@ -24,3 +24,23 @@ export async function fetchByNames<T>(
   }
   return found;
 }
+
+/**
+ * What a by-name join answered in one request scope, by the name as asked: a list's records name a
+ * few services and teams many times over, and each repeat is then one map lookup instead of the
+ * loaders' key again (registry, lowercasing, a key object; `Loaders.warm` keeps the answer too).
+ */
+export class AnswersByName<T> {
+  private readonly answers = new Map<string, T>();
+
+  constructor(private readonly lookUp: (name: string) => T) {}
+
+  get(name: string): T {
+    let answer = this.answers.get(name);
+    if (answer === undefined) {
+      answer = this.lookUp(name);
+      this.answers.set(name, answer);
+    }
+    return answer;
+  }
+}

@@ -7,15 +7,10 @@ import type { RequestData } from '../floor.js';
 import type { ListQuery, StampedPage } from '../loaders.js';
 import type { ServiceNode } from '../models.js';
 import { stamp } from '../stamp.js';
-import { fetchByNames } from './names.js';
+import { AnswersByName, fetchByNames } from './names.js';
 
 export class ServiceData {
-  /**
-   * What `byName` answered in this scope, by the name as asked: a list's records name a few
-   * services many times over, and each repeat is then one lookup (the loaders keep the answer per
-   * name and scope anyway; see `Loaders.warm`).
-   */
-  private readonly named = new Map<string, ServiceNode | null | Promise<ServiceNode | null>>();
+  private readonly named = new AnswersByName((name: string) => this.lookUp(name));
 
   constructor(private readonly data: RequestData) {}
 
@@ -37,12 +32,7 @@ export class ServiceData {
    * by ID), then by canonical name or alias; null when none matches.
    */
   byName(name: string): ServiceNode | null | Promise<ServiceNode | null> {
-    let answer = this.named.get(name);
-    if (answer === undefined) {
-      answer = this.lookUp(name);
-      this.named.set(name, answer);
-    }
-    return answer;
+    return this.named.get(name);
   }
 
   private lookUp(name: string): ServiceNode | null | Promise<ServiceNode | null> {

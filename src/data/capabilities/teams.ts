@@ -8,7 +8,7 @@ import type { ListQuery, StampedPage } from '../loaders.js';
 import type { OnCallShiftNode, TeamMemberNode, TeamNode } from '../models.js';
 import { orNull } from '../or-null.js';
 import { stamp, stampMember } from '../stamp.js';
-import { fetchByNames } from './names.js';
+import { AnswersByName, fetchByNames } from './names.js';
 
 export class TeamData {
   /**
@@ -19,8 +19,7 @@ export class TeamData {
   /** Who is next, read by reference in this scope, as `referenced` keeps members. */
   private readonly referencedShifts = new Map<string, Promise<m.ReferencedShifts | null>>();
 
-  /** What `byName` answered in this scope, by the name as asked (as `ServiceData` keeps services). */
-  private readonly named = new Map<string, TeamNode | null | Promise<TeamNode | null>>();
+  private readonly named = new AnswersByName((name: string) => this.lookUp(name));
 
   constructor(private readonly data: RequestData) {}
 
@@ -184,12 +183,7 @@ export class TeamData {
 
   /** A team a record names, from the team provider: by ID first, then by name or handle; null when none matches. */
   byName(name: string): TeamNode | null | Promise<TeamNode | null> {
-    let answer = this.named.get(name);
-    if (answer === undefined) {
-      answer = this.lookUp(name);
-      this.named.set(name, answer);
-    }
-    return answer;
+    return this.named.get(name);
   }
 
   private lookUp(name: string): TeamNode | null | Promise<TeamNode | null> {

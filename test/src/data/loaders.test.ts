@@ -4,11 +4,10 @@
  * between requests; reads sent together leave slowest first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter } from '../../../adapters/contract/index.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
-import { type Operation, wrapOperations } from '../../helpers/wrap-adapter.js';
+import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
 
 describe('floor reads within one request', () => {
   let gateway: TestGateway;
@@ -72,27 +71,24 @@ describe('reads sent together when a parent record arrives', () => {
     const arrived: string[] = [];
     let open = 0;
     let slowLogs = true;
-    const adapter: Adapter = {
-      ...inner,
-      capabilities: wrapOperations(
-        inner,
-        (capability, op, call): Operation =>
-          async (...args) => {
-            arrived.push(`${capability}.${op}`);
-            open += 1;
-            try {
-              // At first, logs answer after everything else the page read, and 100 ms later.
-              if (slowLogs && capability === 'log') {
-                await waitFor(() => open === 1);
-                await new Promise((resolve) => setTimeout(resolve, 100));
-              }
-              return await call(...args);
-            } finally {
-              open -= 1;
+    const adapter = wrapAdapter(
+      inner,
+      (capability, op, call): Operation =>
+        async (...args) => {
+          arrived.push(`${capability}.${op}`);
+          open += 1;
+          try {
+            // At first, logs answer after everything else the page read, and 100 ms later.
+            if (slowLogs && capability === 'log') {
+              await waitFor(() => open === 1);
+              await new Promise((resolve) => setTimeout(resolve, 100));
             }
-          },
-      ),
-    } as Adapter;
+            return await call(...args);
+          } finally {
+            open -= 1;
+          }
+        },
+    );
     const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
     try {
       const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(

@@ -5,7 +5,7 @@ import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql, gqlData } from '../../helpers/graphql.js';
 import { type HeldCall, waveStepper } from '../../helpers/waves.js';
-import { type Operation, wrapOperations } from '../../helpers/wrap-adapter.js';
+import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
 
 /** Everything a console's incident page shows, in one request (as `bench/queries.ts` sends it). */
 const INCIDENT_PAGE = `query IncidentPage($id: ID!) {
@@ -241,23 +241,20 @@ describe('reads that need the incident record start the moment it arrives', () =
     let holdIncident = false;
     let releaseIncident: (() => void) | undefined;
     const arrived: string[] = [];
-    const adapter: Adapter = {
-      ...inner,
-      capabilities: wrapOperations(
-        inner,
-        (capability, op, call): Operation =>
-          async (...args) => {
-            arrived.push(`${capability}.${op}`);
-            if (!(holdIncident && capability === 'incident' && op === 'getMany')) return call(...args);
-            const answer = await call(...args);
-            await new Promise<void>((release) => {
-              releaseIncident = release;
-            });
-            process.nextTick(() => arrived.push('next tick after the incident'));
-            return answer;
-          },
-      ),
-    } as Adapter;
+    const adapter = wrapAdapter(
+      inner,
+      (capability, op, call): Operation =>
+        async (...args) => {
+          arrived.push(`${capability}.${op}`);
+          if (!(holdIncident && capability === 'incident' && op === 'getMany')) return call(...args);
+          const answer = await call(...args);
+          await new Promise<void>((release) => {
+            releaseIncident = release;
+          });
+          process.nextTick(() => arrived.push('next tick after the incident'));
+          return answer;
+        },
+    );
     const gateway = await startTestGateway([{ name: 'mock', adapter }], {
       ...options,
       limits: { executionSliceMs: 0 },
