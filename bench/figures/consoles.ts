@@ -25,6 +25,11 @@ interface Traffic {
   allPerMinute: number;
   /** Calls by `capability.operation`, to show which questions a fleet asks more often than one console. */
   byOperation: Record<string, number>;
+  /**
+   * Directory reads each instance made before counting began (the consoles' first refreshes: cold
+   * fills), so what instances missing the same entries at once cost shows too.
+   */
+  coldDirectoryByInstance: number[];
   refreshes: number;
   errors: number;
 }
@@ -99,19 +104,21 @@ async function traffic(
       );
     }
     const { id } = await pickIncident(gateways[0] as GraphQLServer);
+    const byInstance = () => Promise.all(gateways.map((gateway) => providerCallsByOperation(gateway.origin)));
     const calls = async () => {
       const total: Record<string, number> = {};
-      for (const gateway of gateways) {
-        for (const [operation, count] of Object.entries(await providerCallsByOperation(gateway.origin))) {
-          total[operation] = (total[operation] ?? 0) + count;
-        }
+      for (const counts of await byInstance()) {
+        for (const [operation, count] of Object.entries(counts)) total[operation] = (total[operation] ?? 0) + count;
       }
       return total;
     };
+    const directoryOf = (counts: Record<string, number>) =>
+      Object.entries(counts).reduce((sum, [operation, count]) => sum + (DIRECTORY.test(operation) ? count : 0), 0);
     // Every console starts within the first period; counting starts once each has made its first
     // refresh (its cold fill), and goes on for about `durationMs`.
     const driving = drive(gateways, id, consoles, periodMs, periodMs + durationMs);
     await driving.warm;
+    const coldDirectoryByInstance = (await byInstance()).map(directoryOf);
     const before = await calls();
     const from = performance.now();
     const { refreshes, errors } = await driving.done;
@@ -130,6 +137,7 @@ async function traffic(
       directoryPerMinute: round(directory / minutes, 1),
       allPerMinute: round(all / minutes, 1),
       byOperation,
+      coldDirectoryByInstance,
       refreshes,
       errors,
     };
@@ -173,6 +181,7 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     'consoles.recordTtlS': Number(recordTtl.OPSORCH_CACHE_RECORD_TTL_S),
     'consoles.one.directoryPerMinute': alone.directoryPerMinute,
     'consoles.one.allPerMinute': alone.allPerMinute,
+    'consoles.one.coldDirectoryReads': alone.coldDirectoryByInstance.join(' '),
   };
   if (chosen.has('fleet')) {
     const fleet = await run(traffic({}, latency, consoles, periodMs, durationMs));
@@ -204,6 +213,10 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
       alone.directoryPerMinute,
     );
     figures['consoles.threeInstances.byOperation'] = byOperation(alone, instances.shared);
+    // Per instance, space-separated: sharing, the first instance to miss an entry reads it and
+    // the others take its answer, waiting for it when they miss it at the same moment.
+    figures['consoles.threeInstances.coldDirectoryReads'] = instances.shared.coldDirectoryByInstance.join(' ');
+    figures['consoles.threeInstancesUnshared.coldDirectoryReads'] = instances.unshared.coldDirectoryByInstance.join(' ');
     figures['consoles.threeInstancesUnshared.directoryPerMinute'] = instances.unshared.directoryPerMinute;
     figures['consoles.threeInstancesUnshared.ratio.directoryOverOne'] = ratio(
       instances.unshared.directoryPerMinute,

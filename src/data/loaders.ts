@@ -452,7 +452,7 @@ export class Loaders {
       return results;
     };
     const read = (keys: readonly K[]) =>
-      options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt) : fetch(keys);
+      options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt, ctx.signal) : fetch(keys);
     loader = new DataLoader<K, V, string>(
       (keys) => {
         const sent = performance.now();

@@ -150,6 +150,23 @@ const cacheRefreshesLeft = new Counter({
   registers: [providerMetricsRegistry],
 });
 
+const cacheFillWaits = new Counter({
+  name: 'opsorch_read_cache_fill_waits_total',
+  help: 'Keys a request missed and found claimed by another instance sharing the cache, by how the wait ended: shared (its answer arrived) or read (not within OPSORCH_CACHE_FILL_WAIT_MS, or the request ended: read from the provider).',
+  labelNames: [...cacheLabels, 'result'] as const,
+  registers: [providerMetricsRegistry],
+});
+
+let fillsWaiting = 0;
+new Gauge({
+  name: 'opsorch_read_cache_fills_waiting',
+  help: "Requests waiting now for another instance's read of an entry they missed.",
+  registers: [providerMetricsRegistry],
+  collect() {
+    this.set(fillsWaiting);
+  },
+});
+
 const cacheSizes = new Set<() => number>();
 
 new Gauge({
@@ -179,6 +196,16 @@ export function recordCacheRefresh(key: LoaderKey, kind: 'stale' | 'ahead', keys
 
 export function recordCacheRefreshLeft(key: LoaderKey, keys: number): void {
   cacheRefreshesLeft.inc({ provider: key.provider, capability: key.capability, operation: key.operation }, keys);
+}
+
+export function recordCacheFillWait(key: LoaderKey, result: 'shared' | 'read', keys: number): void {
+  if (keys === 0) return;
+  cacheFillWaits.inc({ provider: key.provider, capability: key.capability, operation: key.operation, result }, keys);
+}
+
+/** Moves the gauge of requests waiting on another instance's read. */
+export function trackFillWaiting(change: 1 | -1): void {
+  fillsWaiting += change;
 }
 
 /** Counts a cache in the entries gauge until the returned function is called. */

@@ -11,13 +11,15 @@
  * - `OPSORCH_CACHE_REFRESH_AHEAD` (64): directory loaders (per provider instance, operation and
  *   caller visibility) whose entries read within their TTL are refreshed shortly before it ends;
  *   0 turns refresh-ahead off.
+ * - `OPSORCH_CACHE_FILL_WAIT_MS` (500): with instances sharing the cache, the longest a request
+ *   that misses waits for another instance's read of the same entry; 0 reads at once.
  * - `OPSORCH_CACHE_PROVIDER_TTLS`: per provider instance, e.g.
  *   `{"pagerduty":{"directory":300,"records":5}}`.
  *
  * `OPSORCH_CACHE_SHARED` is read with the other switches (`src/providers/config.ts`).
  */
 import { z } from 'zod';
-import { REFRESH_AHEAD_LOADERS, type ReadCacheOptions } from './read-cache.js';
+import { FILL_WAIT_MS, REFRESH_AHEAD_LOADERS, type ReadCacheOptions } from './read-cache.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -58,6 +60,7 @@ export function readCacheFromEnv(env: Env, fail: (message: string) => Error): Re
   return {
     maxEntries: Math.max(1, whole('OPSORCH_CACHE_MAX_ENTRIES', 10_000, 10_000_000)),
     refreshAhead: whole('OPSORCH_CACHE_REFRESH_AHEAD', REFRESH_AHEAD_LOADERS, 100_000),
+    fillWaitMs: whole('OPSORCH_CACHE_FILL_WAIT_MS', FILL_WAIT_MS, 10_000),
     directory: {
       ttlMs: whole('OPSORCH_CACHE_TTL_S', 60, 86_400) * 1000,
       staleMs: whole('OPSORCH_CACHE_STALE_S', 30, 86_400) * 1000,

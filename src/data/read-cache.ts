@@ -28,21 +28,25 @@
  * - Bounded by entry count, least recently used first.
  * - With instances sharing a Redis pub/sub, what one fetched is shared with the others
  *   (`shared-read-cache.ts`): a local miss, or a refresh, first takes a fresh entry another
- *   instance stored (a refresh ahead: one stored after its own). A refresh then claims in Redis
- *   what it is about to read, for a lead: an instance that finds an entry claimed leaves it to the
- *   claimant, and a refresh ahead looks again shortly for its answer. So a fleet of instances
- *   reads a directory as often as one, however close together their sweeps fall.
+ *   instance stored (a refresh ahead: one stored after its own), then claims in Redis what it is
+ *   about to read. A refresh that finds an entry claimed leaves it to the claimant (a refresh
+ *   ahead looks again shortly for its answer); a request that misses waits for the claimant's
+ *   answer, told when it is in Redis, for at most `fillWaitMs`, and then reads itself. So a fleet
+ *   of instances reads a directory as often as one, however close together their reads fall.
  */
 import { LRUCache } from 'lru-cache';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import type { LoaderKey } from './loader-key.js';
 import {
   recordCacheEviction,
+  recordCacheFillWait,
   recordCacheLookup,
   recordCacheRefresh,
   recordCacheRefreshLeft,
+  trackFillWaiting,
 } from './provider-metrics.js';
-import type { SharedEntry, SharedReadCache } from './shared-read-cache.js';
+import { ReadLatencies } from './read-latency.js';
+import type { SettleWatch, SharedEntry, SharedLookup, SharedReadCache } from './shared-read-cache.js';
 
 export interface CachePolicy {
   /** How long an answer is fresh; 0 turns caching off. */
@@ -64,10 +68,18 @@ export interface ReadCacheOptions {
    * refreshed ahead of their TTL; 0 turns refresh-ahead off (`OPSORCH_CACHE_REFRESH_AHEAD`).
    */
   refreshAhead?: number;
+  /**
+   * With instances sharing the cache, the longest a request that misses waits for another
+   * instance's read of the same entry (`OPSORCH_CACHE_FILL_WAIT_MS`); 0: it reads at once.
+   */
+  fillWaitMs?: number;
 }
 
 /** Loaders kept fresh ahead of their TTL when the options do not say. */
 export const REFRESH_AHEAD_LOADERS = 64;
+
+/** The longest a request waits on another instance's read when the options do not say. */
+export const FILL_WAIT_MS = 500;
 
 /**
  * How long before its TTL ends a read entry is due to be refreshed: a tenth of the TTL, at most
@@ -128,6 +140,22 @@ interface Due {
   loader: string;
 }
 
+/** One call of `fetchAndStore`: what it reads, how, and where its answers go. */
+interface Fill<K, V> {
+  key: LoaderKey;
+  partition: string;
+  keys: readonly K[];
+  names: readonly string[];
+  fetch: Fetch<K, V>;
+  policy: Policy;
+  storedAt: number;
+  refresh: 'stale' | 'ahead' | undefined;
+  expiresAt: ExpiresAt<V> | undefined;
+  /** This cache's generation when the read began: a change since means nothing is stored. */
+  generation: number;
+  results: (V | Error)[];
+}
+
 /** Reads `keys` from the provider; `background` for a refresh no request waits on. */
 type Fetch<K, V> = (keys: readonly K[], background?: boolean) => Promise<(V | Error)[]>;
 
@@ -165,6 +193,17 @@ export class ReadCache {
    * other, and read the same entries two or three times a TTL).
    */
   private readonly jitter = Math.random();
+  /**
+   * Names this instance claimed in the shared cache and is reading, with how many reads: a later
+   * request of this instance that finds its claim joins the read (single-flight) instead of
+   * waiting for it. At most the names being read.
+   */
+  private readonly filling = new Map<string, number>();
+  /** Requests waiting now for another instance's read. */
+  private waiting = 0;
+  /** How long this instance's provider reads take per loader; at most one mean per loader. */
+  private readonly readTimes = new ReadLatencies();
+  private readonly fillWaitLimit: number;
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -178,8 +217,14 @@ export class ReadCache {
         if (this.due.get(name)?.entry === entry) this.due.delete(name);
       },
     });
+    this.fillWaitLimit = options.fillWaitMs ?? FILL_WAIT_MS;
     const loaders = options.refreshAhead ?? REFRESH_AHEAD_LOADERS;
     this.refreshers = loaders > 0 ? new LRUCache<string, Refresher>({ max: loaders }) : undefined;
+  }
+
+  /** Reads waiting now for another instance's answer. */
+  get waitingOnPeers(): number {
+    return this.waiting;
   }
 
   /** Entries waiting to be refreshed ahead (at most the entries held). */
@@ -253,6 +298,7 @@ export class ReadCache {
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
     expiresAt?: ExpiresAt<V>,
+    signal?: AbortSignal,
   ): Promise<(V | Error)[]> {
     const policy = this.policyOf(key);
     if (!policy) return fetch(keys);
@@ -303,6 +349,8 @@ export class ReadCache {
         storedAt,
         undefined,
         expiresAt,
+        undefined,
+        signal,
       );
       missing.forEach((_, j) => {
         results[missingAt[j] as number] = fetched[j] as V | Error;
@@ -373,10 +421,11 @@ export class ReadCache {
   /**
    * Answers `keys` with the fresh entries other instances shared, fetches the rest, and stores what
    * it fetched here and for the others; the fetched answers count as fetched at `storedAt`. Errors
-   * are never stored, nor what a change heard of meanwhile made stale. A `refresh` (no request
-   * waits on it) first claims what it would fetch, and leaves to the instance that claimed it first
-   * what it could not claim: a refresh ahead looks again shortly for that instance's answer, a
-   * stale one leaves it to the next reader.
+   * are never stored, nor what a change heard of meanwhile made stale. With instances sharing the
+   * cache, what it would fetch is first claimed, and what another instance claimed first is left to
+   * it: a request waits, bounded (`fillWait`), for that instance's answer and reads itself if it
+   * does not come; a refresh ahead looks again shortly for it; a stale one leaves it to the next
+   * reader.
    */
   private async fetchAndStore<K, V>(
     key: LoaderKey,
@@ -389,79 +438,215 @@ export class ReadCache {
     refresh: 'stale' | 'ahead' | undefined,
     expiresAt?: ExpiresAt<V>,
     newerThan = Number.NEGATIVE_INFINITY,
+    signal?: AbortSignal,
   ): Promise<(V | Error)[]> {
-    const background = refresh !== undefined;
-    const generation = this.generation;
-    const names = keys.map((k) => entryName(key, partition, keyOf(k)));
-    const shared = this.shared ? await this.shared.lookup(key.provider, key.capability, names) : undefined;
-    const results: (V | Error)[] = new Array(keys.length);
-    let rest: number[] = [];
+    const fill: Fill<K, V> = {
+      key,
+      partition,
+      keys,
+      names: keys.map((k) => entryName(key, partition, keyOf(k))),
+      fetch,
+      policy,
+      storedAt,
+      refresh,
+      expiresAt,
+      generation: this.generation,
+      results: new Array(keys.length),
+    };
+    const shared = this.shared;
+    const waitMs = refresh || !shared ? 0 : this.fillWait(key);
+    // Watched before looking: an instance that settles between this lookup and this claim is heard.
+    const watch = waitMs > 0 ? shared?.watch(key.provider, key.capability, fill.names) : undefined;
+    try {
+      const found = shared ? await shared.lookup(key.provider, key.capability, fill.names) : undefined;
+      const rest = this.takeShared(fill, found, fill.names.keys(), newerThan);
+      if (rest.length === 0) return fill.results;
+      if (!shared || !found || (!refresh && !watch)) {
+        await this.fetchOwn(fill, rest, found?.generation, []);
+        return fill.results;
+      }
+      const claimMs = refresh ? refreshLead(policy.ttlMs) : this.fillWaitLimit;
+      const claimed = await shared.claim(
+        key.provider,
+        key.capability,
+        found.generation,
+        rest.map((i) => fill.names[i] as string),
+        claimMs,
+      );
+      const mine: number[] = [];
+      const others: number[] = [];
+      rest.forEach((i, j) => {
+        // Claimed by an earlier read of this instance: single-flight joins that read.
+        if (claimed[j] !== false || (!refresh && this.filling.has(fill.names[i] as string))) mine.push(i);
+        else others.push(i);
+      });
+      const settled = rest.filter((_, j) => claimed[j] === true).map((i) => fill.names[i] as string);
+      if (others.length > 0 && refresh) this.leave(fill, others, claimMs);
+      // Both to their end before the watch closes; then the first failure, as one read would.
+      const ended = await Promise.allSettled([
+        mine.length > 0 ? this.fetchOwn(fill, mine, found.generation, settled) : undefined,
+        others.length > 0 && watch
+          ? this.waitForPeer(fill, others, watch, waitMs, found.generation, signal)
+          : undefined,
+      ]);
+      for (const end of ended) if (end.status === 'rejected') throw end.reason;
+      return fill.results;
+    } finally {
+      watch?.close();
+    }
+  }
+
+  /**
+   * Answers from `found` (what the instances share) those of `indices` it holds fresh (and, for a
+   * refresh ahead, stored after `newerThan`), storing them here; returns the others.
+   */
+  private takeShared<K, V>(
+    fill: Fill<K, V>,
+    found: SharedLookup | undefined,
+    indices: Iterable<number>,
+    newerThan = Number.NEGATIVE_INFINITY,
+  ): number[] {
+    const rest: number[] = [];
     const now = this.now();
-    names.forEach((name, i) => {
-      const entry = shared?.entries[i];
+    for (const i of indices) {
+      const entry = found?.entries[i];
       const age = entry ? now - entry.storedAt : Number.POSITIVE_INFINITY;
       if (
         entry &&
-        age <= policy.ttlMs &&
+        age <= fill.policy.ttlMs &&
         entry.storedAt > newerThan &&
         (entry.expiresAt === undefined || now < entry.expiresAt)
       ) {
-        recordCacheLookup(key, 'shared', age);
-        results[i] = entry.value as V;
-        if (generation === this.generation) this.store(name, { ...entry, key, asked: keys[i] }, policy, partition);
-      } else {
-        if (!background) recordCacheLookup(key, 'miss', 0);
-        rest.push(i);
-      }
-    });
-    if (rest.length === 0) return results;
-    if (refresh && shared) {
-      const lead = refreshLead(policy.ttlMs);
-      const claimed = await this.shared?.claim(
-        key.provider,
-        key.capability,
-        shared.generation,
-        rest.map((i) => names[i] as string),
-        lead,
-      );
-      const left = rest.filter((_, j) => claimed?.[j] === false);
-      if (left.length > 0) {
-        recordCacheRefreshLeft(key, left.length);
-        for (const i of left) {
-          const name = names[i] as string;
-          results[i] = new Error('refreshed by another instance');
-          // Not this refresh's any more, though it goes on fetching what it claimed.
-          this.refreshing.delete(name);
-          if (refresh === 'ahead') this.lookAgain(name, policy, partition, lead);
+        recordCacheLookup(fill.key, 'shared', age);
+        fill.results[i] = entry.value as V;
+        if (fill.generation === this.generation) {
+          this.store(
+            fill.names[i] as string,
+            { ...entry, key: fill.key, asked: fill.keys[i] },
+            fill.policy,
+            fill.partition,
+          );
         }
-        rest = rest.filter((_, j) => claimed?.[j] !== false);
-        if (rest.length === 0) return results;
+      } else rest.push(i);
+    }
+    return rest;
+  }
+
+  /** Leaves a refresh of `indices` to the instance that claimed them first. */
+  private leave<K, V>(fill: Fill<K, V>, indices: readonly number[], lead: number): void {
+    recordCacheRefreshLeft(fill.key, indices.length);
+    for (const i of indices) {
+      const name = fill.names[i] as string;
+      fill.results[i] = new Error('refreshed by another instance');
+      // Not this refresh's any more, though it goes on fetching what it claimed.
+      this.refreshing.delete(name);
+      if (fill.refresh === 'ahead') this.lookAgain(name, fill.policy, fill.partition, lead);
+    }
+  }
+
+  /**
+   * Waits for the instance that claimed `indices` to settle them, at most `waitMs` and while
+   * `signal` lasts, then takes what it shared and reads the rest itself: a claimant that dies, or
+   * Redis going away, costs this request at most the wait.
+   */
+  private async waitForPeer<K, V>(
+    fill: Fill<K, V>,
+    indices: readonly number[],
+    watch: SettleWatch,
+    waitMs: number,
+    generation: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const names = indices.map((i) => fill.names[i] as string);
+    this.waiting++;
+    trackFillWaiting(1);
+    let settled: string[];
+    try {
+      settled = await watch.until(names, waitMs, signal);
+    } finally {
+      this.waiting--;
+      trackFillWaiting(-1);
+    }
+    let unread = indices;
+    let readIn = generation;
+    if (settled.length > 0) {
+      const found = await this.shared?.lookup(fill.key.provider, fill.key.capability, fill.names);
+      if (found) {
+        unread = this.takeShared(fill, found, indices);
+        readIn = found.generation;
       }
     }
-    const fetched = await fetch(
-      rest.map((i) => keys[i] as K),
-      background,
-    );
+    recordCacheFillWait(fill.key, 'shared', indices.length - unread.length);
+    recordCacheFillWait(fill.key, 'read', unread.length);
+    if (unread.length > 0) await this.fetchOwn(fill, unread, readIn, []);
+  }
+
+  /**
+   * Fetches `indices` from the provider, stores the answers here and shares them in `generation`
+   * (when the instances share a cache), settling `settled`: the claims this read held, so the
+   * instances waiting on them wake whether or not there is an answer to take.
+   */
+  private async fetchOwn<K, V>(
+    fill: Fill<K, V>,
+    indices: readonly number[],
+    generation: string | undefined,
+    settled: readonly string[],
+  ): Promise<void> {
+    const { key, policy, storedAt } = fill;
+    if (!fill.refresh) for (const _ of indices) recordCacheLookup(key, 'miss', 0);
+    for (const name of settled) this.filling.set(name, (this.filling.get(name) ?? 0) + 1);
+    const started = performance.now();
+    let fetched: (V | Error)[];
+    try {
+      fetched = await fill.fetch(
+        indices.map((i) => fill.keys[i] as K),
+        fill.refresh !== undefined,
+      );
+    } catch (err) {
+      if (generation !== undefined && settled.length > 0) {
+        void this.shared?.share(key.provider, key.capability, generation, [], settled);
+      }
+      throw err;
+    } finally {
+      this.readTimes.record(loaderPrefix(key), performance.now() - started);
+      for (const name of settled) {
+        const count = (this.filling.get(name) ?? 1) - 1;
+        if (count > 0) this.filling.set(name, count);
+        else this.filling.delete(name);
+      }
+    }
     const toShare: { name: string; entry: SharedEntry; ttlMs: number }[] = [];
-    rest.forEach((i, j) => {
+    indices.forEach((i, j) => {
       const value = fetched[j] ?? new Error('provider answered too few results');
-      results[i] = value;
-      if (value instanceof Error || generation !== this.generation) return;
+      fill.results[i] = value;
+      if (value instanceof Error || fill.generation !== this.generation) return;
       // A moment already past says nothing about the future: asking again would get the same
       // answer (a provider or world on a clock of its own), so such an answer lives its TTL.
-      const until = expiresAt?.(value);
+      const until = fill.expiresAt?.(value);
       const entry: SharedEntry = {
         value,
         storedAt,
         ...(until === undefined || until <= storedAt ? {} : { expiresAt: until }),
       };
-      const name = names[i] as string;
-      this.store(name, { ...entry, key, asked: keys[i] }, policy, partition);
+      const name = fill.names[i] as string;
+      this.store(name, { ...entry, key, asked: fill.keys[i] }, policy, fill.partition);
       const ttlMs = Math.min(storedAt + policy.ttlMs, entry.expiresAt ?? Number.POSITIVE_INFINITY) - this.now();
       toShare.push({ name, entry, ttlMs });
     });
-    if (shared && toShare.length > 0) void this.shared?.share(key.provider, key.capability, shared.generation, toShare);
-    return results;
+    if (generation !== undefined && (toShare.length > 0 || settled.length > 0)) {
+      void this.shared?.share(key.provider, key.capability, generation, toShare, settled);
+    }
+  }
+
+  /**
+   * How long a request waits for another instance's read of an entry it claimed: at most
+   * `fillWaitMs`, and once this instance has read that loader itself, at most twice its mean read
+   * time and 50 ms for the Redis round trips, so no request waits much longer than reading would
+   * take.
+   */
+  private fillWait(key: LoaderKey): number {
+    const mean = this.readTimes.expected(loaderPrefix(key));
+    return mean > 0 ? Math.min(this.fillWaitLimit, 2 * mean + 50) : this.fillWaitLimit;
   }
 
   /** Stores an entry; a directory entry is also scheduled to be refreshed ahead if it is read by then. */

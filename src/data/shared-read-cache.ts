@@ -7,6 +7,9 @@
  * `timeoutMs` counts as a miss and the read goes to the provider; a store that fails is dropped.
  * Failures are logged once per outage, not once per read. An entry larger than `maxEntryBytes`
  * stays local.
+ *
+ * A read that finds another instance's claim on an entry watches for that instance to settle it
+ * (`watch`): the store announces settled names, so waiting is a notice, not a poll.
  */
 import type { Capability } from '../../adapters/contract/index.js';
 import type { SharedStore, SharedValue } from '../events/shared-store.js';
@@ -31,14 +34,83 @@ export interface SharedLookup {
   entries: (SharedEntry | undefined)[];
 }
 
+/**
+ * The names one read watches in one namespace, and which of them an instance settled since the
+ * watch began. Begun before the read looks in the store, so an announcement that comes between
+ * its lookup and its claim is not missed.
+ */
+export class SettleWatch {
+  private readonly heard = new Set<string>();
+  private waiting: { names: readonly string[]; wake: () => void } | undefined;
+
+  constructor(
+    readonly names: readonly string[],
+    readonly close: () => void,
+  ) {}
+
+  /** Called by the cache for each name of this watch an instance settled. */
+  hear(name: string): void {
+    this.heard.add(name);
+    if (this.waiting?.names.every((n) => this.heard.has(n))) this.waiting.wake();
+  }
+
+  /**
+   * Resolves with those of `names` settled so far, once all of them are, `timeoutMs` have passed
+   * or `signal` aborts, whichever comes first. One wait at a time.
+   */
+  until(names: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+    const settled = () => names.filter((n) => this.heard.has(n));
+    if (names.every((n) => this.heard.has(n)) || signal?.aborted) return Promise.resolve(settled());
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiting = undefined;
+        resolve(settled());
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiting = { names, wake: done };
+    });
+  }
+}
+
 export class SharedReadCache {
   private failing = false;
+  /** Open watches by namespace and name: as many as reads waiting or about to, each bounded in time. */
+  private readonly watches = new Map<string, Set<SettleWatch>>();
 
   constructor(
     private readonly store: SharedStore,
     private readonly logger: Logger,
     private readonly options: SharedReadCacheOptions = SHARED_READ_CACHE_DEFAULTS,
-  ) {}
+  ) {
+    store.onSettled((namespace, names) => {
+      for (const name of names) {
+        const watching = this.watches.get(watchName(namespace, name));
+        if (watching) for (const watch of watching) watch.hear(name);
+      }
+    });
+  }
+
+  /** Watches `names` for an instance settling them, until the watch is closed. */
+  watch(provider: string, capability: Capability, names: readonly string[]): SettleWatch {
+    const namespace = namespaceOf(provider, capability);
+    const keys = names.map((name) => watchName(namespace, name));
+    const watch = new SettleWatch(names, () => {
+      for (const key of keys) {
+        const watching = this.watches.get(key);
+        watching?.delete(watch);
+        if (watching?.size === 0) this.watches.delete(key);
+      }
+    });
+    for (const key of keys) {
+      const watching = this.watches.get(key);
+      if (watching) watching.add(watch);
+      else this.watches.set(key, new Set([watch]));
+    }
+    return watch;
+  }
 
   /** The entries stored under `names`, or undefined when the store did not answer in time. */
   async lookup(provider: string, capability: Capability, names: readonly string[]): Promise<SharedLookup | undefined> {
@@ -63,14 +135,16 @@ export class SharedReadCache {
   }
 
   /**
-   * Shares `entries` in `generation`, each for `ttlMs`. Never rejects: a failure is logged, and
-   * the others read from the provider.
+   * Shares `entries` in `generation`, each for `ttlMs`, then settles the claims this instance held
+   * on `settled` (what it read, stored or not), waking the instances waiting on them. Never
+   * rejects: a failure is logged, and the others read from the provider.
    */
   share(
     provider: string,
     capability: Capability,
     generation: string,
     entries: readonly { name: string; entry: SharedEntry; ttlMs: number }[],
+    settled: readonly string[] = [],
   ): Promise<void> {
     const values: SharedValue[] = [];
     for (const { name, entry, ttlMs } of entries) {
@@ -78,7 +152,7 @@ export class SharedReadCache {
       if (ttlMs <= 0 || Buffer.byteLength(value) > this.options.maxEntryBytes) continue;
       values.push({ name, value, ttlMs: Math.ceil(ttlMs) });
     }
-    return this.store.set(namespaceOf(provider, capability), generation, values).then(
+    return this.store.set(namespaceOf(provider, capability), generation, values, settled).then(
       () => this.recovered(),
       (err: unknown) => this.failed(err),
     );
@@ -122,6 +196,10 @@ export class SharedReadCache {
     this.failing = false;
     this.logger.info('the shared read cache answers again');
   }
+}
+
+function watchName(namespace: string, name: string): string {
+  return `${namespace}\u0000${name}`;
 }
 
 function namespaceOf(provider: string, capability: Capability): string {

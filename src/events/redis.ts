@@ -40,6 +40,7 @@ export class RedisPubSub extends FanoutPubSub {
   readonly leases: RedisLeases;
   readonly peers: PeerChannel;
   readonly shared: SharedStore;
+  private readonly store: RedisSharedStore;
   private readonly instance = randomUUID();
   private readonly peerListeners = new Set<(message: unknown) => void>();
 
@@ -58,7 +59,8 @@ export class RedisPubSub extends FanoutPubSub {
       },
     });
     this.leases = new RedisLeases(commands, this.instance, `${prefix}lease:`);
-    this.shared = new RedisSharedStore(commands, prefix);
+    this.store = new RedisSharedStore(commands, prefix, subscriber);
+    this.shared = this.store;
     this.peers = {
       send: async (message) => {
         await commands.publish(peersChannelOf(prefix), JSON.stringify({ from: this.instance, message }));
@@ -103,14 +105,16 @@ export class RedisPubSub extends FanoutPubSub {
       throw new Error(`cannot connect to Redis at ${describeRedisUrl(url)} (${reasonOf(err)})`);
     }
     const prefix = options.prefix ?? 'opsorch:';
+    const pubsub = new RedisPubSub(commands, subscriber, prefix);
     try {
       await subscriber.subscribe(peersChannelOf(prefix));
+      await pubsub.store.listen();
     } catch (err) {
       commands.disconnect();
       subscriber.disconnect();
       throw new Error(`cannot subscribe to Redis at ${describeRedisUrl(url)} (${reasonOf(err)})`);
     }
-    return new RedisPubSub(commands, subscriber, prefix);
+    return pubsub;
   }
 
   /** A peer's message, unless it is this instance's own coming back or not one of ours at all. */

@@ -8,6 +8,7 @@ describe('readCacheFromEnv', () => {
     expect(readCacheFromEnv({}, fail)).toEqual({
       maxEntries: 10_000,
       refreshAhead: 64,
+      fillWaitMs: 500,
       directory: { ttlMs: 60_000, staleMs: 30_000 },
       records: { ttlMs: 0, staleMs: 0 },
       providers: {},
@@ -22,6 +23,7 @@ describe('readCacheFromEnv', () => {
         OPSORCH_CACHE_RECORD_TTL_S: '10',
         OPSORCH_CACHE_MAX_ENTRIES: '500',
         OPSORCH_CACHE_REFRESH_AHEAD: '0',
+        OPSORCH_CACHE_FILL_WAIT_MS: '0',
         OPSORCH_CACHE_PROVIDER_TTLS: '{"pagerduty":{"directory":900,"records":5},"jira":{"records":0}}',
       },
       fail,
@@ -29,6 +31,7 @@ describe('readCacheFromEnv', () => {
     expect(options).toEqual({
       maxEntries: 500,
       refreshAhead: 0,
+      fillWaitMs: 0,
       directory: { ttlMs: 300_000, staleMs: 0 },
       records: { ttlMs: 10_000, staleMs: 0 },
       providers: { pagerduty: { directoryTtlMs: 900_000, recordTtlMs: 5_000 }, jira: { recordTtlMs: 0 } },
@@ -40,6 +43,10 @@ describe('readCacheFromEnv', () => {
     [{ OPSORCH_CACHE_RECORD_TTL_S: '-1' }, /OPSORCH_CACHE_RECORD_TTL_S/],
     [{ OPSORCH_CACHE_MAX_ENTRIES: '1.5' }, /OPSORCH_CACHE_MAX_ENTRIES/],
     [{ OPSORCH_CACHE_REFRESH_AHEAD: 'yes' }, /OPSORCH_CACHE_REFRESH_AHEAD/],
+    [
+      { OPSORCH_CACHE_FILL_WAIT_MS: '20000' },
+      /OPSORCH_CACHE_FILL_WAIT_MS="20000" must be a whole number from 0 to 10000/,
+    ],
     [{ OPSORCH_CACHE_PROVIDER_TTLS: 'pagerduty=5' }, /OPSORCH_CACHE_PROVIDER_TTLS .*not JSON/],
     [{ OPSORCH_CACHE_PROVIDER_TTLS: '{"pd":{"record":5}}' }, /OPSORCH_CACHE_PROVIDER_TTLS .*pd/],
   ])('refuses %o with a clear message', (env, message) => {

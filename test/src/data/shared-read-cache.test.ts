@@ -10,6 +10,7 @@ import { RedisSharedStore } from '../../../src/events/redis-shared-store.js';
 import { createLogger } from '../../../src/logger.js';
 import { mockAdapter, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { scrape, total } from '../../helpers/metrics.js';
 import { gatewaysSharingRedis } from '../../helpers/redis-gateways.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
 
@@ -30,8 +31,16 @@ const RETITLE = `mutation($id: ID!, $title: String!) {
  * One instance's view of a provider reached over the network, counting the calls it makes. The
  * mock world's own event stream is left out: it would tell every instance of this process.
  */
-function countedProvider(world: Adapter): { adapter: Adapter; calls: (capability: string) => number } {
+function countedProvider(world: Adapter): {
+  adapter: Adapter;
+  calls: (capability: string) => number;
+  /** From now on, its calls wait for `release` before they are made. */
+  hold: () => void;
+  release: () => void;
+} {
   const counts = new Map<string, number>();
+  let gate: Promise<void> | undefined;
+  let open = () => {};
   const capabilities = Object.fromEntries(
     Object.entries(world.capabilities).map(([capability, impl]) => [
       capability,
@@ -39,8 +48,9 @@ function countedProvider(world: Adapter): { adapter: Adapter; calls: (capability
         get(target, operation, receiver) {
           const member: unknown = Reflect.get(target, operation, receiver);
           if (typeof member !== 'function') return member;
-          return (...args: unknown[]) => {
+          return async (...args: unknown[]) => {
             counts.set(capability, (counts.get(capability) ?? 0) + 1);
+            await gate;
             return member.apply(target, args);
           };
         },
@@ -50,18 +60,28 @@ function countedProvider(world: Adapter): { adapter: Adapter; calls: (capability
   return {
     adapter: { kind: world.kind, capabilities, checkHealth: (ctx) => world.checkHealth(ctx) },
     calls: (capability) => counts.get(capability) ?? 0,
+    hold: () => {
+      gate = new Promise((resolve) => {
+        open = resolve;
+      });
+    },
+    release: () => {
+      gate = undefined;
+      open();
+    },
   };
 }
 
 describe('the read cache shared by instances on a real Redis', () => {
   const redis = gatewaysSharingRedis();
 
-  const twoInstances = async () => {
+  /** `name`: the provider instance's, which names its entries in Redis (shared by the block's tests). */
+  const twoInstances = async (cache: typeof SHARED & { fillWaitMs?: number } = SHARED, name = 'mock') => {
     const world = await mockAdapter();
     const [one, two] = [countedProvider(world), countedProvider(world)];
-    const a = await redis.instance([{ name: 'mock', adapter: one.adapter }], { cache: SHARED });
-    const b = await redis.instance([{ name: 'mock', adapter: two.adapter }], { cache: SHARED });
-    return { a, b, callsOfA: one.calls, callsOfB: two.calls };
+    const a = await redis.instance([{ name, adapter: one.adapter }], { cache });
+    const b = await redis.instance([{ name, adapter: two.adapter }], { cache });
+    return { a, b, callsOfA: one.calls, callsOfB: two.calls, providerOfA: one };
   };
   const servicesOn = async (gateway: TestGateway) =>
     (await gqlData<{ services: { edges: { node: { id: string } }[] } }>(gateway.url, SERVICES)).services.edges.map(
@@ -75,6 +95,27 @@ describe('the read cache shared by instances on a real Redis', () => {
     expect(callsOfA('service')).toBe(1);
     expect(await servicesOn(b)).toEqual(onA);
     expect(callsOfB('service')).toBe(0);
+  });
+
+  it('reads a directory both instances miss at the same moment once: the second waits for the first', async () => {
+    // A wait long enough that only the first instance's answer can end it.
+    const { a, b, callsOfA, callsOfB, providerOfA } = await twoInstances({ ...SHARED, fillWaitMs: 10_000 }, 'cold');
+    providerOfA.hold();
+    const onA = servicesOn(a);
+    await waitUntil(() => callsOfA('service') === 1, 'A reads the services');
+    const onB = servicesOn(b);
+    // In this process both instances count into one registry; only B can be waiting.
+    await waitUntil(
+      async () => total(await scrape(b), 'opsorch_read_cache_fills_waiting') === 1 || callsOfB('service') > 0,
+      'B waits for A or reads itself',
+    );
+    expect(callsOfB('service')).toBe(0);
+    providerOfA.release();
+    const ids = await onA;
+    expect(ids.length).toBeGreaterThan(0);
+    expect(await onB).toEqual(ids);
+    expect(callsOfA('service') + callsOfB('service')).toBe(1);
+    expect(total(await scrape(b), 'opsorch_read_cache_fill_waits_total', { result: 'shared' })).toBeGreaterThan(0);
   });
 
   it('never shares what a write through another instance changed', async () => {
@@ -170,6 +211,9 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
         directory: { ttlMs: 10_000, staleMs: 5_000 },
         records: { ttlMs: 0, staleMs: 0 },
         shared: true,
+        // Cold fills read at once here: a cold fill's claim lasts in Redis's time, which does not
+        // jump with the caches' clock, and would still hold when the refreshes come due.
+        fillWaitMs: 0,
       },
       () => Date.now(),
       shared,
@@ -306,5 +350,133 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     other.release();
     await until(() => other.fresh() === `s@${other.name}${other.calls.length}`, 'the other stores its answer');
     first.release();
+  });
+});
+
+describe('cold fills across instances sharing a real Redis', () => {
+  const redis = gatewaysSharingRedis();
+  const logger = createLogger('silent');
+  const SERVICES: LoaderKey = { capability: 'service', provider: 'p', operation: 'getMany' };
+  const clients: Redis[] = [];
+  const caches: ReadCache[] = [];
+  const holds: (() => void)[] = [];
+  afterEach(() => {
+    for (const release of holds.splice(0)) release();
+    for (const cache of caches.splice(0)) cache.stop();
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+
+  /** One instance on its own two connections (commands, and announcements heard), with its provider. */
+  const instance = async (name: string, prefix: string, fillWaitMs: number) => {
+    const client = new Redis(redis.url);
+    const subscriber = new Redis(redis.url);
+    clients.push(client, subscriber);
+    const store = new RedisSharedStore(client, prefix, subscriber);
+    await store.listen();
+    const shared = new SharedReadCache(store, logger, { timeoutMs: 2000, maxEntryBytes: 1 << 20 });
+    const cache = new ReadCache(
+      {
+        maxEntries: 100,
+        directory: { ttlMs: 60_000, staleMs: 0 },
+        records: { ttlMs: 0, staleMs: 0 },
+        shared: true,
+        fillWaitMs,
+      },
+      () => Date.now(),
+      shared,
+    );
+    caches.push(cache);
+    // Answers `<key>@<instance><call>`; once `hold` is called, its calls wait until the test ends.
+    const calls: string[] = [];
+    let held: Promise<void> | undefined;
+    const fetch = async (keys: readonly string[]) => {
+      calls.push(keys.join());
+      const answers = keys.map((k) => `${k}@${name}${calls.length}`);
+      await held;
+      return answers;
+    };
+    return {
+      cache,
+      calls,
+      hold: () => {
+        held = new Promise((resolve) => holds.push(resolve));
+      },
+      release: () => holds.shift()?.(),
+      read: (signal?: AbortSignal) => cache.read(SERVICES, 'r', ['s'], String, fetch, undefined, signal),
+    };
+  };
+
+  const until = async (condition: () => boolean, what: string) => {
+    const deadline = performance.now() + 10_000;
+    while (!condition()) {
+      if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise(setImmediate);
+    }
+  };
+  const fillWaits = async (result: string) =>
+    (
+      (await providerMetricsRegistry.getMetricsAsJSON()).find((m) => m.name === 'opsorch_read_cache_fill_waits_total')
+        ?.values ?? []
+    )
+      .filter((v) => v.labels.result === result)
+      .reduce((sum, v) => sum + v.value, 0);
+
+  /** A reading `s` and holding its provider call, B missing it meanwhile and waiting on A's claim. */
+  const bWaitingOnA = async (fillWaitMs: number, signal?: AbortSignal) => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const a = await instance('A', prefix, fillWaitMs);
+    const b = await instance('B', prefix, fillWaitMs);
+    a.hold();
+    const onA = a.read();
+    await until(() => a.calls.length === 1, 'A reads s');
+    const onB = b.read(signal);
+    await until(() => b.cache.waitingOnPeers === 1 || b.calls.length > 0, 'B waits for A or reads s itself');
+    expect(b.calls).toEqual([]);
+    return { a, b, onA, onB };
+  };
+
+  it("reads an entry two instances miss together once: the second waits for the first's answer", async () => {
+    const shared = await fillWaits('shared');
+    const { a, b, onA, onB } = await bWaitingOnA(10_000);
+    a.release();
+    expect(await onA).toEqual(['s@A1']);
+    expect(await onB).toEqual(['s@A1']);
+    expect(b.calls).toEqual([]);
+    expect(b.cache.waitingOnPeers).toBe(0);
+    expect(await fillWaits('shared')).toBe(shared + 1);
+  });
+
+  it('reads itself once its wait is over when the instance that claimed the entry never answers', async () => {
+    const read = await fillWaits('read');
+    // A's provider never answers (or A died holding the claim): B waits its 200 ms, then reads.
+    const { b, onB } = await bWaitingOnA(200);
+    expect(await onB).toEqual(['s@B1']);
+    expect(b.calls).toEqual(['s']);
+    expect(b.cache.waitingOnPeers).toBe(0);
+    expect(await fillWaits('read')).toBe(read + 1);
+  });
+
+  it('stops waiting when the request ends', async () => {
+    const request = new AbortController();
+    // Longer than the test may run: only the request's end can stop the wait.
+    const { b, onB } = await bWaitingOnA(60_000, request.signal);
+    request.abort();
+    expect(await onB).toEqual(['s@B1']);
+    expect(b.cache.waitingOnPeers).toBe(0);
+  });
+
+  it('joins a read this instance already claimed instead of waiting on its own claim', async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const a = await instance('A', prefix, 10_000);
+    a.hold();
+    const first = a.read();
+    await until(() => a.calls.length === 1, 'A reads s');
+    const second = a.read();
+    await until(() => a.calls.length === 2 || a.cache.waitingOnPeers === 1, 'A reads s again or waits');
+    expect(a.cache.waitingOnPeers).toBe(0);
+    a.release();
+    a.release();
+    expect(await first).toEqual(['s@A1']);
+    expect(await second).toEqual(['s@A2']);
   });
 });

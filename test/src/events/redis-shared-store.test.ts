@@ -3,6 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSharedStore } from '../../../src/events/redis-shared-store.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 
+/** Waits for Redis's announcement to come round (real I/O, no clock involved). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting for the announcement');
+    await new Promise(setImmediate);
+  }
+}
+
 describe('RedisSharedStore on a real Redis', () => {
   let redis: TestRedis;
   let client: Redis;
@@ -57,6 +66,31 @@ describe('RedisSharedStore on a real Redis', () => {
     expect(claimed).toBeLessThanOrEqual(30_000);
     expect(anew).toBeGreaterThan(0);
     expect(anew).toBeLessThanOrEqual(5_000);
+  });
+
+  it('announces what a claimant settled after storing it, and ends only its own claims on what it did not store', async () => {
+    const subscriber = new Redis(redis.url);
+    const other = new RedisSharedStore(client, 'test:', subscriber);
+    try {
+      await other.listen();
+      const heard: [string, readonly string[]][] = [];
+      other.onSettled((namespace, names) => {
+        heard.push([namespace, names]);
+      });
+      expect(await store.claim('p/plan', '0', ['stored', 'failed'], 30_000)).toEqual([true, true]);
+      expect(await other.claim('p/plan', '0', ['theirs'], 30_000)).toEqual([true]);
+      await store.set('p/plan', '0', [{ name: 'stored', value: 'v', ttlMs: 60_000 }], ['stored', 'failed', 'theirs']);
+      // Told after the value landed: a waiter that hears it finds the value.
+      await waitFor(() => heard.length === 1);
+      expect(heard).toEqual([['p/plan', ['stored', 'failed', 'theirs']]]);
+      expect(await store.get('p/plan', ['stored'])).toEqual({ generation: '0', values: ['v'] });
+      // The stored value's claim runs out on its own; the failed one's ends now; another's stays.
+      expect(await client.exists('test:cache:p/plan:claim:0:stored')).toBe(1);
+      expect(await client.exists('test:cache:p/plan:claim:0:failed')).toBe(0);
+      expect(await client.exists('test:cache:p/plan:claim:0:theirs')).toBe(1);
+    } finally {
+      subscriber.disconnect();
+    }
   });
 
   it('fails a store Redis refuses', async () => {
