@@ -7,6 +7,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
+import { pluginEnvironment } from './environment.js';
 import { splitLines } from './lines.js';
 import { type Descendant, descendants, signalDescendant } from './process-tree.js';
 import { type PluginExtension, parseLine, requestEncoder, toAdapterError } from './protocol.js';
@@ -194,7 +195,7 @@ export class PluginHost {
     // (`detached`) is also a scheduler autogroup of its own on Linux: every call then waited for the
     // scheduler to switch groups, 2 to 3 times the wall time of a call on a busy machine. So there
     // is no process group of its own to signal: `signal` finds what it started instead.
-    const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], env: pluginEnvironment(process.env) });
     let markClosed: () => void = () => undefined;
     const proc: Proc = {
       child,
