@@ -110,9 +110,11 @@ export const incidentResolvers: Resolvers = {
     async incident(_, { id }, ctx, info) {
       const global = expectGlobalId(id, 'Incident');
       // Asked for before its children: a provider that answers one call at a time (an OpsOrch
-      // plugin) then answers the incident, which the rest of the page waits for, first.
+      // plugin) then answers the incident, which the rest of the page waits for, first. Its
+      // children keyed by its ID are begun only once its read has gone: they arrive with it and
+      // never hold the page back, while the time spent beginning them would hold back the incident.
       const incident = ctx.data.incidents.get(global.provider, global.nativeId);
-      startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId);
+      ctx.data.afterSent(() => startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId));
       startOnArrival(info, incident, ctx, byIncidentRecord, (start) => ctx.data.promptly(start));
       return incident;
     },

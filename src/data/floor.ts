@@ -311,6 +311,11 @@ export class RequestData {
     this.loaders.sendPromptly(start);
   }
 
+  /** Runs `start` once the reads begun so far have been sent (`Loaders.afterSent`). */
+  afterSent(start: () => void): void {
+    this.loaders.afterSent(start);
+  }
+
   get incidents(): IncidentData {
     this.made.incidents ??= new IncidentData(this);
     return this.made.incidents;

@@ -236,6 +236,18 @@ export class Loaders {
   }
 
   /**
+   * Runs `start` once the batches begun so far have been sent, in their place among them (fair
+   * turns included): reads a page does not wait for (an incident's timeline and tickets, which
+   * arrive with it) then do not hold back the read it does wait for (the incident itself), and
+   * still go out while it is being read.
+   */
+  afterSent(start: () => void): void {
+    const turns = this.scope.turns;
+    if (turns) turns.schedule(start);
+    else void Promise.resolve().then(() => process.nextTick(start));
+  }
+
+  /**
    * The batches by what their capability's reads at one provider are expected to take together,
    * longest first (`ReadLatencies`). One provider's reads of one capability (often one plugin
    * process answering one call at a time) keep the order they were asked in: a team before its

@@ -37,7 +37,9 @@ let log: CallLog;
 let incidentId: string;
 
 beforeAll(async () => {
-  const counted = countingAdapter(await mockAdapter());
+  // Every call takes a few milliseconds, as a provider's does: a read made "while the incident is
+  // still being read" needs the incident's read to take any time at all.
+  const counted = countingAdapter(await mockAdapter({ latencyMs: 5 }));
   log = counted.log;
   gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }]);
   const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
