@@ -216,7 +216,8 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     // Per instance, space-separated: sharing, the first instance to miss an entry reads it and
     // the others take its answer, waiting for it when they miss it at the same moment.
     figures['consoles.threeInstances.coldDirectoryReads'] = instances.shared.coldDirectoryByInstance.join(' ');
-    figures['consoles.threeInstancesUnshared.coldDirectoryReads'] = instances.unshared.coldDirectoryByInstance.join(' ');
+    figures['consoles.threeInstancesUnshared.coldDirectoryReads'] =
+      instances.unshared.coldDirectoryByInstance.join(' ');
     figures['consoles.threeInstancesUnshared.directoryPerMinute'] = instances.unshared.directoryPerMinute;
     figures['consoles.threeInstancesUnshared.ratio.directoryOverOne'] = ratio(
       instances.unshared.directoryPerMinute,

@@ -72,7 +72,7 @@ const IDLE_KEEP_ALIVE_MS = 65_000;
 
 export interface GatewayOptions {
   config: Pick<GatewayConfig, 'host' | 'port' | 'playground' | 'shutdownGraceMs'> &
-    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'mcp' | 'federation' | 'cache'>> & {
+    Partial<Pick<GatewayConfig, 'pollIntervalMs' | 'wsKeepAliveMs' | 'sseStallMs' | 'mcp' | 'federation' | 'cache'>> & {
       /** Unset limits take their defaults (`src/limits.ts`). */
       limits?: Partial<Limits>;
     };
@@ -226,6 +226,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     shared,
     context: httpContext,
     formatError,
+    stallMs: config.sseStallMs ?? 30_000,
   });
   const liveStats = (): LiveStats => ({
     sockets: subscriptions.sockets(),

@@ -23,6 +23,7 @@ import type { DocumentCache } from '../graphql/document-cache.js';
 import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { deliverSse } from './sse-delivery.js';
+import { closeStalled } from './sse-stalls.js';
 
 export interface SseServerOptions {
   schema: GraphQLSchema;
@@ -34,6 +35,11 @@ export interface SseServerOptions {
   context(req: express.Request, res: express.Response): Promise<GatewayContext> | GatewayContext;
   /** Apollo's `formatError`, so an error reads the same over SSE as over HTTP. */
   formatError: ErrorFormatter;
+  /**
+   * A stream with bytes waiting that its client takes none of for as long is closed
+   * (`sse-stalls.ts`); 0: never.
+   */
+  stallMs: number;
 }
 
 export interface SseServer {
@@ -88,10 +94,13 @@ export function serveSse(options: SseServerOptions): SseServer {
     });
   };
 
+  const stopChecking = options.stallMs > 0 ? closeStalled(open, options.stallMs) : () => undefined;
+
   return {
     middleware,
     streams: () => open.size,
     dispose: () => {
+      stopChecking();
       for (const res of open) res.end();
     },
   };

@@ -63,6 +63,8 @@ export interface GatewayConfig {
   pollIntervalMs: number;
   /** WebSocket ping interval; a socket that misses a pong for as long is terminated. */
   wsKeepAliveMs: number;
+  /** An event stream (SSE) whose client takes none of the bytes waiting for it for as long is closed; 0: never. */
+  sseStallMs: number;
   /** Identity, CORS, TLS, audit and introspection (`src/auth/config.ts`). */
   security: SecurityConfig;
 }
@@ -267,5 +269,6 @@ export function loadConfig(
     },
     pollIntervalMs: parseInterval(env, 'OPSORCH_POLL_INTERVAL_MS', 10_000, 100),
     wsKeepAliveMs: parseInterval(env, 'OPSORCH_WS_KEEPALIVE_MS', 12_000, 100),
+    sseStallMs: parseInterval(env, 'OPSORCH_SSE_STALL_MS', 30_000, 100),
   };
 }

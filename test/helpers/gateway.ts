@@ -34,6 +34,7 @@ export interface TestGatewayOptions {
   /** Timeline polling interval; polling is off unless a test asks for it. */
   pollIntervalMs?: number;
   wsKeepAliveMs?: number;
+  sseStallMs?: number;
   providerCallMiddleware?: CallMiddleware[];
   /** Serve the schema as a federation subgraph. */
   federation?: boolean;
@@ -64,6 +65,7 @@ export async function startTestGateway(
       shutdownGraceMs: options.shutdownGraceMs ?? 5000,
       pollIntervalMs: options.pollIntervalMs ?? 0,
       wsKeepAliveMs: options.wsKeepAliveMs ?? 12_000,
+      ...(options.sseStallMs === undefined ? {} : { sseStallMs: options.sseStallMs }),
       ...(options.limits ? { limits: options.limits } : {}),
       federation: options.federation ?? false,
       ...(options.cache ? { cache: options.cache } : {}),

@@ -107,9 +107,9 @@ describe('parseAddr', () => {
 });
 
 describe('live-timeline settings', () => {
-  it('defaults to polling every 10 s, pings every 12 s and no webhooks', () => {
+  it('defaults to polling every 10 s, pings every 12 s, stalled event streams closed after 30 s and no webhooks', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ pollIntervalMs: 10_000, wsKeepAliveMs: 12_000 });
+    expect(config).toMatchObject({ pollIntervalMs: 10_000, wsKeepAliveMs: 12_000, sseStallMs: 30_000 });
     expect(config.providers.map((p) => p.name)).toEqual(['mock']);
   });
 
