@@ -8,6 +8,7 @@ import type { CallContext, Capability } from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import { gatewayError } from '../graphql/errors.js';
 import { recordProviderCall } from './provider-metrics.js';
+import type { ReadLatencies } from './read-latency.js';
 import type { RequestTurns } from './turns.js';
 
 /** What made the floor call a provider. */
@@ -56,7 +57,14 @@ export interface ProviderCall {
  * read's, see single-flight). The call then ends through that controller instead of one derived
  * from it, and whoever handed it aborts it once the call has returned.
  */
-export type CallOrder = Omit<ProviderCall, 'abort'> & { readonly controller?: AbortController };
+export type CallOrder = Omit<ProviderCall, 'abort'> & {
+  readonly controller?: AbortController;
+  /**
+   * The loader whose batch makes this read: the time the provider takes to answer it, from the
+   * adapter called to its answer, is recorded under that loader's name (`ReadLatencies`).
+   */
+  readonly readBy?: string;
+};
 
 /**
  * Where a context carries a controller to hand to the one call made with it (`CallOrder`): the
@@ -85,7 +93,11 @@ export class ProviderCalls {
   private readonly reads = new Set<AbortController>();
   private stopped: Error | undefined;
 
-  constructor(private readonly middleware: readonly CallMiddleware[] = []) {}
+  constructor(
+    private readonly middleware: readonly CallMiddleware[] = [],
+    /** Where reads made for a loader (`CallOrder.readBy`) record how long the provider took. */
+    private readonly latencies?: ReadLatencies,
+  ) {}
 
   /**
    * The gateway is stopping: reads under way end now and no read is made from here on, so a
@@ -129,9 +141,19 @@ export class ProviderCalls {
       abort: (reason) => controller.abort(reason),
       ...(order.targets ? { targets: order.targets } : {}),
     };
+    const { readBy } = order;
+    const latencies = this.latencies;
     const reach = (final: ProviderCall): Promise<unknown> => {
       recordProviderCall(final.provider, final.capability, final.operation, final.cause, final.items);
-      return fn(final.ctx);
+      if (readBy === undefined || !latencies) return fn(final.ctx);
+      // Timed from here, past the middleware (a queue for the provider's concurrency cap among
+      // them), to the adapter's answer: what the provider takes, not what the gateway's own work
+      // and a busy event loop add between a batch leaving its loader and its call being made.
+      const started = performance.now();
+      const answer = fn(final.ctx);
+      const took = () => latencies.record(readBy, performance.now() - started);
+      answer.then(took, took);
+      return answer;
     };
     const chain = this.middleware.reduceRight<(c: ProviderCall) => Promise<unknown>>(
       (next, middleware) => (c) => middleware(c, next),

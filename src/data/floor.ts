@@ -94,11 +94,11 @@ export class DataFloor {
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: DataFloorOptions) {
-    this.calls = new ProviderCalls(options.middleware);
+    this.calls = new ProviderCalls(options.middleware, this.latencies);
     const cache = options.cache ?? CACHE_OFF;
     const shared =
       cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;
-    this.cache = new ReadCache(cache, () => Date.now(), shared);
+    this.cache = new ReadCache(cache, () => Date.now(), shared, this.latencies);
     this.untrackCache = trackCacheSize(() => this.cache.size);
     this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));

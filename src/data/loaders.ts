@@ -340,8 +340,18 @@ export class Loaders {
     return this.teamRead;
   }
 
-  /** Calls a provider through the floor's choke point, on behalf of this scope. */
-  call<R>(key: LoaderKey, items: number, ctx: m.CallContext, fn: (ctx: m.CallContext) => Promise<R>): Promise<R> {
+  /**
+   * Calls a provider through the floor's choke point, on behalf of this scope, for the loader
+   * `readBy` (a by-name loader reads through the list): what the provider takes to answer is
+   * recorded under that loader, for the order reads leave in and the cold-fill wait.
+   */
+  call<R>(
+    key: LoaderKey,
+    items: number,
+    ctx: m.CallContext,
+    fn: (ctx: m.CallContext) => Promise<R>,
+    readBy: LoaderKey = key,
+  ): Promise<R> {
     const scope = (ctx as FloorContext)[ON_BEHALF] ?? this.scope;
     // Written out, not a rest and a spread: the context carries a symbol key, and copying it
     // generically went through V8's slow path on every provider call.
@@ -359,6 +369,7 @@ export class Loaders {
       scope,
       ctx: own,
       ...(handed ? { controller: handed } : {}),
+      readBy: loaderName(readBy),
     };
     return this.deps.calls.run(call, fn);
   }
@@ -446,7 +457,7 @@ export class Loaders {
         return keys.map(() => error);
       }
     };
-    const { options, inFlight, cache, latencies } = this.deps;
+    const { options, inFlight, cache } = this.deps;
     const singleFlight = options.batch && options.singleFlight !== false;
     const ctx: m.CallContext = {
       signal: this.scope.signal,
@@ -465,21 +476,12 @@ export class Loaders {
     };
     const read = (keys: readonly K[]) =>
       options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt, ctx.signal) : fetch(keys);
-    loader = new DataLoader<K, V, string>(
-      (keys) => {
-        const sent = performance.now();
-        const answers = read(keys);
-        const answered = () => latencies.record(name, performance.now() - sent);
-        answers.then(answered, answered);
-        return answers;
-      },
-      {
-        name,
-        cacheKeyFn,
-        ...(options.batch ? {} : { batch: false, cache: false }),
-        batchScheduleFn: this.scheduleFor(key, name),
-      },
-    );
+    loader = new DataLoader<K, V, string>(read, {
+      name,
+      cacheKeyFn,
+      ...(options.batch ? {} : { batch: false, cache: false }),
+      batchScheduleFn: this.scheduleFor(key, name),
+    });
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);
     return loader;
   }

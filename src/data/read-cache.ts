@@ -36,7 +36,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
-import type { LoaderKey } from './loader-key.js';
+import { type LoaderKey, loaderName } from './loader-key.js';
 import {
   recordCacheEviction,
   recordCacheFillWait,
@@ -201,14 +201,14 @@ export class ReadCache {
   private readonly filling = new Map<string, number>();
   /** Requests waiting now for another instance's read. */
   private waiting = 0;
-  /** How long this instance's provider reads take per loader; at most one mean per loader. */
-  private readonly readTimes = new ReadLatencies();
   private readonly fillWaitLimit: number;
 
   constructor(
     private readonly options: ReadCacheOptions,
     private readonly now: () => number = () => Date.now(),
     private readonly shared?: SharedReadCache,
+    /** How long this instance's provider takes to answer each loader's reads (`ProviderCalls` records it). */
+    private readonly readTimes = new ReadLatencies(),
   ) {
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, options.maxEntries),
@@ -595,7 +595,6 @@ export class ReadCache {
     const { key, policy, storedAt } = fill;
     if (!fill.refresh) for (const _ of indices) recordCacheLookup(key, 'miss', 0);
     for (const name of settled) this.filling.set(name, (this.filling.get(name) ?? 0) + 1);
-    const started = performance.now();
     let fetched: (V | Error)[];
     try {
       fetched = await fill.fetch(
@@ -608,7 +607,6 @@ export class ReadCache {
       }
       throw err;
     } finally {
-      this.readTimes.record(loaderPrefix(key), performance.now() - started);
       for (const name of settled) {
         const count = (this.filling.get(name) ?? 1) - 1;
         if (count > 0) this.filling.set(name, count);
@@ -640,12 +638,12 @@ export class ReadCache {
 
   /**
    * How long a request waits for another instance's read of an entry it claimed: at most
-   * `fillWaitMs`, and once this instance has read that loader itself, at most twice its mean read
-   * time and 50 ms for the Redis round trips, so no request waits much longer than reading would
-   * take.
+   * `fillWaitMs`, and once this instance has read that loader itself, at most twice the mean time
+   * its provider took to answer and 50 ms for the Redis round trips, so no request waits much
+   * longer than reading would take.
    */
   private fillWait(key: LoaderKey): number {
-    const mean = this.readTimes.expected(loaderPrefix(key));
+    const mean = this.readTimes.expected(loaderName(key));
     return mean > 0 ? Math.min(this.fillWaitLimit, 2 * mean + 50) : this.fillWaitLimit;
   }
 

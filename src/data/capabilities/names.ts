@@ -1,24 +1,24 @@
 /** Finding records by name across a provider's list, a bounded number of names per call. */
 import type * as m from '../../../adapters/contract/index.js';
+import type { LoaderKey } from '../loader-key.js';
 import type { Loaders } from '../loaders.js';
 
 /** Services and teams are looked up by name: a hundred names per call is plenty. */
 const NAMES_PER_CALL = 100;
 
+/** `readBy`: the by-name loader reading, under which the provider's time is recorded. */
 export async function fetchByNames<T>(
   loaders: Loaders,
-  capability: 'service' | 'team',
-  provider: string,
+  readBy: LoaderKey & { capability: 'service' | 'team' },
   names: readonly string[],
   ctx: m.CallContext,
   query: (chunk: string[], ctx: m.CallContext) => Promise<m.Result<m.Page<T>>[]>,
 ): Promise<T[]> {
+  const list: LoaderKey = { capability: readBy.capability, provider: readBy.provider, operation: 'query' };
   const found: T[] = [];
   for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
     const chunk = names.slice(i, i + NAMES_PER_CALL);
-    const [page] = await loaders.call({ capability, provider, operation: 'query' }, chunk.length, ctx, (c) =>
-      query(chunk, c),
-    );
+    const [page] = await loaders.call(list, chunk.length, ctx, (c) => query(chunk, c), readBy);
     if (page instanceof Error) throw page;
     if (page) found.push(...page.nodes);
   }

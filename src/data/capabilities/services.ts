@@ -46,8 +46,7 @@ export class ServiceData {
         async (names, ctx) => {
           const services = await fetchByNames(
             loaders,
-            'service',
-            provider,
+            key,
             names.map((n) => registry.serviceNameFor(provider, n)),
             ctx,
             (chunk, c) => impl.query([{ names: chunk, first: chunk.length * 2 }], c),

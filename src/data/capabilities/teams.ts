@@ -194,7 +194,7 @@ export class TeamData {
       loaders.keyed<string, TeamNode | null>(
         key,
         async (names, ctx) => {
-          const teams = await fetchByNames(loaders, 'team', provider, names, ctx, (chunk, c) =>
+          const teams = await fetchByNames(loaders, key, names, ctx, (chunk, c) =>
             impl.query([{ names: chunk, first: chunk.length * 2 }], c),
           );
           return names.map((wanted) => {

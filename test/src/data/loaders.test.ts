@@ -56,16 +56,17 @@ describe('floor reads within one request', () => {
   });
 });
 
-describe('reads sent together when a parent record arrives', () => {
-  const PAGE = `query ($id: ID!) { incident(id: $id) {
-    title
-    alerts(first: 5) { totalCount }
-    deployments(first: 5) { totalCount }
-    metrics(names: ["http_requests_total"]) { name }
-    logs(limit: 5) { truncated }
-    team { name members { name } }
-  } }`;
+/** An incident page: its reads after the incident's are sent together. */
+const PAGE = `query ($id: ID!) { incident(id: $id) {
+  title
+  alerts(first: 5) { totalCount }
+  deployments(first: 5) { totalCount }
+  metrics(names: ["http_requests_total"]) { name }
+  logs(limit: 5) { truncated }
+  team { name members { name } }
+} }`;
 
+describe('reads sent together when a parent record arrives', () => {
   it("leave slowest first by what their reads took before, one provider's capability in the order asked", async () => {
     const inner = await mockAdapter();
     const arrived: string[] = [];
@@ -115,6 +116,55 @@ describe('reads sent together when a parent record arrives', () => {
         expect(at('log.query'), read).toBeLessThan(at(read));
       }
       expect(at('team.query')).toBeLessThan(at('team.membersByReference'));
+    } finally {
+      vi.useRealTimers();
+      await gateway.stop();
+    }
+  });
+});
+
+describe('what a read took, for the order reads leave in', () => {
+  it("is the provider's time alone, not the wait in the gateway before its call", async () => {
+    const inner = await mockAdapter();
+    const arrived: string[] = [];
+    let slowLogs = true;
+    // A clock that moves only while the log's call is at the provider: it takes a second, every
+    // other call no time. With one call at a time at the provider, the reads sent with the log
+    // wait in the gateway for it: timed from their batches' send, as they were, each of them took
+    // the log's second too, and the team's two (summed: one provider's capability) left first.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const adapter = wrapAdapter(
+      inner,
+      (capability, op, call): Operation =>
+        (...args) => {
+          arrived.push(`${capability}.${op}`);
+          if (slowLogs && capability === 'log') vi.advanceTimersByTime(1000);
+          return call(...args);
+        },
+    );
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], {
+      limits: { executionSliceMs: 0, providerMaxConcurrent: 1 },
+    });
+    try {
+      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+        gateway.url,
+        '{ incidents(first: 1) { nodes { id } } }',
+      );
+      const id = incidents.nodes[0]?.id;
+      arrived.length = 0;
+      await gqlData(gateway.url, PAGE, { id });
+      const cold = (read: string) => arrived.indexOf(read);
+      // The team's reads were made after the log's, so they waited for it.
+      expect(cold('log.query')).toBeLessThan(cold('team.query'));
+      expect(cold('log.query')).toBeLessThan(cold('team.membersByReference'));
+
+      slowLogs = false;
+      arrived.length = 0;
+      await gqlData(gateway.url, PAGE, { id });
+      const at = (read: string) => arrived.indexOf(read);
+      for (const read of ['alert.query', 'deployment.query', 'metric.query', 'team.query', 'team.membersByReference']) {
+        expect(at('log.query'), read).toBeLessThan(at(read));
+      }
     } finally {
       vi.useRealTimers();
       await gateway.stop();
