@@ -459,7 +459,7 @@ export class ReadCache {
     const watch = waitMs > 0 ? shared?.watch(key.provider, key.capability, fill.names) : undefined;
     try {
       const found = shared ? await shared.lookup(key.provider, key.capability, fill.names) : undefined;
-      const rest = this.takeShared(fill, found, fill.names.keys(), newerThan);
+      const rest = this.takeShared(fill, found, [...fill.names.keys()], newerThan);
       if (rest.length === 0) return fill.results;
       if (!shared || !found || (!refresh && !watch)) {
         await this.fetchOwn(fill, rest, found?.generation, []);
@@ -497,19 +497,21 @@ export class ReadCache {
   }
 
   /**
-   * Answers from `found` (what the instances share) those of `indices` it holds fresh (and, for a
-   * refresh ahead, stored after `newerThan`), storing them here; returns the others.
+   * Answers from `found` (what the instances share of the names of `indices`, in their order) those
+   * it holds fresh (and, for a refresh ahead, stored after `newerThan`), storing them here;
+   * returns the others.
    */
   private takeShared<K, V>(
     fill: Fill<K, V>,
     found: SharedLookup | undefined,
-    indices: Iterable<number>,
+    indices: readonly number[],
     newerThan = Number.NEGATIVE_INFINITY,
   ): number[] {
     const rest: number[] = [];
     const now = this.now();
-    for (const i of indices) {
-      const entry = found?.entries[i];
+    for (let j = 0; j < indices.length; j++) {
+      const i = indices[j] as number;
+      const entry = found?.entries[j];
       const age = entry ? now - entry.storedAt : Number.POSITIVE_INFINITY;
       if (
         entry &&
@@ -570,7 +572,8 @@ export class ReadCache {
     let unread = indices;
     let readIn = generation;
     if (settled.length > 0) {
-      const found = await this.shared?.lookup(fill.key.provider, fill.key.capability, fill.names);
+      // Only what it waited for: the fill's other names are this instance's own read.
+      const found = await this.shared?.lookup(fill.key.provider, fill.key.capability, names);
       if (found) {
         unread = this.takeShared(fill, found, indices);
         readIn = found.generation;

@@ -402,7 +402,8 @@ describe('cold fills across instances sharing a real Redis', () => {
         held = new Promise((resolve) => holds.push(resolve));
       },
       release: () => holds.shift()?.(),
-      read: (signal?: AbortSignal) => cache.read(SERVICES, 'r', ['s'], String, fetch, undefined, signal),
+      read: (signal?: AbortSignal, keys: readonly string[] = ['s']) =>
+        cache.read(SERVICES, 'r', keys, String, fetch, undefined, signal),
     };
   };
 
@@ -454,6 +455,33 @@ describe('cold fills across instances sharing a real Redis', () => {
     expect(b.calls).toEqual(['s']);
     expect(b.cache.waitingOnPeers).toBe(0);
     expect(await fillWaits('read')).toBe(read + 1);
+  });
+
+  it('looks up again only the entries it waited for', async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const a = await instance('A', prefix, 10_000);
+    const b = await instance('B', prefix, 10_000);
+    // The keys of every shared-cache lookup Redis runs from here on: the read script's arguments
+    // after its generation key and key base, each the end of an entry's name (MONITOR escapes its
+    // NUL separators).
+    const monitor = await new Redis(redis.url).monitor();
+    clients.push(monitor);
+    const lookups: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'eval' && args[3] === `${prefix}cache:p/service:gen`)
+        lookups.push(args.slice(5).map((name) => name.split('\\x00').at(-1) ?? name));
+    });
+    a.hold();
+    const onA = a.read();
+    await until(() => a.calls.length === 1, 'A reads s');
+    // B misses s and t: A has claimed s, so B reads t itself and waits for A's s.
+    const onB = b.read(undefined, ['s', 't']);
+    await until(() => b.cache.waitingOnPeers === 1 && b.calls.length === 1, 'B reads t and waits for s');
+    a.release();
+    expect(await onA).toEqual(['s@A1']);
+    expect(await onB).toEqual(['s@A1', 't@B1']);
+    await until(() => lookups.length === 3, 'Redis runs the three lookups');
+    expect(lookups).toEqual([['s'], ['s', 't'], ['s']]);
   });
 
   it('stops waiting when the request ends', async () => {
