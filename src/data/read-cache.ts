@@ -30,9 +30,10 @@
  *   (`shared-read-cache.ts`): a local miss, or a refresh, first takes a fresh entry another
  *   instance stored (a refresh ahead: one stored after its own), then claims in Redis what it is
  *   about to read. A refresh that finds an entry claimed leaves it to the claimant (a refresh
- *   ahead looks again shortly for its answer); a request that misses waits for the claimant's
- *   answer, told when it is in Redis, for at most `fillWaitMs`, and then reads itself. So a fleet
- *   of instances reads a directory as often as one, however close together their reads fall.
+ *   ahead looks again once the claimant announces its answer, or its claim has run out); a
+ *   request that misses waits for the claimant's answer, told when it is in Redis, for at most
+ *   `fillWaitMs`, and then reads itself. So a fleet of instances reads a directory as often as
+ *   one, however close together their reads fall.
  */
 import { LRUCache } from 'lru-cache';
 import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
@@ -73,6 +74,11 @@ export interface ReadCacheOptions {
    * instance's read of the same entry (`OPSORCH_CACHE_FILL_WAIT_MS`); 0: it reads at once.
    */
   fillWaitMs?: number;
+  /**
+   * Refreshes ahead left to another instance that wait for its announcement at once
+   * (`REFRESH_WATCHES` when not said); any more look again for its answer every tenth of a lead.
+   */
+  refreshWatches?: number;
 }
 
 /** Loaders kept fresh ahead of their TTL when the options do not say. */
@@ -80,6 +86,12 @@ export const REFRESH_AHEAD_LOADERS = 64;
 
 /** The longest a request waits on another instance's read when the options do not say. */
 export const FILL_WAIT_MS = 500;
+
+/**
+ * Refreshes ahead waiting at once for other instances' announcements when the options do not say:
+ * as many as the loaders refreshed ahead, each refresh one wait.
+ */
+export const REFRESH_WATCHES = REFRESH_AHEAD_LOADERS;
 
 /**
  * How long before its TTL ends a read entry is due to be refreshed: a tenth of the TTL, at most
@@ -201,7 +213,14 @@ export class ReadCache {
   private readonly filling = new Map<string, number>();
   /** Requests waiting now for another instance's read. */
   private waiting = 0;
+  /**
+   * Refreshes ahead waiting for the instance they left a refresh to, each at most a lead and ended
+   * on `stop`; at most `refreshWatches` of them.
+   */
+  private readonly watchingAhead = new Set<SettleWatch>();
+  private readonly stopping = new AbortController();
   private readonly fillWaitLimit: number;
+  private readonly refreshWatchLimit: number;
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -218,6 +237,7 @@ export class ReadCache {
       },
     });
     this.fillWaitLimit = options.fillWaitMs ?? FILL_WAIT_MS;
+    this.refreshWatchLimit = options.refreshWatches ?? REFRESH_WATCHES;
     const loaders = options.refreshAhead ?? REFRESH_AHEAD_LOADERS;
     this.refreshers = loaders > 0 ? new LRUCache<string, Refresher>({ max: loaders }) : undefined;
   }
@@ -232,9 +252,15 @@ export class ReadCache {
     return this.due.size;
   }
 
+  /** Refreshes ahead waiting now for another instance's announcement. */
+  get refreshesWatching(): number {
+    return this.watchingAhead.size;
+  }
+
   /** Stops the sweep and lets go of the scopes refreshes would have read with. */
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
@@ -424,7 +450,7 @@ export class ReadCache {
    * are never stored, nor what a change heard of meanwhile made stale. With instances sharing the
    * cache, what it would fetch is first claimed, and what another instance claimed first is left to
    * it: a request waits, bounded (`fillWait`), for that instance's answer and reads itself if it
-   * does not come; a refresh ahead looks again shortly for it; a stale one leaves it to the next
+   * does not come; a refresh ahead looks again once it comes; a stale one leaves it to the next
    * reader.
    */
   private async fetchAndStore<K, V>(
@@ -456,7 +482,12 @@ export class ReadCache {
     const shared = this.shared;
     const waitMs = refresh || !shared ? 0 : this.fillWait(key);
     // Watched before looking: an instance that settles between this lookup and this claim is heard.
-    const watch = waitMs > 0 ? shared?.watch(key.provider, key.capability, fill.names) : undefined;
+    // A refresh ahead counts against the bound from here: refreshes of one sweep begin together.
+    const ahead = refresh === 'ahead' && this.watchingAhead.size < this.refreshWatchLimit;
+    const watch = waitMs > 0 || ahead ? shared?.watch(key.provider, key.capability, fill.names) : undefined;
+    if (ahead && watch) this.watchingAhead.add(watch);
+    // Closed at the end unless a refresh ahead is done with it sooner, or hands it on to its wait.
+    let open = watch;
     try {
       const found = shared ? await shared.lookup(key.provider, key.capability, fill.names) : undefined;
       const rest = this.takeShared(fill, found, [...fill.names.keys()], newerThan);
@@ -481,18 +512,23 @@ export class ReadCache {
         else others.push(i);
       });
       const settled = rest.filter((_, j) => claimed[j] === true).map((i) => fill.names[i] as string);
-      if (others.length > 0 && refresh) this.leave(fill, others, claimMs);
+      if (refresh) {
+        if (others.length > 0 && this.leave(fill, others, claimMs, watch)) open = undefined;
+        // A refresh watches only for what it leaves to another instance.
+        if (open) this.unwatch(open);
+        open = undefined;
+      }
       // Both to their end before the watch closes; then the first failure, as one read would.
       const ended = await Promise.allSettled([
         mine.length > 0 ? this.fetchOwn(fill, mine, found.generation, settled) : undefined,
-        others.length > 0 && watch
+        others.length > 0 && watch && !refresh
           ? this.waitForPeer(fill, others, watch, waitMs, found.generation, signal)
           : undefined,
       ]);
       for (const end of ended) if (end.status === 'rejected') throw end.reason;
       return fill.results;
     } finally {
-      watch?.close();
+      if (open) this.unwatch(open);
     }
   }
 
@@ -534,16 +570,42 @@ export class ReadCache {
     return rest;
   }
 
-  /** Leaves a refresh of `indices` to the instance that claimed them first. */
-  private leave<K, V>(fill: Fill<K, V>, indices: readonly number[], lead: number): void {
+  /**
+   * Leaves a refresh of `indices` to the instance that claimed them first. A refresh ahead looks
+   * again for that instance's answer: with `watch`, once the instance announces it settled them
+   * (or its claim, `lead`, has run out: the announcement may be lost), and then takes the watch
+   * on (returns true); without, every tenth of a lead.
+   */
+  private leave<K, V>(
+    fill: Fill<K, V>,
+    indices: readonly number[],
+    lead: number,
+    watch: SettleWatch | undefined,
+  ): boolean {
     recordCacheRefreshLeft(fill.key, indices.length);
+    const names: string[] = [];
     for (const i of indices) {
       const name = fill.names[i] as string;
       fill.results[i] = new Error('refreshed by another instance');
       // Not this refresh's any more, though it goes on fetching what it claimed.
       this.refreshing.delete(name);
-      if (fill.refresh === 'ahead') this.lookAgain(name, fill.policy, fill.partition, lead);
+      names.push(name);
     }
+    if (fill.refresh !== 'ahead') return false;
+    if (!watch) {
+      for (const name of names) this.lookAgain(name, fill.policy, fill.partition, lead / 10);
+      return false;
+    }
+    void watch.until(names, lead, this.stopping.signal).then(() => {
+      this.unwatch(watch);
+      for (const name of names) this.lookAgain(name, fill.policy, fill.partition, 0);
+    });
+    return true;
+  }
+
+  private unwatch(watch: SettleWatch): void {
+    watch.close();
+    this.watchingAhead.delete(watch);
   }
 
   /**
@@ -668,14 +730,14 @@ export class ReadCache {
   }
 
   /**
-   * Looks again, a tenth of a lead from now, for the answer of the instance that claimed a refresh
-   * ahead first, while the entry here is still fresh. Past its TTL the entry's next reader
-   * refreshes it as a stale one, and claims it once the other instance's claim has run out.
+   * Looks again, `delayMs` from now, for the answer of the instance that claimed a refresh ahead
+   * first, while the entry here is still fresh. Past its TTL the entry's next reader refreshes it
+   * as a stale one, and claims it once the other instance's claim has run out.
    */
-  private lookAgain(name: string, policy: Policy, partition: string, lead: number): void {
+  private lookAgain(name: string, policy: Policy, partition: string, delayMs: number): void {
     const entry = this.entries.peek(name);
     if (!entry || this.stopped) return;
-    const at = this.now() + lead / 10;
+    const at = this.now() + delayMs;
     if (at >= entry.storedAt + policy.ttlMs) return;
     // No lead of its own: due at `at`, not taken along by a sweep before it.
     this.due.set(name, { at, lead: 0, entry, loader: loaderPrefix(entry.key) + partition });

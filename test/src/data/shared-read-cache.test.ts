@@ -72,6 +72,21 @@ function countedProvider(world: Adapter): {
   };
 }
 
+/**
+ * The keys of every shared-cache lookup on `prefix`'s services that a MONITOR connection sees, one
+ * array per lookup: the read script's arguments after its generation key and key base, each the
+ * end of an entry's name (MONITOR escapes its NUL separators).
+ */
+function lookupsOn(monitor: Redis, prefix: string): string[][] {
+  const lookups: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === 'eval' && args[3] === `${prefix}cache:p/service:gen`) {
+      lookups.push(args.slice(5).map((name) => name.split('\\x00').at(-1) ?? name));
+    }
+  });
+  return lookups;
+}
+
 describe('the read cache shared by instances on a real Redis', () => {
   const redis = gatewaysSharingRedis();
 
@@ -197,14 +212,17 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     for (const client of clients.splice(0)) client.disconnect();
   });
 
-  /** One instance: its cache (10 s TTL: refreshed ahead 0.5 to 1 s before it ends) and its provider. */
-  const instance = (name: string, prefix: string) => {
+  /**
+   * One instance, on its own two connections (commands, and announcements heard): its cache (10 s
+   * TTL: refreshed ahead 0.5 to 1 s before it ends) and its provider.
+   */
+  const instance = async (name: string, prefix: string, refreshWatches?: number) => {
     const client = new Redis(redis.url);
-    clients.push(client);
-    const shared = new SharedReadCache(new RedisSharedStore(client, prefix), logger, {
-      timeoutMs: 2000,
-      maxEntryBytes: 1 << 20,
-    });
+    const subscriber = new Redis(redis.url);
+    clients.push(client, subscriber);
+    const store = new RedisSharedStore(client, prefix, subscriber);
+    await store.listen();
+    const shared = new SharedReadCache(store, logger, { timeoutMs: 2000, maxEntryBytes: 1 << 20 });
     const cache = new ReadCache(
       {
         maxEntries: 100,
@@ -214,6 +232,7 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
         // Cold fills read at once here: a cold fill's claim lasts in Redis's time, which does not
         // jump with the caches' clock, and would still hold when the refreshes come due.
         fillWaitMs: 0,
+        ...(refreshWatches === undefined ? {} : { refreshWatches }),
       },
       () => Date.now(),
       shared,
@@ -240,11 +259,19 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
         holding = true;
       },
       release: () => waiting.shift()?.(),
-      read: () => cache.read(SERVICES, 'r', ['s'], String, fetch),
-      fresh: () => cache.fresh<string>(SERVICES, 'r', 's'),
+      read: (partition = 'r') => cache.read(SERVICES, partition, ['s'], String, fetch),
+      fresh: (partition = 'r') => cache.fresh<string>(SERVICES, partition, 's'),
     };
   };
-  type Instance = ReturnType<typeof instance>;
+  type Instance = Awaited<ReturnType<typeof instance>>;
+
+  /** The keys every shared-cache lookup on `prefix` asks Redis for from now on (see `lookupsOn`). */
+  const lookups = async (prefix: string) => {
+    const client = new Redis(redis.url);
+    const monitor = await client.monitor();
+    clients.push(client, monitor);
+    return lookupsOn(monitor, prefix);
+  };
 
   /** Waits for Redis's answers (real I/O) while the cache's clock and timers stand still. */
   const until = async (condition: () => boolean | Promise<boolean>, what: string) => {
@@ -260,10 +287,10 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
    * from then on; the clock moved to where both have swept: one claimed the refresh and calls its
    * provider, the other left it to that one and looks again shortly.
    */
-  const bothDue = async (): Promise<{ first: Instance; other: Instance; cold: number }> => {
+  const bothDue = async (refreshWatches?: number): Promise<{ first: Instance; other: Instance; cold: number }> => {
     const prefix = `test-${Math.random().toString(36).slice(2)}:`;
-    const a = instance('A', prefix);
-    const b = instance('B', prefix);
+    const a = await instance('A', prefix, refreshWatches);
+    const b = await instance('B', prefix, refreshWatches);
     // Redis's clock runs on; the caches' stands still unless moved, so both store at the same time.
     vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     for (const one of [a, b]) {
@@ -274,33 +301,82 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     const cold = a.calls.length + b.calls.length;
     await vi.advanceTimersByTimeAsync(9_500);
     const refreshes = () => a.calls.length + b.calls.length - cold;
+    // The other waits: for the first's announcement, or (past its bound of waits) for its next look.
+    const left = (one: Instance) => one.cache.refreshesWatching + one.cache.refreshingAhead;
     await until(
-      () => refreshes() === 2 || (refreshes() === 1 && a.cache.refreshingAhead + b.cache.refreshingAhead === 1),
-      `one instance refreshes and the other leaves it to that one ${JSON.stringify([a.calls, b.calls, a.cache.refreshingAhead, b.cache.refreshingAhead])}`,
+      () => refreshes() === 2 || (refreshes() === 1 && left(a) + left(b) === 1),
+      `one instance refreshes and the other leaves it to that one ${JSON.stringify([a.calls, b.calls, left(a), left(b)])}`,
     );
     expect(refreshes()).toBe(1);
-    const [first, other] = b.cache.refreshingAhead === 1 ? [a, b] : [b, a];
+    const [first, other] = left(b) === 1 ? [a, b] : [b, a];
     return { first, other, cold };
   };
 
-  it('reads an entry due on every instance once: the first claims it, the others take its answer', async () => {
+  it('reads an entry due on every instance once: the first claims it, the others take its answer once it is announced', async () => {
     const { first, other, cold } = await bothDue();
+    const looked = await lookups(other.prefix);
+    expect(other.cache.refreshesWatching).toBe(1);
+    // Four tenths of a lead while the first's provider holds its read (the entry stays fresh: the
+    // clock stands at 9.9 of its 10 s): the other asks Redis nothing (looking every tenth of a
+    // lead, it asked at the first tenth, and would only have taken the answer at a later look).
+    await vi.advanceTimersByTimeAsync(400);
     const answer = `s@${first.name}${first.calls.length}`;
     first.release();
     await until(() => first.fresh() === answer, 'the first instance stores its answer');
-    // The other looks again every tenth of a lead (100 ms) while its own entry is fresh.
-    for (let look = 0; other.fresh() !== answer; look++) {
-      if (look === 5) throw new Error(`${other.name} never took ${first.name}'s answer`);
-      await vi.advanceTimersByTimeAsync(100);
-      await until(() => other.cache.refreshingAhead === 1, `${other.name} looked again`);
-    }
+    // Woken by the announcement, the other looks again at once: on the clock, no time has passed.
+    await until(() => other.cache.refreshesWatching === 0, `${other.name} hears the answer announced`);
+    await vi.advanceTimersByTimeAsync(0);
+    await until(() => other.fresh() === answer, `${other.name} takes ${first.name}'s answer`);
     expect(first.calls.length + other.calls.length).toBe(cold + 1);
+    await until(() => looked.length === 1, 'Redis runs the lookup');
+    expect(looked).toEqual([['s']]);
+  });
+
+  it('waits for announcements with at most its bound of refreshes; any more look again every tenth of a lead', async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const b = await instance('B', prefix, 1);
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    for (const partition of ['r', 'q']) {
+      await b.read(partition);
+      await b.read(partition);
+    }
+    // Another instance (its store, as it runs in every instance) claims both entries' refreshes
+    // first, for longer than the test runs, then answers them: q's first, then r's.
+    const claimant = new RedisSharedStore(b.client, prefix);
+    const base = `${prefix}cache:p/service:0:`;
+    const names = (await b.client.keys(`${base}*`)).map((key) => key.slice(base.length)).sort();
+    expect(names).toHaveLength(2);
+    const [q, r] = names as [string, string];
+    expect(await claimant.claim('p/service', '0', names, 60_000)).toEqual([true, true]);
+    const looked = await lookups(prefix);
+    await vi.advanceTimersByTimeAsync(9_500);
+    await until(
+      () => b.cache.refreshesWatching === 1 && b.cache.refreshingAhead === 1,
+      'one refresh waits for the announcement, the other for its next look',
+    );
+    expect(looked).toHaveLength(2);
+    const answer = (name: string) => ({
+      name,
+      value: JSON.stringify({ value: 's@C', storedAt: Date.now() }),
+      ttlMs: 60_000,
+    });
+    await claimant.set('p/service', '0', [answer(q)], [q]);
+    await claimant.set('p/service', '0', [answer(r)], [r]);
+    await until(() => b.cache.refreshesWatching === 0, 'B hears r announced');
+    await vi.advanceTimersByTimeAsync(0);
+    await until(() => b.fresh('r') === 's@C', "B takes r's answer");
+    // q's announcement came first, and nothing waited for it: q is looked at again on the clock.
+    expect(b.fresh('q')).toBe('s@B2');
+    await vi.advanceTimersByTimeAsync(100);
+    await until(() => b.fresh('q') === 's@C', "B takes q's answer at its next look");
+    expect(looked).toHaveLength(4);
+    expect(b.calls).toHaveLength(2);
   });
 
   it('serves a stale entry another instance is refreshing, and takes its answer once shared', async () => {
     const prefix = `test-${Math.random().toString(36).slice(2)}:`;
-    const a = instance('A', prefix);
-    const b = instance('B', prefix);
+    const a = await instance('A', prefix);
+    const b = await instance('B', prefix);
     vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     // Only A's entry is read again within its TTL: A refreshes it ahead, B lets it go stale.
     await a.read();
@@ -336,7 +412,8 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
   });
 
   it("refreshes on another instance once the first one's claim runs out without an answer", async () => {
-    const { first, other, cold } = await bothDue();
+    // Past its bound of waits (none), the other looks again every tenth of a lead.
+    const { first, other, cold } = await bothDue(0);
     // The first instance never answers (its provider hangs, or it died). Its claim lasts a lead
     // (1 s) in Redis's time; then the other instance's next look claims the refresh for itself.
     const claims = () => other.client.keys(`${other.prefix}cache:p/service:claim:*`);
@@ -349,6 +426,23 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     expect(other.calls.at(-1)).toBe('s');
     other.release();
     await until(() => other.fresh() === `s@${other.name}${other.calls.length}`, 'the other stores its answer');
+    first.release();
+  });
+
+  it('stops waiting for an announcement that never comes after a lead, and the next reader refreshes', async () => {
+    const { first, other, cold } = await bothDue();
+    // The first instance never answers, and its claim runs out (a lead, 1 s, in Redis's time).
+    const claims = () => other.client.keys(`${other.prefix}cache:p/service:claim:*`);
+    await until(async () => (await claims()).length === 0, "the first instance's claim runs out");
+    expect(other.cache.refreshesWatching).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(other.cache.refreshesWatching).toBe(0);
+    // Past its TTL by then: the next reader is served the stale entry and refreshes it.
+    const before = other.calls.length;
+    expect(await other.read()).toEqual([expect.stringMatching(/^s@[AB]\d$/)]);
+    await until(() => other.calls.length > before, 'the other refreshes');
+    expect(other.calls.length + first.calls.length).toBe(cold + 2);
+    other.release();
     first.release();
   });
 });
@@ -461,16 +555,10 @@ describe('cold fills across instances sharing a real Redis', () => {
     const prefix = `test-${Math.random().toString(36).slice(2)}:`;
     const a = await instance('A', prefix, 10_000);
     const b = await instance('B', prefix, 10_000);
-    // The keys of every shared-cache lookup Redis runs from here on: the read script's arguments
-    // after its generation key and key base, each the end of an entry's name (MONITOR escapes its
-    // NUL separators).
-    const monitor = await new Redis(redis.url).monitor();
-    clients.push(monitor);
-    const lookups: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === 'eval' && args[3] === `${prefix}cache:p/service:gen`)
-        lookups.push(args.slice(5).map((name) => name.split('\\x00').at(-1) ?? name));
-    });
+    const client = new Redis(redis.url);
+    const monitor = await client.monitor();
+    clients.push(client, monitor);
+    const lookups = lookupsOn(monitor, prefix);
     a.hold();
     const onA = a.read();
     await until(() => a.calls.length === 1, 'A reads s');
