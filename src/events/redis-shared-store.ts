@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { objectIn } from './channel-message.js';
 import type { SharedStore, SharedValue } from './shared-store.js';
 
 const READ = `
@@ -116,13 +117,9 @@ export class RedisSharedStore implements SharedStore {
 
   /** An announcement, unless damaged or not one of ours. */
   private heard(raw: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(raw);
-    } catch {
-      return;
-    }
-    const { namespace, names } = (message ?? {}) as { namespace?: unknown; names?: unknown };
+    const message = objectIn(raw);
+    const namespace = message?.namespace;
+    const names = message?.names;
     if (typeof namespace !== 'string' || !Array.isArray(names)) return;
     const settled = names.filter((n): n is string => typeof n === 'string');
     for (const listener of [...this.listeners]) listener(namespace, settled);

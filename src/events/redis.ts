@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { objectIn } from './channel-message.js';
 import { RedisLeases } from './leases.js';
 import { DEDUPE_WINDOW_MS, FanoutPubSub, type PeerChannel, type PublishOptions } from './pubsub.js';
 import { RedisSharedStore } from './redis-shared-store.js';
@@ -119,16 +120,10 @@ export class RedisPubSub extends FanoutPubSub {
 
   /** A peer's message, unless it is this instance's own coming back or not one of ours at all. */
   private receiveFromPeer(raw: string): void {
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(raw);
-    } catch {
-      return;
-    }
-    if (typeof envelope !== 'object' || envelope === null) return;
-    const { from, message } = envelope as { from?: unknown; message?: unknown };
+    const envelope = objectIn(raw);
+    const from = envelope?.from;
     if (typeof from !== 'string' || from === this.instance) return;
-    for (const listener of [...this.peerListeners]) listener(message);
+    for (const listener of [...this.peerListeners]) listener(envelope?.message);
   }
 
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<boolean> {

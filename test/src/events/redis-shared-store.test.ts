@@ -68,15 +68,21 @@ describe('RedisSharedStore on a real Redis', () => {
     expect(anew).toBeLessThanOrEqual(5_000);
   });
 
-  it('announces what a claimant settled after storing it, and ends only its own claims on what it did not store', async () => {
+  /** Another instance's store, on a connection of its own that hears announcements, and what it heard. */
+  const listening = async () => {
     const subscriber = new Redis(redis.url);
     const other = new RedisSharedStore(client, 'test:', subscriber);
+    const heard: [string, readonly string[]][] = [];
+    other.onSettled((namespace, names) => {
+      heard.push([namespace, names]);
+    });
+    await other.listen();
+    return { other, heard, stop: () => subscriber.disconnect() };
+  };
+
+  it('announces what a claimant settled after storing it, and ends only its own claims on what it did not store', async () => {
+    const { other, heard, stop } = await listening();
     try {
-      await other.listen();
-      const heard: [string, readonly string[]][] = [];
-      other.onSettled((namespace, names) => {
-        heard.push([namespace, names]);
-      });
       expect(await store.claim('p/plan', '0', ['stored', 'failed'], 30_000)).toEqual([true, true]);
       expect(await other.claim('p/plan', '0', ['theirs'], 30_000)).toEqual([true]);
       await store.set('p/plan', '0', [{ name: 'stored', value: 'v', ttlMs: 60_000 }], ['stored', 'failed', 'theirs']);
@@ -89,7 +95,22 @@ describe('RedisSharedStore on a real Redis', () => {
       expect(await client.exists('test:cache:p/plan:claim:0:failed')).toBe(0);
       expect(await client.exists('test:cache:p/plan:claim:0:theirs')).toBe(1);
     } finally {
-      subscriber.disconnect();
+      stop();
+    }
+  });
+
+  it('drops an announcement that is damaged or not one of ours', async () => {
+    const { heard, stop } = await listening();
+    try {
+      for (const raw of ['not json', 'null', '[]', '{"namespace":1,"names":[]}', '{"namespace":"p/team"}']) {
+        await client.publish('test:cache:settled', raw);
+      }
+      await client.publish('test:cache:settled', JSON.stringify({ namespace: 'p/team', names: ['t1', 2] }));
+      // Redis delivers in order: once the good one is heard, every damaged one before it was dropped.
+      await waitFor(() => heard.length > 0);
+      expect(heard).toEqual([['p/team', ['t1']]]);
+    } finally {
+      stop();
     }
   });
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPubSub } from '../../../src/events/redis.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
@@ -117,6 +118,26 @@ describe('several gateway instances sharing a real Redis', () => {
       expect(followerLog.count('incident', 'timelines')).toBeGreaterThan(0);
       await Promise.all(subs.map((s) => s.close()));
     });
+  });
+
+  it("hands a peer's message on, and drops one that is damaged, not one of ours, or its own coming back", async () => {
+    const pubsub = await RedisPubSub.connect(redis.url, { prefix: 'peers-test:' });
+    const raw = new Redis(redis.url);
+    try {
+      const heard: unknown[] = [];
+      pubsub.peers.onMessage((message) => heard.push(message));
+      await pubsub.peers.send({ mine: true });
+      for (const damaged of ['not json', 'null', '[]', '{"from":1,"message":{}}', '{"message":{}}']) {
+        await raw.publish('peers-test:peers', damaged);
+      }
+      await raw.publish('peers-test:peers', JSON.stringify({ from: 'another instance', message: { theirs: true } }));
+      // Redis delivers in order: once the peer's is heard, everything before it was dropped.
+      await waitUntil(() => heard.length > 0, "the peer's message");
+      expect(heard).toEqual([{ theirs: true }]);
+    } finally {
+      raw.disconnect();
+      await pubsub.close();
+    }
   });
 
   it('fails to connect with an error that names the server but not its password', async () => {
