@@ -64,12 +64,20 @@ function scopeOf(scope: Scope | undefined): Scope | undefined {
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+  if (typeof value !== 'object' || value === null) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 /** Drops undefined members, empty lists and empty objects, as Go's `omitempty` does in OpsOrch Core. */
 function payload(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => !isEmpty(v)));
+  // A loop, not entries → filter → fromEntries: every list query builds two or three of these.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (!isEmpty(value)) out[key] = value;
+  }
+  return out;
 }
 
 function someOf<T>(wanted: readonly T[] | undefined, value: T): boolean {

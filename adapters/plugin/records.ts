@@ -80,8 +80,12 @@ const EARLIEST = Date.UTC(1900, 0, 1);
 function utcTimestamp(value: string): string | null {
   const ms = utcMillis(value);
   if (!(ms >= EARLIEST)) return null;
-  if (value.length === 20) return `${value.slice(0, 19)}.000Z`;
-  return `${value.slice(0, 19)}.${`${value.slice(20, Math.min(23, value.length - 1))}00`.slice(0, 3)}Z`;
+  // utcMillis accepted it: `YYYY-MM-DDTHH:MM:SS`, then `Z`, or a dot, digits and `Z`.
+  const length = value.length;
+  if (length === 24) return value;
+  if (length > 24) return `${value.slice(0, 23)}Z`;
+  if (length === 20) return `${value.slice(0, 19)}.000Z`;
+  return `${value.slice(0, length - 1)}${length === 22 ? '00' : '0'}Z`;
 }
 
 function time(value: unknown): string | null {
@@ -96,28 +100,36 @@ function time(value: unknown): string | null {
   return Number.isFinite(ms) && ms >= EARLIEST ? new Date(ms).toISOString() : null;
 }
 
-function firstTime(raw: Raw, ...keys: string[]): string | null {
-  for (const k of keys) {
-    const value = time(raw[k]);
-    if (value !== null) return value;
-  }
-  return null;
+/** The first of up to three keys that holds a valid time (fixed parameters: no array per call). */
+function firstTime(raw: Raw, key: string, second?: string, third?: string): string | null {
+  return time(raw[key]) ?? (second === undefined ? null : firstTime(raw, second, third));
 }
 
-function requiredTime(raw: Raw, what: string, ...keys: string[]): string {
-  const value = firstTime(raw, ...keys);
-  if (value === null) throw malformed(`${what} without a valid ${keys[0]} timestamp`);
+/** `what` names the record in the error, followed by `id` when given (the message built only when thrown). */
+function requiredTime(raw: Raw, what: string, id: string | null, key: string, second?: string, third?: string): string {
+  const value = firstTime(raw, key, second, third);
+  if (value === null) throw malformed(`${id === null ? what : `${what} ${id}`} without a valid ${key} timestamp`);
   return value;
 }
 
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return value === '' ? [] : [value];
-  if (!Array.isArray(value)) return [];
+  if (!Array.isArray(value) || value.length === 0) return [];
   return value.map(text).filter((v): v is string => v !== null);
 }
 
 function stringMap(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
+  // Labels nearly always are strings already: then the plugin's object is the map, not a copy of it.
+  let copy = false;
+  for (const k in value) {
+    const v = value[k];
+    if (typeof v !== 'string' || v === '') {
+      copy = true;
+      break;
+    }
+  }
+  if (!copy) return value as Record<string, string>;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     const s = text(v);
@@ -148,12 +160,20 @@ function lookup(raw: Raw, name: string): unknown {
   return present(inMetadata) ? inMetadata : undefined;
 }
 
-function extras(raw: Raw, fields?: JsonObject): { fields?: JsonObject; metadata?: JsonObject } {
+/**
+ * Sets the plugin's `fields` (or those given) and `metadata` on the record, where present: a
+ * spread in an object literal would copy them over property by property at run time.
+ */
+function withExtras<T extends { fields?: JsonObject; metadata?: JsonObject }>(
+  record: T,
+  raw: Raw,
+  fields?: JsonObject,
+): T {
   const f = fields ?? json(raw.fields);
   const m = json(raw.metadata);
-  if (f && m) return { fields: f, metadata: m };
-  if (f) return { fields: f };
-  return m ? { metadata: m } : {};
+  if (f) record.fields = f;
+  if (m) record.metadata = m;
+  return record;
 }
 
 function link(value: unknown): string | null {
@@ -165,51 +185,59 @@ function url(raw: Raw): string | null {
   return link(raw.url);
 }
 
+/** An incident's own assignees, those in its `fields`, and its on-call assignee, each once. */
+function assigneesOf(raw: Raw): string[] {
+  const own = strings(raw.assignees);
+  const inFields = strings(json(raw.fields)?.assignees);
+  const onCall = strings(lookup(raw, 'oncall_assignee'));
+  // Most incidents name none, or name them in one place only: no set to build then.
+  if (inFields.length === 0 && onCall.length === 0 && own.length < 2) return own;
+  return [...new Set([...own, ...inFields, ...onCall])];
+}
+
 export function incident(value: unknown): Incident {
   const raw = object(value, 'an incident');
   const incidentId = id(raw, 'an incident');
   const rawStatus = text(raw.status);
   const rawSeverity = text(raw.severity);
-  return {
-    id: incidentId,
-    title: text(raw.title) ?? incidentId,
-    description: text(raw.description) ?? text(raw.summary),
-    status: enums.incidentStatus.read(rawStatus),
-    rawStatus,
-    severity: enums.severity.read(rawSeverity),
-    rawSeverity,
-    createdAt: requiredTime(raw, `incident ${incidentId}`, 'createdAt', 'updatedAt'),
-    updatedAt: firstTime(raw, 'updatedAt'),
-    acknowledgedAt: time(lookup(raw, 'acknowledgedAt')),
-    resolvedAt: time(lookup(raw, 'resolvedAt')),
-    assignees: [
-      ...new Set([
-        ...strings(raw.assignees),
-        ...strings(json(raw.fields)?.assignees),
-        ...strings(lookup(raw, 'oncall_assignee')),
-      ]),
-    ],
-    service: text(lookup(raw, 'service')),
-    team: text(lookup(raw, 'team')),
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<Incident>(
+    {
+      id: incidentId,
+      title: text(raw.title) ?? incidentId,
+      description: text(raw.description) ?? text(raw.summary),
+      status: enums.incidentStatus.read(rawStatus),
+      rawStatus,
+      severity: enums.severity.read(rawSeverity),
+      rawSeverity,
+      createdAt: requiredTime(raw, 'incident', incidentId, 'createdAt', 'updatedAt'),
+      updatedAt: firstTime(raw, 'updatedAt'),
+      acknowledgedAt: time(lookup(raw, 'acknowledgedAt')),
+      resolvedAt: time(lookup(raw, 'resolvedAt')),
+      assignees: assigneesOf(raw),
+      service: text(lookup(raw, 'service')),
+      team: text(lookup(raw, 'team')),
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 export function timelineEntry(value: unknown, incidentId: string): TimelineEntry {
   const raw = object(value, 'a timeline entry');
   const rawKind = text(raw.kind) ?? text(raw.type);
-  return {
-    id: id(raw, 'a timeline entry'),
-    incidentId: text(raw.incidentId) ?? incidentId,
-    kind: enums.timelineKind.read(rawKind),
-    rawKind,
-    body: text(raw.body) ?? text(raw.message) ?? '',
-    actor: person(raw.actor),
-    at: requiredTime(raw, 'a timeline entry', 'at', 'createdAt'),
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<TimelineEntry>(
+    {
+      id: id(raw, 'a timeline entry'),
+      incidentId: text(raw.incidentId) ?? incidentId,
+      kind: enums.timelineKind.read(rawKind),
+      rawKind,
+      body: text(raw.body) ?? text(raw.message) ?? '',
+      actor: person(raw.actor),
+      at: requiredTime(raw, 'a timeline entry', null, 'at', 'createdAt'),
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 export function alert(value: unknown): Alert {
@@ -218,7 +246,7 @@ export function alert(value: unknown): Alert {
   const rawStatus = text(raw.status);
   const rawSeverity = text(raw.severity);
   const labels = stringMap(raw.labels) ?? stringMap(raw.tags);
-  return {
+  const normalized: Alert = {
     id: alertId,
     title: text(raw.title) ?? alertId,
     description: text(raw.description),
@@ -226,13 +254,13 @@ export function alert(value: unknown): Alert {
     rawStatus,
     severity: enums.alertSeverity.read(rawSeverity),
     rawSeverity,
-    startsAt: requiredTime(raw, `alert ${alertId}`, 'startsAt', 'createdAt', 'updatedAt'),
+    startsAt: requiredTime(raw, 'alert', alertId, 'startsAt', 'createdAt', 'updatedAt'),
     endsAt: time(raw.endsAt) ?? time(lookup(raw, 'resolvedAt')),
-    ...(labels ? { labels } : {}),
     service: text(lookup(raw, 'service')),
     url: url(raw),
-    ...extras(raw),
   };
+  if (labels) normalized.labels = labels;
+  return withExtras(normalized, raw);
 }
 
 export function ticket(value: unknown): Ticket {
@@ -248,24 +276,26 @@ export function ticket(value: unknown): Ticket {
       ...strings(lookup(raw, 'incidentId')),
     ]),
   ];
-  return {
-    id: ticketId,
-    key: text(raw.key) ?? ticketId,
-    title: text(raw.title) ?? ticketId,
-    description: text(raw.description),
-    status: enums.ticketStatus.read(rawStatus),
-    rawStatus,
-    priority: enums.ticketPriority.read(rawPriority),
-    rawPriority,
-    assignee: person(raw.assignee) ?? strings(raw.assignees)[0] ?? null,
-    reporter: person(raw.reporter),
-    createdAt: requiredTime(raw, `ticket ${ticketId}`, 'createdAt', 'updatedAt'),
-    updatedAt: firstTime(raw, 'updatedAt'),
-    service: text(lookup(raw, 'service')),
-    incidentIds,
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<Ticket>(
+    {
+      id: ticketId,
+      key: text(raw.key) ?? ticketId,
+      title: text(raw.title) ?? ticketId,
+      description: text(raw.description),
+      status: enums.ticketStatus.read(rawStatus),
+      rawStatus,
+      priority: enums.ticketPriority.read(rawPriority),
+      rawPriority,
+      assignee: person(raw.assignee) ?? strings(raw.assignees)[0] ?? null,
+      reporter: person(raw.reporter),
+      createdAt: requiredTime(raw, 'ticket', ticketId, 'createdAt', 'updatedAt'),
+      updatedAt: firstTime(raw, 'updatedAt'),
+      service: text(lookup(raw, 'service')),
+      incidentIds,
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 export function service(value: unknown): Service {
@@ -273,17 +303,20 @@ export function service(value: unknown): Service {
   const serviceId = id(raw, 'a service');
   const tags = stringMap(raw.tags) ?? {};
   const fields = json(raw.fields) ?? (Object.keys(tags).length > 0 ? { tags } : undefined);
-  return {
-    id: serviceId,
-    name: text(raw.name) ?? serviceId,
-    aliases: strings(raw.aliases),
-    description: text(raw.description) ?? text(json(raw.metadata)?.description),
-    tier: text(raw.tier) ?? tags.tier ?? null,
-    environment: text(raw.environment) ?? tags.environment ?? tags.env ?? null,
-    team: text(raw.team) ?? tags.team ?? tags.owner ?? null,
-    url: url(raw),
-    ...extras(raw, fields),
-  };
+  return withExtras<Service>(
+    {
+      id: serviceId,
+      name: text(raw.name) ?? serviceId,
+      aliases: strings(raw.aliases),
+      description: text(raw.description) ?? text(json(raw.metadata)?.description),
+      tier: text(raw.tier) ?? tags.tier ?? null,
+      environment: text(raw.environment) ?? tags.environment ?? tags.env ?? null,
+      team: text(raw.team) ?? tags.team ?? tags.owner ?? null,
+      url: url(raw),
+    },
+    raw,
+    fields,
+  );
 }
 
 export function team(value: unknown): Team {
@@ -291,14 +324,17 @@ export function team(value: unknown): Team {
   const teamId = id(raw, 'a team');
   const parent = text(raw.parent);
   const fields = json(raw.fields) ?? (parent ? { parent } : undefined);
-  return {
-    id: teamId,
-    name: text(raw.name) ?? teamId,
-    handle: text(raw.handle) ?? teamId,
-    description: text(raw.description),
-    url: url(raw),
-    ...extras(raw, fields),
-  };
+  return withExtras<Team>(
+    {
+      id: teamId,
+      name: text(raw.name) ?? teamId,
+      handle: text(raw.handle) ?? teamId,
+      description: text(raw.description),
+      url: url(raw),
+    },
+    raw,
+    fields,
+  );
 }
 
 export function teamMember(value: unknown): TeamMember {
@@ -321,21 +357,23 @@ export function deployment(value: unknown): Deployment {
   const raw = object(value, 'a deployment');
   const deploymentId = id(raw, 'a deployment');
   const rawStatus = text(raw.status);
-  return {
-    id: deploymentId,
-    service: text(raw.service),
-    version: text(raw.version),
-    environment: text(raw.environment),
-    status: enums.deploymentStatus.read(rawStatus),
-    rawStatus,
-    startedAt: requiredTime(raw, `deployment ${deploymentId}`, 'startedAt', 'createdAt'),
-    finishedAt: firstTime(raw, 'finishedAt'),
-    commit: text(lookup(raw, 'commit')) ?? text(lookup(raw, 'sha')),
-    author: person(raw.author) ?? person(raw.actor),
-    description: text(raw.description),
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<Deployment>(
+    {
+      id: deploymentId,
+      service: text(raw.service),
+      version: text(raw.version),
+      environment: text(raw.environment),
+      status: enums.deploymentStatus.read(rawStatus),
+      rawStatus,
+      startedAt: requiredTime(raw, 'deployment', deploymentId, 'startedAt', 'createdAt'),
+      finishedAt: firstTime(raw, 'finishedAt'),
+      commit: text(lookup(raw, 'commit')) ?? text(lookup(raw, 'sha')),
+      author: person(raw.author) ?? person(raw.actor),
+      description: text(raw.description),
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 export function logResult(value: unknown, limit: number): LogResult {
@@ -356,17 +394,17 @@ function logEntry(value: unknown): LogEntry {
   const rawLevel = text(raw.level) ?? text(raw.severity);
   const labels = stringMap(raw.labels);
   const entryId = text(raw.id);
-  return {
-    timestamp: requiredTime(raw, 'a log entry', 'timestamp', 'time'),
+  const entry: LogEntry = {
+    timestamp: requiredTime(raw, 'a log entry', null, 'timestamp', 'time'),
     message: text(raw.message) ?? '',
     level: enums.logLevel.read(rawLevel),
     rawLevel,
     service: text(raw.service),
-    ...(labels ? { labels } : {}),
     url: link(lookup(raw, 'url')),
-    ...(entryId === null ? {} : { id: entryId }),
-    ...extras(raw),
   };
+  if (labels) entry.labels = labels;
+  if (entryId !== null) entry.id = entryId;
+  return withExtras(entry, raw);
 }
 
 /** The name `metricSeries` gives a series, or undefined for what is not one (which it refuses). */
@@ -384,7 +422,7 @@ export function metricSeries(value: unknown): MetricSeries {
       const point = object(p, 'a metric point');
       const v = point.value;
       return {
-        timestamp: requiredTime(point, 'a metric point', 'timestamp'),
+        timestamp: requiredTime(point, 'a metric point', null, 'timestamp'),
         value: typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' ? Number(v) : null,
       };
     }),
@@ -405,14 +443,16 @@ export function metricDescriptor(value: unknown): MetricDescriptor {
 
 export function message(value: unknown, sent: { channel: string; body: string }): Message {
   const raw = isObject(value) ? value : {};
-  return {
-    id: text(raw.id) ?? text(raw.ts) ?? `${sent.channel}@${Date.now()}`,
-    channel: text(raw.channel) ?? sent.channel,
-    body: text(raw.body) ?? sent.body,
-    sentAt: firstTime(raw, 'sentAt') ?? new Date().toISOString(),
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<Message>(
+    {
+      id: text(raw.id) ?? text(raw.ts) ?? `${sent.channel}@${Date.now()}`,
+      channel: text(raw.channel) ?? sent.channel,
+      body: text(raw.body) ?? sent.body,
+      sentAt: firstTime(raw, 'sentAt') ?? new Date().toISOString(),
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 function planStep(value: unknown): OrchestrationStep {
@@ -430,15 +470,17 @@ export function plan(value: unknown): OrchestrationPlan {
   const raw = object(value, 'an orchestration plan');
   const planId = id(raw, 'an orchestration plan');
   const tags = stringMap(raw.tags) ?? {};
-  return {
-    id: planId,
-    name: text(raw.name) ?? text(raw.title) ?? planId,
-    description: text(raw.description),
-    service: text(raw.service) ?? tags.service ?? text(lookup(raw, 'service')) ?? null,
-    steps: list(raw.steps, 'plan steps').map(planStep),
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<OrchestrationPlan>(
+    {
+      id: planId,
+      name: text(raw.name) ?? text(raw.title) ?? planId,
+      description: text(raw.description),
+      service: text(raw.service) ?? tags.service ?? text(lookup(raw, 'service')) ?? null,
+      steps: list(raw.steps, 'plan steps').map(planStep),
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 /** OpsOrch run steps name only their `stepId`; the plan (embedded in the run, or passed) has the rest. */
@@ -472,18 +514,20 @@ export function run(value: unknown, knownPlan?: OrchestrationPlan): Orchestratio
   const steps = new Map((embedded ?? knownPlan)?.steps.map((s) => [s.id, s]) ?? []);
   const status = enums.runStatus.read(rawStatus);
   const finished = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
-  return {
-    id: runId,
-    planId: text(raw.planId) ?? embedded?.id ?? '',
-    incidentId: text(lookup(raw, 'incidentId')),
-    status,
-    rawStatus,
-    startedAt: requiredTime(raw, `run ${runId}`, 'startedAt', 'createdAt'),
-    finishedAt: firstTime(raw, 'finishedAt') ?? (finished ? firstTime(raw, 'updatedAt') : null),
-    steps: list(raw.steps, 'run steps').map((s) => runStep(s, steps)),
-    url: url(raw),
-    ...extras(raw),
-  };
+  return withExtras<OrchestrationRun>(
+    {
+      id: runId,
+      planId: text(raw.planId) ?? embedded?.id ?? '',
+      incidentId: text(lookup(raw, 'incidentId')),
+      status,
+      rawStatus,
+      startedAt: requiredTime(raw, 'run', runId, 'startedAt', 'createdAt'),
+      finishedAt: firstTime(raw, 'finishedAt') ?? (finished ? firstTime(raw, 'updatedAt') : null),
+      steps: list(raw.steps, 'run steps').map((s) => runStep(s, steps)),
+      url: url(raw),
+    },
+    raw,
+  );
 }
 
 /** True when the run names steps the adapter can only name after reading its plan. */

@@ -4,7 +4,7 @@
  * unset; enum words in any spelling; values found in the record, its `fields` or its `metadata`.
  */
 import { describe, expect, it } from 'vitest';
-import { incident } from '../../../adapters/plugin/records.js';
+import { alert, incident, logResult } from '../../../adapters/plugin/records.js';
 
 const created = (createdAt: unknown) => incident({ id: 'i1', title: 't', createdAt }).createdAt;
 const updated = (updatedAt: unknown) => incident({ id: 'i1', createdAt: '2026-01-01T00:00:00Z', updatedAt }).updatedAt;
@@ -14,6 +14,7 @@ describe('plugin records', () => {
     ['Go nanoseconds in UTC', '2026-12-01T13:51:01.028958793Z', '2026-12-01T13:51:01.028Z'],
     ['milliseconds', '2026-12-01T13:51:01.999Z', '2026-12-01T13:51:01.999Z'],
     ['one fractional digit', '2026-12-01T13:51:01.5Z', '2026-12-01T13:51:01.500Z'],
+    ['two fractional digits', '2026-12-01T13:51:01.25Z', '2026-12-01T13:51:01.250Z'],
     ['no fraction', '2026-12-01T13:51:01Z', '2026-12-01T13:51:01.000Z'],
     ['29 February of a leap year', '2024-02-29T23:59:59.9999Z', '2024-02-29T23:59:59.999Z'],
     ['an offset', '2026-12-01T13:51:01.0289+01:00', '2026-12-01T12:51:01.028Z'],
@@ -87,5 +88,38 @@ describe('plugin records', () => {
     expect(r.metadata).toEqual({ service: 'svc-metadata', team: 'team-metadata' });
     const bare = incident({ id: 'i2', createdAt: '2026-01-01T00:00:00Z', service: 'svc-own', fields: 'not an object' });
     expect([bare.service, bare.team, 'fields' in bare, 'metadata' in bare]).toEqual(['svc-own', null, false, false]);
+  });
+
+  it('keeps labels that are all words as they are, and turns others into words or leaves them out', () => {
+    const words = { env: 'prod', region: 'euw1' };
+    const entry = (labels: unknown) =>
+      logResult({ entries: [{ timestamp: '2026-01-01T00:00:00Z', message: 'm', labels }] }, 10).entries[0];
+    expect(entry(words)?.labels).toEqual(words);
+    expect(entry({ env: 'prod', replicas: 3, canary: false, empty: '', nested: { a: 1 }, none: null })?.labels).toEqual(
+      {
+        env: 'prod',
+        replicas: '3',
+        canary: 'false',
+      },
+    );
+    expect(entry('not a map')).not.toHaveProperty('labels');
+    const tagged = alert({ id: 'a1', createdAt: '2026-01-01T00:00:00Z', tags: { team: 'core', sev: 2 } });
+    expect(tagged.labels).toEqual({ team: 'core', sev: '2' });
+  });
+
+  it('names each assignee once, from the record, its fields and its on-call assignee', () => {
+    const at = '2026-01-01T00:00:00Z';
+    expect(incident({ id: 'i1', createdAt: at }).assignees).toEqual([]);
+    expect(incident({ id: 'i1', createdAt: at, assignees: ['ana'] }).assignees).toEqual(['ana']);
+    expect(incident({ id: 'i1', createdAt: at, assignees: ['ana', 'ana', ''] }).assignees).toEqual(['ana']);
+    expect(
+      incident({
+        id: 'i1',
+        createdAt: at,
+        assignees: ['ana'],
+        fields: { assignees: ['bo', 'ana'] },
+        metadata: { oncall_assignee: 'cy' },
+      }).assignees,
+    ).toEqual(['ana', 'bo', 'cy']);
   });
 });
