@@ -101,7 +101,8 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
     res.statusCode = response.status ?? 200;
     if (!plain) accepts.learn(accept, res.statusCode, response.headers.get('content-type'));
     if (response.body.kind === 'complete') {
-      res.setHeader('content-length', Buffer.byteLength(response.body.string));
+      // Node sets `content-length` itself for a body written whole by `end`, from the length it
+      // computes for the write anyway; computed here too, it cost a second pass over the answer.
       res.end(response.body.string);
       return;
     }
