@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
 import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
-import { ReadCache } from '../../../src/data/read-cache.js';
+import { ReadCache, type ReadCacheOptions } from '../../../src/data/read-cache.js';
 import { SharedReadCache } from '../../../src/data/shared-read-cache.js';
 import { RedisSharedStore } from '../../../src/events/redis-shared-store.js';
 
@@ -86,6 +86,108 @@ function lookupsOn(monitor: Redis, prefix: string): string[][] {
   });
   return lookups;
 }
+
+/** Waits for Redis's answers (real I/O) while the caches' clock and timers may stand still. */
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise(setImmediate);
+  }
+}
+
+const SERVICE_READS: LoaderKey = { capability: 'service', provider: 'p', operation: 'getMany' };
+
+/**
+ * Read caches of instances sharing a real Redis, each on two connections of its own (commands,
+ * and announcements heard), reading services from a provider of its own. Call it inside a
+ * `describe`: Redis starts before the block's tests, and what a test started is let go when it
+ * ends (held calls released, caches stopped, connections closed, the clock real again).
+ */
+function cachesSharingRedis() {
+  const redis = gatewaysSharingRedis();
+  const logger = createLogger('silent');
+  const clients: Redis[] = [];
+  const caches: ReadCache[] = [];
+  /** Per instance, what releases every call its provider holds. */
+  const held: (() => void)[] = [];
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const release of held.splice(0)) release();
+    for (const cache of caches.splice(0)) cache.stop();
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+
+  /** One instance, with `options` over a shared cache of 100 entries that caches no records. */
+  const instance = async (name: string, prefix: string, options: Partial<ReadCacheOptions>) => {
+    const client = new Redis(redis.url);
+    const subscriber = new Redis(redis.url);
+    clients.push(client, subscriber);
+    const store = new RedisSharedStore(client, prefix, subscriber);
+    await store.listen();
+    const shared = new SharedReadCache(store, logger, { timeoutMs: 2000, maxEntryBytes: 1 << 20 });
+    const cache = new ReadCache(
+      {
+        maxEntries: 100,
+        directory: { ttlMs: 60_000, staleMs: 0 },
+        records: { ttlMs: 0, staleMs: 0 },
+        shared: true,
+        ...options,
+      },
+      () => Date.now(),
+      shared,
+    );
+    caches.push(cache);
+    // Answers `<key>@<instance><call>`; once `hold` is called, each call waits for a `release`
+    // (or the test's end).
+    const calls: string[] = [];
+    const waiting: (() => void)[] = [];
+    held.push(() => {
+      for (const resolve of waiting.splice(0)) resolve();
+    });
+    let holding = false;
+    const fetch = async (keys: readonly string[]) => {
+      calls.push(keys.join());
+      const answers = keys.map((k) => `${k}@${name}${calls.length}`);
+      if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
+      return answers;
+    };
+    return {
+      name,
+      prefix,
+      client,
+      cache,
+      calls,
+      hold: () => {
+        holding = true;
+      },
+      release: () => waiting.shift()?.(),
+      read: ({
+        partition = 'r',
+        keys = ['s'],
+        signal,
+      }: {
+        partition?: string;
+        keys?: string[];
+        signal?: AbortSignal;
+      } = {}) => cache.read(SERVICE_READS, partition, keys, String, fetch, undefined, signal),
+      fresh: (partition = 'r') => cache.fresh<string>(SERVICE_READS, partition, 's'),
+    };
+  };
+
+  return {
+    instance,
+    /** The keys every shared-cache lookup on `prefix` asks Redis for from now on (see `lookupsOn`). */
+    lookups: async (prefix: string) => {
+      const client = new Redis(redis.url);
+      const monitor = await client.monitor();
+      clients.push(client, monitor);
+      return lookupsOn(monitor, prefix);
+    },
+  };
+}
+
+type Instance = Awaited<ReturnType<ReturnType<typeof cachesSharingRedis>['instance']>>;
 
 describe('the read cache shared by instances on a real Redis', () => {
   const redis = gatewaysSharingRedis();
@@ -201,86 +303,17 @@ describe('SharedReadCache on a real Redis', () => {
 });
 
 describe('refresh-ahead across instances sharing a real Redis', () => {
-  const redis = gatewaysSharingRedis();
-  const logger = createLogger('silent');
-  const SERVICES: LoaderKey = { capability: 'service', provider: 'p', operation: 'getMany' };
-  const clients: Redis[] = [];
-  const caches: ReadCache[] = [];
-  afterEach(() => {
-    vi.useRealTimers();
-    for (const cache of caches.splice(0)) cache.stop();
-    for (const client of clients.splice(0)) client.disconnect();
-  });
-
-  /**
-   * One instance, on its own two connections (commands, and announcements heard): its cache (10 s
-   * TTL: refreshed ahead 0.5 to 1 s before it ends) and its provider.
-   */
-  const instance = async (name: string, prefix: string, refreshWatches?: number) => {
-    const client = new Redis(redis.url);
-    const subscriber = new Redis(redis.url);
-    clients.push(client, subscriber);
-    const store = new RedisSharedStore(client, prefix, subscriber);
-    await store.listen();
-    const shared = new SharedReadCache(store, logger, { timeoutMs: 2000, maxEntryBytes: 1 << 20 });
-    const cache = new ReadCache(
-      {
-        maxEntries: 100,
-        directory: { ttlMs: 10_000, staleMs: 5_000 },
-        records: { ttlMs: 0, staleMs: 0 },
-        shared: true,
-        // Cold fills read at once here: a cold fill's claim lasts in Redis's time, which does not
-        // jump with the caches' clock, and would still hold when the refreshes come due.
-        fillWaitMs: 0,
-        ...(refreshWatches === undefined ? {} : { refreshWatches }),
-      },
-      () => Date.now(),
-      shared,
-    );
-    caches.push(cache);
-    // Answers `<key>@<instance><call>`; once `hold` is called, its calls wait for `release`.
-    const calls: string[] = [];
-    const waiting: (() => void)[] = [];
-    let holding = false;
-    const fetch = async (keys: readonly string[]) => {
-      calls.push(keys.join());
-      const answers = keys.map((k) => `${k}@${name}${calls.length}`);
-      if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
-      return answers;
-    };
-    return {
-      name,
-      prefix,
-      client,
-      cache,
-      calls,
-      fetch,
-      hold: () => {
-        holding = true;
-      },
-      release: () => waiting.shift()?.(),
-      read: (partition = 'r') => cache.read(SERVICES, partition, ['s'], String, fetch),
-      fresh: (partition = 'r') => cache.fresh<string>(SERVICES, partition, 's'),
-    };
-  };
-  type Instance = Awaited<ReturnType<typeof instance>>;
-
-  /** The keys every shared-cache lookup on `prefix` asks Redis for from now on (see `lookupsOn`). */
-  const lookups = async (prefix: string) => {
-    const client = new Redis(redis.url);
-    const monitor = await client.monitor();
-    clients.push(client, monitor);
-    return lookupsOn(monitor, prefix);
-  };
-
-  /** Waits for Redis's answers (real I/O) while the cache's clock and timers stand still. */
-  const until = async (condition: () => boolean | Promise<boolean>, what: string) => {
-    const deadline = performance.now() + 10_000;
-    while (!(await condition())) {
-      if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise(setImmediate);
-    }
-  };
+  const caches = cachesSharingRedis();
+  const lookups = caches.lookups;
+  /** One instance with a 10 s TTL: refreshed ahead 0.5 to 1 s before it ends. */
+  const instance = (name: string, prefix: string, refreshWatches?: number) =>
+    caches.instance(name, prefix, {
+      directory: { ttlMs: 10_000, staleMs: 5_000 },
+      // Cold fills read at once here: a cold fill's claim lasts in Redis's time, which does not
+      // jump with the caches' clock, and would still hold when the refreshes come due.
+      fillWaitMs: 0,
+      ...(refreshWatches === undefined ? {} : { refreshWatches }),
+    });
 
   /**
    * Two instances that read `s` and read it again within its TTL, holding their provider calls
@@ -337,8 +370,8 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     const b = await instance('B', prefix, 1);
     vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     for (const partition of ['r', 'q']) {
-      await b.read(partition);
-      await b.read(partition);
+      await b.read({ partition });
+      await b.read({ partition });
     }
     // Another instance (its store, as it runs in every instance) claims both entries' refreshes
     // first, for longer than the test runs, then answers them: q's first, then r's.
@@ -448,66 +481,9 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
 });
 
 describe('cold fills across instances sharing a real Redis', () => {
-  const redis = gatewaysSharingRedis();
-  const logger = createLogger('silent');
-  const SERVICES: LoaderKey = { capability: 'service', provider: 'p', operation: 'getMany' };
-  const clients: Redis[] = [];
-  const caches: ReadCache[] = [];
-  const holds: (() => void)[] = [];
-  afterEach(() => {
-    for (const release of holds.splice(0)) release();
-    for (const cache of caches.splice(0)) cache.stop();
-    for (const client of clients.splice(0)) client.disconnect();
-  });
-
-  /** One instance on its own two connections (commands, and announcements heard), with its provider. */
-  const instance = async (name: string, prefix: string, fillWaitMs: number) => {
-    const client = new Redis(redis.url);
-    const subscriber = new Redis(redis.url);
-    clients.push(client, subscriber);
-    const store = new RedisSharedStore(client, prefix, subscriber);
-    await store.listen();
-    const shared = new SharedReadCache(store, logger, { timeoutMs: 2000, maxEntryBytes: 1 << 20 });
-    const cache = new ReadCache(
-      {
-        maxEntries: 100,
-        directory: { ttlMs: 60_000, staleMs: 0 },
-        records: { ttlMs: 0, staleMs: 0 },
-        shared: true,
-        fillWaitMs,
-      },
-      () => Date.now(),
-      shared,
-    );
-    caches.push(cache);
-    // Answers `<key>@<instance><call>`; once `hold` is called, its calls wait until the test ends.
-    const calls: string[] = [];
-    let held: Promise<void> | undefined;
-    const fetch = async (keys: readonly string[]) => {
-      calls.push(keys.join());
-      const answers = keys.map((k) => `${k}@${name}${calls.length}`);
-      await held;
-      return answers;
-    };
-    return {
-      cache,
-      calls,
-      hold: () => {
-        held = new Promise((resolve) => holds.push(resolve));
-      },
-      release: () => holds.shift()?.(),
-      read: (signal?: AbortSignal, keys: readonly string[] = ['s']) =>
-        cache.read(SERVICES, 'r', keys, String, fetch, undefined, signal),
-    };
-  };
-
-  const until = async (condition: () => boolean, what: string) => {
-    const deadline = performance.now() + 10_000;
-    while (!condition()) {
-      if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise(setImmediate);
-    }
-  };
+  const caches = cachesSharingRedis();
+  const instance = (name: string, prefix: string, fillWaitMs: number) =>
+    caches.instance(name, prefix, { directory: { ttlMs: 60_000, staleMs: 0 }, fillWaitMs });
   const fillWaits = async (result: string) =>
     (
       (await providerMetricsRegistry.getMetricsAsJSON()).find((m) => m.name === 'opsorch_read_cache_fill_waits_total')
@@ -524,7 +500,7 @@ describe('cold fills across instances sharing a real Redis', () => {
     a.hold();
     const onA = a.read();
     await until(() => a.calls.length === 1, 'A reads s');
-    const onB = b.read(signal);
+    const onB = b.read({ ...(signal ? { signal } : {}) });
     await until(() => b.cache.waitingOnPeers === 1 || b.calls.length > 0, 'B waits for A or reads s itself');
     expect(b.calls).toEqual([]);
     return { a, b, onA, onB };
@@ -555,15 +531,12 @@ describe('cold fills across instances sharing a real Redis', () => {
     const prefix = `test-${Math.random().toString(36).slice(2)}:`;
     const a = await instance('A', prefix, 10_000);
     const b = await instance('B', prefix, 10_000);
-    const client = new Redis(redis.url);
-    const monitor = await client.monitor();
-    clients.push(client, monitor);
-    const lookups = lookupsOn(monitor, prefix);
+    const lookups = await caches.lookups(prefix);
     a.hold();
     const onA = a.read();
     await until(() => a.calls.length === 1, 'A reads s');
     // B misses s and t: A has claimed s, so B reads t itself and waits for A's s.
-    const onB = b.read(undefined, ['s', 't']);
+    const onB = b.read({ keys: ['s', 't'] });
     await until(() => b.cache.waitingOnPeers === 1 && b.calls.length === 1, 'B reads t and waits for s');
     a.release();
     expect(await onA).toEqual(['s@A1']);
