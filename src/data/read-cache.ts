@@ -513,9 +513,10 @@ export class ReadCache {
       });
       const settled = rest.filter((_, j) => claimed[j] === true).map((i) => fill.names[i] as string);
       if (refresh) {
-        if (others.length > 0 && this.leave(fill, others, claimMs, watch)) open = undefined;
-        // A refresh watches only for what it leaves to another instance.
-        if (open) this.unwatch(open);
+        // A refresh watches only for what it leaves to another instance: a refresh ahead hands its
+        // watch on to that wait, any other closes it here.
+        const handedOn = others.length > 0 && this.leave(fill, others, claimMs, watch);
+        if (open && !handedOn) this.unwatch(open);
         open = undefined;
       }
       // Both to their end before the watch closes; then the first failure, as one read would.
