@@ -387,6 +387,8 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
       () => b.cache.refreshesWatching === 1 && b.cache.refreshingAhead === 1,
       'one refresh waits for the announcement, the other for its next look',
     );
+    // MONITOR's stream is not ordered with the replies to B's connection: wait for it to show both.
+    await until(() => looked.length >= 2, 'Redis runs both lookups');
     expect(looked).toHaveLength(2);
     const answer = (name: string) => ({
       name,
@@ -402,6 +404,7 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     expect(b.fresh('q')).toBe('s@B2');
     await vi.advanceTimersByTimeAsync(100);
     await until(() => b.fresh('q') === 's@C', "B takes q's answer at its next look");
+    await until(() => looked.length >= 4, 'Redis runs the four lookups');
     expect(looked).toHaveLength(4);
     expect(b.calls).toHaveLength(2);
   });
