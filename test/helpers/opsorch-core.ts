@@ -39,13 +39,15 @@ export async function startCore(env: Record<string, string>): Promise<CoreProces
     child.once('exit', (code) => reject(new Error(`opsorch exited with ${code}: ${lines.join('\n')}`)));
   });
   const base = `http://127.0.0.1:${port}`;
-  // Core logs "listening" just before it binds: wait until a connection is accepted.
-  for (let attempt = 0; ; attempt++) {
+  // Core logs "listening" just before it binds: wait until a connection is accepted. A deadline,
+  // not a count of attempts: on a loaded machine Core may take longer than any number of refusals.
+  const deadline = performance.now() + 10_000;
+  for (;;) {
     try {
       await fetch(`${base}/`, { method: 'OPTIONS' });
       break;
     } catch (err) {
-      if (attempt > 200) throw err;
+      if (performance.now() > deadline || child.exitCode !== null) throw err;
       await new Promise((r) => setImmediate(r));
     }
   }

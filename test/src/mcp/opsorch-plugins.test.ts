@@ -4,12 +4,10 @@
  * beside it, and each MCP tool's answer is compared with what Core's REST API (which opsorch-mcp
  * forwards to) answers for the same arguments.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlData } from '../../helpers/graphql.js';
+import { type CoreProcess, startCore } from '../../helpers/opsorch-core.js';
 import { type GatewayProcess, startGatewayProcess } from '../../helpers/process.js';
 import { call, connectMcp } from './support.js';
 
@@ -31,37 +29,9 @@ const PLUGINS = Object.fromEntries(CAPABILITIES.map((c) => [`OPSORCH_${c.toUpper
 
 type Rec = Record<string, unknown>;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function startCore(): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(`${BIN}opsorch`, [], {
-    env: { PATH: process.env.PATH ?? '', OPSORCH_ADDR: `127.0.0.1:${port}`, ...PLUGINS },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  // Core logs nothing on a stable line to wait for; its health route answers once it listens.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`OpsOrch Core exited with ${child.exitCode}`);
-    const ok = await fetch(`${base}/health`).then(
-      (r) => r.status > 0,
-      () => false,
-    );
-    if (ok) return { child, base };
-    await once(child.stdout ?? child, 'data').catch(() => undefined);
-  }
-}
-
 describe('MCP over the real OpsOrch plugins, beside OpsOrch Core', () => {
   let gateway: GatewayProcess;
-  let core: { child: ChildProcess; base: string };
+  let core: CoreProcess;
   let client: Client;
   const rest = async <T>(path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${core.base}${path}`, {
@@ -75,13 +45,13 @@ describe('MCP over the real OpsOrch plugins, beside OpsOrch Core', () => {
   const byId = (items: unknown) => new Map((items as Rec[]).map((i) => [String(i.id), i]));
 
   beforeAll(async () => {
-    [gateway, core] = await Promise.all([startGatewayProcess(PLUGINS), startCore()]);
+    [gateway, core] = await Promise.all([startGatewayProcess(PLUGINS), startCore(PLUGINS)]);
     client = await connectMcp(gateway.base);
   });
   afterAll(async () => {
     await client?.close();
     await gateway?.stop();
-    core?.child.kill('SIGTERM');
+    await core?.stop();
   });
 
   it('query-incidents with OpsOrch words answers the incidents Core answers, with the same words and references', async () => {
