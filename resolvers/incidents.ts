@@ -1,5 +1,6 @@
 import type { IncidentStatus, IncidentUpdate, TimeRange } from '../adapters/contract/index.js';
 import { LIST_ORDERS } from '../adapters/contract/index.js';
+import { timestampMillis } from '../adapters/contract/timestamps.js';
 import type { IncidentNode } from '../src/data/models.js';
 import type { IncidentFilter, Resolvers } from '../src/generated/graphql.js';
 import { type ConnectionArgs, connection, connectionOf, emptyConnection } from '../src/graphql/connection.js';
@@ -23,14 +24,24 @@ import { decodeInputId, isUserError, mutationFailure, requireText, userError } f
 
 const HALF_HOUR = 30 * 60_000;
 
+/** Each incident record's window as last computed, with the instant it was computed for. */
+const windows = new WeakMap<IncidentNode, { now: number; start: string; end: string }>();
+
 /**
  * From half an hour before creation (to catch the lead-up) until resolution or now, as the
- * floor tells the time for live windows (see `RequestData.liveNow`).
+ * floor tells the time for live windows (see `RequestData.liveNow`). A page asks it of one record
+ * for several fields (the window, alerts, metrics, logs) at one `now`, so it is computed once per
+ * record and instant: parsing and printing timestamps was most of its cost.
  */
 export function incidentWindow(incident: IncidentNode, now: number): TimeRange {
-  const start = Date.parse(incident.createdAt) - HALF_HOUR;
-  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
-  return { start: new Date(start).toISOString(), end: new Date(Math.max(end, start)).toISOString() };
+  let known = windows.get(incident);
+  if (known === undefined || (known.now !== now && !incident.resolvedAt)) {
+    const start = timestampMillis(incident.createdAt) - HALF_HOUR;
+    const end = incident.resolvedAt ? timestampMillis(incident.resolvedAt) : now;
+    known = { now, start: new Date(start).toISOString(), end: new Date(Math.max(end, start)).toISOString() };
+    windows.set(incident, known);
+  }
+  return { start: known.start, end: known.end };
 }
 
 /** The incident's team: the one it names, else its service's. */
@@ -143,7 +154,7 @@ export const incidentResolvers: Resolvers = {
       if (hoursBefore < 0 || hoursBefore > 24 * 30) {
         throw badUserInput('hoursBefore must be between 0 and 720', 'hoursBefore');
       }
-      const created = Date.parse(parent.createdAt);
+      const created = timestampMillis(parent.createdAt);
       return connection({ first, after }, LIST_ORDERS.deployments, (page) =>
         ctx.data.deployments.list({
           scope: { service },

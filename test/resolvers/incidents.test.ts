@@ -1,5 +1,7 @@
 /** The console's incident page: one request renders the whole page, every record linked to its source. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidentWindow } from '../../resolvers/incidents.js';
+import type { IncidentNode } from '../../src/data/models.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
 
@@ -127,5 +129,58 @@ describe('incident page in one round trip', () => {
       expect(t).toBeGreaterThanOrEqual(windowStart);
       expect(t).toBeLessThanOrEqual(windowEnd);
     }
+  });
+});
+
+describe('incidentWindow', () => {
+  const record = (createdAt: string, resolvedAt: string | null): IncidentNode => ({
+    provider: 'mock',
+    id: 'inc-1',
+    title: 'checkout errors',
+    status: resolvedAt ? 'RESOLVED' : 'TRIGGERED',
+    severity: 'HIGH',
+    createdAt,
+    resolvedAt,
+    assignees: [],
+    url: 'https://incidents.example.com/inc-1',
+  });
+  const at = (iso: string) => Date.parse(iso);
+
+  it('runs from half an hour before creation until now while the incident is open, following now on the same record', () => {
+    const open = record('2026-12-02T10:00:00.000Z', null);
+    expect(incidentWindow(open, at('2026-12-02T11:00:00.000Z'))).toEqual({
+      start: '2026-12-02T09:30:00.000Z',
+      end: '2026-12-02T11:00:00.000Z',
+    });
+    // The same record asked again at a later instant (a cached record in the next TTL period).
+    expect(incidentWindow(open, at('2026-12-02T11:05:00.000Z'))).toEqual({
+      start: '2026-12-02T09:30:00.000Z',
+      end: '2026-12-02T11:05:00.000Z',
+    });
+  });
+
+  it('ends at resolution whatever the time, and never before its start', () => {
+    const resolved = record('2026-12-02T10:00:00.000Z', '2026-12-02T10:20:00.000Z');
+    const window = { start: '2026-12-02T09:30:00.000Z', end: '2026-12-02T10:20:00.000Z' };
+    expect(incidentWindow(resolved, at('2026-12-02T11:00:00.000Z'))).toEqual(window);
+    expect(incidentWindow(resolved, at('2026-12-03T00:00:00.000Z'))).toEqual(window);
+    // Resolved (by a provider's clock) before the window's start: the window is empty, not reversed.
+    const early = record('2026-12-02T10:00:00.000Z', '2026-12-02T09:00:00.000Z');
+    expect(incidentWindow(early, at('2026-12-02T11:00:00.000Z'))).toEqual({
+      start: '2026-12-02T09:30:00.000Z',
+      end: '2026-12-02T09:30:00.000Z',
+    });
+  });
+
+  it('reads timestamps in other forms as Date.parse does', () => {
+    const offset = record('2026-12-02T12:00:00+02:00', '2026-12-02T10:20:00.123456789Z');
+    expect(incidentWindow(offset, 0)).toEqual({ start: '2026-12-02T09:30:00.000Z', end: '2026-12-02T10:20:00.123Z' });
+  });
+
+  it('gives each caller a window of its own', () => {
+    const open = record('2026-12-02T10:00:00.000Z', null);
+    const first = incidentWindow(open, at('2026-12-02T11:00:00.000Z'));
+    first.end = 'changed';
+    expect(incidentWindow(open, at('2026-12-02T11:00:00.000Z')).end).toBe('2026-12-02T11:00:00.000Z');
   });
 });
