@@ -4,7 +4,7 @@
  * clock has passed the handoff. Expectations come from the generated world itself (same seed and
  * anchor), and the generated roster is what the anchor's week shows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TeamMember } from '../../../adapters/contract/index.js';
 import { createMockAdapter } from '../../../adapters/mock/index.js';
 import { buildWorld } from '../../../adapters/mock/world/index.js';
@@ -14,13 +14,11 @@ import { gqlData } from '../../helpers/graphql.js';
 
 const WEEK = 7 * 86_400_000;
 const HANDOFF = Date.parse('2026-11-23T09:00:00.000Z');
-/** The world starts this long before the handoff, and its clock then moves with the wall clock. */
+/** The world starts this long before the handoff; its clock moves only when the test moves it. */
 const LEAD_MS = 4000;
 const ANCHOR = new Date(HANDOFF - LEAD_MS).toISOString();
 
 let gateway: TestGateway;
-/** When the mock's clock had surely started: the world reaches the handoff LEAD_MS after it at the latest. */
-let startedBy: number;
 const world = buildWorld({ seed: 42, anchor: Date.parse(ANCHOR) });
 
 interface TeamsAnswer {
@@ -57,11 +55,14 @@ const primaryFirst = <T extends { onCallRole: string }>(list: readonly T[] | und
   [...(list ?? [])].sort((a, b) => (a.onCallRole === 'primary' ? -1 : b.onCallRole === 'primary' ? 1 : 0));
 
 beforeAll(async () => {
+  // The world's clock follows the one Date reads: stopped (timers stay real), the answers before
+  // the handoff come before it however slow the machine.
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
   const adapter = await createMockAdapter({ seed: 42, now: ANCHOR }, { name: 'mock', logger: testLogger });
-  startedBy = Date.now();
   gateway = await startTestGateway([{ name: 'mock', adapter }]);
 });
 afterAll(async () => {
+  vi.useRealTimers();
   await gateway?.stop();
 });
 
@@ -102,8 +103,8 @@ describe('the mock weekly on-call rotation', () => {
   it('puts the next holders on call once the world clock passes the handoff', async () => {
     const before = await gqlData<TeamsAnswer>(gateway.url, TEAMS);
     // What is under test is the passing of the handoff in the world's own clock, which started
-    // at most LEAD_MS before it: wait for that moment of the wall clock.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedBy + LEAD_MS - Date.now()) + 50));
+    // LEAD_MS before it: move the clock past that moment.
+    vi.setSystemTime(Date.now() + LEAD_MS + 50);
     const after = await gqlData<TeamsAnswer>(gateway.url, TEAMS);
     for (const record of world.teams) {
       const was = byName(before, record.team.name);

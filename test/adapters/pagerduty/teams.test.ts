@@ -3,7 +3,7 @@
  * (read cache on, as in production) against a fake that computes on-calls from a schedule as
  * PagerDuty's `GET /oncalls` documents (`since`, `until`, `earliest`).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
@@ -13,7 +13,7 @@ import { gqlData } from '../../helpers/graphql.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** How long after the test starts the current primary's shift ends: the boundary the test crosses. */
+/** How long after the suite's clock stops the current primary's shift ends: the boundary the test moves it across. */
 const HANDOFF_IN_MS = 4000;
 
 let fake: PagerDutyFake;
@@ -78,10 +78,12 @@ beforeAll(async () => {
       },
     },
   );
-  // Set once the gateway runs, so its start-up does not eat into the seconds before the handoff.
+  // The clock the gateway and the fake read stands still from here unless a test moves it (timers
+  // stay real), so the answers before the handoff come before it however slow the machine.
   // A weekly primary rotation Bob → Carol → Bob whose handoff comes a few seconds from now, and a
   // secondary rotation Alice → Dan with its handoff in two days.
-  const now = Math.floor(Date.now() / 1000) * 1000;
+  vi.useFakeTimers({ toFake: ['Date'], now: Math.floor(Date.now() / 1000) * 1000 });
+  const now = Date.now();
   handoff = now + HANDOFF_IN_MS;
   shifts = [
     { level: 1, user_id: 'PUBOBNG', start: pdTime(handoff - 7 * DAY), end: pdTime(handoff) },
@@ -113,6 +115,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.useRealTimers();
   await gateway?.stop();
   await fake?.stop();
 });
@@ -148,10 +151,11 @@ describe('PagerDuty on call now and next', () => {
     expect(await ask('PTSRCHX')).toEqual(before);
     expect(fake.requestsTo('/oncalls')).toHaveLength(readsBefore);
 
-    // What is under test is the passing of the handoff itself: wait until the answer's own
-    // `onCallUntil` is in the past (the cache's TTL is a minute away).
+    // What is under test is the passing of the handoff itself: move the clock until the answer's
+    // own `onCallUntil` is in the past (the cache's TTL is a minute away).
     const until = Date.parse(before.team.onCall[0]?.onCallUntil as string);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now()) + 50));
+    expect(Date.now()).toBeLessThan(until);
+    vi.setSystemTime(until + 50);
 
     const after = await ask('PTSRCHX');
     const primary = fromSchedule(1, Date.now());
