@@ -29,6 +29,10 @@ export function spawnGateway(env: Record<string, string>): ChildProcess {
 
 export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
   const child = spawnGateway(env);
+  let closed = false;
+  child.once('close', () => {
+    closed = true;
+  });
   const logs: string[] = [];
   const stderr: string[] = [];
   const listeners = new Set<(line: string) => void>();
@@ -62,23 +66,26 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     waitForLog(match, what) {
       const found = logs.find(match);
       if (found !== undefined) return Promise.resolve(found);
+      if (closed) return Promise.reject(new Error(`gateway stopped without logging ${what}`));
       return new Promise((resolve, reject) => {
-        const onExit = () => reject(new Error(`gateway exited before logging ${what}`));
+        // On 'close', not 'exit': the lines it wrote last may still be on their way at its exit.
+        const onClose = () => reject(new Error(`gateway stopped without logging ${what}`));
         const listener = (line: string) => {
           if (!match(line)) return;
           listeners.delete(listener);
-          child.off('exit', onExit);
+          child.off('close', onClose);
           resolve(line);
         };
         listeners.add(listener);
-        child.once('exit', onExit);
+        child.once('close', onClose);
       });
     },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill(signal);
-      const [code] = (await once(child, 'exit')) as [number | null];
-      return code;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // 'close', not 'exit': the exit can be told before the last log lines are read, and a test
+      // reads them once the process has stopped.
+      if (!closed) await once(child, 'close');
+      return child.exitCode;
     },
   };
 }

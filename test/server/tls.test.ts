@@ -89,7 +89,8 @@ describe('TLS from OPSORCH_TLS_CERT_FILE and OPSORCH_TLS_KEY_FILE', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    // 'close', not 'exit': the exit can be told before the last of stderr is read.
+    const [code] = (await once(child, 'close')) as [number | null];
     expect(code).toBe(2);
     expect(stderr).toContain('both OPSORCH_TLS_CERT_FILE and OPSORCH_TLS_KEY_FILE must be set together');
   });

@@ -149,7 +149,8 @@ describe('start-up errors', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    // 'close', not 'exit': the exit can be told before the last of stderr is read.
+    const [code] = (await once(child, 'close')) as [number | null];
     return { code, stderr };
   }
 

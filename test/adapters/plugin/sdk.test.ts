@@ -15,7 +15,8 @@ async function exchange(lines: string[]): Promise<{ answers: Record<string, unkn
   const answers: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => answers.push(JSON.parse(line)));
   child.stdin.end(`${lines.join('\n')}\n`);
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': the exit can be told before the last answers are read.
+  const [code] = (await once(child, 'close')) as [number | null];
   return { answers, code };
 }
 

@@ -139,7 +139,8 @@ describe('Apollo Client console kit', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    // 'close', not 'exit': the exit can be told before the last of stdout is read.
+    const [code] = (await once(child, 'close')) as [number | null];
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const printed = JSON.parse(stdout.trim().split('\n').at(-1)!) as ConsoleSession;
