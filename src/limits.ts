@@ -18,6 +18,41 @@ export interface Limit {
 }
 
 export const LIMITS = {
+  // 10,000 subscribers on one instance is the bench's and the issue's figure, with room for the
+  // consoles' HTTP connections beside them; each socket is a file descriptor, so the process's
+  // descriptor limit (ulimit -n) must be higher still.
+  maxConnections: {
+    variable: 'OPSORCH_MAX_CONNECTIONS',
+    default: 16_384,
+    code: '(the new connection is closed unanswered)',
+    unit: 'connections',
+    description: 'open TCP connections, kept-alive HTTP and WebSockets together',
+  },
+  httpHeadersTimeoutMs: {
+    variable: 'OPSORCH_HTTP_HEADERS_TIMEOUT_MS',
+    default: 10_000,
+    code: 'HTTP 408, the connection is closed',
+    unit: 'ms',
+    description: "time a client has to send a request's headers, from its first byte",
+  },
+  httpReceiveTimeoutMs: {
+    variable: 'OPSORCH_HTTP_RECEIVE_TIMEOUT_MS',
+    default: 30_000,
+    code: 'HTTP 408, the connection is closed',
+    unit: 'ms',
+    description: 'time a client has to send a whole request, headers and body',
+  },
+  // Each request in flight holds its context, its reads and answer and, while its body arrives, up
+  // to OPSORCH_MAX_BODY_BYTES; a thousand is well above the bench's busiest sections (50 consoles,
+  // 42 clients beside a hanging provider) and an SSE console's handful of streams each.
+  maxRequestsInFlight: {
+    variable: 'OPSORCH_MAX_REQUESTS_IN_FLIGHT',
+    default: 1_000,
+    code: 'TOO_MANY_REQUESTS_IN_FLIGHT',
+    unit: 'requests',
+    description:
+      'HTTP requests being served at once: GraphQL, SSE streams, MCP, webhooks (not /healthz, /readyz, /metrics)',
+  },
   maxBodyBytes: {
     variable: 'OPSORCH_MAX_BODY_BYTES',
     default: 1_048_576,

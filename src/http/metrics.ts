@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { providerMetricsRegistry } from '../data/provider-metrics.js';
 import { executionMetricsRegistry } from '../graphql/abandoned-executions.js';
+import { edgeMetricsRegistry } from './edge-metrics.js';
 
 const httpRegistry = new Registry();
 collectDefaultMetrics({ register: httpRegistry });
@@ -60,7 +61,12 @@ export function metricsPlugin<TContext extends object>(): ApolloServerPlugin<TCo
 }
 
 /** Merged after every metric above is registered: a merge copies the metrics registered so far. */
-const metricsRegistry = Registry.merge([httpRegistry, providerMetricsRegistry, executionMetricsRegistry]);
+const metricsRegistry = Registry.merge([
+  httpRegistry,
+  edgeMetricsRegistry,
+  providerMetricsRegistry,
+  executionMetricsRegistry,
+]);
 
 export async function metricsHandler(_req: Request, res: Response): Promise<void> {
   res.setHeader('content-type', metricsRegistry.contentType);

@@ -51,6 +51,7 @@ import type { AdapterRegistry } from '../providers/registry.js';
 import { rememberSecrets } from '../redaction.js';
 import { authenticateRequests } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
+import { boundConnections, receiveTimeouts } from './connection-bounds.js';
 import { corsHeaders } from './cors.js';
 import { documentAdmission } from './document-admission.js';
 import { graphqlPost, isGraphqlPost } from './graphql-post.js';
@@ -59,6 +60,7 @@ import { createMcpServer, executorFor, mcpRouter } from './mcp.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
 import { requestIdMiddleware } from './request-id.js';
+import { requestsInFlight } from './requests-in-flight.js';
 import { serveSse } from './sse.js';
 import { webhookRouter } from './webhooks.js';
 import { serveSubscriptions } from './websocket.js';
@@ -176,15 +178,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Express's weak ETag is a SHA-1 of every response body, made for conditional GETs; GraphQL
   // answers are POSTed and never revalidated, so it was pure cost (the larger the answer, the more).
   app.set('etag', false);
+  const corsOrigin = security.corsOrigin ?? (authenticator.enabled ? '*' : undefined);
   // POST /graphql skips Express (graphql-post.ts); its handler is made once Apollo Server has started.
   let servePost: (req: IncomingMessage, res: ServerResponse) => void = app;
-  const serve = (req: IncomingMessage, res: ServerResponse) => (isGraphqlPost(req) ? servePost : app)(req, res);
+  // The bounds below every route: connections open, the time to send a request, requests in flight.
+  const inFlight = requestsInFlight(limits.maxRequestsInFlight, corsOrigin);
+  const serve = inFlight.guard((req, res) => (isGraphqlPost(req) ? servePost : app)(req, res));
+  const serverOptions = receiveTimeouts(limits);
+  const httpServer = security.tls
+    ? createTlsServer(
+        { ...serverOptions, cert: readFileSync(security.tls.certFile), key: readFileSync(security.tls.keyFile) },
+        serve,
+      )
+    : createServer(serverOptions, serve);
+  boundConnections(httpServer, limits.maxConnections);
   // Routers, gateways and load balancers pool connections to us and reuse them after idling for
   // longer than Node's 5 s default; a socket we close just as they reuse it fails their request
   // with ECONNRESET. Idle sockets are still closed at once when the gateway stops.
-  const httpServer = security.tls
-    ? createTlsServer({ cert: readFileSync(security.tls.certFile), key: readFileSync(security.tls.keyFile) }, serve)
-    : createServer(serve);
   httpServer.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   let stopping = false;
 
@@ -280,7 +290,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   // The edge, in order: request ID, CORS (before auth, as OpsOrch Core does), identity.
-  const corsOrigin = security.corsOrigin ?? (authenticator.enabled ? '*' : undefined);
   app.use(requestIdMiddleware);
   app.use(corsHeaders(corsOrigin));
   app.use(authenticateRequests(authenticator, audit));
