@@ -17,10 +17,13 @@ import {
   GraphQLSkipDirective,
   getArgumentValues,
   getDirectiveValues,
+  type GraphQLField,
   getNamedType,
   type InlineFragmentNode,
   isObjectType,
+  Kind,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 
 /** What the look-ahead reads of a field's `info`: the stand-in a child started early gets. */
@@ -51,7 +54,7 @@ export function startEarly<P, C>(
         variableValues: info.variableValues,
         fragments: info.fragments,
       };
-      start(() => resolve(parent, getArgumentValues(definition, child, info.variableValues), ctx, childInfo));
+      start(() => resolve(parent, argumentsOf(definition, child, info.variableValues), ctx, childInfo));
     }
   }
 }
@@ -134,6 +137,46 @@ function selects(set: SelectionSetNode, info: LookaheadInfo, typeName: string, c
   });
 }
 
+/**
+ * A field's argument values when they are all written in the document (no variables): they are
+ * the same on every request with that document, so coerced once and kept with the field node,
+ * frozen, since the next request's early start gets the same object (a resolver changing its
+ * arguments throws in an early start, which only skips it: the real resolver gets its own).
+ */
+const literalArguments = new WeakMap<
+  FieldNode,
+  { definition: GraphQLField<unknown, unknown>; args: Record<string, unknown> }
+>();
+
+function argumentsOf(
+  definition: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: LookaheadInfo['variableValues'],
+): Record<string, unknown> {
+  const known = literalArguments.get(node);
+  if (known !== undefined && known.definition === definition) return known.args;
+  const args = getArgumentValues(definition, node, variables);
+  if (!node.arguments?.some((argument) => hasVariable(argument.value))) {
+    literalArguments.set(node, { definition, args: frozen(args) });
+  }
+  return args;
+}
+
+function hasVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(hasVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((field) => hasVariable(field.value));
+  return false;
+}
+
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) frozen(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function start(run: () => unknown): void {
   try {
     const result = run();
@@ -146,6 +189,8 @@ function start(run: () => unknown): void {
 
 /** Whether `@skip` and `@include` keep a selection, as execution will decide. */
 function included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, info: LookaheadInfo): boolean {
+  // Nearly every selection has no directive at all: two searches of an empty list skipped.
+  if (node.directives === undefined || node.directives.length === 0) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
 }

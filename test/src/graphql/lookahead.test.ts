@@ -75,6 +75,24 @@ describe('reads that need only the incident ID start with the incident', () => {
     expect(started('orchestration', 'queryRuns')).toEqual([0]);
   });
 
+  it('starts a child whose arguments are variables with the values of each request', async () => {
+    // Literal arguments are coerced once per document; these must not be.
+    const { incidents } = await gqlData<{ incidents: { nodes: { id: string; alerts: { totalCount: number } }[] } }>(
+      gateway.url,
+      '{ incidents(first: 50) { nodes { id alerts(first: 2) { totalCount } } } }',
+    );
+    const id = incidents.nodes.find((incident) => incident.alerts.totalCount >= 2)?.id;
+    expect(id).toBeDefined();
+    const PAGE = `query ($id: ID!, $n: Int!) { incident(id: $id) { title alerts(first: $n) { nodes { id } } } }`;
+    for (const n of [1, 2]) {
+      log.reset();
+      const data = await gqlData<{ incident: { alerts: { nodes: unknown[] } } }>(gateway.url, PAGE, { id, n });
+      expect(data.incident.alerts.nodes).toHaveLength(n);
+      // One read, begun the moment the incident arrived: the early start asked for this page size.
+      expect(started('alert', 'query')).toHaveLength(1);
+    }
+  });
+
   it('asks for the incident before its early children, and for a team before its members', async () => {
     // A provider that answers one call at a time (an OpsOrch plugin) answers in this order, and
     // everything else on the page waits for the incident, not for its timeline.
