@@ -413,7 +413,10 @@ describe('per-call time-out', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
     faulty = await startFaultyProvider(pagerduty.url);
-    gateway = await gatewayOver(name, faulty, { limits: { providerCallTimeoutMs: 200, providerBreakerFailures: 2 } });
+    // A second, not a fifth of one: the time-out runs from the call's start, and the request must
+    // reach the provider before it for the provider to see its connection close; a process held
+    // off the CPU for 200 ms ran the time-out before undici had written the request.
+    gateway = await gatewayOver(name, faulty, { limits: { providerCallTimeoutMs: 1_000, providerBreakerFailures: 2 } });
   });
   afterAll(async () => {
     await gateway.stop();
@@ -431,9 +434,9 @@ describe('per-call time-out', () => {
         code: 'PROVIDER_TIMEOUT',
         capability: 'incident',
         limit: 'OPSORCH_PROVIDER_CALL_TIMEOUT_MS',
-        max: 200,
+        max: 1_000,
       });
-      expect(error?.message).toMatch(/did not answer incident within 200 ms/);
+      expect(error?.message).toMatch(/did not answer incident within 1000 ms/);
       await faulty.abandoned(attempt);
       expect(faulty.hanging()).toBe(0);
     }
