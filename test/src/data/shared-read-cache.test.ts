@@ -525,8 +525,9 @@ describe('cold fills across instances sharing a real Redis', () => {
 
   it('reads itself once its wait is over when the instance that claimed the entry never answers', async () => {
     const read = await fillWaits('read');
-    // A's provider never answers (or A died holding the claim): B waits its 200 ms, then reads.
-    const { b, onB } = await bWaitingOnA(200);
+    // A's provider never answers (or A died holding the claim): B waits its second, then reads.
+    // A second, not less: the wait is real time, and B must still be seen waiting after it began.
+    const { b, onB } = await bWaitingOnA(1_000);
     expect(await onB).toEqual(['s@B1']);
     expect(b.calls).toEqual(['s']);
     expect(b.cache.waitingOnPeers).toBe(0);
