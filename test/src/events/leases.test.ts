@@ -33,9 +33,11 @@ describe('polling leases in a real Redis', () => {
   it('passes to another instance once a holder that died stops renewing', async () => {
     const dead = new RedisLeases(client, randomUUID(), 'test:lease:');
     const alive = new RedisLeases(client, randomUUID(), 'test:lease:');
-    expect(await dead.hold('poll:b', 300)).toBe(true);
-    expect(await alive.hold('poll:b', 300)).toBe(false);
-    await waitUntil(() => alive.hold('poll:b', 300), 'the lease of the dead holder runs out');
-    expect(await dead.hold('poll:b', 300)).toBe(false);
+    // Long enough that the next command comes within it on a loaded machine (300 ms was not a
+    // bound on one round trip), short enough to wait for; the survivor's is longer than the test.
+    expect(await dead.hold('poll:b', 1_500)).toBe(true);
+    expect(await alive.hold('poll:b', 1_500)).toBe(false);
+    await waitUntil(() => alive.hold('poll:b', 60_000), 'the lease of the dead holder runs out');
+    expect(await dead.hold('poll:b', 60_000)).toBe(false);
   });
 });
