@@ -99,11 +99,27 @@ describe('WebSocket limits', () => {
       .poll(() => new Set(frames.filter((f) => f.type === 'next').map((f) => f.id)).size, { timeout: 30_000 })
       .toBe(100);
 
-    // Completing one frees its place.
+    // Completing one frees its place. The count is 100 before the server reads these frames and
+    // after, so it cannot say they were read: updates are made until the new subscription hears
+    // one (refused, its error would come first on this socket).
     socket.send(JSON.stringify({ id: '0', type: 'complete' }));
     socket.send(JSON.stringify({ id: 'again', type: 'subscribe', payload: { query: UPDATED } }));
-    await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(100);
+    let update = 0;
+    await expect
+      .poll(
+        async () => {
+          await gqlData(
+            gateway.url,
+            'mutation($id: ID!, $title: String!) { incidentUpdate(input: { id: $id, title: $title }) { userErrors { message } } }',
+            { id, title: `after one completed ${update++}` },
+          );
+          return frames.find((f) => f.id === 'again')?.type;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('next');
     expect(frames.some((f) => f.id === 'again' && f.type === 'error')).toBe(false);
+    expect((await readyLive(gateway)).subscriptions).toBe(100);
     socket.close();
     await closed;
     await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(0);
