@@ -12,12 +12,12 @@
 import {
   type FieldNode,
   type FragmentSpreadNode,
+  type GraphQLField,
   GraphQLIncludeDirective,
   type GraphQLResolveInfo,
   GraphQLSkipDirective,
   getArgumentValues,
   getDirectiveValues,
-  type GraphQLField,
   getNamedType,
   type InlineFragmentNode,
   isObjectType,
