@@ -18,7 +18,15 @@
  * every subscriber's connection as it is (`src/http/direct-delivery.ts`).
  */
 import { randomUUID } from 'node:crypto';
-import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  Kind,
+} from 'graphql';
 import { visibilityKey } from '../auth/principal.js';
 import { stableStringify } from '../data/stable-json.js';
 import type { EventListener } from '../events/pubsub.js';
@@ -75,7 +83,7 @@ export class SharedSubscriptions {
    */
   source = async (args: ExecutionArgs): Promise<PayloadSource | ExecutionResult> => {
     const source = await this.start(args);
-    if (!isAsyncIterable(source)) return source;
+    if (!isAsyncIterable(source)) return refusal(source);
     const key = this.shareKey(args);
     return {
       events: source[Symbol.asyncIterator](),
@@ -200,4 +208,33 @@ class Waiters {
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * Variables that do not coerce are the client's mistake: over HTTP Apollo Server tells it
+ * `BAD_USER_INPUT`; graphql-js leaves the error uncoded, which would read as an internal error.
+ */
+function refusal(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.some(isVariableError)) return result;
+  return {
+    ...result,
+    errors: result.errors.map((error) =>
+      isVariableError(error)
+        ? new GraphQLError(error.message, {
+            nodes: error.nodes,
+            ...(error.source ? { source: error.source } : {}),
+            ...(error.positions ? { positions: error.positions } : {}),
+            extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+          })
+        : error,
+    ),
+  };
+}
+
+function isVariableError(error: GraphQLError): boolean {
+  return (
+    error.extensions.code === undefined &&
+    error.nodes?.length === 1 &&
+    error.nodes[0]?.kind === Kind.VARIABLE_DEFINITION
+  );
 }

@@ -85,6 +85,20 @@ describe('shared execution of subscription events', () => {
     }
   });
 
+  it('tells a subscriber whose variables do not coerce that the input is bad, as HTTP does', async () => {
+    const missing = track(subscribe<WithIncident>(gateway.wsUrl, WITH_INCIDENT, {}));
+    const wrongType = track(subscribe<WithIncident>(gateway.wsUrl, WITH_INCIDENT, { id: { not: 'an id' } }));
+    await Promise.all([missing.completed, wrongType.completed]);
+    for (const [sub, message] of [
+      [missing, /"\$id" of required type "ID!" was not provided/],
+      [wrongType, /"\$id" got invalid value/],
+    ] as const) {
+      expect(sub.errors).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } }),
+      ]);
+    }
+  });
+
   it('keeps delivering to the others when one subscriber of a shared operation leaves', async () => {
     const [leaving, staying] = [1, 2].map(() =>
       track(subscribe<WithIncident>(gateway.wsUrl, WITH_INCIDENT, { id: a })),

@@ -149,8 +149,11 @@ describe('GraphQL over SSE', () => {
     await expect(invalid.waitFor(() => true, 'anything')).rejects.toThrow(
       /Cannot query field.*GRAPHQL_VALIDATION_FAILED/,
     );
+    const missing = stream<Entry>(gateway.url, TIMELINE, {});
+    await expect(missing.waitFor(() => true, 'anything')).rejects.toThrow(/\$id\\" of required type.*BAD_USER_INPUT/);
     bad.stop();
     invalid.stop();
+    missing.stop();
     await live(0, 0);
   });
 
