@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import {
   type DocumentNode,
-  GraphQLError,
+  type GraphQLError,
   type GraphQLSchema,
   Lexer,
   parse,
@@ -17,6 +17,7 @@ import {
   validate,
 } from 'graphql';
 import type { Limits } from '../limits.js';
+import { coded } from './errors.js';
 import { limitExceeded } from './limits/limit-error.js';
 
 /**
@@ -166,15 +167,4 @@ function countTokens(text: string): number {
     // The parser reports the syntax error with its location.
   }
   return count;
-}
-
-/** Parse and validation errors carry the codes Apollo Server gives them over HTTP. */
-function coded(error: unknown, code: string): GraphQLError {
-  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
-  return new GraphQLError(error.message, {
-    ...(error.nodes ? { nodes: error.nodes } : {}),
-    ...(error.source ? { source: error.source } : {}),
-    ...(error.positions ? { positions: error.positions } : {}),
-    extensions: { ...error.extensions, code },
-  });
 }

@@ -29,6 +29,20 @@ export function gatewayError(
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
+/**
+ * A graphql-js error (parse, validation, variables) with the code Apollo Server gives it over HTTP,
+ * for the paths that run graphql-js without Apollo (the document cache, subscriptions).
+ */
+export function coded(error: unknown, code: string): GraphQLError {
+  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    extensions: { ...error.extensions, code },
+  });
+}
+
 export function badUserInput(message: string, argument?: string): GraphQLError {
   return gatewayError('BAD_USER_INPUT', message, argument ? { argument } : {});
 }

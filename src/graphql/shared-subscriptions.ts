@@ -24,7 +24,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   execute,
-  GraphQLError,
+  type GraphQLError,
   Kind,
 } from 'graphql';
 import { visibilityKey } from '../auth/principal.js';
@@ -32,6 +32,7 @@ import { stableStringify } from '../data/stable-json.js';
 import type { EventListener } from '../events/pubsub.js';
 import { abandoned } from './abandoned-executions.js';
 import { type ContextDeps, createContext, type GatewayContext, releaseData } from './context.js';
+import { coded } from './errors.js';
 
 /** A result as a transport sends it: errors formatted (masked), serialized as JSON. */
 export type PayloadEncoder = (result: ExecutionResult) => string;
@@ -218,16 +219,7 @@ function refusal(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.some(isVariableError)) return result;
   return {
     ...result,
-    errors: result.errors.map((error) =>
-      isVariableError(error)
-        ? new GraphQLError(error.message, {
-            nodes: error.nodes,
-            ...(error.source ? { source: error.source } : {}),
-            ...(error.positions ? { positions: error.positions } : {}),
-            extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
-          })
-        : error,
-    ),
+    errors: result.errors.map((error) => (isVariableError(error) ? coded(error, 'BAD_USER_INPUT') : error)),
   };
 }
 
