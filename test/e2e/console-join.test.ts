@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertmanagerAdapter } from '../../adapters/alertmanager/index.js';
 import type { Adapter } from '../../adapters/contract/index.js';
 import { createJiraAdapter } from '../../adapters/jira/index.js';
-import { createPagerDutyAdapter } from '../../adapters/pagerduty/index.js';
 import { createPrometheusAdapter } from '../../adapters/prometheus/index.js';
 import { seedJira } from '../fakes/jira/seed.js';
 import { type JiraFake, jiraTimestamp, startJiraFake } from '../fakes/jira/server.js';
@@ -21,6 +20,7 @@ import { postAlerts, settledAlerts, startAlertmanager } from '../helpers/alertma
 import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../helpers/pagerduty.js';
 import {
   type Exporter,
   eventually,
@@ -314,10 +314,7 @@ describe('console incident page: PagerDuty + Jira + Prometheus + Alertmanager', 
       components: ['checkout-api'],
       issuetype: 'Task',
     });
-    const pd = await createPagerDutyAdapter(
-      { apiToken: pagerduty.token, apiURL: pagerduty.url, fromEmail: 'alice@acme.test' },
-      env('pagerduty'),
-    );
+    const pd = await pagerDutyAdapterAt(pagerduty);
     const jiraAdapter = await createJiraAdapter(
       { apiURL: jira.url, email: jira.email, apiToken: jira.token, projectKey: 'OPS' },
       env('jira'),

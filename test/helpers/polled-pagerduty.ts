@@ -4,10 +4,9 @@
  * the gateway has to poll it, or be told by events.
  */
 import type { Adapter } from '../../adapters/contract/index.js';
-import { createPagerDutyAdapter } from '../../adapters/pagerduty/index.js';
 import { seedPagerDuty } from '../fakes/pagerduty/seed.js';
 import { type FakeIncident, type PagerDutyFake, startPagerDutyFake } from '../fakes/pagerduty/server.js';
-import { testLogger } from './gateway.js';
+import { pagerDutyAdapterAt } from './pagerduty.js';
 
 export interface PolledPagerDuty {
   fake: PagerDutyFake;
@@ -33,11 +32,7 @@ export async function startPolledPagerDuty(): Promise<PolledPagerDuty> {
     incident,
     timelineReads: () => fake.requests.filter((r) => r.method === 'GET' && r.path === notesPath).length,
     addNote: (content) => fake.addNote(incident.id, content),
-    adapter: async (name = 'pagerduty') =>
-      createPagerDutyAdapter(
-        { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test' },
-        { name, logger: testLogger },
-      ),
+    adapter: (name) => pagerDutyAdapterAt(fake, { name }),
     stop: () => fake.stop(),
   };
 }

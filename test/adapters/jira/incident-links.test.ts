@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJiraAdapter } from '../../../adapters/jira/index.js';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedJira } from '../../fakes/jira/seed.js';
 import { type JiraFake, startJiraFake } from '../../fakes/jira/server.js';
@@ -13,6 +12,7 @@ import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/se
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 
 let pd: PagerDutyFake;
 let jira: JiraFake;
@@ -23,10 +23,7 @@ beforeAll(async () => {
   [pd, jira] = await Promise.all([startPagerDutyFake(), startJiraFake()]);
   seedPagerDuty(pd);
   seedJira(jira);
-  const pagerduty = await createPagerDutyAdapter(
-    { apiToken: pd.token, apiURL: pd.url, fromEmail: 'alice@acme.test' },
-    { name: 'pagerduty', logger: testLogger },
-  );
+  const pagerduty = await pagerDutyAdapterAt(pd);
   const counted = countingAdapter(
     await createJiraAdapter(
       { apiURL: jira.url, email: jira.email, apiToken: jira.token, projectKey: 'OPS' },

@@ -3,22 +3,19 @@
  * REST API v2 documentation shows.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { LONG_INCIDENT, LONG_LOG_ENTRIES, seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
-import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql, gqlData } from '../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 
 let fake: PagerDutyFake;
 let gateway: TestGateway;
 let url: string;
 
 async function pagerDuty(overrides: Record<string, unknown> = {}) {
-  return createPagerDutyAdapter(
-    { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR', ...overrides },
-    { name: 'pagerduty', logger: testLogger },
-  );
+  return pagerDutyAdapterAt(fake, { config: overrides });
 }
 
 const incidentId = (id: string) => toGlobalId('Incident', 'pagerduty', id);

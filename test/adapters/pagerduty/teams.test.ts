@@ -4,12 +4,12 @@
  * PagerDuty's `GET /oncalls` documents (`since`, `until`, `earliest`).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type FakeShift, type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
-import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -64,10 +64,7 @@ beforeAll(async () => {
     [
       {
         name: 'pagerduty',
-        adapter: await createPagerDutyAdapter(
-          { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-          { name: 'pagerduty', logger: testLogger },
-        ),
+        adapter: await pagerDutyAdapterAt(fake),
       },
     ],
     {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type FakeIncident, type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
@@ -8,8 +7,9 @@ import {
   incidentEventBody,
   signPagerDutyDelivery as sign,
 } from '../../fakes/pagerduty/webhook.js';
-import { readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 const CURRENT = 'whsec-current-4c1f9a7e2b';
@@ -42,10 +42,7 @@ describe('PagerDuty v3 webhook', () => {
     const open = fake.incidents.find((i) => i.status === 'triggered');
     if (!open) throw new Error('the seeded account has no triggered incident');
     incident = open;
-    const adapter = await createPagerDutyAdapter(
-      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', webhookSecrets: [CURRENT, PREVIOUS] },
-      { name: 'pagerduty', logger: testLogger },
-    );
+    const adapter = await pagerDutyAdapterAt(fake, { config: { webhookSecrets: [CURRENT, PREVIOUS] } });
     // Polling is off, so only the webhook can tell the gateway about a new entry.
     gateway = await startTestGateway([{ name: 'pagerduty', adapter }], { pollIntervalMs: 0 });
     // The URL PagerDuty subscriptions were given before the webhook moved into the adapter.

@@ -4,7 +4,6 @@
  * each call counted in `/metrics` under its cause and carrying an abort signal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import {
   type CallMiddleware,
   type CallOrder,
@@ -21,9 +20,10 @@ import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type FakeIncident, type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
 import { incidentAnnotatedBody, signPagerDutyDelivery } from '../../fakes/pagerduty/webhook.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { providerCalls } from '../../helpers/metrics.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
 
 const SECRET = 'whsec-calls-test-5f1e2d3c4b';
@@ -173,10 +173,7 @@ describe('every path to a provider passes the choke point', () => {
     const open = fake.incidents.find((i) => i.status === 'triggered');
     if (!open) throw new Error('the seeded account has no triggered incident');
     incident = open;
-    const pagerDuty = await createPagerDutyAdapter(
-      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', webhookSecrets: SECRET },
-      { name: 'pagerduty', logger: testLogger },
-    );
+    const pagerDuty = await pagerDutyAdapterAt(fake, { config: { webhookSecrets: SECRET } });
     const wrapped = countingAdapter(pagerDuty);
     log = wrapped.log;
     gateway = await startTestGateway([{ name: 'pagerduty', adapter: wrapped.adapter }], {

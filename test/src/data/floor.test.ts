@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { CallMiddleware } from '../../../src/data/calls.js';
 import { DataFloor } from '../../../src/data/floor.js';
 import type { IncidentUpdatedEventNode } from '../../../src/data/models.js';
@@ -22,6 +21,7 @@ import { type FaultyProvider, startFaultyProvider } from '../../fakes/faulty-pro
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
 import { mockAdapter, testLogger } from '../../helpers/gateway.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 
 interface Seen {
   provider: string;
@@ -161,10 +161,7 @@ describe('cancellation through the floor', () => {
     pagerduty = await startPagerDutyFake();
     seedPagerDuty(pagerduty);
     faulty = await startFaultyProvider(pagerduty.url);
-    const adapter = await createPagerDutyAdapter(
-      { apiToken: pagerduty.token, apiURL: faulty.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-      { name: 'pd', logger: testLogger },
-    );
+    const adapter = await pagerDutyAdapterAt(pagerduty, { url: faulty.url, name: 'pd' });
     registry = new AdapterRegistry([{ name: 'pd', kind: 'pagerduty', adapter, capabilities: ['incident'] }]);
     pubsub = new InMemoryPubSub();
     // The server's middleware: the request's bounds, then the provider's breaker, queue and time-out.

@@ -7,14 +7,14 @@
  * provider keeps answering; a queued write is dropped unsent once it has waited its limit.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type FaultyProvider, startFaultyProvider } from '../../fakes/faulty-provider.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
-import { mockAdapter, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { type GraphQLResponse, gql } from '../../helpers/graphql.js';
 import { scrape, total } from '../../helpers/metrics.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 import { openSession } from '../../helpers/ws.js';
 
 let pagerduty: PagerDutyFake;
@@ -26,10 +26,7 @@ beforeAll(async () => {
 afterAll(() => pagerduty.stop());
 
 async function gatewayOver(name: string, faulty: FaultyProvider, limits: Parameters<typeof startTestGateway>[1]) {
-  const adapter = await createPagerDutyAdapter(
-    { apiToken: pagerduty.token, apiURL: faulty.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-    { name, logger: testLogger },
-  );
+  const adapter = await pagerDutyAdapterAt(pagerduty, { url: faulty.url, name });
   return startTestGateway(
     [
       { name, adapter, capabilities: ['incident'] },
@@ -243,16 +240,7 @@ describe('a provider that always says there is more', () => {
   const name = 'pd-endless';
   let gateway: TestGateway;
   beforeAll(async () => {
-    const adapter = await createPagerDutyAdapter(
-      {
-        apiToken: pagerduty.token,
-        apiURL: pagerduty.url,
-        fromEmail: 'alice@acme.test',
-        serviceID: 'PSLEDGR',
-        maxPages: 2,
-      },
-      { name, logger: testLogger },
-    );
+    const adapter = await pagerDutyAdapterAt(pagerduty, { name, config: { maxPages: 2 } });
     gateway = await startTestGateway(
       [
         { name, adapter, capabilities: ['incident'] },

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import type { LoaderKey } from '../../../src/data/loader-key.js';
 import { ReadCache, type ReadCacheOptions } from '../../../src/data/read-cache.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
 import { incidentEventBody, signPagerDutyDelivery } from '../../fakes/pagerduty/webhook.js';
-import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 import { wrapOperations } from '../../helpers/wrap-adapter.js';
 
 const SERVICES: LoaderKey = { capability: 'service', provider: 'pd', operation: 'getMany' };
@@ -393,11 +393,7 @@ describe('the read cache through the gateway (PagerDuty)', () => {
   const incidentReads = () =>
     fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/incidents/')).length;
 
-  const pagerDuty = (extra: Record<string, unknown> = {}) =>
-    createPagerDutyAdapter(
-      { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR', ...extra },
-      { name: 'pagerduty', logger: testLogger },
-    );
+  const pagerDuty = (extra: Record<string, unknown> = {}) => pagerDutyAdapterAt(fake, { config: extra });
 
   beforeAll(async () => {
     fake = await startPagerDutyFake();

@@ -4,12 +4,12 @@
  * fake, through the real server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
-import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql } from '../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 
 let fake: PagerDutyFake;
 let gateway: TestGateway;
@@ -17,10 +17,7 @@ let gateway: TestGateway;
 beforeAll(async () => {
   fake = await startPagerDutyFake();
   seedPagerDuty(fake);
-  const adapter = await createPagerDutyAdapter(
-    { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-    { name: 'pagerduty', logger: testLogger },
-  );
+  const adapter = await pagerDutyAdapterAt(fake);
   gateway = await startTestGateway([{ name: 'pagerduty', adapter }]);
 });
 afterAll(async () => {

@@ -6,13 +6,13 @@
  * server that hangs on command.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../adapters/pagerduty/index.js';
 import { type FaultyProvider, startFaultyProvider } from '../../fakes/faulty-provider.js';
 import { seedPagerDuty } from '../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/server.js';
-import { mockAdapter, readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql, gqlData } from '../../helpers/graphql.js';
 import { scrape, total } from '../../helpers/metrics.js';
+import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
 
 const MAX = 2;
@@ -26,10 +26,7 @@ describe('requests in flight', () => {
     pagerduty = await startPagerDutyFake();
     seedPagerDuty(pagerduty);
     faulty = await startFaultyProvider(pagerduty.url);
-    const adapter = await createPagerDutyAdapter(
-      { apiToken: pagerduty.token, apiURL: faulty.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-      { name: 'pd', logger: testLogger },
-    );
+    const adapter = await pagerDutyAdapterAt(pagerduty, { url: faulty.url, name: 'pd' });
     gateway = await startTestGateway([{ name: 'pd', adapter, capabilities: ['incident'] }], {
       limits: { maxRequestsInFlight: MAX },
     });

@@ -5,12 +5,12 @@
  * its bound).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../../adapters/pagerduty/index.js';
 import { seedPagerDuty } from '../../../fakes/pagerduty/seed.js';
 import { type FakeIncident, type PagerDutyFake, startPagerDutyFake } from '../../../fakes/pagerduty/server.js';
 import { countingAdapter } from '../../../helpers/counting.js';
-import { mockAdapter, startTestGateway, type TestGateway, testLogger } from '../../../helpers/gateway.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
 import { gqlData } from '../../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../../helpers/pagerduty.js';
 
 type Count = { status?: string; severity?: string; count: number };
 interface Counted {
@@ -201,11 +201,7 @@ describe('counts over a provider that cannot count (PagerDuty): a bounded scan a
         notes: [],
       });
     }
-    const adapter = () =>
-      createPagerDutyAdapter(
-        { apiToken: fake.token, apiURL: fake.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-        { name: 'pagerduty', logger: testLogger },
-      );
+    const adapter = () => pagerDutyAdapterAt(fake);
     exact = await startTestGateway([{ name: 'pagerduty', adapter: await adapter() }]);
     bounded = await startTestGateway([{ name: 'pagerduty', adapter: await adapter() }], {
       limits: { maxAggregateRecords: BOUND },

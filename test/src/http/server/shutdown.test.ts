@@ -5,12 +5,12 @@
  * server, the real PagerDuty adapter and a provider server that hangs on command.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPagerDutyAdapter } from '../../../../adapters/pagerduty/index.js';
 import { type FaultyProvider, startFaultyProvider } from '../../../fakes/faulty-provider.js';
 import { seedPagerDuty } from '../../../fakes/pagerduty/seed.js';
 import { type PagerDutyFake, startPagerDutyFake } from '../../../fakes/pagerduty/server.js';
-import { startTestGateway, testLogger } from '../../../helpers/gateway.js';
+import { startTestGateway } from '../../../helpers/gateway.js';
 import { gql } from '../../../helpers/graphql.js';
+import { pagerDutyAdapterAt } from '../../../helpers/pagerduty.js';
 
 describe('stopping the gateway while a provider hangs', () => {
   let pagerduty: PagerDutyFake;
@@ -27,10 +27,7 @@ describe('stopping the gateway while a provider hangs', () => {
   });
 
   it('answers the waiting request when the grace period passes and ends its provider call', async () => {
-    const adapter = await createPagerDutyAdapter(
-      { apiToken: pagerduty.token, apiURL: faulty.url, fromEmail: 'alice@acme.test', serviceID: 'PSLEDGR' },
-      { name: 'pd', logger: testLogger },
-    );
+    const adapter = await pagerDutyAdapterAt(pagerduty, { url: faulty.url, name: 'pd' });
     const gateway = await startTestGateway([{ name: 'pd', adapter, capabilities: ['incident'] }], {
       shutdownGraceMs: 50,
     });
