@@ -8,7 +8,6 @@ import type { CallContext, Capability } from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import { gatewayError } from '../graphql/errors.js';
 import { recordProviderCall } from './provider-metrics.js';
-import type { ReadLatencies } from './read-latency.js';
 import type { RequestTurns } from './turns.js';
 
 /** What made the floor call a provider. */
@@ -60,10 +59,11 @@ export interface ProviderCall {
 export type CallOrder = Omit<ProviderCall, 'abort'> & {
   readonly controller?: AbortController;
   /**
-   * The loader whose batch makes this read: the time the provider takes to answer it, from the
-   * adapter called to its answer, is recorded under that loader's name (`ReadLatencies`).
+   * Told what the provider took to answer this read, from the adapter called to its answer: the
+   * loader whose batch makes it keeps that (`ReadLatencies`), or adds it up when its batch makes
+   * several calls.
    */
-  readonly readBy?: string;
+  readonly took?: (ms: number) => void;
 };
 
 /**
@@ -93,11 +93,7 @@ export class ProviderCalls {
   private readonly reads = new Set<AbortController>();
   private stopped: Error | undefined;
 
-  constructor(
-    private readonly middleware: readonly CallMiddleware[] = [],
-    /** Where reads made for a loader (`CallOrder.readBy`) record how long the provider took. */
-    private readonly latencies?: ReadLatencies,
-  ) {}
+  constructor(private readonly middleware: readonly CallMiddleware[] = []) {}
 
   /**
    * The gateway is stopping: reads under way end now and no read is made from here on, so a
@@ -141,18 +137,17 @@ export class ProviderCalls {
       abort: (reason) => controller.abort(reason),
       ...(order.targets ? { targets: order.targets } : {}),
     };
-    const { readBy } = order;
-    const latencies = this.latencies;
+    const { took } = order;
     const reach = (final: ProviderCall): Promise<unknown> => {
       recordProviderCall(final.provider, final.capability, final.operation, final.cause, final.items);
-      if (readBy === undefined || !latencies) return fn(final.ctx);
+      if (took === undefined) return fn(final.ctx);
       // Timed from here, past the middleware (a queue for the provider's concurrency cap among
       // them), to the adapter's answer: what the provider takes, not what the gateway's own work
       // and a busy event loop add between a batch leaving its loader and its call being made.
       const started = performance.now();
       const answer = fn(final.ctx);
-      const took = () => latencies.record(readBy, performance.now() - started);
-      answer.then(took, took);
+      const timed = () => took(performance.now() - started);
+      answer.then(timed, timed);
       return answer;
     };
     const chain = this.middleware.reduceRight<(c: ProviderCall) => Promise<unknown>>(

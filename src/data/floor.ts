@@ -94,7 +94,7 @@ export class DataFloor {
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: DataFloorOptions) {
-    this.calls = new ProviderCalls(options.middleware, this.latencies);
+    this.calls = new ProviderCalls(options.middleware);
     const cache = options.cache ?? CACHE_OFF;
     const shared =
       cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;

@@ -341,16 +341,17 @@ export class Loaders {
   }
 
   /**
-   * Calls a provider through the floor's choke point, on behalf of this scope, for the loader
-   * `readBy` (a by-name loader reads through the list): what the provider takes to answer is
-   * recorded under that loader, for the order reads leave in and the cold-fill wait.
+   * Calls a provider through the floor's choke point, on behalf of this scope. What the provider
+   * takes to answer goes to `took`: by default recorded as the time of `key`'s loader, for the
+   * order reads leave in and the cold-fill wait; a loader whose batch makes several calls adds
+   * them up and records their sum (`readTook`).
    */
   call<R>(
     key: LoaderKey,
     items: number,
     ctx: m.CallContext,
     fn: (ctx: m.CallContext) => Promise<R>,
-    readBy: LoaderKey = key,
+    took: (ms: number) => void = (ms) => this.deps.latencies.record(loaderName(key), ms),
   ): Promise<R> {
     const scope = (ctx as FloorContext)[ON_BEHALF] ?? this.scope;
     // Written out, not a rest and a spread: the context carries a symbol key, and copying it
@@ -369,9 +370,14 @@ export class Loaders {
       scope,
       ctx: own,
       ...(handed ? { controller: handed } : {}),
-      readBy: loaderName(readBy),
+      took,
     };
     return this.deps.calls.run(call, fn);
+  }
+
+  /** Records what the provider took to answer one batch of `key`'s loader (`call`'s `took`). */
+  readTook(key: LoaderKey, ms: number): void {
+    this.deps.latencies.record(loaderName(key), ms);
   }
 
   /**

@@ -6,7 +6,11 @@ import type { Loaders } from '../loaders.js';
 /** Services and teams are looked up by name: a hundred names per call is plenty. */
 const NAMES_PER_CALL = 100;
 
-/** `readBy`: the by-name loader reading, under which the provider's time is recorded. */
+/**
+ * `readBy`: the by-name loader reading. The provider's time is recorded under it once for the
+ * batch, all its calls added up: the batch is what leaves among the reads sent together
+ * (`ReadLatencies`), and over a hundred names it waits for every call, one after the other.
+ */
 export async function fetchByNames<T>(
   loaders: Loaders,
   readBy: LoaderKey & { capability: 'service' | 'team' },
@@ -16,13 +20,22 @@ export async function fetchByNames<T>(
 ): Promise<T[]> {
   const list: LoaderKey = { capability: readBy.capability, provider: readBy.provider, operation: 'query' };
   const found: T[] = [];
-  for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
-    const chunk = names.slice(i, i + NAMES_PER_CALL);
-    const [page] = await loaders.call(list, chunk.length, ctx, (c) => query(chunk, c), readBy);
-    if (page instanceof Error) throw page;
-    if (page) found.push(...page.nodes);
+  // Undefined until a call reached the provider: a batch cancelled before any did took nothing.
+  let took: number | undefined;
+  const add = (ms: number) => {
+    took = (took ?? 0) + ms;
+  };
+  try {
+    for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
+      const chunk = names.slice(i, i + NAMES_PER_CALL);
+      const [page] = await loaders.call(list, chunk.length, ctx, (c) => query(chunk, c), add);
+      if (page instanceof Error) throw page;
+      if (page) found.push(...page.nodes);
+    }
+    return found;
+  } finally {
+    if (took !== undefined) loaders.readTook(readBy, took);
   }
-  return found;
 }
 
 /**
