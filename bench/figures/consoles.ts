@@ -9,6 +9,7 @@
  * The fleet also runs spread over three instances sharing a Redis (`OPSORCH_PUBSUB_URL`), each
  * console on one of them, with the calls of all three counted.
  */
+import { readCacheFromEnv } from '../../src/data/read-cache-config.js';
 import { startRedis } from '../../test/helpers/redis.js';
 import { startGatewayProcess } from '../lib/gateway.js';
 import { graphql } from '../lib/http.js';
@@ -21,7 +22,13 @@ import { pickIncident } from './page.js';
 const DIRECTORY = /^(service|team)\.|^metric\.describe$|^orchestration\.(getPlans|queryPlans)$/;
 
 interface Traffic {
-  directoryPerMinute: number;
+  /**
+   * Null when the window counted is shorter than the directory TTL: directory entries are read
+   * again about once a TTL, so such a window may hold no read or one, and neither is a rate.
+   */
+  directoryPerMinute: number | null;
+  /** Why `directoryPerMinute` is null. */
+  directoryUnobserved?: string;
   allPerMinute: number;
   /** Calls by `capability.operation`, to show which questions a fleet asks more often than one console. */
   byOperation: Record<string, number>;
@@ -92,6 +99,8 @@ async function traffic(
   instances = 1,
 ): Promise<Traffic> {
   const gateways: GraphQLServer[] = [];
+  // The TTL the gateway process will read from the same environment (it inherits the bench's).
+  const directoryTtlMs = readCacheFromEnv({ ...process.env, ...env }, (message) => new Error(message)).directory.ttlMs;
   try {
     for (let n = 1; n <= instances; n++) {
       gateways.push(
@@ -123,7 +132,8 @@ async function traffic(
     const from = performance.now();
     const { refreshes, errors } = await driving.done;
     const after = await calls();
-    const minutes = (performance.now() - from) / 60_000;
+    const windowMs = performance.now() - from;
+    const minutes = windowMs / 60_000;
     let directory = 0;
     let all = 0;
     const byOperation: Record<string, number> = {};
@@ -133,8 +143,14 @@ async function traffic(
       if (DIRECTORY.test(operation)) directory += made;
       if (made > 0) byOperation[operation] = made;
     }
+    const observed = windowMs >= directoryTtlMs;
     return {
-      directoryPerMinute: round(directory / minutes, 1),
+      directoryPerMinute: observed ? round(directory / minutes, 1) : null,
+      ...(observed
+        ? {}
+        : {
+            directoryUnobserved: `not observed: ${round(windowMs / 1000, 1)} s counted, shorter than the directory TTL (${directoryTtlMs / 1000} s)`,
+          }),
       allPerMinute: round(all / minutes, 1),
       byOperation,
       coldDirectoryByInstance,
@@ -187,7 +203,7 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     const fleet = await run(traffic({}, latency, consoles, periodMs, durationMs));
     figures['consoles.fleet.directoryPerMinute'] = fleet.directoryPerMinute;
     figures['consoles.fleet.allPerMinute'] = fleet.allPerMinute;
-    figures['consoles.fleet.ratio.directoryOverOne'] = ratio(fleet.directoryPerMinute, alone.directoryPerMinute);
+    figures['consoles.fleet.ratio.directoryOverOne'] = overOne(fleet.directoryPerMinute, alone.directoryPerMinute);
   }
   if (chosen.has('recordTtl')) {
     const aloneTtl = await run(traffic(recordTtl, latency, 1, periodMs, durationMs));
@@ -208,7 +224,7 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     const instances = await acrossInstances(latency, consoles, periodMs, durationMs);
     runs.push(instances.shared, instances.unshared);
     figures['consoles.threeInstances.directoryPerMinute'] = instances.shared.directoryPerMinute;
-    figures['consoles.threeInstances.ratio.directoryOverOne'] = ratio(
+    figures['consoles.threeInstances.ratio.directoryOverOne'] = overOne(
       instances.shared.directoryPerMinute,
       alone.directoryPerMinute,
     );
@@ -219,14 +235,23 @@ export async function consoleFigures(options: BenchOptions): Promise<Figures> {
     figures['consoles.threeInstancesUnshared.coldDirectoryReads'] =
       instances.unshared.coldDirectoryByInstance.join(' ');
     figures['consoles.threeInstancesUnshared.directoryPerMinute'] = instances.unshared.directoryPerMinute;
-    figures['consoles.threeInstancesUnshared.ratio.directoryOverOne'] = ratio(
+    figures['consoles.threeInstancesUnshared.ratio.directoryOverOne'] = overOne(
       instances.unshared.directoryPerMinute,
       alone.directoryPerMinute,
     );
   }
+  // Said once, by the first run that could not see a directory read (quick runs count 15 s).
+  const unobserved = runs.find((t) => t.directoryUnobserved)?.directoryUnobserved;
+  if (unobserved)
+    figures['consoles.directoryNotObserved'] = `${unobserved}: directoryPerMinute and its ratios are null`;
   figures['consoles.refreshes'] = runs.reduce((sum, t) => sum + t.refreshes, 0);
   figures['consoles.errors'] = runs.reduce((sum, t) => sum + t.errors, 0);
   return figures;
+}
+
+/** A directory rate over one console's; null where either was not observed or one console's is 0. */
+function overOne(rate: number | null, one: number | null): number | null {
+  return rate === null || one === null || one === 0 ? null : ratio(rate, one);
 }
 
 /** `<operation> <one console's calls>→<the other run's>` for every operation either made. */
