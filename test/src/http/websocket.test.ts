@@ -126,6 +126,8 @@ describe('WebSocket limits', () => {
   }, 120_000);
 
   it('refuses a client past its socket cap at the upgrade, with the limit in the answer', async () => {
+    // No socket of an earlier test still counted: the server may see a close after its client does.
+    await expect.poll(async () => (await readyLive(gateway)).sockets).toBe(0);
     const open = await Promise.all(Array.from({ length: 4 }, () => openSocket(gateway.wsUrl)));
     const refused = await new Promise<{ status: number; body: string }>((resolve) => {
       const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
@@ -144,7 +146,10 @@ describe('WebSocket limits', () => {
       socket.close();
       await closed;
     }
-    // Closed sockets free their places.
+    // Closed sockets free their places, on the server's close of each, which can come after the
+    // client's: the server forgets a socket (`sockets` in /readyz) in the same close event that
+    // frees its place.
+    await expect.poll(async () => (await readyLive(gateway)).sockets).toBe(0);
     const again = await openSocket(gateway.wsUrl);
     again.socket.close();
     await again.closed;
