@@ -3,9 +3,9 @@
  * (`../shared/opsorch/bin`, built unmodified from upstream): each starts its own plugin processes,
  * as two deployments would.
  */
-import { join } from 'node:path';
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { opsorchBin } from '../../test/helpers/opsorch.js';
+import { startCore } from '../../test/helpers/opsorch-core.js';
 import { freePort, type ServerProcess, startServer } from './process.js';
 
 /** `OPSORCH_<CAP>_PLUGIN` for every capability: OpsOrch's mock plugin is named `<cap>plugin`. */
@@ -17,14 +17,8 @@ export function pluginEnv(): Record<string, string> {
 }
 
 export async function startCoreProcess(name: string): Promise<ServerProcess> {
-  const port = await freePort();
-  return startServer({
-    name,
-    executable: join(opsorchBin(), 'opsorch'),
-    env: { OPSORCH_ADDR: `127.0.0.1:${port}`, ...pluginEnv() },
-    port,
-    readyPath: '/health',
-  });
+  const core = await startCore(pluginEnv());
+  return { name, origin: core.base, pid: core.child.pid ?? -1, stop: () => core.stop() };
 }
 
 /** The gateway as `npm start` runs it, every capability on its OpsOrch plugin. */

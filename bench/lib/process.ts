@@ -41,26 +41,20 @@ export function compiledEntry(entry: string): string {
   return compiled;
 }
 
-/** What a server runs: a compiled TypeScript entry under node, or a native executable. */
-type Program =
-  | {
-      entry: string;
-      /** Extra `node` flags, e.g. `--expose-gc`. */
-      nodeArgs?: string[];
-    }
-  /** Started with `PATH` and `env` only, as a deployment would (e.g. OpsOrch Core). */
-  | { executable: string };
+/** What a server runs: a compiled TypeScript entry under node. */
+interface Program {
+  entry: string;
+  /** Extra `node` flags, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
+}
 
 function spawnProgram(program: Program, env: Record<string, string>): ChildProcess {
-  const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
-  if ('executable' in program)
-    return spawn(program.executable, [], { env: { PATH: process.env.PATH ?? '', ...env }, stdio });
   // Production for every Node server alike, gateway and floors: it is what `npm start` runs, and
   // graphql-js's development checks cost a small program like the bare floor proportionally more.
   return spawn(process.execPath, [...(program.nodeArgs ?? []), compiledEntry(program.entry)], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', OPSORCH_LOG_LEVEL: 'warn', ...env },
-    stdio,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
 

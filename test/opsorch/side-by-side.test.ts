@@ -14,9 +14,6 @@
  *   another level that OpsOrch's log mock adds); a metric query answers only the metric asked for
  *   (Core passes on the mock's `<name>.baseline` companion series).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../../adapters/contract/index.js';
 import { createPluginAdapter } from '../../adapters/plugin/index.js';
@@ -26,6 +23,7 @@ import { buildRegistry } from '../../src/providers/registry.js';
 import { startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
 import { OPSORCH_BIN, OPSORCH_PLUGINS } from '../helpers/opsorch.js';
+import { type CoreProcess, startCore } from '../helpers/opsorch-core.js';
 
 const PLUGIN_ENV: Record<string, string> = Object.fromEntries(
   (Object.entries(OPSORCH_PLUGINS) as [Capability, string][]).map(([cap, bin]) => [
@@ -34,19 +32,10 @@ const PLUGIN_ENV: Record<string, string> = Object.fromEntries(
   ]),
 );
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 type Json = Record<string, unknown>;
 
 describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
-  let core: ChildProcess;
+  let core: CoreProcess | undefined;
   let coreUrl: string;
   let gateway: TestGateway;
   let provider: (capability: Capability) => string;
@@ -65,23 +54,8 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
   const ids = (records: Json[]) => records.map((r) => r.id as string).sort();
 
   beforeAll(async () => {
-    const port = await freePort();
-    coreUrl = `http://127.0.0.1:${port}`;
-    core = spawn(`${OPSORCH_BIN}/opsorch`, [], {
-      env: { PATH: process.env.PATH ?? '', OPSORCH_ADDR: `127.0.0.1:${port}`, ...PLUGIN_ENV },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    // Core logs "listening" just before it binds: wait for its health answer.
-    await new Promise<void>((resolve, reject) => {
-      core.once('exit', (code) => reject(new Error(`opsorch exited with ${code}`)));
-      const attempt = (): void => {
-        fetch(`${coreUrl}/health`).then(
-          (r) => (r.ok ? resolve() : attempt()),
-          () => setImmediate(attempt),
-        );
-      };
-      attempt();
-    });
+    core = await startCore(PLUGIN_ENV);
+    coreUrl = core.base;
 
     const registry = await buildRegistry(loadConfig(PLUGIN_ENV), { plugin: createPluginAdapter }, testLogger);
     gateway = await startTestGateway(
@@ -96,10 +70,7 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
 
   afterAll(async () => {
     await gateway?.stop();
-    if (core && core.exitCode === null) {
-      core.kill('SIGTERM');
-      await once(core, 'exit');
-    }
+    await core?.stop();
   });
 
   interface Conn<T> {
