@@ -30,7 +30,8 @@
  *   (`shared-read-cache.ts`): a local miss, or a refresh, first takes a fresh entry another
  *   instance stored (a refresh ahead: one stored after its own), then claims in Redis what it is
  *   about to read. A refresh that finds an entry claimed leaves it to the claimant (a refresh
- *   ahead looks again once the claimant announces its answer, or its claim has run out); a
+ *   ahead looks again once the claimant announces its answer, and at the latest a quarter lead
+ *   before its TTL ends, when it reads itself if the answer is not there); a
  *   request that misses waits for the claimant's answer, told when it is in Redis, for at most
  *   `fillWaitMs`, and then reads itself. So a fleet of instances reads a directory as often as
  *   one, however close together their reads fall.
@@ -74,11 +75,6 @@ export interface ReadCacheOptions {
    * instance's read of the same entry (`OPSORCH_CACHE_FILL_WAIT_MS`); 0: it reads at once.
    */
   fillWaitMs?: number;
-  /**
-   * Refreshes ahead left to another instance that wait for its announcement at once
-   * (`REFRESH_WATCHES` when not said); any more look again for its answer every tenth of a lead.
-   */
-  refreshWatches?: number;
 }
 
 /** Loaders kept fresh ahead of their TTL when the options do not say. */
@@ -86,12 +82,6 @@ export const REFRESH_AHEAD_LOADERS = 64;
 
 /** The longest a request waits on another instance's read when the options do not say. */
 export const FILL_WAIT_MS = 500;
-
-/**
- * Refreshes ahead waiting at once for other instances' announcements when the options do not say:
- * as many as the loaders refreshed ahead, each refresh one wait.
- */
-export const REFRESH_WATCHES = REFRESH_AHEAD_LOADERS;
 
 /**
  * How long before its TTL ends a read entry is due to be refreshed: a tenth of the TTL, at most
@@ -150,6 +140,11 @@ interface Due {
   lead: number;
   entry: Entry;
   loader: string;
+  /**
+   * Left to another instance's refresh (`leave`): looked at again when that instance announces it
+   * settled the entry, or at `at` at the latest, and then read here if its answer is not shared.
+   */
+  left?: boolean;
 }
 
 /** One call of `fetchAndStore`: what it reads, how, and where its answers go. */
@@ -161,12 +156,19 @@ interface Fill<K, V> {
   fetch: Fetch<K, V>;
   policy: Policy;
   storedAt: number;
-  refresh: 'stale' | 'ahead' | undefined;
+  refresh: Refresh | undefined;
   expiresAt: ExpiresAt<V> | undefined;
   /** This cache's generation when the read began: a change since means nothing is stored. */
   generation: number;
   results: (V | Error)[];
 }
+
+/**
+ * Why a read no request waits on is made: an entry served stale, one due ahead of its TTL, or one
+ * left to another instance's refresh ahead whose answer has not come by its last look (read then
+ * whatever the claims say).
+ */
+type Refresh = 'stale' | 'ahead' | 'last';
 
 /** Reads `keys` from the provider; `background` for a refresh no request waits on. */
 type Fetch<K, V> = (keys: readonly K[], background?: boolean) => Promise<(V | Error)[]>;
@@ -213,14 +215,9 @@ export class ReadCache {
   private readonly filling = new Map<string, number>();
   /** Requests waiting now for another instance's read. */
   private waiting = 0;
-  /**
-   * Refreshes ahead waiting for the instance they left a refresh to, each at most a lead and ended
-   * on `stop`; at most `refreshWatches` of them.
-   */
-  private readonly watchingAhead = new Set<SettleWatch>();
-  private readonly stopping = new AbortController();
+  /** Stops hearing other instances' announcements. */
+  private readonly unhear: () => void;
   private readonly fillWaitLimit: number;
-  private readonly refreshWatchLimit: number;
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -237,7 +234,7 @@ export class ReadCache {
       },
     });
     this.fillWaitLimit = options.fillWaitMs ?? FILL_WAIT_MS;
-    this.refreshWatchLimit = options.refreshWatches ?? REFRESH_WATCHES;
+    this.unhear = shared?.onSettled((name) => this.heard(name)) ?? (() => {});
     const loaders = options.refreshAhead ?? REFRESH_AHEAD_LOADERS;
     this.refreshers = loaders > 0 ? new LRUCache<string, Refresher>({ max: loaders }) : undefined;
   }
@@ -252,15 +249,17 @@ export class ReadCache {
     return this.due.size;
   }
 
-  /** Refreshes ahead waiting now for another instance's announcement. */
-  get refreshesWatching(): number {
-    return this.watchingAhead.size;
+  /** Of those, entries left to another instance's refresh, waiting for its announcement. */
+  get leftAhead(): number {
+    let left = 0;
+    for (const due of this.due.values()) if (due.left) left++;
+    return left;
   }
 
   /** Stops the sweep and lets go of the scopes refreshes would have read with. */
   stop(): void {
     this.stopped = true;
-    this.stopping.abort();
+    this.unhear();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
@@ -429,13 +428,13 @@ export class ReadCache {
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
     policy: Policy,
-    kind: 'stale' | 'ahead',
+    kind: Refresh,
     expiresAt?: ExpiresAt<V>,
     newerThan = Number.NEGATIVE_INFINITY,
   ): void {
     const names = keys.map((k) => entryName(key, partition, keyOf(k)));
     for (const name of names) this.refreshing.add(name);
-    recordCacheRefresh(key, kind, keys.length);
+    recordCacheRefresh(key, kind === 'stale' ? 'stale' : 'ahead', keys.length);
     this.fetchAndStore(key, partition, keys, keyOf, fetch, policy, this.now(), kind, expiresAt, newerThan)
       // A failed refresh leaves the stale entry to expire; the next reader fetches again.
       .catch(() => undefined)
@@ -450,8 +449,8 @@ export class ReadCache {
    * are never stored, nor what a change heard of meanwhile made stale. With instances sharing the
    * cache, what it would fetch is first claimed, and what another instance claimed first is left to
    * it: a request waits, bounded (`fillWait`), for that instance's answer and reads itself if it
-   * does not come; a refresh ahead looks again once it comes; a stale one leaves it to the next
-   * reader.
+   * does not come; a refresh ahead looks again once it comes (`leave`); a stale one leaves it to
+   * the next reader. A refresh ahead's last look claims nothing and leaves nothing.
    */
   private async fetchAndStore<K, V>(
     key: LoaderKey,
@@ -461,7 +460,7 @@ export class ReadCache {
     fetch: Fetch<K, V>,
     policy: Policy,
     storedAt: number,
-    refresh: 'stale' | 'ahead' | undefined,
+    refresh: Refresh | undefined,
     expiresAt?: ExpiresAt<V>,
     newerThan = Number.NEGATIVE_INFINITY,
     signal?: AbortSignal,
@@ -482,17 +481,12 @@ export class ReadCache {
     const shared = this.shared;
     const waitMs = refresh || !shared ? 0 : this.fillWait(key);
     // Watched before looking: an instance that settles between this lookup and this claim is heard.
-    // A refresh ahead counts against the bound from here: refreshes of one sweep begin together.
-    const ahead = refresh === 'ahead' && this.watchingAhead.size < this.refreshWatchLimit;
-    const watch = waitMs > 0 || ahead ? shared?.watch(key.provider, key.capability, fill.names) : undefined;
-    if (ahead && watch) this.watchingAhead.add(watch);
-    // Closed at the end unless a refresh ahead is done with it sooner, or hands it on to its wait.
-    let open = watch;
+    const watch = waitMs > 0 ? shared?.watch(key.provider, key.capability, fill.names) : undefined;
     try {
       const found = shared ? await shared.lookup(key.provider, key.capability, fill.names) : undefined;
       const rest = this.takeShared(fill, found, [...fill.names.keys()], newerThan);
       if (rest.length === 0) return fill.results;
-      if (!shared || !found || (!refresh && !watch)) {
+      if (!shared || !found || (!refresh && !watch) || refresh === 'last') {
         await this.fetchOwn(fill, rest, found?.generation, []);
         return fill.results;
       }
@@ -512,24 +506,18 @@ export class ReadCache {
         else others.push(i);
       });
       const settled = rest.filter((_, j) => claimed[j] === true).map((i) => fill.names[i] as string);
-      if (refresh) {
-        // A refresh watches only for what it leaves to another instance: a refresh ahead hands its
-        // watch on to that wait, any other closes it here.
-        const handedOn = others.length > 0 && this.leave(fill, others, claimMs, watch);
-        if (open && !handedOn) this.unwatch(open);
-        open = undefined;
-      }
+      if (refresh && others.length > 0) this.leave(fill, others);
       // Both to their end before the watch closes; then the first failure, as one read would.
       const ended = await Promise.allSettled([
         mine.length > 0 ? this.fetchOwn(fill, mine, found.generation, settled) : undefined,
-        others.length > 0 && watch && !refresh
+        others.length > 0 && watch
           ? this.waitForPeer(fill, others, watch, waitMs, found.generation, signal)
           : undefined,
       ]);
       for (const end of ended) if (end.status === 'rejected') throw end.reason;
       return fill.results;
     } finally {
-      if (open) this.unwatch(open);
+      watch?.close();
     }
   }
 
@@ -573,40 +561,17 @@ export class ReadCache {
 
   /**
    * Leaves a refresh of `indices` to the instance that claimed them first. A refresh ahead looks
-   * again for that instance's answer: with `watch`, once the instance announces it settled them
-   * (or its claim, `lead`, has run out: the announcement may be lost), and then takes the watch
-   * on (returns true); without, every tenth of a lead.
+   * again for that instance's answer (`lookAgain`).
    */
-  private leave<K, V>(
-    fill: Fill<K, V>,
-    indices: readonly number[],
-    lead: number,
-    watch: SettleWatch | undefined,
-  ): boolean {
+  private leave<K, V>(fill: Fill<K, V>, indices: readonly number[]): void {
     recordCacheRefreshLeft(fill.key, indices.length);
-    const names: string[] = [];
     for (const i of indices) {
       const name = fill.names[i] as string;
       fill.results[i] = new Error('refreshed by another instance');
       // Not this refresh's any more, though it goes on fetching what it claimed.
       this.refreshing.delete(name);
-      names.push(name);
+      if (fill.refresh === 'ahead') this.lookAgain(name, fill.policy, fill.partition);
     }
-    if (fill.refresh !== 'ahead') return false;
-    if (!watch) {
-      for (const name of names) this.lookAgain(name, fill.policy, fill.partition, lead / 10);
-      return false;
-    }
-    void watch.until(names, lead, this.stopping.signal).then(() => {
-      this.unwatch(watch);
-      for (const name of names) this.lookAgain(name, fill.policy, fill.partition, 0);
-    });
-    return true;
-  }
-
-  private unwatch(watch: SettleWatch): void {
-    watch.close();
-    this.watchingAhead.delete(watch);
   }
 
   /**
@@ -731,18 +696,40 @@ export class ReadCache {
   }
 
   /**
-   * Looks again, `delayMs` from now, for the answer of the instance that claimed a refresh ahead
-   * first, while the entry here is still fresh. Past its TTL the entry's next reader refreshes it
-   * as a stale one, and claims it once the other instance's claim has run out.
+   * Schedules the look again of an entry whose refresh ahead another instance claimed first: when
+   * that instance announces it settled the entry (`heard`), and at the latest a quarter lead before
+   * the entry's TTL ends, its last look: an announcement may be lost, and the claimant may have
+   * died. The last look takes the claimant's answer if it is shared by then, and reads itself if
+   * not (`Refresh`), so a lost announcement costs one provider read, and no reader is served the
+   * entry stale. The sweep runs at least half a lead before the TTL ends, so the claimant has a
+   * quarter lead or more to answer, and the last look as long to read. An announcement that came
+   * before the refresh left the entry (between its lookup and its claim) is not heard here: the
+   * last look finds that answer. Past its TTL already (a look again that came late), the entry's
+   * next reader refreshes it as a stale one.
    */
-  private lookAgain(name: string, policy: Policy, partition: string, delayMs: number): void {
+  private lookAgain(name: string, policy: Policy, partition: string): void {
     const entry = this.entries.peek(name);
     if (!entry || this.stopped) return;
-    const at = this.now() + delayMs;
-    if (at >= entry.storedAt + policy.ttlMs) return;
+    const end = entry.storedAt + policy.ttlMs;
+    const now = this.now();
+    if (now >= end) return;
+    const at = Math.max(now, end - refreshLead(policy.ttlMs) / 4);
     // No lead of its own: due at `at`, not taken along by a sweep before it.
-    this.due.set(name, { at, lead: 0, entry, loader: loaderPrefix(entry.key) + partition });
+    this.due.set(name, { at, lead: 0, entry, loader: loaderPrefix(entry.key) + partition, left: true });
     this.arm(at);
+  }
+
+  /**
+   * Another instance settled `name` (its read ended, with an answer shared or none): an entry left
+   * to it is looked at again now, claimed and read here if no answer was shared. Other entries'
+   * schedules stay: their refresh is not due.
+   */
+  private heard(name: string): void {
+    const due = this.due.get(name);
+    if (!due?.left || this.stopped) return;
+    const now = this.now();
+    this.due.set(name, { at: now, lead: 0, entry: due.entry, loader: due.loader });
+    this.arm(now);
   }
 
   /** Arms the sweep timer for `at` unless it fires before then already. */
@@ -763,7 +750,8 @@ export class ReadCache {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = this.now();
-    const ready = new Map<string, Entry[]>();
+    // By loader, and whether it is a last look: those claim nothing.
+    const ready = new Map<string, { loader: string; last: boolean; entries: Entry[] }>();
     let next = Number.POSITIVE_INFINITY;
     for (const [name, due] of this.due) {
       if (due.at > now + due.lead / 2) {
@@ -773,11 +761,13 @@ export class ReadCache {
       this.due.delete(name);
       // Peek, not get: a refresh is not a use, and must not keep an entry from eviction.
       if (!due.entry.read || this.entries.peek(name) !== due.entry || this.refreshing.has(name)) continue;
-      const entries = ready.get(due.loader);
-      if (entries) entries.push(due.entry);
-      else ready.set(due.loader, [due.entry]);
+      const last = due.left === true;
+      const group = last ? `${due.loader}\u0000last` : due.loader;
+      const batch = ready.get(group);
+      if (batch) batch.entries.push(due.entry);
+      else ready.set(group, { loader: due.loader, last, entries: [due.entry] });
     }
-    for (const [loader, entries] of ready) {
+    for (const { loader, last, entries } of ready.values()) {
       const refresher = this.refreshers?.peek(loader);
       // Out of the bound on loaders refreshed ahead: its entries expire on access, as without it.
       if (!refresher) continue;
@@ -793,7 +783,7 @@ export class ReadCache {
         refresher.keyOf,
         refresher.fetch,
         policy,
-        'ahead',
+        last ? 'last' : 'ahead',
         refresher.expiresAt,
         newest,
       );

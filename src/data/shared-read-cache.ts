@@ -79,6 +79,8 @@ export class SharedReadCache {
   private failing = false;
   /** Open watches by namespace and name: as many as reads waiting or about to, each bounded in time. */
   private readonly watches = new Map<string, Set<SettleWatch>>();
+  /** Told every name settled: one per read cache over this store. */
+  private readonly listeners = new Set<(name: string) => void>();
 
   constructor(
     private readonly store: SharedStore,
@@ -89,8 +91,20 @@ export class SharedReadCache {
       for (const name of names) {
         const watching = this.watches.get(watchName(namespace, name));
         if (watching) for (const watch of watching) watch.hear(name);
+        for (const listener of this.listeners) listener(name);
       }
     });
+  }
+
+  /**
+   * Calls `listener` with every name an instance settles (names are unique across namespaces: they
+   * name their provider and capability); returns its removal.
+   */
+  onSettled(listener: (name: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Watches `names` for an instance settling them, until the watch is closed. */

@@ -305,25 +305,27 @@ describe('SharedReadCache on a real Redis', () => {
 describe('refresh-ahead across instances sharing a real Redis', () => {
   const caches = cachesSharingRedis();
   const lookups = caches.lookups;
-  /** One instance with a 10 s TTL: refreshed ahead 0.5 to 1 s before it ends. */
-  const instance = (name: string, prefix: string, refreshWatches?: number) =>
+  /**
+   * One instance with a 10 s TTL: refreshed ahead 0.5 to 1 s before it ends; a refresh it leaves
+   * to another instance has its last look at 9.75 s.
+   */
+  const instance = (name: string, prefix: string) =>
     caches.instance(name, prefix, {
       directory: { ttlMs: 10_000, staleMs: 5_000 },
       // Cold fills read at once here: a cold fill's claim lasts in Redis's time, which does not
       // jump with the caches' clock, and would still hold when the refreshes come due.
       fillWaitMs: 0,
-      ...(refreshWatches === undefined ? {} : { refreshWatches }),
     });
 
   /**
    * Two instances that read `s` and read it again within its TTL, holding their provider calls
-   * from then on; the clock moved to where both have swept: one claimed the refresh and calls its
-   * provider, the other left it to that one and looks again shortly.
+   * from then on; the clock moved to where both have swept (9.5 s): one claimed the refresh and
+   * calls its provider, the other left it to that one and waits for its announcement.
    */
-  const bothDue = async (refreshWatches?: number): Promise<{ first: Instance; other: Instance; cold: number }> => {
+  const bothDue = async (): Promise<{ first: Instance; other: Instance; cold: number }> => {
     const prefix = `test-${Math.random().toString(36).slice(2)}:`;
-    const a = await instance('A', prefix, refreshWatches);
-    const b = await instance('B', prefix, refreshWatches);
+    const a = await instance('A', prefix);
+    const b = await instance('B', prefix);
     // Redis's clock runs on; the caches' stands still unless moved, so both store at the same time.
     vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     for (const one of [a, b]) {
@@ -334,30 +336,57 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     const cold = a.calls.length + b.calls.length;
     await vi.advanceTimersByTimeAsync(9_500);
     const refreshes = () => a.calls.length + b.calls.length - cold;
-    // The other waits: for the first's announcement, or (past its bound of waits) for its next look.
-    const left = (one: Instance) => one.cache.refreshesWatching + one.cache.refreshingAhead;
     await until(
-      () => refreshes() === 2 || (refreshes() === 1 && left(a) + left(b) === 1),
-      `one instance refreshes and the other leaves it to that one ${JSON.stringify([a.calls, b.calls, left(a), left(b)])}`,
+      () => refreshes() === 2 || (refreshes() === 1 && a.cache.leftAhead + b.cache.leftAhead === 1),
+      `one instance refreshes and the other leaves it to that one ${JSON.stringify([a.calls, b.calls])}`,
     );
     expect(refreshes()).toBe(1);
-    const [first, other] = left(b) === 1 ? [a, b] : [b, a];
+    const [first, other] = b.cache.leftAhead === 1 ? [a, b] : [b, a];
     return { first, other, cold };
+  };
+
+  /**
+   * One instance B that read `r` and `q` twice, whose refreshes another instance claimed first, for
+   * longer than the test runs: the clock moved to where B has swept (9.5 s) and left both to it.
+   * Returns the entries' names, and how that instance's answers are stored without their
+   * announcement (lost: a subscriber reconnecting, say).
+   */
+  const leftToAnother = async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const b = await instance('B', prefix);
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    for (const partition of ['r', 'q']) {
+      await b.read({ partition });
+      await b.read({ partition });
+    }
+    const claimant = new RedisSharedStore(b.client, prefix);
+    const base = `${prefix}cache:p/service:0:`;
+    const names = (await b.client.keys(`${base}*`)).map((key) => key.slice(base.length)).sort();
+    expect(names).toHaveLength(2);
+    expect(await claimant.claim('p/service', '0', names, 60_000)).toEqual([true, true]);
+    await vi.advanceTimersByTimeAsync(9_500);
+    await until(() => b.cache.leftAhead === 2, 'B leaves both refreshes to the other instance');
+    const [q, r] = names as [string, string];
+    /** The other instance's answer to `name`, stored now, its announcement lost. */
+    const answerUnannounced = (name: string) =>
+      claimant.set('p/service', '0', [
+        { name, value: JSON.stringify({ value: 's@C', storedAt: Date.now() }), ttlMs: 60_000 },
+      ]);
+    return { b, q, r, answerUnannounced };
   };
 
   it('reads an entry due on every instance once: the first claims it, the others take its answer once it is announced', async () => {
     const { first, other, cold } = await bothDue();
     const looked = await lookups(other.prefix);
-    expect(other.cache.refreshesWatching).toBe(1);
-    // Four tenths of a lead while the first's provider holds its read (the entry stays fresh: the
-    // clock stands at 9.9 of its 10 s): the other asks Redis nothing (looking every tenth of a
-    // lead, it asked at the first tenth, and would only have taken the answer at a later look).
-    await vi.advanceTimersByTimeAsync(400);
+    expect(other.cache.leftAhead).toBe(1);
+    // Two tenths of a lead while the first's provider holds its read, short of the other's last
+    // look: the other asks Redis nothing until the announcement wakes it.
+    await vi.advanceTimersByTimeAsync(200);
     const answer = `s@${first.name}${first.calls.length}`;
     first.release();
     await until(() => first.fresh() === answer, 'the first instance stores its answer');
     // Woken by the announcement, the other looks again at once: on the clock, no time has passed.
-    await until(() => other.cache.refreshesWatching === 0, `${other.name} hears the answer announced`);
+    await until(() => other.cache.leftAhead === 0, `${other.name} hears the answer announced`);
     await vi.advanceTimersByTimeAsync(0);
     await until(() => other.fresh() === answer, `${other.name} takes ${first.name}'s answer`);
     expect(first.calls.length + other.calls.length).toBe(cold + 1);
@@ -365,47 +394,14 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     expect(looked).toEqual([['s']]);
   });
 
-  it('waits for announcements with at most its bound of refreshes; any more look again every tenth of a lead', async () => {
-    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
-    const b = await instance('B', prefix, 1);
-    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    for (const partition of ['r', 'q']) {
-      await b.read({ partition });
-      await b.read({ partition });
-    }
-    // Another instance (its store, as it runs in every instance) claims both entries' refreshes
-    // first, for longer than the test runs, then answers them: q's first, then r's.
-    const claimant = new RedisSharedStore(b.client, prefix);
-    const base = `${prefix}cache:p/service:0:`;
-    const names = (await b.client.keys(`${base}*`)).map((key) => key.slice(base.length)).sort();
-    expect(names).toHaveLength(2);
-    const [q, r] = names as [string, string];
-    expect(await claimant.claim('p/service', '0', names, 60_000)).toEqual([true, true]);
-    const looked = await lookups(prefix);
-    await vi.advanceTimersByTimeAsync(9_500);
-    await until(
-      () => b.cache.refreshesWatching === 1 && b.cache.refreshingAhead === 1,
-      'one refresh waits for the announcement, the other for its next look',
-    );
-    // MONITOR's stream is not ordered with the replies to B's connection: wait for it to show both.
-    await until(() => looked.length >= 2, 'Redis runs both lookups');
-    expect(looked).toHaveLength(2);
-    const answer = (name: string) => ({
-      name,
-      value: JSON.stringify({ value: 's@C', storedAt: Date.now() }),
-      ttlMs: 60_000,
-    });
-    await claimant.set('p/service', '0', [answer(q)], [q]);
-    await claimant.set('p/service', '0', [answer(r)], [r]);
-    await until(() => b.cache.refreshesWatching === 0, 'B hears r announced');
-    await vi.advanceTimersByTimeAsync(0);
-    await until(() => b.fresh('r') === 's@C', "B takes r's answer");
-    // q's announcement came first, and nothing waited for it: q is looked at again on the clock.
-    expect(b.fresh('q')).toBe('s@B2');
-    await vi.advanceTimersByTimeAsync(100);
-    await until(() => b.fresh('q') === 's@C', "B takes q's answer at its next look");
-    await until(() => looked.length >= 4, 'Redis runs the four lookups');
-    expect(looked).toHaveLength(4);
+  it('takes an answer whose announcement was lost at its last look, before the TTL ends', async () => {
+    const { b, q, r, answerUnannounced } = await leftToAnother();
+    await answerUnannounced(q);
+    await answerUnannounced(r);
+    // A quarter lead before the TTL ends (9.75 s), B looks once more and finds both answers.
+    await vi.advanceTimersByTimeAsync(250);
+    await until(() => b.fresh('q') === 's@C' && b.fresh('r') === 's@C', 'B takes both answers');
+    expect(b.cache.leftAhead).toBe(0);
     expect(b.calls).toHaveLength(2);
   });
 
@@ -450,38 +446,22 @@ describe('refresh-ahead across instances sharing a real Redis', () => {
     expect(b.calls.length).toBe(before.b);
   });
 
-  it("refreshes on another instance once the first one's claim runs out without an answer", async () => {
-    // Past its bound of waits (none), the other looks again every tenth of a lead.
-    const { first, other, cold } = await bothDue(0);
-    // The first instance never answers (its provider hangs, or it died). Its claim lasts a lead
-    // (1 s) in Redis's time; then the other instance's next look claims the refresh for itself.
-    const claims = () => other.client.keys(`${other.prefix}cache:p/service:claim:*`);
-    expect(await claims()).toHaveLength(1);
-    const before = other.calls.length;
-    await until(async () => (await claims()).length === 0, "the first instance's claim runs out");
-    expect(other.calls.length + first.calls.length).toBe(cold + 1);
-    await vi.advanceTimersByTimeAsync(100);
-    await until(() => other.calls.length > before, 'the other refreshes');
-    expect(other.calls.at(-1)).toBe('s');
-    other.release();
-    await until(() => other.fresh() === `s@${other.name}${other.calls.length}`, 'the other stores its answer');
-    first.release();
-  });
-
-  it('stops waiting for an announcement that never comes after a lead, and the next reader refreshes', async () => {
+  it('reads itself at its last look when the instance it left the refresh to never answers: one more read, no stale answer', async () => {
     const { first, other, cold } = await bothDue();
-    // The first instance never answers, and its claim runs out (a lead, 1 s, in Redis's time).
-    const claims = () => other.client.keys(`${other.prefix}cache:p/service:claim:*`);
-    await until(async () => (await claims()).length === 0, "the first instance's claim runs out");
-    expect(other.cache.refreshesWatching).toBe(1);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(other.cache.refreshesWatching).toBe(0);
-    // Past its TTL by then: the next reader is served the stale entry and refreshes it.
-    const before = other.calls.length;
-    expect(await other.read()).toEqual([expect.stringMatching(/^s@[AB]\d$/)]);
-    await until(() => other.calls.length > before, 'the other refreshes');
-    expect(other.calls.length + first.calls.length).toBe(cold + 2);
+    // The first instance never answers (its provider hangs, or it died) and its claim still holds
+    // in Redis. A quarter lead before the TTL ends (9.75 s), the other reads itself.
+    await vi.advanceTimersByTimeAsync(250);
+    await until(() => other.calls.length + first.calls.length === cold + 2, 'the other reads itself');
+    expect(other.calls.at(-1)).toBe('s');
+    expect(other.cache.leftAhead).toBe(0);
+    const answer = `s@${other.name}${other.calls.length}`;
     other.release();
+    await until(() => other.fresh() === answer, 'the other stores its answer');
+    // Past the old entry's TTL, the next reader finds the new one fresh.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(other.fresh()).toBe(answer);
+    expect(await other.read()).toEqual([answer]);
+    expect(other.calls.length + first.calls.length).toBe(cold + 2);
     first.release();
   });
 });
