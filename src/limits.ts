@@ -53,6 +53,17 @@ export const LIMITS = {
     description:
       'HTTP requests being served at once: GraphQL, SSE streams, MCP, webhooks (not /healthz, /readyz, /metrics)',
   },
+  // A client is whoever the gateway can tell apart before auth without being fooled: its address,
+  // or the user a trusted proxy names (src/http/client-key.ts). A quarter of the global default,
+  // so no one client holds more than that and at least three others always find room; the bench's
+  // busiest client (every request comes from 127.0.0.1) holds 100: 50 consoles' two requests each.
+  maxRequestsInFlightPerClient: {
+    variable: 'OPSORCH_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT',
+    default: 250,
+    code: 'TOO_MANY_REQUESTS_IN_FLIGHT_FOR_CLIENT',
+    unit: 'requests',
+    description: 'HTTP requests from one client being served at once (its address, or the user a trusted proxy names)',
+  },
   maxBodyBytes: {
     variable: 'OPSORCH_MAX_BODY_BYTES',
     default: 1_048_576,

@@ -88,13 +88,28 @@ export class Authenticator {
     this.tokens.close();
   }
 
-  private fromProxy(presented: Presented): Principal | undefined {
+  /** Whether a trusted proxy may name the user (`proxyUser`). */
+  get trustsProxy(): boolean {
+    return this.config.proxy !== undefined;
+  }
+
+  /**
+   * The user a trusted proxy names: only a configured proxy address may name one, so no other peer
+   * can claim it, and reading it checks no credential, so it is cheap enough to know before
+   * authentication (the bound on requests in flight keys a client's share by it).
+   */
+  proxyUser(presented: Presented): string | undefined {
     const proxy = this.config.proxy;
     if (!proxy || !presented.header || !presented.remoteAddress) return undefined;
     if (!proxy.trusted.includes(normalizeAddress(presented.remoteAddress))) return undefined;
-    const user = presented.header(proxy.userHeader)?.trim();
-    if (!user) return undefined;
-    const scopes = proxy.scopesHeader ? presented.header(proxy.scopesHeader) : undefined;
+    return presented.header(proxy.userHeader)?.trim() || undefined;
+  }
+
+  private fromProxy(presented: Presented): Principal | undefined {
+    const user = this.proxyUser(presented);
+    if (user === undefined || !presented.header) return undefined;
+    const scopesHeader = this.config.proxy?.scopesHeader;
+    const scopes = scopesHeader ? presented.header(scopesHeader) : undefined;
     return { actor: user, scopes: scopes === undefined ? new Set(['read']) : parseScopes(scopes), via: 'proxy' };
   }
 }

@@ -1,7 +1,7 @@
 /**
- * What the HTTP edge's bounds count: requests in flight and those shed past
- * `OPSORCH_MAX_REQUESTS_IN_FLIGHT`, connections open and those dropped past
- * `OPSORCH_MAX_CONNECTIONS`. Process-wide, as every registry here: several gateways in one process
+ * What the HTTP edge's bounds count: requests in flight, the clients they come from, and those shed
+ * past `OPSORCH_MAX_REQUESTS_IN_FLIGHT` or `OPSORCH_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT`, connections
+ * open and those dropped past `OPSORCH_MAX_CONNECTIONS`. Process-wide, as every registry here: several gateways in one process
  * (tests) add up.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -16,7 +16,15 @@ const requestsInFlight = new Gauge({
 
 const requestsShed = new Counter({
   name: 'opsorch_http_requests_shed_total',
-  help: 'HTTP requests answered 503 at once because OPSORCH_MAX_REQUESTS_IN_FLIGHT were in flight.',
+  help: 'HTTP requests refused at once: 503 because OPSORCH_MAX_REQUESTS_IN_FLIGHT were in flight (bound="gateway"), 429 because OPSORCH_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT of its client were (bound="client").',
+  labelNames: ['bound'],
+  registers: [edgeMetricsRegistry],
+});
+
+// A count, never a label per client: a label per address would grow without end.
+const clientsInFlight = new Gauge({
+  name: 'opsorch_http_clients_in_flight',
+  help: 'Clients (addresses, or users a trusted proxy names) with HTTP requests in flight now, counted against OPSORCH_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT each.',
   registers: [edgeMetricsRegistry],
 });
 
@@ -40,8 +48,16 @@ export function recordRequestEnded(): void {
   requestsInFlight.dec();
 }
 
-export function recordRequestShed(): void {
-  requestsShed.inc();
+export function recordRequestShed(bound: 'gateway' | 'client'): void {
+  requestsShed.inc({ bound });
+}
+
+export function recordClientStarted(): void {
+  clientsInFlight.inc();
+}
+
+export function recordClientEnded(): void {
+  clientsInFlight.dec();
 }
 
 export function recordConnectionOpened(): void {

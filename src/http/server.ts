@@ -51,6 +51,7 @@ import type { AdapterRegistry } from '../providers/registry.js';
 import { rememberSecrets } from '../redaction.js';
 import { authenticateRequests } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
+import { clientKey } from './client-key.js';
 import { boundConnections, receiveTimeouts } from './connection-bounds.js';
 import { corsHeaders } from './cors.js';
 import { documentAdmission } from './document-admission.js';
@@ -59,6 +60,7 @@ import { jsonErrors, notFound, requireJsonPost, requireRequestObject } from './j
 import { createMcpServer, executorFor, mcpRouter } from './mcp.js';
 import { metricsHandler, metricsPlugin } from './metrics.js';
 import { playgroundRouter } from './playground.js';
+import { RefusalLog } from './refusal-log.js';
 import { requestIdMiddleware } from './request-id.js';
 import { requestsInFlight } from './requests-in-flight.js';
 import { serveSse } from './sse.js';
@@ -182,7 +184,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // POST /graphql skips Express (graphql-post.ts); its handler is made once Apollo Server has started.
   let servePost: (req: IncomingMessage, res: ServerResponse) => void = app;
   // The bounds below every route: connections open, the time to send a request, requests in flight.
-  const inFlight = requestsInFlight(limits.maxRequestsInFlight, corsOrigin);
+  const refusals = new RefusalLog(logger);
+  const inFlight = requestsInFlight({
+    max: limits.maxRequestsInFlight,
+    perClient: limits.maxRequestsInFlightPerClient,
+    clientOf: clientKey(authenticator),
+    refusals,
+    corsOrigin,
+  });
   const serve = inFlight.guard((req, res) => (isGraphqlPost(req) ? servePost : app)(req, res));
   const serverOptions = receiveTimeouts(limits);
   const httpServer = security.tls
@@ -394,6 +403,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         clearTimeout(cut);
         await polled;
         await pubsub.close();
+        refusals.close();
         authenticator.close();
         audit.close();
       })();
