@@ -9,6 +9,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallLog, countingAdapter } from '../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -52,17 +53,31 @@ async function startFinance(budgeted: string[]): Promise<Started> {
 }
 
 async function startSupergraph(subgraphs: { name: string; url: string }[]): Promise<Started> {
+  // Every subgraph request on a connection of its own. A pooled idle connection is reused until the
+  // client's clock says the server's advertised keep-alive (Node's 5 s on the finance subgraph) is
+  // nearly over, but undici's keep-alive clock moves half a second per timer tick whatever the real
+  // time: while composition or a loaded machine holds the event loop it falls behind, and the first
+  // supergraph query reused the finance connection left idle since introspection just as the
+  // server closed it ("fetch failed"). The gateway's default fetcher kept idle connections forever.
+  const connections = new Agent({ pipelining: 0 });
   const server = new ApolloServer({
     gateway: new ApolloGateway({
       supergraphSdl: new IntrospectAndCompose({ subgraphs }),
-      // Node's fetch closes an idle connection before the server's advertised keep-alive ends; the
-      // gateway's default fetcher keeps it forever, so a query reusing it just as the subgraph
-      // (Node's 5 s default) closes it failed with ECONNRESET about once a full run.
-      buildService: ({ url }) => new RemoteGraphQLDataSource({ url, fetcher: fetch }),
+      buildService: ({ url }) =>
+        new RemoteGraphQLDataSource({
+          url,
+          fetcher: (input, init) => undiciFetch(input, { ...init, dispatcher: connections }),
+        }),
     }),
   });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    stop: async () => {
+      await server.stop();
+      await connections.close();
+    },
+  };
 }
 
 describe('federation subgraph', () => {
