@@ -1,12 +1,13 @@
 /**
- * Whose share of the requests in flight a request counts against, decided when it arrives: before
- * its credential is checked, so only from what an unauthenticated peer cannot forge. That is the
- * peer's address, or, when the peer is a configured trusted proxy, the user it names (the identity
- * authentication will accept from it, read from a header no other peer may set). A bearer token or
- * a JWT is not read here: knowing whose it is means verifying it (a salted hash per configured
- * token, a signature and perhaps a key fetch), which is authentication's work, done twice for every
- * request; and an unverified one is a key anyone can forge (a JWT's subject, taking its owner's
- * share) or mint without end (a random token per request, escaping any share).
+ * Whose share a request or WebSocket counts against (requests in flight, sockets per client),
+ * decided when it arrives: before its credential is checked, so only from what an unauthenticated
+ * peer cannot forge. That is the peer's address, or, when the peer is a configured trusted proxy,
+ * the user it names (the identity authentication will accept from it, read from a header no other
+ * peer may set). A bearer token or a JWT is not read here: knowing whose it is means verifying it
+ * (a salted hash per configured token, a signature and perhaps a key fetch), which is
+ * authentication's work, done twice for every request; and an unverified one is a key anyone can
+ * forge (a JWT's subject, taking its owner's share) or mint without end (a random token per
+ * request, escaping any share).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Authenticator } from '../auth/authenticator.js';

@@ -185,10 +185,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let servePost: (req: IncomingMessage, res: ServerResponse) => void = app;
   // The bounds below every route: connections open, the time to send a request, requests in flight.
   const refusals = new RefusalLog(logger);
+  const clientOf = clientKey(authenticator);
   const inFlight = requestsInFlight({
     max: limits.maxRequestsInFlight,
     perClient: limits.maxRequestsInFlightPerClient,
-    clientOf: clientKey(authenticator),
+    clientOf,
     refusals,
     corsOrigin,
   });
@@ -222,6 +223,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       allowedOrigins: security.wsOrigins ?? [],
       tls: security.tls !== undefined,
     }),
+    clientOf,
     formatError,
   });
   const poller = new TimelinePoller({

@@ -22,6 +22,7 @@ import { limitExceeded } from '../graphql/limits/limit-error.js';
 import { admitOperation, type OperationLimits } from '../graphql/limits/operation-limits.js';
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import type { Limits } from '../limits.js';
+import type { ClientKey } from './client-key.js';
 import type { WsAdmission } from './ws-admission.js';
 import { deliverDirect } from './ws-delivery.js';
 import { keepAlive } from './ws-keep-alive.js';
@@ -48,6 +49,8 @@ export interface SubscriptionServerOptions {
   /** Ping interval; a socket whose pong does not come back within as long is terminated. 0: off. */
   keepAliveMs: number;
   admission: WsAdmission;
+  /** Whose sockets count together against `wsMaxSocketsPerClient` (`client-key.ts`). */
+  clientOf: ClientKey;
   /** Apollo's `formatError`, so an error reads the same over WebSocket as over HTTP. */
   formatError: ErrorFormatter;
 }
@@ -75,11 +78,6 @@ async function admit(
   return true;
 }
 
-/** Whose sockets are counted together: the client address until sockets carry an identity. */
-function clientOf(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? 'unknown';
-}
-
 /** A subscription that ended (completed or failed) stops the provider calls it started. */
 function settle(state: SocketState, id: string): void {
   const context = state.contexts?.get(id);
@@ -97,23 +95,24 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
     maxPayload: limits.wsMaxMessageBytes,
     // Refused at the upgrade, before a socket exists.
     verifyClient: (info, done) => {
-      const open = perClient.get(clientOf(info.req)) ?? 0;
-      if (open < limits.wsMaxSocketsPerClient) {
-        options.admission.verifyClient(info, done);
+      const client = options.clientOf(info.req);
+      const open = perClient.get(client) ?? 0;
+      if (open >= limits.wsMaxSocketsPerClient) {
+        const refused = limitExceeded('wsMaxSocketsPerClient', open + 1, limits.wsMaxSocketsPerClient);
+        done(false, 429, refused.message);
         return;
       }
-      const refused = limitExceeded('wsMaxSocketsPerClient', open + 1, limits.wsMaxSocketsPerClient);
-      done(false, 429, refused.message);
+      // Counted from here, not from the connection: admission may wait (a JWT's key fetch), and
+      // upgrades counted only once admitted would all pass this check meanwhile. The TCP socket
+      // closes whatever becomes of the upgrade (refused, failed, or a WebSocket that ends).
+      perClient.set(client, open + 1);
+      info.req.socket.once('close', () => {
+        const left = (perClient.get(client) ?? 1) - 1;
+        if (left > 0) perClient.set(client, left);
+        else perClient.delete(client);
+      });
+      options.admission.verifyClient(info, done);
     },
-  });
-  wsServer.on('connection', (socket, request) => {
-    const client = clientOf(request);
-    perClient.set(client, (perClient.get(client) ?? 0) + 1);
-    socket.once('close', () => {
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left > 0) perClient.set(client, left);
-      else perClient.delete(client);
-    });
   });
 
   const { shared } = options;

@@ -88,9 +88,9 @@ export async function startTestGateway(
   };
 }
 
-/** The live counts as `/readyz` reports them over HTTP. */
-export async function readyLive(gateway: { url: string }): Promise<LiveStats> {
-  const response = await fetch(gateway.url.replace(/\/graphql$/, '/readyz'));
+/** The live counts as `/readyz` reports them over HTTP (with `headers`' credentials, if auth is on). */
+export async function readyLive(gateway: { url: string }, headers: Record<string, string> = {}): Promise<LiveStats> {
+  const response = await fetch(gateway.url.replace(/\/graphql$/, '/readyz'), { headers });
   const body = (await response.json()) as { live: LiveStats };
   return body.live;
 }

@@ -1,9 +1,16 @@
 /**
  * WebSocket limits through the real server and raw graphql-ws frames: subscriptions per socket,
- * sockets per client, message size, and the document cache under a stream of distinct documents.
+ * sockets per client (by address, by user behind a trusted proxy, and while admission waits for
+ * a JWKS server that answers on command), message size, and the document cache under a stream of
+ * distinct documents.
  */
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { bearer } from '../../helpers/auth.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 
@@ -13,14 +20,23 @@ interface Frame {
   payload?: unknown;
 }
 
+/** Who opens a socket: the loopback address it connects from (127.0.0.1 when absent) and headers. */
+interface From {
+  localAddress?: string;
+  headers?: Record<string, string>;
+}
+
 /** A socket past `connection_ack`, collecting every frame the server sends. */
-async function openSocket(url: string): Promise<{
+async function openSocket(
+  url: string,
+  from: From = {},
+): Promise<{
   socket: WebSocket;
   frames: Frame[];
   next: (match: (f: Frame) => boolean) => Promise<Frame>;
   closed: Promise<number>;
 }> {
-  const socket = new WebSocket(url, 'graphql-transport-ws');
+  const socket = new WebSocket(url, 'graphql-transport-ws', from);
   const frames: Frame[] = [];
   const waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   socket.on('message', (data) => {
@@ -47,6 +63,25 @@ async function openSocket(url: string): Promise<{
   socket.send(JSON.stringify({ type: 'connection_init' }));
   await next((f) => f.type === 'connection_ack');
   return { socket, frames, next, closed };
+}
+
+/** The answer to an upgrade the server refuses. */
+function refusedUpgrade(url: string, from: From = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws', from);
+    socket.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    socket.on('open', () => {
+      socket.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.on('error', () => undefined);
+  });
 }
 
 const UPDATED = 'subscription { incidentUpdated { changedFields } }';
@@ -129,17 +164,7 @@ describe('WebSocket limits', () => {
     // No socket of an earlier test still counted: the server may see a close after its client does.
     await expect.poll(async () => (await readyLive(gateway)).sockets).toBe(0);
     const open = await Promise.all(Array.from({ length: 4 }, () => openSocket(gateway.wsUrl)));
-    const refused = await new Promise<{ status: number; body: string }>((resolve) => {
-      const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
-      socket.on('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => {
-          body += chunk.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      socket.on('error', () => undefined);
-    });
+    const refused = await refusedUpgrade(gateway.wsUrl);
     expect(refused.status).toBe(429);
     expect(refused.body).toContain('5 sockets is 1 over the limit of 4 (OPSORCH_WS_MAX_SOCKETS_PER_CLIENT)');
     for (const { socket, closed } of open) {
@@ -182,6 +207,120 @@ describe('WebSocket limits', () => {
     expect(documentCache.bytes).toBeLessThanOrEqual(2_000_000);
     expect(documentCache.documents).toBeGreaterThan(0);
     expect(documentCache.documents).toBeLessThan(60);
+    socket.close();
+    await closed;
+  });
+});
+
+describe('WebSocket sockets per client behind a trusted proxy', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
+      limits: { wsMaxSocketsPerClient: 2 },
+      security: { auth: { tokens: [], proxy: { userHeader: 'x-forwarded-user', trusted: ['127.0.0.1'] } } },
+    });
+  });
+  afterAll(() => gateway.stop());
+
+  const alice: From = { headers: { 'x-forwarded-user': 'alice' } };
+  const bob: From = { headers: { 'x-forwarded-user': 'bob' } };
+
+  it("gives each user the proxy names a cap of their own, kept from the upgrade to the socket's close", async () => {
+    const alices = [await openSocket(gateway.wsUrl, alice), await openSocket(gateway.wsUrl, alice)];
+    const refused = await refusedUpgrade(gateway.wsUrl, alice);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toContain('3 sockets is 1 over the limit of 2 (OPSORCH_WS_MAX_SOCKETS_PER_CLIENT)');
+
+    // The same proxy, another user: all of the proxy's sockets are not one client's.
+    const bobs = [await openSocket(gateway.wsUrl, bob), await openSocket(gateway.wsUrl, bob)];
+    expect((await refusedUpgrade(gateway.wsUrl, bob)).status).toBe(429);
+
+    // Another peer naming alice is its own address: past alice's cap at the upgrade, then refused
+    // by authentication, which trusts that header from the proxy only.
+    const claimed = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', { ...alice, localAddress: '127.0.0.2' });
+    const claimedClosed = new Promise<number>((resolve) => claimed.once('close', (code) => resolve(code)));
+    await once(claimed, 'open');
+    claimed.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await claimedClosed).toBe(4403);
+
+    // Alice's first socket closing frees her place: the key counted at the upgrade is freed.
+    const [first] = alices;
+    first?.socket.close();
+    await first?.closed;
+    // Counted by the server's close of each, which can come after the client's.
+    await expect.poll(async () => (await readyLive(gateway, alice.headers)).sockets).toBe(3);
+    const again = await openSocket(gateway.wsUrl, alice);
+
+    for (const { socket, closed } of [...alices.slice(1), ...bobs, again]) {
+      socket.close();
+      await closed;
+    }
+  });
+});
+
+describe('WebSocket sockets per client while admission waits', () => {
+  let jwks: Server;
+  let gateway: TestGateway;
+  let token: string;
+  /** JWKS requests held unanswered until `answer()`. */
+  const held: ServerResponse[] = [];
+  let answer: () => void;
+  let requested: Promise<void>;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setSubject('carol')
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    let arrived: () => void = () => undefined;
+    requested = new Promise((resolve) => {
+      arrived = resolve;
+    });
+    jwks = createServer((_req, res) => {
+      held.push(res);
+      arrived();
+    });
+    answer = () => {
+      for (const res of held.splice(0)) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [jwk] }));
+      }
+    };
+    jwks.listen(0, '127.0.0.1');
+    await once(jwks, 'listening');
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
+      limits: { wsMaxSocketsPerClient: 1 },
+      security: {
+        auth: {
+          tokens: [],
+          jwt: {
+            jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+            clockSkewS: 0,
+            scopesClaim: 'scope',
+          },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    jwks.closeAllConnections();
+    jwks.close();
+  });
+
+  it('counts a socket from its upgrade, so upgrades waiting for their JWT to be checked cannot all pass', async () => {
+    const first = openSocket(gateway.wsUrl, { headers: bearer(token) });
+    // The first upgrade is being admitted: its JWT waits for the key set.
+    await requested;
+    const refused = await refusedUpgrade(gateway.wsUrl, { headers: bearer(token) });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toContain('2 sockets is 1 over the limit of 1 (OPSORCH_WS_MAX_SOCKETS_PER_CLIENT)');
+    answer();
+    const { socket, closed } = await first;
     socket.close();
     await closed;
   });
