@@ -5,12 +5,10 @@
  * over the mutations), and the gateway's heap plus external memory per idle subscription, read
  * from its own `/metrics` so the clients' memory is not counted.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { cpuMs } from './lib/cpu.js';
-import { compiledEntry } from './lib/process.js';
+import { startServer } from './lib/process.js';
 import { rawSubscriber, startsWith, type TextHandler } from './lib/raw-subscriber.js';
 
 export interface FanoutResult {
@@ -25,7 +23,6 @@ export interface FanoutResult {
   clientCpuMsPerMutation: number;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Mutations delivered before measuring: the first events after subscribing pay one-time costs
  * (the delivery path's first compilation), which the other figures leave out with a warm-up too.
@@ -33,17 +30,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WARMUP_MUTATIONS = 3;
 const DEADLINE_MS = 60_000;
 const CONNECT_BATCH = 250;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + DEADLINE_MS;
@@ -172,31 +158,26 @@ async function connectSubscribers(
 /** `mutations` measured ones, after the warm-up; with 30 the p99 is the slowest of them. */
 export async function subscriptionFanout(opts: { subscribers: number; mutations?: number }): Promise<FanoutResult> {
   const mutations = opts.mutations ?? 30;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const profile = process.env.BENCH_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '/tmp/prof'}`]
     : [];
-  const gateway: ChildProcess = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', GC_ON_SIGNAL, ...profile, compiledEntry('src/main.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        OPSORCH_ADDR: `127.0.0.1:${port}`,
-        OPSORCH_MOCK_LIVE: 'false',
-        OPSORCH_LOG_LEVEL: 'warn',
-        // Every subscriber is a socket from this one address.
-        OPSORCH_WS_MAX_SOCKETS_PER_CLIENT: String(opts.subscribers + 10),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const gateway = await startServer({
+    name: 'gateway',
+    entry: 'src/main.ts',
+    nodeArgs: ['--expose-gc', '--import', GC_ON_SIGNAL, ...profile],
+    env: {
+      OPSORCH_ADDR: '127.0.0.1:0',
+      OPSORCH_MOCK_LIVE: 'false',
+      // Every subscriber is a socket from this one address.
+      OPSORCH_WS_MAX_SOCKETS_PER_CLIENT: String(opts.subscribers + 10),
     },
-  );
+    readyPath: '/healthz',
+  });
+  const base = gateway.origin;
+  const port = Number(new URL(base).port);
   const sockets: Socket[] = [];
   let pending: Pending | undefined;
   try {
-    await until(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 'the gateway to start');
     const { incidents } = await post<{ incidents: { edges: { node: { id: string } }[] } }>(
       base,
       '{ incidents(first: 1, filter: { statuses: [TRIGGERED, ACKNOWLEDGED] }) { edges { node { id } } } }',
@@ -204,7 +185,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     const incidentId = incidents.edges[0]?.node.id;
     if (!incidentId) throw new Error('bench: the mock world has no open incident');
     const before = await steadyMemory(base);
-    const liveBefore = await liveMemory(base, gateway.pid as number);
+    const liveBefore = await liveMemory(base, gateway.pid);
 
     await connectSubscribers(port, incidentId, opts.subscribers, sockets, (data, start, end, at) => {
       if (!startsWith(data, start, end, NEXT)) {
@@ -222,14 +203,14 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       `${opts.subscribers} live subscriptions`,
     );
     const after = await steadyMemory(base);
-    const liveAfter = await liveMemory(base, gateway.pid as number);
+    const liveAfter = await liveMemory(base, gateway.pid);
 
     const latencies: number[] = [];
     let gatewayCpuStart = 0;
     let clientCpuStart = 0;
     for (let m = 0; m < WARMUP_MUTATIONS + mutations; m++) {
       if (m === WARMUP_MUTATIONS) {
-        gatewayCpuStart = cpuMs(gateway.pid as number);
+        gatewayCpuStart = cpuMs(gateway.pid);
         clientCpuStart = clientCpuMs();
       }
       // A full stop ends each marker, so "entry 1." is not found in "entry 10.".
@@ -250,7 +231,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       if (m >= WARMUP_MUTATIONS) latencies.push(current.last - sent);
       pending = undefined;
     }
-    const gatewayCpu = cpuMs(gateway.pid as number) - gatewayCpuStart;
+    const gatewayCpu = cpuMs(gateway.pid) - gatewayCpuStart;
     const clientCpu = clientCpuMs() - clientCpuStart;
     latencies.sort((a, b) => a - b);
     return {
@@ -263,7 +244,6 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     };
   } finally {
     for (const socket of sockets) socket.destroy();
-    gateway.kill('SIGTERM');
-    await new Promise((resolve) => (gateway.exitCode !== null ? resolve(null) : gateway.once('exit', resolve)));
+    await gateway.stop();
   }
 }

@@ -1,7 +1,7 @@
 /** The gateway under test, as its own process, every capability on the (multiplied) mock world. */
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import type { Copies } from '../gateway/bench-adapter.js';
-import { freePort, type ServerProcess, startServer } from './process.js';
+import { type ServerProcess, startServer } from './process.js';
 
 /**
  * The instant the mock world is anchored at: this run's start, to the minute, computed once here
@@ -34,10 +34,9 @@ export async function startGatewayProcess(
   /** Set last: e.g. one capability on another provider. */
   extraEnv: Record<string, string> = {},
 ): Promise<ServerProcess & { graphql: string }> {
-  const port = await freePort();
   const config = JSON.stringify(mockConfig(settings));
   const env: Record<string, string> = {
-    OPSORCH_ADDR: `127.0.0.1:${port}`,
+    OPSORCH_ADDR: '127.0.0.1:0',
     OPSORCH_PLAYGROUND: 'false',
     OPSORCH_DATALOADER: switches.dataloader === false ? 'off' : 'on',
     OPSORCH_SINGLE_FLIGHT: switches.singleFlight === false ? 'off' : 'on',
@@ -52,7 +51,6 @@ export async function startGatewayProcess(
     name,
     entry: 'bench/gateway/main.ts',
     env,
-    port,
     readyPath: '/healthz',
     // The soak asks for a full collection before reading the heap (SIGUSR2, see bench/gateway/main.ts).
     nodeArgs: [
@@ -64,12 +62,10 @@ export async function startGatewayProcess(
 }
 
 export async function startRestProcess(name: string, settings: MockSettings): Promise<ServerProcess> {
-  const port = await freePort();
   return startServer({
     name,
     entry: 'bench/rest/main.ts',
-    env: { REST_PORT: String(port), REST_CONFIG: JSON.stringify(mockConfig(settings)) },
-    port,
+    env: { REST_PORT: '0', REST_CONFIG: JSON.stringify(mockConfig(settings)) },
     readyPath: '/health',
   });
 }
@@ -78,12 +74,10 @@ export async function startBareProcess(
   name: string,
   settings: MockSettings,
 ): Promise<ServerProcess & { graphql: string }> {
-  const port = await freePort();
   const server = await startServer({
     name,
     entry: 'bench/bare/main.ts',
-    env: { BARE_PORT: String(port), BARE_CONFIG: JSON.stringify(mockConfig(settings)) },
-    port,
+    env: { BARE_PORT: '0', BARE_CONFIG: JSON.stringify(mockConfig(settings)) },
     readyPath: '/health',
   });
   return { ...server, graphql: `${server.origin}/graphql` };

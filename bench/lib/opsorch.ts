@@ -6,7 +6,7 @@
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { opsorchBin } from '../../test/helpers/opsorch.js';
 import { startCore } from '../../test/helpers/opsorch-core.js';
-import { freePort, type ServerProcess, startServer } from './process.js';
+import { type ServerProcess, startServer } from './process.js';
 
 /** `OPSORCH_<CAP>_PLUGIN` for every capability: OpsOrch's mock plugin is named `<cap>plugin`. */
 export function pluginEnv(): Record<string, string> {
@@ -26,12 +26,10 @@ export async function startPluginGatewayProcess(
   name: string,
   extraEnv: Record<string, string> = {},
 ): Promise<ServerProcess & { graphql: string }> {
-  const port = await freePort();
   const server = await startServer({
     name,
     entry: 'src/main.ts',
-    env: { OPSORCH_ADDR: `127.0.0.1:${port}`, OPSORCH_PLAYGROUND: 'false', ...pluginEnv(), ...extraEnv },
-    port,
+    env: { OPSORCH_ADDR: '127.0.0.1:0', OPSORCH_PLAYGROUND: 'false', ...pluginEnv(), ...extraEnv },
     readyPath: '/healthz',
     nodeArgs: process.env.BENCH_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '/tmp/prof'}`]

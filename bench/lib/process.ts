@@ -4,11 +4,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { childListeningPort } from '../../test/helpers/listening-port.js';
 import { sleep } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** How long a server may take to listen and then to answer its readiness path. */
+const START_MS = 30_000;
 
 export interface ServerProcess {
   name: string;
@@ -16,18 +19,6 @@ export interface ServerProcess {
   origin: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -59,25 +50,31 @@ function spawnProgram(program: Program, env: Record<string, string>): ChildProce
 }
 
 /**
- * Starts the program with `env` and waits until `readyPath` answers 200. One process (no npm
- * wrapper) so signals and memory belong to the server itself.
+ * Starts the program with `env`, which tells it to listen on port 0, learns the port it got, and
+ * waits until `readyPath` answers 200 there. A port chosen free beforehand and handed over could be
+ * taken by another process in between (tests and other benches start servers on this machine too),
+ * and the readiness check then answered by that process. One process (no npm wrapper) so signals
+ * and memory belong to the server itself.
  */
 export async function startServer(
   options: Program & {
     name: string;
     env: Record<string, string>;
-    port: number;
     readyPath: string;
   },
 ): Promise<ServerProcess> {
-  const origin = `http://127.0.0.1:${options.port}`;
   const child = spawnProgram(options, options.env);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
+  const started = Date.now();
+  const port = await childListeningPort(child, START_MS).catch(async (err: unknown) => {
+    await stopChild(child, exited);
+    throw new Error(`${options.name} ${(err as Error).message}: ${stderr}`);
+  });
+  const origin = `http://127.0.0.1:${port}`;
   for (;;) {
     const early = await Promise.race([exited, sleep(100).then(() => undefined)]);
     if (early !== undefined) throw new Error(`${options.name} exited with ${early} before it was ready: ${stderr}`);
@@ -86,11 +83,11 @@ export async function startServer(
       await response.arrayBuffer();
       if (response.ok) break;
     } catch {
-      // not listening yet
+      // not answering yet
     }
-    if (Date.now() > deadline) {
+    if (Date.now() - started > START_MS) {
       await stopChild(child, exited);
-      throw new Error(`${options.name} did not become ready within 30 s: ${stderr}`);
+      throw new Error(`${options.name} did not become ready within ${START_MS / 1000} s: ${stderr}`);
     }
   }
   return {

@@ -1,7 +1,7 @@
 /**
- * Real Alertmanager for tests: the Debian `prometheus-alertmanager` binary on a free loopback
- * port with a temp data dir, clustering off, and an inhibition rule tests can trigger. Alerts are
- * put there the way Prometheus does it: POST /api/v2/alerts.
+ * Real Alertmanager for tests: the Debian `prometheus-alertmanager` binary on a loopback
+ * port of its own with a temp data dir, clustering off, and an inhibition rule tests can trigger.
+ * Alerts are put there the way Prometheus does it: POST /api/v2/alerts.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,10 +24,10 @@ inhibit_rules:
 export async function startAlertmanager(): Promise<RealServer> {
   return spawnReady(
     '/usr/bin/prometheus-alertmanager',
-    (port, dir) => [
+    (listenAddress, dir) => [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.listen-address=${listenAddress}`,
       // Empty disables clustering: no gossip port to collide with other suites.
       '--cluster.listen-address=',
       '--log.level=warn',

@@ -1,7 +1,7 @@
 /**
- * Real Prometheus for tests: the Debian `prometheus` binary on a free loopback port with a temp
- * TSDB, scraping a small exporter the test controls every second. Also the process plumbing the
- * Alertmanager helper shares: free ports, spawning, waiting for `/-/ready`, stopping.
+ * Real Prometheus for tests: the Debian `prometheus` binary on a loopback port of its own with a
+ * temp TSDB, scraping a small exporter the test controls every second. Also the process plumbing the
+ * Alertmanager helper shares: spawning on port 0, waiting for `/-/ready`, stopping.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,24 +9,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { childListeningPort } from './listening-port.js';
 
 export interface RealServer {
   url: string;
   stop(): Promise<void>;
 }
 
-/**
- * Spawns a server on a free port and waits until `/-/ready` answers 200. Another suite may grab
- * the port between probing and binding, so a server that exits early is retried on a new port.
- */
 export interface SpawnOptions {
   /** `https` when the server is given a TLS web config. */
   scheme?: 'http' | 'https';
@@ -34,37 +23,43 @@ export interface SpawnOptions {
   probe?: (url: string) => Promise<boolean>;
 }
 
+/** How long a server may take to listen, and then to be ready. */
+const START_MS = 30_000;
+
+/**
+ * Spawns a server told to listen on `127.0.0.1:0` (`args` gets that address), learns the port it
+ * got (`listening-port.ts`), and waits until `/-/ready` answers 200 there. A port found free and
+ * handed over could be taken by another suite's server in between, whose `/-/ready` would then
+ * answer for ours.
+ */
 export async function spawnReady(
   binary: string,
-  args: (port: number, dir: string) => string[],
-  prepare: (dir: string, port: number) => Promise<void>,
+  args: (listenAddress: string, dir: string) => string[],
+  prepare: (dir: string) => Promise<void>,
   options: SpawnOptions = {},
 ): Promise<RealServer> {
   const dir = await mkdtemp(join(tmpdir(), 'opsorch-'));
-  let lastError = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    await prepare(dir, port);
-    const child = spawn(binary, args(port, dir), { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
-    });
-    const url = `${options.scheme ?? 'http'}://127.0.0.1:${port}`;
-    if (await waitReady(url, child, options.probe ?? plainProbe)) {
-      return {
-        url,
-        async stop() {
-          await stopChild(child);
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    }
+  await prepare(dir);
+  const child = spawn(binary, args('127.0.0.1:0', dir), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const stop = async () => {
     await stopChild(child);
-    lastError = stderr;
+    await rm(dir, { recursive: true, force: true });
+  };
+  let problem: string;
+  try {
+    const port = await childListeningPort(child, START_MS);
+    const url = `${options.scheme ?? 'http'}://127.0.0.1:${port}`;
+    if (await waitReady(url, child, options.probe ?? plainProbe)) return { url, stop };
+    problem = 'did not become ready';
+  } catch (err) {
+    problem = (err as Error).message;
   }
-  await rm(dir, { recursive: true, force: true });
-  throw new Error(`${binary} did not become ready:\n${lastError}`);
+  await stop();
+  throw new Error(`${binary} ${problem}:\n${stderr}`);
 }
 
 async function plainProbe(url: string): Promise<boolean> {
@@ -72,7 +67,7 @@ async function plainProbe(url: string): Promise<boolean> {
 }
 
 async function waitReady(url: string, child: ChildProcess, probe: (url: string) => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + START_MS;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
       if (await probe(url)) return true;
@@ -148,10 +143,10 @@ export async function startPrometheus(
 ): Promise<RealServer> {
   return spawnReady(
     '/usr/bin/prometheus',
-    (port, dir) => [
+    (listenAddress, dir) => [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.listen-address=${listenAddress}`,
       ...(options.webConfig ? [`--web.config.file=${options.webConfig}`] : []),
       '--log.level=warn',
     ],

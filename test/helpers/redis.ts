@@ -41,7 +41,9 @@ function launch(port: number): Promise<ChildProcess> {
 
 export async function startRedis(): Promise<TestRedis> {
   let lastError: unknown;
-  // Another suite may take the port between finding it free and redis binding it.
+  // Another suite may take the port between finding it free and redis binding it. redis-server
+  // cannot be given port 0 instead (it means no TCP socket at all), but a retry is safe: it exits
+  // when the port is taken, and readiness is its own output, which no other server can answer for.
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const port = await freePort();
     try {
