@@ -8,13 +8,17 @@ import { timingSafeEqual } from 'node:crypto';
 import { type JwtConfig, JwtVerifier, looksLikeJwt } from './jwt.js';
 import { LOCAL_OPERATOR, type Principal, parseScopes, SCOPES } from './principal.js';
 import { type TokenEntry, TokenStore } from './tokens.js';
+import { trustedPeers } from './trusted-peers.js';
 
 export interface ProxyConfig {
   /** Header carrying the authenticated user, e.g. `x-forwarded-user`. */
   userHeader: string;
   /** Header carrying space- or comma-separated scopes; absent means `read`. */
   scopesHeader?: string;
-  /** Peer addresses allowed to assert identity; a request from anywhere else is not trusted. */
+  /**
+   * Peer addresses or CIDR ranges allowed to assert identity (`trusted-peers.ts`); a request from
+   * anywhere else is not trusted.
+   */
   trusted: readonly string[];
 }
 
@@ -51,6 +55,7 @@ export class Authenticator {
   readonly enabled: boolean;
   readonly tokens: TokenStore;
   private readonly jwt: JwtVerifier | undefined;
+  private readonly fromTrustedPeer: (peer: string) => boolean;
 
   constructor(
     private readonly config: AuthConfig,
@@ -62,6 +67,7 @@ export class Authenticator {
       config.tokensFile ? { path: config.tokensFile, onError: onTokensFileError } : undefined,
     );
     this.jwt = config.jwt ? new JwtVerifier(config.jwt) : undefined;
+    this.fromTrustedPeer = config.proxy ? trustedPeers(config.proxy.trusted) : () => false;
   }
 
   async authenticate(presented: Presented): Promise<AuthOutcome> {
@@ -101,7 +107,7 @@ export class Authenticator {
   proxyUser(presented: Presented): string | undefined {
     const proxy = this.config.proxy;
     if (!proxy || !presented.header || !presented.remoteAddress) return undefined;
-    if (!proxy.trusted.includes(normalizeAddress(presented.remoteAddress))) return undefined;
+    if (!this.fromTrustedPeer(presented.remoteAddress)) return undefined;
     return presented.header(proxy.userHeader)?.trim() || undefined;
   }
 
@@ -128,8 +134,4 @@ function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }

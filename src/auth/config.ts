@@ -9,6 +9,7 @@ import type { AuditConfig } from './audit.js';
 import { type AuthConfig, authConfigured, type ProxyConfig } from './authenticator.js';
 import type { JwtConfig } from './jwt.js';
 import { parseTokenList } from './tokens.js';
+import { parseTrustedPeer } from './trusted-peers.js';
 
 export interface SecurityConfig {
   auth: AuthConfig;
@@ -80,6 +81,13 @@ function proxyFromEnv(env: Env): ProxyConfig | undefined {
   const trusted = list(env, 'OPSORCH_AUTH_PROXY_TRUSTED');
   if (trusted.length === 0) {
     throw new ConfigError('OPSORCH_AUTH_PROXY_USER_HEADER needs OPSORCH_AUTH_PROXY_TRUSTED (the proxy addresses)');
+  }
+  for (const entry of trusted) {
+    try {
+      parseTrustedPeer(entry);
+    } catch (err) {
+      throw new ConfigError(`OPSORCH_AUTH_PROXY_TRUSTED: ${(err as Error).message}`);
+    }
   }
   const scopesHeader = env.OPSORCH_AUTH_PROXY_SCOPES_HEADER?.trim().toLowerCase();
   return { userHeader, trusted, ...(scopesHeader ? { scopesHeader } : {}) };

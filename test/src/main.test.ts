@@ -160,6 +160,17 @@ describe('start-up errors', () => {
     expect(bad.stderr).toMatch(/configuration error: OPSORCH_INCIDENT_CONFIG is not valid JSON/);
   });
 
+  it('names a trusted proxy entry that is neither an address nor a range', async () => {
+    const bad = await failing({
+      OPSORCH_AUTH_PROXY_USER_HEADER: 'x-forwarded-user',
+      OPSORCH_AUTH_PROXY_TRUSTED: '10.0.0.0/8, proxy.internal',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /configuration error: OPSORCH_AUTH_PROXY_TRUSTED: "proxy\.internal" is not an IP address or CIDR range/,
+    );
+  });
+
   it('names an unknown provider kind', async () => {
     const bad = await failing({ OPSORCH_TICKET_PROVIDER: 'servicenow' });
     expect(bad.code).toBe(2);

@@ -210,3 +210,73 @@ function auditLines(): Record<string, unknown>[] {
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+describe('trusted proxy', () => {
+  const proxy = (trusted: string[]) => ({
+    security: {
+      auth: { tokens: [], proxy: { userHeader: 'x-forwarded-user', scopesHeader: 'x-forwarded-scopes', trusted } },
+    },
+  });
+  const APPEND =
+    'mutation Annotate($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "via the proxy" }) { entry { actor } } }';
+  let bySubnet: TestGateway;
+  let byMappedForm: TestGateway;
+  let elsewhere: TestGateway;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    const mock = await mockAdapter();
+    [bySubnet, byMappedForm, elsewhere] = await Promise.all([
+      startTestGateway([{ name: 'mock', adapter: mock }], proxy(['192.0.2.0/24', '127.0.0.0/8'])),
+      // How Node reports an IPv4 peer on a dual-stack socket; the test's peer is plain 127.0.0.1.
+      startTestGateway([{ name: 'mock', adapter: mock }], proxy(['::ffff:127.0.0.1'])),
+      startTestGateway([{ name: 'mock', adapter: mock }], proxy(['10.0.0.0/8', '2001:db8::/32'])),
+    ]);
+    const list = await gql<{ incidents: { nodes: { id: string }[] } }>(
+      bySubnet.url,
+      '{ incidents(first: 1) { nodes { id } } }',
+      {},
+      { 'x-forwarded-user': 'alice' },
+    );
+    incidentId = list.data?.incidents.nodes[0]?.id as string;
+    expect(incidentId).toMatch(/.+/);
+  });
+
+  afterAll(async () => {
+    await Promise.all([bySubnet?.stop(), byMappedForm?.stop(), elsewhere?.stop()]);
+  });
+
+  it('takes the user and scopes a proxy in a trusted range names, and the write names the user', async () => {
+    const result = await gql<{ incidentTimelineAppend: { entry: { actor: string } } }>(
+      bySubnet.url,
+      APPEND,
+      { id: incidentId },
+      { 'x-forwarded-user': 'alice', 'x-forwarded-scopes': 'read,write' },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.incidentTimelineAppend.entry.actor).toBe('alice');
+  });
+
+  it('gives a named user only read without the scopes header', async () => {
+    const result = await gql(bySubnet.url, APPEND, { id: incidentId }, { 'x-forwarded-user': 'bob' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', capability: 'incident' });
+  });
+
+  it('trusts a proxy address written in another form than the one the peer arrives with', async () => {
+    const result = await gql<{ incidentTimelineAppend: { entry: { actor: string } } }>(
+      byMappedForm.url,
+      APPEND,
+      { id: incidentId },
+      { 'x-forwarded-user': 'carol', 'x-forwarded-scopes': 'write read' },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.incidentTimelineAppend.entry.actor).toBe('carol');
+  });
+
+  it('refuses a user named by a peer outside the trusted ranges, and a request naming none', async () => {
+    const outside = await call(elsewhere.url, 'POST', { 'x-forwarded-user': 'mallory' });
+    expect(outside.status).toBe(401);
+    const unnamed = await call(bySubnet.url, 'POST', {});
+    expect(unnamed.status).toBe(401);
+  });
+});
