@@ -8,6 +8,7 @@
  * or not it logs its address (the binaries are Linux ones).
  */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -62,7 +63,12 @@ function listeningPort(pid: number): number | undefined {
  */
 export async function childListeningPort(child: ChildProcess, timeoutMs: number): Promise<number> {
   const { pid } = child;
-  if (pid === undefined) throw new Error('did not start');
+  if (pid === undefined) {
+    // Node reports why (a missing executable: ENOENT) on the next tick as an 'error' event, which
+    // would end the whole test run as an unhandled error instead of failing the caller.
+    const [err] = (await once(child, 'error')) as [Error];
+    throw new Error(`did not start: ${err.message}`);
+  }
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
