@@ -71,6 +71,18 @@ describe('mergePages', () => {
     expect(mergePages([page(shuffled)], 3, ORDER).nodes.map((r) => r.id)).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it("checks one provider's page by key, then by ID among equal keys and unreadable timestamps", () => {
+    const page = (nodes: Rec[]): Page<Rec> => ({ nodes, hasNextPage: false, totalCount: nodes.length });
+    const ids = (nodes: Rec[]) => mergePages([page(nodes)], 10, ORDER).nodes.map((r) => r.id);
+    const unreadable = (id: string): Rec => ({ ...rec('a', id, 0), createdAt: 'not a time' });
+    const inOrder = [rec('a', 'a1', 9), rec('a', 'a2', 9), unreadable('x1'), unreadable('x2')];
+    expect(mergePages([page(inOrder)], 10, ORDER).nodes).toEqual(inOrder);
+    expect(ids([rec('a', 'a2', 9), rec('a', 'a1', 9)])).toEqual(['a1', 'a2']);
+    expect(ids([rec('a', 'a1', 1), rec('a', 'a2', 9)])).toEqual(['a2', 'a1']);
+    expect(ids([unreadable('x1'), rec('a', 'a1', 1)])).toEqual(['a1', 'x1']);
+    expect(ids([rec('a', 'a1', 1), unreadable('x2'), unreadable('x1')])).toEqual(['a1', 'x1', 'x2']);
+  });
+
   it('says more follow when any provider has more, and the total is unknown when one cannot tell', () => {
     const pages: Page<Rec>[] = [
       { nodes: [rec('a', 'a1', 9)], hasNextPage: true, totalCount: null },
