@@ -4,7 +4,8 @@
  * request), after which reads and writes on them miss V8's inline caches everywhere they are
  * touched: Node's HTTP code, the body parser, Apollo's integration. The steps are the Express
  * chain's (server.ts), in its order and with its answers: request ID, CORS, identity, JSON content
- * type, the body parser with its limit, one request object, document admission, then Apollo
+ * type, the body parser with its limit (a body already arrived whole is taken as it is, see
+ * `arrived-body.ts`), one request object, document admission, then Apollo
  * Server's documented `executeHTTPGraphQLRequest` (without an accept header it is known to answer
  * as it answers none: `PlainJsonAccepts`). Every other request (other methods and paths,
  * Server-Sent Events) goes to Express.
@@ -18,6 +19,7 @@ import type { Principal } from '../auth/principal.js';
 import type { GatewayContext } from '../graphql/context.js';
 import type { DocumentCache } from '../graphql/document-cache.js';
 import type { Logger } from '../logger.js';
+import { isPlainJson, takeArrivedJson } from './arrived-body.js';
 import { presentedBy, refuseUnauthenticated } from './authenticate.js';
 import { refuseTooLarge } from './body-limit.js';
 import { setCorsHeaders } from './cors.js';
@@ -71,13 +73,14 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
       refuseUnauthenticated(res, audit, { requestId, operation: 'POST /graphql', error: outcome.error });
       return;
     }
-    if (!isJson(req)) {
+    if (!isPlainJson(req) && !isJson(req)) {
       refuseNotJson(res);
       return;
     }
     let body: unknown;
     try {
-      body = await readBody(req, res);
+      const arrived = takeArrivedJson(req, options.maxBodyBytes);
+      body = arrived === undefined ? await readBody(req, res) : arrived.body;
     } catch (err) {
       if (!refuseTooLarge(res, err, options.maxBodyBytes)) sendEdgeError(res, err, logger);
       return;
