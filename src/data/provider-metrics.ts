@@ -6,19 +6,20 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCause } from './calls.js';
 import type { LoaderKey } from './loader-key.js';
 import type { CircuitStatus, ProviderLoad, RefusalReason } from './provider-resilience.js';
+import { talliedCounter, talliedHistogram } from './tallies.js';
 
 export const providerMetricsRegistry = new Registry();
 
 const labelNames = ['provider', 'capability', 'operation', 'cause'] as const;
 
-const providerCalls = new Counter({
+const providerCalls = talliedCounter({
   name: 'opsorch_provider_calls_total',
   help: 'Calls made to provider adapters, by provider, capability, adapter operation and what caused them (request, webhook, poller, event).',
   labelNames,
   registers: [providerMetricsRegistry],
 });
 
-const providerBatchSize = new Histogram({
+const providerBatchSize = talliedHistogram({
   name: 'opsorch_provider_batch_size',
   help: 'Items (IDs or queries) per provider call.',
   labelNames,
@@ -40,7 +41,7 @@ export function recordProviderCall(
   cause: CallCause,
   items: number,
 ): void {
-  const labels = { provider, capability, operation, cause };
+  const labels = [provider, capability, operation, cause];
   providerCalls.inc(labels);
   providerBatchSize.observe(labels, items);
 }

@@ -6,8 +6,9 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, Response } from 'express';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { providerMetricsRegistry } from '../data/provider-metrics.js';
+import { talliedCounter, talliedHistogram } from '../data/tallies.js';
 import { executionMetricsRegistry } from '../graphql/abandoned-executions.js';
 import { edgeMetricsRegistry } from './edge-metrics.js';
 
@@ -18,14 +19,14 @@ collectDefaultMetrics({ register: httpRegistry });
 const MAX_OPERATION_NAMES = 200;
 const knownOperations = new Set<string>();
 
-const requests = new Counter({
+const requests = talliedCounter({
   name: 'opsorch_graphql_requests_total',
   help: 'GraphQL operations served, by operation name, type and outcome.',
   labelNames: ['operation', 'type', 'outcome'] as const,
   registers: [httpRegistry],
 });
 
-const requestDuration = new Histogram({
+const requestDuration = talliedHistogram({
   name: 'opsorch_graphql_request_duration_seconds',
   help: 'Time from receiving a GraphQL operation to sending its response.',
   labelNames: ['operation', 'type'] as const,
@@ -52,8 +53,8 @@ export function metricsPlugin<TContext extends object>(): ApolloServerPlugin<TCo
           const failed =
             (errors?.length ?? 0) > 0 ||
             (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
-          requests.inc({ operation: label, type: operationType, outcome: failed ? 'error' : 'ok' });
-          requestDuration.observe({ operation: label, type: operationType }, (performance.now() - started) / 1000);
+          requests.inc([label, operationType, failed ? 'error' : 'ok']);
+          requestDuration.observe([label, operationType], (performance.now() - started) / 1000);
         },
       };
     },
