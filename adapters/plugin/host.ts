@@ -42,7 +42,10 @@ interface Call {
   payload: unknown;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  /** When it times out (`performance.now()`), while `timed`. */
+  deadline: number;
+  /** Its time-out is still to come: not yet answered, failed by the host, nor timed out. */
+  timed: boolean;
   /** The caller has had its answer (time-out or abort); a late response is only consumed. */
   settled: boolean;
   /** Whether the request went out with an `id`, so its response must echo it. */
@@ -77,6 +80,11 @@ export class PluginHost {
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  /** One timer for every call's time-out, due at `sweepAt` (see `timeCall`). */
+  private sweep: NodeJS.Timeout | undefined;
+  private sweepAt = Number.POSITIVE_INFINITY;
+  /** Calls whose time-out is still to come. */
+  private timedCalls = 0;
   private readonly stderr: StderrLog;
   private readonly encode: ReturnType<typeof requestEncoder>;
 
@@ -131,8 +139,10 @@ export class PluginHost {
         settled: false,
         wireId: false,
         linesAtSend: 0,
-        timer: setTimeout(() => this.timedOut(call), timeoutMs),
+        deadline: performance.now() + timeoutMs,
+        timed: true,
       };
+      this.timeCall(call);
       if (signal) {
         const onAbort = () => this.settle(call, new AdapterError('TIMEOUT', `call to plugin ${name} was cancelled`));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -172,6 +182,8 @@ export class PluginHost {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.restartTimer);
+    clearTimeout(this.sweep);
+    this.sweep = undefined;
     for (const call of this.queue.splice(0)) {
       this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${this.options.name} is shutting down`));
     }
@@ -233,7 +245,7 @@ export class PluginHost {
     const { name, logger } = this.options;
     this.stderr.flush(proc.child.pid);
     for (const call of this.inflight) {
-      clearTimeout(call.timer);
+      this.untime(call);
       this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason} while answering ${call.method}`));
     }
     this.inflight = [];
@@ -334,7 +346,7 @@ export class PluginHost {
     }
     this.inflight.splice(index, 1);
     this.restarts = 0;
-    clearTimeout(call.timer);
+    this.untime(call);
     if (parsed.error) {
       const error = parsed.error;
       this.settle(call, toAdapterError(name, call.method, { ...error, message: this.clean(error.message) }));
@@ -358,6 +370,50 @@ export class PluginHost {
       this.settle(call, new AdapterError('PROVIDER_ERROR', `plugin ${name} ${reason} while answering ${call.method}`));
     }
     this.kill(proc, reason);
+  }
+
+  /**
+   * Calls time out through one timer per host rather than one per call: setting and clearing a
+   * timer for each call cost more than the rest of the host's own work on it. The timer is due at
+   * the earliest deadline of a timed call (they share one time-out, so later calls never need it
+   * sooner), and holds the process open only while some call is timed.
+   */
+  private timeCall(call: Call): void {
+    this.timedCalls += 1;
+    if (this.timedCalls === 1) this.sweep?.ref();
+    this.armSweep(call.deadline);
+  }
+
+  private armSweep(deadline: number): void {
+    if (this.sweep && this.sweepAt <= deadline) return;
+    clearTimeout(this.sweep);
+    this.sweepAt = deadline;
+    this.sweep = setTimeout(() => this.sweepTimeouts(), Math.max(0, deadline - performance.now()));
+  }
+
+  /** The call's time-out will not come: answered, failed by the host, or timed out. */
+  private untime(call: Call): void {
+    if (!call.timed) return;
+    call.timed = false;
+    this.timedCalls -= 1;
+    if (this.timedCalls === 0) this.sweep?.unref();
+  }
+
+  /** Times out every timed call now due, oldest first, and sets the timer for the next deadline. */
+  private sweepTimeouts(): void {
+    this.sweep = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next: Call | undefined;
+    // In flight before queued: the order they were made in.
+    for (const call of [...this.inflight, ...this.queue]) {
+      if (!call.timed) continue;
+      if (call.deadline <= now) {
+        this.untime(call);
+        this.timedOut(call);
+      } else if (!next || call.deadline < next.deadline) next = call;
+    }
+    if (next) this.armSweep(next.deadline);
   }
 
   private timedOut(call: Call): void {
@@ -387,7 +443,7 @@ export class PluginHost {
   }
 
   /**
-   * Answers the caller with an error. A call already sent keeps its timer: if the caller gave up
+   * Answers the caller with an error. A call already sent keeps its time-out: if the caller gave up
    * (abort), the plugin still owes an answer, and a hang must still be caught.
    */
   private settle(call: Call, error: Error): void {
@@ -395,7 +451,7 @@ export class PluginHost {
     const queued = this.queue.indexOf(call);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
-      clearTimeout(call.timer);
+      this.untime(call);
     }
     if (call.settled) return;
     call.settled = true;

@@ -174,6 +174,10 @@ describe('plugin host queue bound', () => {
     expect(codes).toEqual(['RATE_LIMITED', 'TIMEOUT', 'TIMEOUT']);
     const limited = results.find((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(limited?.errors?.[0]?.message).toContain('maxQueue 1');
+    // The call in flight and the one waiting behind it each time out as what they were.
+    const messages = results.map((r) => r.errors?.[0]?.message ?? '');
+    expect(messages.filter((m) => m.includes('did not answer incident.get within 1500 ms'))).toHaveLength(1);
+    expect(messages.filter((m) => m.includes('incident.get timed out after 1500 ms waiting behind'))).toHaveLength(1);
   });
 });
 
