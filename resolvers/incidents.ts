@@ -127,9 +127,6 @@ export const incidentResolvers: Resolvers = {
       const incident = ctx.data.incidents.get(global.provider, global.nativeId);
       ctx.data.afterSent(() => startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId));
       startOnArrival(info, incident, ctx, byIncidentRecord, (start) => ctx.data.promptly(start));
-      // Its service and team after the reads above have gone out: the directory cache usually
-      // answers them without a call, and that work would otherwise hold those reads back.
-      startOnArrival(info, incident, ctx, byIncidentDirectory, (start) => ctx.data.promptly(start));
       return incident;
     },
   },
@@ -246,15 +243,14 @@ export const incidentResolvers: Resolvers = {
 };
 
 /**
- * The incident's children that need its record (its service's name and its time window), as the
- * look-ahead calls them the moment it arrives; then its service and team (`byIncidentDirectory`),
- * which start their own children as soon as they have a record (the service's alerts, tickets and
- * deployments; the team's members), instead of a level later when GraphQL resolves them.
+ * The incident's children that need its record (its service, team and time window), as the
+ * look-ahead calls them the moment it arrives. Its service and team start their own children as
+ * soon as they have a record (the service's alerts, tickets and deployments; the team's members),
+ * instead of a level later when GraphQL resolves them.
  */
 const incidentFields = incidentResolvers.Incident as Record<string, EarlyResolver<IncidentNode, GatewayContext>>;
-const byIncidentRecord: Readonly<Partial<Record<string, EarlyResolver<IncidentNode, GatewayContext>>>> =
-  Object.fromEntries(['alerts', 'deployments', 'metrics', 'logs'].map((field) => [field, incidentFields[field]]));
-const byIncidentDirectory: Readonly<Partial<Record<string, EarlyResolver<IncidentNode, GatewayContext>>>> = {
+const byIncidentRecord: Readonly<Partial<Record<string, EarlyResolver<IncidentNode, GatewayContext>>>> = {
+  ...Object.fromEntries(['alerts', 'deployments', 'metrics', 'logs'].map((field) => [field, incidentFields[field]])),
   service(parent, _, ctx, info) {
     const service = serviceOf(ctx, parent);
     startUnder(info, service, ctx, byServiceRecord, (start) => ctx.data.promptly(start));

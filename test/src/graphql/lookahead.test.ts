@@ -338,22 +338,6 @@ describe('reads that need the incident record start the moment it arrives', () =
     expect(arrived.lastIndexOf('ticket.query')).toBeGreaterThan(arrived.indexOf('incident.getMany'));
     expect(arrived.lastIndexOf('ticket.query')).toBeLessThan(marker);
   });
-
-  it('sends the reads keyed by the record before it starts the service and team, whose reads follow', async () => {
-    // Nothing cached: the service, its team and the members are provider reads too. Usually the
-    // directory cache answers them, and starting them would only hold back the reads above.
-    const arrived = await arrivals(INCIDENT_PAGE, {
-      cache: { maxEntries: 100, directory: { ttlMs: 0, staleMs: 0 }, records: { ttlMs: 0, staleMs: 0 } },
-    });
-    const marker = arrived.indexOf('next tick after the incident');
-    const records = ['alert.query', 'deployment.query', 'metric.query', 'log.query'].map((read) =>
-      arrived.indexOf(read),
-    );
-    const directory = ['service.query', 'team.query', 'team.membersByReference'].map((read) => arrived.indexOf(read));
-    expect(Math.min(...records)).toBeGreaterThan(arrived.indexOf('incident.getMany'));
-    expect(Math.max(...records)).toBeLessThan(Math.min(...directory));
-    expect(Math.max(...directory)).toBeLessThan(marker);
-  });
 });
 
 /** Until `ready` holds, checked once per event-loop turn. */
