@@ -45,6 +45,7 @@ describe('stableStringify', () => {
       { toJSON: () => ({ b: 1, a: 2 }) },
       { when: { toJSON: (key: string) => `at ${key}` } },
       [{ toJSON: (key: string) => key }, { toJSON: (key: string) => key }],
+      { 'a"b': 1, 'back\\slash': 2, 'new\nline': 3, é: 4, '\u2028': 5, '~': '~ }', ' ': ' ' },
     );
     for (const value of values) expect(stableStringify(value)).toBe(sortedCopyText(value));
   });
