@@ -4,12 +4,12 @@
  * a process; several gateways in one process (tests) add up, so readers compare before and after,
  * never absolutes.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { providerMetricsRegistry } from '../data/provider-metrics.js';
 import { talliedCounter, talliedHistogram } from '../data/tallies.js';
 import { executionMetricsRegistry } from '../graphql/abandoned-executions.js';
+import type { ResponseStep } from '../graphql/apollo/request-steps.js';
 import { edgeMetricsRegistry } from './edge-metrics.js';
 
 const httpRegistry = new Registry();
@@ -42,24 +42,16 @@ function operationLabel(name: string | null | undefined): string {
   return name;
 }
 
-export function metricsPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      const started = performance.now();
-      return {
-        async willSendResponse({ operationName, operation, errors, response }) {
-          const operationType = operation?.operation ?? 'unknown';
-          const label = operationLabel(operationName);
-          const failed =
-            (errors?.length ?? 0) > 0 ||
-            (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
-          requests.inc([label, operationType, failed ? 'error' : 'ok']);
-          requestDuration.observe([label, operationType], (performance.now() - started) / 1000);
-        },
-      };
-    },
-  };
-}
+/** Counts a GraphQL operation and how long it took, as Apollo sends its response. */
+export const recordGraphqlRequest: ResponseStep = ({ operationName, operation, errors, response }, startedMs) => {
+  const operationType = operation?.operation ?? 'unknown';
+  const label = operationLabel(operationName);
+  const failed =
+    (errors?.length ?? 0) > 0 ||
+    (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
+  requests.inc([label, operationType, failed ? 'error' : 'ok']);
+  requestDuration.observe([label, operationType], (performance.now() - startedMs) / 1000);
+};
 
 /** Merged after every metric above is registered: a merge copies the metrics registered so far. */
 const metricsRegistry = Registry.merge([

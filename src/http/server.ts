@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -31,17 +32,18 @@ import { Turns } from '../data/turns.js';
 import { writeErrors } from '../data/write-errors.js';
 import { InMemoryPubSub, type PubSub } from '../events/pubsub.js';
 import { type PollerStats, TimelinePoller } from '../events/timeline-poller.js';
-import { callerOperationPlugin } from '../graphql/apollo/caller-operation.js';
+import { nameCallerOperation } from '../graphql/apollo/caller-operation.js';
 import { compiledExecution } from '../graphql/apollo/compiled-execution.js';
 import { createErrorFormatter, formatResult } from '../graphql/apollo/error-masking.js';
-import { httpSubscriptionsPlugin } from '../graphql/apollo/http-subscriptions.js';
-import { introspectionPolicyPlugin } from '../graphql/apollo/introspection-policy.js';
+import { refuseHttpSubscription } from '../graphql/apollo/http-subscriptions.js';
+import { introspectionPolicy } from '../graphql/apollo/introspection-policy.js';
 import { persistedQueries } from '../graphql/apollo/persisted-queries.js';
-import { requestLogPlugin } from '../graphql/apollo/request-log.js';
+import { requestLog } from '../graphql/apollo/request-log.js';
+import { requestStepsPlugin } from '../graphql/apollo/request-steps.js';
 import { CompiledOperations } from '../graphql/compiled-operations.js';
 import { type ContextDeps, createContext, type GatewayContext } from '../graphql/context.js';
 import { DocumentCache } from '../graphql/document-cache.js';
-import { operationLimitsPlugin } from '../graphql/limits/operation-limits.js';
+import { operationLimits } from '../graphql/limits/operation-limits.js';
 import { buildSchema } from '../graphql/schema.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
@@ -58,7 +60,7 @@ import { documentAdmission } from './document-admission.js';
 import { graphqlPost, isGraphqlPost } from './graphql-post.js';
 import { jsonErrors, notFound, requireJsonPost, requireRequestObject } from './json-errors.js';
 import { createMcpServer, executorFor, mcpRouter } from './mcp.js';
-import { metricsHandler, metricsPlugin } from './metrics.js';
+import { metricsHandler, recordGraphqlRequest } from './metrics.js';
 import { playgroundRouter } from './playground.js';
 import { RefusalLog } from './refusal-log.js';
 import { requestIdMiddleware } from './request-id.js';
@@ -278,14 +280,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // The gateway sets no cache hints; Apollo's default cache-control plugin would wrap every field
       // resolver just to compute a policy nobody reads.
       ApolloServerPluginCacheControlDisabled(),
-      requestLogPlugin(logger),
-      metricsPlugin(),
-      operationLimitsPlugin(limits),
+      requestStepsPlugin(
+        [operationLimits(limits), nameCallerOperation, introspectionPolicy(introspection), refuseHttpSubscription],
+        [requestLog(logger), recordGraphqlRequest],
+      ),
       // A subgraph reports field timings to a router that asks for them; error details stay masked.
-      ...(federated ? [ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })] : []),
-      callerOperationPlugin(),
-      introspectionPolicyPlugin(introspection),
-      httpSubscriptionsPlugin(),
+      // Outside federation Apollo would still add the plugin, to find on every request that the
+      // schema is no subgraph.
+      federated
+        ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })
+        : ApolloServerPluginInlineTraceDisabled(),
       {
         async serverWillStart() {
           return {

@@ -1,11 +1,11 @@
 /**
  * The per-operation limits (depth, aliases, root fields, cost), checked once the operation and
  * its variables are known and before anything executes, so a rejected operation never reaches a
- * provider. HTTP runs them as an Apollo plugin; WebSocket and SSE go through `admitOperation`.
+ * provider. HTTP runs them as a step of its Apollo plugin; WebSocket and SSE go through `admitOperation`.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { type DocumentNode, type ExecutionArgs, type GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import type { Limits } from '../../limits.js';
+import type { OperationStep } from '../apollo/request-steps.js';
 import type { DocumentCache } from '../document-cache.js';
 import { limitExceeded } from './limit-error.js';
 import { measureOperation } from './operation-costs.js';
@@ -34,16 +34,11 @@ export function checkOperation(
   return undefined;
 }
 
-export function operationLimitsPlugin<TContext extends object>(limits: OperationLimits): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, operationName, request }) {
-          const error = checkOperation(schema, document, operationName, request.variables, limits);
-          if (error) throw error;
-        },
-      };
-    },
+/** The limits as a step of every HTTP request (`request-steps.ts`). */
+export function operationLimits(limits: OperationLimits): OperationStep {
+  return ({ schema, document, operationName, request }) => {
+    const error = checkOperation(schema, document, operationName, request.variables, limits);
+    if (error) throw error;
   };
 }
 
