@@ -44,10 +44,13 @@ export function orderOf<T extends { id: string }>(capability: Capability, operat
 
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Between records with equal keys: provider, then ID. */
+const compareTies = (a: Stamped, b: Stamped): number =>
+  compareNames(a.provider, b.provider) || compareNames(a.id, b.id);
+
 /** The order of a merged list: the list's order, then provider, then ID. */
 function mergedOrder<T extends { id: string }>(order: ListOrder<T>): (a: T & Stamped, b: T & Stamped) => number {
-  return (a, b) =>
-    order.compareKeys(order.key(a), order.key(b)) || compareNames(a.provider, b.provider) || compareNames(a.id, b.id);
+  return (a, b) => order.compareKeys(order.key(a), order.key(b)) || compareTies(a, b);
 }
 
 /**
@@ -103,13 +106,10 @@ function inOrder<T extends { id: string }, S extends T & Stamped>(
   }
   let previous = items.length > 0 ? rank(order.key(items[0] as S)) : 0;
   for (let i = 1; i < items.length; i++) {
-    const a = items[i - 1] as S;
-    const b = items[i] as S;
-    const current = rank(order.key(b));
+    const current = rank(order.key(items[i] as S));
     // As `compareKeys`: ranks apart by NaN (both keys unreadable) are equal keys.
     const byKey = previous - current;
-    if (byKey > 0) return [...items].sort(compare);
-    if (!(byKey < 0) && (compareNames(a.provider, b.provider) || compareNames(a.id, b.id)) > 0) {
+    if (byKey > 0 || (!(byKey < 0) && compareTies(items[i - 1] as S, items[i] as S) > 0)) {
       return [...items].sort(compare);
     }
     previous = current;
