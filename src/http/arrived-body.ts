@@ -30,12 +30,13 @@ export function isPlainJson(req: IncomingMessage): boolean {
 }
 
 /**
- * The parsed body when it has arrived whole and body-parser would parse it the same way; undefined
- * when body-parser must read it (the request is then as it was).
+ * For a request `isPlainJson` accepted (its caller has just asked): the parsed body when it has
+ * arrived whole and body-parser would parse it the same way; undefined when body-parser must read
+ * it (the request is then as it was).
  */
 export function takeArrivedJson(req: IncomingMessage, maxBytes: number): { body: unknown } | undefined {
   const length = declaredLength(req);
-  if (length === undefined || length === 0 || length > maxBytes || !isPlainJson(req)) return undefined;
+  if (length === undefined || length === 0 || length > maxBytes) return undefined;
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return undefined;
   // The parser pushes a body's bytes before it says the message is complete, and never more than

@@ -73,13 +73,14 @@ export function graphqlPost(options: GraphqlPostOptions): (req: IncomingMessage,
       refuseUnauthenticated(res, audit, { requestId, operation: 'POST /graphql', error: outcome.error });
       return;
     }
-    if (!isPlainJson(req) && !isJson(req)) {
+    const plainJson = isPlainJson(req);
+    if (!plainJson && !isJson(req)) {
       refuseNotJson(res);
       return;
     }
     let body: unknown;
     try {
-      const arrived = takeArrivedJson(req, options.maxBodyBytes);
+      const arrived = plainJson ? takeArrivedJson(req, options.maxBodyBytes) : undefined;
       body = arrived === undefined ? await readBody(req, res) : arrived.body;
     } catch (err) {
       if (!refuseTooLarge(res, err, options.maxBodyBytes)) sendEdgeError(res, err, logger);
