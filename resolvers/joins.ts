@@ -32,7 +32,9 @@ const byTeamReference = {
 
 /**
  * The team a record names. With the field's `info`, the team's members (for `members` and `onCall`)
- * and who is next (`nextOnCall`) are read alongside the team, by the name, instead of after it.
+ * and who is next (`nextOnCall`) are read alongside the team, by the name, instead of after it; when
+ * the cross-request cache answered the team, after the reads the look-ahead is sending at the time
+ * (`afterPrompt`), since the same cache mostly answers its members too.
  */
 export function teamByName(
   ctx: GatewayContext,
@@ -42,6 +44,10 @@ export function teamByName(
   if (!name) return null;
   // The team first, as for an incident: a provider answering one call at a time answers it first.
   const team = ctx.data.teams.byName(name);
-  if (info) startEarly(info, { reference: name }, ctx, byTeamReference);
+  if (info) {
+    const start = () => startEarly(info, { reference: name }, ctx, byTeamReference);
+    if (team instanceof Promise) start();
+    else ctx.data.afterPrompt(start);
+  }
   return team;
 }

@@ -311,6 +311,11 @@ export class RequestData {
     this.loaders.sendPromptly(start);
   }
 
+  /** Runs `start` after the reads a running `promptly` gathers have been sent, else at once (`Loaders.afterPrompt`). */
+  afterPrompt(start: () => void): void {
+    this.loaders.afterPrompt(start);
+  }
+
   /** Runs `start` once the reads begun so far have been sent (`Loaders.afterSent`). */
   afterSent(start: () => void): void {
     this.loaders.afterSent(start);

@@ -88,6 +88,8 @@ export class Loaders {
   private readonly answered = new Map<string, unknown>();
   /** Batches begun inside `sendPromptly`, sent when it returns. */
   private prompt: PromptBatch[] | undefined;
+  /** Starts put off while `prompt` is gathered (`afterPrompt`), run once its batches have been sent. */
+  private deferred: (() => void)[] | undefined;
   /** The team the caller is restricted to as the directory names it, once read. */
   private team: RestrictedTeam | undefined;
   private teamRead: Promise<void> | undefined;
@@ -218,9 +220,14 @@ export class Loaders {
    * every promise job of the tick has run: when a parent record arrives, those jobs are GraphQL
    * completing what arrived before it (an incident's timeline and tickets, read by the look-ahead),
    * which reads that need only the parent should not wait for. The loads `start` makes
-   * synchronously still gather into one batch per loader; fair turns still apply.
+   * synchronously still gather into one batch per loader; fair turns still apply. Called while
+   * another is gathering, `start` is put off until that one's batches have been sent (`afterPrompt`).
    */
   sendPromptly(start: () => void): void {
+    if (this.prompt) {
+      this.afterPrompt(start);
+      return;
+    }
     const due: PromptBatch[] = [];
     this.prompt = due;
     try {
@@ -233,6 +240,30 @@ export class Loaders {
       if (turns) turns.sendNow(dispatch);
       else dispatch();
     }
+    const later = this.deferred;
+    this.deferred = undefined;
+    // Their own reads gather into one prompt of their own. Each level of the look-ahead defers at
+    // most once, so the query's depth bounds how far this goes.
+    if (later) {
+      this.sendPromptly(() => {
+        for (const run of later) run();
+      });
+    }
+  }
+
+  /**
+   * Runs `start` once the batches the running `sendPromptly` gathers have been sent, or at once
+   * outside one: for the look-ahead's work on what the cross-request cache answered (a cached
+   * service's or team's children), which makes few provider reads or none, and would otherwise
+   * run before reads that are on their way to a provider.
+   */
+  afterPrompt(start: () => void): void {
+    if (!this.prompt) {
+      start();
+      return;
+    }
+    this.deferred ??= [];
+    this.deferred.push(start);
   }
 
   /**

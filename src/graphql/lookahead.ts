@@ -82,8 +82,10 @@ export function startOnArrival<P, C>(
 
 /**
  * `startEarly` on what a child started early answered, now or when its read arrives: the look-ahead
- * one level deeper. A record at hand is started within the caller's `send`; one still being read
- * gets a `send` of its own on arrival.
+ * one level deeper. One still being read gets a `send` of its own on arrival. A record at hand (the
+ * cross-request cache answered it) is started through `send` too, which, called within the caller's
+ * own `send`, runs once the reads gathered there have gone out: its children are mostly answered by
+ * the same cache, and working them out would hold back reads on their way to a provider.
  */
 export function startUnder<P, C>(
   info: LookaheadInfo,
@@ -93,7 +95,7 @@ export function startUnder<P, C>(
   send: (start: () => void) => void,
 ): void {
   if (record instanceof Promise) startOnArrival(info, record, ctx, children, send);
-  else if (record !== null) startEarly(info, record, ctx, children);
+  else if (record !== null) send(() => startEarly(info, record, ctx, children));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
@@ -337,6 +337,71 @@ describe('reads that need the incident record start the moment it arrives', () =
     // The incident's tickets were read alongside it; the service's are a second ticket read.
     expect(arrived.lastIndexOf('ticket.query')).toBeGreaterThan(arrived.indexOf('incident.getMany'));
     expect(arrived.lastIndexOf('ticket.query')).toBeLessThan(marker);
+  });
+});
+
+describe("a cached service's reads", () => {
+  it("leave after the incident record's own reads, even when they are expected to take longest", async () => {
+    // The directory cache answers the service; its incidents are a provider read that has lately
+    // taken 1.2 s (the clock moves only while that read is the one call out), every other read no
+    // time. Reads sent together leave slowest first, but working out a cached record's children
+    // would hold back the reads already on their way, so those leave first.
+    const PANELS = `query ($id: ID!) { incident(id: $id) {
+      title
+      service { name incidents(first: 5) { nodes { id } } }
+      alerts(first: 5) { totalCount }
+      deployments(first: 5) { totalCount }
+      logs(limit: 5) { truncated }
+    } }`;
+    const inner = await mockAdapter();
+    const arrived: string[] = [];
+    let open = 0;
+    let slowList = false;
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const adapter = wrapAdapter(
+      inner,
+      (capability, op, call): Operation =>
+        async (...args) => {
+          arrived.push(`${capability}.${op}`);
+          open += 1;
+          try {
+            if (slowList && capability === 'incident' && op === 'query') {
+              await waitFor(() => open === 1);
+              vi.advanceTimersByTime(1200);
+            }
+            return await call(...args);
+          } finally {
+            open -= 1;
+          }
+        },
+    );
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], {
+      cache: { maxEntries: 100, directory: { ttlMs: 60_000, staleMs: 0 }, records: { ttlMs: 0, staleMs: 0 } },
+      limits: { executionSliceMs: 0 },
+    });
+    try {
+      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+        gateway.url,
+        '{ incidents(first: 1) { nodes { id } } }',
+      );
+      const id = incidents.nodes[0]?.id;
+      slowList = true;
+      await gqlData(gateway.url, PANELS, { id });
+      slowList = false;
+
+      arrived.length = 0;
+      await gqlData(gateway.url, PANELS, { id });
+      expect(arrived).not.toContain('service.query');
+      expect(arrived[0]).toBe('incident.getMany');
+      const serviceIncidents = arrived.indexOf('incident.query');
+      for (const read of ['alert.query', 'deployment.query', 'log.query']) {
+        expect(arrived.indexOf(read), read).toBeGreaterThan(0);
+        expect(arrived.indexOf(read), read).toBeLessThan(serviceIncidents);
+      }
+    } finally {
+      vi.useRealTimers();
+      await gateway.stop();
+    }
   });
 });
 
