@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { utcMillis } from '../adapters/contract/timestamps.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -14,39 +15,13 @@ function parseDateTime(value: unknown): string {
   return new Date(value).toISOString();
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-/** The number written by the digits of `value` in [from, to), or -1 if one of them is not a digit. */
-function digits(value: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = value.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
 /**
  * Providers' timestamps are nearly always in canonical form already, and a valid date written so
- * serializes to itself: checking that digit by digit, without a regular expression's captures, is
- * what every timestamp of every answer pays. Out-of-range parts (30 February, 24:00) are left to
- * `Date`, which rolls them over.
+ * serializes to itself: `toISOString()`'s own form (YYYY-MM-DDTHH:MM:SS.mmmZ) read by the lists'
+ * timestamp reader, which refuses out-of-range parts (30 February, 24:00) that `Date` rolls over.
  */
 function isCanonical(value: string): boolean {
-  // `toISOString()`'s own form: YYYY-MM-DDTHH:MM:SS.mmmZ
-  if (value.length !== 24 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T') return false;
-  if (value[13] !== ':' || value[16] !== ':' || value[19] !== '.' || value[23] !== 'Z') return false;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 7);
-  const day = digits(value, 8, 10);
-  if (year < 0 || digits(value, 20, 23) < 0) return false;
-  const hour = digits(value, 11, 13);
-  const minute = digits(value, 14, 16);
-  const second = digits(value, 17, 19);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  return month >= 1 && day >= 1 && day <= days;
+  return value.length === 24 && value.charCodeAt(19) === 0x2e /* . */ && !Number.isNaN(utcMillis(value));
 }
 
 export const DateTime = new GraphQLScalarType({
