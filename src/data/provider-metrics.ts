@@ -2,7 +2,7 @@
  * What the data floor counts about provider calls. The floor owns these counters because it makes
  * every call; the HTTP edge only exposes the registry (`/metrics`).
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { CallCause } from './calls.js';
 import type { LoaderKey } from './loader-key.js';
 import type { CircuitStatus, ProviderLoad, RefusalReason } from './provider-resilience.js';
@@ -27,7 +27,7 @@ const providerBatchSize = talliedHistogram({
   registers: [providerMetricsRegistry],
 });
 
-const sharedReads = new Counter({
+const sharedReads = talliedCounter({
   name: 'opsorch_provider_reads_shared_total',
   help: 'Reads answered by an identical provider call already in flight for another request.',
   labelNames: ['provider', 'capability', 'operation'] as const,
@@ -47,7 +47,7 @@ export function recordProviderCall(
 }
 
 export function recordSharedReads(provider: string, capability: string, operation: string, items: number): void {
-  sharedReads.inc({ provider, capability, operation }, items);
+  sharedReads.inc([provider, capability, operation], items);
 }
 
 /** The floor's per-provider breakers and queues, read at each scrape. */
@@ -115,14 +115,15 @@ export function recordRejectedCall(provider: string, reason: RefusalReason): voi
 
 const cacheLabels = ['provider', 'capability', 'operation'] as const;
 
-const cacheLookups = new Counter({
+// Tallied (`./tallies.ts`): a page's service, team and members are looked up on every request.
+const cacheLookups = talliedCounter({
   name: 'opsorch_read_cache_lookups_total',
   help: 'Reads looked up in the cross-request cache, by result: hit (fresh), stale (served while refreshed), shared (fresh, stored by another instance) or miss.',
   labelNames: [...cacheLabels, 'result'] as const,
   registers: [providerMetricsRegistry],
 });
 
-const cacheAge = new Histogram({
+const cacheAge = talliedHistogram({
   name: 'opsorch_read_cache_age_seconds',
   help: 'Age of the answers the cross-request cache served.',
   labelNames: cacheLabels,
@@ -183,8 +184,8 @@ new Gauge({
 
 export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'shared' | 'miss', ageMs: number): void {
   const { provider, capability, operation } = key;
-  cacheLookups.inc({ provider, capability, operation, result });
-  if (result !== 'miss') cacheAge.observe({ provider, capability, operation }, ageMs / 1000);
+  cacheLookups.inc([provider, capability, operation, result]);
+  if (result !== 'miss') cacheAge.observe([provider, capability, operation], ageMs / 1000);
 }
 
 export function recordCacheEviction(key: LoaderKey): void {
