@@ -12,8 +12,29 @@ export interface GlobalId {
   nativeId: string;
 }
 
+/**
+ * IDs encoded lately, by native ID: a list's records come back on every refresh, and encoding one
+ * (a Buffer per ID) costs several times what finding it here does. Emptied when full; native IDs
+ * longer than `MAX_REMEMBERED_ID_LENGTH` are encoded each time rather than held.
+ */
+export const MAX_REMEMBERED_IDS = 4096;
+const MAX_REMEMBERED_ID_LENGTH = 256;
+const remembered = new Map<string, { kind: NodeKind; provider: string; id: string }>();
+
 export function toGlobalId(kind: NodeKind, provider: string, nativeId: string): string {
-  return Buffer.from(`${kind}:${provider}:${nativeId}`, 'utf8').toString('base64url');
+  const known = remembered.get(nativeId);
+  if (known !== undefined && known.kind === kind && known.provider === provider) return known.id;
+  const id = Buffer.from(`${kind}:${provider}:${nativeId}`, 'utf8').toString('base64url');
+  if (nativeId.length <= MAX_REMEMBERED_ID_LENGTH) {
+    if (remembered.size >= MAX_REMEMBERED_IDS) remembered.clear();
+    remembered.set(nativeId, { kind, provider, id });
+  }
+  return id;
+}
+
+/** How many encoded IDs are held (for the bound's test). */
+export function rememberedIds(): number {
+  return remembered.size;
 }
 
 export function fromGlobalId(id: string, argument = 'id'): GlobalId {
