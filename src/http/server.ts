@@ -38,6 +38,7 @@ import { createErrorFormatter, formatResult } from '../graphql/apollo/error-mask
 import { refuseHttpSubscription } from '../graphql/apollo/http-subscriptions.js';
 import { introspectionPolicy } from '../graphql/apollo/introspection-policy.js';
 import { persistedQueries } from '../graphql/apollo/persisted-queries.js';
+import { releaseRequestData } from '../graphql/apollo/release-data.js';
 import { requestLog } from '../graphql/apollo/request-log.js';
 import { requestStepsPlugin } from '../graphql/apollo/request-steps.js';
 import { CompiledOperations } from '../graphql/compiled-operations.js';
@@ -282,7 +283,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       requestStepsPlugin(
         [operationLimits(limits), nameCallerOperation, introspectionPolicy(introspection), refuseHttpSubscription],
-        [requestLog(logger), recordGraphqlRequest],
+        [requestLog(logger), recordGraphqlRequest, releaseRequestData],
       ),
       // A subgraph reports field timings to a router that asks for them; error details stay masked.
       // Outside federation Apollo would still add the plugin, to find on every request that the

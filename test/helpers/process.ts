@@ -19,16 +19,20 @@ export interface GatewayProcess {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-export function spawnGateway(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['dist/src/main.js'], {
+/** `nodeArgs`: options for Node and V8 before the script, e.g. a trace. */
+export function spawnGateway(env: Record<string, string>, nodeArgs: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', OPSORCH_ADDR: '127.0.0.1:0', OPSORCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child = spawnGateway(env);
+export async function startGatewayProcess(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<GatewayProcess> {
+  const child = spawnGateway(env, nodeArgs);
   let closed = false;
   child.once('close', () => {
     closed = true;

@@ -1,0 +1,59 @@
+/**
+ * A request lets go of what it read once its answer is sent, through the real gateway as `npm
+ * start` runs it: V8's own trace of every scavenge (`--trace-gc-nvp`) counts the bytes promoted to
+ * the old generation while list queries are answered one at a time, so nothing of one request is
+ * in flight while another runs. Apollo keeps each request's context reachable from the old
+ * generation until a full collection (see `src/graphql/apollo/release-data.ts`); with the floor
+ * view in it released, the records a query read are no longer promoted with it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gqlData } from '../../../helpers/graphql.js';
+import { type GatewayProcess, startGatewayProcess } from '../../../helpers/process.js';
+
+const LIST =
+  '{ incidents(first: 20) { totalCount edges { node { id title status severity createdAt service { name } } } } }';
+
+/** A scavenge every few queries, so a few hundred queries make a few dozen. */
+const TRACE = ['--trace-gc-nvp', '--max-semi-space-size=1'];
+
+interface Scavenges {
+  count: number;
+  promoted: number;
+}
+
+function scavengesIn(lines: readonly string[]): Scavenges {
+  let count = 0;
+  let promoted = 0;
+  for (const line of lines) {
+    if (!/\bgc=s\b/.test(line)) continue;
+    const bytes = /\bpromoted=(\d+)/.exec(line)?.[1];
+    if (bytes === undefined) continue;
+    count++;
+    promoted += Number(bytes);
+  }
+  return { count, promoted };
+}
+
+describe("a request's data after its answer", () => {
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    gateway = await startGatewayProcess({ OPSORCH_MOCK_LIVE: 'false', NODE_ENV: 'production' }, TRACE);
+  });
+  afterAll(() => gateway.stop());
+
+  it('is not promoted to the old generation: a list query promotes a fraction of what it read', async () => {
+    const queries = async (n: number) => {
+      for (let i = 0; i < n; i++) await gqlData(gateway.url, LIST);
+    };
+    // Past start-up and the compilers' first tiers, whose own allocations are long-lived.
+    await queries(400);
+    const from = gateway.logs.length;
+    const measured = 400;
+    await queries(measured);
+    const { count, promoted } = scavengesIn(gateway.logs.slice(from));
+    expect(count).toBeGreaterThan(20);
+    // Each query's floor view (loaders, pages, records) was about 14 KB of the 20 KB it promoted.
+    expect(promoted / measured).toBeLessThan(9_000);
+  });
+});
