@@ -185,41 +185,58 @@ function url(raw: Raw): string | null {
   return link(raw.url);
 }
 
+/** The first of a record's own value, its `fields`' and its `metadata`'s that is present (see `lookup`). */
+function firstPresent(own: unknown, inFields: unknown, inMetadata: unknown): unknown {
+  if (present(own)) return own;
+  if (present(inFields)) return inFields;
+  return present(inMetadata) ? inMetadata : undefined;
+}
+
+const NONE: readonly string[] = [];
+
 /** An incident's own assignees, those in its `fields`, and its on-call assignee, each once. */
-function assigneesOf(raw: Raw): string[] {
+function assigneesOf(raw: Raw, fields: JsonObject | undefined, metadata: JsonObject | undefined): string[] {
   const own = strings(raw.assignees);
-  const inFields = strings(json(raw.fields)?.assignees);
-  const onCall = strings(lookup(raw, 'oncall_assignee'));
+  const named = fields?.assignees;
+  const inFields = named === undefined ? NONE : strings(named);
+  const onCallNamed = firstPresent(raw.oncall_assignee, fields?.oncall_assignee, metadata?.oncall_assignee);
+  const onCall = onCallNamed === undefined ? NONE : strings(onCallNamed);
   // Most incidents name none, or name them in one place only: no set to build then.
   if (inFields.length === 0 && onCall.length === 0 && own.length < 2) return own;
   return [...new Set([...own, ...inFields, ...onCall])];
 }
 
+/**
+ * Every list of incidents passes each record here, so its `fields` and `metadata` are read once
+ * and the members looked up in them by name, rather than by `lookup`'s computed keys.
+ */
 export function incident(value: unknown): Incident {
   const raw = object(value, 'an incident');
   const incidentId = id(raw, 'an incident');
   const rawStatus = text(raw.status);
   const rawSeverity = text(raw.severity);
-  return withExtras<Incident>(
-    {
-      id: incidentId,
-      title: text(raw.title) ?? incidentId,
-      description: text(raw.description) ?? text(raw.summary),
-      status: enums.incidentStatus.read(rawStatus),
-      rawStatus,
-      severity: enums.severity.read(rawSeverity),
-      rawSeverity,
-      createdAt: requiredTime(raw, 'incident', incidentId, 'createdAt', 'updatedAt'),
-      updatedAt: firstTime(raw, 'updatedAt'),
-      acknowledgedAt: time(lookup(raw, 'acknowledgedAt')),
-      resolvedAt: time(lookup(raw, 'resolvedAt')),
-      assignees: assigneesOf(raw),
-      service: text(lookup(raw, 'service')),
-      team: text(lookup(raw, 'team')),
-      url: url(raw),
-    },
-    raw,
-  );
+  const fields = json(raw.fields);
+  const metadata = json(raw.metadata);
+  const normalized: Incident = {
+    id: incidentId,
+    title: text(raw.title) ?? incidentId,
+    description: text(raw.description) ?? text(raw.summary),
+    status: enums.incidentStatus.read(rawStatus),
+    rawStatus,
+    severity: enums.severity.read(rawSeverity),
+    rawSeverity,
+    createdAt: requiredTime(raw, 'incident', incidentId, 'createdAt', 'updatedAt'),
+    updatedAt: firstTime(raw, 'updatedAt'),
+    acknowledgedAt: time(firstPresent(raw.acknowledgedAt, fields?.acknowledgedAt, metadata?.acknowledgedAt)),
+    resolvedAt: time(firstPresent(raw.resolvedAt, fields?.resolvedAt, metadata?.resolvedAt)),
+    assignees: assigneesOf(raw, fields, metadata),
+    service: text(firstPresent(raw.service, fields?.service, metadata?.service)),
+    team: text(firstPresent(raw.team, fields?.team, metadata?.team)),
+    url: url(raw),
+  };
+  if (fields) normalized.fields = fields;
+  if (metadata) normalized.metadata = metadata;
+  return normalized;
 }
 
 export function timelineEntry(value: unknown, incidentId: string): TimelineEntry {
