@@ -150,14 +150,16 @@ function person(value: unknown): string | null {
 
 const present = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
 
+/** The first of a record's own value, its `fields`' and its `metadata`'s that is present. */
+function firstPresent(own: unknown, inFields: unknown, inMetadata: unknown): unknown {
+  if (present(own)) return own;
+  if (present(inFields)) return inFields;
+  return present(inMetadata) ? inMetadata : undefined;
+}
+
 /** A value from the record itself, else from its `fields`, else from its `metadata`. */
 function lookup(raw: Raw, name: string): unknown {
-  const own = raw[name];
-  if (present(own)) return own;
-  const inFields = json(raw.fields)?.[name];
-  if (present(inFields)) return inFields;
-  const inMetadata = json(raw.metadata)?.[name];
-  return present(inMetadata) ? inMetadata : undefined;
+  return firstPresent(raw[name], json(raw.fields)?.[name], json(raw.metadata)?.[name]);
 }
 
 /**
@@ -183,13 +185,6 @@ function link(value: unknown): string | null {
 
 function url(raw: Raw): string | null {
   return link(raw.url);
-}
-
-/** The first of a record's own value, its `fields`' and its `metadata`'s that is present (see `lookup`). */
-function firstPresent(own: unknown, inFields: unknown, inMetadata: unknown): unknown {
-  if (present(own)) return own;
-  if (present(inFields)) return inFields;
-  return present(inMetadata) ? inMetadata : undefined;
 }
 
 const NONE: readonly string[] = [];
