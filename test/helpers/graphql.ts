@@ -31,3 +31,14 @@ export async function gqlData<T = Record<string, unknown>>(
   }
   return result.data;
 }
+
+/** The global ID of the first incident the gateway at `url` lists. */
+export async function firstIncidentId(url: string): Promise<string> {
+  const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+    url,
+    '{ incidents(first: 1) { nodes { id } } }',
+  );
+  const id = incidents.nodes[0]?.id;
+  if (id === undefined) throw new Error(`the gateway at ${url} lists no incident`);
+  return id;
+}

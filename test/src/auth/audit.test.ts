@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/auth.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { gql, gqlData } from '../../helpers/graphql.js';
+import { firstIncidentId, gql } from '../../helpers/graphql.js';
 
 const MAX_BYTES = 1_000;
 const KEEP = 2;
@@ -38,11 +38,7 @@ function linesOf(path: string): { requestId: string; action: string; outcome: st
 
 describe('audit log rotation', () => {
   it('rotates past the size bound, keeps the configured number of files and the newest lines in order', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-      gateway.url,
-      '{ incidents(first: 1) { nodes { id } } }',
-    );
-    const id = incidents.nodes[0]?.id;
+    const id = await firstIncidentId(gateway.url);
     for (let i = 0; i < MUTATIONS; i++) {
       const result = await gql(gateway.url, APPEND, { id, body: `note ${i}` }, { 'x-request-id': `rotation-${i}` });
       expect(result.errors).toBeUndefined();

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { gqlData } from '../../helpers/graphql.js';
+import { firstIncidentId, gqlData } from '../../helpers/graphql.js';
+import { slowReads } from '../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
 
 describe('floor reads within one request', () => {
@@ -70,38 +71,13 @@ describe('reads sent together when a parent record arrives', () => {
   it("leave slowest first by what their reads took before, one provider's capability in the order asked", async () => {
     const inner = await mockAdapter();
     const arrived: string[] = [];
-    let open = 0;
     let slowLogs = true;
-    // The clock reads are timed by moves only while a log read is the one call at the provider:
-    // every other read takes no time, whatever the machine's load. On the wall clock, a loaded
-    // machine's delays around the calls decided the order now and then.
+    // At first, logs answer after every other read in flight has been answered, and take a second.
     vi.useFakeTimers({ toFake: ['performance'] });
-    const adapter = wrapAdapter(
-      inner,
-      (capability, op, call): Operation =>
-        async (...args) => {
-          arrived.push(`${capability}.${op}`);
-          open += 1;
-          try {
-            // At first, logs answer after every other read in flight has been answered, and take
-            // a second.
-            if (slowLogs && capability === 'log') {
-              await waitFor(() => open === 1);
-              vi.advanceTimersByTime(1000);
-            }
-            return await call(...args);
-          } finally {
-            open -= 1;
-          }
-        },
-    );
+    const adapter = slowReads(inner, arrived, (capability) => (slowLogs && capability === 'log' ? 1000 : 0));
     const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
     try {
-      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-        gateway.url,
-        '{ incidents(first: 1) { nodes { id } } }',
-      );
-      const id = incidents.nodes[0]?.id;
+      const id = await firstIncidentId(gateway.url);
       await gqlData(gateway.url, PAGE, { id });
       const before = arrived.slice(arrived.indexOf('incident.getMany'));
       await gqlData(gateway.url, PAGE, { id });
@@ -146,11 +122,7 @@ describe('what a read took, for the order reads leave in', () => {
       limits: { executionSliceMs: 0, providerMaxConcurrent: 1 },
     });
     try {
-      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-        gateway.url,
-        '{ incidents(first: 1) { nodes { id } } }',
-      );
-      const id = incidents.nodes[0]?.id;
+      const id = await firstIncidentId(gateway.url);
       arrived.length = 0;
       await gqlData(gateway.url, PAGE, { id });
       const cold = (read: string) => arrived.indexOf(read);
@@ -171,8 +143,3 @@ describe('what a read took, for the order reads leave in', () => {
     }
   });
 });
-
-/** Until `ready` holds, checked once per event-loop turn. */
-async function waitFor(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
-}

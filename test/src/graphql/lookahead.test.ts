@@ -3,7 +3,8 @@ import type { Adapter } from '../../../adapters/contract/index.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { gql, gqlData } from '../../helpers/graphql.js';
+import { firstIncidentId, gql, gqlData } from '../../helpers/graphql.js';
+import { slowReads, untilTrue } from '../../helpers/slow-reads.js';
 import { type HeldCall, waveStepper } from '../../helpers/waves.js';
 import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
 
@@ -280,17 +281,13 @@ describe('reads that need the incident record start the moment it arrives', () =
       limits: { executionSliceMs: 0 },
     });
     try {
-      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-        gateway.url,
-        '{ incidents(first: 1) { nodes { id } } }',
-      );
-      const id = incidents.nodes[0]?.id;
+      const id = await firstIncidentId(gateway.url);
       // A first page fills the directory cache, if there is one.
       await gqlData(gateway.url, query, { id });
       arrived.length = 0;
       holdIncident = true;
       const page = gql(gateway.url, query, { id });
-      await waitFor(() => releaseIncident !== undefined && arrived.includes('ticket.query'));
+      await untilTrue(() => releaseIncident !== undefined && arrived.includes('ticket.query'));
       // Both look-ahead reads have answered once their loaders hold them.
       await new Promise((resolve) => setImmediate(resolve));
       releaseIncident?.();
@@ -355,36 +352,17 @@ describe("a cached service's reads", () => {
     } }`;
     const inner = await mockAdapter();
     const arrived: string[] = [];
-    let open = 0;
     let slowList = false;
     vi.useFakeTimers({ toFake: ['performance'] });
-    const adapter = wrapAdapter(
-      inner,
-      (capability, op, call): Operation =>
-        async (...args) => {
-          arrived.push(`${capability}.${op}`);
-          open += 1;
-          try {
-            if (slowList && capability === 'incident' && op === 'query') {
-              await waitFor(() => open === 1);
-              vi.advanceTimersByTime(1200);
-            }
-            return await call(...args);
-          } finally {
-            open -= 1;
-          }
-        },
+    const adapter = slowReads(inner, arrived, (capability, op) =>
+      slowList && capability === 'incident' && op === 'query' ? 1200 : 0,
     );
     const gateway = await startTestGateway([{ name: 'mock', adapter }], {
       cache: { maxEntries: 100, directory: { ttlMs: 60_000, staleMs: 0 }, records: { ttlMs: 0, staleMs: 0 } },
       limits: { executionSliceMs: 0 },
     });
     try {
-      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-        gateway.url,
-        '{ incidents(first: 1) { nodes { id } } }',
-      );
-      const id = incidents.nodes[0]?.id;
+      const id = await firstIncidentId(gateway.url);
       slowList = true;
       await gqlData(gateway.url, PANELS, { id });
       slowList = false;
@@ -404,8 +382,3 @@ describe("a cached service's reads", () => {
     }
   });
 });
-
-/** Until `ready` holds, checked once per event-loop turn. */
-async function waitFor(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
-}

@@ -2,7 +2,7 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { gqlData } from '../../helpers/graphql.js';
+import { firstIncidentId, gqlData } from '../../helpers/graphql.js';
 
 describe('GraphiQL playground', () => {
   let gateway: TestGateway;
@@ -50,11 +50,7 @@ describe('GraphiQL playground', () => {
   });
 
   it('shows timeline entries arriving on a subscription', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-      gateway.url,
-      '{ incidents(first: 1) { nodes { id } } }',
-    );
-    const id = incidents.nodes[0]?.id as string;
+    const id = await firstIncidentId(gateway.url);
     const page = await open(`subscription { incidentTimelineUpdated(incidentId: "${id}") { kind body } }`);
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => gateway.pubsub.subscriberCount(), { timeout: 15_000 }).toBeGreaterThan(0);

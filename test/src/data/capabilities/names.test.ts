@@ -6,7 +6,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Incident, Page } from '../../../../adapters/contract/index.js';
 import { mockAdapter, startTestGateway } from '../../../helpers/gateway.js';
-import { gqlData } from '../../../helpers/graphql.js';
+import { firstIncidentId, gqlData } from '../../../helpers/graphql.js';
+import { slowReads } from '../../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../../helpers/wrap-adapter.js';
 
 /** Two lists read in one call, whose incidents name 199 services between them: one by-name batch. */
@@ -18,17 +19,11 @@ const LISTS = `{
 /** An incident page whose reads after the incident's are its service (by name) and its logs. */
 const PAGE = 'query ($id: ID!) { incident(id: $id) { title service { name } logs(limit: 5) { truncated } } }';
 
-/** Until `ready` holds, checked once per event-loop turn. */
-async function waitFor(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
-}
-
 describe('services found by name in batches of more than a hundred names', () => {
   it("count all the batch's calls as its read time: it leaves before a read that takes longer than one call", async () => {
     const inner = await mockAdapter();
     const arrived: string[] = [];
     const byName: number[] = [];
-    let open = 0;
     let manyServices = false;
     let slowNames = false;
     let slowLogs = false;
@@ -36,43 +31,34 @@ describe('services found by name in batches of more than a hundred names', () =>
     // names takes a second, a log read 1.2 s (once every other call in flight has been answered),
     // every other call no time.
     vi.useFakeTimers({ toFake: ['performance'] });
-    const adapter = wrapAdapter(
+    const named = wrapAdapter(
       inner,
       (capability, op, call): Operation =>
         async (...args) => {
           const names =
             capability === 'service' && op === 'query' ? (args[0] as { names?: string[] }[])[0]?.names : undefined;
-          arrived.push(`${capability}.${op}`);
-          open += 1;
-          try {
-            if (slowNames && names) {
-              byName.push(names.length);
-              vi.advanceTimersByTime(1000);
-            }
-            if (slowLogs && capability === 'log') {
-              await waitFor(() => open === 1);
-              vi.advanceTimersByTime(1200);
-            }
-            const answer = await call(...args);
-            if (!(manyServices && capability === 'incident' && op === 'query')) return answer;
-            // Each list a full page of incidents, each naming a service of its own: 199 names the
-            // provider does not know.
-            const queries = args[0] as { first: number }[];
-            return (answer as Page<Incident>[]).map((page, list) => {
-              const [incident] = page.nodes;
-              if (!incident) throw new Error('the mock world has no incident');
-              const nodes = Array.from({ length: queries[list]?.first ?? 0 }, (_, i) => ({
-                ...incident,
-                id: `${incident.id}-${list}-${i}`,
-                service: `list${list}-service${i}`,
-              }));
-              return { ...page, nodes, hasNextPage: false };
-            });
-          } finally {
-            open -= 1;
+          if (slowNames && names) {
+            byName.push(names.length);
+            vi.advanceTimersByTime(1000);
           }
+          const answer = await call(...args);
+          if (!(manyServices && capability === 'incident' && op === 'query')) return answer;
+          // Each list a full page of incidents, each naming a service of its own: 199 names the
+          // provider does not know.
+          const queries = args[0] as { first: number }[];
+          return (answer as Page<Incident>[]).map((page, list) => {
+            const [incident] = page.nodes;
+            if (!incident) throw new Error('the mock world has no incident');
+            const nodes = Array.from({ length: queries[list]?.first ?? 0 }, (_, i) => ({
+              ...incident,
+              id: `${incident.id}-${list}-${i}`,
+              service: `list${list}-service${i}`,
+            }));
+            return { ...page, nodes, hasNextPage: false };
+          });
         },
     );
+    const adapter = slowReads(named, arrived, (capability) => (slowLogs && capability === 'log' ? 1200 : 0));
     const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
     try {
       manyServices = true;
@@ -83,11 +69,7 @@ describe('services found by name in batches of more than a hundred names', () =>
       manyServices = false;
       slowNames = false;
 
-      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-        gateway.url,
-        '{ incidents(first: 1) { nodes { id } } }',
-      );
-      const id = incidents.nodes[0]?.id;
+      const id = await firstIncidentId(gateway.url);
       // The logs take 1.2 s, the service's name no time: its read time, by the moving mean, is now
       // 1.6 s counted by batch, 0.8 s counted by call.
       slowLogs = true;

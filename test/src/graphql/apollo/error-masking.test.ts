@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import type { Adapter, Alert, Severity, TimelineEntryKind } from '../../../../adapters/contract/index.js';
 import { AdapterError } from '../../../../adapters/contract/index.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
-import { gql, gqlData } from '../../../helpers/graphql.js';
+import { firstIncidentId, gql } from '../../../helpers/graphql.js';
 
 /** A value no schema enum has: the graphql-js message for it quotes it back. */
 const LEAKY = 'LEAKY_VALUE_7f3a';
@@ -132,11 +132,7 @@ describe('errors over HTTP, graphql-ws and SSE', () => {
   });
 
   it('a subscription event that fails is masked on graphql-ws and SSE as a query is over HTTP', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-      gateway.url,
-      '{ incidents(first: 1) { nodes { id } } }',
-    );
-    const incidentId = incidents.nodes[0]?.id;
+    const incidentId = await firstIncidentId(gateway.url);
     const replay = `subscription($id: ID!) {
       incidentTimelineUpdated(incidentId: $id, since: "2000-01-01T00:00:00Z") { body kind }
     }`;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../../src/graphql/ids.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
-import { gqlData } from '../../../helpers/graphql.js';
+import { firstIncidentId, gqlData } from '../../../helpers/graphql.js';
 
 type UserErrors = { userErrors: { message: string; field: string[] | null; code: string }[] };
 
@@ -111,11 +111,7 @@ describe('mutations', () => {
   });
 
   it('creates a ticket linked to an incident, visible from both sides, and updates it', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-      gateway.url,
-      '{ incidents(first: 1) { nodes { id } } }',
-    );
-    const incidentId = incidents.nodes[0]?.id as string;
+    const incidentId = await firstIncidentId(gateway.url);
     const created = await run<{
       ticketCreate: UserErrors & {
         ticket: { id: string; key: string; url: string; status: string; incidents: { id: string }[] };
@@ -150,11 +146,7 @@ describe('mutations', () => {
   });
 
   it('sends a message and records it on the incident timeline', async () => {
-    const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
-      gateway.url,
-      '{ incidents(first: 1) { nodes { id } } }',
-    );
-    const incidentId = incidents.nodes[0]?.id as string;
+    const incidentId = await firstIncidentId(gateway.url);
     const sent = await run<{
       messageSend: UserErrors & {
         message: { id: string; channel: string; url: string; source: { capability: string } };
