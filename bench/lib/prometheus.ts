@@ -1,36 +1,12 @@
 /** Reads the gateway's own `/metrics`: provider calls are counted where they happen, in its process. */
+import { parseExposition, type Sample, total } from '../../test/helpers/metrics.js';
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
+export { total };
 
 export async function scrape(origin: string): Promise<Sample[]> {
   const response = await fetch(`${origin}/metrics`);
   if (!response.ok) throw new Error(`GET ${origin}/metrics answered ${response.status}`);
   return parseExposition(await response.text());
-}
-
-export function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[pair[1] as string] = (pair[2] as string).replace(/\\(.)/g, '$1');
-    }
-    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-export function total(samples: Sample[], name: string, where: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
 }
 
 /** Provider calls so far, all providers and operations together. */
