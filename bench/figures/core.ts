@@ -188,39 +188,68 @@ interface PageSides {
   gateway: GraphQLServer;
 }
 
-/** `rounds` pages a side, alternating, with one connection habit; figures under `prefix`. */
-async function pageRounds(sides: PageSides, habit: ConnectionHabit, rounds: number, prefix: string): Promise<Figures> {
+/** One connection habit's pages: wall times and the CPU they cost each side. */
+interface HabitRounds {
+  habit: ConnectionHabit;
+  client: ReturnType<typeof httpClient>;
+  gatewayMs: number[];
+  coreMs: number[];
+  gatewayCpu: { tree: number; server: number };
+  coreCpu: { tree: number; server: number };
+}
+
+/**
+ * `rounds` pages a side and habit, interleaved: each round serves a gateway page and a Core page
+ * with each habit, the habits' order swapped every round. Measured in blocks, one habit after the
+ * other, whichever came first was slower on the gateway (V8 still optimizing after the warm-up:
+ * 0.3-1.8 ms a page with a connection per call first, -0.6 to +0.2 ms with kept-alive first), so the
+ * difference between habits was the order's. Figures under `<prefix>.<habit>`.
+ */
+async function pageRounds(sides: PageSides, rounds: number, prefix: string): Promise<Figures> {
   const { incident, core, gateway } = sides;
-  const client = httpClient(habit);
-  const gatewayMs: number[] = [];
-  const coreMs: number[] = [];
-  const gatewayCpu = { tree: 0, server: 0 };
-  const coreCpu = { tree: 0, server: 0 };
+  const byHabit: HabitRounds[] = HABITS.map((habit) => ({
+    habit,
+    client: httpClient(habit),
+    gatewayMs: [],
+    coreMs: [],
+    gatewayCpu: { tree: 0, server: 0 },
+    coreCpu: { tree: 0, server: 0 },
+  }));
   const out: Figures = {};
   try {
     // Warm-up: (persistent) connections are not what is measured.
-    await gatewayPage(client.send, gateway.graphql, incident.global);
-    await corePage(client.send, core.origin, incident.native);
+    for (const { client } of byHabit) {
+      await gatewayPage(client.send, gateway.graphql, incident.global);
+      await corePage(client.send, core.origin, incident.native);
+    }
     const callsBefore = await providerCalls(gateway.origin);
     for (let i = 0; i < rounds; i++) {
-      gatewayMs.push(
-        await metered(gateway, gatewayCpu, () => gatewayPage(client.send, gateway.graphql, incident.global)),
-      );
-      coreMs.push(await metered(core, coreCpu, () => corePage(client.send, core.origin, incident.native)));
+      for (const h of i % 2 === 0 ? byHabit : [...byHabit].reverse()) {
+        const { send } = h.client;
+        h.gatewayMs.push(
+          await metered(gateway, h.gatewayCpu, () => gatewayPage(send, gateway.graphql, incident.global)),
+        );
+        h.coreMs.push(await metered(core, h.coreCpu, () => corePage(send, core.origin, incident.native)));
+      }
     }
-    out[`${prefix}.gateway.pluginCalls`] = round(((await providerCalls(gateway.origin)) - callsBefore) / rounds, 2);
+    // Every habit's page makes the same calls: the calls per page are the block's over its pages.
+    const calls = round(((await providerCalls(gateway.origin)) - callsBefore) / (rounds * byHabit.length), 2);
+    for (const { habit } of byHabit) out[`${prefix}.${habit}.gateway.pluginCalls`] = calls;
   } finally {
-    client.close();
+    for (const { client } of byHabit) client.close();
   }
-  out[`${prefix}.gateway.p50Ms`] = round(median(gatewayMs), 2);
-  out[`${prefix}.gateway.p90Ms`] = round(percentile(gatewayMs, 90), 2);
-  out[`${prefix}.core.p50Ms`] = round(median(coreMs), 2);
-  out[`${prefix}.core.p90Ms`] = round(percentile(coreMs, 90), 2);
-  out[`${prefix}.ratio.gatewayOverCore`] = ratio(median(gatewayMs), median(coreMs));
-  out[`${prefix}.gateway.cpuMsPerPage`] = round(gatewayCpu.tree / rounds, 2);
-  out[`${prefix}.gateway.serverCpuMsPerPage`] = round(gatewayCpu.server / rounds, 2);
-  out[`${prefix}.core.cpuMsPerPage`] = round(coreCpu.tree / rounds, 2);
-  out[`${prefix}.core.serverCpuMsPerPage`] = round(coreCpu.server / rounds, 2);
+  for (const { habit, gatewayMs, coreMs, gatewayCpu, coreCpu } of byHabit) {
+    const at = `${prefix}.${habit}`;
+    out[`${at}.gateway.p50Ms`] = round(median(gatewayMs), 2);
+    out[`${at}.gateway.p90Ms`] = round(percentile(gatewayMs, 90), 2);
+    out[`${at}.core.p50Ms`] = round(median(coreMs), 2);
+    out[`${at}.core.p90Ms`] = round(percentile(coreMs, 90), 2);
+    out[`${at}.ratio.gatewayOverCore`] = ratio(median(gatewayMs), median(coreMs));
+    out[`${at}.gateway.cpuMsPerPage`] = round(gatewayCpu.tree / rounds, 2);
+    out[`${at}.gateway.serverCpuMsPerPage`] = round(gatewayCpu.server / rounds, 2);
+    out[`${at}.core.cpuMsPerPage`] = round(coreCpu.tree / rounds, 2);
+    out[`${at}.core.serverCpuMsPerPage`] = round(coreCpu.server / rounds, 2);
+  }
   return out;
 }
 
@@ -235,17 +264,13 @@ async function pageFigures(sides: PageSides, options: BenchOptions): Promise<Fig
   const before = await providerCalls(sides.gateway.origin);
   await gatewayPage(httpClient('fresh').send, sides.gateway.graphql, sides.incident.global);
   out['core.page.gateway.pluginCallsCold'] = (await providerCalls(sides.gateway.origin)) - before;
-  const rounds = pageRoundsOf(options);
-  for (const habit of HABITS) {
-    const { [`core.page.${habit}.gateway.pluginCalls`]: calls, ...figures } = await pageRounds(
-      sides,
-      habit,
-      rounds,
-      `core.page.${habit}`,
-    );
-    Object.assign(out, figures);
-    if (habit === 'fresh') out['core.page.gateway.pluginCallsWarm'] = calls as number;
-  }
+  const {
+    'core.page.fresh.gateway.pluginCalls': calls,
+    'core.page.persistent.gateway.pluginCalls': _,
+    ...figures
+  } = await pageRounds(sides, pageRoundsOf(options), 'core.page');
+  Object.assign(out, figures);
+  out['core.page.gateway.pluginCallsWarm'] = calls as number;
   return out;
 }
 
@@ -268,10 +293,10 @@ async function steadyPageFigures(sides: PageSides, options: BenchOptions): Promi
   } finally {
     for (const client of clients) client.close();
   }
-  const out: Figures = { 'core.page.steady.warmUpPages': warmUp };
-  const rounds = pageRoundsOf(options);
-  for (const habit of HABITS) Object.assign(out, await pageRounds(sides, habit, rounds, `core.page.steady.${habit}`));
-  return out;
+  return {
+    'core.page.steady.warmUpPages': warmUp,
+    ...(await pageRounds(sides, pageRoundsOf(options), 'core.page.steady')),
+  };
 }
 
 export async function coreFigures(servers: Servers, options: BenchOptions): Promise<Figures> {
