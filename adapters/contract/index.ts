@@ -1,3 +1,4 @@
+export * from './cancel.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './filters.js';

@@ -7,10 +7,12 @@
  * (in the contract's order, by key), because OpsOrch providers match filters by exact word and return map order.
  */
 import {
+  type Abortable,
   AdapterError,
   type CallContext,
   type Capability,
   type CapabilityMap,
+  cancelOf,
   type IncidentStatus,
   type JsonObject,
   keysetPage,
@@ -31,7 +33,8 @@ import * as records from './records.js';
 
 /** What the capabilities need from the host. */
 export interface Caller {
-  call(method: string, payload: unknown, signal?: AbortSignal): Promise<unknown>;
+  /** `signal` ends the call: a provider call's cancellation (`cancelOf`), its signal not made. */
+  call(method: string, payload: unknown, signal?: Abortable): Promise<unknown>;
   /** True when the plugin answers calls in parallel (the `id` extension, or several processes). */
   concurrent(): boolean;
 }
@@ -95,7 +98,7 @@ export function buildCapabilities(
   capabilities: readonly Capability[],
   options: ListOptions = { maxRecords: 1000 },
 ): Partial<CapabilityMap> {
-  const call = (method: string, body: unknown, ctx: CallContext) => caller.call(method, body, ctx.signal);
+  const call = (method: string, body: unknown, ctx: CallContext) => caller.call(method, body, cancelOf(ctx));
 
   /**
    * Runs one protocol call per item, each failure confined to its item. A call the caller
@@ -105,7 +108,7 @@ export function buildCapabilities(
   async function each<I, O>(ctx: CallContext, items: readonly I[], fn: (item: I) => Promise<O>): Promise<Result<O>[]> {
     const settle = (item: I) =>
       fn(item).catch((err: unknown) => {
-        if (ctx.signal?.aborted) throw err;
+        if (cancelOf(ctx)?.aborted) throw err;
         return asError(err);
       });
     if (caller.concurrent()) return Promise.all(items.map(settle));

@@ -6,7 +6,7 @@
  * OpsOrch Core uses, so they run unchanged.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
+import { type Abortable, AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
 import { pluginEnvironment } from './environment.js';
 import { splitLines } from './lines.js';
 import { type Descendant, descendants, signalDescendant } from './process-tree.js';
@@ -116,7 +116,7 @@ export class PluginHost {
     return this.proc?.extensions ?? new Set();
   }
 
-  call(method: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+  call(method: string, payload: unknown, signal?: Abortable): Promise<unknown> {
     const { name, timeoutMs, maxQueue } = this.options;
     if (this.closing) return Promise.reject(new AdapterError('PROVIDER_ERROR', `plugin ${name} is shut down`));
     if (signal?.aborted) return Promise.reject(new AdapterError('TIMEOUT', `call to plugin ${name} was cancelled`));

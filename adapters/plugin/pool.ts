@@ -7,7 +7,7 @@
  * default) is Core's behaviour and the only right one for a plugin that keeps records in memory
  * (OpsOrch's mock plugins do, with clocks from their own start): each process would hold its own.
  */
-import { AdapterError, type Health } from '../contract/index.js';
+import { type Abortable, AdapterError, type Health } from '../contract/index.js';
 import { PluginHost, type PluginHostOptions } from './host.js';
 import type { PluginExtension } from './protocol.js';
 
@@ -37,7 +37,7 @@ export class PluginPool {
     return this.hosts[0]?.extensions ?? new Set();
   }
 
-  call(method: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+  call(method: string, payload: unknown, signal?: Abortable): Promise<unknown> {
     let chosen = this.hosts[0];
     for (const host of this.hosts) if (chosen && host.load < chosen.load) chosen = host;
     if (!chosen) return Promise.reject(new AdapterError('PROVIDER_ERROR', 'plugin pool has no process'));

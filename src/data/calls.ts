@@ -4,7 +4,13 @@
  * abort signal; cross-cutting rules (authorization, budgets, deadlines) join as middleware, so they
  * see every call without each caller knowing about them. Health checks are the one exemption.
  */
-import type { CallContext, Capability } from '../../adapters/contract/index.js';
+import {
+  type Abortable,
+  CallCancel,
+  type CallContext,
+  type Capability,
+  ProviderCallContext,
+} from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import { gatewayError } from '../graphql/errors.js';
 import { recordProviderCall } from './provider-metrics.js';
@@ -43,21 +49,27 @@ export interface ProviderCall {
   readonly targets?: readonly string[];
   /**
    * What the adapter receives. Its signal is the call's own: it aborts when the caller's does, when
-   * middleware ends the call (`abort`) and once the call has returned.
+   * middleware ends the call (`abort`) and once the call has returned. It is made when first read:
+   * whoever only needs to know whether or when the call ends reads `cancelOf(ctx)` instead.
    */
-  readonly ctx: CallContext & { signal: AbortSignal };
+  readonly ctx: CallContext & { readonly signal: AbortSignal };
   /** Ends the call early (a deadline, a time-out): aborts the adapter's signal with `reason`. */
   readonly abort: (reason: unknown) => void;
 }
 
 /**
- * A call as its maker asks for it; the choke point gives it its own signal and `abort`, unless its
- * maker hands it `controller`: the controller of `ctx.signal`, made for this call alone (a shared
- * read's, see single-flight). The call then ends through that controller instead of one derived
- * from it, and whoever handed it aborts it once the call has returned.
+ * A call as its maker asks for it; the choke point gives it its own cancellation and `abort`,
+ * unless its maker hands it `controller`: a cancellation made for this call alone (a shared
+ * read's, see single-flight). The call then ends through that instead of one derived from it, and
+ * whoever handed it aborts it once the call has returned.
  */
-export type CallOrder = Omit<ProviderCall, 'abort'> & {
-  readonly controller?: AbortController;
+export type CallOrder = Omit<ProviderCall, 'abort' | 'ctx'> & {
+  /**
+   * The caller's: its `signal` ends the call when it aborts (a handed cancellation is its own, read
+   * as is: a shared read's signal is made only if an adapter asks for it).
+   */
+  readonly ctx: { readonly signal: Abortable; readonly requestId?: string; readonly actor?: string };
+  readonly controller?: CallCancel;
   /**
    * Told what the provider took to answer this read, from the adapter called to its answer: the
    * loader whose batch makes it keeps that (`ReadLatencies`), or adds it up when its batch makes
@@ -67,14 +79,14 @@ export type CallOrder = Omit<ProviderCall, 'abort'> & {
 };
 
 /**
- * Where a context carries a controller to hand to the one call made with it (`CallOrder`): the
+ * Where a context carries a cancellation to hand to the one call made with it (`CallOrder`): the
  * first call made with the context takes it, any further one derives its own signal as usual.
  */
 export const HANDED_CONTROLLER = Symbol('handed controller');
-export type HandingContext = CallContext & { [HANDED_CONTROLLER]?: AbortController | undefined };
+export type HandingContext = CallContext & { [HANDED_CONTROLLER]?: CallCancel | undefined };
 
-/** The controller `ctx` hands to one call, taken off it; undefined when there is none (left). */
-export function takeController(ctx: CallContext): AbortController | undefined {
+/** The cancellation `ctx` hands to one call, taken off it; undefined when there is none (left). */
+export function takeController(ctx: CallContext): CallCancel | undefined {
   const handing = ctx as HandingContext;
   const controller = handing[HANDED_CONTROLLER];
   if (controller) handing[HANDED_CONTROLLER] = undefined;
@@ -89,8 +101,8 @@ export function takeController(ctx: CallContext): AbortController | undefined {
 export type CallMiddleware = (call: ProviderCall, next: (call: ProviderCall) => Promise<unknown>) => Promise<unknown>;
 
 export class ProviderCalls {
-  /** The controllers of reads under way, so stopping the gateway can end them instead of waiting for them. */
-  private readonly reads = new Set<AbortController>();
+  /** The cancellations of reads under way, so stopping the gateway can end them instead of waiting for them. */
+  private readonly reads = new Set<CallCancel>();
   private stopped: Error | undefined;
 
   constructor(private readonly middleware: readonly CallMiddleware[] = []) {}
@@ -109,22 +121,23 @@ export class ProviderCalls {
 
   /**
    * Runs `fn` (the adapter call) through the middleware, then meters it as it reaches the adapter.
-   * One abort controller per call serves every reason to end it (the caller leaving, a deadline, a
+   * One cancellation per call serves every reason to end it (the caller leaving, a deadline, a
    * time-out, the call having returned): signals derived per reason cost more than the call itself.
-   * A handed controller (`CallOrder`) is that one. A call whose caller has already gone (its client
-   * left, the gateway is stopping) is not made.
+   * A handed one (`CallOrder`) is that one. Its signal is made only if someone reads `ctx.signal`
+   * (`CallCancel`), so a call nobody took it for ends without one being made or aborted. A call
+   * whose caller has already gone (its client left, the gateway is stopping) is not made.
    */
   run<R>(order: CallOrder, fn: (ctx: ProviderCall['ctx']) => Promise<R>): Promise<R> {
     const caller = order.ctx.signal;
     if (caller.aborted) return Promise.reject(cancelled(order));
     if (this.stopped && !order.write) return Promise.reject(cancelled(order, this.stopped));
     const handed = order.controller;
-    const controller = handed ?? new AbortController();
-    const follow = () => controller.abort(caller.reason);
+    const cancel = handed ?? new CallCancel();
+    const follow = () => cancel.abort(caller.reason);
     if (!handed) caller.addEventListener('abort', follow, { once: true });
     // Written out, not `{ ...order, abort }`: see `stamp` (src/data/stamp.ts) for what a spread
     // followed by a new property costs on Node 20, once per provider call here.
-    if (!order.write) this.reads.add(controller);
+    if (!order.write) this.reads.add(cancel);
     const call: ProviderCall = {
       provider: order.provider,
       capability: order.capability,
@@ -133,8 +146,8 @@ export class ProviderCalls {
       write: order.write,
       cause: order.cause,
       scope: order.scope,
-      ctx: { ...order.ctx, signal: controller.signal },
-      abort: (reason) => controller.abort(reason),
+      ctx: new ProviderCallContext(cancel, order.ctx.requestId, order.ctx.actor),
+      abort: (reason) => cancel.abort(reason),
       ...(order.targets ? { targets: order.targets } : {}),
     };
     const { took } = order;
@@ -155,15 +168,15 @@ export class ProviderCalls {
       reach,
     );
     const done = () => {
-      this.reads.delete(controller);
+      this.reads.delete(cancel);
       if (handed) return;
       caller.removeEventListener('abort', follow);
       // Whatever the adapter left running for this call (a page it no longer needs) stops too.
-      controller.abort(RETURNED);
+      cancel.abort(RETURNED);
     };
     // Whether the gateway's stop ended this call: then its failures (thrown, or an error per item)
     // are that, not the provider's.
-    const endedByStop = () => this.stopped !== undefined && controller.signal.reason === this.stopped;
+    const endedByStop = () => this.stopped !== undefined && cancel.reason === this.stopped;
     return chain(call).then(
       (result) => {
         const ended = endedByStop() && Array.isArray(result) ? endedBy(order, this.stopped as Error) : undefined;

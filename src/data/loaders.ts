@@ -387,10 +387,14 @@ export class Loaders {
     const scope = (ctx as FloorContext)[ON_BEHALF] ?? this.scope;
     // Written out, not a rest and a spread: the context carries a symbol key, and copying it
     // generically went through V8's slow path on every provider call.
-    const own: CallOrder['ctx'] = { signal: ctx.signal ?? scope.signal };
+    const handed = takeController(ctx);
+    // A handed cancellation is the call's own (a shared read's): read as is, not through the
+    // context's signal, which would make one.
+    const own: { signal: CallOrder['ctx']['signal']; requestId?: string; actor?: string } = {
+      signal: handed ?? ctx.signal ?? scope.signal,
+    };
     if (ctx.requestId !== undefined) own.requestId = ctx.requestId;
     if (ctx.actor !== undefined) own.actor = ctx.actor;
-    const handed = takeController(ctx);
     const call: CallOrder = {
       capability: key.capability,
       provider: key.provider,

@@ -21,7 +21,7 @@ import {
   type IHalfOpenAfterBackoffContext,
 } from 'cockatiel';
 import { GraphQLError } from 'graphql';
-import { AdapterError } from '../../adapters/contract/index.js';
+import { AdapterError, cancelOf } from '../../adapters/contract/index.js';
 import { LIMITS, type Limits } from '../limits.js';
 import type { CallMiddleware, ProviderCall } from './calls.js';
 import { recordRejectedCall, watchResilience } from './provider-metrics.js';
@@ -175,7 +175,8 @@ export class ProviderResilience {
 
   private async run(call: ProviderCall, next: (call: ProviderCall) => Promise<unknown>): Promise<unknown> {
     const guard = this.guard(call.provider);
-    const caller = call.ctx.signal;
+    // Whether the call has ended, read without making its signal (`cancelOf`).
+    const caller = cancelOf(call.ctx);
     // Cockatiel makes calls wait for a half-open probe; a waiting line without a bound is what
     // this module exists to prevent, so they fail at once instead.
     if (guard.breaker.state === CircuitState.HalfOpen) throw this.refused(call, 'probe_in_flight', 1);
@@ -219,9 +220,13 @@ export class ProviderResilience {
     call: ProviderCall,
     next: (call: ProviderCall) => Promise<unknown>,
   ): Promise<unknown> {
+    const ended = cancelOf(call.ctx);
+    // A free slot: the call starts at once, with nothing to wait for. Cockatiel only asks the
+    // signal whether the call has already ended then, so only an ended call has its signal made.
+    if (guard.bulkhead.executionSlots > 0) {
+      return guard.bulkhead.execute(() => this.timed(call, next), ended.aborted ? call.ctx.signal : undefined);
+    }
     const caller = call.ctx.signal;
-    // A free slot: the call starts at once, with nothing to wait for.
-    if (guard.bulkhead.executionSlots > 0) return guard.bulkhead.execute(() => this.timed(call, next), caller);
     const waiting = AbortSignal.any([caller, AbortSignal.timeout(this.limits.providerQueueTimeoutMs)]);
     return new Promise<unknown>((resolve, reject) => {
       let started = false;

@@ -5,12 +5,12 @@
  * Nothing outlives the call (entries go on settle), so no answer is older than one that would have
  * been fetched a moment earlier. Only reads come here; writes go straight to the adapters.
  */
-import type { CallContext } from '../../adapters/contract/index.js';
+import { CallCancel, type CallContext, ProviderCallContext } from '../../adapters/contract/index.js';
 import { HANDED_CONTROLLER, type HandingContext, RETURNED } from './calls.js';
 
 /** One provider call, shared by every request that waits on one of its keys. */
 interface SharedCall {
-  controller: AbortController;
+  controller: CallCancel;
   /** Requests that may still abort; the call is cancelled only when all of them have. */
   cancellable: number;
   /** A waiter without a signal can never cancel, so the call runs to the end. */
@@ -49,7 +49,7 @@ export class InFlightReads {
     const joined = new Set<SharedCall>();
     keys.forEach((key, i) => {
       const flight = this.flights.get(flightKey(loader, keyOf(key))) as Flight<V> | undefined;
-      if (flight && !flight.call.controller.signal.aborted) {
+      if (flight && !flight.call.controller.aborted) {
         pending[i] = flight.result;
         joined.add(flight.call);
       } else {
@@ -61,12 +61,15 @@ export class InFlightReads {
     if (missing.length < keys.length) onJoin?.(keys.length - missing.length);
 
     if (missing.length > 0) {
-      const call: SharedCall = { controller: new AbortController(), cancellable: 0, pinned: false, settled: false };
+      const call: SharedCall = { controller: new CallCancel(), cancellable: 0, pinned: false, settled: false };
       held.push(call);
-      // The shared signal's controller goes to the provider call itself (one controller per call,
-      // not one here and one derived from it there), which leaves aborting it once it has
-      // returned to this read.
-      const shared: HandingContext = { ...ctx, signal: call.controller.signal, [HANDED_CONTROLLER]: call.controller };
+      // The shared cancellation goes to the provider call itself (one per call, not one here and
+      // one derived from it there), which leaves ending it once it has returned to this read. Its
+      // signal is made only if the adapter asks for it (`ProviderCallContext`); what else the
+      // context carries for whoever makes the call (symbol keys) goes with it.
+      const shared: HandingContext = new ProviderCallContext(call.controller, ctx.requestId, ctx.actor);
+      for (const key of Object.getOwnPropertySymbols(ctx)) Reflect.set(shared, key, Reflect.get(ctx, key));
+      shared[HANDED_CONTROLLER] = call.controller;
       const settled = fetch(missing, shared).then(
         (results) => results,
         (err: unknown) => missing.map(() => (err instanceof Error ? err : new Error(String(err)))),
