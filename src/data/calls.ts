@@ -59,7 +59,7 @@ export interface ProviderCall {
 
 /**
  * A call as its maker asks for it; the choke point gives it its own cancellation and `abort`,
- * unless its maker hands it `controller`: a cancellation made for this call alone (a shared
+ * unless its maker hands it `cancel`: a cancellation made for this call alone (a shared
  * read's, see single-flight). The call then ends through that instead of one derived from it, and
  * whoever handed it aborts it once the call has returned.
  */
@@ -69,7 +69,7 @@ export type CallOrder = Omit<ProviderCall, 'abort' | 'ctx'> & {
    * as is: a shared read's signal is made only if an adapter asks for it).
    */
   readonly ctx: { readonly signal: Abortable; readonly requestId?: string; readonly actor?: string };
-  readonly controller?: CallCancel;
+  readonly cancel?: CallCancel;
   /**
    * Told what the provider took to answer this read, from the adapter called to its answer: the
    * loader whose batch makes it keeps that (`ReadLatencies`), or adds it up when its batch makes
@@ -82,15 +82,15 @@ export type CallOrder = Omit<ProviderCall, 'abort' | 'ctx'> & {
  * Where a context carries a cancellation to hand to the one call made with it (`CallOrder`): the
  * first call made with the context takes it, any further one derives its own signal as usual.
  */
-export const HANDED_CONTROLLER = Symbol('handed controller');
-export type HandingContext = CallContext & { [HANDED_CONTROLLER]?: CallCancel | undefined };
+export const HANDED_CANCEL = Symbol('handed cancel');
+export type HandingContext = CallContext & { [HANDED_CANCEL]?: CallCancel | undefined };
 
 /** The cancellation `ctx` hands to one call, taken off it; undefined when there is none (left). */
-export function takeController(ctx: CallContext): CallCancel | undefined {
+export function takeCancel(ctx: CallContext): CallCancel | undefined {
   const handing = ctx as HandingContext;
-  const controller = handing[HANDED_CONTROLLER];
-  if (controller) handing[HANDED_CONTROLLER] = undefined;
-  return controller;
+  const cancel = handing[HANDED_CANCEL];
+  if (cancel) handing[HANDED_CANCEL] = undefined;
+  return cancel;
 }
 
 /**
@@ -131,7 +131,7 @@ export class ProviderCalls {
     const caller = order.ctx.signal;
     if (caller.aborted) return Promise.reject(cancelled(order));
     if (this.stopped && !order.write) return Promise.reject(cancelled(order, this.stopped));
-    const handed = order.controller;
+    const handed = order.cancel;
     const cancel = handed ?? new CallCancel();
     const follow = () => cancel.abort(caller.reason);
     if (!handed) caller.addEventListener('abort', follow, { once: true });

@@ -10,7 +10,7 @@ import type { Capability, Result } from '../../adapters/contract/index.js';
 import { visibilityKey } from '../auth/principal.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
-import { type CallOrder, type CallScope, type ProviderCalls, takeController } from './calls.js';
+import { type CallOrder, type CallScope, type ProviderCalls, takeCancel } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
@@ -387,7 +387,7 @@ export class Loaders {
     const scope = (ctx as FloorContext)[ON_BEHALF] ?? this.scope;
     // Written out, not a rest and a spread: the context carries a symbol key, and copying it
     // generically went through V8's slow path on every provider call.
-    const handed = takeController(ctx);
+    const handed = takeCancel(ctx);
     // A handed cancellation is the call's own (a shared read's): read as is, not through the
     // context's signal, which would make one.
     const own: { signal: CallOrder['ctx']['signal']; requestId?: string; actor?: string } = {
@@ -404,7 +404,7 @@ export class Loaders {
       cause: scope.cause,
       scope,
       ctx: own,
-      ...(handed ? { controller: handed } : {}),
+      ...(handed ? { cancel: handed } : {}),
       took,
     };
     return this.deps.calls.run(call, fn);

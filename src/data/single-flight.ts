@@ -6,11 +6,11 @@
  * been fetched a moment earlier. Only reads come here; writes go straight to the adapters.
  */
 import { CallCancel, type CallContext, ProviderCallContext } from '../../adapters/contract/index.js';
-import { HANDED_CONTROLLER, type HandingContext, RETURNED } from './calls.js';
+import { HANDED_CANCEL, type HandingContext, RETURNED } from './calls.js';
 
 /** One provider call, shared by every request that waits on one of its keys. */
 interface SharedCall {
-  controller: CallCancel;
+  cancel: CallCancel;
   /** Requests that may still abort; the call is cancelled only when all of them have. */
   cancellable: number;
   /** A waiter without a signal can never cancel, so the call runs to the end. */
@@ -49,7 +49,7 @@ export class InFlightReads {
     const joined = new Set<SharedCall>();
     keys.forEach((key, i) => {
       const flight = this.flights.get(flightKey(loader, keyOf(key))) as Flight<V> | undefined;
-      if (flight && !flight.call.controller.aborted) {
+      if (flight && !flight.call.cancel.aborted) {
         pending[i] = flight.result;
         joined.add(flight.call);
       } else {
@@ -61,15 +61,15 @@ export class InFlightReads {
     if (missing.length < keys.length) onJoin?.(keys.length - missing.length);
 
     if (missing.length > 0) {
-      const call: SharedCall = { controller: new CallCancel(), cancellable: 0, pinned: false, settled: false };
+      const call: SharedCall = { cancel: new CallCancel(), cancellable: 0, pinned: false, settled: false };
       held.push(call);
       // The shared cancellation goes to the provider call itself (one per call, not one here and
       // one derived from it there), which leaves ending it once it has returned to this read. Its
       // signal is made only if the adapter asks for it (`ProviderCallContext`); what else the
       // context carries for whoever makes the call (symbol keys) goes with it.
-      const shared: HandingContext = new ProviderCallContext(call.controller, ctx.requestId, ctx.actor);
+      const shared: HandingContext = new ProviderCallContext(call.cancel, ctx.requestId, ctx.actor);
       for (const key of Object.getOwnPropertySymbols(ctx)) Reflect.set(shared, key, Reflect.get(ctx, key));
-      shared[HANDED_CONTROLLER] = call.controller;
+      shared[HANDED_CANCEL] = call.cancel;
       const settled = fetch(missing, shared).then(
         (results) => results,
         (err: unknown) => missing.map(() => (err instanceof Error ? err : new Error(String(err)))),
@@ -85,7 +85,7 @@ export class InFlightReads {
       });
       void settled.finally(() => {
         call.settled = true;
-        call.controller.abort(RETURNED);
+        call.cancel.abort(RETURNED);
         for (const name of names) {
           if (this.flights.get(name)?.call === call) this.flights.delete(name);
         }
@@ -143,7 +143,7 @@ function untilAborted<V>(
     const leave = () => {
       for (const call of held) {
         call.cancellable--;
-        if (call.cancellable === 0 && !call.pinned && !call.settled) call.controller.abort(signal.reason);
+        if (call.cancellable === 0 && !call.pinned && !call.settled) call.cancel.abort(signal.reason);
       }
       resolve(Array.from({ length: count }, () => abortReason(signal)));
     };

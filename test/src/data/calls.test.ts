@@ -9,11 +9,11 @@ import {
   type CallMiddleware,
   type CallOrder,
   type CallScope,
-  HANDED_CONTROLLER,
+  HANDED_CANCEL,
   type HandingContext,
   type ProviderCall,
   ProviderCalls,
-  takeController,
+  takeCancel,
 } from '../../../src/data/calls.js';
 import { providerMetricsRegistry } from '../../../src/data/provider-metrics.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
@@ -127,7 +127,7 @@ describe('ProviderCalls', () => {
     expect(await reason).toEqual(new Error('client left'));
   });
 
-  it('ends a call through the controller its maker hands it, and leaves aborting it after the return to the maker', async () => {
+  it('ends a call through the cancellation its maker hands it, and leaves aborting it after the return to the maker', async () => {
     const calls = new ProviderCalls([
       async (c, next) => {
         if (c.operation === 'ended') c.abort(new Error('deadline'));
@@ -136,7 +136,7 @@ describe('ProviderCalls', () => {
     ]);
     const handed = new CallCancel();
     const returned = await calls.run(
-      { ...call('returned', scope), ctx: { signal: handed.signal }, controller: handed },
+      { ...call('returned', scope), ctx: { signal: handed.signal }, cancel: handed },
       async (ctx) => ctx.signal,
     );
     expect(returned).toBe(handed.signal);
@@ -144,19 +144,19 @@ describe('ProviderCalls', () => {
 
     const ending = new CallCancel();
     const ended = await calls.run(
-      { ...call('ended', scope), ctx: { signal: ending.signal }, controller: ending },
+      { ...call('ended', scope), ctx: { signal: ending.signal }, cancel: ending },
       async (ctx) => ctx.signal.reason,
     );
     expect(ended).toEqual(new Error('deadline'));
     expect(ending.reason).toEqual(new Error('deadline'));
   });
 
-  it("hands a context's controller to the first call made with it only", () => {
-    const controller = new CallCancel();
-    const ctx: HandingContext = { signal: controller.signal, [HANDED_CONTROLLER]: controller };
-    expect(takeController(ctx)).toBe(controller);
-    expect(takeController(ctx)).toBeUndefined();
-    expect(takeController({ signal: controller.signal })).toBeUndefined();
+  it("hands a context's cancellation to the first call made with it only", () => {
+    const cancel = new CallCancel();
+    const ctx: HandingContext = { signal: cancel.signal, [HANDED_CANCEL]: cancel };
+    expect(takeCancel(ctx)).toBe(cancel);
+    expect(takeCancel(ctx)).toBeUndefined();
+    expect(takeCancel({ signal: cancel.signal })).toBeUndefined();
   });
 });
 

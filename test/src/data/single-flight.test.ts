@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../adapters/contract/index.js';
-import { RETURNED, takeController } from '../../../src/data/calls.js';
+import { RETURNED, takeCancel } from '../../../src/data/calls.js';
 import { InFlightReads } from '../../../src/data/single-flight.js';
 
 function deferredFetch() {
@@ -116,13 +116,13 @@ describe('InFlightReads', () => {
     expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
   });
 
-  it("hands the shared signal's controller to the provider call, and aborts it once the read has settled", async () => {
+  it('hands the shared cancellation to the provider call, and aborts it once the read has settled', async () => {
     const reads = new InFlightReads();
     const { calls, fetch } = deferredFetch();
     const read = reads.read('incident:mock:getMany', ['a'], String, { signal: new AbortController().signal }, fetch);
     const ctx = calls[0]?.ctx as CallContext;
-    const controller = takeController(ctx);
-    expect(controller?.signal).toBe(ctx.signal);
+    const cancel = takeCancel(ctx);
+    expect(cancel?.signal).toBe(ctx.signal);
     expect(ctx.signal?.aborted).toBe(false);
     calls[0]?.resolve(['A']);
     expect((await read).results).toEqual(['A']);
