@@ -58,17 +58,23 @@ export interface ProviderCall {
 }
 
 /**
+ * The caller's side of a call: its `signal` ends the call when it aborts (a handed cancellation is
+ * its own, read as is: a shared read's signal is made only if an adapter asks for it).
+ */
+export interface CallerContext {
+  signal: Abortable;
+  requestId?: string;
+  actor?: string;
+}
+
+/**
  * A call as its maker asks for it; the choke point gives it its own cancellation and `abort`,
  * unless its maker hands it `cancel`: a cancellation made for this call alone (a shared
  * read's, see single-flight). The call then ends through that instead of one derived from it, and
  * whoever handed it aborts it once the call has returned.
  */
 export type CallOrder = Omit<ProviderCall, 'abort' | 'ctx'> & {
-  /**
-   * The caller's: its `signal` ends the call when it aborts (a handed cancellation is its own, read
-   * as is: a shared read's signal is made only if an adapter asks for it).
-   */
-  readonly ctx: { readonly signal: Abortable; readonly requestId?: string; readonly actor?: string };
+  readonly ctx: Readonly<CallerContext>;
   readonly cancel?: CallCancel;
   /**
    * Told what the provider took to answer this read, from the adapter called to its answer: the

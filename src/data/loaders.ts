@@ -10,7 +10,7 @@ import type { Capability, Result } from '../../adapters/contract/index.js';
 import { visibilityKey } from '../auth/principal.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
-import { type CallOrder, type CallScope, type ProviderCalls, takeCancel } from './calls.js';
+import { type CallerContext, type CallOrder, type CallScope, type ProviderCalls, takeCancel } from './calls.js';
 import { BY_ID_OF_LIST, type LoaderKey, loaderName } from './loader-key.js';
 import { mergePages, orderOf, type Position, positionsFor } from './merge.js';
 import { recordSharedReads } from './provider-metrics.js';
@@ -390,9 +390,7 @@ export class Loaders {
     const handed = takeCancel(ctx);
     // A handed cancellation is the call's own (a shared read's): read as is, not through the
     // context's signal, which would make one.
-    const own: { signal: CallOrder['ctx']['signal']; requestId?: string; actor?: string } = {
-      signal: handed ?? ctx.signal ?? scope.signal,
-    };
+    const own: CallerContext = { signal: handed ?? ctx.signal ?? scope.signal };
     if (ctx.requestId !== undefined) own.requestId = ctx.requestId;
     if (ctx.actor !== undefined) own.actor = ctx.actor;
     const call: CallOrder = {
