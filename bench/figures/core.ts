@@ -205,7 +205,11 @@ interface HabitRounds {
  * 0.3-1.8 ms a page with a connection per call first, -0.6 to +0.2 ms with kept-alive first), so the
  * difference between habits was the order's. Figures under `<prefix>.<habit>`.
  */
-async function pageRounds(sides: PageSides, rounds: number, prefix: string): Promise<Figures> {
+async function pageRounds(
+  sides: PageSides,
+  rounds: number,
+  prefix: string,
+): Promise<{ figures: Figures; pluginCallsPerPage: number }> {
   const { incident, core, gateway } = sides;
   const byHabit: HabitRounds[] = HABITS.map((habit) => ({
     habit,
@@ -216,6 +220,7 @@ async function pageRounds(sides: PageSides, rounds: number, prefix: string): Pro
     coreCpu: { tree: 0, server: 0 },
   }));
   const out: Figures = {};
+  let pluginCallsPerPage = 0;
   try {
     // Warm-up: (persistent) connections are not what is measured.
     for (const { client } of byHabit) {
@@ -233,8 +238,7 @@ async function pageRounds(sides: PageSides, rounds: number, prefix: string): Pro
       }
     }
     // Every habit's page makes the same calls: the calls per page are the block's over its pages.
-    const calls = round(((await providerCalls(gateway.origin)) - callsBefore) / (rounds * byHabit.length), 2);
-    for (const { habit } of byHabit) out[`${prefix}.${habit}.gateway.pluginCalls`] = calls;
+    pluginCallsPerPage = round(((await providerCalls(gateway.origin)) - callsBefore) / (rounds * byHabit.length), 2);
   } finally {
     for (const { client } of byHabit) client.close();
   }
@@ -250,7 +254,7 @@ async function pageRounds(sides: PageSides, rounds: number, prefix: string): Pro
     out[`${at}.core.cpuMsPerPage`] = round(coreCpu.tree / rounds, 2);
     out[`${at}.core.serverCpuMsPerPage`] = round(coreCpu.server / rounds, 2);
   }
-  return out;
+  return { figures: out, pluginCallsPerPage };
 }
 
 const HABITS: ConnectionHabit[] = ['fresh', 'persistent'];
@@ -264,14 +268,8 @@ async function pageFigures(sides: PageSides, options: BenchOptions): Promise<Fig
   const before = await providerCalls(sides.gateway.origin);
   await gatewayPage(httpClient('fresh').send, sides.gateway.graphql, sides.incident.global);
   out['core.page.gateway.pluginCallsCold'] = (await providerCalls(sides.gateway.origin)) - before;
-  const {
-    'core.page.fresh.gateway.pluginCalls': calls,
-    'core.page.persistent.gateway.pluginCalls': _,
-    ...figures
-  } = await pageRounds(sides, pageRoundsOf(options), 'core.page');
-  Object.assign(out, figures);
-  out['core.page.gateway.pluginCallsWarm'] = calls as number;
-  return out;
+  const { figures, pluginCallsPerPage } = await pageRounds(sides, pageRoundsOf(options), 'core.page');
+  return { ...out, ...figures, 'core.page.gateway.pluginCallsWarm': pluginCallsPerPage };
 }
 
 /**
@@ -293,10 +291,10 @@ async function steadyPageFigures(sides: PageSides, options: BenchOptions): Promi
   } finally {
     for (const client of clients) client.close();
   }
-  return {
-    'core.page.steady.warmUpPages': warmUp,
-    ...(await pageRounds(sides, pageRoundsOf(options), 'core.page.steady')),
-  };
+  const { figures, pluginCallsPerPage } = await pageRounds(sides, pageRoundsOf(options), 'core.page.steady');
+  const out: Figures = { 'core.page.steady.warmUpPages': warmUp, ...figures };
+  for (const habit of HABITS) out[`core.page.steady.${habit}.gateway.pluginCalls`] = pluginCallsPerPage;
+  return out;
 }
 
 export async function coreFigures(servers: Servers, options: BenchOptions): Promise<Figures> {
