@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids.js';
-import { gql } from '../../helpers/graphql.js';
+import { gql, gqlData } from '../../helpers/graphql.js';
+import { OPSORCH_BIN } from '../../helpers/opsorch.js';
+import { type GatewayProcess, startGatewayProcess } from '../../helpers/process.js';
 import { FIXTURES, type PluginGateway, processExists, startPluginGateway, waitFor } from './plugin-gateway.js';
 
 const TOKEN = 'tok-3f9a-very-secret';
@@ -255,3 +257,49 @@ function gone(pid: number): boolean {
     return true;
   }
 }
+
+/**
+ * What a call's answer leaves behind, through the real gateway as `npm start` runs it over OpsOrch's
+ * log plugin: V8's own trace of every scavenge (`--trace-gc-nvp`, a young generation of 1 MB so
+ * that a few hundred queries make dozens of scavenges) counts the bytes promoted to the old
+ * generation while log queries are answered one at a time. A log answer (50 entries with their
+ * `fields` and `metadata`, about 45 KB parsed) is garbage once normalized; with the call holding a
+ * closure that removed its abort listener, each one survived the next scavenge and was promoted.
+ */
+describe('a plugin answer once its call is answered', () => {
+  const TRACE = ['--trace-gc-nvp', '--max-semi-space-size=1'];
+  const LOGS = `{ logs(query: { start: "${new Date(Date.now() - 3_600_000).toISOString()}", end: "${new Date().toISOString()}", limit: 50 }) { entries { message } } }`;
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    gateway = await startGatewayProcess(
+      { OPSORCH_MOCK_LIVE: 'false', NODE_ENV: 'production', OPSORCH_LOG_PLUGIN: `${OPSORCH_BIN}/logplugin` },
+      TRACE,
+    );
+  });
+  afterAll(() => gateway.stop());
+
+  it('is not promoted to the old generation', { timeout: 120_000 }, async () => {
+    const queries = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const data = await gqlData<{ logs: { entries: unknown[] } }>(gateway.url, LOGS);
+        expect(data.logs.entries.length).toBeGreaterThan(0);
+      }
+    };
+    // Past start-up and the compilers' first tiers, whose own allocations are long-lived.
+    await queries(400);
+    const from = gateway.logs.length;
+    const measured = 400;
+    await queries(measured);
+    let scavenges = 0;
+    let promoted = 0;
+    for (const line of gateway.logs.slice(from)) {
+      const bytes = /\bgc=s\b.*\bpromoted=(\d+)/.exec(line)?.[1];
+      if (bytes === undefined) continue;
+      scavenges++;
+      promoted += Number(bytes);
+    }
+    expect(scavenges).toBeGreaterThan(20);
+    expect(promoted / measured).toBeLessThan(15_000);
+  });
+});
