@@ -38,7 +38,7 @@ import { createErrorFormatter, formatResult } from '../graphql/apollo/error-mask
 import { refuseHttpSubscription } from '../graphql/apollo/http-subscriptions.js';
 import { introspectionPolicy } from '../graphql/apollo/introspection-policy.js';
 import { persistedQueries } from '../graphql/apollo/persisted-queries.js';
-import { releaseRequestData } from '../graphql/apollo/release-data.js';
+import { releaseRequestData, stringifyReleasing } from '../graphql/apollo/release-data.js';
 import { requestLog } from '../graphql/apollo/request-log.js';
 import { requestStepsPlugin } from '../graphql/apollo/request-steps.js';
 import { CompiledOperations } from '../graphql/compiled-operations.js';
@@ -275,6 +275,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // sets); the introspection policy plugin below is the one place that decides.
     introspection: true,
     formatError,
+    stringifyResult: stringifyReleasing,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
