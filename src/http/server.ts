@@ -57,6 +57,7 @@ import { bodyLimit } from './body-limit.js';
 import { clientKey } from './client-key.js';
 import { boundConnections, receiveTimeouts } from './connection-bounds.js';
 import { corsHeaders } from './cors.js';
+import { refuseCrossSiteRequests } from './csrf-prevention.js';
 import { documentAdmission } from './document-admission.js';
 import { graphqlPost, isGraphqlPost } from './graphql-post.js';
 import { jsonErrors, notFound, requireJsonPost, requireRequestObject } from './json-errors.js';
@@ -271,6 +272,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // re-raise SIGTERM and kill the process before sockets, pub/sub and providers are closed.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    // Made at the edge (csrf-prevention.ts): Apollo would parse every POST's content type for it.
+    csrfPrevention: false,
     // Apollo's own default turns introspection off under NODE_ENV=production (which `npm start`
     // sets); the introspection policy plugin below is the one place that decides.
     introspection: true,
@@ -356,6 +359,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     requireRequestObject,
     documentAdmission(documents),
     sse.middleware,
+    refuseCrossSiteRequests,
     expressMiddleware(apollo, { context: async ({ req, res }) => httpContext(req, res) }),
   );
   app.use(notFound);

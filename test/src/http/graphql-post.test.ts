@@ -1,4 +1,5 @@
 /** POST /graphql without Express: the answer as written on the wire. */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
@@ -61,6 +62,39 @@ describe('POST /graphql', () => {
     };
     for (let round = 0; round < 3; round++) {
       for (const [accept, answer] of Object.entries(expected)) expect(await asked(accept)).toBe(answer);
+    }
+  });
+
+  it('answers a request without an accept header as JSON, an operation with errors too', async () => {
+    const asked = (query: string) =>
+      new Promise<{ status: number; type: string | undefined; body: unknown }>((resolve, reject) => {
+        const body = JSON.stringify({ query });
+        const req = request(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              type: res.headers['content-type'],
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            }),
+          );
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    for (let round = 0; round < 2; round++) {
+      expect(await asked('{ __typename }')).toEqual({
+        status: 200,
+        type: 'application/json; charset=utf-8',
+        body: { data: { __typename: 'Query' } },
+      });
+      expect(await asked('{ incident(id: "nope") { id } }')).toMatchObject({
+        type: 'application/json; charset=utf-8',
+        body: {
+          errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: expect.any(String) }) })],
+        },
+      });
     }
   });
 
