@@ -31,3 +31,11 @@ export const OPSORCH_PLUGINS: Record<Capability, string> = {
   orchestration: 'orchestrationplugin',
   secret: 'secretplugin',
 };
+
+/** Every capability on its OpsOrch mock plugin, as environment variables (`OPSORCH_<CAP>_PLUGIN`). */
+export const OPSORCH_PLUGIN_ENV: Record<string, string> = Object.fromEntries(
+  Object.entries(OPSORCH_PLUGINS).map(([capability, plugin]) => [
+    `OPSORCH_${capability.toUpperCase()}_PLUGIN`,
+    `${OPSORCH_BIN}/${plugin}`,
+  ]),
+);

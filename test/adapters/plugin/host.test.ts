@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids.js';
+import { scavengesIn } from '../../helpers/gc-trace.js';
 import { gql, gqlData } from '../../helpers/graphql.js';
 import { OPSORCH_BIN } from '../../helpers/opsorch.js';
 import { type GatewayProcess, startGatewayProcess } from '../../helpers/process.js';
@@ -291,14 +292,7 @@ describe('a plugin answer once its call is answered', () => {
     const from = gateway.logs.length;
     const measured = 400;
     await queries(measured);
-    let scavenges = 0;
-    let promoted = 0;
-    for (const line of gateway.logs.slice(from)) {
-      const bytes = /\bgc=s\b.*\bpromoted=(\d+)/.exec(line)?.[1];
-      if (bytes === undefined) continue;
-      scavenges++;
-      promoted += Number(bytes);
-    }
+    const { count: scavenges, promoted } = scavengesIn(gateway.logs.slice(from));
     expect(scavenges).toBeGreaterThan(20);
     expect(promoted / measured).toBeLessThan(15_000);
   });

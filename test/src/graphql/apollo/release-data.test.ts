@@ -9,8 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_INCIDENT_PAGE } from '../../../../bench/queries.js';
+import { scavengesIn } from '../../../helpers/gc-trace.js';
 import { firstIncidentId, gqlData } from '../../../helpers/graphql.js';
-import { OPSORCH_BIN, OPSORCH_PLUGINS } from '../../../helpers/opsorch.js';
+import { OPSORCH_PLUGIN_ENV } from '../../../helpers/opsorch.js';
 import { type GatewayProcess, startGatewayProcess } from '../../../helpers/process.js';
 
 const LIST =
@@ -18,32 +19,6 @@ const LIST =
 
 /** A scavenge every few queries, so a few hundred queries make a few dozen. */
 const TRACE = ['--trace-gc-nvp', '--max-semi-space-size=1'];
-
-/** Every capability on OpsOrch's own mock plugin, as the bench's Core section runs the gateway. */
-const OPSORCH_PLUGIN_ENV = Object.fromEntries(
-  Object.entries(OPSORCH_PLUGINS).map(([capability, plugin]) => [
-    `OPSORCH_${capability.toUpperCase()}_PLUGIN`,
-    `${OPSORCH_BIN}/${plugin}`,
-  ]),
-);
-
-interface Scavenges {
-  count: number;
-  promoted: number;
-}
-
-function scavengesIn(lines: readonly string[]): Scavenges {
-  let count = 0;
-  let promoted = 0;
-  for (const line of lines) {
-    if (!/\bgc=s\b/.test(line)) continue;
-    const bytes = /\bpromoted=(\d+)/.exec(line)?.[1];
-    if (bytes === undefined) continue;
-    count++;
-    promoted += Number(bytes);
-  }
-  return { count, promoted };
-}
 
 describe("a request's data after its answer", () => {
   let gateway: GatewayProcess;
