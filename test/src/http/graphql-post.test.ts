@@ -1,8 +1,8 @@
 /** POST /graphql without Express: the answer as written on the wire. */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { graphqlFrom } from '../../helpers/http-from.js';
 
 describe('POST /graphql', () => {
   let gateway: TestGateway;
@@ -66,23 +66,11 @@ describe('POST /graphql', () => {
   });
 
   it('answers a request without an accept header as JSON, an operation with errors too', async () => {
-    const asked = (query: string) =>
-      new Promise<{ status: number; type: string | undefined; body: unknown }>((resolve, reject) => {
-        const body = JSON.stringify({ query });
-        const req = request(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              type: res.headers['content-type'],
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-            }),
-          );
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+    // Node's own client sends no accept header (fetch always sends one).
+    const asked = async (query: string) => {
+      const answer = await graphqlFrom(gateway.url, '127.0.0.1', query);
+      return { status: answer.status, type: answer.headers['content-type'], body: JSON.parse(answer.body) as unknown };
+    };
     for (let round = 0; round < 2; round++) {
       expect(await asked('{ __typename }')).toEqual({
         status: 200,
