@@ -12,12 +12,14 @@ export interface Abortable {
 }
 
 /**
- * One provider call's cancellation. Its `AbortSignal` is made only when someone asks for it: on
- * Node 20 a signal costs about 22k instructions to make (each gets a hidden class of its own, so
- * every later access to it misses its inline caches), about 15k to listen on and 18k to abort,
- * which is more than many calls cost otherwise. Whoever does not need the signal itself (the
- * floor, the plugin host) listens here instead, and a call whose signal nobody took ends without
- * aborting one. A signal taken after the call ended is made aborted, with the same reason.
+ * One provider call's cancellation, or one request's. Its `AbortSignal` is made only when someone
+ * asks for it: on Node 20 a signal costs about 22k instructions to make (each gets a hidden class
+ * of its own, so every later access to it misses its inline caches), about 15k to listen on and
+ * 18k to abort, which is more than many calls cost otherwise. Whoever does not need the signal
+ * itself (the floor, the plugin host, the request's turns) listens here instead, and a call or
+ * request whose signal nobody took ends without aborting one. A signal taken after the end is made
+ * aborted, with the same reason. Listeners are an array, not an `EventTarget`'s: a request's
+ * provider calls in flight each hold one, with no bound to warn about.
  */
 export class CallCancel implements Abortable {
   aborted = false;
@@ -62,8 +64,8 @@ export class CallCancel implements Abortable {
 }
 
 /**
- * The context a provider call's adapter receives: its signal is the call's own, made when first
- * read (`CallCancel`). `signal` is a getter of the class, so a copy made by spreading the context
+ * The context a provider call's adapter receives (and a request's loaders hand their batches):
+ * its signal is the call's or the request's own, made when first read (`CallCancel`). `signal` is a getter of the class, so a copy made by spreading the context
  * has none: pass the context on, or name the signal in the copy (`{ ...ctx, signal: ctx.signal }`).
  */
 export class ProviderCallContext implements CallContext {
@@ -79,8 +81,9 @@ export class ProviderCallContext implements CallContext {
 }
 
 /**
- * What ends the call `ctx` was given for, without making its signal when it is a provider call's:
- * for whoever only waits on it (the plugin host), not for handing on to code that wants a signal.
+ * What ends the call `ctx` was given for, without making its signal when it is a provider call's
+ * or a request's: for whoever only waits on it (the plugin host, single-flight, the read cache),
+ * not for handing on to code that wants a signal.
  */
 export function cancelOf(ctx: CallContext & { readonly signal: AbortSignal }): Abortable;
 export function cancelOf(ctx: CallContext): Abortable | undefined;

@@ -27,8 +27,12 @@ export type CallCause = 'request' | 'webhook' | 'poller' | 'event';
 export interface CallScope {
   readonly cause: CallCause;
   readonly requestId?: string;
-  /** Aborts when the client leaves (requests) or the deadline passes (background work). */
-  readonly signal: AbortSignal;
+  /**
+   * Aborts when the client leaves (requests) or the deadline passes (background work). A request's
+   * is a `CallCancel`: its calls follow it through its array of listeners, and its `AbortSignal` is
+   * made only if something reads one (an adapter's context, see `Loaders`).
+   */
+  readonly signal: CallCancel | AbortSignal;
   /** Who a request is for: its calls are authorized, restricted and shared by what it may see. */
   readonly caller?: Caller;
   /** A request's fair turns on the event loop (`src/data/turns.ts`); without them it never waits. */

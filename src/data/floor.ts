@@ -5,7 +5,13 @@
  * delivery, poll and adapter event. Resolvers reach providers only through `ctx.data.<capability>`.
  */
 import { setMaxListeners } from 'node:events';
-import type { Adapter, Capability, CapabilityMap, ProviderEvent } from '../../adapters/contract/index.js';
+import {
+  type Adapter,
+  CallCancel,
+  type Capability,
+  type CapabilityMap,
+  type ProviderEvent,
+} from '../../adapters/contract/index.js';
 import type { Caller } from '../auth/principal.js';
 import type { PubSub } from '../events/pubsub.js';
 import type { RecordRef } from '../events/topics.js';
@@ -69,7 +75,8 @@ export interface DataFloorOptions {
 }
 
 /**
- * Listeners a request's signal may hold before Node warns of a leak. Each provider call in flight
+ * Listeners a request's `AbortSignal` (one handed instead of a `CallCancel`: a shared subscription
+ * event's, a test's) may hold before Node warns of a leak. Each provider call in flight
  * listens on it (the call, its single-flight share) until it settles, and the request's paused
  * lists once: an incident page's dozen reads passed Node's default of ten and warned on every page.
  * Calls in flight are bounded by the request's provider-call budget, so that is the bound here.
@@ -113,9 +120,13 @@ export class DataFloor {
     return this.options.maxAggregateRecords ?? LIMITS.maxAggregateRecords.default;
   }
 
-  /** `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves. */
-  forRequest(requestId: string, signal: AbortSignal = new AbortController().signal, caller?: Caller): RequestData {
-    setMaxListeners(REQUEST_SIGNAL_LISTENERS, signal);
+  /**
+   * `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves.
+   * The server hands a `CallCancel`, whose listeners (one per provider call in flight) are an array
+   * with no bound to raise.
+   */
+  forRequest(requestId: string, signal: CallCancel | AbortSignal = new CallCancel(), caller?: Caller): RequestData {
+    if (signal instanceof AbortSignal) setMaxListeners(REQUEST_SIGNAL_LISTENERS, signal);
     return new RequestData(this, {
       cause: 'request',
       requestId,

@@ -6,7 +6,13 @@
  */
 import DataLoader from 'dataloader';
 import type * as m from '../../adapters/contract/index.js';
-import type { Capability, Result } from '../../adapters/contract/index.js';
+import {
+  CallCancel,
+  type Capability,
+  cancelOf,
+  ProviderCallContext,
+  type Result,
+} from '../../adapters/contract/index.js';
 import { visibilityKey } from '../auth/principal.js';
 import { gatewayError, providerError } from '../graphql/errors.js';
 import type { AdapterRegistry } from '../providers/registry.js';
@@ -388,9 +394,9 @@ export class Loaders {
     // Written out, not a rest and a spread: the context carries a symbol key, and copying it
     // generically went through V8's slow path on every provider call.
     const handed = takeCancel(ctx);
-    // A handed cancellation is the call's own (a shared read's): read as is, not through the
-    // context's signal, which would make one.
-    const own: CallerContext = { signal: handed ?? ctx.signal ?? scope.signal };
+    // A handed cancellation is the call's own (a shared read's), and a request's is its
+    // `CallCancel`: read as they are, not through the context's signal, which would make one.
+    const own: CallerContext = { signal: handed ?? cancelOf(ctx) ?? scope.signal };
     if (ctx.requestId !== undefined) own.requestId = ctx.requestId;
     if (ctx.actor !== undefined) own.actor = ctx.actor;
     const call: CallOrder = {
@@ -498,10 +504,13 @@ export class Loaders {
     };
     const { options, inFlight, cache } = this.deps;
     const singleFlight = options.batch && options.singleFlight !== false;
-    const ctx: m.CallContext = {
-      signal: this.scope.signal,
-      ...(this.scope.requestId === undefined ? {} : { requestId: this.scope.requestId }),
-    };
+    const { signal: cancel, requestId } = this.scope;
+    // A request's signal is made only if an adapter reads it: whoever waits on the batch (the
+    // choke point, single-flight, the read cache) follows its cancellation (`cancelOf`).
+    const ctx: m.CallContext =
+      cancel instanceof CallCancel
+        ? new ProviderCallContext(cancel, requestId, undefined)
+        : { signal: cancel, ...(requestId === undefined ? {} : { requestId }) };
     // Only callers who may see the same records share a provider read or a cached answer.
     const visibility = visibilityKey(this.scope.caller?.principal);
     const flight = sharedFlightName(name, visibility);
@@ -514,7 +523,7 @@ export class Loaders {
       return results;
     };
     const read = (keys: readonly K[]) =>
-      options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt, ctx.signal) : fetch(keys);
+      options.batch ? cache.read(key, visibility, keys, cacheKeyFn, fetch, expiresAt, cancel) : fetch(keys);
     loader = new DataLoader<K, V, string>(read, {
       name,
       cacheKeyFn,

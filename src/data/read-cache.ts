@@ -37,7 +37,7 @@
  *   one, however close together their reads fall.
  */
 import { LRUCache } from 'lru-cache';
-import { CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
+import { type Abortable, CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import { type LoaderKey, loaderName } from './loader-key.js';
 import {
   recordCacheEviction,
@@ -323,7 +323,7 @@ export class ReadCache {
     keyOf: (key: K) => string,
     fetch: Fetch<K, V>,
     expiresAt?: ExpiresAt<V>,
-    signal?: AbortSignal,
+    signal?: Abortable,
   ): Promise<(V | Error)[]> {
     const policy = this.policyOf(key);
     if (!policy) return fetch(keys);
@@ -463,7 +463,7 @@ export class ReadCache {
     refresh: Refresh | undefined,
     expiresAt?: ExpiresAt<V>,
     newerThan = Number.NEGATIVE_INFINITY,
-    signal?: AbortSignal,
+    signal?: Abortable,
   ): Promise<(V | Error)[]> {
     const fill: Fill<K, V> = {
       key,
@@ -585,7 +585,7 @@ export class ReadCache {
     watch: SettleWatch,
     waitMs: number,
     generation: string,
-    signal: AbortSignal | undefined,
+    signal: Abortable | undefined,
   ): Promise<void> {
     const names = indices.map((i) => fill.names[i] as string);
     this.waiting++;

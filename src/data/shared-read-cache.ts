@@ -11,7 +11,7 @@
  * A read that finds another instance's claim on an entry watches for that instance to settle it
  * (`watch`): the store announces settled names, so waiting is a notice, not a poll.
  */
-import type { Capability } from '../../adapters/contract/index.js';
+import type { Abortable, Capability } from '../../adapters/contract/index.js';
 import type { SharedStore, SharedValue } from '../events/shared-store.js';
 import type { Logger } from '../logger.js';
 
@@ -58,7 +58,7 @@ export class SettleWatch {
    * Resolves with those of `names` settled so far, once all of them are, `timeoutMs` have passed
    * or `signal` aborts, whichever comes first. One wait at a time.
    */
-  until(names: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+  until(names: readonly string[], timeoutMs: number, signal?: Abortable): Promise<string[]> {
     const settled = () => names.filter((n) => this.heard.has(n));
     if (names.every((n) => this.heard.has(n)) || signal?.aborted) return Promise.resolve(settled());
     return new Promise((resolve) => {

@@ -5,7 +5,13 @@
  * Nothing outlives the call (entries go on settle), so no answer is older than one that would have
  * been fetched a moment earlier. Only reads come here; writes go straight to the adapters.
  */
-import { CallCancel, type CallContext, ProviderCallContext } from '../../adapters/contract/index.js';
+import {
+  type Abortable,
+  CallCancel,
+  type CallContext,
+  cancelOf,
+  ProviderCallContext,
+} from '../../adapters/contract/index.js';
 import { HANDED_CANCEL, type HandingContext, RETURNED } from './calls.js';
 
 /** One provider call, shared by every request that waits on one of its keys. */
@@ -40,7 +46,8 @@ export class InFlightReads {
     fetch: BatchRead<K, V>,
     onJoin?: (shared: number) => void,
   ): Promise<{ results: (V | Error)[]; shared: number }> {
-    const { signal } = ctx;
+    // The request's cancellation, without making its signal (`cancelOf`).
+    const signal = cancelOf(ctx);
     // A request that has gone asks nothing: neither a new call nor a share of one.
     if (signal?.aborted) return { results: keys.map(() => abortReason(signal)), shared: 0 };
     const pending: Promise<V | Error>[] = new Array(keys.length);
@@ -134,7 +141,7 @@ function flightKey(loader: string, key: string): string {
  */
 function untilAborted<V>(
   results: Promise<(V | Error)[]>,
-  signal: AbortSignal,
+  signal: Abortable,
   count: number,
   held: readonly SharedCall[],
 ): Promise<(V | Error)[]> {
@@ -161,7 +168,7 @@ function untilAborted<V>(
   });
 }
 
-function abortReason(signal: AbortSignal): Error {
+function abortReason(signal: Abortable): Error {
   const { reason } = signal;
   return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }

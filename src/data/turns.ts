@@ -13,6 +13,7 @@
  * turn: what it has paused resumes at once, to find that it has gone and stop.
  */
 import { performance } from 'node:perf_hooks';
+import type { Abortable } from '../../adapters/contract/index.js';
 
 export class Turns {
   /** Requests waiting for a turn, in the order they get one; each is in it at most once. */
@@ -47,8 +48,8 @@ export class Turns {
     this.marking = false;
   };
 
-  /** `signal`: the request's, aborted when its client leaves. */
-  forRequest(signal: AbortSignal): RequestTurns {
+  /** `signal`: the request's, aborted when its client leaves (listened on without making an `AbortSignal`). */
+  forRequest(signal: Abortable): RequestTurns {
     return new RequestTurns(this, signal);
   }
 
@@ -86,7 +87,7 @@ export class RequestTurns {
 
   constructor(
     private readonly scheduler: Turns,
-    private readonly signal: AbortSignal,
+    private readonly signal: Abortable,
   ) {}
 
   /**

@@ -6,6 +6,7 @@
  * when a shared subscription event's execution ends (`shared-subscriptions.ts`).
  */
 import { Counter, Registry } from 'prom-client';
+import type { Abortable } from '../../adapters/contract/index.js';
 import { gatewayError } from './errors.js';
 
 export const executionMetricsRegistry = new Registry();
@@ -17,14 +18,14 @@ const aborted = new Counter({
   registers: [executionMetricsRegistry],
 });
 
-/** The signals of executions already counted: an execution stops at many lists, and counts once. */
-const counted = new WeakSet<AbortSignal>();
+/** The cancellations of executions already counted: an execution stops at many lists, and counts once. */
+const counted = new WeakSet<Abortable>();
 
 /**
  * Whether the client of the execution `signal` belongs to has gone (the signal of its request,
  * WebSocket operation or shared event execution); counted the first time it is seen gone.
  */
-export function abandoned(signal: AbortSignal): boolean {
+export function abandoned(signal: Abortable): boolean {
   if (!signal.aborted) return false;
   if (!counted.has(signal)) {
     counted.add(signal);
@@ -34,6 +35,6 @@ export function abandoned(signal: AbortSignal): boolean {
 }
 
 /** Throws `CANCELLED` once the client has gone: the field and what is below it are not completed. */
-export function stopIfAbandoned(signal: AbortSignal): void {
+export function stopIfAbandoned(signal: Abortable): void {
   if (abandoned(signal)) throw gatewayError('CANCELLED', 'execution stopped: the client has gone');
 }

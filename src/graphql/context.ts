@@ -4,6 +4,7 @@
  * where the caller is authorized) and a logger tagged with the request ID.
  */
 
+import { CallCancel } from '../../adapters/contract/index.js';
 import type { AuditLog } from '../auth/audit.js';
 import type { Caller, Principal } from '../auth/principal.js';
 import type { DataFloor, RequestData } from '../data/floor.js';
@@ -14,7 +15,10 @@ export interface GatewayContext {
   caller: Caller;
   data: RequestData;
   logger: Logger;
-  /** Aborts when the client leaves (the HTTP request, the WebSocket operation); absent when it cannot. */
+  /**
+   * Aborts when the client leaves (the HTTP request, the WebSocket operation); absent when it
+   * cannot. Made when first read: the request's provider calls follow its `CallCancel` instead.
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -36,26 +40,28 @@ class LazyContext implements GatewayContext {
   private madeLogger: Logger | undefined;
   private madeData: RequestData | undefined;
   /**
-   * A subscription's own (when no signal was given), made with its floor view or when `signal` is
-   * read: an idle subscription needs neither. Kept once handed out, so `signal` stays the same.
+   * A subscription's own (when no cancellation was given), made with its floor view or when
+   * `signal` is read: an idle subscription needs neither. Kept once handed out, so `signal` stays
+   * the same.
    */
-  private ending: AbortController | undefined;
+  private ending: CallCancel | undefined;
   private endingHandedOut = false;
   readonly caller: Caller;
 
   constructor(
     private readonly deps: ContextDeps,
     readonly requestId: string,
-    private readonly given: AbortSignal | undefined,
+    private readonly given: CallCancel | AbortSignal | undefined,
     principal: Principal,
   ) {
     this.caller = { principal };
   }
 
   get signal(): AbortSignal {
-    if (this.given) return this.given;
+    const given = this.given;
+    if (given) return given instanceof CallCancel ? given.signal : given;
     this.endingHandedOut = true;
-    return this.ownSignal();
+    return this.ownCancel().signal;
   }
 
   get logger(): Logger {
@@ -64,7 +70,7 @@ class LazyContext implements GatewayContext {
   }
 
   get data(): RequestData {
-    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.given ?? this.ownSignal(), this.caller);
+    this.madeData ??= this.deps.floor.forRequest(this.requestId, this.given ?? this.ownCancel(), this.caller);
     return this.madeData;
   }
 
@@ -78,9 +84,9 @@ class LazyContext implements GatewayContext {
     this.madeData = undefined;
   }
 
-  private ownSignal(): AbortSignal {
-    this.ending ??= new AbortController();
-    return this.ending.signal;
+  private ownCancel(): CallCancel {
+    this.ending ??= new CallCancel();
+    return this.ending;
   }
 }
 
@@ -88,9 +94,9 @@ export function createContext(
   deps: ContextDeps,
   requestId: string,
   principal: Principal,
-  signal?: AbortSignal,
+  cancel?: CallCancel | AbortSignal,
 ): GatewayContext {
-  return new LazyContext(deps, requestId, signal, principal);
+  return new LazyContext(deps, requestId, cancel, principal);
 }
 
 /**

@@ -20,6 +20,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import express from 'express';
 import { specifiedRules } from 'graphql';
+import { CallCancel } from '../../adapters/contract/index.js';
 import { type AuditConfig, AuditLog } from '../auth/audit.js';
 import { type AuthConfig, Authenticator, NO_AUTH } from '../auth/authenticator.js';
 import { LOCAL_OPERATOR, type Principal } from '../auth/principal.js';
@@ -241,7 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const mcpOptions = { writes: config.mcp?.writes ?? false, maxTokens: config.mcp?.maxTokens ?? 20_000 };
   /** The one context of every HTTP request, whether Apollo or the SSE transport answers it. */
   const requestContext = (requestId: string, principal: Principal, res: ServerResponse): GatewayContext =>
-    createContext(deps, requestId, principal, abortSignalOf(res));
+    createContext(deps, requestId, principal, cancelOnClose(res));
   const httpContext = (_req: express.Request, res: express.Response): GatewayContext =>
     requestContext(String(res.locals.requestId), principalOf(res), res);
   const sse = serveSse({
@@ -424,14 +425,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-/** Aborts when the client goes away before its answer is written, so provider calls stop too. */
-function abortSignalOf(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
+/**
+ * Aborts when the client goes away before its answer is written, so provider calls stop too. A
+ * `CallCancel`, not an `AbortController`: most requests never need the signal itself (~22k
+ * instructions to make on Node 20), and their provider calls follow it through an array.
+ */
+function cancelOnClose(res: ServerResponse): CallCancel {
+  const cancel = new CallCancel();
   // `on`, not `once`: a response closes once, and `once` wraps every request's listener.
   res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) cancel.abort();
   });
-  return controller.signal;
+  return cancel;
 }
 
 function principalOf(res: express.Response): Principal {

@@ -5,7 +5,7 @@
  */
 
 import type * as m from '../../../adapters/contract/index.js';
-import { incidentMatches } from '../../../adapters/contract/index.js';
+import { CallCancel, incidentMatches } from '../../../adapters/contract/index.js';
 import { visibilityKey } from '../../auth/principal.js';
 import type { Subscription } from '../../events/pubsub.js';
 import { allowed, type CountedPage, countList, withCounts } from '../aggregates/counts.js';
@@ -172,16 +172,16 @@ export class IncidentData {
     const { requestId, caller } = this.data.scope;
     const key = `${stableStringify(query)}\u0000${visibilityKey(caller?.principal)}`;
     return this.data.floor.verdicts.of(event, key, async () => {
-      const done = new AbortController();
+      const done = new CallCancel();
       try {
-        const lookups = this.data.floor.forRequest(requestId ?? 'subscription', done.signal, caller);
+        const lookups = this.data.floor.forRequest(requestId ?? 'subscription', done, caller);
         const { incident } = event;
         await lookups.loaders.restrictionRead('incident');
         if (!lookups.loaders.visible('incident', incident.provider, incident)) return false;
         const view = await filterView(lookups, incident, query);
         return incidentMatches(view.incident, query, view.directory);
       } finally {
-        // Releases what the lookups still hold on this signal (shared reads count their holders).
+        // Releases what the lookups still hold on it (shared reads count their holders).
         done.abort();
       }
     });

@@ -7,7 +7,7 @@
  * when the gateway stops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter } from '../../../adapters/contract/index.js';
+import { type Adapter, CallCancel } from '../../../adapters/contract/index.js';
 import type { CallMiddleware } from '../../../src/data/calls.js';
 import { DataFloor } from '../../../src/data/floor.js';
 import type { IncidentUpdatedEventNode } from '../../../src/data/models.js';
@@ -81,7 +81,10 @@ describe('DataFloor', () => {
     ]);
   });
 
-  it("holds a request's reads in flight on its signal without Node's leak warning", async () => {
+  it.each([
+    ['an AbortSignal', () => new AbortController().signal],
+    ["the server's CallCancel", () => new CallCancel()],
+  ])("holds a request's reads in flight on %s without Node's leak warning", async (_name, cancellation) => {
     // Unbatched, so each read is a call of its own that listens on the request's signal until it
     // settles: more at once than Node's default of ten listeners, as an incident page has.
     const unbatched = new DataFloor({ registry, pubsub, logger: testLogger, loaders: { batch: false } });
@@ -89,7 +92,7 @@ describe('DataFloor', () => {
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on('warning', onWarning);
     try {
-      const request = unbatched.forRequest('many', new AbortController().signal);
+      const request = unbatched.forRequest('many', cancellation());
       const reads = Array.from({ length: 24 }, () => request.incidents.get('mock', incidentId));
       expect((await Promise.all(reads)).every((incident) => incident.id === incidentId)).toBe(true);
     } finally {
@@ -191,6 +194,19 @@ describe('cancellation through the floor', () => {
     const abandoned = faulty.abandonedCount();
     const client = new AbortController();
     const read = settled(floor.forRequest('leaves', client.signal).incidents.get('pd', 'PINC000'));
+    await faulty.reached(received + 1);
+    client.abort();
+    await faulty.abandoned(abandoned + 1);
+    expect(await read).toBeInstanceOf(Error);
+    expect(faulty.hanging()).toBe(0);
+  });
+
+  it("aborts a request's provider call when the cancellation the server hands it (a CallCancel) ends", async () => {
+    faulty.fault = 'hang';
+    const received = faulty.received.length;
+    const abandoned = faulty.abandonedCount();
+    const client = new CallCancel();
+    const read = settled(floor.forRequest('leaves', client).incidents.get('pd', 'PINC006'));
     await faulty.reached(received + 1);
     client.abort();
     await faulty.abandoned(abandoned + 1);
