@@ -22,15 +22,8 @@ import { loadConfig } from '../../src/providers/config.js';
 import { buildRegistry } from '../../src/providers/registry.js';
 import { startTestGateway, type TestGateway, testLogger } from '../helpers/gateway.js';
 import { gqlData } from '../helpers/graphql.js';
-import { OPSORCH_BIN, OPSORCH_PLUGINS } from '../helpers/opsorch.js';
+import { OPSORCH_PLUGIN_ENV } from '../helpers/opsorch.js';
 import { type CoreProcess, startCore } from '../helpers/opsorch-core.js';
-
-const PLUGIN_ENV: Record<string, string> = Object.fromEntries(
-  (Object.entries(OPSORCH_PLUGINS) as [Capability, string][]).map(([cap, bin]) => [
-    `OPSORCH_${cap.toUpperCase()}_PLUGIN`,
-    `${OPSORCH_BIN}/${bin}`,
-  ]),
-);
 
 type Json = Record<string, unknown>;
 
@@ -54,10 +47,10 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
   const ids = (records: Json[]) => records.map((r) => r.id as string).sort();
 
   beforeAll(async () => {
-    core = await startCore(PLUGIN_ENV);
+    core = await startCore(OPSORCH_PLUGIN_ENV);
     coreUrl = core.base;
 
-    const registry = await buildRegistry(loadConfig(PLUGIN_ENV), { plugin: createPluginAdapter }, testLogger);
+    const registry = await buildRegistry(loadConfig(OPSORCH_PLUGIN_ENV), { plugin: createPluginAdapter }, testLogger);
     gateway = await startTestGateway(
       registry.instances.map((i) => ({ name: i.name, adapter: i.adapter, capabilities: i.capabilities })),
     );

@@ -7,25 +7,10 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlData } from '../../helpers/graphql.js';
+import { OPSORCH_PLUGIN_ENV } from '../../helpers/opsorch.js';
 import { type CoreProcess, startCore } from '../../helpers/opsorch-core.js';
 import { type GatewayProcess, startGatewayProcess } from '../../helpers/process.js';
 import { call, connectMcp } from './support.js';
-
-const BIN = new URL('../../../../shared/opsorch/bin/', import.meta.url).pathname;
-const CAPABILITIES = [
-  'incident',
-  'alert',
-  'log',
-  'metric',
-  'ticket',
-  'messaging',
-  'service',
-  'deployment',
-  'team',
-  'orchestration',
-  'secret',
-];
-const PLUGINS = Object.fromEntries(CAPABILITIES.map((c) => [`OPSORCH_${c.toUpperCase()}_PLUGIN`, `${BIN}${c}plugin`]));
 
 type Rec = Record<string, unknown>;
 
@@ -45,7 +30,7 @@ describe('MCP over the real OpsOrch plugins, beside OpsOrch Core', () => {
   const byId = (items: unknown) => new Map((items as Rec[]).map((i) => [String(i.id), i]));
 
   beforeAll(async () => {
-    [gateway, core] = await Promise.all([startGatewayProcess(PLUGINS), startCore(PLUGINS)]);
+    [gateway, core] = await Promise.all([startGatewayProcess(OPSORCH_PLUGIN_ENV), startCore(OPSORCH_PLUGIN_ENV)]);
     client = await connectMcp(gateway.base);
   });
   afterAll(async () => {
