@@ -10,8 +10,12 @@
  *   parallel), each side with a new connection per request and with kept-alive connections; wall
  *   time and the CPU per page of the server and its plugin processes. Measured twice: after one
  *   page (`core.page.<habit>`), and after both sides served a thousand (`core.page.steady.<habit>`),
- *   which a JIT-compiled gateway needs to reach the steady state an AOT-compiled Core starts in.
+ *   which a JIT-compiled gateway needs to reach the steady state an AOT-compiled Core starts in;
+ *   at that steady state once more with a pause before every page (`core.page.steady.spaced.<habit>`),
+ *   as a console's pages come, each to processes that have gone idle.
  */
+
+import { setTimeout as pause } from 'node:timers/promises';
 import { type ConnectionHabit, httpClient } from '../lib/client.js';
 import { cpuMs, treeCpuMs } from '../lib/cpu.js';
 import { graphqlBody } from '../lib/http.js';
@@ -203,12 +207,14 @@ interface HabitRounds {
  * with each habit, the habits' order swapped every round. Measured in blocks, one habit after the
  * other, whichever came first was slower on the gateway (V8 still optimizing after the warm-up:
  * 0.3-1.8 ms a page with a connection per call first, -0.6 to +0.2 ms with kept-alive first), so the
- * difference between habits was the order's. Figures under `<prefix>.<habit>`.
+ * difference between habits was the order's. Figures under `<prefix>.<habit>`. With `pauseMs`,
+ * every page (either side's) starts that long after the one before it ended.
  */
 async function pageRounds(
   sides: PageSides,
   rounds: number,
   prefix: string,
+  pauseMs = 0,
 ): Promise<{ figures: Figures; pluginCallsPerPage: number }> {
   const { incident, core, gateway } = sides;
   const byHabit: HabitRounds[] = HABITS.map((habit) => ({
@@ -231,9 +237,11 @@ async function pageRounds(
     for (let i = 0; i < rounds; i++) {
       for (const h of i % 2 === 0 ? byHabit : [...byHabit].reverse()) {
         const { send } = h.client;
+        if (pauseMs > 0) await pause(pauseMs);
         h.gatewayMs.push(
           await metered(gateway, h.gatewayCpu, () => gatewayPage(send, gateway.graphql, incident.global)),
         );
+        if (pauseMs > 0) await pause(pauseMs);
         h.coreMs.push(await metered(core, h.coreCpu, () => corePage(send, core.origin, incident.native)));
       }
     }
@@ -262,6 +270,13 @@ const HABITS: ConnectionHabit[] = ['fresh', 'persistent'];
 const pageRoundsOf = (options: BenchOptions) => (options.quick ? 10 : 40);
 /** Pages each side serves before the steady figures (a quarter of them with `--quick`). */
 const STEADY_WARM_UP = 1000;
+/**
+ * The pause before each page of the spaced steady figures. Back to back, each side's processes
+ * are still awake from the page before; a console's pages are seconds apart, by which time the
+ * servers, their plugins and the idle CPUs have gone to sleep and every hand-off on the page's
+ * path pays a wake-up (a 15 ms pause already moved both sides: BENCHMARKS.md, 2026-12-03).
+ */
+const SPACED_PAUSE_MS = 50;
 
 async function pageFigures(sides: PageSides, options: BenchOptions): Promise<Figures> {
   const out: Figures = { 'core.page.incident': sides.incident.native };
@@ -292,7 +307,13 @@ async function steadyPageFigures(sides: PageSides, options: BenchOptions): Promi
     for (const client of clients) client.close();
   }
   const { figures, pluginCallsPerPage } = await pageRounds(sides, pageRoundsOf(options), 'core.page.steady');
-  const out: Figures = { 'core.page.steady.warmUpPages': warmUp, ...figures };
+  const spaced = await pageRounds(sides, pageRoundsOf(options), 'core.page.steady.spaced', SPACED_PAUSE_MS);
+  const out: Figures = {
+    'core.page.steady.warmUpPages': warmUp,
+    ...figures,
+    'core.page.steady.spaced.pauseMs': SPACED_PAUSE_MS,
+    ...spaced.figures,
+  };
   for (const habit of HABITS) out[`core.page.steady.${habit}.gateway.pluginCalls`] = pluginCallsPerPage;
   return out;
 }
