@@ -10,6 +10,7 @@ import { providerMetricsRegistry } from '../data/provider-metrics.js';
 import { talliedCounter, talliedHistogram } from '../data/tallies.js';
 import { executionMetricsRegistry } from '../graphql/abandoned-executions.js';
 import type { ResponseStep } from '../graphql/apollo/request-steps.js';
+import { loggerMetricsRegistry } from '../logger.js';
 import { edgeMetricsRegistry } from './edge-metrics.js';
 
 const httpRegistry = new Registry();
@@ -59,6 +60,7 @@ const metricsRegistry = Registry.merge([
   edgeMetricsRegistry,
   providerMetricsRegistry,
   executionMetricsRegistry,
+  loggerMetricsRegistry,
 ]);
 
 export async function metricsHandler(_req: Request, res: Response): Promise<void> {

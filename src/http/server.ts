@@ -380,6 +380,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${security.tls ? 'https' : 'http'}://${host}:${address.port}/graphql`;
   logger.info({ url }, 'gateway listening');
+  // Whoever started the gateway waits for this line; it does not wait for others to join it.
+  logger.flush();
 
   let stopped: Promise<void> | undefined;
   return {
