@@ -72,6 +72,12 @@ export class SharedSubscriptions {
   private nextDocumentId = 0;
   /** Results per event object and share key; they go when the event is no longer referenced. */
   private readonly results = new WeakMap<object, Map<string, Shared>>();
+  /** Each share key's group while a subscriber holds it. */
+  private readonly groups = new Map<string, WeakRef<ShareGroup>>();
+  private readonly forgetGroup = new FinalizationRegistry<string>((key) => {
+    // A newer group of the same key may have taken the entry since.
+    if (this.groups.get(key)?.deref() === undefined) this.groups.delete(key);
+  });
 
   constructor(
     private readonly deps: ContextDeps,
@@ -85,12 +91,32 @@ export class SharedSubscriptions {
   source = async (args: ExecutionArgs): Promise<PayloadSource | ExecutionResult> => {
     const source = await this.start(args);
     if (!isAsyncIterable(source)) return refusal(source);
-    const key = this.shareKey(args);
-    return {
-      events: source[Symbol.asyncIterator](),
-      payload: (event) => this.payloadOf(this.sharedFor(key, event, args)),
-    };
+    return new SubscriberSource(source[Symbol.asyncIterator](), this, this.groupOf(this.shareKey(args)), args);
   };
+
+  /**
+   * One event's shared payload for a subscriber of `group`. The first subscriber the publisher's
+   * loop reaches finds it through the results of the event; the group remembers it for the rest
+   * until the loop is over, so the others touch only the group, which every one of them shares.
+   */
+  payloadFor(group: ShareGroup, event: unknown, args: ExecutionArgs): SharedPayload {
+    let shared = group.event === event ? group.shared : undefined;
+    if (!shared || shared.waiters.signal.aborted) {
+      shared = this.sharedFor(group.key, event, args);
+      if (typeof event === 'object' && event !== null) group.remember(event, shared);
+    }
+    return this.payloadOf(shared);
+  }
+
+  /** The group of subscribers with this share key, one object for as long as any of them lives. */
+  private groupOf(key: string): ShareGroup {
+    const existing = this.groups.get(key)?.deref();
+    if (existing) return existing;
+    const group = new ShareGroup(key);
+    this.groups.set(key, new WeakRef(group));
+    this.forgetGroup.register(group, key);
+    return group;
+  }
 
   /** The subscriber's source stream; what its start read is let go, so an idle subscriber holds little. */
   private async start(args: ExecutionArgs): Promise<AsyncIterable<unknown> | ExecutionResult> {
@@ -176,6 +202,45 @@ export class SharedSubscriptions {
     payload.ready.catch(() => undefined);
     shared.payload = payload;
     return payload;
+  }
+}
+
+/**
+ * Subscribers with the same share key. While the publisher's loop hands one event to them, the
+ * group holds that event's shared result, so each of them finds it without a lookup by event and
+ * by its own copy of the key; it lets go of it once the loop is over (a microtask later), so an
+ * idle group holds no event.
+ */
+class ShareGroup {
+  event: object | undefined = undefined;
+  shared: Shared | undefined = undefined;
+
+  constructor(readonly key: string) {}
+
+  remember(event: object, shared: Shared): void {
+    const fresh = this.event === undefined;
+    this.event = event;
+    this.shared = shared;
+    if (fresh) queueMicrotask(() => this.forget());
+  }
+
+  private forget(): void {
+    this.event = undefined;
+    this.shared = undefined;
+  }
+}
+
+/** A subscriber's source: a class, so an idle subscriber holds no closure over its key and arguments. */
+class SubscriberSource implements PayloadSource {
+  constructor(
+    readonly events: PayloadSource['events'],
+    private readonly owner: SharedSubscriptions,
+    private readonly group: ShareGroup,
+    private readonly args: ExecutionArgs,
+  ) {}
+
+  payload(event: unknown): SharedPayload {
+    return this.owner.payloadFor(this.group, event, this.args);
   }
 }
 

@@ -97,7 +97,10 @@ class WsDelivery extends DirectDelivery {
   }
 
   protected unsent(): number {
-    return this.socket.bufferedAmount;
+    // With frames written to the TCP socket, `ws`'s sender never queues any (it queues only while
+    // compressing or reading a Blob), so `bufferedAmount` is the socket's own count, read here
+    // without going through the WebSocket and its sender, two more objects per subscriber and event.
+    return this.raw ? this.raw.writableLength : this.socket.bufferedAmount;
   }
 
   protected write(payload: SharedPayload, text: string, written?: () => void): void {
