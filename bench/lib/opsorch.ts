@@ -12,7 +12,10 @@ export async function startCoreProcess(name: string): Promise<ServerProcess> {
   return { name, origin: core.base, pid: core.child.pid ?? -1, stop: () => core.stop() };
 }
 
-/** The gateway as `npm start` runs it, every capability on its OpsOrch plugin. */
+/**
+ * The gateway as `npm start` runs it, every capability on its OpsOrch plugin, at its default log
+ * level (a line per GraphQL request), as Core beside it logs an audit line per request at its own.
+ */
 export async function startPluginGatewayProcess(
   name: string,
   extraEnv: Record<string, string> = {},
@@ -20,7 +23,13 @@ export async function startPluginGatewayProcess(
   const server = await startServer({
     name,
     entry: 'src/main.ts',
-    env: { OPSORCH_ADDR: '127.0.0.1:0', OPSORCH_PLAYGROUND: 'false', ...OPSORCH_PLUGIN_ENV, ...extraEnv },
+    env: {
+      OPSORCH_ADDR: '127.0.0.1:0',
+      OPSORCH_PLAYGROUND: 'false',
+      OPSORCH_LOG_LEVEL: 'info',
+      ...OPSORCH_PLUGIN_ENV,
+      ...extraEnv,
+    },
     readyPath: '/healthz',
     nodeArgs: process.env.BENCH_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '/tmp/prof'}`]

@@ -42,11 +42,15 @@ interface Program {
 function spawnProgram(program: Program, env: Record<string, string>): ChildProcess {
   // Production for every Node server alike, gateway and floors: it is what `npm start` runs, and
   // graphql-js's development checks cost a small program like the bare floor proportionally more.
-  return spawn(process.execPath, [...(program.nodeArgs ?? []), compiledEntry(program.entry)], {
+  // The log level is `warn` unless a section asks for another; whatever a server logs is read off
+  // a pipe and dropped, as OpsOrch Core's lines are (`startCore`), not written to /dev/null.
+  const child = spawn(process.execPath, [...(program.nodeArgs ?? []), compiledEntry(program.entry)], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', OPSORCH_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout?.resume();
+  return child;
 }
 
 /**
