@@ -65,8 +65,9 @@ export class CallCancel implements Abortable {
 
 /**
  * The context a provider call's adapter receives (and a request's loaders hand their batches):
- * its signal is the call's or the request's own, made when first read (`CallCancel`). `signal` is a getter of the class, so a copy made by spreading the context
- * has none: pass the context on, or name the signal in the copy (`{ ...ctx, signal: ctx.signal }`).
+ * its signal is the call's or the request's own, made when first read (`CallCancel`). `signal` is
+ * a getter of the class, so a copy made by spreading the context has none: pass the context on, or
+ * name the signal in the copy (`{ ...ctx, signal: ctx.signal }`).
  */
 export class ProviderCallContext implements CallContext {
   constructor(
