@@ -268,8 +268,13 @@ async function pageRounds(
 const HABITS: ConnectionHabit[] = ['fresh', 'persistent'];
 /** Measured pages a side, per connection habit. */
 const pageRoundsOf = (options: BenchOptions) => (options.quick ? 10 : 40);
-/** Pages each side serves before the steady figures (a quarter of them with `--quick`). */
-const STEADY_WARM_UP = 1000;
+/**
+ * Pages each side serves before the steady figures (a quarter of them with `--quick`). After 1,000
+ * pages (and the list's ~28,000 requests) the gateway's V8 still compiled about 4.1M instructions a
+ * page under callgrind (37% of the page's), 0.5 ms a page of CPU on its compiler thread beside the
+ * plugins; after 5,000, 0.07 ms (BENCHMARKS.md, 2026-12-03 17:00Z).
+ */
+const STEADY_WARM_UP = 5000;
 /**
  * The pause before each page of the spaced steady figures. Back to back, each side's processes
  * are still awake from the page before; a console's pages are seconds apart, by which time the
@@ -289,9 +294,9 @@ async function pageFigures(sides: PageSides, options: BenchOptions): Promise<Fig
 
 /**
  * The same pages after both sides served `STEADY_WARM_UP` pages (half with each habit). Core is
- * compiled ahead of time; the gateway's V8 is still optimizing its functions hundreds of pages in
+ * compiled ahead of time; the gateway's V8 is still optimizing its functions thousands of pages in
  * (measured: compilation on the main thread 2.7 to 3.7 ms per page over pages 100 to 400, 0.3 to
- * 1.1 ms over pages 1,000 to 1,500), where a gateway in production has served thousands. The
+ * 1.1 ms over pages 1,000 to 1,500), where a gateway in production has served many more. The
  * figures above are the short warm-up's, kept as they were.
  */
 async function steadyPageFigures(sides: PageSides, options: BenchOptions): Promise<Figures> {
