@@ -83,3 +83,22 @@ function opened(url: string, options: RawRequest, onResponse: Parameters<typeof 
   req.end(options.body);
   return req;
 }
+
+/**
+ * A GraphQL POST on a connection of its own whose client leaves before any answer: `leave`
+ * destroys the connection, `gone` resolves once it has (and rejects if an answer came first).
+ */
+export function leavingPost(url: string, query: string): { leave: () => void; gone: Promise<void> } {
+  const body = JSON.stringify({ query });
+  const req = request(url, {
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const gone = new Promise<void>((resolve, reject) => {
+    req.once('error', () => resolve());
+    req.once('response', (res) => reject(new Error(`answered ${res.statusCode} before the client left`)));
+  });
+  req.end(body);
+  return { leave: () => req.destroy(), gone };
+}

@@ -7,13 +7,13 @@
  * rises) and no provider is called once the server has seen the connection close. A subscription
  * event's execution, shared by its subscribers, stops once its only subscriber has gone.
  */
-import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import { countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { leavingPost } from '../../helpers/http-from.js';
 import { scrape, total } from '../../helpers/metrics.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
 import { openSession } from '../../helpers/ws.js';
@@ -102,19 +102,10 @@ describe('a client that leaves mid-execution', () => {
     const abortedBefore = await counter(gateway, ABORTED, { reason: 'client_gone' });
     const answeredBefore = await counter(gateway, 'opsorch_graphql_requests_total', { operation: 'Heavy' });
 
-    const body = JSON.stringify({ query: HEAVY });
-    const req = request(gateway.url, {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    });
-    const gone = new Promise<void>((resolve, reject) => {
-      req.once('error', () => resolve());
-      req.once('response', (res) => reject(new Error(`answered ${res.statusCode} before the client left`)));
-    });
-    leave = () => req.destroy();
-    req.end(body);
-    await gone;
+    // The gateway calls `leave` once the request is under way, long after it is set here.
+    const client = leavingPost(gateway.url, HEAVY);
+    leave = client.leave;
+    await client.gone;
 
     // Apollo counts the request once its execution has ended and its answer is dropped.
     await waitUntil(

@@ -4,10 +4,10 @@
  * follow it through an array of listeners); an adapter that reads its context's signal still gets
  * one that aborts when the client goes.
  */
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Adapter, CallContext, IncidentQuery } from '../../../../adapters/contract/index.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
+import { leavingPost } from '../../../helpers/http-from.js';
 
 const LIST = '{ incidents(first: 5) { nodes { id } } }';
 
@@ -35,22 +35,6 @@ async function gatewayHangingOnLists(called: (signal: AbortSignal) => void, prov
   return startTestGateway(Array.from({ length: providers }, (_, i) => ({ name: `mock${i}`, adapter: hanging })));
 }
 
-/** Posts `query` on a connection of its own; `leave` destroys it. No answer is expected. */
-function post(gateway: TestGateway, query: string): { leave: () => void; gone: Promise<void> } {
-  const body = JSON.stringify({ query });
-  const req = request(gateway.url, {
-    method: 'POST',
-    agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-  });
-  const gone = new Promise<void>((resolve, reject) => {
-    req.once('error', () => resolve());
-    req.once('response', (res) => reject(new Error(`answered ${res.statusCode} before the client left`)));
-  });
-  req.end(body);
-  return { leave: () => req.destroy(), gone };
-}
-
 /** Resolves once `signal` aborts. */
 function aborted(signal: AbortSignal): Promise<unknown> {
   if (signal.aborted) return Promise.resolve(signal.reason);
@@ -74,7 +58,7 @@ describe('a client that leaves mid-request over HTTP ends its provider calls', (
       signals.push(signal);
       if (signals.length === 2) bothCalled();
     }, 2);
-    const client = post(gateway, LIST);
+    const client = leavingPost(gateway.url, LIST);
     await called;
     expect(signals.some((signal) => signal.aborted)).toBe(false);
     client.leave();
