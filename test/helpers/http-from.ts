@@ -89,16 +89,15 @@ function opened(url: string, options: RawRequest, onResponse: Parameters<typeof 
  * destroys the connection, `gone` resolves once it has (and rejects if an answer came first).
  */
 export function leavingPost(url: string, query: string): { leave: () => void; gone: Promise<void> } {
-  const body = JSON.stringify({ query });
-  const req = request(url, {
-    method: 'POST',
-    agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-  });
+  let leave = () => {};
   const gone = new Promise<void>((resolve, reject) => {
+    const req = opened(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) },
+      (res) => reject(new Error(`answered ${res.statusCode} before the client left`)),
+    );
     req.once('error', () => resolve());
-    req.once('response', (res) => reject(new Error(`answered ${res.statusCode} before the client left`)));
+    leave = () => req.destroy();
   });
-  req.end(body);
-  return { leave: () => req.destroy(), gone };
+  return { leave, gone };
 }

@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOG_BUFFER_BYTES } from '../../src/logger.js';
+import { gql } from '../helpers/graphql.js';
 import { spawnGateway, startGatewayProcess } from '../helpers/process.js';
 
 const gateways: { stop(): Promise<unknown> }[] = [];
@@ -12,21 +13,11 @@ afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
 });
 
-async function post(url: string, query: string, headers: Record<string, string> = {}): Promise<Response> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  await response.arrayBuffer();
-  return response;
-}
-
 describe('the gateway log', () => {
   it("writes one request's line on its own, with the request's ID as the request's logger writes it", async () => {
     const gateway = await startGatewayProcess({ OPSORCH_MOCK_LIVE: 'false' });
     gateways.push(gateway);
-    await post(gateway.url, 'query LoneLine { __typename }', { 'x-request-id': 'lone-line-1' });
+    await gql(gateway.url, 'query LoneLine { __typename }', undefined, { 'x-request-id': 'lone-line-1' });
     // Nothing follows to fill the write: the line is written when its wait ends.
     const line = await gateway.waitForLog((l) => l.includes('LoneLine'), 'the LoneLine line');
     expect(Object.keys(JSON.parse(line))).toEqual([
@@ -67,7 +58,7 @@ describe('the gateway log', () => {
     const name = `Padded${'x'.repeat(60_000)}`;
     const requests = 200;
     for (let i = 0; i < requests; i += 10) {
-      await Promise.all(Array.from({ length: 10 }, () => post(url, `query ${name} { __typename }`)));
+      await Promise.all(Array.from({ length: 10 }, () => gql(url, `query ${name} { __typename }`)));
     }
     const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
     const dropped = Number(/^opsorch_log_lines_dropped_total (\d+)/m.exec(metrics)?.[1]);
@@ -81,7 +72,7 @@ describe('the gateway log', () => {
       after += chunk.toString('utf8');
     });
     stdout.resume();
-    await post(url, 'query AfterTheStall { __typename }');
+    await gql(url, 'query AfterTheStall { __typename }');
     while (!after.includes('AfterTheStall')) await once(stdout, 'data');
     const padded = after.split('\n').filter((l) => l.includes(name)).length;
     // Every line was either written or dropped and counted.
