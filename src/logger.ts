@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { redactSecrets } from './redaction.js';
@@ -23,8 +24,8 @@ const REDACT = [
 
 /**
  * Log lines gather to this many bytes before they are written. Written one by one, each line was a
- * write on libuv's thread pool and its hand-offs: at the default level (a line per GraphQL request)
- * that was a fifth of a list query's CPU.
+ * write and its hand-offs: at the default level (a line per GraphQL request) that was a fifth of a
+ * list query's CPU.
  */
 export const LOG_WRITE_BYTES = 4096;
 /** The longest a line waits for others before it is written anyway. */
@@ -34,30 +35,93 @@ export const LOG_FLUSH_MS = 250;
  * collector); lines past it are dropped and counted, not held without bound.
  */
 export const LOG_BUFFER_BYTES = 4 * 1024 * 1024;
+/** How long the log's last lines may take to reach stdout at shutdown before they are dropped. */
+export const LOG_EXIT_WAIT_MS = 1000;
 
 export const loggerMetricsRegistry = new Registry();
 const dropped = new Counter({
   name: 'opsorch_log_lines_dropped_total',
-  help: `Log lines dropped because stdout did not take them and ${LOG_BUFFER_BYTES} bytes were already waiting`,
+  help: `Log lines dropped because ${LOG_BUFFER_BYTES} bytes already waited for stdout's reader, or the reader had gone`,
   registers: [loggerMetricsRegistry],
 });
+
+/**
+ * The log's way to stdout: lines gathered into batches written to Node's own stdout stream. Node
+ * opens a pipe or socket there non-blocking and writes it from the event loop as the reader takes
+ * it; pino's file-descriptor destination wrote a blocking pipe from libuv's thread pool, where a
+ * reader that stalled held a pool thread that the process's exit then waited for, for ever.
+ */
+class StdoutSink {
+  private batch = '';
+  private timer: NodeJS.Timeout | undefined;
+  private broken = false;
+
+  private readonly out = process.stdout;
+
+  constructor() {
+    // A reader that has gone (EPIPE) ends the log; unheard, the error would end the process.
+    this.out.on('error', () => {
+      this.broken = true;
+      this.batch = '';
+    });
+    // Node drops a pipe's queued writes at exit. The last batch goes out with the process if
+    // stdout takes it at once, as a crash's last lines should; a stalled reader does not hold it.
+    process.on('exit', () => {
+      if (this.broken || this.batch === '' || this.out.writableLength > 0) return;
+      try {
+        writeSync(1, this.batch);
+      } catch {
+        // The pipe is full or gone: the process is leaving either way.
+      }
+    });
+  }
+
+  write(line: string): void {
+    if (this.broken || this.out.writableLength + this.batch.length + line.length > LOG_BUFFER_BYTES) {
+      dropped.inc();
+      return;
+    }
+    this.batch += line;
+    if (this.batch.length >= LOG_WRITE_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
+  }
+
+  /** Hands the batch to stdout's stream now (pino's `logger.flush()`). */
+  flush(done?: () => void): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.batch !== '') {
+      this.out.write(this.batch);
+      this.batch = '';
+    }
+    done?.();
+  }
+
+  /** Resolves once stdout has taken everything, or after `waitMs`, whichever comes first. */
+  async end(waitMs: number): Promise<void> {
+    this.flush();
+    if (this.broken || this.out.writableLength === 0) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.out.off('drain', done).off('error', done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.out.once('drain', done).once('error', done);
+    });
+  }
+}
+
+/** stdout is one per process, so is its sink, whichever loggers write to it. */
+let stdoutSink: StdoutSink | undefined;
 
 /**
  * Logs to stdout, or to stderr (file descriptor 2) when stdout carries a protocol (MCP on stdio),
  * where every line is written as it comes.
  */
 export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info', fd: 1 | 2 = 1): Logger {
-  const destination =
-    fd === 2
-      ? pino.destination({ dest: fd, sync: true })
-      : pino.destination({
-          dest: fd,
-          sync: false,
-          minLength: LOG_WRITE_BYTES,
-          periodicFlush: LOG_FLUSH_MS,
-          maxLength: LOG_BUFFER_BYTES,
-        });
-  destination.on('drop', () => dropped.inc());
+  if (fd === 1) stdoutSink ??= new StdoutSink();
   return pino(
     {
       level,
@@ -66,8 +130,16 @@ export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info', fd
       // Keys catch credentials where we put them; values catch them wherever a provider echoed them.
       hooks: { streamWrite: redactSecrets },
     },
-    destination,
+    stdoutSink && fd === 1 ? stdoutSink : pino.destination({ dest: fd, sync: true }),
   );
+}
+
+/**
+ * Writes what the log holds, waiting at most `waitMs` for stdout to take it: what a stalled reader
+ * has not taken by then is dropped with the process.
+ */
+export async function endLog(waitMs = LOG_EXIT_WAIT_MS): Promise<void> {
+  await stdoutSink?.end(waitMs);
 }
 
 export type { Logger };

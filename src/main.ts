@@ -7,7 +7,7 @@ import './node-env.js';
 import { adapterFactories } from '../adapters/index.js';
 import { RedisPubSub } from './events/redis.js';
 import { startGateway } from './http/server.js';
-import { createLogger } from './logger.js';
+import { createLogger, endLog } from './logger.js';
 import { ConfigError, loadConfig } from './providers/config.js';
 import { buildRegistry } from './providers/registry.js';
 import { redactSecrets } from './redaction.js';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     await gateway.stop();
     await registry.close();
     logger.info('stopped');
+    await endLog();
     process.exit(0);
   };
   // `on`, not `once`: tsx re-raises a signal that no other listener is left to handle.

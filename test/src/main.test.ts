@@ -1,9 +1,10 @@
 /** The gateway as `npm start` runs it: zero-config mock world, probes, GraphiQL, start-up errors and graceful shutdown. */
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { gqlData } from '../helpers/graphql.js';
+import { gql, gqlData } from '../helpers/graphql.js';
 import { providerCalls } from '../helpers/metrics.js';
 import { type GatewayProcess, spawnGateway, startGatewayProcess } from '../helpers/process.js';
 import { waitUntil } from '../helpers/subscriptions.js';
@@ -140,19 +141,95 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${gateway.base}/healthz`)).rejects.toThrow();
     await client.dispose();
   });
+
+  describe('while nobody reads its stdout', () => {
+    /** A gateway whose log has filled stdout's pipe: the reader stopped after "gateway listening". */
+    async function stalledGateway(): Promise<{ child: ReturnType<typeof spawnGateway>; url: string }> {
+      const child = spawnGateway({ OPSORCH_MOCK_LIVE: 'false' });
+      const stdout = child.stdout!;
+      let text = '';
+      const onData = (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      };
+      stdout.on('data', onData);
+      while (!text.includes('"msg":"gateway listening"')) await once(stdout, 'data');
+      stdout.off('data', onData);
+      stdout.pause();
+      const listening = text.split('\n').find((line) => line.includes('gateway listening')) as string;
+      const { url } = JSON.parse(listening) as { url: string };
+      // Each request's line carries its operation's name: 1.2 MB of log against a 64 KB pipe.
+      const name = `Padded${'x'.repeat(60_000)}`;
+      await Promise.all(Array.from({ length: 20 }, () => gql(url, `query ${name} { __typename }`)));
+      return { child, url };
+    }
+
+    it('exits 0 on SIGTERM, the log it could not write dropped', async () => {
+      const { child } = await stalledGateway();
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      expect(await exited).toEqual([0, null]);
+      child.stdout!.destroy();
+    });
+
+    it('exits 0 on SIGTERM once the reader has gone', async () => {
+      const { child } = await stalledGateway();
+      child.stdout!.destroy();
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      expect(await exited).toEqual([0, null]);
+    });
+
+    it('writes every line, "stopped" last, when the reader comes back within the wait', async () => {
+      const { child } = await stalledGateway();
+      const stdout = child.stdout!;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      let text = '';
+      stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      stdout.resume();
+      await once(stdout, 'end');
+      expect(await exited).toEqual([0, null]);
+      const lines = text.trimEnd().split('\n');
+      expect(lines.filter((line) => line.includes('Padded')).length).toBe(20);
+      expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ msg: 'stopped' });
+    });
+  });
 });
 
 describe('start-up errors', () => {
-  async function failing(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  async function failing(
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; stderr: string; stdout: string }> {
     const child = spawnGateway(env);
     let stderr = '';
+    let stdout = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     // 'close', not 'exit': the exit can be told before the last of stderr is read.
     const [code] = (await once(child, 'close')) as [number | null];
-    return { code, stderr };
+    return { code, stderr, stdout };
   }
+
+  it('names the address in use and exits 1, the lines it logged before written', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const bad = await failing({ OPSORCH_ADDR: `127.0.0.1:${port}` });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(`failed to start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      // Logged a moment before the exit, still waiting to be gathered with others.
+      expect(bad.stdout).toMatch(/"msg":"no authentication configured/);
+    } finally {
+      taken.close();
+    }
+  });
 
   it('names the bad variable and exits 2', async () => {
     const bad = await failing({ OPSORCH_INCIDENT_PROVIDER: 'mock', OPSORCH_INCIDENT_CONFIG: '{oops' });
