@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
@@ -90,7 +91,10 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
   const { limits, documents, schema } = options;
   const perClient = new Map<string, number>();
   const wsServer = new WebSocketServer({
-    server: httpServer,
+    // Upgrades handed over below rather than `server: httpServer`, with which ws re-emits every
+    // error of the HTTP server as its own, and graphql-ws takes the first for an internal error:
+    // it prints it with a stack and closes every socket (a port in use said so before our message).
+    noServer: true,
     path: '/graphql',
     maxPayload: limits.wsMaxMessageBytes,
     // Refused at the upgrade, before a socket exists.
@@ -114,6 +118,10 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
       options.admission.verifyClient(info, done);
     },
   });
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  httpServer.on('upgrade', upgrade);
 
   const { shared } = options;
   /** Where each admitted subscription's messages go, from `onSubscribe` to `subscribe`. */
@@ -180,6 +188,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
   return {
     sockets: () => wsServer.clients.size,
     dispose: async () => {
+      httpServer.off('upgrade', upgrade);
       stopKeepAlive();
       options.admission.dispose();
       await served.dispose();
