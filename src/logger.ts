@@ -31,45 +31,47 @@ export const LOG_WRITE_BYTES = 4096;
 /** The longest a line waits for others before it is written anyway. */
 export const LOG_FLUSH_MS = 250;
 /**
- * Unwritten log the gateway holds while stdout's reader does not keep up (a stalled pipe or log
+ * Unwritten log the gateway holds while the log's reader does not keep up (a stalled pipe or log
  * collector); lines past it are dropped and counted, not held without bound.
  */
 export const LOG_BUFFER_BYTES = 4 * 1024 * 1024;
-/** How long the log's last lines may take to reach stdout at shutdown before they are dropped. */
+/** How long the log's last lines may wait for their reader at shutdown before they are dropped. */
 export const LOG_EXIT_WAIT_MS = 1000;
 
 export const loggerMetricsRegistry = new Registry();
 const dropped = new Counter({
   name: 'opsorch_log_lines_dropped_total',
-  help: `Log lines dropped because ${LOG_BUFFER_BYTES} bytes already waited for stdout's reader, or the reader had gone`,
+  help: `Log lines dropped because ${LOG_BUFFER_BYTES} bytes already waited for the log's reader, or the reader had gone`,
   registers: [loggerMetricsRegistry],
 });
 
 /**
- * The log's way to stdout: lines gathered into batches written to Node's own stdout stream. Node
- * opens a pipe or socket there non-blocking and writes it from the event loop as the reader takes
- * it; pino's file-descriptor destination wrote a blocking pipe from libuv's thread pool, where a
- * reader that stalled held a pool thread that the process's exit then waited for, for ever.
+ * The log's way to stdout or stderr: lines gathered into batches written to Node's own stream for
+ * it. Node opens a pipe or socket there non-blocking and writes it from the event loop as the
+ * reader takes it. pino's file-descriptor destination wrote a blocking pipe: from libuv's thread
+ * pool (stdout), where a reader that stalled held a pool thread that the process's exit then waited
+ * for, for ever; or synchronously (stderr), where it stopped the whole gateway.
  */
-class StdoutSink {
+class LogSink {
   private batch = '';
   private timer: NodeJS.Timeout | undefined;
   private broken = false;
 
-  private readonly out = process.stdout;
-
-  constructor() {
+  constructor(
+    private readonly fd: 1 | 2,
+    private readonly out: NodeJS.WriteStream,
+  ) {
     // A reader that has gone (EPIPE) ends the log; unheard, the error would end the process.
     this.out.on('error', () => {
       this.broken = true;
       this.batch = '';
     });
     // Node drops a pipe's queued writes at exit. The last batch goes out with the process if
-    // stdout takes it at once, as a crash's last lines should; a stalled reader does not hold it.
+    // the stream takes it at once, as a crash's last lines should; a stalled reader does not hold it.
     process.on('exit', () => {
       if (this.broken || this.batch === '' || this.out.writableLength > 0) return;
       try {
-        writeSync(1, this.batch);
+        writeSync(this.fd, this.batch);
       } catch {
         // The pipe is full or gone: the process is leaving either way.
       }
@@ -86,7 +88,7 @@ class StdoutSink {
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
   }
 
-  /** Hands the batch to stdout's stream now (pino's `logger.flush()`). */
+  /** Hands the batch to the stream now (pino's `logger.flush()`). */
   flush(done?: () => void): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -97,7 +99,7 @@ class StdoutSink {
     done?.();
   }
 
-  /** Resolves once stdout has taken everything, or after `waitMs`, whichever comes first. */
+  /** Resolves once the stream has taken everything, or after `waitMs`, whichever comes first. */
   async end(waitMs: number): Promise<void> {
     this.flush();
     if (this.broken || this.out.writableLength === 0) return;
@@ -113,15 +115,20 @@ class StdoutSink {
   }
 }
 
-/** stdout is one per process, so is its sink, whichever loggers write to it. */
-let stdoutSink: StdoutSink | undefined;
+/** One sink per stream, whichever loggers write to it. */
+const sinks = new Map<1 | 2, LogSink>();
 
-/**
- * Logs to stdout, or to stderr (file descriptor 2) when stdout carries a protocol (MCP on stdio),
- * where every line is written as it comes.
- */
+function sinkFor(fd: 1 | 2): LogSink {
+  let sink = sinks.get(fd);
+  if (!sink) {
+    sink = new LogSink(fd, fd === 1 ? process.stdout : process.stderr);
+    sinks.set(fd, sink);
+  }
+  return sink;
+}
+
+/** Logs to stdout, or to stderr (file descriptor 2) when stdout carries a protocol (MCP on stdio). */
 export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info', fd: 1 | 2 = 1): Logger {
-  if (fd === 1) stdoutSink ??= new StdoutSink();
   return pino(
     {
       level,
@@ -130,16 +137,16 @@ export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info', fd
       // Keys catch credentials where we put them; values catch them wherever a provider echoed them.
       hooks: { streamWrite: redactSecrets },
     },
-    stdoutSink && fd === 1 ? stdoutSink : pino.destination({ dest: fd, sync: true }),
+    sinkFor(fd),
   );
 }
 
 /**
- * Writes what the log holds, waiting at most `waitMs` for stdout to take it: what a stalled reader
- * has not taken by then is dropped with the process.
+ * Writes what the log holds, waiting at most `waitMs` for its reader to take it: what a stalled
+ * reader has not taken by then is dropped with the process.
  */
 export async function endLog(waitMs = LOG_EXIT_WAIT_MS): Promise<void> {
-  await stdoutSink?.end(waitMs);
+  await Promise.all([...sinks.values()].map((sink) => sink.end(waitMs)));
 }
 
 export type { Logger };

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../helpers/subscriptions.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 
@@ -40,7 +41,49 @@ describe('MCP over stdio', () => {
     expect(incidents.length).toBeLessThanOrEqual(3);
     for (const incident of incidents) expect(incident.status).toBe('triggered');
     // The SDK would have failed the call on any non-JSON-RPC line; the log went to stderr instead.
-    expect(stderr.join('')).toContain('"msg":"graphql request"');
+    await waitUntil(async () => stderr.join('').includes('"msg":"graphql request"'), "the call's log line on stderr");
+  });
+
+  it('goes on answering when the agent never reads its stderr', async () => {
+    const child = spawn(process.execPath, ['dist/src/main.js', 'mcp'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', OPSORCH_LOG_LEVEL: 'info', OPSORCH_MOCK_LIVE: 'false' },
+      // Piped and never read: the pipe fills with the calls' log lines.
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stderr.pause();
+    const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    let answered = 0;
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const { result } = JSON.parse(line) as { result?: { isError?: boolean } };
+        expect(result?.isError).toBeFalsy();
+        answered++;
+      }
+    });
+    const answers = async (count: number) => {
+      while (answered < count) await once(child.stdout, 'data');
+    };
+    send({
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'deaf-agent', version: '1' } },
+    });
+    send({ method: 'notifications/initialized' });
+    await answers(1);
+    // About 180 bytes of log a call: 1,000 calls are twice what the pipe and the reader's buffer hold.
+    for (let id = 1; id <= 1000; id += 50) {
+      for (let i = id; i < id + 50; i++) {
+        send({ id: i, method: 'tools/call', params: { name: 'query-incidents', arguments: { limit: 1 } } });
+      }
+      await answers(id + 50);
+    }
+    child.stdin.end();
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
   });
 
   it('stops the gateway, exiting 0, when the agent closes stdin', async () => {
