@@ -2,10 +2,15 @@
  * Fair turns through the real server (in this process, so the test and the gateway share one event
  * loop, as every client of a gateway does): a request past its slice gives the loop back, a request
  * that arrives meanwhile is answered first, and completing a result in turns changes neither the
- * answer nor the provider calls.
+ * answer nor the provider calls. And the runs themselves, on a real socket: what the loop reads after
+ * a turn starts a run of its own.
  */
+import { once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
+import { Turns } from '../../../src/data/turns.js';
 import { countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql } from '../../helpers/graphql.js';
@@ -111,4 +116,41 @@ describe('fair turns', () => {
       expect(runs[1]?.calls).toEqual(runs[0]?.calls);
     });
   });
+
+  it('end the run a turn began at the next pass of the loop: a request read from its socket then starts its own', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const accepted = once(server, 'connection');
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(client, 'connect');
+    const [peer] = (await accepted) as [Socket];
+    try {
+      const turns = new Turns(1);
+      const request = turns.forRequest(new AbortController().signal);
+      expect(turns.expired).toBe(false);
+      holdLoop(2);
+      const paused = request.pause();
+      expect(paused).toBeDefined();
+      const arrivalFinds = new Promise<boolean>((resolve) => peer.once('data', () => resolve(turns.expired)));
+      await paused;
+      // The turn, in the loop's check phase: past its slice, and a new request's bytes arrive meanwhile,
+      // read by the loop's next I/O phase.
+      holdLoop(2);
+      client.write('POST /graphql');
+      expect(await arrivalFinds).toBe(false);
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
+    }
+  });
 });
+
+/** Runs for `ms` without giving the loop back, as a request's synchronous work does. */
+function holdLoop(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // the work
+  }
+}
