@@ -60,10 +60,21 @@ const FLOOR_LATENCIES_MS = [10, 100];
 /** Provider round trips the page needs at least: the incident, then everything else at once. */
 const ROUND_TRIPS = 2;
 
-/** Pages each latency's gateway serves before its steady figures (a quarter of them with `--quick`). */
-const STEADY_WARM_UP = 1000;
-/** Pages the warm-up keeps in flight at once, so that the 100 ms gateway's takes seconds, not minutes. */
-const STEADY_WARM_UP_CONCURRENCY = 16;
+/**
+ * Pages each latency's gateway serves before its steady figures (a quarter of them with `--quick`).
+ * After 1,000 the 10 ms gateway's V8 still compiled a fifth of a page's instructions (TurboFan 3.0M
+ * of 14.7M under callgrind, 0.2M of 10.5M after 5,000) and its threads besides the main one spent
+ * 1.0-1.1 ms a page (0.4-0.6 after 5,000), as the Core page's gateway did (`core.ts`).
+ */
+const STEADY_WARM_UP = 5000;
+/**
+ * Pages the warm-up keeps in flight at once: 16 per 25 ms of injected latency, at least 16, so that
+ * each latency's gateway is kept about as busy and the 100 ms one's 5,000 pages take seconds, not
+ * minutes.
+ */
+function warmUpConcurrency(latencyMs: number): number {
+  return Math.max(16, Math.round((16 * latencyMs) / 25));
+}
 
 /** Wall time of `rounds` pages one after another, and the gateway's CPU per page meanwhile. */
 async function pageRounds(gateway: GraphQLServer, vars: Record<string, unknown>, rounds: number) {
@@ -73,8 +84,13 @@ async function pageRounds(gateway: GraphQLServer, vars: Record<string, unknown>,
   return { ms, cpuMsPerPage: (cpuMs(gateway.pid) - cpuBefore) / rounds };
 }
 
-/** `pages` pages, `STEADY_WARM_UP_CONCURRENCY` at a time. */
-async function warmUp(gateway: GraphQLServer, vars: Record<string, unknown>, pages: number): Promise<void> {
+/** `pages` pages, `concurrency` at a time. */
+async function warmUp(
+  gateway: GraphQLServer,
+  vars: Record<string, unknown>,
+  pages: number,
+  concurrency: number,
+): Promise<void> {
   let started = 0;
   const client = async () => {
     while (started < pages) {
@@ -82,7 +98,7 @@ async function warmUp(gateway: GraphQLServer, vars: Record<string, unknown>, pag
       await graphql(gateway.graphql, INCIDENT_PAGE, vars);
     }
   };
-  await Promise.all(Array.from({ length: STEADY_WARM_UP_CONCURRENCY }, client));
+  await Promise.all(Array.from({ length: concurrency }, client));
 }
 
 function floorKeys(key: string, latencyMs: number, measured: { ms: number[]; cpuMsPerPage: number }): Figures {
@@ -112,10 +128,7 @@ async function floorFigures(
 ): Promise<Figures> {
   const rounds = options.quick ? 10 : 40;
   const warmUpPages = options.quick ? STEADY_WARM_UP / 4 : STEADY_WARM_UP;
-  const figures: Figures = {
-    'page.floor.steady.warmUpPages': warmUpPages,
-    'page.floor.steady.warmUpConcurrency': STEADY_WARM_UP_CONCURRENCY,
-  };
+  const figures: Figures = { 'page.floor.steady.warmUpPages': warmUpPages };
   const latencies = [...new Set([...FLOOR_LATENCIES_MS, options.latencyMs])].sort((a, b) => a - b);
   for (const latencyMs of latencies) {
     const gateway = await startGatewayProcess(`gateway-${latencyMs}ms`, { latencyMs, copies: PAGE_COPIES });
@@ -125,7 +138,10 @@ async function floorFigures(
         for (let i = 0; i < 3; i++) await graphql(gateway.graphql, INCIDENT_PAGE, vars);
         measured = await pageRounds(gateway, vars, rounds);
       }
-      await warmUp(gateway, vars, warmUpPages);
+      const concurrency = warmUpConcurrency(latencyMs);
+      const warmed = await timed(() => warmUp(gateway, vars, warmUpPages, concurrency));
+      figures[`page.floor.${latencyMs}ms.steady.warmUpConcurrency`] = concurrency;
+      figures[`page.floor.${latencyMs}ms.steady.warmUpSeconds`] = round(warmed.ms / 1000, 1);
       const steady = await pageRounds(gateway, vars, rounds);
       Object.assign(
         figures,
