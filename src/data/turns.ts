@@ -4,9 +4,10 @@
  * loop back, and every other client would wait for all of it. So once the loop has run for a slice
  * without a pass, the running request's next list to complete and its next batch of reads wait for
  * a turn. Turns are given one per pass of the event loop, so sockets are read and new requests
- * start between them, and in rotation among the requests waiting: a request that arrives while a
- * heavy one runs waits for at most one turn of each request ahead of it, and the heavy one gets its
- * share of the loop, not all of it.
+ * start between them. A request waiting for its first turn gets it before every request that has
+ * had one, in the order they came; the rest take turns in rotation. So a request that arrives
+ * while a heavy one runs waits for the loop's next pass, not for the heavy one's next slice, and
+ * the heavy one still gets a turn in every pass that no newcomer needs.
  *
  * A request's reads wait until its paused lists have completed, so the loads those lists make join
  * the same batch: turns never add provider calls. A request whose client has gone waits for no
@@ -16,7 +17,9 @@ import { performance } from 'node:perf_hooks';
 import type { Abortable } from '../../adapters/contract/index.js';
 
 export class Turns {
-  /** Requests waiting for a turn, in the order they get one; each is in it at most once. */
+  /** Requests waiting for their first turn, in the order they came. */
+  private readonly newcomers: RequestTurns[] = [];
+  /** Requests that have had a turn and wait for another, in rotation; each is in one queue at most once. */
   private readonly ready: RequestTurns[] = [];
   private scheduled = false;
   /** When the loop's current run without a pass began, as far as a check has seen it. */
@@ -66,18 +69,18 @@ export class Turns {
   }
 
   enqueue(request: RequestTurns): void {
-    this.ready.push(request);
+    (request.hadTurn ? this.ready : this.newcomers).push(request);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.next);
     }
   }
 
-  /** One turn, to the request at the head of the rotation; it goes to the back if it still waits. */
+  /** One turn, to the first newcomer or else the head of the rotation; it goes to the back if it still waits. */
   private readonly next = (): void => {
-    const request = this.ready.shift();
+    const request = this.newcomers.shift() ?? this.ready.shift();
     // An immediate set while the loop runs immediates runs on its next pass, after I/O.
-    this.scheduled = this.ready.length > 0;
+    this.scheduled = this.newcomers.length > 0 || this.ready.length > 0;
     if (this.scheduled) setImmediate(this.next);
     // A turn begins a run of its own: the runs before it ended at this pass.
     this.startRun(performance.now());
@@ -96,6 +99,8 @@ export class RequestTurns {
 
   /** Whether the abort listener is on the request's signal (added when the request first waits). */
   private listening = false;
+  /** Whether this request has had a turn: until then it goes before those that have. */
+  hadTurn = false;
 
   constructor(
     private readonly scheduler: Turns,
@@ -164,6 +169,7 @@ export class RequestTurns {
 
   /** Resumes the earliest paused list, or else every waiting batch: they are one level's reads, sent together. */
   turn(): void {
+    this.hadTurn = true;
     const list = this.lists.shift();
     const resumed = list ? [list] : this.batches.splice(0);
     if (this.lists.length > 0 || this.batches.length > 0) this.scheduler.enqueue(this);

@@ -147,6 +147,40 @@ describe('fair turns', () => {
   });
 });
 
+describe('the turns themselves', () => {
+  it("give a request its first turn before another's next one", async () => {
+    const turns = new Turns(1);
+    const heavy = turns.forRequest(new AbortController().signal);
+    const newcomer = turns.forRequest(new AbortController().signal);
+    expect(turns.expired).toBe(false);
+    holdLoop(2);
+    await heavy.pause();
+    // The heavy request's turn: it runs past its slice again, and a newcomer meanwhile finds the
+    // slice spent too. Both wait; the newcomer goes first.
+    holdLoop(2);
+    const order: string[] = [];
+    const heavyAgain = heavy.pause()?.then(() => order.push('heavy'));
+    const newcomerFirst = newcomer.pause()?.then(() => order.push('newcomer'));
+    expect(heavyAgain).toBeDefined();
+    expect(newcomerFirst).toBeDefined();
+    await Promise.all([heavyAgain, newcomerFirst]);
+    expect(order).toEqual(['newcomer', 'heavy']);
+  });
+
+  it('take turns in rotation among requests that have each had one', async () => {
+    const turns = new Turns(1);
+    const [a, b] = [turns.forRequest(new AbortController().signal), turns.forRequest(new AbortController().signal)];
+    expect(turns.expired).toBe(false);
+    holdLoop(2);
+    await Promise.all([a.pause(), b.pause()]);
+    holdLoop(2);
+    const order: string[] = [];
+    const both = [a.pause()?.then(() => order.push('a')), b.pause()?.then(() => order.push('b'))];
+    await Promise.all(both);
+    expect(order).toEqual(['a', 'b']);
+  });
+});
+
 /** Runs for `ms` without giving the loop back, as a request's synchronous work does. */
 function holdLoop(ms: number): void {
   const end = performance.now() + ms;
