@@ -32,11 +32,83 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /**
+ * Timestamps read lately: what each reads as and, once asked, its UTC form. A list's record is read
+ * several times over (its plugin's form normalized, then the normalized form by the adapter's sort,
+ * the merge's order check and the DateTime scalar), and the same records come back on every refresh
+ * of a list. Finding a string here costs a fraction of reading it, least for the very string held
+ * (its hash kept, one comparison by identity): `utcForm` answers that string, the same for the same
+ * text while it is held, so the later readings of a normalized record find it at once. Emptied when
+ * full; only strings of the lengths the UTC form has are held.
+ */
+export const MAX_READ_TIMESTAMPS = 4096;
+const MAX_HELD_LENGTH = 40;
+
+interface Reading {
+  readonly ms: number;
+  /** `toISOString()`'s form, held once asked (null when the text does not read). */
+  form?: string | null;
+}
+
+const read = new Map<string, Reading>();
+
+function held(value: string): Reading {
+  const known = read.get(value);
+  if (known !== undefined) return known;
+  const reading: Reading = { ms: readUtc(value) };
+  if (read.size >= MAX_READ_TIMESTAMPS) read.clear();
+  read.set(value, reading);
+  return reading;
+}
+
+/**
  * Milliseconds of `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with a date and time that exist (the fraction
  * cut to milliseconds, as `Date.parse` cuts it), or NaN for anything else, including 24:00, 60
  * seconds and days a month does not have, which `Date.parse` reads or rolls over in its own ways.
  */
 export function utcMillis(value: string): number {
+  const length = value.length;
+  if (length < 20 || length > MAX_HELD_LENGTH) return readUtc(value);
+  return held(value).ms;
+}
+
+/**
+ * What `new Date(utcMillis(value)).toISOString()` writes (`YYYY-MM-DDTHH:MM:SS.mmmZ`), without the
+ * Date, for a timestamp `utcMillis` reads; null for one it does not.
+ */
+export function utcForm(value: string): string | null {
+  const length = value.length;
+  if (length < 20 || length > MAX_HELD_LENGTH) return Number.isNaN(readUtc(value)) ? null : formOf(value);
+  const reading = held(value);
+  if (reading.form !== undefined) return reading.form;
+  if (Number.isNaN(reading.ms)) {
+    reading.form = null;
+    return null;
+  }
+  const form = formOf(value);
+  reading.form = form;
+  if (form !== value) {
+    // Held under itself too, so that its own readings find it by identity.
+    if (read.size >= MAX_READ_TIMESTAMPS) read.clear();
+    read.set(form, { ms: reading.ms, form });
+  }
+  return form;
+}
+
+/** How many timestamps are held (for the bound's test). */
+export function readTimestamps(): number {
+  return read.size;
+}
+
+/** The UTC form of a value `readUtc` accepted: `YYYY-MM-DDTHH:MM:SS`, then `Z`, or a dot, digits and `Z`. */
+function formOf(value: string): string {
+  const length = value.length;
+  if (length === 24) return value;
+  if (length > 24) return `${value.slice(0, 23)}Z`;
+  if (length === 20) return `${value.slice(0, 19)}.000Z`;
+  return `${value.slice(0, length - 1)}${length === 22 ? '00' : '0'}Z`;
+}
+
+function readUtc(value: string): number {
   const length = value.length;
   if (length < 20 || value.charCodeAt(length - 1) !== 0x5a /* Z */) return Number.NaN;
   if (value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(10) !== 0x54 /* T */) {

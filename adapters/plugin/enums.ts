@@ -56,7 +56,15 @@ function vocabulary<E extends string>(table: Table<E>, fallback: E): Vocabulary<
         : typeof raw === 'number'
           ? lookup.get(key(String(raw)))
           : undefined) ?? fallback,
-    words: (values) => [...new Set(values.flatMap((v) => [...wordsOf(v), v]))],
+    // A loop, not `flatMap` over spread arrays: a list query filtered by status or severity asks this.
+    words: (values) => {
+      const out = new Set<string>();
+      for (const value of values) {
+        for (const word of wordsOf(value)) out.add(word);
+        out.add(value);
+      }
+      return [...out];
+    },
     write: (value) => wordsOf(value)[0] ?? value.toLowerCase(),
   };
 }

@@ -27,6 +27,7 @@ import {
   type Ticket,
   type TimelineEntry,
   timestampMillis,
+  utcForm,
   utcMillis,
 } from '../contract/index.js';
 import * as enums from './enums.js';
@@ -78,14 +79,8 @@ const EARLIEST = Date.UTC(1900, 0, 1);
  * does not have, which Date rolls over) is null and goes the Date way.
  */
 function utcTimestamp(value: string): string | null {
-  const ms = utcMillis(value);
-  if (!(ms >= EARLIEST)) return null;
-  // utcMillis accepted it: `YYYY-MM-DDTHH:MM:SS`, then `Z`, or a dot, digits and `Z`.
-  const length = value.length;
-  if (length === 24) return value;
-  if (length > 24) return `${value.slice(0, 23)}Z`;
-  if (length === 20) return `${value.slice(0, 19)}.000Z`;
-  return `${value.slice(0, length - 1)}${length === 22 ? '00' : '0'}Z`;
+  const form = utcForm(value);
+  return form !== null && utcMillis(form) >= EARLIEST ? form : null;
 }
 
 function time(value: unknown): string | null {

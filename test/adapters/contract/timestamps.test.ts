@@ -3,7 +3,13 @@
  * plugins and the gateway write by the fast path, everything else by `Date.parse` itself.
  */
 import { describe, expect, it } from 'vitest';
-import { timestampMillis, utcMillis } from '../../../adapters/contract/timestamps.js';
+import {
+  MAX_READ_TIMESTAMPS,
+  readTimestamps,
+  timestampMillis,
+  utcForm,
+  utcMillis,
+} from '../../../adapters/contract/timestamps.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -44,5 +50,41 @@ describe('timestampMillis', () => {
   ])('reads %s as Date.parse does, by Date.parse', (value) => {
     expect(Number.isNaN(utcMillis(value))).toBe(true);
     expect(same(timestampMillis(value), Date.parse(value))).toBe(true);
+  });
+
+  it('holds at most its bound of timestamps read, and reads alike past it and a second time', () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1_001).toISOString();
+    const count = MAX_READ_TIMESTAMPS + 100;
+    for (let i = 0; i < count; i++) {
+      expect(utcMillis(at(i))).toBe(Date.UTC(2026, 0, 1) + i * 1_001);
+      expect(readTimestamps()).toBeLessThanOrEqual(MAX_READ_TIMESTAMPS);
+    }
+    for (let i = 0; i < count; i += 97) expect(utcMillis(at(i))).toBe(Date.UTC(2026, 0, 1) + i * 1_001);
+    // What does not read as the UTC form reads as NaN the second time too.
+    expect(Number.isNaN(utcMillis('2026-02-30T00:00:00.000Z'))).toBe(true);
+    expect(Number.isNaN(utcMillis('2026-02-30T00:00:00.000Z'))).toBe(true);
+    // A string longer than the form's longest is read, not held.
+    const before = readTimestamps();
+    expect(utcMillis(`2026-12-01T13:51:01.${'1'.repeat(40)}Z`)).toBe(Date.parse('2026-12-01T13:51:01.111Z'));
+    expect(readTimestamps()).toBe(before);
+  });
+
+  it("writes a timestamp's UTC form as toISOString does, the same string for the same text", () => {
+    for (const value of [
+      '2026-12-01T13:51:01Z',
+      '2026-12-01T13:51:01.5Z',
+      '2026-12-01T13:51:01.12Z',
+      '2026-12-01T13:51:01.028Z',
+      '2026-12-01T13:51:01.028958793Z',
+      `2026-12-01T13:51:01.${'7'.repeat(45)}Z`,
+    ]) {
+      const form = utcForm(value);
+      expect(form).toBe(new Date(Date.parse(value)).toISOString());
+      // Another string of the same text, as each JSON answer parses anew, reads the same.
+      expect(utcForm(JSON.parse(JSON.stringify(value)) as string)).toBe(form);
+      expect(utcMillis(form as string)).toBe(Date.parse(value));
+    }
+    for (const value of ['2026-02-30T00:00:00.000Z', '2026-12-01T13:51:01+01:00', '2026-12-01T13:51:01.Z', 'soon'])
+      expect(utcForm(value)).toBeNull();
   });
 });
