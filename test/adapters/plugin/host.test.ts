@@ -177,10 +177,16 @@ describe('plugin host queue bound', () => {
     expect(codes).toEqual(['RATE_LIMITED', 'TIMEOUT', 'TIMEOUT']);
     const limited = results.find((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(limited?.errors?.[0]?.message).toContain('maxQueue 1');
-    // The call in flight and the one waiting behind it each time out as what they were.
+    // The call in flight and the one waiting behind it each time out as what they were. The hung
+    // plugin is killed when the first times out; if its exit is seen before the second's time-out
+    // (a loaded machine), the second was last waiting for the restart, and says so.
     const messages = results.map((r) => r.errors?.[0]?.message ?? '');
     expect(messages.filter((m) => m.includes('did not answer incident.get within 1500 ms'))).toHaveLength(1);
-    expect(messages.filter((m) => m.includes('incident.get timed out after 1500 ms waiting behind'))).toHaveLength(1);
+    expect(
+      messages.filter((m) =>
+        /incident\.get timed out after 1500 ms waiting (behind other calls|for the plugin to restart)/.test(m),
+      ),
+    ).toHaveLength(1);
   });
 });
 
