@@ -28,6 +28,25 @@ export function spawnGateway(env: Record<string, string>, nodeArgs: readonly str
   });
 }
 
+/**
+ * A gateway process whose stdout is read until "gateway listening" and then no more: the pipe
+ * fills with whatever it logs after.
+ */
+export async function spawnGatewayUnread(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnGateway(env);
+  const stdout = child.stdout!;
+  let text = '';
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  };
+  stdout.on('data', onData);
+  while (!text.includes('"msg":"gateway listening"')) await once(stdout, 'data');
+  stdout.off('data', onData);
+  stdout.pause();
+  const listening = text.split('\n').find((line) => line.includes('gateway listening')) as string;
+  return { child, url: (JSON.parse(listening) as { url: string }).url };
+}
+
 export async function startGatewayProcess(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],

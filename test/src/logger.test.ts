@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOG_BUFFER_BYTES } from '../../src/logger.js';
 import { gql } from '../helpers/graphql.js';
-import { spawnGateway, startGatewayProcess } from '../helpers/process.js';
+import { spawnGatewayUnread, startGatewayProcess } from '../helpers/process.js';
 
 const gateways: { stop(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -33,7 +33,7 @@ describe('the gateway log', () => {
   });
 
   it('drops and counts the lines past its bound while stdout is not read, and logs again once it is', async () => {
-    const child = spawnGateway({ OPSORCH_MOCK_LIVE: 'false' });
+    const { child, url } = await spawnGatewayUnread({ OPSORCH_MOCK_LIVE: 'false' });
     const stopped = once(child, 'close');
     gateways.push({
       stop: async () => {
@@ -42,17 +42,6 @@ describe('the gateway log', () => {
       },
     });
     const stdout = child.stdout!;
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-    };
-    stdout.on('data', onData);
-    while (!text.includes('"msg":"gateway listening"')) await once(stdout, 'data');
-    const url = (JSON.parse(text.split('\n').find((l) => l.includes('gateway listening')) as string) as { url: string })
-      .url;
-    // From here nobody reads stdout: the pipe fills, then the gateway's own buffer.
-    stdout.off('data', onData);
-    stdout.pause();
 
     // Each request's line carries its operation's name: about 60 KB a line, 12 MB in all.
     const name = `Padded${'x'.repeat(60_000)}`;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { gql, gqlData } from '../helpers/graphql.js';
 import { providerCalls } from '../helpers/metrics.js';
-import { type GatewayProcess, spawnGateway, startGatewayProcess } from '../helpers/process.js';
+import { type GatewayProcess, spawnGateway, spawnGatewayUnread, startGatewayProcess } from '../helpers/process.js';
 import { waitUntil } from '../helpers/subscriptions.js';
 
 describe('gateway process with no configuration', () => {
@@ -145,18 +145,7 @@ describe('graceful shutdown', () => {
   describe('while nobody reads its stdout', () => {
     /** A gateway whose log has filled stdout's pipe: the reader stopped after "gateway listening". */
     async function stalledGateway(): Promise<{ child: ReturnType<typeof spawnGateway>; url: string }> {
-      const child = spawnGateway({ OPSORCH_MOCK_LIVE: 'false' });
-      const stdout = child.stdout!;
-      let text = '';
-      const onData = (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-      };
-      stdout.on('data', onData);
-      while (!text.includes('"msg":"gateway listening"')) await once(stdout, 'data');
-      stdout.off('data', onData);
-      stdout.pause();
-      const listening = text.split('\n').find((line) => line.includes('gateway listening')) as string;
-      const { url } = JSON.parse(listening) as { url: string };
+      const { child, url } = await spawnGatewayUnread({ OPSORCH_MOCK_LIVE: 'false' });
       // Each request's line carries its operation's name: 1.2 MB of log against a 64 KB pipe.
       const name = `Padded${'x'.repeat(60_000)}`;
       await Promise.all(Array.from({ length: 20 }, () => gql(url, `query ${name} { __typename }`)));
