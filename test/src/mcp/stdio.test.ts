@@ -8,6 +8,12 @@ import { waitUntil } from '../../helpers/subscriptions.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 
+/** An agent's first message, as a JSON-RPC line for the gateway's stdin. */
+function initializeLine(id: number, agent: string): string {
+  const params = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: agent, version: '1' } };
+  return `${JSON.stringify({ jsonrpc: '2.0', id, method: 'initialize', params })}\n`;
+}
+
 describe('MCP over stdio', () => {
   let client: Client;
   let transport: StdioClientTransport;
@@ -67,11 +73,7 @@ describe('MCP over stdio', () => {
     const answers = async (count: number) => {
       while (answered < count) await once(child.stdout, 'data');
     };
-    send({
-      id: 0,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'deaf-agent', version: '1' } },
-    });
+    child.stdin.write(initializeLine(0, 'deaf-agent'));
     send({ method: 'notifications/initialized' });
     await answers(1);
     // About 180 bytes of log a call: 1,000 calls are twice what the pipe and the reader's buffer hold.
@@ -93,9 +95,7 @@ describe('MCP over stdio', () => {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     const answered = once(child.stdout, 'data');
-    child.stdin.write(
-      `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
-    );
+    child.stdin.write(initializeLine(1, 't'));
     expect(String((await answered)[0])).toContain('"serverInfo"');
     child.stdin.end();
     const [code, signal] = await once(child, 'exit');
