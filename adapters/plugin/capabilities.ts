@@ -29,6 +29,7 @@ import {
 } from '../contract/index.js';
 import * as enums from './enums.js';
 import { within } from './listing.js';
+import { normalizedOnce } from './normalized-once.js';
 import * as records from './records.js';
 
 /** What the capabilities need from the host. */
@@ -99,6 +100,20 @@ export function buildCapabilities(
   options: ListOptions = { maxRecords: 1000 },
 ): Partial<CapabilityMap> {
   const call = (method: string, body: unknown, ctx: CallContext) => caller.call(method, body, cancelOf(ctx));
+  /** The read paths' normalizers, each keeping what it made of a held answer. */
+  const normalized = {
+    incident: normalizedOnce(records.incident),
+    alert: normalizedOnce(records.alert),
+    ticket: normalizedOnce(records.ticket),
+    service: normalizedOnce(records.service),
+    deployment: normalizedOnce(records.deployment),
+    team: normalizedOnce(records.team),
+    teamMember: normalizedOnce(records.teamMember),
+    plan: normalizedOnce(records.plan),
+    metricSeries: normalizedOnce(records.metricSeries),
+    metricDescriptor: normalizedOnce(records.metricDescriptor),
+    logAnswer: normalizedOnce(records.logAnswer),
+  };
 
   /**
    * Runs one protocol call per item, each failure confined to its item. A call the caller
@@ -220,7 +235,7 @@ export function buildCapabilities(
             severities: q.severities && enums.severity.words(q.severities),
             scope: scopeOf(q.scope),
           }),
-        normalize: (raw) => records.incident(raw),
+        normalize: (raw) => normalized.incident(raw),
         keep: (r, q) =>
           someOf(q.statuses, r.status) &&
           someOf(q.severities, r.severity) &&
@@ -228,7 +243,7 @@ export function buildCapabilities(
           (!q.createdWithin || within(r.createdAt, q.createdWithin)),
         order: LIST_ORDERS.incidents,
       }),
-      getMany: getMany('incident.get', 'id', records.incident),
+      getMany: getMany('incident.get', 'id', normalized.incident),
       create: async (input, ctx) =>
         records.incident(
           await call(
@@ -291,7 +306,7 @@ export function buildCapabilities(
             severities: q.severities && enums.alertSeverity.words(q.severities),
             scope: scopeOf(q.scope),
           }),
-        normalize: (raw) => records.alert(raw),
+        normalize: (raw) => normalized.alert(raw),
         keep: (r, q) =>
           someOf(q.statuses, r.status) &&
           someOf(q.severities, r.severity) &&
@@ -322,7 +337,7 @@ export function buildCapabilities(
             }),
             ctx,
           );
-          const result = records.logResult(answer, query.limit);
+          const result = records.logResult(normalized.logAnswer(answer), query.limit);
           return query.levels?.length
             ? { ...result, entries: result.entries.filter((e) => query.levels?.includes(e.level)) }
             : result;
@@ -353,13 +368,13 @@ export function buildCapabilities(
                 return name === undefined || name === wanted;
               })
             : raw;
-          return kept.map(records.metricSeries);
+          return kept.map(normalized.metricSeries);
         }),
       describe: (scopes, ctx) =>
         each(ctx, scopes, async (scope) =>
           records
             .list(await call('metric.describe', scopeOf(scope) ?? {}, ctx), 'metric.describe results')
-            .map(records.metricDescriptor),
+            .map(normalized.metricDescriptor),
         ),
     },
     ticket: {
@@ -372,7 +387,7 @@ export function buildCapabilities(
             assignees: q.assignees,
             scope: scopeOf(q.scope),
           }),
-        normalize: (raw) => records.ticket(raw),
+        normalize: (raw) => normalized.ticket(raw),
         keep: (r, q) =>
           someOf(q.statuses, r.status) &&
           (!q.assignees?.length ||
@@ -380,7 +395,7 @@ export function buildCapabilities(
           (!q.incidentId || r.incidentIds.includes(q.incidentId)),
         order: LIST_ORDERS.tickets,
       }),
-      getMany: getMany('ticket.get', 'id', records.ticket),
+      getMany: getMany('ticket.get', 'id', normalized.ticket),
       create: async (input, ctx) =>
         records.ticket(
           await call(
@@ -456,7 +471,7 @@ export function buildCapabilities(
       query: queryMany({
         method: 'service.query',
         wire: (q) => payload({ name: q.query, scope: scopeOf(q.scope) }),
-        normalize: (raw) => records.service(raw),
+        normalize: (raw) => normalized.service(raw),
         // A service is asked for by ID (what OpsOrch records carry) or by name or alias.
         keep: (r, q) => sameName(q.names, r.id, r.name, ...(r.aliases ?? [])),
         order: LIST_ORDERS.services,
@@ -465,7 +480,7 @@ export function buildCapabilities(
       getMany: async (ids, ctx) => {
         const found = records
           .list(await call('service.query', { ids, limit: ids.length }, ctx), 'service.query results')
-          .map(records.service);
+          .map(normalized.service);
         return ids.map(
           (id) =>
             found.find((s) => s.id === id) ?? new AdapterError('NOT_FOUND', `service ${JSON.stringify(id)} not found`),
@@ -481,35 +496,35 @@ export function buildCapabilities(
             statuses: q.statuses && enums.deploymentStatus.words(q.statuses),
             scope: scopeOf(q.scope),
           }),
-        normalize: (raw) => records.deployment(raw),
+        normalize: (raw) => normalized.deployment(raw),
         keep: (r, q) => someOf(q.statuses, r.status) && (!q.startedWithin || within(r.startedAt, q.startedWithin)),
         order: LIST_ORDERS.deployments,
       }),
-      getMany: getMany('deployment.get', 'id', records.deployment),
+      getMany: getMany('deployment.get', 'id', normalized.deployment),
     },
     team: {
       query: queryMany({
         method: 'team.query',
         wire: (q) => payload({ name: q.query }),
-        normalize: (raw) => records.team(raw),
+        normalize: (raw) => normalized.team(raw),
         keep: (r, q) => sameName(q.names, r.id, r.name, r.handle),
         order: LIST_ORDERS.teams,
       }),
-      getMany: getMany('team.get', 'id', records.team),
+      getMany: getMany('team.get', 'id', normalized.team),
       members: (teamIds, ctx) =>
         each(ctx, teamIds, async (teamID) =>
-          records.list(await call('team.members', { teamID }, ctx), 'team.members results').map(records.teamMember),
+          records.list(await call('team.members', { teamID }, ctx), 'team.members results').map(normalized.teamMember),
         ),
     },
     orchestration: {
       queryPlans: queryMany({
         method: 'orchestration.plans.query',
         wire: (q) => payload({ query: q.query, scope: scopeOf(q.scope) }),
-        normalize: (raw) => records.plan(raw),
+        normalize: (raw) => normalized.plan(raw),
         keep: () => true,
         order: LIST_ORDERS.plans,
       }),
-      getPlans: getMany('orchestration.plans.get', 'planId', records.plan),
+      getPlans: getMany('orchestration.plans.get', 'planId', normalized.plan),
       queryRuns: queryMany({
         method: 'orchestration.runs.query',
         wire: (q) =>

@@ -8,6 +8,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { type Abortable, AdapterError, type AdapterLogger, type Health } from '../contract/index.js';
 import { pluginEnvironment } from './environment.js';
+import type { HeldAnswers } from './held-answers.js';
 import { splitLines } from './lines.js';
 import { type Descendant, descendants, signalDescendant } from './process-tree.js';
 import { type PluginExtension, parseLine, requestEncoder, toAdapterError } from './protocol.js';
@@ -34,6 +35,11 @@ export interface PluginHostOptions {
   /** stderr lines logged per window; the others are only counted. */
   stderrLogLines: number;
   stderrLogWindowMs: number;
+  /**
+   * Answers read lately, shared by a pool's processes. Not used for a plugin that answers with
+   * `id`s: each of its lines is new.
+   */
+  heldAnswers?: HeldAnswers;
 }
 
 interface Call {
@@ -323,7 +329,10 @@ export class PluginHost {
     if (line === '') return;
     proc.lines += 1;
     const { name, logger } = this.options;
-    const parsed = parseLine(line);
+    const held = this.options.heldAnswers;
+    // Held answers only in the strict exchange, where the call answered is the one in flight.
+    const method = held && !proc.extensions.has('id') ? this.inflight[0]?.method : undefined;
+    const parsed = held && method !== undefined ? parseLine(line, (text) => held.read(text, method)) : parseLine(line);
     if (parsed.type === 'announce') {
       proc.extensions = new Set(parsed.extensions);
       logger.info({ plugin: name, protocol: parsed.protocol, extensions: parsed.extensions }, 'plugin announced');

@@ -14,6 +14,7 @@ import {
   type Health,
 } from '../contract/index.js';
 import { buildCapabilities } from './capabilities.js';
+import { HeldAnswers } from './held-answers.js';
 import { PluginPool } from './pool.js';
 
 const hostOptions = z.object({
@@ -44,6 +45,13 @@ const hostOptions = z.object({
     .default(4096),
   stderrLogLines: z.number().int().positive().max(100_000).default(100),
   stderrLogWindowMs: z.number().int().positive().max(3_600_000).default(60_000),
+  /** Characters of answer records kept to be found again, with their parsed values (`held-answers.ts`); 0 keeps none. */
+  heldAnswerBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   /** Records one list call asks the plugin for (`limit`); lists are sorted and paged here. */
   maxList: z.number().int().min(2).max(100_000).default(1_000),
 });
@@ -89,6 +97,7 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
       maxStderrLineBytes: options.maxStderrLineBytes,
       stderrLogLines: options.stderrLogLines,
       stderrLogWindowMs: options.stderrLogWindowMs,
+      ...(options.heldAnswerBytes > 0 ? { heldAnswers: new HeldAnswers(options.heldAnswerBytes) } : {}),
     },
     options.processes,
   );

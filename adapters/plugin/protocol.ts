@@ -44,10 +44,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Any JSON object is a response: Go plugins encode `Result any` with `omitempty`, so a call that
  * returns nothing arrives as `{}`. An `opsorch` key marks the start-up announcement instead.
  */
-export function parseLine(line: string): PluginLine {
+export function parseLine(line: string, read: (text: string) => unknown = JSON.parse): PluginLine {
   let value: unknown;
   try {
-    value = JSON.parse(line);
+    value = read(line);
   } catch {
     return { type: 'garbage', reason: 'not JSON' };
   }

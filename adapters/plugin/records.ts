@@ -383,7 +383,13 @@ export function deployment(value: unknown): Deployment {
   );
 }
 
-export function logResult(value: unknown, limit: number): LogResult {
+/** A log answer's entries, every one, newest first, and its link. */
+export interface LogAnswer {
+  entries: readonly LogEntry[];
+  url: string | null;
+}
+
+export function logAnswer(value: unknown): LogAnswer {
   const raw = Array.isArray(value) ? { entries: value } : object(value ?? {}, 'a log result');
   // Newest first, each timestamp parsed once rather than twice per comparison.
   const entries = list(raw.entries, 'log entries')
@@ -393,7 +399,12 @@ export function logResult(value: unknown, limit: number): LogResult {
     })
     .sort((a, b) => b.at - a.at)
     .map((e) => e.entry);
-  return { entries: entries.slice(0, limit), url: url(raw), truncated: entries.length >= limit };
+  return { entries, url: url(raw) };
+}
+
+/** The first `limit` of a log answer's entries. */
+export function logResult(answer: LogAnswer, limit: number): LogResult {
+  return { entries: answer.entries.slice(0, limit), url: answer.url, truncated: answer.entries.length >= limit };
 }
 
 function logEntry(value: unknown): LogEntry {

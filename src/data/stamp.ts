@@ -7,8 +7,25 @@
  * provider wins over a `provider` key of the record's own, as it did.
  */
 export function stamp<T extends object>(record: T, provider: string): T & { provider: string } {
+  if (Object.isFrozen(record)) return stampHeld(record, provider);
   const stamped = { provider, ...record } as T & { provider: string };
   if (stamped.provider !== provider) stamped.provider = provider;
+  return stamped;
+}
+
+/**
+ * Stamped copies of frozen records: an adapter's records made once from an answer it holds
+ * (`adapters/plugin/normalized-once.ts`), shared by every request that reads the answer. Their copy
+ * is made once too, frozen like them, and goes when the record does.
+ */
+const stampedHeld = new WeakMap<object, { provider: string }>();
+
+function stampHeld<T extends object>(record: T, provider: string): T & { provider: string } {
+  const known = stampedHeld.get(record);
+  if (known?.provider === provider) return known as T & { provider: string };
+  const stamped = { provider, ...record } as T & { provider: string };
+  if (stamped.provider !== provider) stamped.provider = provider;
+  stampedHeld.set(record, Object.freeze(stamped));
   return stamped;
 }
 

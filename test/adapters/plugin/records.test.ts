@@ -4,7 +4,7 @@
  * unset; enum words in any spelling; values found in the record, its `fields` or its `metadata`.
  */
 import { describe, expect, it } from 'vitest';
-import { alert, incident, logResult } from '../../../adapters/plugin/records.js';
+import { alert, incident, logAnswer } from '../../../adapters/plugin/records.js';
 
 const created = (createdAt: unknown) => incident({ id: 'i1', title: 't', createdAt }).createdAt;
 const updated = (updatedAt: unknown) => incident({ id: 'i1', createdAt: '2026-01-01T00:00:00Z', updatedAt }).updatedAt;
@@ -93,7 +93,7 @@ describe('plugin records', () => {
   it('keeps labels that are all words as they are, and turns others into words or leaves them out', () => {
     const words = { env: 'prod', region: 'euw1' };
     const entry = (labels: unknown) =>
-      logResult({ entries: [{ timestamp: '2026-01-01T00:00:00Z', message: 'm', labels }] }, 10).entries[0];
+      logAnswer({ entries: [{ timestamp: '2026-01-01T00:00:00Z', message: 'm', labels }] }).entries[0];
     expect(entry(words)?.labels).toEqual(words);
     expect(entry({ env: 'prod', replicas: 3, canary: false, empty: '', nested: { a: 1 }, none: null })?.labels).toEqual(
       {

@@ -22,6 +22,20 @@ describe('stamp', () => {
     expect(Object.keys(stamped).sort()).toEqual(['__proto__', 'id', 'provider']);
   });
 
+  it('stamps a frozen record once per provider, frozen like it; a record that is not frozen on every call', () => {
+    const held = Object.freeze({ id: 'INC-1', title: 'Checkout down' });
+    const first = stamp(held, 'opsorch');
+    expect(first).toEqual({ provider: 'opsorch', id: 'INC-1', title: 'Checkout down' });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(stamp(held, 'opsorch')).toBe(first);
+    const other = stamp(held, 'elsewhere');
+    expect(other.provider).toBe('elsewhere');
+    expect(stamp(held, 'opsorch').provider).toBe('opsorch');
+    const fresh = { id: 'INC-2' };
+    expect(stamp(fresh, 'mock')).not.toBe(stamp(fresh, 'mock'));
+    expect(Object.isFrozen(stamp(fresh, 'mock'))).toBe(false);
+  });
+
   it('stamps a member with its provider and team, over keys of its own', () => {
     const member = { name: 'Ada', url: null, provider: 'elsewhere', teamId: 'old' };
     expect(stampMember(member, 'pagerduty', 'T1')).toEqual({
