@@ -24,6 +24,8 @@
  * Bounded by the length of the texts kept, read once or held (a held value takes a few times as
  * much heap): the oldest of each go first, and a length keeps at most `BUCKET` texts.
  */
+import { deepFreeze } from '../contract/index.js';
+
 export const BUCKET = 8;
 
 /** Objects and arrays nested deeper in a list's record leave the answer to be parsed whole. */
@@ -202,16 +204,4 @@ export class HeldAnswers {
       this.heldLength -= length;
     }
   }
-}
-
-/** `value` and everything in it made read-only. JSON values only: no cycles, no accessors. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  if (Array.isArray(value)) {
-    for (const item of value) deepFreeze(item);
-  } else {
-    for (const key in value) deepFreeze(value[key]);
-  }
-  return value;
 }

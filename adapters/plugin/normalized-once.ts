@@ -6,7 +6,7 @@
  * it). A value that is not frozen (read for the first time, or by a host without held answers) is
  * normalized on every call.
  */
-import { deepFreeze } from './held-answers.js';
+import { deepFreeze } from '../contract/index.js';
 
 export function normalizedOnce<R>(normalize: (raw: unknown) => R): (raw: unknown) => R {
   const made = new WeakMap<object, R>();

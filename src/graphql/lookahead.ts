@@ -25,6 +25,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { deepFreeze } from '../../adapters/contract/index.js';
 
 /** What the look-ahead reads of a field's `info`: the stand-in a child started early gets. */
 export type LookaheadInfo = Pick<GraphQLResolveInfo, 'returnType' | 'fieldNodes' | 'variableValues' | 'fragments'>;
@@ -159,7 +160,7 @@ function argumentsOf(
   if (known !== undefined && known.definition === definition) return known.args;
   const args = getArgumentValues(definition, node, variables);
   if (!node.arguments?.some((argument) => hasVariable(argument.value))) {
-    literalArguments.set(node, { definition, args: frozen(args) });
+    literalArguments.set(node, { definition, args: deepFreeze(args) });
   }
   return args;
 }
@@ -169,14 +170,6 @@ function hasVariable(value: ValueNode): boolean {
   if (value.kind === Kind.LIST) return value.values.some(hasVariable);
   if (value.kind === Kind.OBJECT) return value.fields.some((field) => hasVariable(field.value));
   return false;
-}
-
-function frozen<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const member of Object.values(value)) frozen(member);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 function start(run: () => unknown): void {

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUCKET,
-  deepFreeze,
-  HeldAnswers,
-  MAX_DEPTH,
-  MAX_RECORD,
-  UNCUT_SKIPS,
-} from '../../../adapters/plugin/held-answers.js';
+import { BUCKET, HeldAnswers, MAX_DEPTH, MAX_RECORD, UNCUT_SKIPS } from '../../../adapters/plugin/held-answers.js';
 import { fromGlobalId } from '../../../src/graphql/ids.js';
 import { type Json, type OpsOrchPair, startOpsOrchPair } from '../../helpers/opsorch-pair.js';
 
@@ -165,17 +158,6 @@ describe('HeldAnswers', () => {
     expect(() => held.read('{"result":', METHOD)).toThrow(SyntaxError);
     expect(() => held.read('{"result":', METHOD)).toThrow(SyntaxError);
     expect(held.keptLength).toBe(0);
-  });
-});
-
-describe('deepFreeze', () => {
-  it('freezes every object and array inside the value', () => {
-    const value = deepFreeze({ a: [{ b: 1 }], c: { d: { e: 'f' } } });
-    expect([Object.isFrozen(value.a), Object.isFrozen(value.a[0]), Object.isFrozen(value.c.d)]).toEqual([
-      true,
-      true,
-      true,
-    ]);
   });
 });
 

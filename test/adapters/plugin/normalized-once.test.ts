@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepFreeze } from '../../../adapters/plugin/held-answers.js';
+import { deepFreeze } from '../../../adapters/contract/index.js';
 import { normalizedOnce } from '../../../adapters/plugin/normalized-once.js';
 import { incident } from '../../../adapters/plugin/records.js';
 
