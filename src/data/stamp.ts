@@ -7,7 +7,10 @@
  * provider wins over a `provider` key of the record's own, as it did.
  */
 export function stamp<T extends object>(record: T, provider: string): T & { provider: string } {
-  if (Object.isFrozen(record)) return stampHeld(record, provider);
+  return Object.isFrozen(record) ? stampHeld(record, provider) : withProvider(record, provider);
+}
+
+function withProvider<T extends object>(record: T, provider: string): T & { provider: string } {
   const stamped = { provider, ...record } as T & { provider: string };
   if (stamped.provider !== provider) stamped.provider = provider;
   return stamped;
@@ -23,9 +26,8 @@ const stampedHeld = new WeakMap<object, { provider: string }>();
 function stampHeld<T extends object>(record: T, provider: string): T & { provider: string } {
   const known = stampedHeld.get(record);
   if (known?.provider === provider) return known as T & { provider: string };
-  const stamped = { provider, ...record } as T & { provider: string };
-  if (stamped.provider !== provider) stamped.provider = provider;
-  stampedHeld.set(record, Object.freeze(stamped));
+  const stamped = Object.freeze(withProvider(record, provider));
+  stampedHeld.set(record, stamped);
   return stamped;
 }
 
