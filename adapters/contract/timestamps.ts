@@ -54,7 +54,10 @@ const read = new Map<string, Reading>();
 function held(value: string): Reading {
   const known = read.get(value);
   if (known !== undefined) return known;
-  const reading: Reading = { ms: readUtc(value) };
+  return hold(value, { ms: readUtc(value) });
+}
+
+function hold(value: string, reading: Reading): Reading {
   if (read.size >= MAX_READ_TIMESTAMPS) read.clear();
   read.set(value, reading);
   return reading;
@@ -88,8 +91,7 @@ export function utcForm(value: string): string | null {
   reading.form = form;
   if (form !== value) {
     // Held under itself too, so that its own readings find it by identity.
-    if (read.size >= MAX_READ_TIMESTAMPS) read.clear();
-    read.set(form, { ms: reading.ms, form });
+    hold(form, { ms: reading.ms, form });
   }
   return form;
 }
