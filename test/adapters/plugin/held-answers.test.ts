@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, HeldAnswers, MAX_DEPTH, MAX_RECORD, UNCUT_SKIPS } from '../../../adapters/plugin/held-answers.js';
+import {
+  BUCKET,
+  HEAD,
+  HeldAnswers,
+  MAX_DEPTH,
+  MAX_RECORD,
+  UNCUT_SKIPS,
+} from '../../../adapters/plugin/held-answers.js';
 import { fromGlobalId } from '../../../src/graphql/ids.js';
 import { type Json, type OpsOrchPair, startOpsOrchPair } from '../../helpers/opsorch-pair.js';
 
@@ -69,12 +76,36 @@ describe('HeldAnswers', () => {
     expect(Object.isFrozen(record(held, answer(20, 120)))).toBe(true);
   });
 
-  it('keeps no more than a bucket of records of one length', () => {
+  it('keeps no more than a bucket of records that begin alike (versions of one record)', () => {
+    /** A record whose first `HEAD` characters and more are the same for every `n`, its length too. */
+    const alike = (n: number) => `{"result":{"pad":"${'x'.repeat(HEAD)}","n":${100 + n}}}`;
+    expect(alike(1).length - 11).toBe(HEAD + 18);
     const held = new HeldAnswers(100_000);
-    for (let n = 0; n <= BUCKET; n++) held.read(answer(n), METHOD);
-    expect(held.keptLength).toBe(BUCKET * 40);
-    expect(Object.isFrozen(record(held, answer(0)))).toBe(false);
-    expect(Object.isFrozen(record(held, answer(BUCKET)))).toBe(true);
+    for (let n = 0; n <= BUCKET; n++) held.read(alike(n), METHOD);
+    expect(held.keptLength).toBe(BUCKET * (HEAD + 18));
+    expect(Object.isFrozen(record(held, alike(0)))).toBe(false);
+    expect(Object.isFrozen(record(held, alike(BUCKET)))).toBe(true);
+    for (let n = 1; n <= BUCKET; n++) expect(record(held, alike(n)).n).toBe(100 + n);
+  });
+
+  it('finds a record read before where the line goes on with it, and cuts what follows as before', () => {
+    const held = new HeldAnswers(10_000);
+    const a = `{"id":"a","title":"${'A'.repeat(HEAD)}"}`;
+    const longer = `{"id":"a","title":"${'A'.repeat(HEAD)}B"}`;
+    const list = (...records: string[]) => `{"result":[${records.join(',')}]}`;
+    held.read(list(a), METHOD);
+    const [kept] = (held.read(list(a), METHOD) as { result: Json[] }).result;
+    expect(Object.isFrozen(kept)).toBe(true);
+    // Its first characters and more are those of the kept record, but it goes on: another record.
+    const changed = held.read(list(longer, a), METHOD) as { result: Json[] };
+    expect(changed).toEqual(JSON.parse(list(longer, a)));
+    expect(Object.isFrozen(changed.result[0])).toBe(false);
+    expect(changed.result[1]).toBe(kept);
+    // A kept record followed by something other than a comma or the list's end: not a list of records.
+    for (const line of [`{"result":[${a}x]}`, `{"result":[${a}]x}`, `{"result":${a}x}`]) {
+      expect(() => held.read(line, 'other.method')).toThrow(SyntaxError);
+    }
+    expect(held.read(`{"result":${a}}`, METHOD)).toEqual({ result: kept });
   });
 
   it("holds a list's records each, wherever they stand in the list", () => {
