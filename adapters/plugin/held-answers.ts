@@ -67,8 +67,6 @@ const RECORD = ((): RegExp => {
 
 interface Kept {
   readonly text: string;
-  /** Its first `HEAD` characters. */
-  readonly head: string;
   /** The parsed, frozen value, once the text was read a second time. */
   value?: unknown;
 }
@@ -189,14 +187,13 @@ export class HeldAnswers {
       }
     }
     const value = JSON.parse(text);
-    // Copies of their own: a part cut from a line would keep the whole line alive.
-    const own = `${text} `.slice(0, -1);
-    const kept: Kept = { text: own, head: own.slice(0, HEAD) };
+    // A copy of its own: a part cut from a line would keep the whole line alive.
+    const kept: Kept = { text: `${text} `.slice(0, -1) };
     if (bucket) {
       if (bucket.length >= BUCKET) this.drop(bucket[0] as Kept);
       bucket.push(kept);
     } else {
-      this.byHead.set(kept.head, [kept]);
+      this.byHead.set(head, [kept]);
     }
     this.once.add(kept);
     this.onceLength += text.length;
@@ -227,8 +224,9 @@ export class HeldAnswers {
 
   private drop(kept: Kept): void {
     const length = kept.text.length;
-    const bucket = this.byHead.get(kept.head) as Kept[];
-    if (bucket.length === 1) this.byHead.delete(kept.head);
+    const head = kept.text.slice(0, HEAD);
+    const bucket = this.byHead.get(head) as Kept[];
+    if (bucket.length === 1) this.byHead.delete(head);
     else bucket.splice(bucket.indexOf(kept), 1);
     if (kept.value === undefined) {
       this.once.delete(kept);
