@@ -124,8 +124,14 @@ export const incidentResolvers: Resolvers = {
       // plugin) then answers the incident, which the rest of the page waits for, first. Its
       // children keyed by its ID are begun only once its read has gone: they arrive with it and
       // never hold the page back, while the time spent beginning them would hold back the incident.
+      const lastRead = ctx.data.incidents.lastRead(global.provider, global.nativeId);
       const incident = ctx.data.incidents.get(global.provider, global.nativeId);
-      ctx.data.afterSent(() => startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId));
+      ctx.data.afterSent(() => {
+        startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId);
+        // A page read before: the reads its record names go out from the record as last read, with
+        // the incident's own. When it arrives its children find them made, unless it changed.
+        if (lastRead) ctx.data.promptly(() => startEarly(info, lastRead, ctx, byIncidentRecord));
+      });
       startOnArrival(info, incident, ctx, byIncidentRecord, (start) => ctx.data.promptly(start));
       return incident;
     },

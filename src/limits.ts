@@ -150,6 +150,16 @@ export const LIMITS = {
     unit: 'operations',
     description: 'queries and mutations kept compiled to JavaScript (graphql-jit)',
   },
+  // A record is a few kilobytes; a thousand covers the incidents a team's consoles have open.
+  lookaheadRecords: {
+    variable: 'OPSORCH_LOOKAHEAD_RECORDS',
+    default: 1_000,
+    code: '(least recently read records are forgotten: their next page waits for the record again)',
+    unit: 'records',
+    description:
+      "incident records kept as last read, per caller visibility, to start a page's reads from before the record arrives again",
+    zeroOff: true,
+  },
   maxProviderCalls: {
     variable: 'OPSORCH_MAX_PROVIDER_CALLS',
     default: 1_000,

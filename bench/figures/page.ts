@@ -151,8 +151,32 @@ async function floorFigures(
     } finally {
       await gateway.stop();
     }
+    Object.assign(
+      figures,
+      floorKeys(`page.floor.${latencyMs}ms.firstVisit`, latencyMs, await firstVisits(vars, rounds, latencyMs)),
+    );
   }
   return figures;
+}
+
+/**
+ * The page as a first visit: on a gateway that remembers no incident (`OPSORCH_LOOKAHEAD_RECORDS=0`),
+ * so that every page reads the incident before what it names, as the first page of an incident
+ * does. The figures above are of a page read again, whose reads start from the incident as last read.
+ */
+async function firstVisits(vars: Record<string, unknown>, rounds: number, latencyMs: number) {
+  const gateway = await startGatewayProcess(
+    `gateway-${latencyMs}ms-first-visits`,
+    { latencyMs, copies: PAGE_COPIES },
+    {},
+    { OPSORCH_LOOKAHEAD_RECORDS: '0' },
+  );
+  try {
+    for (let i = 0; i < 3; i++) await graphql(gateway.graphql, INCIDENT_PAGE, vars);
+    return await pageRounds(gateway, vars, rounds);
+  } finally {
+    await gateway.stop();
+  }
 }
 
 export async function pageFigures(servers: Servers, options: BenchOptions): Promise<Figures> {

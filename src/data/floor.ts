@@ -44,10 +44,12 @@ import { Changes } from './changes.js';
 import { EventVerdicts } from './event-verdicts.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
+import type { IncidentNode } from './models.js';
 import { trackCacheSize } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { ReadLatencies } from './read-latency.js';
+import { RecentRecords } from './recent-records.js';
 import { SharedReadCache } from './shared-read-cache.js';
 import { InFlightReads } from './single-flight.js';
 import type { Turns } from './turns.js';
@@ -59,6 +61,8 @@ export interface DataFloorOptions {
   loaders: LoaderOptions;
   /** Records of one provider an aggregate (a count, incident statistics) reads at most. */
   maxAggregateRecords?: number;
+  /** Incident records kept as last read for the look-ahead (`recent-records.ts`); 0 keeps none. */
+  lookaheadRecords?: number;
   /** Wraps every provider call, outermost first (authorization, budgets, deadlines...). */
   middleware?: readonly CallMiddleware[];
   /** Each provider instance's circuit breaker, for `providers { health }`. */
@@ -91,6 +95,8 @@ export class DataFloor {
   readonly intake: EventIntake;
   /** Filter decisions about published events, shared by the subscribers that ask the same. */
   readonly verdicts = new EventVerdicts();
+  /** Each incident as last read, for the look-ahead of the next page that shows it. */
+  readonly recentIncidents: RecentRecords<IncidentNode>;
   private readonly calls: ProviderCalls;
   private readonly inFlight = new InFlightReads();
   private readonly latencies = new ReadLatencies();
@@ -102,6 +108,7 @@ export class DataFloor {
 
   constructor(private readonly options: DataFloorOptions) {
     this.calls = new ProviderCalls(options.middleware);
+    this.recentIncidents = new RecentRecords(options.lookaheadRecords ?? LIMITS.lookaheadRecords.default);
     const cache = options.cache ?? CACHE_OFF;
     const shared =
       cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;

@@ -160,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     loaders: { batch: options.batching ?? true, singleFlight: options.singleFlight ?? true },
     ...(config.cache ? { cache: config.cache } : {}),
     maxAggregateRecords: limits.maxAggregateRecords,
+    lookaheadRecords: limits.lookaheadRecords,
     // Authorization and audit first: a refused call spends no budget and reaches no provider.
     // The deadline wraps the provider's breaker and queue, so time spent queued counts against it.
     middleware: [

@@ -28,8 +28,21 @@ const CHANGE_FIELDS = ['title', 'description', 'status', 'severity', 'assignees'
 export class IncidentData {
   constructor(private readonly data: RequestData) {}
 
+  /** The incident, remembered as last read for the look-ahead of the next page that shows it (`lastRead`). */
   get(provider: string, id: string): Promise<IncidentNode> {
-    return this.data.loaders.byId<m.Incident>('incident', provider, BY_ID, id);
+    const read = this.data.loaders.byId<m.Incident>('incident', provider, BY_ID, id);
+    const recent = this.data.floor.recentIncidents;
+    const visibility = visibilityKey(this.data.scope.caller?.principal);
+    read.then(
+      (record) => recent.set(visibility, provider, id, record),
+      () => recent.set(visibility, provider, id, null),
+    );
+    return read;
+  }
+
+  /** The incident as a caller who may see what this one sees last read it, if it is remembered. */
+  lastRead(provider: string, id: string): IncidentNode | undefined {
+    return this.data.floor.recentIncidents.get(visibilityKey(this.data.scope.caller?.principal), provider, id);
   }
 
   /**

@@ -382,3 +382,102 @@ describe("a cached service's reads", () => {
     }
   });
 });
+
+describe('an incident page read again', () => {
+  const waveNames = (waves: HeldCall[][]) => waves.map((wave) => wave.map((c) => `${c.capability}.${c.op}`).sort());
+
+  /** A gateway over `adapter` whose provider calls are released wave by wave, and its incident IDs. */
+  async function steppedGateway(adapter: Adapter, limits: { lookaheadRecords?: number } = {}) {
+    const stepper = waveStepper(adapter);
+    const gateway = await startTestGateway([{ name: 'mock', adapter: stepper.adapter }], {
+      limits: { executionSliceMs: 0, ...limits },
+    });
+    const listed = await stepper.run(
+      gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 2) { nodes { id } } }'),
+    );
+    const page = async (id: string | undefined) => {
+      const { result, waves } = await stepper.run(gql(gateway.url, INCIDENT_PAGE, { id }));
+      expect(result.errors).toBeUndefined();
+      // The window of an incident still open ends at each request's own now.
+      const { window: _, ...incident } = (result.data as { incident: Record<string, unknown> }).incident;
+      return { data: { incident }, waves: waveNames(waves) };
+    };
+    return { gateway, page, ids: listed.result.incidents.nodes.map((n) => n.id) };
+  }
+
+  it('reads everything in one provider round trip, from the incident as last read, and answers as the first read did', async () => {
+    const { gateway, page, ids } = await steppedGateway(await mockAdapter());
+    try {
+      const first = await page(ids[0]);
+      expect(first.waves).toHaveLength(2);
+      const again = await page(ids[0]);
+      expect(again.waves).toEqual([first.waves.flat().sort()]);
+      expect(again.data).toEqual(first.data);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('answers from the record just read when it names another service now, as a first visit does', async () => {
+    const inner = await mockAdapter();
+    const [services] = (await inner.capabilities.service?.query([{ first: 10 }], {})) ?? [];
+    if (services === undefined || services instanceof Error) throw new Error('the mock lists no services');
+    let movedTo: string | undefined;
+    const moving = wrapAdapter(
+      inner,
+      (capability, op, call): Operation =>
+        async (...args) => {
+          const answer = await call(...args);
+          if (capability !== 'incident' || op !== 'getMany' || movedTo === undefined) return answer;
+          return (answer as object[]).map((record) =>
+            record instanceof Error ? record : { ...record, service: movedTo },
+          );
+        },
+    );
+    const { gateway, page, ids } = await steppedGateway(moving);
+    try {
+      const first = await page(ids[0]);
+      const service = (first.data.incident.service as { name: string }).name;
+      movedTo = services.nodes.find((s) => s.name !== service)?.name;
+      expect(movedTo).toBeDefined();
+      const moved = await page(ids[0]);
+      // The reads for the old service went out with the incident; the new service's followed it,
+      // in no more round trips than a first visit takes.
+      expect(moved.waves[0]).toEqual(first.waves.flat().sort());
+      expect(moved.waves[1]).toContain('alert.query');
+
+      const { gateway: unaware, page: firstVisit } = await steppedGateway(moving, { lookaheadRecords: 0 });
+      try {
+        const expected = await firstVisit(ids[0]);
+        expect(moved.waves).toHaveLength(expected.waves.length);
+        expect((expected.data.incident.service as { name: string }).name).toBe(movedTo);
+        expect(moved.data).toEqual(expected.data);
+      } finally {
+        await unaware.stop();
+      }
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it(`keeps no more incidents than OPSORCH_LOOKAHEAD_RECORDS, and none at 0`, async () => {
+    const one = await steppedGateway(await mockAdapter(), { lookaheadRecords: 1 });
+    try {
+      const [a, b] = one.ids;
+      expect((await one.page(a)).waves).toHaveLength(2);
+      expect((await one.page(a)).waves).toHaveLength(1);
+      expect((await one.page(b)).waves).toHaveLength(2);
+      // Reading the second pushed the first out: its page waits for its record again.
+      expect((await one.page(a)).waves).toHaveLength(2);
+      expect((await one.page(a)).waves).toHaveLength(1);
+    } finally {
+      await one.gateway.stop();
+    }
+    const none = await steppedGateway(await mockAdapter(), { lookaheadRecords: 0 });
+    try {
+      for (let i = 0; i < 3; i++) expect((await none.page(none.ids[0])).waves).toHaveLength(2);
+    } finally {
+      await none.gateway.stop();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The record each incident was last read as, for callers who may see the same records
+ * (`visibilityKey`). A console reads the same pages again and again, and everything on an incident
+ * page but the incident itself is read by what the incident names (its service, its team, its time
+ * window): started from the record as last read, those reads leave with the incident's own instead
+ * of a provider round trip after it. The page is still answered from the record just read, whose
+ * reads follow it as they always did; where it changed, only the reads made for the old one were
+ * made in vain. Bounded by count, least recently read first.
+ */
+import { LRUCache } from 'lru-cache';
+
+export class RecentRecords<R extends object> {
+  private readonly records: LRUCache<string, R> | undefined;
+
+  /** `max` 0 keeps none. */
+  constructor(max: number) {
+    this.records = max > 0 ? new LRUCache<string, R>({ max }) : undefined;
+  }
+
+  get(visibility: string, provider: string, id: string): R | undefined {
+    return this.records?.get(keyOf(visibility, provider, id));
+  }
+
+  /** The record as read now; null when the read failed, which forgets the one read before. */
+  set(visibility: string, provider: string, id: string, record: R | null): void {
+    if (!this.records) return;
+    const key = keyOf(visibility, provider, id);
+    if (record === null) this.records.delete(key);
+    else this.records.set(key, record);
+  }
+
+  get size(): number {
+    return this.records?.size ?? 0;
+  }
+}
+
+function keyOf(visibility: string, provider: string, id: string): string {
+  return `${visibility}\u0000${provider}\u0000${id}`;
+}
