@@ -126,6 +126,7 @@ export const incidentResolvers: Resolvers = {
       // never hold the page back, while the time spent beginning them would hold back the incident.
       const lastRead = ctx.data.incidents.lastRead(global.provider, global.nativeId);
       const incident = ctx.data.incidents.get(global.provider, global.nativeId);
+      if (lastRead) ctx.data.incidents.judgeGuess(lastRead, incident);
       ctx.data.afterSent(() => {
         startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId);
         // A page read before: the reads its record names go out from the record as last read, with

@@ -45,7 +45,7 @@ import { EventVerdicts } from './event-verdicts.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import type { IncidentNode } from './models.js';
-import { trackCacheSize } from './provider-metrics.js';
+import { trackCacheSize, trackRecentRecords } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { ReadLatencies } from './read-latency.js';
@@ -103,6 +103,7 @@ export class DataFloor {
   private readonly cache: ReadCache;
   private readonly invalidation: CacheInvalidation;
   private readonly untrackCache: () => void;
+  private readonly untrackRecent: () => void;
   /** Aborts background calls when the gateway stops. */
   private readonly stopping = new AbortController();
 
@@ -114,6 +115,7 @@ export class DataFloor {
       cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;
     this.cache = new ReadCache(cache, () => Date.now(), shared, this.latencies);
     this.untrackCache = trackCacheSize(() => this.cache.size);
+    this.untrackRecent = trackRecentRecords(() => this.recentIncidents.size);
     this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));
     this.intake = new EventIntake(this, options.logger);
@@ -221,6 +223,7 @@ export class DataFloor {
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
     this.untrackCache();
+    this.untrackRecent();
     this.cache.stop();
     this.invalidation.stop();
   }

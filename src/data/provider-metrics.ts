@@ -182,6 +182,36 @@ new Gauge({
   },
 });
 
+const recentRecordCounts = new Set<() => number>();
+
+new Gauge({
+  name: 'opsorch_lookahead_records',
+  help: 'Incident records kept as last read, for the look-ahead of the next page that shows them (at most OPSORCH_LOOKAHEAD_RECORDS).',
+  registers: [providerMetricsRegistry],
+  collect() {
+    let records = 0;
+    for (const count of recentRecordCounts) records += count();
+    this.set(records);
+  },
+});
+
+const lookaheadGuesses = new Counter({
+  name: 'opsorch_lookahead_guesses_total',
+  help: 'Pages whose reads started from the incident as last read, by what the incident read then named: the same service, team and window (confirmed), or another (changed: the reads made for the old ones were made in vain).',
+  labelNames: ['outcome'] as const,
+  registers: [providerMetricsRegistry],
+});
+
+/** Counts the records a look-ahead store keeps in the records gauge until the returned function is called. */
+export function trackRecentRecords(count: () => number): () => void {
+  recentRecordCounts.add(count);
+  return () => recentRecordCounts.delete(count);
+}
+
+export function recordLookaheadGuess(outcome: 'confirmed' | 'changed'): void {
+  lookaheadGuesses.inc({ outcome });
+}
+
 export function recordCacheLookup(key: LoaderKey, result: 'hit' | 'stale' | 'shared' | 'miss', ageMs: number): void {
   const { provider, capability, operation } = key;
   cacheLookups.inc([provider, capability, operation, result]);

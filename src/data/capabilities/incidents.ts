@@ -17,6 +17,7 @@ import type { RequestData } from '../floor.js';
 import type { ListFetch, ListQuery } from '../loaders.js';
 import type { IncidentNode, IncidentUpdatedEventNode, TimelineEntryNode } from '../models.js';
 import { orNull } from '../or-null.js';
+import { recordLookaheadGuess } from '../provider-metrics.js';
 import { stableStringify } from '../stable-json.js';
 import { stamp } from '../stamp.js';
 
@@ -43,6 +44,26 @@ export class IncidentData {
   /** The incident as a caller who may see what this one sees last read it, if it is remembered. */
   lastRead(provider: string, id: string): IncidentNode | undefined {
     return this.data.floor.recentIncidents.get(visibilityKey(this.data.scope.caller?.principal), provider, id);
+  }
+
+  /**
+   * Counts a page started from `guess` by whether the incident `read` names what it named: the
+   * service, team and times the reads started from it were made for.
+   */
+  judgeGuess(guess: IncidentNode, read: Promise<IncidentNode>): void {
+    read.then(
+      (record) =>
+        recordLookaheadGuess(
+          record.service === guess.service &&
+            record.team === guess.team &&
+            record.createdAt === guess.createdAt &&
+            record.resolvedAt === guess.resolvedAt
+            ? 'confirmed'
+            : 'changed',
+        ),
+      // The page reports a failed read; a guess it did not need is no outcome.
+      () => undefined,
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { firstIncidentId, gql, gqlData } from '../../helpers/graphql.js';
+import { scrape, total } from '../../helpers/metrics.js';
 import { slowReads, untilTrue } from '../../helpers/slow-reads.js';
 import { type HeldCall, waveStepper } from '../../helpers/waves.js';
 import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
@@ -384,6 +385,9 @@ describe("a cached service's reads", () => {
 });
 
 describe('an incident page read again', () => {
+  const guesses = async (at: { url: string }, outcome: string) =>
+    total(await scrape(at), 'opsorch_lookahead_guesses_total', { outcome });
+
   const waveNames = (waves: HeldCall[][]) => waves.map((wave) => wave.map((c) => `${c.capability}.${c.op}`).sort());
 
   /** A gateway over `adapter` whose provider calls are released wave by wave, and its incident IDs. */
@@ -410,9 +414,11 @@ describe('an incident page read again', () => {
     try {
       const first = await page(ids[0]);
       expect(first.waves).toHaveLength(2);
+      const confirmed = await guesses(gateway, 'confirmed');
       const again = await page(ids[0]);
       expect(again.waves).toEqual([first.waves.flat().sort()]);
       expect(again.data).toEqual(first.data);
+      expect(await guesses(gateway, 'confirmed')).toBe(confirmed + 1);
     } finally {
       await gateway.stop();
     }
@@ -440,7 +446,9 @@ describe('an incident page read again', () => {
       const service = (first.data.incident.service as { name: string }).name;
       movedTo = services.nodes.find((s) => s.name !== service)?.name;
       expect(movedTo).toBeDefined();
+      const changed = await guesses(gateway, 'changed');
       const moved = await page(ids[0]);
+      expect(await guesses(gateway, 'changed')).toBe(changed + 1);
       // The reads for the old service went out with the incident; the new service's followed it,
       // in no more round trips than a first visit takes.
       expect(moved.waves[0]).toEqual(first.waves.flat().sort());
@@ -461,12 +469,14 @@ describe('an incident page read again', () => {
   });
 
   it(`keeps no more incidents than OPSORCH_LOOKAHEAD_RECORDS, and none at 0`, async () => {
+    const recordsBefore = total(await scrape(gateway), 'opsorch_lookahead_records');
     const one = await steppedGateway(await mockAdapter(), { lookaheadRecords: 1 });
     try {
       const [a, b] = one.ids;
       expect((await one.page(a)).waves).toHaveLength(2);
       expect((await one.page(a)).waves).toHaveLength(1);
       expect((await one.page(b)).waves).toHaveLength(2);
+      expect(total(await scrape(one.gateway), 'opsorch_lookahead_records')).toBe(recordsBefore + 1);
       // Reading the second pushed the first out: its page waits for its record again.
       expect((await one.page(a)).waves).toHaveLength(2);
       expect((await one.page(a)).waves).toHaveLength(1);
