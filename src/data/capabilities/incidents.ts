@@ -29,9 +29,14 @@ const CHANGE_FIELDS = ['title', 'description', 'status', 'severity', 'assignees'
 export class IncidentData {
   constructor(private readonly data: RequestData) {}
 
-  /** The incident, remembered as last read for the look-ahead of the next page that shows it (`lastRead`). */
+  /**
+   * The incident. A request's read is remembered for the look-ahead of the next page that shows it
+   * (`lastRead`); background work's (a webhook's, a poll's) is not, so that a stream of events
+   * about other incidents does not push out the ones consoles have open.
+   */
   get(provider: string, id: string): Promise<IncidentNode> {
     const read = this.data.loaders.byId<m.Incident>('incident', provider, BY_ID, id);
+    if (this.data.scope.cause !== 'request') return read;
     const recent = this.data.floor.recentIncidents;
     const visibility = visibilityKey(this.data.scope.caller?.principal);
     read.then(

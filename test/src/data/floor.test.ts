@@ -102,6 +102,19 @@ describe('DataFloor', () => {
     expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
+  it("remembers a request's read of an incident for the look-ahead, and not background work's", async () => {
+    const remembering = makeFloor();
+    try {
+      await remembering.background('webhook').incidents.get('mock', incidentId);
+      expect(remembering.recentIncidents.size).toBe(0);
+      const record = await remembering.forRequest('seen').incidents.get('mock', incidentId);
+      expect(remembering.forRequest('next').incidents.lastRead('mock', incidentId)).toBe(record);
+      expect(remembering.forRequest('other').incidents.lastRead('slow', incidentId)).toBeUndefined();
+    } finally {
+      remembering.stop();
+    }
+  });
+
   it('marks background calls with what caused them', async () => {
     seen.length = 0;
     await floor.background('webhook').incidents.timeline('mock', incidentId);
