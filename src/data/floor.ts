@@ -87,6 +87,9 @@ export interface DataFloorOptions {
  */
 const REQUEST_SIGNAL_LISTENERS = 2 * LIMITS.maxProviderCalls.default + 1;
 
+/** Live windows without a record TTL end at whole seconds (`liveNow`). */
+const LIVE_WINDOW_STEP_MS = 1000;
+
 /** How long a provider call made for a webhook, a poll or an adapter event may take. */
 export const BACKGROUND_TIMEOUT_MS = 10_000;
 
@@ -204,11 +207,14 @@ export class DataFloor {
   /**
    * The instant a live window (an open incident's) ends at. With a record TTL, the start of the
    * cache's current record period: requests within one period then ask the same question, so they
-   * share its cached answer, which is never older than the TTL anyway.
+   * share its cached answer, which is never older than the TTL anyway. Without one, the current
+   * second: consoles opening the same page within it ask the same question, so single-flight
+   * shares their metric and log reads, whenever in the second each request started them (a page
+   * read again starts them with the incident's own read, `recent-records.ts`).
    */
   liveNow(): number {
     const ttl = this.options.cache?.records.ttlMs ?? 0;
-    return ttl > 0 ? this.cache.periodStart(ttl) : Date.now();
+    return ttl > 0 ? this.cache.periodStart(ttl) : Math.floor(Date.now() / LIVE_WINDOW_STEP_MS) * LIVE_WINDOW_STEP_MS;
   }
 
   /**

@@ -111,6 +111,11 @@ export class Loaders {
     return this.deps.registry;
   }
 
+  /** Whether a request's reads of one key are made once and shared within it (off with `OPSORCH_DATALOADER=off`). */
+  get sharesReads(): boolean {
+    return this.deps.options.batch;
+  }
+
   /**
    * A record (or a record's timeline, a team's members) by native ID from the provider that
    * issued it, stamped with that provider. `operation` is the adapter's batched by-ID method;

@@ -48,6 +48,8 @@ export class IncidentData {
 
   /** The incident as a caller who may see what this one sees last read it, if it is remembered. */
   lastRead(provider: string, id: string): IncidentNode | undefined {
+    // Without a request's shared reads, those started from it would be made again for the record read.
+    if (!this.data.loaders.sharesReads) return undefined;
     return this.data.floor.recentIncidents.get(visibilityKey(this.data.scope.caller?.principal), provider, id);
   }
 
