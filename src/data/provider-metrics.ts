@@ -169,31 +169,28 @@ new Gauge({
   },
 });
 
-const cacheSizes = new Set<() => number>();
+/** A gauge of what every live floor's store holds now, each counted by the function it tracked. */
+function summedGauge(name: string, help: string): Set<() => number> {
+  const counts = new Set<() => number>();
+  new Gauge({
+    name,
+    help,
+    registers: [providerMetricsRegistry],
+    collect() {
+      let sum = 0;
+      for (const count of counts) sum += count();
+      this.set(sum);
+    },
+  });
+  return counts;
+}
 
-new Gauge({
-  name: 'opsorch_read_cache_entries',
-  help: 'Entries held by the cross-request cache.',
-  registers: [providerMetricsRegistry],
-  collect() {
-    let entries = 0;
-    for (const size of cacheSizes) entries += size();
-    this.set(entries);
-  },
-});
+const cacheSizes = summedGauge('opsorch_read_cache_entries', 'Entries held by the cross-request cache.');
 
-const recentRecordCounts = new Set<() => number>();
-
-new Gauge({
-  name: 'opsorch_lookahead_records',
-  help: 'Incident records kept as last read, for the look-ahead of the next page that shows them (at most OPSORCH_LOOKAHEAD_RECORDS).',
-  registers: [providerMetricsRegistry],
-  collect() {
-    let records = 0;
-    for (const count of recentRecordCounts) records += count();
-    this.set(records);
-  },
-});
+const recentRecordCounts = summedGauge(
+  'opsorch_lookahead_records',
+  'Incident records kept as last read, for the look-ahead of the next page that shows them (at most OPSORCH_LOOKAHEAD_RECORDS).',
+);
 
 const lookaheadGuesses = new Counter({
   name: 'opsorch_lookahead_guesses_total',
