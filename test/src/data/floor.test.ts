@@ -115,6 +115,15 @@ describe('DataFloor', () => {
     }
   });
 
+  it("ends an open incident's window at the request's whole second without a record TTL, so requests within it ask alike", () => {
+    const now = floor.forRequest('live').liveNow();
+    expect(now % 1000).toBe(0);
+    expect(Date.now() - now).toBeLessThan(1000 + 50);
+    // Within one second every request's window ends at the same instant (unless the second turns between them).
+    const other = floor.forRequest('live-too').liveNow();
+    expect(other === now || other === now + 1000).toBe(true);
+  });
+
   it('marks background calls with what caused them', async () => {
     seen.length = 0;
     await floor.background('webhook').incidents.timeline('mock', incidentId);
