@@ -89,7 +89,7 @@ interface PromptBatch {
 
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown, string>>();
-  private visibility: string | undefined;
+  private visibilityOfCaller: string | undefined;
   /** What `warm` answered, by loader and key. */
   private readonly answered = new Map<string, unknown>();
   /** Batches begun inside `sendPromptly`, sent when it returns. */
@@ -109,6 +109,12 @@ export class Loaders {
 
   get registry(): AdapterRegistry {
     return this.deps.registry;
+  }
+
+  /** What the caller may see (`visibilityKey`): only callers who may see the same records share reads and records. */
+  get visibility(): string {
+    this.visibilityOfCaller ??= visibilityKey(this.scope.caller?.principal);
+    return this.visibilityOfCaller;
   }
 
   /** Whether a request's reads of one key are made once and shared within it (off with `OPSORCH_DATALOADER=off`). */
@@ -218,7 +224,6 @@ export class Loaders {
     if (this.answered.has(name)) return this.answered.get(name) as V | Promise<V>;
     let answer: V | Promise<V> | undefined;
     if (this.deps.options.batch) {
-      this.visibility ??= visibilityKey(this.scope.caller?.principal);
       answer = this.deps.cache.fresh<V>(key, this.visibility, cacheKey);
     }
     answer ??= loader().load(id);
@@ -517,7 +522,7 @@ export class Loaders {
         ? new ProviderCallContext(cancel, requestId, undefined)
         : { signal: cancel, ...(requestId === undefined ? {} : { requestId }) };
     // Only callers who may see the same records share a provider read or a cached answer.
-    const visibility = visibilityKey(this.scope.caller?.principal);
+    const visibility = this.visibility;
     const flight = sharedFlightName(name, visibility);
     const fetch = async (keys: readonly K[], background = false): Promise<(V | Error)[]> => {
       const on = background ? this.refreshContext() : ctx;

@@ -38,7 +38,7 @@ export class IncidentData {
     const read = this.data.loaders.byId<m.Incident>('incident', provider, BY_ID, id);
     if (this.data.scope.cause !== 'request') return read;
     const recent = this.data.floor.recentIncidents;
-    const visibility = visibilityKey(this.data.scope.caller?.principal);
+    const visibility = this.data.loaders.visibility;
     read.then(
       (record) => recent.set(visibility, provider, id, record),
       () => recent.set(visibility, provider, id, null),
@@ -50,7 +50,7 @@ export class IncidentData {
   lastRead(provider: string, id: string): IncidentNode | undefined {
     // Without a request's shared reads, those started from it would be made again for the record read.
     if (!this.data.loaders.sharesReads) return undefined;
-    return this.data.floor.recentIncidents.get(visibilityKey(this.data.scope.caller?.principal), provider, id);
+    return this.data.floor.recentIncidents.get(this.data.loaders.visibility, provider, id);
   }
 
   /**

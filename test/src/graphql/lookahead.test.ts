@@ -402,7 +402,7 @@ describe('an incident page read again', () => {
     const page = async (id: string | undefined) => {
       const { result, waves } = await stepper.run(gql(gateway.url, INCIDENT_PAGE, { id }));
       expect(result.errors).toBeUndefined();
-      // The window of an incident still open ends at each request's own now.
+      // The window of an incident still open ends at the second each request is in.
       const { window: _, ...incident } = (result.data as { incident: Record<string, unknown> }).incident;
       return { data: { incident }, waves: waveNames(waves) };
     };
