@@ -12,9 +12,15 @@
  * its own brackets close, so the one that starts with a whole kept record is that record. Any other
  * record is cut from the line by one regular expression (balanced brackets outside strings,
  * `MAX_DEPTH` deep), about half of what `JSON.parse` takes for the same text and four times what
- * finding a kept one takes; an answer it does not cut (a record longer than `MAX_RECORD`, anything
- * but a result of records) is parsed whole and kept nowhere. A whole text as a `Map` key would be
- * hashed over every character, which costs most of what parsing it does.
+ * finding a kept one takes. A whole text as a `Map` key would be hashed over every character, which
+ * costs most of what parsing it does.
+ *
+ * An answer it does not cut (a record longer than `MAX_RECORD`, anything but a result of records: a
+ * metric series, a log query's entries) is kept whole, the last one per method, and found again
+ * only as that method's next answer: a page's log and metric queries ask for the same window until
+ * its live end moves to the next second, and a plugin answers the same query with the same bytes.
+ * Comparing two lines costs nothing where their lengths differ and a memory compare where they do
+ * not, against parsing and normalizing tens of kilobytes.
  *
  * A record's value is parsed and held the second time its text is read: one that changes on every
  * call (a mock's timestamps relative to now) would otherwise cost a freeze and push out the ones
@@ -67,6 +73,8 @@ const RECORD = ((): RegExp => {
 
 interface Kept {
   readonly text: string;
+  /** The method a whole answer answered; a record's text has none. */
+  readonly method?: string;
   /** The parsed, frozen value, once the text was read a second time. */
   value?: unknown;
 }
@@ -82,8 +90,10 @@ export class HeldAnswers {
   private heldLength = 0;
   private readonly maxOnceLength: number;
   private readonly maxHeldLength: number;
-  /** Answers to each method still to be parsed whole; as many entries as the protocol has methods. */
+  /** Answers to each method still to be read whole; as many entries as the protocol has methods. */
   private readonly uncut = new Map<string, number>();
+  /** Each method's last answer read whole; as many entries as the protocol has methods. */
+  private readonly whole = new Map<string, Kept>();
 
   constructor(maxLength: number) {
     this.maxOnceLength = Math.floor(maxLength / 8);
@@ -91,22 +101,22 @@ export class HeldAnswers {
   }
 
   /**
-   * The parsed answer line, its held records shared and frozen. `method` is the call it answers:
-   * once an answer to it does not cut, the next `UNCUT_SKIPS` are parsed whole without trying (a
-   * metric series, a log query's entries: each try scans `MAX_RECORD` characters in vain). Throws
-   * as `JSON.parse` does.
+   * The parsed answer line, its held records (or the whole answer held) shared and frozen. `method`
+   * is the call it answers: once an answer to it does not cut, the next `UNCUT_SKIPS` are read whole
+   * without trying (a metric series, a log query's entries: each try scans `MAX_RECORD` characters
+   * in vain). Throws as `JSON.parse` does.
    */
   read(line: string, method: string): unknown {
     const skips = this.uncut.get(method);
     if (skips !== undefined && skips > 0) {
       this.uncut.set(method, skips - 1);
-      return JSON.parse(line);
+      return this.wholeAnswer(line, method);
     }
     if (!line.startsWith(RESULT_HEAD) || !line.endsWith('}')) return JSON.parse(line);
     const result = this.result(line);
     if (result !== undefined) return { result };
     this.uncut.set(method, UNCUT_SKIPS);
-    return JSON.parse(line);
+    return this.wholeAnswer(line, method);
   }
 
   /** The total length of the texts kept now, read once or held. */
@@ -152,6 +162,23 @@ export class HeldAnswers {
     }
   }
 
+  /**
+   * The value of an answer read whole: the one held if the method's last answer was the same text,
+   * else `JSON.parse`'s, the line kept in that answer's place (if it fits in the texts read once).
+   */
+  private wholeAnswer(line: string, method: string): unknown {
+    const last = this.whole.get(method);
+    if (last !== undefined && last.text === line) return this.valueOf(last);
+    const value = JSON.parse(line);
+    if (last !== undefined) this.drop(last);
+    if (line.length <= this.maxOnceLength) {
+      const kept: Kept = { text: line, method };
+      this.whole.set(method, kept);
+      this.keepOnce(kept);
+    }
+    return value;
+  }
+
   /** The kept text the line goes on with at `at`, if there is one. */
   private keptAt(line: string, at: number): Kept | undefined {
     const bucket = this.byHead.get(line.slice(at, at + HEAD));
@@ -195,13 +222,17 @@ export class HeldAnswers {
     } else {
       this.byHead.set(head, [kept]);
     }
+    this.keepOnce(kept);
+    return value;
+  }
+
+  private keepOnce(kept: Kept): void {
     this.once.add(kept);
-    this.onceLength += text.length;
+    this.onceLength += kept.text.length;
     for (const oldest of this.once) {
       if (this.onceLength <= this.maxOnceLength) break;
       this.drop(oldest);
     }
-    return value;
   }
 
   /** A kept text's value, parsed, frozen and held the second time it is read. */
@@ -224,10 +255,14 @@ export class HeldAnswers {
 
   private drop(kept: Kept): void {
     const length = kept.text.length;
-    const head = kept.text.slice(0, HEAD);
-    const bucket = this.byHead.get(head) as Kept[];
-    if (bucket.length === 1) this.byHead.delete(head);
-    else bucket.splice(bucket.indexOf(kept), 1);
+    if (kept.method !== undefined) {
+      this.whole.delete(kept.method);
+    } else {
+      const head = kept.text.slice(0, HEAD);
+      const bucket = this.byHead.get(head) as Kept[];
+      if (bucket.length === 1) this.byHead.delete(head);
+      else bucket.splice(bucket.indexOf(kept), 1);
+    }
     if (kept.value === undefined) {
       this.once.delete(kept);
       this.onceLength -= length;

@@ -143,8 +143,8 @@ describe('HeldAnswers', () => {
     expect(() => held.read('{"result":[{"id":"a"}{"id":"b"}]}', METHOD)).toThrow(SyntaxError);
   });
 
-  it('keeps nothing of an answer it does not cut into records', () => {
-    const held = new HeldAnswers(100_000);
+  it('holds whole, per method, the last answer it does not cut into records', () => {
+    const held = new HeldAnswers(1_000_000);
     const lines = [
       answer(1, MAX_RECORD + 1),
       '{"result":"text"}',
@@ -161,27 +161,56 @@ describe('HeldAnswers', () => {
         ],
       }),
     ];
-    // Each to a method of its own: after an answer that does not cut, its method's next are not tried.
+    // Each to a method of its own: a whole answer is found again only as its own method's next.
     for (const [n, line] of lines.entries()) {
       const values = [held.read(line, `method${n}`), held.read(line, `method${n}`)];
       expect(values).toEqual([JSON.parse(line), JSON.parse(line)]);
-      expect(Object.isFrozen(values[1])).toBe(false);
+      expect(Object.isFrozen(values[0])).toBe(false);
+      expect(Object.isFrozen(values[1])).toBe(true);
+      expect(held.read(line, `method${n}`)).toBe(values[1]);
     }
-    expect(held.keptLength).toBe(0);
+    expect(held.keptLength).toBe(lines.reduce((sum, line) => sum + line.length, 0));
+    expect(Object.isFrozen(held.read(lines[0] as string, 'another.method'))).toBe(false);
   });
 
-  it('parses whole, without trying to cut, the next answers to a method whose answer did not cut', () => {
+  it('keeps one whole answer a method, the latest, and none longer than the texts read once may be', () => {
+    const series = (n: number) => `{"result":[{"n":${n},"points":"${'x'.repeat(MAX_RECORD + 100)}"}]}`;
+    const [a, b] = [series(1), series(2)];
+    // A bound of 8,000 leaves 1,000 characters for the texts read once: longer answers are kept nowhere.
+    const small = new HeldAnswers(8000);
+    small.read(a, 'metric.query');
+    expect(small.keptLength).toBe(0);
+    expect(Object.isFrozen(small.read(a, 'metric.query'))).toBe(false);
+
+    const held = new HeldAnswers(8 * a.length);
+    held.read(a, 'metric.query');
+    expect(held.keptLength).toBe(a.length);
+    held.read(b, 'metric.query');
+    expect(held.keptLength).toBe(b.length);
+    expect(Object.isFrozen(held.read(a, 'metric.query'))).toBe(false);
+    const heldA = held.read(a, 'metric.query');
+    expect(Object.isFrozen(heldA)).toBe(true);
+    // Another answer to the method puts the held one out.
+    held.read(b, 'metric.query');
+    expect(held.keptLength).toBe(b.length);
+    expect(held.read(a, 'metric.query')).not.toBe(heldA);
+  });
+
+  it('reads whole, without trying to cut, the next answers to a method whose answer did not cut', () => {
     const held = new HeldAnswers(100_000);
     held.read(answer(1, MAX_RECORD + 1), 'metric.query');
     for (let n = 0; n < UNCUT_SKIPS; n++) {
-      expect(Object.isFrozen(record(held, answer(2), 'metric.query'))).toBe(false);
+      // Each a text of its own, read whole: a record cut from it would be held by its second reading.
+      expect(Object.isFrozen(record(held, answer(10 + n), 'metric.query'))).toBe(false);
       held.read(answer(2), 'incident.get');
     }
     expect(Object.isFrozen(record(held, answer(2), 'incident.get'))).toBe(true);
-    expect(held.keptLength).toBe(40);
-    // Tried again after them: read once, then held.
+    // The record's text, and metric.query's last whole answer.
+    expect(held.keptLength).toBe(40 + answer(10).length);
+    // Tried again after them: its record read once, then held (the last whole answer stays the method's).
     held.read(answer(3), 'metric.query');
     expect(Object.isFrozen(record(held, answer(3), 'metric.query'))).toBe(true);
+    expect(held.keptLength).toBe(40 + 40 + answer(10).length);
   });
 
   it('throws for a text that is not JSON, keeping nothing', () => {
