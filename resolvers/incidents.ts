@@ -108,6 +108,33 @@ const byIncidentId = {
   },
 };
 
+/**
+ * An incident read with everything its selection (`info`, on the Incident type) needs started as
+ * early as it can be: `incident(id:)` and `node(id:)` alike. The incident is asked for before its
+ * children: a provider that answers one call at a time (an OpsOrch plugin) then answers the
+ * incident, which the rest of the page waits for, first. Its children keyed by its ID are begun
+ * only once its read has gone: they arrive with it and never hold the page back, while the time
+ * spent beginning them would hold back the incident.
+ */
+export function incidentPage(
+  ctx: GatewayContext,
+  info: LookaheadInfo,
+  provider: string,
+  nativeId: string,
+): Promise<IncidentNode> {
+  const lastRead = ctx.data.incidents.lastRead(provider, nativeId);
+  const incident = ctx.data.incidents.get(provider, nativeId);
+  if (lastRead) ctx.data.incidents.judgeGuess(lastRead, incident);
+  ctx.data.afterSent(() => {
+    startEarly(info, { provider, id: nativeId }, ctx, byIncidentId);
+    // A page read before: the reads its record names go out from the record as last read, with
+    // the incident's own. When it arrives its children find them made, unless it changed.
+    if (lastRead) ctx.data.promptly(() => startEarly(info, lastRead, ctx, byIncidentRecord));
+  });
+  startOnArrival(info, incident, ctx, byIncidentRecord, (start) => ctx.data.promptly(start));
+  return incident;
+}
+
 export const incidentResolvers: Resolvers = {
   Query: {
     async incidents(_, { filter, first, after }, ctx) {
@@ -120,21 +147,7 @@ export const incidentResolvers: Resolvers = {
     },
     async incident(_, { id }, ctx, info) {
       const global = expectGlobalId(id, 'Incident');
-      // Asked for before its children: a provider that answers one call at a time (an OpsOrch
-      // plugin) then answers the incident, which the rest of the page waits for, first. Its
-      // children keyed by its ID are begun only once its read has gone: they arrive with it and
-      // never hold the page back, while the time spent beginning them would hold back the incident.
-      const lastRead = ctx.data.incidents.lastRead(global.provider, global.nativeId);
-      const incident = ctx.data.incidents.get(global.provider, global.nativeId);
-      if (lastRead) ctx.data.incidents.judgeGuess(lastRead, incident);
-      ctx.data.afterSent(() => {
-        startEarly(info, { provider: global.provider, id: global.nativeId }, ctx, byIncidentId);
-        // A page read before: the reads its record names go out from the record as last read, with
-        // the incident's own. When it arrives its children find them made, unless it changed.
-        if (lastRead) ctx.data.promptly(() => startEarly(info, lastRead, ctx, byIncidentRecord));
-      });
-      startOnArrival(info, incident, ctx, byIncidentRecord, (start) => ctx.data.promptly(start));
-      return incident;
+      return incidentPage(ctx, info, global.provider, global.nativeId);
     },
   },
 

@@ -1,5 +1,5 @@
 /** `node(id)` / `nodes(ids)`: any record by global ID, routed to the provider that issued it. */
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { RequestData } from '../src/data/floor.js';
 import type {
   AlertNode,
@@ -17,6 +17,8 @@ import { orNull } from '../src/data/or-null.js';
 import type { Resolvers } from '../src/generated/graphql.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { fromGlobalId, parseTimelineEntryNativeId } from '../src/graphql/ids.js';
+import type { LookaheadInfo } from '../src/graphql/lookahead.js';
+import { incidentPage } from './incidents.js';
 
 type NodeRecord =
   | IncidentNode
@@ -30,17 +32,40 @@ type NodeRecord =
   | OrchestrationRunNode;
 export type Loaded = NodeRecord & { __typename: NodeKind };
 
-/** A record by global ID, typed by its kind; null when the provider no longer has it. */
-export function fetchNode(ctx: GatewayContext, id: string): Promise<Loaded | null> {
+/**
+ * A record by global ID, typed by its kind; null when the provider no longer has it. With the
+ * field's `info`, an incident's page is read as `incident(id:)` reads it: every read its selection
+ * (`... on Incident`) needs started with the incident or the moment it arrives.
+ */
+export function fetchNode(ctx: GatewayContext, id: string, info?: GraphQLResolveInfo): Promise<Loaded | null> {
   const { kind, provider, nativeId } = fromGlobalId(id);
-  return orNull(read(ctx.data, kind, provider, nativeId));
+  return orNull(read(ctx, kind, provider, nativeId, info));
 }
 
-async function read(d: RequestData, kind: NodeKind, provider: string, nativeId: string): Promise<Loaded | null> {
+/** The node field's `info` as the Incident it resolves to: what the look-ahead reads. */
+function onIncident(info: GraphQLResolveInfo): LookaheadInfo {
+  return {
+    returnType: info.schema.getType('Incident') as GraphQLObjectType,
+    fieldNodes: info.fieldNodes,
+    variableValues: info.variableValues,
+    fragments: info.fragments,
+  };
+}
+
+async function read(
+  ctx: GatewayContext,
+  kind: NodeKind,
+  provider: string,
+  nativeId: string,
+  info: GraphQLResolveInfo | undefined,
+): Promise<Loaded | null> {
+  const d: RequestData = ctx.data;
   const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });
   switch (kind) {
     case 'Incident':
-      return tag(await d.incidents.get(provider, nativeId));
+      return tag(
+        await (info ? incidentPage(ctx, onIncident(info), provider, nativeId) : d.incidents.get(provider, nativeId)),
+      );
     case 'Alert':
       return tag(await d.alerts.get(provider, nativeId));
     case 'Ticket':
@@ -66,11 +91,11 @@ async function read(d: RequestData, kind: NodeKind, provider: string, nativeId: 
 
 export const nodeResolvers: Resolvers = {
   Query: {
-    node: (_, { id }, ctx) => fetchNode(ctx, id),
-    nodes: (_, { ids }, ctx) => {
+    node: (_, { id }, ctx, info) => fetchNode(ctx, id, info),
+    nodes: (_, { ids }, ctx, info) => {
       if (ids.length > 100)
         throw new GraphQLError('nodes takes at most 100 IDs', { extensions: { code: 'BAD_USER_INPUT' } });
-      return Promise.all(ids.map((id) => fetchNode(ctx, id)));
+      return Promise.all(ids.map((id) => fetchNode(ctx, id, info)));
     },
   },
   Node: {

@@ -399,11 +399,13 @@ describe('an incident page read again', () => {
     const listed = await stepper.run(
       gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 2) { nodes { id } } }'),
     );
-    const page = async (id: string | undefined) => {
-      const { result, waves } = await stepper.run(gql(gateway.url, INCIDENT_PAGE, { id }));
+    const page = async (id: string | undefined, query = INCIDENT_PAGE) => {
+      const { result, waves } = await stepper.run(gql(gateway.url, query, { id }));
       expect(result.errors).toBeUndefined();
+      type Incident = Record<string, unknown>;
+      const data = result.data as { incident?: Incident; node?: Incident; nodes?: Incident[] };
       // The window of an incident still open ends at the second each request is in.
-      const { window: _, ...incident } = (result.data as { incident: Record<string, unknown> }).incident;
+      const { window: _, ...incident } = data.incident ?? data.node ?? data.nodes?.[0] ?? {};
       return { data: { incident }, waves: waveNames(waves) };
     };
     return { gateway, page, ids: listed.result.incidents.nodes.map((n) => n.id) };
@@ -465,6 +467,32 @@ describe('an incident page read again', () => {
       }
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it('reads an incident asked for through node(id:) as incident(id:) reads it: two round trips, then one', async () => {
+    const NODE_PAGE = INCIDENT_PAGE.replace('incident(id: $id) {', 'node(id: $id) { ... on Incident {').replace(
+      /}\s*}$/,
+      '} } }',
+    );
+    const byNode = await steppedGateway(await mockAdapter());
+    const byField = await steppedGateway(await mockAdapter());
+    try {
+      const id = byNode.ids[0];
+      const first = await byNode.page(id, NODE_PAGE);
+      const expected = await byField.page(id);
+      expect(first.waves).toEqual(expected.waves);
+      expect(first.data).toEqual(expected.data);
+      const again = await byNode.page(id, NODE_PAGE);
+      expect(again.waves).toEqual([first.waves.flat().sort()]);
+      expect(again.data).toEqual(first.data);
+      // The same incident in nodes(ids:), read again: one round trip too.
+      const inNodes = await byNode.page(id, NODE_PAGE.replace('node(id: $id)', 'nodes(ids: [$id])'));
+      expect(inNodes.waves).toEqual([first.waves.flat().sort()]);
+      expect(inNodes.data).toEqual(first.data);
+    } finally {
+      await byNode.gateway.stop();
+      await byField.gateway.stop();
     }
   });
 
