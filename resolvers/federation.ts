@@ -4,6 +4,7 @@
  * one batched call per provider. Services also resolve by canonical name or alias, so a subgraph
  * that knows a service only by name can join it.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import type { NodeKind } from '../src/data/models.js';
 import type { GatewayContext } from '../src/graphql/context.js';
 import { badUserInput } from '../src/graphql/errors.js';
@@ -15,12 +16,13 @@ interface Reference {
 }
 
 function byKey(kind: NodeKind) {
-  return async (reference: Reference, ctx: GatewayContext) => {
+  return async (reference: Reference, ctx: GatewayContext, info: GraphQLResolveInfo) => {
     if (reference.id === undefined) {
       if (kind === 'Service' && reference.name !== undefined) return ctx.data.services.byName(reference.name);
       throw badUserInput(`a ${kind} reference needs its id`, 'representations');
     }
-    const record = await fetchNode(ctx, reference.id);
+    // With `info`, an incident's `... on Incident` selection starts its reads as `incident(id:)` does.
+    const record = await fetchNode(ctx, reference.id, info);
     if (record && record.__typename !== kind) {
       throw badUserInput(`${reference.id} is not a ${kind} ID`, 'representations');
     }

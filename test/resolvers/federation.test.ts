@@ -190,6 +190,31 @@ describe('federation subgraph', () => {
   });
 });
 
+describe('federation subgraph over a provider that takes time', () => {
+  it("starts an incident reference's reads keyed by its ID with the incident, as incident(id:) does", async () => {
+    const counted = countingAdapter(await mockAdapter({ latencyMs: 5 }));
+    const gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { federation: true });
+    try {
+      const { incidents } = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+        gateway.url,
+        '{ incidents(first: 1) { nodes { id } } }',
+      );
+      counted.log.reset();
+      const { _entities } = await gqlData<{ _entities: { timeline: { totalCount: number } }[] }>(
+        gateway.url,
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Incident { title timeline(first: 5) { totalCount } } } }',
+        { r: [{ __typename: 'Incident', id: incidents.nodes[0]?.id }] },
+      );
+      expect(_entities[0]?.timeline.totalCount).toBeGreaterThan(0);
+      const started = (op: string) => counted.log.calls.filter((c) => c.op === op).map((c) => c.settledBefore);
+      expect(started('getMany')).toEqual([0]);
+      expect(started('timelines')).toEqual([0]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
 describe('federation across providers', () => {
   it('costs one call per provider for references spread over two providers', async () => {
     const east = countingAdapter(await mockAdapter());
