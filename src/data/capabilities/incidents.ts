@@ -211,6 +211,8 @@ export class IncidentData {
    */
   admits(event: IncidentUpdatedEventNode, query: m.IncidentFilter): Promise<boolean> {
     const { requestId, caller } = this.data.scope;
+    // From the caller, not `loaders.visibility`, which makes the subscriber's request a `Loaders` if
+    // it has none yet, kept for as long as the subscription lives, to read one string.
     const key = `${stableStringify(query)}\u0000${visibilityKey(caller?.principal)}`;
     return this.data.floor.verdicts.of(event, key, async () => {
       const done = new CallCancel();
