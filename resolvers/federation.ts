@@ -21,7 +21,6 @@ function byKey(kind: NodeKind) {
       if (kind === 'Service' && reference.name !== undefined) return ctx.data.services.byName(reference.name);
       throw badUserInput(`a ${kind} reference needs its id`, 'representations');
     }
-    // With `info`, an incident's `... on Incident` selection starts its reads as `incident(id:)` does.
     const record = await fetchNode(ctx, reference.id, info);
     if (record && record.__typename !== kind) {
       throw badUserInput(`${reference.id} is not a ${kind} ID`, 'representations');

@@ -33,11 +33,11 @@ type NodeRecord =
 export type Loaded = NodeRecord & { __typename: NodeKind };
 
 /**
- * A record by global ID, typed by its kind; null when the provider no longer has it. With the
- * field's `info`, an incident's page is read as `incident(id:)` reads it: every read its selection
- * (`... on Incident`) needs started with the incident or the moment it arrives.
+ * A record by global ID, typed by its kind; null when the provider no longer has it. An incident is
+ * read as `incident(id:)` reads it: every read the field's selection (`... on Incident`) needs is
+ * started with the incident or the moment it arrives.
  */
-export function fetchNode(ctx: GatewayContext, id: string, info?: GraphQLResolveInfo): Promise<Loaded | null> {
+export function fetchNode(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<Loaded | null> {
   const { kind, provider, nativeId } = fromGlobalId(id);
   return orNull(read(ctx, kind, provider, nativeId, info));
 }
@@ -57,15 +57,13 @@ async function read(
   kind: NodeKind,
   provider: string,
   nativeId: string,
-  info: GraphQLResolveInfo | undefined,
+  info: GraphQLResolveInfo,
 ): Promise<Loaded | null> {
   const d: RequestData = ctx.data;
   const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });
   switch (kind) {
     case 'Incident':
-      return tag(
-        await (info ? incidentPage(ctx, onIncident(info), provider, nativeId) : d.incidents.get(provider, nativeId)),
-      );
+      return tag(await incidentPage(ctx, onIncident(info), provider, nativeId));
     case 'Alert':
       return tag(await d.alerts.get(provider, nativeId));
     case 'Ticket':
