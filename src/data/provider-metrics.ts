@@ -169,8 +169,11 @@ new Gauge({
   },
 });
 
-/** A gauge of what every live floor's store holds now, each counted by the function it tracked. */
-function summedGauge(name: string, help: string): Set<() => number> {
+/**
+ * A gauge of what every live floor's store holds now, and how a store is counted in it: `track`
+ * adds its count until the function it returns is called.
+ */
+function summedGauge(name: string, help: string): (count: () => number) => () => void {
   const counts = new Set<() => number>();
   new Gauge({
     name,
@@ -182,12 +185,17 @@ function summedGauge(name: string, help: string): Set<() => number> {
       this.set(sum);
     },
   });
-  return counts;
+  return (count) => {
+    counts.add(count);
+    return () => counts.delete(count);
+  };
 }
 
-const cacheSizes = summedGauge('opsorch_read_cache_entries', 'Entries held by the cross-request cache.');
+/** Counts a cache in the entries gauge until the returned function is called. */
+export const trackCacheSize = summedGauge('opsorch_read_cache_entries', 'Entries held by the cross-request cache.');
 
-const recentRecordCounts = summedGauge(
+/** Counts the records a look-ahead store keeps in the records gauge until the returned function is called. */
+export const trackRecentRecords = summedGauge(
   'opsorch_lookahead_records',
   'Incident records kept as last read, for the look-ahead of the next page that shows them (at most OPSORCH_LOOKAHEAD_RECORDS).',
 );
@@ -198,12 +206,6 @@ const lookaheadGuesses = new Counter({
   labelNames: ['outcome'] as const,
   registers: [providerMetricsRegistry],
 });
-
-/** Counts the records a look-ahead store keeps in the records gauge until the returned function is called. */
-export function trackRecentRecords(count: () => number): () => void {
-  recentRecordCounts.add(count);
-  return () => recentRecordCounts.delete(count);
-}
 
 export function recordLookaheadGuess(outcome: 'confirmed' | 'changed'): void {
   lookaheadGuesses.inc({ outcome });
@@ -235,10 +237,4 @@ export function recordCacheFillWait(key: LoaderKey, result: 'shared' | 'read', k
 /** Moves the gauge of requests waiting on another instance's read. */
 export function trackFillWaiting(change: 1 | -1): void {
   fillsWaiting += change;
-}
-
-/** Counts a cache in the entries gauge until the returned function is called. */
-export function trackCacheSize(size: () => number): () => void {
-  cacheSizes.add(size);
-  return () => cacheSizes.delete(size);
 }
