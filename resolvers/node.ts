@@ -1,6 +1,5 @@
 /** `node(id)` / `nodes(ids)`: any record by global ID, routed to the provider that issued it. */
 import { GraphQLError, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
-import type { RequestData } from '../src/data/floor.js';
 import type {
   AlertNode,
   DeploymentNode,
@@ -59,7 +58,7 @@ async function read(
   nativeId: string,
   info: GraphQLResolveInfo,
 ): Promise<Loaded | null> {
-  const d: RequestData = ctx.data;
+  const d = ctx.data;
   const tag = (record: NodeRecord): Loaded => ({ ...record, __typename: kind });
   switch (kind) {
     case 'Incident':
