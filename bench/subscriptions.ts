@@ -3,7 +3,8 @@
  * `subscribers` graphql-ws clients on one incident's timeline, then mutations one after another.
  * Reports the time from sending a mutation until its entry reached the last subscriber (p50, p99
  * over the mutations), and the gateway's heap plus external memory per idle subscription, read
- * from its own `/metrics` so the clients' memory is not counted.
+ * from its own `/metrics` so the clients' memory is not counted. The same subscribers and appends
+ * against the fan-out floor (`bare/fanout.ts`) say what of that latency is the machine's.
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -155,6 +156,87 @@ async function connectSubscribers(
   }
 }
 
+interface Deliveries {
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerMutation: number;
+  clientCpuMsPerMutation: number;
+}
+
+/**
+ * Subscribes `subscribers` on `port`, waits until the server counts them all (`subscribed`), calls
+ * `measured` once they are, then appends entries one after another (`append`), each timed from
+ * its send until the last subscriber got it. `sockets` collects the subscribers' sockets for the
+ * caller to close.
+ */
+async function deliveries(options: {
+  port: number;
+  pid: number;
+  incidentId: string;
+  subscribers: number;
+  mutations: number;
+  sockets: Socket[];
+  subscribed(): Promise<number>;
+  measured?(): Promise<void>;
+  append(marker: string): Promise<void>;
+}): Promise<Deliveries> {
+  let pending: Pending | undefined;
+  await connectSubscribers(
+    options.port,
+    options.incidentId,
+    options.subscribers,
+    options.sockets,
+    (data, start, end, at) => {
+      if (!startsWith(data, start, end, NEXT)) {
+        throw new Error(`bench: unexpected message ${data.toString('utf8', start, end)}`);
+      }
+      const found = pending ? data.indexOf(pending.marker, start) : -1;
+      if (pending && found >= 0 && found + pending.marker.length <= end) {
+        pending.count += 1;
+        pending.last = at;
+        if (pending.count === options.subscribers) pending.done();
+      }
+    },
+  );
+  await until(
+    async () => ((await options.subscribed()) === options.subscribers ? true : undefined),
+    `${options.subscribers} live subscriptions`,
+  );
+  await options.measured?.();
+
+  const latencies: number[] = [];
+  let serverCpuStart = 0;
+  let clientCpuStart = 0;
+  for (let m = 0; m < WARMUP_MUTATIONS + options.mutations; m++) {
+    if (m === WARMUP_MUTATIONS) {
+      serverCpuStart = cpuMs(options.pid);
+      clientCpuStart = clientCpuMs();
+    }
+    // A full stop ends each marker, so "entry 1." is not found in "entry 10.".
+    const marker = `bench entry ${m}.`;
+    let done: () => void = () => undefined;
+    const delivered = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const current: Pending = { marker: Buffer.from(marker), count: 0, last: 0, done };
+    pending = current;
+    const sent = performance.now();
+    await options.append(marker);
+    await withDeadline(delivered, `delivery of ${marker} (${current.count} of ${options.subscribers})`);
+    if (m >= WARMUP_MUTATIONS) latencies.push(current.last - sent);
+    pending = undefined;
+  }
+  const serverCpu = cpuMs(options.pid) - serverCpuStart;
+  const clientCpu = clientCpuMs() - clientCpuStart;
+  latencies.sort((a, b) => a - b);
+  return {
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuMsPerMutation: Math.round((serverCpu / options.mutations) * 10) / 10,
+    clientCpuMsPerMutation: Math.round((clientCpu / options.mutations) * 10) / 10,
+  };
+}
+
 /** `mutations` measured ones, after the warm-up; with 30 the p99 is the slowest of them. */
 export async function subscriptionFanout(opts: { subscribers: number; mutations?: number }): Promise<FanoutResult> {
   const mutations = opts.mutations ?? 30;
@@ -174,9 +256,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     readyPath: '/healthz',
   });
   const base = gateway.origin;
-  const port = Number(new URL(base).port);
   const sockets: Socket[] = [];
-  let pending: Pending | undefined;
   try {
     const { incidents } = await post<{ incidents: { edges: { node: { id: string } }[] } }>(
       base,
@@ -186,64 +266,71 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
     if (!incidentId) throw new Error('bench: the mock world has no open incident');
     const before = await steadyMemory(base);
     const liveBefore = await liveMemory(base, gateway.pid);
-
-    await connectSubscribers(port, incidentId, opts.subscribers, sockets, (data, start, end, at) => {
-      if (!startsWith(data, start, end, NEXT)) {
-        throw new Error(`bench: unexpected message ${data.toString('utf8', start, end)}`);
-      }
-      const found = pending ? data.indexOf(pending.marker, start) : -1;
-      if (pending && found >= 0 && found + pending.marker.length <= end) {
-        pending.count += 1;
-        pending.last = at;
-        if (pending.count === opts.subscribers) pending.done();
-      }
+    let after = 0;
+    let liveAfter = 0;
+    const measured = await deliveries({
+      port: Number(new URL(base).port),
+      pid: gateway.pid,
+      incidentId,
+      subscribers: opts.subscribers,
+      mutations,
+      sockets,
+      subscribed: () => liveSubscriptions(base),
+      measured: async () => {
+        after = await steadyMemory(base);
+        liveAfter = await liveMemory(base, gateway.pid);
+      },
+      append: async (marker) => {
+        await post(
+          base,
+          'mutation($id: ID!, $body: String!) { incidentTimelineAppend(input: { incidentId: $id, body: $body }) { entry { id } } }',
+          { id: incidentId, body: marker },
+        );
+      },
     });
-    await until(
-      async () => ((await liveSubscriptions(base)) === opts.subscribers ? true : undefined),
-      `${opts.subscribers} live subscriptions`,
-    );
-    const after = await steadyMemory(base);
-    const liveAfter = await liveMemory(base, gateway.pid);
-
-    const latencies: number[] = [];
-    let gatewayCpuStart = 0;
-    let clientCpuStart = 0;
-    for (let m = 0; m < WARMUP_MUTATIONS + mutations; m++) {
-      if (m === WARMUP_MUTATIONS) {
-        gatewayCpuStart = cpuMs(gateway.pid);
-        clientCpuStart = clientCpuMs();
-      }
-      // A full stop ends each marker, so "entry 1." is not found in "entry 10.".
-      const marker = `bench entry ${m}.`;
-      let done: () => void = () => undefined;
-      const delivered = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      const current: Pending = { marker: Buffer.from(marker), count: 0, last: 0, done };
-      pending = current;
-      const sent = performance.now();
-      await post(
-        base,
-        'mutation($id: ID!, $body: String!) { incidentTimelineAppend(input: { incidentId: $id, body: $body }) { entry { id } } }',
-        { id: incidentId, body: marker },
-      );
-      await withDeadline(delivered, `delivery of ${marker} (${current.count} of ${opts.subscribers})`);
-      if (m >= WARMUP_MUTATIONS) latencies.push(current.last - sent);
-      pending = undefined;
-    }
-    const gatewayCpu = cpuMs(gateway.pid) - gatewayCpuStart;
-    const clientCpu = clientCpuMs() - clientCpuStart;
-    latencies.sort((a, b) => a - b);
     return {
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
+      p50Ms: measured.p50Ms,
+      p99Ms: measured.p99Ms,
       bytesPerIdleSubscription: Math.max(0, Math.round((after - before) / opts.subscribers)),
       liveBytesPerIdleSubscription: Math.max(0, Math.round((liveAfter - liveBefore) / opts.subscribers)),
-      gatewayCpuMsPerMutation: Math.round((gatewayCpu / mutations) * 10) / 10,
-      clientCpuMsPerMutation: Math.round((clientCpu / mutations) * 10) / 10,
+      gatewayCpuMsPerMutation: measured.cpuMsPerMutation,
+      clientCpuMsPerMutation: measured.clientCpuMsPerMutation,
     };
   } finally {
     for (const socket of sockets) socket.destroy();
     await gateway.stop();
+  }
+}
+
+/**
+ * The same subscribers and appends against the fan-out floor (`bench/bare/fanout.ts`): one
+ * prepared frame written to every socket. Its latency is what this machine's kernel and the
+ * subscribers in the bench process cost; the gateway's figure above is read against it.
+ */
+export async function fanoutFloor(opts: { subscribers: number; mutations?: number }): Promise<Deliveries> {
+  const floor = await startServer({
+    name: 'fan-out floor',
+    entry: 'bench/bare/fanout.ts',
+    env: { FANOUT_PORT: '0' },
+    readyPath: '/healthz',
+  });
+  const sockets: Socket[] = [];
+  try {
+    return await deliveries({
+      port: Number(new URL(floor.origin).port),
+      pid: floor.pid,
+      incidentId: 'floor',
+      subscribers: opts.subscribers,
+      mutations: opts.mutations ?? 30,
+      sockets,
+      subscribed: async () => Number(await (await fetch(`${floor.origin}/subscribers`)).text()),
+      append: async (marker) => {
+        const response = await fetch(`${floor.origin}/append`, { method: 'POST', body: marker });
+        await response.arrayBuffer();
+      },
+    });
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await floor.stop();
   }
 }
