@@ -165,7 +165,7 @@ interface Deliveries {
 
 /**
  * Subscribes `subscribers` on `port`, waits until the server counts them all (`subscribed`), calls
- * `measured` once they are, then appends entries one after another (`append`), each timed from
+ * `onSubscribed` once they are, then appends entries one after another (`append`), each timed from
  * its send until the last subscriber got it. `sockets` collects the subscribers' sockets for the
  * caller to close.
  */
@@ -177,7 +177,7 @@ async function deliveries(options: {
   mutations: number;
   sockets: Socket[];
   subscribed(): Promise<number>;
-  measured?(): Promise<void>;
+  onSubscribed?(): Promise<void>;
   append(marker: string): Promise<void>;
 }): Promise<Deliveries> {
   let pending: Pending | undefined;
@@ -202,7 +202,7 @@ async function deliveries(options: {
     async () => ((await options.subscribed()) === options.subscribers ? true : undefined),
     `${options.subscribers} live subscriptions`,
   );
-  await options.measured?.();
+  await options.onSubscribed?.();
 
   const latencies: number[] = [];
   let serverCpuStart = 0;
@@ -276,7 +276,7 @@ export async function subscriptionFanout(opts: { subscribers: number; mutations?
       mutations,
       sockets,
       subscribed: () => liveSubscriptions(base),
-      measured: async () => {
+      onSubscribed: async () => {
         after = await steadyMemory(base);
         liveAfter = await liveMemory(base, gateway.pid);
       },
