@@ -9,29 +9,10 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { type RawData, WebSocketServer } from 'ws';
+import { OP_TEXT, wsFrame } from '../lib/ws-frame.js';
 
 /** Each subscriber's socket and the ID of its one subscription. */
 const subscribers = new Map<Socket, string>();
-
-/** A final, unmasked text frame (RFC 6455), as a server sends it. */
-function frame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const length = payload.length;
-  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const bytes = Buffer.allocUnsafe(header + length);
-  bytes[0] = 0x81;
-  if (length < 126) {
-    bytes[1] = length;
-  } else if (length < 65536) {
-    bytes[1] = 126;
-    bytes.writeUInt16BE(length, 2);
-  } else {
-    bytes[1] = 127;
-    bytes.writeBigUInt64BE(BigInt(length), 2);
-  }
-  payload.copy(bytes, header);
-  return bytes;
-}
 
 function append(body: string): void {
   const payload = JSON.stringify({ data: { incidentTimelineUpdated: { body } } });
@@ -39,7 +20,7 @@ function append(body: string): void {
   for (const [socket, id] of subscribers) {
     let bytes = frames.get(id);
     if (!bytes) {
-      bytes = frame(`{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`);
+      bytes = wsFrame(OP_TEXT, Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`), false);
       frames.set(id, bytes);
     }
     socket.write(bytes);

@@ -11,10 +11,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { OP_TEXT, wsFrame } from './ws-frame.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP_CONTINUATION = 0x0;
-const OP_TEXT = 0x1;
 const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
@@ -25,27 +25,6 @@ const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 /** A text message from the server: `data[start, end)`, received at `at` (performance.now()). */
 export type TextHandler = (data: Buffer, start: number, end: number, at: number) => void;
-
-/** A client frame: fin, the opcode, masked with a fresh key as RFC 6455 requires of clients. */
-function clientFrame(opcode: number, payload: Buffer): Buffer {
-  const length = payload.length;
-  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + 4 + length);
-  frame[0] = 0x80 | opcode;
-  if (length < 126) {
-    frame[1] = 0x80 | length;
-  } else if (length < 65536) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  const mask = randomBytes(4);
-  mask.copy(frame, header);
-  for (let i = 0; i < length; i++) frame[header + 4 + i] = (payload[i] as number) ^ (mask[i & 3] as number);
-  return frame;
-}
 
 export function startsWith(data: Buffer, start: number, end: number, prefix: Buffer): boolean {
   return end - start >= prefix.length && data.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
@@ -80,7 +59,7 @@ export function rawSubscriber(
   });
   socket.setNoDelay(true);
   const send = (opcode: number, text: string | Buffer) =>
-    socket.write(clientFrame(opcode, typeof text === 'string' ? Buffer.from(text) : text));
+    socket.write(wsFrame(opcode, typeof text === 'string' ? Buffer.from(text) : text, true));
 
   let onRead: (n: number) => void = () => undefined;
   const subscribed = new Promise<void>((resolve, reject) => {
