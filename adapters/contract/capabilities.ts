@@ -230,12 +230,24 @@ export interface Adapter {
   readonly kind: string;
   readonly capabilities: Partial<CapabilityMap>;
   checkHealth(ctx: CallContext): Promise<Health>;
+  /** What the adapter runs and keeps beside its provider, read at each `/metrics` scrape. */
+  status?(): AdapterStatus;
   /** Subscribe to events the provider produces itself; returns an unsubscribe function. */
   onEvent?(listener: (event: ProviderEvent) => void): () => void;
   /** Present when the provider pushes over HTTP (PagerDuty, Alertmanager, GitHub, Datadog…). */
   readonly webhook?: AdapterWebhook;
   /** Release timers, sockets and child processes. */
   close?(): Promise<void>;
+}
+
+/** An adapter's own processes and memory; each figure only where the adapter has such a thing. */
+export interface AdapterStatus {
+  /** Child processes running now (a plugin's). */
+  processes?: number;
+  /** Times a child process stopped unasked and was restarted, since the adapter started. */
+  restarts?: number;
+  /** Characters of provider answers held to be found again (a plugin's held answers), at most its bound. */
+  heldAnswerChars?: number;
 }
 
 /** Builds an adapter from its (secret-resolved) config object. */

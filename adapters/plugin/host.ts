@@ -95,7 +95,9 @@ export class PluginHost {
   private readonly queue: Call[] = [];
   private inflight: Call[] = [];
   private seq = 0;
+  /** Restarts since the last answer: the back-off's exponent. */
   private restarts = 0;
+  private restartsTotal = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
   /** One timer for every call's time-out, due at `sweepAt` (see `timeCall`). */
@@ -122,6 +124,11 @@ export class PluginHost {
   /** PID of the running plugin process, if one is running. */
   get pid(): number | undefined {
     return this.proc && !this.proc.done ? this.proc.child.pid : undefined;
+  }
+
+  /** Times the process stopped unasked (crashed, or killed for a hung call or a broken line) and was restarted. */
+  get restartCount(): number {
+    return this.restartsTotal;
   }
 
   /** Calls waiting or being answered: where a pool sends the next call. */
@@ -273,6 +280,7 @@ export class PluginHost {
     if (this.closing) return;
     const delay = Math.min(this.options.restartMaxMs, this.options.restartInitialMs * 2 ** this.restarts);
     this.restarts += 1;
+    this.restartsTotal += 1;
     logger.warn({ plugin: name, pid: proc.child.pid, reason, restartInMs: delay }, 'plugin stopped; restarting');
     if (proc.child.pid === undefined) {
       // Spawning itself failed: waiting would only turn a clear error into a time-out.

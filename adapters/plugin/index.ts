@@ -82,6 +82,7 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
   checkExecutable(options.path);
   // `path` and `capabilities` come from the registry, not from the operator's config.
   const { path: _path, capabilities: _capabilities, ...pluginConfig } = config;
+  const heldAnswers = options.heldAnswerBytes > 0 ? new HeldAnswers(options.heldAnswerBytes) : undefined;
   const host = new PluginPool(
     {
       name: env.name,
@@ -97,7 +98,7 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
       maxStderrLineBytes: options.maxStderrLineBytes,
       stderrLogLines: options.stderrLogLines,
       stderrLogWindowMs: options.stderrLogWindowMs,
-      ...(options.heldAnswerBytes > 0 ? { heldAnswers: new HeldAnswers(options.heldAnswerBytes) } : {}),
+      ...(heldAnswers ? { heldAnswers } : {}),
     },
     options.processes,
   );
@@ -114,6 +115,11 @@ export function createPluginAdapter(config: Record<string, unknown>, env: Adapte
     host,
     capabilities,
     checkHealth: (ctx: CallContext): Promise<Health> => host.checkHealth(ctx.signal),
+    status: () => ({
+      processes: host.pids.length,
+      restarts: host.restartCount,
+      heldAnswerChars: heldAnswers?.keptLength ?? 0,
+    }),
     close: () => host.close(),
   };
 }

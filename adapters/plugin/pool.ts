@@ -32,6 +32,11 @@ export class PluginPool {
     return this.hosts.flatMap((host) => (host.pid === undefined ? [] : [host.pid]));
   }
 
+  /** Restarts of all the processes since the pool started. */
+  get restartCount(): number {
+    return this.hosts.reduce((sum, host) => sum + host.restartCount, 0);
+  }
+
   /** Extensions the first process announced (every process runs the same executable). */
   get extensions(): ReadonlySet<PluginExtension> {
     return this.hosts[0]?.extensions ?? new Set();

@@ -45,7 +45,7 @@ import { EventVerdicts } from './event-verdicts.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import type { IncidentNode } from './models.js';
-import { trackCacheSize, trackRecentRecords } from './provider-metrics.js';
+import { trackAdapterStatus, trackCacheSize, trackRecentRecords } from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { ReadLatencies } from './read-latency.js';
@@ -107,6 +107,7 @@ export class DataFloor {
   private readonly invalidation: CacheInvalidation;
   private readonly untrackCache: () => void;
   private readonly untrackRecent: () => void;
+  private readonly untrackAdapters: () => void;
   /** Aborts background calls when the gateway stops. */
   private readonly stopping = new AbortController();
 
@@ -119,6 +120,7 @@ export class DataFloor {
     this.cache = new ReadCache(cache, () => Date.now(), shared, this.latencies);
     this.untrackCache = trackCacheSize(() => this.cache.size);
     this.untrackRecent = trackRecentRecords(() => this.recentIncidents.size);
+    this.untrackAdapters = trackAdapterStatus(() => options.registry.instances);
     this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));
     this.intake = new EventIntake(this, options.logger);
@@ -230,6 +232,7 @@ export class DataFloor {
     this.stopping.abort(new Error('the gateway is stopping'));
     this.untrackCache();
     this.untrackRecent();
+    this.untrackAdapters();
     this.cache.stop();
     this.invalidation.stop();
   }

@@ -3,6 +3,7 @@
  * every call; the HTTP edge only exposes the registry (`/metrics`).
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { Adapter, AdapterStatus } from '../../adapters/contract/index.js';
 import type { CallCause } from './calls.js';
 import type { LoaderKey } from './loader-key.js';
 import type { CircuitStatus, ProviderLoad, RefusalReason } from './provider-resilience.js';
@@ -199,6 +200,61 @@ export const trackRecentRecords = summedGauge(
   'opsorch_lookahead_records',
   'Incident records kept as last read, for the look-ahead of the next page that shows them (at most OPSORCH_LOOKAHEAD_RECORDS).',
 );
+
+type StatusSource = () => readonly { name: string; adapter: Pick<Adapter, 'status'> }[];
+
+/** Each live floor's provider instances, whose adapters may report a status (`Adapter.status`). */
+const statusSources = new Set<StatusSource>();
+
+/** Each provider instance's value of one status figure, where its adapter reports one. */
+function eachStatus(figure: keyof AdapterStatus, visit: (provider: string, value: number) => void): void {
+  for (const instances of statusSources) {
+    for (const { name, adapter } of instances()) {
+      const value = adapter.status?.()[figure];
+      if (value !== undefined) visit(name, value);
+    }
+  }
+}
+
+new Gauge({
+  name: 'opsorch_provider_processes',
+  help: "Child processes running now for each provider instance that runs them (a plugin's processes).",
+  labelNames: ['provider'] as const,
+  registers: [providerMetricsRegistry],
+  collect() {
+    this.reset();
+    eachStatus('processes', (provider, value) => this.set({ provider }, value));
+  },
+});
+
+new Counter({
+  name: 'opsorch_provider_process_restarts_total',
+  help: "Times a provider instance's child process stopped unasked (crashed, or was killed for a hung call or a broken line) and was restarted.",
+  labelNames: ['provider'] as const,
+  registers: [providerMetricsRegistry],
+  collect() {
+    // The adapter keeps the running total; the counter is set to it at each scrape.
+    this.reset();
+    eachStatus('restarts', (provider, value) => this.inc({ provider }, value));
+  },
+});
+
+new Gauge({
+  name: 'opsorch_provider_held_answer_chars',
+  help: "Characters of a plugin's answers held to be found again, with their parsed values (at most its heldAnswerBytes).",
+  labelNames: ['provider'] as const,
+  registers: [providerMetricsRegistry],
+  collect() {
+    this.reset();
+    eachStatus('heldAnswerChars', (provider, value) => this.set({ provider }, value));
+  },
+});
+
+/** Reports the status of these provider instances' adapters until the returned function is called. */
+export function trackAdapterStatus(instances: StatusSource): () => void {
+  statusSources.add(instances);
+  return () => statusSources.delete(instances);
+}
 
 const lookaheadGuesses = new Counter({
   name: 'opsorch_lookahead_guesses_total',

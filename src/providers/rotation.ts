@@ -62,6 +62,7 @@ export function swappable(initial: Adapter, onClose: () => void): Swappable {
     kind: initial.kind,
     capabilities,
     checkHealth: (ctx) => current.checkHealth(ctx),
+    ...(initial.status ? { status: () => current.status?.() ?? {} } : {}),
     ...(initial.onEvent
       ? {
           onEvent(listener: (event: ProviderEvent) => void) {

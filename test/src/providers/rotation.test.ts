@@ -19,6 +19,7 @@ function named(name: string) {
       },
     },
     checkHealth: async () => ({ status: 'HEALTHY', message: name }),
+    status: () => ({ processes: name.length, restarts: name === 'a' ? 4 : 0 }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -70,5 +71,17 @@ describe('swappable', () => {
     expect(b.listeners.size).toBe(1);
     off?.();
     expect(b.listeners.size).toBe(0);
+  });
+
+  it('reports the status of the adapter serving now, not the one it replaced', async () => {
+    const stand = swappable(named('a').adapter, () => {});
+    expect(stand.adapter.status?.()).toEqual({ processes: 1, restarts: 4 });
+    await stand.swap(named('bb').adapter);
+    expect(stand.adapter.status?.()).toEqual({ processes: 2, restarts: 0 });
+  });
+
+  it('has no status when the adapter it stands for has none', () => {
+    const { status: _status, ...bare } = named('a').adapter;
+    expect(swappable(bare, () => {}).adapter.status).toBeUndefined();
   });
 });
