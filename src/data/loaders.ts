@@ -226,7 +226,8 @@ export class Loaders {
     if (this.deps.options.batch) {
       answer = this.deps.cache.fresh<V>(key, this.visibility, cacheKey);
     }
-    answer ??= loader().load(id);
+    // A cached answer may be null (no record by that name); only undefined is a miss.
+    if (answer === undefined) answer = loader().load(id);
     this.answered.set(name, answer);
     return answer;
   }

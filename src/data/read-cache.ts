@@ -302,9 +302,10 @@ export class ReadCache {
   fresh<V>(key: LoaderKey, partition: string, id: string): V | undefined {
     const policy = this.policyOf(key);
     if (!policy) return undefined;
-    const entry = this.entries.get(entryName(key, partition, id));
+    const now = this.now();
+    const entry = this.unexpired(entryName(key, partition, id), now);
     if (!entry) return undefined;
-    const age = this.now() - entry.storedAt;
+    const age = now - entry.storedAt;
     if (age > policy.ttlMs) return undefined;
     recordCacheLookup(key, 'hit', age);
     entry.read = true;
@@ -646,7 +647,8 @@ export class ReadCache {
     }
     const toShare: { name: string; entry: SharedEntry; ttlMs: number }[] = [];
     indices.forEach((i, j) => {
-      const value = fetched[j] ?? new Error('provider answered too few results');
+      // An answer may be null (a name no record has): an answer, kept as one. Only a missing one fails.
+      const value = j < fetched.length ? (fetched[j] as V | Error) : new Error('provider answered too few results');
       fill.results[i] = value;
       if (value instanceof Error || fill.generation !== this.generation) return;
       // A moment already past says nothing about the future: asking again would get the same

@@ -50,9 +50,12 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
     core = await startCore(OPSORCH_PLUGIN_ENV);
     coreUrl = core.base;
 
-    const registry = await buildRegistry(loadConfig(OPSORCH_PLUGIN_ENV), { plugin: createPluginAdapter }, testLogger);
+    const config = loadConfig(OPSORCH_PLUGIN_ENV);
+    const registry = await buildRegistry(config, { plugin: createPluginAdapter }, testLogger);
+    // The read cache as a deployment has it by default: directory reads go through it.
     gateway = await startTestGateway(
       registry.instances.map((i) => ({ name: i.name, adapter: i.adapter, capabilities: i.capabilities })),
+      { cache: config.cache },
     );
     provider = (capability) => {
       const found = registry.instances.find((i) => i.capabilities.includes(capability));
@@ -153,6 +156,29 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
         },
       );
       expect(direct.incident.team.name).toBe(team.name);
+    });
+
+    it('joins every incident to the service and team Core finds for it, and to none where Core finds none', async () => {
+      const fromCore = await rest('/incidents/query', {});
+      const nodes = await list('incidents', 'service { source { nativeId } } team { source { nativeId } }');
+      const teamIds = new Set((await rest('/teams/query', {})).map((t) => t.id as string));
+      const serviceIds = new Set((await rest('/services/query', {})).map((s) => s.id as string));
+      let teamless = 0;
+      for (const n of nodes) {
+        const c = fromCore.find((r) => r.id === n.source.nativeId) as Json;
+        const service = c.service as string;
+        const team = (c.fields as Json).team as string;
+        const joined = n as unknown as { service: Json | null; team: Json | null };
+        expect(joined.service, `${n.source.nativeId}'s service`).toEqual(
+          serviceIds.has(service) ? { source: { nativeId: service } } : null,
+        );
+        expect(joined.team, `${n.source.nativeId}'s team`).toEqual(
+          teamIds.has(team) ? { source: { nativeId: team } } : null,
+        );
+        if (!teamIds.has(team)) teamless++;
+      }
+      // OpsOrch's mocks name teams their team plugin does not have: the join to none is exercised.
+      expect(teamless).toBeGreaterThan(0);
     });
 
     it('reads a timeline as Core does', async () => {

@@ -144,8 +144,11 @@ describe('ReadCache', () => {
     const expiresAt = (value: string) => (value.startsWith('a@') ? 1_004_000 : undefined);
     await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt);
     now = 1_003_999;
+    expect(cache.fresh(SERVICES, 'r', 'a')).toBe('a@1');
     expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt)).toEqual(['a@1', 'b@1']);
     now = 1_004_000;
+    expect(cache.fresh(SERVICES, 'r', 'a')).toBeUndefined();
+    expect(cache.fresh(SERVICES, 'r', 'b')).toBe('b@1');
     expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt)).toEqual(['a@2', 'b@1']);
     expect(p.calls).toEqual([['a', 'b'], ['a']]);
     // Stored again at 1_004_000, when its moment has already passed: asking again would answer the
@@ -153,6 +156,23 @@ describe('ReadCache', () => {
     now = 1_009_000;
     expect(await cache.read(SERVICES, 'r', ['a', 'b'], String, p.fetch, expiresAt)).toEqual(['a@2', 'b@1']);
     expect(p.calls).toEqual([['a', 'b'], ['a']]);
+  });
+
+  it('keeps an answer of nothing (null, a name no record has) as an answer, and fails only keys a short answer leaves out', async () => {
+    const cache = new ReadCache(options(), clock);
+    const calls: string[][] = [];
+    const fetch = async (keys: readonly string[]): Promise<(string | null | Error)[]> => {
+      calls.push([...keys]);
+      return keys.filter((k) => k !== 'cut').map((k) => (k.startsWith('no-') ? null : `${k}@${calls.length}`));
+    };
+    expect(await cache.read(SERVICES, 'r', ['a', 'no-b'], String, fetch)).toEqual(['a@1', null]);
+    expect(await cache.read(SERVICES, 'r', ['no-b', 'a'], String, fetch)).toEqual([null, 'a@1']);
+    expect(cache.fresh(SERVICES, 'r', 'no-b')).toBeNull();
+    expect(calls).toEqual([['a', 'no-b']]);
+    const short = await cache.read(SERVICES, 'r', ['c', 'cut'], String, fetch);
+    expect(short[0]).toBe('c@2');
+    expect(short[1]).toBeInstanceOf(Error);
+    expect((short[1] as Error).message).toBe('provider answered too few results');
   });
 
   it('never caches messaging or errors', async () => {
