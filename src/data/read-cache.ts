@@ -647,8 +647,9 @@ export class ReadCache {
     }
     const toShare: { name: string; entry: SharedEntry; ttlMs: number }[] = [];
     indices.forEach((i, j) => {
-      // An answer may be null (a name no record has): an answer, kept as one. Only a missing one fails.
-      const value = j < fetched.length ? (fetched[j] as V | Error) : new Error('provider answered too few results');
+      // Null (a name no record has) is an answer, kept as one; only a missing one fails.
+      const answer = fetched[j];
+      const value = answer === undefined ? new Error('provider answered too few results') : answer;
       fill.results[i] = value;
       if (value instanceof Error || fill.generation !== this.generation) return;
       // A moment already past says nothing about the future: asking again would get the same
