@@ -216,16 +216,25 @@ function eachStatus(figure: keyof AdapterStatus, visit: (provider: string, value
   }
 }
 
-new Gauge({
-  name: 'opsorch_provider_processes',
-  help: "Child processes running now for each provider instance that runs them (a plugin's processes).",
-  labelNames: ['provider'] as const,
-  registers: [providerMetricsRegistry],
-  collect() {
-    this.reset();
-    eachStatus('processes', (provider, value) => this.set({ provider }, value));
-  },
-});
+/** A gauge of one status figure, per provider instance whose adapter reports it. */
+function statusGauge(name: string, help: string, figure: keyof AdapterStatus): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['provider'] as const,
+    registers: [providerMetricsRegistry],
+    collect() {
+      this.reset();
+      eachStatus(figure, (provider, value) => this.set({ provider }, value));
+    },
+  });
+}
+
+statusGauge(
+  'opsorch_provider_processes',
+  "Child processes running now for each provider instance that runs them (a plugin's processes).",
+  'processes',
+);
 
 new Counter({
   name: 'opsorch_provider_process_restarts_total',
@@ -239,16 +248,11 @@ new Counter({
   },
 });
 
-new Gauge({
-  name: 'opsorch_provider_held_answer_chars',
-  help: "Characters of a plugin's answers held to be found again, with their parsed values (at most its heldAnswerBytes).",
-  labelNames: ['provider'] as const,
-  registers: [providerMetricsRegistry],
-  collect() {
-    this.reset();
-    eachStatus('heldAnswerChars', (provider, value) => this.set({ provider }, value));
-  },
-});
+statusGauge(
+  'opsorch_provider_held_answer_chars',
+  "Characters of a plugin's answers held to be found again, with their parsed values (at most its heldAnswerBytes).",
+  'heldAnswerChars',
+);
 
 /** Reports the status of these provider instances' adapters until the returned function is called. */
 export function trackAdapterStatus(instances: StatusSource): () => void {
