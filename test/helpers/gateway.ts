@@ -6,6 +6,8 @@ import type { Adapter, Capability } from '../../adapters/contract/index.js';
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
 import type { CallMiddleware } from '../../src/data/calls.js';
+import { CACHE_OFF } from '../../src/data/read-cache.js';
+import { readCacheFromEnv } from '../../src/data/read-cache-config.js';
 import type { PubSub } from '../../src/events/pubsub.js';
 import { type Gateway, type LiveStats, type SecurityOptions, startGateway } from '../../src/http/server.js';
 import type { Limits } from '../../src/limits.js';
@@ -40,11 +42,20 @@ export interface TestGatewayOptions {
   federation?: boolean;
   security?: SecurityOptions;
   logger?: typeof testLogger;
-  /** The cross-request read cache; off unless a test asks for it. */
+  /**
+   * The cross-request read cache: as a deployment has it by default (directories cached) unless a
+   * test sets it; `NO_READ_CACHE` for a test of what lies beneath it (provider calls per request).
+   */
   cache?: GatewayConfig['cache'];
   /** How long `stop()` lets in-flight requests run (5 s unless a test asks otherwise). */
   shutdownGraceMs?: number;
 }
+
+/** The read cache of a deployment that sets no `OPSORCH_CACHE_*`. */
+const DEPLOYED_CACHE = readCacheFromEnv({}, (message) => new Error(message));
+
+/** For tests that count the provider calls of each request: no cross-request cache. */
+export const NO_READ_CACHE = CACHE_OFF;
 
 export async function startTestGateway(
   providers: TestProvider[],
@@ -68,7 +79,7 @@ export async function startTestGateway(
       ...(options.sseStallMs === undefined ? {} : { sseStallMs: options.sseStallMs }),
       ...(options.limits ? { limits: options.limits } : {}),
       federation: options.federation ?? false,
-      ...(options.cache ? { cache: options.cache } : {}),
+      cache: options.cache ?? DEPLOYED_CACHE,
     },
     registry,
     logger: options.logger ?? testLogger,

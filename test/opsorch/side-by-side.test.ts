@@ -50,12 +50,9 @@ describe('OpsOrch Core and the gateway over the same OpsOrch plugins', () => {
     core = await startCore(OPSORCH_PLUGIN_ENV);
     coreUrl = core.base;
 
-    const config = loadConfig(OPSORCH_PLUGIN_ENV);
-    const registry = await buildRegistry(config, { plugin: createPluginAdapter }, testLogger);
-    // The read cache as a deployment has it by default: directory reads go through it.
+    const registry = await buildRegistry(loadConfig(OPSORCH_PLUGIN_ENV), { plugin: createPluginAdapter }, testLogger);
     gateway = await startTestGateway(
       registry.instances.map((i) => ({ name: i.name, adapter: i.adapter, capabilities: i.capabilities })),
-      { cache: config.cache },
     );
     provider = (capability) => {
       const found = registry.instances.find((i) => i.capabilities.includes(capability));

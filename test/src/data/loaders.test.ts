@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { firstIncidentId, gqlData } from '../../helpers/graphql.js';
 import { slowReads } from '../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
@@ -75,7 +75,10 @@ describe('reads sent together when a parent record arrives', () => {
     // At first, logs answer after every other read in flight has been answered, and take a second.
     vi.useFakeTimers({ toFake: ['performance'] });
     const adapter = slowReads(inner, arrived, (capability) => (slowLogs && capability === 'log' ? 1000 : 0));
-    const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], {
+      limits: { executionSliceMs: 0 },
+      cache: NO_READ_CACHE,
+    });
     try {
       const id = await firstIncidentId(gateway.url);
       await gqlData(gateway.url, PAGE, { id });
@@ -120,6 +123,7 @@ describe('what a read took, for the order reads leave in', () => {
     );
     const gateway = await startTestGateway([{ name: 'mock', adapter }], {
       limits: { executionSliceMs: 0, providerMaxConcurrent: 1 },
+      cache: NO_READ_CACHE,
     });
     try {
       const id = await firstIncidentId(gateway.url);

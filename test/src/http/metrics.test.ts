@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { parseExposition, type Sample, total } from '../../helpers/metrics.js';
 
@@ -22,7 +22,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     const counted = countingAdapter(await mockAdapter());
     log = counted.log;
-    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }]);
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { cache: NO_READ_CACHE });
   });
   afterAll(async () => {
     await gateway.stop();

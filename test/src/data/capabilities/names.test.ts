@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Incident, Page } from '../../../../adapters/contract/index.js';
-import { mockAdapter, startTestGateway } from '../../../helpers/gateway.js';
+import { mockAdapter, NO_READ_CACHE, startTestGateway } from '../../../helpers/gateway.js';
 import { firstIncidentId, gqlData } from '../../../helpers/graphql.js';
 import { slowReads } from '../../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../../helpers/wrap-adapter.js';
@@ -59,7 +59,10 @@ describe('services found by name in batches of more than a hundred names', () =>
         },
     );
     const adapter = slowReads(named, arrived, (capability) => (slowLogs && capability === 'log' ? 1200 : 0));
-    const gateway = await startTestGateway([{ name: 'mock', adapter }], { limits: { executionSliceMs: 0 } });
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], {
+      limits: { executionSliceMs: 0 },
+      cache: NO_READ_CACHE,
+    });
     try {
       manyServices = true;
       slowNames = true;

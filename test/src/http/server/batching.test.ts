@@ -1,7 +1,7 @@
 /** Nested queries cost one provider call per (provider, operation) per level, and a record asked twice is fetched once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallLog, countingAdapter } from '../../../helpers/counting.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
+import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
 import { gqlData } from '../../../helpers/graphql.js';
 
 describe('DataLoader batching', () => {
@@ -11,7 +11,7 @@ describe('DataLoader batching', () => {
   beforeAll(async () => {
     const counted = countingAdapter(await mockAdapter());
     log = counted.log;
-    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }]);
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { cache: NO_READ_CACHE });
     const { services } = await gqlData<{ services: { nodes: { name: string }[] } }>(
       gateway.url,
       '{ services(first: 100) { nodes { name } } }',
