@@ -5,7 +5,7 @@
  * the records they join to, three levels deep. The selections are built from the schema, so a field
  * added later is read too. No answer may carry an error: a join that finds nothing is null or
  * empty, never an internal error (a team name no team has once was, through the read cache that
- * is on by default and off in the suites that start the gateway in-process).
+ * is on by default and was then off in the suites that start the gateway in-process).
  */
 import { readFileSync } from 'node:fs';
 import {
