@@ -38,6 +38,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { type Abortable, CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
+import { answerAt } from './answer-at.js';
 import { type LoaderKey, loaderName } from './loader-key.js';
 import {
   recordCacheEviction,
@@ -647,9 +648,8 @@ export class ReadCache {
     }
     const toShare: { name: string; entry: SharedEntry; ttlMs: number }[] = [];
     indices.forEach((i, j) => {
-      // Null (a name no record has) is an answer, kept as one; only a missing one fails.
-      const answer = fetched[j];
-      const value = answer === undefined ? new Error('provider answered too few results') : answer;
+      // Null (a name no record has) is an answer, kept as one.
+      const value = answerAt(fetched, j);
       fill.results[i] = value;
       if (value instanceof Error || fill.generation !== this.generation) return;
       // A moment already past says nothing about the future: asking again would get the same

@@ -12,6 +12,7 @@ import {
   cancelOf,
   ProviderCallContext,
 } from '../../adapters/contract/index.js';
+import { answerAt } from './answer-at.js';
 import { HANDED_CANCEL, type HandingContext, RETURNED } from './calls.js';
 
 /** One provider call, shared by every request that waits on one of its keys. */
@@ -83,10 +84,7 @@ export class InFlightReads {
       );
       const names = missing.map((key) => flightKey(loader, keyOf(key)));
       missing.forEach((_, j) => {
-        // A record that is not there is a valid answer (`null`); only a missing answer is an error.
-        const result = settled.then((results) =>
-          j < results.length ? (results[j] as V | Error) : new Error('provider answered too few results'),
-        );
+        const result = settled.then((results) => answerAt(results, j));
         pending[missingAt[j] as number] = result;
         this.flights.set(names[j] as string, { call, result });
       });
