@@ -72,14 +72,18 @@ function lists(): { field: string; query: string; recordType: string | undefined
     const args = argumentsOf(field);
     const selection = args === null ? null : selectionOf(field.type, 0);
     if (selection === null) return [];
-    const named = getNamedType(field.type);
-    const node = isObjectType(named) ? named.getFields().edges : undefined;
-    const recordType = node ? getNamedType(getNamedType(node.type) as GraphQLOutputType) : undefined;
-    const nodeType =
-      recordType && isObjectType(recordType)
-        ? getNamedType(recordType.getFields().node?.type as GraphQLOutputType)
-        : undefined;
-    return [{ field: field.name, query: `{ ${field.name}${args} ${selection} }`, recordType: nodeType?.name }];
+    // A connection's records are its edges' nodes.
+    const connection = getNamedType(field.type);
+    const edges = isObjectType(connection) ? connection.getFields().edges : undefined;
+    const edge = edges ? getNamedType(edges.type) : undefined;
+    const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
+    return [
+      {
+        field: field.name,
+        query: `{ ${field.name}${args} ${selection} }`,
+        recordType: node ? getNamedType(node.type).name : undefined,
+      },
+    ];
   });
 }
 
