@@ -6,7 +6,6 @@ import type { Adapter, Capability } from '../../adapters/contract/index.js';
 import { CAPABILITIES } from '../../adapters/contract/index.js';
 import { createMockAdapter } from '../../adapters/mock/index.js';
 import type { CallMiddleware } from '../../src/data/calls.js';
-import { CACHE_OFF } from '../../src/data/read-cache.js';
 import { readCacheFromEnv } from '../../src/data/read-cache-config.js';
 import type { PubSub } from '../../src/events/pubsub.js';
 import { type Gateway, type LiveStats, type SecurityOptions, startGateway } from '../../src/http/server.js';
@@ -44,7 +43,7 @@ export interface TestGatewayOptions {
   logger?: typeof testLogger;
   /**
    * The cross-request read cache: as a deployment has it by default (directories cached) unless a
-   * test sets it; `NO_READ_CACHE` for a test of what lies beneath it (provider calls per request).
+   * test sets it; `CACHE_OFF` for a test of what lies beneath it (provider calls per request).
    */
   cache?: GatewayConfig['cache'];
   /** How long `stop()` lets in-flight requests run (5 s unless a test asks otherwise). */
@@ -53,9 +52,6 @@ export interface TestGatewayOptions {
 
 /** The read cache of a deployment that sets no `OPSORCH_CACHE_*`. */
 const DEPLOYED_CACHE = readCacheFromEnv({}, (message) => new Error(message));
-
-/** For tests that count the provider calls of each request: no cross-request cache. */
-export const NO_READ_CACHE = CACHE_OFF;
 
 export async function startTestGateway(
   providers: TestProvider[],

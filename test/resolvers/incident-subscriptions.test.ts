@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CACHE_OFF } from '../../src/data/read-cache.js';
 import { countingAdapter } from '../helpers/counting.js';
-import { mockAdapter, NO_READ_CACHE, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gql, gqlData } from '../helpers/graphql.js';
 import { subscribe, waitUntil } from '../helpers/subscriptions.js';
 
@@ -186,7 +187,7 @@ describe('incidentUpdated filters', () => {
   it('read the directory once per change for every subscriber with the same filter and visibility', async () => {
     const { adapter, log } = countingAdapter(await mockAdapter());
     // Without single-flight, so subscribers that each read for themselves would show it.
-    const gateway = await startTestGateway([{ name: 'mock', adapter }], { singleFlight: false, cache: NO_READ_CACHE });
+    const gateway = await startTestGateway([{ name: 'mock', adapter }], { singleFlight: false, cache: CACHE_OFF });
     try {
       const data = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
         gateway.url,

@@ -9,7 +9,8 @@ import type { TeamMember } from '../../../adapters/contract/index.js';
 import { createMockAdapter } from '../../../adapters/mock/index.js';
 import { buildWorld } from '../../../adapters/mock/world/index.js';
 import type { TeamRecord } from '../../../adapters/mock/world/teams.js';
-import { NO_READ_CACHE, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { CACHE_OFF } from '../../../src/data/read-cache.js';
+import { startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 
 const WEEK = 7 * 86_400_000;
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const adapter = await createMockAdapter({ seed: 42, now: ANCHOR }, { name: 'mock', logger: testLogger });
   // Without the read cache: an on-call answer is cached until its `onCallUntil`, a time of the world's
   // clock, which this test moves past the handoff while the wall clock stays where it was.
-  gateway = await startTestGateway([{ name: 'mock', adapter }], { cache: NO_READ_CACHE });
+  gateway = await startTestGateway([{ name: 'mock', adapter }], { cache: CACHE_OFF });
 });
 afterAll(async () => {
   vi.useRealTimers();

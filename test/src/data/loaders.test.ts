@@ -4,8 +4,9 @@
  * between requests; reads sent together leave slowest first.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CACHE_OFF } from '../../../src/data/read-cache.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { firstIncidentId, gqlData } from '../../helpers/graphql.js';
 import { slowReads } from '../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
@@ -77,7 +78,7 @@ describe('reads sent together when a parent record arrives', () => {
     const adapter = slowReads(inner, arrived, (capability) => (slowLogs && capability === 'log' ? 1000 : 0));
     const gateway = await startTestGateway([{ name: 'mock', adapter }], {
       limits: { executionSliceMs: 0 },
-      cache: NO_READ_CACHE,
+      cache: CACHE_OFF,
     });
     try {
       const id = await firstIncidentId(gateway.url);
@@ -123,7 +124,7 @@ describe('what a read took, for the order reads leave in', () => {
     );
     const gateway = await startTestGateway([{ name: 'mock', adapter }], {
       limits: { executionSliceMs: 0, providerMaxConcurrent: 1 },
-      cache: NO_READ_CACHE,
+      cache: CACHE_OFF,
     });
     try {
       const id = await firstIncidentId(gateway.url);

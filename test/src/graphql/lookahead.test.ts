@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
+import { CACHE_OFF } from '../../../src/data/read-cache.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { firstIncidentId, gql, gqlData } from '../../helpers/graphql.js';
 import { scrape, total } from '../../helpers/metrics.js';
 import { slowReads, untilTrue } from '../../helpers/slow-reads.js';
@@ -395,7 +396,7 @@ describe('an incident page read again', () => {
     const stepper = waveStepper(adapter);
     const gateway = await startTestGateway([{ name: 'mock', adapter: stepper.adapter }], {
       limits: { executionSliceMs: 0, ...limits },
-      cache: NO_READ_CACHE,
+      cache: CACHE_OFF,
     });
     const listed = await stepper.run(
       gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 2) { nodes { id } } }'),

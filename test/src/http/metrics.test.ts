@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CACHE_OFF } from '../../../src/data/read-cache.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { parseExposition, type Sample, total } from '../../helpers/metrics.js';
 
@@ -22,7 +23,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     const counted = countingAdapter(await mockAdapter());
     log = counted.log;
-    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { cache: NO_READ_CACHE });
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { cache: CACHE_OFF });
   });
   afterAll(async () => {
     await gateway.stop();

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Incident, Page } from '../../../../adapters/contract/index.js';
-import { mockAdapter, NO_READ_CACHE, startTestGateway } from '../../../helpers/gateway.js';
+import { CACHE_OFF } from '../../../../src/data/read-cache.js';
+import { mockAdapter, startTestGateway } from '../../../helpers/gateway.js';
 import { firstIncidentId, gqlData } from '../../../helpers/graphql.js';
 import { slowReads } from '../../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../../helpers/wrap-adapter.js';
@@ -61,7 +62,7 @@ describe('services found by name in batches of more than a hundred names', () =>
     const adapter = slowReads(named, arrived, (capability) => (slowLogs && capability === 'log' ? 1200 : 0));
     const gateway = await startTestGateway([{ name: 'mock', adapter }], {
       limits: { executionSliceMs: 0 },
-      cache: NO_READ_CACHE,
+      cache: CACHE_OFF,
     });
     try {
       manyServices = true;

@@ -1,7 +1,8 @@
 /** Nested queries cost one provider call per (provider, operation) per level, and a record asked twice is fetched once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CACHE_OFF } from '../../../../src/data/read-cache.js';
 import { type CallLog, countingAdapter } from '../../../helpers/counting.js';
-import { mockAdapter, NO_READ_CACHE, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
+import { mockAdapter, startTestGateway, type TestGateway } from '../../../helpers/gateway.js';
 import { gqlData } from '../../../helpers/graphql.js';
 
 describe('DataLoader batching', () => {
@@ -11,7 +12,7 @@ describe('DataLoader batching', () => {
   beforeAll(async () => {
     const counted = countingAdapter(await mockAdapter());
     log = counted.log;
-    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { cache: NO_READ_CACHE });
+    gateway = await startTestGateway([{ name: 'mock', adapter: counted.adapter }], { cache: CACHE_OFF });
     const { services } = await gqlData<{ services: { nodes: { name: string }[] } }>(
       gateway.url,
       '{ services(first: 100) { nodes { name } } }',
