@@ -160,6 +160,15 @@ export const LIMITS = {
       "incident records kept as last read, per caller visibility, to start a page's reads from before the record arrives again",
     zeroOff: true,
   },
+  // A thousand records of a few kilobytes take a few MiB; the bound is for a provider whose
+  // records are not a few kilobytes (long descriptions, large custom fields).
+  lookaheadRecordBytes: {
+    variable: 'OPSORCH_LOOKAHEAD_RECORD_BYTES',
+    default: 16_777_216,
+    code: '(least recently read records are forgotten; a record larger than an eighth of it is not kept)',
+    unit: 'bytes',
+    description: 'memory the incident records kept as last read take, about',
+  },
   maxProviderCalls: {
     variable: 'OPSORCH_MAX_PROVIDER_CALLS',
     default: 1_000,

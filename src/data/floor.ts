@@ -45,7 +45,13 @@ import { EventVerdicts } from './event-verdicts.js';
 import { EventIntake } from './intake.js';
 import { type LoaderOptions, Loaders, type TeamDirectory } from './loaders.js';
 import type { IncidentNode } from './models.js';
-import { trackAdapterStatus, trackCacheSize, trackRecentRecords } from './provider-metrics.js';
+import {
+  trackAdapterStatus,
+  trackCacheBytes,
+  trackCacheSize,
+  trackRecentRecordBytes,
+  trackRecentRecords,
+} from './provider-metrics.js';
 import type { CircuitStatus } from './provider-resilience.js';
 import { CACHE_OFF, ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { ReadLatencies } from './read-latency.js';
@@ -63,6 +69,8 @@ export interface DataFloorOptions {
   maxAggregateRecords?: number;
   /** Incident records kept as last read for the look-ahead (`recent-records.ts`); 0 keeps none. */
   lookaheadRecords?: number;
+  /** The memory those records take at most, about (`approximateBytes`). */
+  lookaheadRecordBytes?: number;
   /** Wraps every provider call, outermost first (authorization, budgets, deadlines...). */
   middleware?: readonly CallMiddleware[];
   /** Each provider instance's circuit breaker, for `providers { health }`. */
@@ -113,13 +121,26 @@ export class DataFloor {
 
   constructor(private readonly options: DataFloorOptions) {
     this.calls = new ProviderCalls(options.middleware);
-    this.recentIncidents = new RecentRecords(options.lookaheadRecords ?? LIMITS.lookaheadRecords.default);
+    this.recentIncidents = new RecentRecords(
+      options.lookaheadRecords ?? LIMITS.lookaheadRecords.default,
+      options.lookaheadRecordBytes ?? LIMITS.lookaheadRecordBytes.default,
+    );
     const cache = options.cache ?? CACHE_OFF;
     const shared =
       cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;
     this.cache = new ReadCache(cache, () => Date.now(), shared, this.latencies);
-    this.untrackCache = trackCacheSize(() => this.cache.size);
-    this.untrackRecent = trackRecentRecords(() => this.recentIncidents.size);
+    const untrackEntries = trackCacheSize(() => this.cache.size);
+    const untrackBytes = trackCacheBytes(() => this.cache.bytes);
+    this.untrackCache = () => {
+      untrackEntries();
+      untrackBytes();
+    };
+    const untrackRecords = trackRecentRecords(() => this.recentIncidents.size);
+    const untrackRecordBytes = trackRecentRecordBytes(() => this.recentIncidents.bytes);
+    this.untrackRecent = () => {
+      untrackRecords();
+      untrackRecordBytes();
+    };
     this.untrackAdapters = trackAdapterStatus(() => options.registry.instances);
     this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));

@@ -134,7 +134,7 @@ const cacheAge = talliedHistogram({
 
 const cacheEvictions = new Counter({
   name: 'opsorch_read_cache_evictions_total',
-  help: 'Entries the cross-request cache dropped to stay within OPSORCH_CACHE_MAX_ENTRIES.',
+  help: 'Entries the cross-request cache dropped to stay within OPSORCH_CACHE_MAX_ENTRIES and OPSORCH_CACHE_MAX_BYTES, and answers it did not keep for being larger than an eighth of OPSORCH_CACHE_MAX_BYTES.',
   labelNames: cacheLabels,
   registers: [providerMetricsRegistry],
 });
@@ -194,6 +194,18 @@ function summedGauge(name: string, help: string): (count: () => number) => () =>
 
 /** Counts a cache in the entries gauge until the returned function is called. */
 export const trackCacheSize = summedGauge('opsorch_read_cache_entries', 'Entries held by the cross-request cache.');
+
+/** Counts a cache in the bytes gauge until the returned function is called. */
+export const trackCacheBytes = summedGauge(
+  'opsorch_read_cache_bytes',
+  'Memory the answers held by the cross-request cache take, about (at most OPSORCH_CACHE_MAX_BYTES).',
+);
+
+/** Counts the memory a look-ahead store's records take in the bytes gauge until the returned function is called. */
+export const trackRecentRecordBytes = summedGauge(
+  'opsorch_lookahead_record_bytes',
+  'Memory the incident records kept as last read take, about (at most OPSORCH_LOOKAHEAD_RECORD_BYTES).',
+);
 
 /** Counts the records a look-ahead store keeps in the records gauge until the returned function is called. */
 export const trackRecentRecords = summedGauge(

@@ -8,6 +8,8 @@
  * - `OPSORCH_CACHE_RECORD_TTL_S` (0, off): incidents, alerts, timelines, tickets, deployments and
  *   runs; never served past it.
  * - `OPSORCH_CACHE_MAX_ENTRIES` (10000): least recently used entries go first.
+ * - `OPSORCH_CACHE_MAX_BYTES` (67108864, 64 MiB): the memory the answers held take, about; least
+ *   recently used entries go first, and an answer larger than an eighth of it is not kept.
  * - `OPSORCH_CACHE_REFRESH_AHEAD` (64): directory loaders (per provider instance, operation and
  *   caller visibility) whose entries read within their TTL are refreshed shortly before it ends;
  *   0 turns refresh-ahead off.
@@ -19,7 +21,7 @@
  * `OPSORCH_CACHE_SHARED` is read with the other switches (`src/providers/config.ts`).
  */
 import { z } from 'zod';
-import { FILL_WAIT_MS, REFRESH_AHEAD_LOADERS, type ReadCacheOptions } from './read-cache.js';
+import { FILL_WAIT_MS, READ_CACHE_MAX_BYTES, REFRESH_AHEAD_LOADERS, type ReadCacheOptions } from './read-cache.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,12 +32,12 @@ const perProvider = z.record(
 );
 
 export function readCacheFromEnv(env: Env, fail: (message: string) => Error): ReadCacheOptions {
-  const whole = (variable: string, fallback: number, max: number): number => {
+  const whole = (variable: string, fallback: number, max: number, min = 0): number => {
     const raw = env[variable]?.trim();
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < 0 || value > max) {
-      throw fail(`${variable}=${JSON.stringify(raw)} must be a whole number from 0 to ${max}`);
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw fail(`${variable}=${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
     }
     return value;
   };
@@ -59,6 +61,8 @@ export function readCacheFromEnv(env: Env, fail: (message: string) => Error): Re
   }
   return {
     maxEntries: Math.max(1, whole('OPSORCH_CACHE_MAX_ENTRIES', 10_000, 10_000_000)),
+    // Below a MiB a directory's answers would hardly fit; above 64 GiB is no bound on this process.
+    maxBytes: whole('OPSORCH_CACHE_MAX_BYTES', READ_CACHE_MAX_BYTES, 2 ** 36, 2 ** 20),
     refreshAhead: whole('OPSORCH_CACHE_REFRESH_AHEAD', REFRESH_AHEAD_LOADERS, 100_000),
     fillWaitMs: whole('OPSORCH_CACHE_FILL_WAIT_MS', FILL_WAIT_MS, 10_000),
     directory: {

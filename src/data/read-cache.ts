@@ -25,7 +25,9 @@
  *   stores nothing. Each loader kept fresh this way (per provider instance, operation and
  *   visibility) keeps the last reader's scope to read with, so at most `refreshAhead` loaders are,
  *   least recently read out first; the others expire on access as before.
- * - Bounded by entry count, least recently used first.
+ * - Bounded by entry count and by the memory its answers hold (`approximateBytes`), least recently
+ *   used first; an answer larger than an eighth of the byte bound is not kept, so one provider's
+ *   huge answer cannot empty the cache of everyone else's.
  * - With instances sharing a Redis pub/sub, what one fetched is shared with the others
  *   (`shared-read-cache.ts`): a local miss, or a refresh, first takes a fresh entry another
  *   instance stored (a refresh ahead: one stored after its own), then claims in Redis what it is
@@ -39,6 +41,7 @@
 import { LRUCache } from 'lru-cache';
 import { type Abortable, CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
 import { answerAt } from './answer-at.js';
+import { approximateBytes } from './approximate-bytes.js';
 import { type LoaderKey, loaderName } from './loader-key.js';
 import {
   recordCacheEviction,
@@ -60,6 +63,8 @@ export interface CachePolicy {
 
 export interface ReadCacheOptions {
   maxEntries: number;
+  /** Bound on the memory the answers held take, about (`OPSORCH_CACHE_MAX_BYTES`); `READ_CACHE_MAX_BYTES` when not said. */
+  maxBytes?: number;
   directory: CachePolicy;
   records: CachePolicy;
   /** Per provider instance: TTLs that replace the defaults for that instance. */
@@ -77,6 +82,9 @@ export interface ReadCacheOptions {
    */
   fillWaitMs?: number;
 }
+
+/** The bound on the answers' memory when the options do not say: 64 MiB. */
+export const READ_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Loaders kept fresh ahead of their TTL when the options do not say. */
 export const REFRESH_AHEAD_LOADERS = 64;
@@ -219,6 +227,8 @@ export class ReadCache {
   /** Stops hearing other instances' announcements. */
   private readonly unhear: () => void;
   private readonly fillWaitLimit: number;
+  /** Answers larger than this are not kept. */
+  private readonly maxEntryBytes: number;
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -227,8 +237,11 @@ export class ReadCache {
     /** How long this instance's provider takes to answer each loader's reads (`ProviderCalls` records it). */
     private readonly readTimes = new ReadLatencies(),
   ) {
+    const maxBytes = Math.max(1, options.maxBytes ?? READ_CACHE_MAX_BYTES);
+    this.maxEntryBytes = Math.floor(maxBytes / 8);
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, options.maxEntries),
+      maxSize: maxBytes,
       dispose: (entry, name, reason) => {
         if (reason === 'evict') recordCacheEviction(entry.key);
         if (this.due.get(name)?.entry === entry) this.due.delete(name);
@@ -270,6 +283,11 @@ export class ReadCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The memory the answers held take, about (`approximateBytes` of each, its name beside it). */
+  get bytes(): number {
+    return this.entries.calculatedSize;
   }
 
   /** The policy for one loader, or null when its reads are not cached. */
@@ -683,7 +701,14 @@ export class ReadCache {
 
   /** Stores an entry; a directory entry is also scheduled to be refreshed ahead if it is read by then. */
   private store(name: string, entry: Entry, policy: Policy, partition: string): void {
-    this.entries.set(name, entry);
+    const size = name.length + approximateBytes(entry.value);
+    if (size > this.maxEntryBytes) {
+      // The answer before it is older than what the provider says now: not kept either.
+      this.entries.delete(name);
+      recordCacheEviction(entry.key);
+      return;
+    }
+    this.entries.set(name, entry, { size });
     if (policy.records || !this.refreshers || this.stopped) return;
     const end = entry.storedAt + policy.ttlMs;
     // An answer that stops being true before its TTL ends (who is on call until a handoff) would

@@ -5,16 +5,20 @@
  * window): started from the record as last read, those reads leave with the incident's own instead
  * of a provider round trip after it. The page is still answered from the record just read, whose
  * reads follow it as they always did; where it changed, only the reads made for the old one were
- * made in vain. Bounded by count, least recently read first.
+ * made in vain. Bounded by count and by the memory the records take (`approximateBytes`), least
+ * recently read first; a record larger than an eighth of that is not kept.
  */
 import { LRUCache } from 'lru-cache';
+import { approximateBytes } from './approximate-bytes.js';
 
 export class RecentRecords<R extends object> {
   private readonly records: LRUCache<string, R> | undefined;
+  private readonly maxRecordBytes: number;
 
   /** `max` 0 keeps none. */
-  constructor(max: number) {
-    this.records = max > 0 ? new LRUCache<string, R>({ max }) : undefined;
+  constructor(max: number, maxBytes: number) {
+    this.records = max > 0 ? new LRUCache<string, R>({ max, maxSize: Math.max(1, maxBytes) }) : undefined;
+    this.maxRecordBytes = Math.floor(maxBytes / 8);
   }
 
   get(visibility: string, provider: string, id: string): R | undefined {
@@ -25,12 +29,27 @@ export class RecentRecords<R extends object> {
   set(visibility: string, provider: string, id: string, record: R | null): void {
     if (!this.records) return;
     const key = keyOf(visibility, provider, id);
-    if (record === null) this.records.delete(key);
-    else this.records.set(key, record);
+    if (record === null) {
+      this.records.delete(key);
+      return;
+    }
+    // A record read again as the same object (a cache's, a plugin's held one) is not measured again.
+    if (this.records.peek(key) === record) {
+      this.records.get(key);
+      return;
+    }
+    const size = key.length + approximateBytes(record);
+    if (size > this.maxRecordBytes) this.records.delete(key);
+    else this.records.set(key, record, { size });
   }
 
   get size(): number {
     return this.records?.size ?? 0;
+  }
+
+  /** The memory the records kept take, about. */
+  get bytes(): number {
+    return this.records?.calculatedSize ?? 0;
   }
 }
 

@@ -161,6 +161,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ...(config.cache ? { cache: config.cache } : {}),
     maxAggregateRecords: limits.maxAggregateRecords,
     lookaheadRecords: limits.lookaheadRecords,
+    lookaheadRecordBytes: limits.lookaheadRecordBytes,
     // Authorization and audit first: a refused call spends no budget and reaches no provider.
     // The deadline wraps the provider's breaker and queue, so time spent queued counts against it.
     middleware: [

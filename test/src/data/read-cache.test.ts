@@ -8,6 +8,7 @@ import { type PagerDutyFake, startPagerDutyFake } from '../../fakes/pagerduty/se
 import { incidentEventBody, signPagerDutyDelivery } from '../../fakes/pagerduty/webhook.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { scrape, total } from '../../helpers/metrics.js';
 import { pagerDutyAdapterAt } from '../../helpers/pagerduty.js';
 import { wrapOperations } from '../../helpers/wrap-adapter.js';
 
@@ -223,6 +224,31 @@ describe('ReadCache', () => {
     expect(cache.size).toBe(50);
     expect(await cache.read(SERVICES, 'r', ['k499'], String, p.fetch)).toEqual(['k499@1']);
     expect(await cache.read(SERVICES, 'r', ['k0'], String, p.fetch)).toEqual(['k0@2']);
+  });
+
+  it('holds answers within maxBytes, least recently used out first, and keeps none larger than an eighth of it', async () => {
+    const cache = new ReadCache(options({ maxBytes: 100_000 }), clock);
+    const calls: string[][] = [];
+    const described = (k: string, length: number) => ({ id: k, description: k.padEnd(length, '.') });
+    const fetchBig = async (keys: readonly string[]) => {
+      calls.push([...keys]);
+      return keys.map((k) => described(k, k === 'huge' ? 13_000 : 9_000));
+    };
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    await cache.read(SERVICES, 'r', keys, String, fetchBig);
+    expect(cache.bytes).toBeLessThanOrEqual(100_000);
+    expect(cache.size).toBeGreaterThan(5);
+    expect(cache.size).toBeLessThan(40);
+    calls.length = 0;
+    expect(await cache.read(SERVICES, 'r', ['k39'], String, fetchBig)).toEqual([described('k39', 9_000)]);
+    expect(calls).toEqual([]);
+    await cache.read(SERVICES, 'r', ['k0'], String, fetchBig);
+    expect(calls).toEqual([['k0']]);
+
+    await cache.read(SERVICES, 'r', ['huge'], String, fetchBig);
+    await cache.read(SERVICES, 'r', ['huge'], String, fetchBig);
+    expect(calls).toEqual([['k0'], ['huge'], ['huge']]);
+    expect(cache.bytes).toBeLessThanOrEqual(100_000);
   });
 });
 
@@ -578,5 +604,59 @@ describe('the read cache through the gateway (PagerDuty)', () => {
     });
     expect(delivered.status).toBeLessThan(300);
     expect(await status()).toBe('RESOLVED');
+  });
+});
+
+describe("the read cache's byte bound through the gateway (PagerDuty)", () => {
+  const BOUND = 1 << 20;
+  let fake: PagerDutyFake;
+  let gateway: TestGateway;
+  const ids = Array.from({ length: 40 }, (_, i) => `PSBIG${String(i).padStart(2, '0')}`);
+  const serviceReads = (id: string) => fake.requests.filter((r) => r.path === `/services/${id}`).length;
+
+  beforeAll(async () => {
+    fake = await startPagerDutyFake();
+    seedPagerDuty(fake);
+    for (const id of ids) {
+      // 60 KB each: 40 of them are more than the bound holds, each well under an eighth of it.
+      fake.services.push({ id, name: id, description: id.padEnd(60_000, '.'), team_ids: [], escalation_policy_id: '' });
+    }
+    gateway = await startTestGateway([{ name: 'pagerduty', adapter: await pagerDutyAdapterAt(fake) }], {
+      cache: {
+        maxEntries: 1000,
+        maxBytes: BOUND,
+        directory: { ttlMs: 60_000, staleMs: 30_000 },
+        records: { ttlMs: 0, staleMs: 0 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await fake?.stop();
+  });
+
+  it('holds no more than OPSORCH_CACHE_MAX_BYTES of answers, shows it on /metrics, and reads an answer it let go again', async () => {
+    const first = await gqlData<{ nodes: { description: string }[] }>(
+      gateway.url,
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Service { description } } }',
+      { ids: ids.map((id) => toGlobalId('Service', 'pagerduty', id)) },
+    );
+    expect(first.nodes.map((s) => s.description.length)).toEqual(ids.map(() => 60_000));
+
+    const metrics = await scrape(gateway);
+    const bytes = total(metrics, 'opsorch_read_cache_bytes');
+    expect(bytes).toBeGreaterThan(BOUND / 2);
+    expect(bytes).toBeLessThanOrEqual(BOUND);
+    expect(total(metrics, 'opsorch_read_cache_evictions_total', { capability: 'service' })).toBeGreaterThan(0);
+
+    // The last service read is still held; the first was let go to make room, and is read again.
+    const last = ids[39] as string;
+    const firstId = ids[0] as string;
+    const again = (id: string) =>
+      gqlData(gateway.url, `{ service(id: "${toGlobalId('Service', 'pagerduty', id)}") { description } }`);
+    const readsBefore = [serviceReads(last), serviceReads(firstId)];
+    await again(last);
+    await again(firstId);
+    expect([serviceReads(last), serviceReads(firstId)]).toEqual([readsBefore[0], (readsBefore[1] as number) + 1]);
   });
 });

@@ -392,7 +392,10 @@ describe('an incident page read again', () => {
   const waveNames = (waves: HeldCall[][]) => waves.map((wave) => wave.map((c) => `${c.capability}.${c.op}`).sort());
 
   /** A gateway over `adapter` whose provider calls are released wave by wave, and its incident IDs. */
-  async function steppedGateway(adapter: Adapter, limits: { lookaheadRecords?: number } = {}) {
+  async function steppedGateway(
+    adapter: Adapter,
+    limits: { lookaheadRecords?: number; lookaheadRecordBytes?: number } = {},
+  ) {
     const stepper = waveStepper(adapter);
     const gateway = await startTestGateway([{ name: 'mock', adapter: stepper.adapter }], {
       limits: { executionSliceMs: 0, ...limits },
@@ -518,6 +521,29 @@ describe('an incident page read again', () => {
       for (let i = 0; i < 3; i++) expect((await none.page(none.ids[0])).waves).toHaveLength(2);
     } finally {
       await none.gateway.stop();
+    }
+  });
+
+  it('keeps records within OPSORCH_LOOKAHEAD_RECORD_BYTES, shown on /metrics, and none larger than an eighth of it', async () => {
+    const bytesBefore = total(await scrape(gateway), 'opsorch_lookahead_record_bytes');
+    const kept = await steppedGateway(await mockAdapter());
+    try {
+      const [a] = kept.ids;
+      await kept.page(a);
+      const held = total(await scrape(kept.gateway), 'opsorch_lookahead_record_bytes') - bytesBefore;
+      expect(held).toBeGreaterThan(0);
+      expect((await kept.page(a)).waves).toHaveLength(1);
+
+      // A bound whose eighth is smaller than that record keeps none: every page waits for it.
+      const tight = await steppedGateway(await mockAdapter(), { lookaheadRecordBytes: 4 * held });
+      try {
+        for (let i = 0; i < 3; i++) expect((await tight.page(tight.ids[0])).waves).toHaveLength(2);
+        expect(total(await scrape(tight.gateway), 'opsorch_lookahead_record_bytes')).toBe(bytesBefore + held);
+      } finally {
+        await tight.gateway.stop();
+      }
+    } finally {
+      await kept.gateway.stop();
     }
   });
 });
