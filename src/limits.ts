@@ -150,6 +150,15 @@ export const LIMITS = {
     unit: 'operations',
     description: 'queries and mutations kept compiled to JavaScript (graphql-jit)',
   },
+  // A page's operation (a hundred fields or so) takes a few hundred KiB compiled with its document:
+  // room for a few hundred of them, and for operations of up to ~8,000 fields to be compiled.
+  compiledOperationBytes: {
+    variable: 'OPSORCH_COMPILED_OPERATION_BYTES',
+    default: 134_217_728,
+    code: '(least recently used operations are evicted; one estimated larger than an eighth of it is run uncompiled, by graphql-js)',
+    unit: 'bytes',
+    description: 'memory the compiled operations and the documents they keep take, about',
+  },
   // A record is a few kilobytes; a thousand covers the incidents a team's consoles have open.
   lookaheadRecords: {
     variable: 'OPSORCH_LOOKAHEAD_RECORDS',

@@ -5,6 +5,12 @@
  * every request. The compiled operations are kept in a bounded least-recently-used cache keyed by
  * the operation's node in its parsed document, so two documents never share one (the document
  * cache hands out one parsed document per text, so a known text finds its compiled operation).
+ * The cache is bounded by count and by the memory its operations hold, about: the parsed document
+ * its key keeps alive, and the compiled function, which grows with the fields the operation
+ * selects with fragments expanded. A document within the size, token, depth and cost limits can
+ * still select thousands of fields (megabytes of compiled code and resolve info each), so an
+ * operation estimated larger than an eighth of the bound is not compiled: graphql-js runs it,
+ * holding nothing of it between requests.
  *
  * graphql-js still answers what graphql-jit would answer differently:
  * - an operation graphql-jit cannot compile, or no operation at all (graphql-js reports why);
@@ -24,8 +30,17 @@ import {
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { documentHeapBytes } from './document-cache.js';
+import { expandedFields } from './expanded-fields.js';
 
 type Compiled = CompiledQuery['query'];
+
+/**
+ * Heap a compiled operation takes per field it selects, fragments expanded: 1.6-2.1 KiB measured
+ * (the gateway's heap after a full collection, operations of 94 to 2,093 fields, the parsed
+ * documents beside them counted in), rounded up.
+ */
+const COMPILED_BYTES_PER_FIELD = 2048;
 
 /** What an operation runs as: its compiled function, or graphql-js when it cannot be compiled. */
 type Runner = Compiled | 'graphql-js';
@@ -43,18 +58,26 @@ export interface OperationRequest {
 
 export class CompiledOperations {
   private readonly runners: LRUCache<OperationDefinitionNode, Runner>;
+  /** Operations found too large to compile: weakly, so as not to keep their documents alive. */
+  private readonly tooLarge = new WeakSet<OperationDefinitionNode>();
+  private readonly maxOperationBytes: number;
   private compilations = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
     maxOperations: number,
+    maxBytes: number,
   ) {
-    this.runners = new LRUCache({ max: maxOperations });
+    this.runners = new LRUCache({ max: maxOperations, maxSize: Math.max(1, maxBytes) });
+    this.maxOperationBytes = Math.floor(maxBytes / 8);
   }
 
-  /** Operations kept now (compiled, or known not to compile), and compilations since the start. */
-  get size(): { operations: number; compilations: number } {
-    return { operations: this.runners.size, compilations: this.compilations };
+  /**
+   * Operations kept now (compiled, or known not to compile) and the heap they take, about, and
+   * compilations since the start.
+   */
+  get size(): { operations: number; bytes: number; compilations: number } {
+    return { operations: this.runners.size, bytes: this.runners.calculatedSize, compilations: this.compilations };
   }
 
   execute(request: OperationRequest): Promise<ExecutionResult> | ExecutionResult {
@@ -69,11 +92,16 @@ export class CompiledOperations {
 
   private runner(document: DocumentNode, operation: OperationDefinitionNode): Runner {
     let run = this.runners.get(operation);
-    if (run === undefined) {
-      this.compilations++;
-      run = compile(this.schema, document, operation);
-      this.runners.set(operation, run);
+    if (run !== undefined) return run;
+    if (this.tooLarge.has(operation)) return 'graphql-js';
+    const bytes = documentHeapBytes(document) + COMPILED_BYTES_PER_FIELD * expandedFields(document, operation);
+    if (bytes > this.maxOperationBytes) {
+      this.tooLarge.add(operation);
+      return 'graphql-js';
     }
+    this.compilations++;
+    run = compile(this.schema, document, operation);
+    this.runners.set(operation, run, { size: bytes });
     return run;
   }
 

@@ -26,6 +26,11 @@ import { limitExceeded } from './limits/limit-error.js';
  */
 const HEAP_BYTES_PER_SOURCE_BYTE = 64;
 
+/** The heap a parsed document takes, about: whatever holds it (a cache, a compiled operation's key) holds that. */
+export function documentHeapBytes(document: DocumentNode): number {
+  return (document.loc?.source.body.length ?? 0) * HEAP_BYTES_PER_SOURCE_BYTE;
+}
+
 export type DocumentLimits = Pick<Limits, 'maxDocumentBytes' | 'maxTokens' | 'documentCacheBytes'>;
 
 /** What Apollo Server needs from a `documentStore` (its KeyValueCache<DocumentNode>). */
@@ -127,7 +132,7 @@ export class DocumentCache {
   }
 
   private store(key: string, document: DocumentNode): void {
-    const bytes = (document.loc?.source.body.length ?? 0) * HEAP_BYTES_PER_SOURCE_BYTE;
+    const bytes = documentHeapBytes(document);
     if (bytes > this.limits.documentCacheBytes) return;
     this.remove(key);
     while (this.bytes + bytes > this.limits.documentCacheBytes) {

@@ -133,8 +133,8 @@ export interface LiveStats {
   timelinePolling: PollerStats;
   /** Parsed valid documents cached for HTTP, WebSocket and SSE, and their estimated heap bytes. */
   documentCache: { documents: number; bytes: number };
-  /** Queries and mutations kept compiled, and how many compilations there have been. */
-  compiledOperations: { operations: number; compilations: number };
+  /** Queries and mutations kept compiled, their estimated heap bytes, and how many compilations there have been. */
+  compiledOperations: { operations: number; bytes: number; compilations: number };
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -180,7 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const federated = config.federation ?? false;
   const schema = buildSchema({ federation: federated });
   const documents = new DocumentCache(schema, specifiedRules, limits);
-  const compiled = new CompiledOperations(schema, limits.compiledOperations);
+  const compiled = new CompiledOperations(schema, limits.compiledOperations, limits.compiledOperationBytes);
 
   const app = express();
   app.disable('x-powered-by');

@@ -36,7 +36,7 @@ describe('compiled operations', () => {
     // The least recently used (the first) was evicted; it answers the same when compiled again.
     expect(await gqlData(gateway.url, documents[0] as string)).toEqual(first[0]);
     const after = await compiled();
-    expect(after).toEqual({ operations: 2, compilations: before.compilations + 1 });
+    expect(after).toMatchObject({ operations: 2, compilations: before.compilations + 1 });
     // The one run just before it is still kept: no compilation.
     expect(await gqlData(gateway.url, documents[2] as string)).toEqual(first[2]);
     expect((await compiled()).compilations).toBe(after.compilations);
@@ -88,5 +88,47 @@ describe('answered by graphql-js', () => {
     expect(json.errors).toEqual([
       { message: 'Unknown operation named "Nope".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
     ]);
+  });
+});
+
+describe('compiled operations within their byte bound', () => {
+  // An eighth is 50,000 bytes: six fields compile (2 KiB a field and the document's estimate),
+  // fifty do not.
+  const BOUND = 400_000;
+  let bounded: TestGateway;
+  beforeAll(async () => {
+    bounded = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
+      limits: { compiledOperationBytes: BOUND },
+    });
+  });
+  afterAll(() => bounded.stop());
+  const held = async () => (await readyLive(bounded)).compiledOperations;
+
+  it('keeps no more than OPSORCH_COMPILED_OPERATION_BYTES, least recently used out first', async () => {
+    const operation = (n: number) => `query Q${n} { incidents(first: ${n}) { nodes { id title status severity } } }`;
+    for (let n = 1; n <= 40; n++) await gqlData(bounded.url, operation(n));
+    const { operations, bytes, compilations } = await held();
+    expect(compilations).toBe(40);
+    expect(bytes).toBeLessThanOrEqual(BOUND);
+    expect(operations).toBeGreaterThan(5);
+    expect(operations).toBeLessThan(40);
+    // The last is still held; the first was let go and is compiled again.
+    await gqlData(bounded.url, operation(40));
+    expect((await held()).compilations).toBe(40);
+    await gqlData(bounded.url, operation(1));
+    expect((await held()).compilations).toBe(41);
+  });
+
+  it('runs an operation larger than an eighth of it with graphql-js, keeping nothing, and answers the same', async () => {
+    const fields = 'id title status severity createdAt updatedAt';
+    const wide = `{ ${Array.from({ length: 5 }, (_, i) => `i${i}: incidents(first: 2) { nodes { ${fields} service { name } } }`).join(' ')} }`;
+    const before = await held();
+    const answer = await gqlData(bounded.url, wide);
+    expect(await gqlData(bounded.url, wide)).toEqual(answer);
+    const after = await held();
+    expect(after.compilations).toBe(before.compilations);
+    expect(after.operations).toBe(before.operations);
+    // Compiled where the bound has room: the same answer.
+    expect(await gqlData(gateway.url, wide)).toEqual(answer);
   });
 });
