@@ -113,9 +113,8 @@ export class DataFloor {
   private readonly latencies = new ReadLatencies();
   private readonly cache: ReadCache;
   private readonly invalidation: CacheInvalidation;
-  private readonly untrackCache: () => void;
-  private readonly untrackRecent: () => void;
-  private readonly untrackAdapters: () => void;
+  /** Take this floor's stores and adapters out of the `/metrics` gauges. */
+  private readonly untrack: readonly (() => void)[];
   /** Aborts background calls when the gateway stops. */
   private readonly stopping = new AbortController();
 
@@ -129,19 +128,13 @@ export class DataFloor {
     const shared =
       cache.shared && options.pubsub.shared ? new SharedReadCache(options.pubsub.shared, options.logger) : undefined;
     this.cache = new ReadCache(cache, () => Date.now(), shared, this.latencies);
-    const untrackEntries = trackCacheSize(() => this.cache.size);
-    const untrackBytes = trackCacheBytes(() => this.cache.bytes);
-    this.untrackCache = () => {
-      untrackEntries();
-      untrackBytes();
-    };
-    const untrackRecords = trackRecentRecords(() => this.recentIncidents.size);
-    const untrackRecordBytes = trackRecentRecordBytes(() => this.recentIncidents.bytes);
-    this.untrackRecent = () => {
-      untrackRecords();
-      untrackRecordBytes();
-    };
-    this.untrackAdapters = trackAdapterStatus(() => options.registry.instances);
+    this.untrack = [
+      trackCacheSize(() => this.cache.size),
+      trackCacheBytes(() => this.cache.bytes),
+      trackRecentRecords(() => this.recentIncidents.size),
+      trackRecentRecordBytes(() => this.recentIncidents.bytes),
+      trackAdapterStatus(() => options.registry.instances),
+    ];
     this.invalidation = new CacheInvalidation(this.cache, options.pubsub.peers, options.logger);
     this.changes = new Changes(options.pubsub, (provider) => this.pushes(provider));
     this.intake = new EventIntake(this, options.logger);
@@ -251,9 +244,7 @@ export class DataFloor {
   /** Ends background calls (polls, webhooks, adapter events) and makes no more. */
   stop(): void {
     this.stopping.abort(new Error('the gateway is stopping'));
-    this.untrackCache();
-    this.untrackRecent();
-    this.untrackAdapters();
+    for (const untrack of this.untrack) untrack();
     this.cache.stop();
     this.invalidation.stop();
   }
