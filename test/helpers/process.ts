@@ -4,6 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface GatewayProcess {
@@ -17,13 +20,27 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+export const ROOT = new URL('../..', import.meta.url).pathname;
+
+let auditDir: string | undefined;
+let spawned = 0;
+
+/**
+ * The environment of a gateway started from the build in `ROOT`, over `env`: the audit log (on by
+ * default, `audit.log` in the working directory) goes to a file of its own under the system's
+ * temporary directory instead of into the checkout, unless `env` says where.
+ */
+export function gatewayEnv(env: Record<string, string>): Record<string, string> {
+  auditDir ??= mkdtempSync(join(tmpdir(), 'opsorch-test-audit-'));
+  spawned += 1;
+  return { PATH: process.env.PATH ?? '', OPSORCH_AUDIT_LOG: join(auditDir, `audit-${spawned}.log`), ...env };
+}
 
 /** `nodeArgs`: options for Node and V8 before the script, e.g. a trace. */
 export function spawnGateway(env: Record<string, string>, nodeArgs: readonly string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', OPSORCH_ADDR: '127.0.0.1:0', OPSORCH_LOG_LEVEL: 'info', ...env },
+    env: gatewayEnv({ OPSORCH_ADDR: '127.0.0.1:0', OPSORCH_LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

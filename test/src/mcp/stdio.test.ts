@@ -4,9 +4,8 @@ import { once } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayEnv, ROOT } from '../../helpers/process.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
-
-const ROOT = new URL('../../..', import.meta.url).pathname;
 
 /** An agent's first message, as a JSON-RPC line for the gateway's stdin. */
 function initializeLine(id: number, agent: string): string {
@@ -24,7 +23,7 @@ describe('MCP over stdio', () => {
       command: process.execPath,
       args: ['dist/src/main.js', 'mcp'],
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', OPSORCH_LOG_LEVEL: 'info', OPSORCH_MOCK_LIVE: 'false' },
+      env: gatewayEnv({ OPSORCH_LOG_LEVEL: 'info', OPSORCH_MOCK_LIVE: 'false' }),
       stderr: 'pipe',
     });
     transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -53,7 +52,7 @@ describe('MCP over stdio', () => {
   it('goes on answering when the agent never reads its stderr', async () => {
     const child = spawn(process.execPath, ['dist/src/main.js', 'mcp'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', OPSORCH_LOG_LEVEL: 'info', OPSORCH_MOCK_LIVE: 'false' },
+      env: gatewayEnv({ OPSORCH_LOG_LEVEL: 'info', OPSORCH_MOCK_LIVE: 'false' }),
       // Piped and never read: the pipe fills with the calls' log lines.
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -91,7 +90,7 @@ describe('MCP over stdio', () => {
   it('stops the gateway, exiting 0, when the agent closes stdin', async () => {
     const child = spawn(process.execPath, ['dist/src/main.js', 'mcp'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', OPSORCH_MOCK_LIVE: 'false' },
+      env: gatewayEnv({ OPSORCH_MOCK_LIVE: 'false' }),
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     const answered = once(child.stdout, 'data');
