@@ -40,6 +40,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { type Abortable, CAPABILITIES, type Capability } from '../../adapters/contract/index.js';
+import { fitsIn } from '../largest-entry.js';
 import { answerAt } from './answer-at.js';
 import { approximateBytes } from './approximate-bytes.js';
 import { type LoaderKey, loaderName } from './loader-key.js';
@@ -227,8 +228,6 @@ export class ReadCache {
   /** Stops hearing other instances' announcements. */
   private readonly unhear: () => void;
   private readonly fillWaitLimit: number;
-  /** Answers larger than this are not kept. */
-  private readonly maxEntryBytes: number;
 
   constructor(
     private readonly options: ReadCacheOptions,
@@ -237,11 +236,9 @@ export class ReadCache {
     /** How long this instance's provider takes to answer each loader's reads (`ProviderCalls` records it). */
     private readonly readTimes = new ReadLatencies(),
   ) {
-    const maxBytes = Math.max(1, options.maxBytes ?? READ_CACHE_MAX_BYTES);
-    this.maxEntryBytes = Math.floor(maxBytes / 8);
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, options.maxEntries),
-      maxSize: maxBytes,
+      maxSize: Math.max(1, options.maxBytes ?? READ_CACHE_MAX_BYTES),
       dispose: (entry, name, reason) => {
         if (reason === 'evict') recordCacheEviction(entry.key);
         if (this.due.get(name)?.entry === entry) this.due.delete(name);
@@ -702,7 +699,7 @@ export class ReadCache {
   /** Stores an entry; a directory entry is also scheduled to be refreshed ahead if it is read by then. */
   private store(name: string, entry: Entry, policy: Policy, partition: string): void {
     const size = name.length + approximateBytes(entry.value);
-    if (size > this.maxEntryBytes) {
+    if (!fitsIn(this.entries, size)) {
       // The answer before it is older than what the provider says now: not kept either.
       this.entries.delete(name);
       recordCacheEviction(entry.key);

@@ -9,16 +9,15 @@
  * recently read first; a record larger than an eighth of that is not kept.
  */
 import { LRUCache } from 'lru-cache';
+import { fitsIn } from '../largest-entry.js';
 import { approximateBytes } from './approximate-bytes.js';
 
 export class RecentRecords<R extends object> {
   private readonly records: LRUCache<string, R> | undefined;
-  private readonly maxRecordBytes: number;
 
   /** `max` 0 keeps none. */
   constructor(max: number, maxBytes: number) {
     this.records = max > 0 ? new LRUCache<string, R>({ max, maxSize: Math.max(1, maxBytes) }) : undefined;
-    this.maxRecordBytes = Math.floor(maxBytes / 8);
   }
 
   get(visibility: string, provider: string, id: string): R | undefined {
@@ -39,8 +38,8 @@ export class RecentRecords<R extends object> {
       return;
     }
     const size = key.length + approximateBytes(record);
-    if (size > this.maxRecordBytes) this.records.delete(key);
-    else this.records.set(key, record, { size });
+    if (fitsIn(this.records, size)) this.records.set(key, record, { size });
+    else this.records.delete(key);
   }
 
   get size(): number {

@@ -30,6 +30,7 @@ import {
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { fitsIn } from '../largest-entry.js';
 import { documentHeapBytes } from './document-cache.js';
 import { expandedFields } from './expanded-fields.js';
 
@@ -60,7 +61,6 @@ export class CompiledOperations {
   private readonly runners: LRUCache<OperationDefinitionNode, Runner>;
   /** Operations found too large to compile: weakly, so as not to keep their documents alive. */
   private readonly tooLarge = new WeakSet<OperationDefinitionNode>();
-  private readonly maxOperationBytes: number;
   private compilations = 0;
 
   constructor(
@@ -69,7 +69,6 @@ export class CompiledOperations {
     maxBytes: number,
   ) {
     this.runners = new LRUCache({ max: maxOperations, maxSize: Math.max(1, maxBytes) });
-    this.maxOperationBytes = Math.floor(maxBytes / 8);
   }
 
   /**
@@ -95,7 +94,7 @@ export class CompiledOperations {
     if (run !== undefined) return run;
     if (this.tooLarge.has(operation)) return 'graphql-js';
     const bytes = documentHeapBytes(document) + COMPILED_BYTES_PER_FIELD * expandedFields(document, operation);
-    if (bytes > this.maxOperationBytes) {
+    if (!fitsIn(this.runners, bytes)) {
       this.tooLarge.add(operation);
       return 'graphql-js';
     }
