@@ -16,7 +16,7 @@
  */
 
 import { setTimeout as pause } from 'node:timers/promises';
-import { type ConnectionHabit, httpClient } from '../lib/client.js';
+import { type ConnectionHabit, graphqlText, httpClient } from '../lib/client.js';
 import { cpuMs, treeCpuMs } from '../lib/cpu.js';
 import { graphqlBody } from '../lib/http.js';
 import { type LoadResult, load } from '../lib/load.js';
@@ -141,8 +141,7 @@ async function corePage(send: ReturnType<typeof httpClient>['send'], origin: str
 }
 
 async function gatewayPage(send: ReturnType<typeof httpClient>['send'], url: string, id: string): Promise<void> {
-  const text = await send('POST', url, { query: CORE_INCIDENT_PAGE, variables: { id } });
-  if (text.includes('"errors"')) throw new Error(`gateway page answered errors: ${text.slice(0, 500)}`);
+  await graphqlText(send, url, CORE_INCIDENT_PAGE, { id });
 }
 
 /** An incident both sides know, with a service and a team; its global ID on the gateway. */

@@ -51,3 +51,19 @@ export function httpClient(habit: ConnectionHabit): Client {
     },
   };
 }
+
+/**
+ * A GraphQL request through `send`, its answer's text checked for errors and not parsed: how the
+ * bench times a page (a console parses its answer too, but that is the console's CPU, not the
+ * server's).
+ */
+export async function graphqlText(
+  send: Client['send'],
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<string> {
+  const text = await send('POST', url, { query, variables });
+  if (text.includes('"errors"')) throw new Error(`${url} answered errors: ${text.slice(0, 500)}`);
+  return text;
+}
