@@ -25,6 +25,11 @@ const BY_ID = 'getMany';
 const QUERY: ListFetch<'incident', m.IncidentQuery, m.Incident> = (impl, qs, ctx) => impl.query(qs, ctx);
 const TIMELINES = 'timelines';
 const CHANGE_FIELDS = ['title', 'description', 'status', 'severity', 'assignees'] as const;
+/**
+ * Records of a list page remembered for the look-ahead: a console's first screen. A bound of its own
+ * so that a long list (a report's thousand incidents) does not push out the pages consoles have open.
+ */
+export const LISTED_REMEMBERED = 20;
 
 export class IncidentData {
   constructor(private readonly data: RequestData) {}
@@ -44,6 +49,16 @@ export class IncidentData {
       () => recent.set(visibility, provider, id, null),
     );
     return read;
+  }
+
+  private rememberListed(listed: readonly IncidentNode[]): void {
+    const recent = this.data.floor.recentIncidents;
+    const visibility = this.data.loaders.visibility;
+    const count = Math.min(listed.length, LISTED_REMEMBERED);
+    for (let i = 0; i < count; i++) {
+      const record = listed[i] as IncidentNode;
+      recent.set(visibility, record.provider, record.id, record);
+    }
   }
 
   /** The incident as a caller who may see what this one sees last read it, if it is remembered. */
@@ -97,9 +112,14 @@ export class IncidentData {
     return found;
   }
 
-  /** A page of incidents; `counts()` counts every incident the filter matches. */
+  /**
+   * A page of incidents; `counts()` counts every incident the filter matches. A request's first
+   * `LISTED_REMEMBERED` are remembered as `get` remembers a record: the incident a console opens is
+   * mostly one its list shows at the top, and its first page then starts from the listed record.
+   */
   async list(query: ListQuery<m.IncidentQuery>): Promise<CountedPage<m.Incident, m.IncidentStatus>> {
     const page = await this.data.loaders.page('incident', 'query', query, QUERY);
+    if (this.data.scope.cause === 'request') this.rememberListed(page.nodes);
     const { first: _first, after: _after, ...filter } = query;
     return withCounts(page, () =>
       countList(

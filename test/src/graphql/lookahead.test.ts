@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
+import { LISTED_REMEMBERED } from '../../../src/data/capabilities/incidents.js';
 import { CACHE_OFF } from '../../../src/data/read-cache.js';
 import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
@@ -58,6 +59,16 @@ beforeEach(() => log.reset());
 
 const started = (capability: string, op: string) =>
   log.calls.filter((c) => c.capability === capability && c.op === op).map((c) => c.settledBefore);
+
+/**
+ * The global IDs of the adapter's first incidents, asked of the adapter itself: a list through the
+ * gateway would remember its records for the look-ahead, and a page of one would be no first visit.
+ */
+async function incidentIds(adapter: Adapter, count: number): Promise<string[]> {
+  const [page] = (await adapter.capabilities.incident?.query([{ first: count }], {})) ?? [];
+  if (page === undefined || page instanceof Error) throw new Error('the mock lists no incidents');
+  return page.nodes.map((incident) => toGlobalId('Incident', 'mock', incident.id));
+}
 
 describe('reads that need only the incident ID start with the incident', () => {
   it('asks for the timeline, tickets and runs while the incident itself is still being read, each once', async () => {
@@ -165,12 +176,8 @@ describe('the cold incident page at its dependency floor', () => {
     const gateway = await startTestGateway([{ name: 'mock', adapter: stepper.adapter }], {
       limits: { executionSliceMs: 0 },
     });
-    const listed = await stepper.run(
-      gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 1) { nodes { id } } }'),
-    );
-    const page = await stepper.run(
-      gqlData<Page>(gateway.url, PAGE_WITH_TEAM_ID, { id: listed.result.incidents.nodes[0]?.id }),
-    );
+    const [id] = await incidentIds(adapter, 1);
+    const page = await stepper.run(gqlData<Page>(gateway.url, PAGE_WITH_TEAM_ID, { id }));
     const byId = await stepper.run(
       gqlData<{ team: { members: { name: string }[] } }>(
         gateway.url,
@@ -401,9 +408,6 @@ describe('an incident page read again', () => {
       limits: { executionSliceMs: 0, ...limits },
       cache: CACHE_OFF,
     });
-    const listed = await stepper.run(
-      gqlData<{ incidents: { nodes: { id: string }[] } }>(gateway.url, '{ incidents(first: 2) { nodes { id } } }'),
-    );
     const page = async (id: string | undefined, query = INCIDENT_PAGE) => {
       const { result, waves } = await stepper.run(gql(gateway.url, query, { id }));
       expect(result.errors).toBeUndefined();
@@ -413,7 +417,18 @@ describe('an incident page read again', () => {
       const { window: _, ...incident } = data.incident ?? data.node ?? data.nodes?.[0] ?? {};
       return { data: { incident }, waves: waveNames(waves) };
     };
-    return { gateway, page, ids: listed.result.incidents.nodes.map((n) => n.id) };
+    /** The gateway's list of incidents, as a console shows it before one is opened. */
+    const list = async (first: number) => {
+      const { result } = await stepper.run(
+        gqlData<{ incidents: { nodes: { id: string }[] } }>(
+          gateway.url,
+          'query ($first: Int!) { incidents(first: $first) { nodes { id } } }',
+          { first },
+        ),
+      );
+      return result.incidents.nodes.map((n) => n.id);
+    };
+    return { gateway, page, list, ids: await incidentIds(adapter, 2) };
   }
 
   it('reads everything in one provider round trip, from the incident as last read, and answers as the first read did', async () => {
@@ -498,6 +513,37 @@ describe('an incident page read again', () => {
     } finally {
       await byNode.gateway.stop();
       await byField.gateway.stop();
+    }
+  });
+
+  it('reads an incident opened from its list in one provider round trip, from the record listed, and answers as a first visit does', async () => {
+    const { gateway, page, list } = await steppedGateway(await mockAdapter());
+    const { gateway: unaware, page: firstVisit } = await steppedGateway(await mockAdapter(), { lookaheadRecords: 0 });
+    try {
+      const [id] = await list(5);
+      const expected = await firstVisit(id);
+      expect(expected.waves).toHaveLength(2);
+      const confirmed = await guesses(gateway, 'confirmed');
+      const opened = await page(id);
+      expect(opened.waves).toEqual([expected.waves.flat().sort()]);
+      expect(opened.data).toEqual(expected.data);
+      expect(await guesses(gateway, 'confirmed')).toBe(confirmed + 1);
+    } finally {
+      await gateway.stop();
+      await unaware.stop();
+    }
+  });
+
+  it(`remembers the first ${LISTED_REMEMBERED} incidents of a list, not the ones after them`, async () => {
+    const { gateway, page, list } = await steppedGateway(await mockAdapter());
+    try {
+      const ids = await list(LISTED_REMEMBERED + 2);
+      expect(ids).toHaveLength(LISTED_REMEMBERED + 2);
+      expect((await page(ids[LISTED_REMEMBERED - 1])).waves).toHaveLength(1);
+      expect((await page(ids[LISTED_REMEMBERED])).waves).toHaveLength(2);
+      expect((await page(ids[LISTED_REMEMBERED + 1])).waves).toHaveLength(2);
+    } finally {
+      await gateway.stop();
     }
   });
 
