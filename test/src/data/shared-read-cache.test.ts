@@ -180,6 +180,10 @@ function cachesSharingRedis() {
     /** The keys every shared-cache lookup on `prefix` asks Redis for from now on (see `lookupsOn`). */
     lookups: async (prefix: string) => {
       const client = new Redis(redis.url);
+      // Ready before the monitor connects: ioredis reads a command Redis echoes in the same packet
+      // as MONITOR's own reply as a reply to nothing ("Command queue state error"), and this
+      // client's ready check (INFO) was one such, now and then.
+      await client.ping();
       const monitor = await client.monitor();
       clients.push(client, monitor);
       return lookupsOn(monitor, prefix);
