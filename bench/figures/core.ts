@@ -4,7 +4,8 @@
  * processes, as two deployments would.
  * - list: distinct incident list requests (ten filters, cycled) at saturation, runs alternating
  *   between the two and the best of each kept; throughput, p50/p99 and CPU per request of the server
- *   and its plugin processes together.
+ *   and its plugin processes together. Measured after the first page figures (`core.list`), and
+ *   again after the steady pages' warm-up (`core.list.steady`).
  * - page: the incident page as one GraphQL request against Core's ten REST calls (the incident,
  *   then its timeline, service, team, members, alerts, tickets, deployments, a metric and logs in
  *   parallel), each side with a new connection per request and with kept-alive connections; wall
@@ -77,7 +78,12 @@ function best(runs: Measured[]): Measured {
   };
 }
 
-async function listFigures(core: ServerProcess, gateway: GraphQLServer, options: BenchOptions): Promise<Figures> {
+async function listFigures(
+  core: ServerProcess,
+  gateway: GraphQLServer,
+  options: BenchOptions,
+  at = 'core.list',
+): Promise<Figures> {
   const coreUrl = `${core.origin}/incidents/query`;
   const coreBodies = FILTERS.map((f) => JSON.stringify({ ...f.core, limit: LIMIT }));
   const gatewayBodies = FILTERS.map((f) => graphqlBody(coreIncidentList(f.gateway, LIMIT)));
@@ -92,22 +98,22 @@ async function listFigures(core: ServerProcess, gateway: GraphQLServer, options:
   const gw = best(g);
   const co = best(c);
   return {
-    'core.list.connections': CONNECTIONS,
-    'core.list.distinctRequests': FILTERS.length,
-    'core.list.gateway.rps': gw.requestsPerSecond,
-    'core.list.core.rps': co.requestsPerSecond,
-    'core.list.ratio.throughputGatewayOverCore': ratio(gw.requestsPerSecond, co.requestsPerSecond),
-    'core.list.gateway.p50Ms': gw.p50Ms,
-    'core.list.core.p50Ms': co.p50Ms,
-    'core.list.gateway.p99Ms': gw.p99Ms,
-    'core.list.core.p99Ms': co.p99Ms,
-    'core.list.ratio.p99GatewayOverCore': ratio(gw.p99Ms, co.p99Ms),
-    'core.list.gateway.cpuMsPerRequest': round(gw.cpuMsPerRequest, 3),
-    'core.list.core.cpuMsPerRequest': round(co.cpuMsPerRequest, 3),
-    'core.list.ratio.cpuGatewayOverCore': ratio(gw.cpuMsPerRequest, co.cpuMsPerRequest),
-    'core.list.gateway.serverCpuMsPerRequest': round(gw.serverCpuMsPerRequest, 3),
-    'core.list.core.serverCpuMsPerRequest': round(co.serverCpuMsPerRequest, 3),
-    'core.list.errors': gw.errors + co.errors,
+    [`${at}.connections`]: CONNECTIONS,
+    [`${at}.distinctRequests`]: FILTERS.length,
+    [`${at}.gateway.rps`]: gw.requestsPerSecond,
+    [`${at}.core.rps`]: co.requestsPerSecond,
+    [`${at}.ratio.throughputGatewayOverCore`]: ratio(gw.requestsPerSecond, co.requestsPerSecond),
+    [`${at}.gateway.p50Ms`]: gw.p50Ms,
+    [`${at}.core.p50Ms`]: co.p50Ms,
+    [`${at}.gateway.p99Ms`]: gw.p99Ms,
+    [`${at}.core.p99Ms`]: co.p99Ms,
+    [`${at}.ratio.p99GatewayOverCore`]: ratio(gw.p99Ms, co.p99Ms),
+    [`${at}.gateway.cpuMsPerRequest`]: round(gw.cpuMsPerRequest, 3),
+    [`${at}.core.cpuMsPerRequest`]: round(co.cpuMsPerRequest, 3),
+    [`${at}.ratio.cpuGatewayOverCore`]: ratio(gw.cpuMsPerRequest, co.cpuMsPerRequest),
+    [`${at}.gateway.serverCpuMsPerRequest`]: round(gw.serverCpuMsPerRequest, 3),
+    [`${at}.core.serverCpuMsPerRequest`]: round(co.serverCpuMsPerRequest, 3),
+    [`${at}.errors`]: gw.errors + co.errors,
   };
 }
 
@@ -328,10 +334,13 @@ export async function coreFigures(servers: Servers, options: BenchOptions): Prom
     core: servers.core,
     gateway: servers.gatewayPlugins,
   };
-  // The list before the long warm-up, so that its figure stays comparable with earlier runs.
+  // The list before the long warm-up, so that its figure stays comparable with earlier runs, and
+  // again after it (`core.list.steady`), as a gateway in production that has served thousands
+  // lists: the first list's rounds begin a second after the gateway's first request.
   return {
     ...(await pageFigures(sides, options)),
     ...(await listFigures(servers.core, servers.gatewayPlugins, options)),
     ...(await steadyPageFigures(sides, options)),
+    ...(await listFigures(servers.core, servers.gatewayPlugins, options, 'core.list.steady')),
   };
 }
