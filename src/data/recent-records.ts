@@ -5,8 +5,9 @@
  * incident names (its service, its team, its time window): started from the record as last read,
  * those reads leave with the incident's own instead of a provider round trip after it. The page is
  * still answered from the record just read, whose reads follow it as they always did; where it
- * changed, only the reads made for the old one were made in vain. Bounded by count and by the memory the records take (`approximateBytes`), least
- * recently read first; a record larger than an eighth of that is not kept.
+ * changed, only the reads made for the old one were made in vain. Bounded by count and by the
+ * memory the records take (`approximateBytes`), least recently read first; a record larger than an
+ * eighth of that is not kept.
  */
 import { LRUCache } from 'lru-cache';
 import { fitsIn } from '../largest-entry.js';
