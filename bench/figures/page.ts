@@ -216,10 +216,11 @@ async function openedFromTheList(latencyMs: number): Promise<{ ms: number[]; cpu
   const client = httpClient('persistent');
   try {
     const listed = async (first: number) => {
-      const text = await graphqlText(client.send, gateway.graphql, LISTED(first), {});
-      return (
-        JSON.parse(text) as { data: { incidents: { edges: { node: { id: string } }[] } } }
-      ).data.incidents.edges.map((e) => e.node.id);
+      const { data } = await graphql<{ incidents: { edges: { node: { id: string } }[] } }>(
+        gateway.graphql,
+        LISTED(first),
+      );
+      return data.incidents.edges.map((e) => e.node.id);
     };
     const all = await listed(LISTED_REMEMBERED + 3);
     if (all.length < LISTED_REMEMBERED + 3) throw new Error(`the bench world lists ${all.length} incidents`);
