@@ -124,7 +124,7 @@ export function incidentPage(
 ): Promise<IncidentNode> {
   const lastRead = ctx.data.incidents.lastRead(provider, nativeId);
   const incident = ctx.data.incidents.get(provider, nativeId);
-  if (lastRead) ctx.data.incidents.judgeGuess(lastRead, incident);
+  if (lastRead) ctx.data.incidents.judgeGuess(lastRead, incident, sameRecordInputs);
   ctx.data.afterSent(() => {
     startEarly(info, { provider, id: nativeId }, ctx, byIncidentId);
     // A page read before: the reads its record names go out from the record as last read, with
@@ -278,3 +278,8 @@ const byIncidentRecord: Readonly<Partial<Record<string, EarlyResolver<IncidentNo
   },
   team: (parent, _, ctx, info) => incidentTeam(ctx, parent, info),
 };
+
+/** Whether two records of an incident give `byIncidentRecord`'s reads the same inputs: its service, team and window. */
+function sameRecordInputs(a: IncidentNode, b: IncidentNode): boolean {
+  return a.service === b.service && a.team === b.team && a.createdAt === b.createdAt && a.resolvedAt === b.resolvedAt;
+}

@@ -69,20 +69,16 @@ export class IncidentData {
   }
 
   /**
-   * Counts a page started from `guess` by whether the incident `read` names what it named: the
-   * service, team and times the reads started from it were made for.
+   * Counts a page started from `guess` by whether the incident `read` gives the same inputs to the
+   * reads started from it (`sameInputs`, which the caller that started them knows).
    */
-  judgeGuess(guess: IncidentNode, read: Promise<IncidentNode>): void {
+  judgeGuess(
+    guess: IncidentNode,
+    read: Promise<IncidentNode>,
+    sameInputs: (guess: IncidentNode, read: IncidentNode) => boolean,
+  ): void {
     read.then(
-      (record) =>
-        recordLookaheadGuess(
-          record.service === guess.service &&
-            record.team === guess.team &&
-            record.createdAt === guess.createdAt &&
-            record.resolvedAt === guess.resolvedAt
-            ? 'confirmed'
-            : 'changed',
-        ),
+      (record) => recordLookaheadGuess(sameInputs(guess, record) ? 'confirmed' : 'changed'),
       // The page reports a failed read; a guess it did not need is no outcome.
       () => undefined,
     );
