@@ -63,6 +63,10 @@ export const INCIDENT_LIST = /* GraphQL */ `
   }
 `;
 
+/** The first `first` incidents of a console's list, as much of each as an incident is opened from. */
+export const listedIncidents = (first: number) =>
+  `{ incidents(first: ${first}) { edges { node { id title status severity } } } }`;
+
 export const CURSORS = /* GraphQL */ `
   query Cursors($after: String) {
     incidents(first: 100, after: $after) { edges { cursor } }

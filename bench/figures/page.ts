@@ -11,7 +11,7 @@ import { startGatewayProcess } from '../lib/gateway.js';
 import { graphql } from '../lib/http.js';
 import { providerCalls } from '../lib/prometheus.js';
 import { median, percentile, ratio, round, timed } from '../lib/stats.js';
-import { INCIDENT_LIST_PAGE, INCIDENT_PAGE, PAGE_CANDIDATES } from '../queries.js';
+import { INCIDENT_LIST_PAGE, INCIDENT_PAGE, listedIncidents, PAGE_CANDIDATES } from '../queries.js';
 import { RestConsole } from '../rest/console.js';
 import type { BenchOptions, Figures, GraphQLServer, Servers } from './context.js';
 
@@ -201,9 +201,6 @@ async function firstVisits(vars: Record<string, unknown>, rounds: number, latenc
   }
 }
 
-/** The console's incident list: what an incident is opened from. */
-const LISTED = (first: number) => `{ incidents(first: ${first}) { edges { node { id title status severity } } } }`;
-
 /**
  * Incidents opened from their list, each page an incident's first: on a gateway of its own (at
  * its defaults, remembering records), warmed with 3 pages of incidents past the list's first
@@ -218,7 +215,7 @@ async function openedFromTheList(latencyMs: number): Promise<{ ms: number[]; cpu
     const listed = async (first: number) => {
       const { data } = await graphql<{ incidents: { edges: { node: { id: string } }[] } }>(
         gateway.graphql,
-        LISTED(first),
+        listedIncidents(first),
       );
       return data.incidents.edges.map((e) => e.node.id);
     };
