@@ -505,6 +505,12 @@ export class Loaders {
     const name = loaderName(key);
     let loader = this.loaders.get(name) as DataLoader<K, V, string> | undefined;
     if (loader) return loader;
+    const unserved = this.unserved(key);
+    if (unserved) {
+      loader = new DataLoader<K, V, string>(async (keys) => keys.map(() => unserved), { cacheKeyFn });
+      this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);
+      return loader;
+    }
     const safe: BatchRead<K, V> = async (keys, ctx) => {
       try {
         return await batch(keys, ctx);
@@ -543,6 +549,21 @@ export class Loaders {
     });
     this.loaders.set(name, loader as DataLoader<unknown, unknown, string>);
     return loader;
+  }
+
+  /**
+   * Why `key`'s provider cannot answer it, when it does not serve the capability here: a global ID
+   * names its provider, and a client can write any name into one. Such a read is refused before
+   * the cross-request cache, single-flight and the metrics see it, whose entries and label sets
+   * are bounded by the configured providers.
+   */
+  private unserved(key: LoaderKey): Error | undefined {
+    try {
+      this.deps.registry.serving(key.capability, key.provider);
+      return undefined;
+    } catch (err) {
+      return providerError(err, key.provider, key.capability);
+    }
   }
 }
 

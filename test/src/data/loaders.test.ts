@@ -5,9 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CACHE_OFF } from '../../../src/data/read-cache.js';
+import { toGlobalId } from '../../../src/graphql/ids.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { firstIncidentId, gqlData } from '../../helpers/graphql.js';
+import { firstIncidentId, gql, gqlData } from '../../helpers/graphql.js';
+import { scrape } from '../../helpers/metrics.js';
 import { slowReads } from '../../helpers/slow-reads.js';
 import { type Operation, wrapAdapter } from '../../helpers/wrap-adapter.js';
 
@@ -43,6 +45,32 @@ describe('floor reads within one request', () => {
     expect(plans.length).toBeGreaterThan(0);
     for (const [listed, reopened] of plans) expect(reopened).toBe(listed);
     expect(log.count('orchestration', 'getPlans')).toBe(0);
+  });
+
+  it('refuses an ID naming a provider that does not serve it before the read cache and /metrics see it', async () => {
+    log.reset();
+    // A global ID names its provider and a client can write any name into one: each such name
+    // kept as a cache entry or a metric label set would grow the gateway for as long as it runs.
+    const forged = Array.from({ length: 20 }, (_, i) => `forged-${i}`);
+    for (const provider of forged) {
+      const { data, errors } = await gql<{ node: null }>(
+        gateway.url,
+        'query ($s: ID!, $t: ID!, $i: ID!) { service(id: $s) { name } team(id: $t) { name } node(id: $i) { id } }',
+        {
+          s: toGlobalId('Service', provider, 'svc-1'),
+          t: toGlobalId('Team', provider, 'team-1'),
+          i: toGlobalId('Incident', provider, 'inc-1'),
+        },
+      );
+      expect(errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+        ['NOT_FOUND', `provider "${provider}" does not serve service here`],
+        ['NOT_FOUND', `provider "${provider}" does not serve team here`],
+      ]);
+      expect(data?.node).toBeNull();
+    }
+    expect(log.calls).toEqual([]);
+    const labelled = (await scrape(gateway)).filter((sample) => sample.labels.provider?.startsWith('forged-'));
+    expect(labelled.map((sample) => sample.name)).toEqual([]);
   });
 
   it('asks again in the next request: a primed record does not outlive its request', async () => {
