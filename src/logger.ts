@@ -127,6 +127,15 @@ function sinkFor(fd: 1 | 2): LogSink {
   return sink;
 }
 
+/**
+ * Writes whole lines to the log's stream `fd` beside its log lines: under the same bound on what
+ * waits for the reader, dropped and counted past it (the audit trail on stdout).
+ */
+export function logStream(fd: 1 | 2): { write(line: string): void } {
+  const sink = sinkFor(fd);
+  return { write: (line) => sink.write(line) };
+}
+
 /** Logs to stdout, or to stderr (file descriptor 2) when stdout carries a protocol (MCP on stdio). */
 export function createLogger(level = process.env.OPSORCH_LOG_LEVEL ?? 'info', fd: 1 | 2 = 1): Logger {
   return pino(

@@ -27,7 +27,18 @@ async function main(): Promise<void> {
   }
   if (stdioMcp) {
     // The agent talks over stdio: nothing else is served, HTTP only on an ephemeral loopback port.
-    config = { ...config, host: '127.0.0.1', port: 0, playground: false };
+    // The audit trail too goes where the log goes: stdout is the protocol's.
+    const { audit } = config.security;
+    config = {
+      ...config,
+      host: '127.0.0.1',
+      port: 0,
+      playground: false,
+      security: {
+        ...config.security,
+        audit: audit.destination === 'stdout' ? { ...audit, destination: 'stderr' } : audit,
+      },
+    };
   }
   const logger = createLogger(config.logLevel, stdioMcp ? 2 : 1);
   const factories = {

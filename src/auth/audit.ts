@@ -3,6 +3,7 @@
  * to a file rotated by size or to stdout. Lines carry IDs, never bodies or credentials.
  */
 import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { logStream } from '../logger.js';
 import { redactSecrets } from '../redaction.js';
 
 export interface AuditEntry {
@@ -20,7 +21,7 @@ export interface AuditEntry {
 }
 
 export interface AuditConfig {
-  /** A file path, `stdout`, or `off`. */
+  /** A file path, `stdout`, `stderr`, or `off`. */
   destination: string;
   maxBytes: number;
   /** Rotated files kept besides the live one (`audit.log.1` is the newest). */
@@ -33,6 +34,13 @@ export interface AuditSink {
   close(): void;
 }
 
+/**
+ * Destinations that are the process's streams. Their lines go out as its log lines do, under the
+ * log's bound on what waits for a reader that does not keep up: every unauthenticated request
+ * refused is a line, and a stalled reader must not make them memory.
+ */
+const STREAMS: Readonly<Record<string, 1 | 2>> = { stdout: 1, stderr: 2 };
+
 export class AuditLog {
   constructor(
     private readonly sink: AuditSink | undefined,
@@ -41,10 +49,10 @@ export class AuditLog {
 
   static from(config: AuditConfig | undefined): AuditLog {
     if (!config || config.destination === 'off') return new AuditLog(undefined);
-    const sink =
-      config.destination === 'stdout'
-        ? { write: (line: string) => process.stdout.write(line), close: () => {} }
-        : new RotatingFile(config.destination, config.maxBytes, config.keep);
+    const stream = STREAMS[config.destination];
+    const sink = stream
+      ? { write: logStream(stream).write, close: () => {} }
+      : new RotatingFile(config.destination, config.maxBytes, config.keep);
     return new AuditLog(sink, config.reads);
   }
 

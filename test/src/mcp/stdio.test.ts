@@ -87,6 +87,33 @@ describe('MCP over stdio', () => {
     expect(code).toBe(0);
   });
 
+  it('writes an audit trail asked for on stdout to stderr, where the log goes, and only the protocol to stdout', async () => {
+    const child = spawn(process.execPath, ['dist/src/main.js', 'mcp'], {
+      cwd: ROOT,
+      env: gatewayEnv({ OPSORCH_MOCK_LIVE: 'false', OPSORCH_AUDIT_LOG: 'stdout', OPSORCH_AUDIT_READS: 'true' }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.stdin.write(initializeLine(0, 'audited-agent'));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    const call = { name: 'query-incidents', arguments: { limit: 1 } };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: call })}\n`);
+    await waitUntil(async () => stdout.includes('"id":1'), 'the call answered');
+    await waitUntil(async () => stderr.includes('"action":"read incident.query"'), "the call's audit line on stderr");
+    child.stdin.end();
+    await once(child, 'exit');
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBe(2);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+  });
+
   it('stops the gateway, exiting 0, when the agent closes stdin', async () => {
     const child = spawn(process.execPath, ['dist/src/main.js', 'mcp'], {
       cwd: ROOT,
