@@ -38,7 +38,11 @@ export abstract class DirectDelivery implements AsyncIterableIterator<ExecutionR
   /** The shared payload this subscription is waiting for, which it leaves if it ends first. */
   private waitingFor: SharedPayload | undefined;
 
-  constructor(private readonly source: PayloadSource) {}
+  /** `onStop`: told synchronously when the transport returns the subscription (it ends). */
+  constructor(
+    private readonly source: PayloadSource,
+    private readonly onStop?: () => void,
+  ) {}
 
   /** Bytes written for this subscription's connection that the kernel has not taken yet. */
   protected abstract unsent(): number;
@@ -62,6 +66,7 @@ export abstract class DirectDelivery implements AsyncIterableIterator<ExecutionR
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
+    if (!this.stopped) this.onStop?.();
     this.stopped = true;
     this.waitingFor?.leave();
     this.waitingFor = undefined;

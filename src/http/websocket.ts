@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
-import type { Context } from 'graphql-ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal.js';
@@ -28,12 +28,24 @@ import type { WsAdmission } from './ws-admission.js';
 import { deliverDirect } from './ws-delivery.js';
 import { keepAlive } from './ws-keep-alive.js';
 
+/** A subscription admitted on a socket, until it ends. */
+interface Admitted {
+  context: GatewayContext;
+  /** Its events' delivery, once it has started. */
+  delivery?: AsyncIterableIterator<ExecutionResult>;
+}
+
 type SocketState = {
   requestId?: string;
   /** Who the socket belongs to, set when `connection_init` is admitted. */
   principal?: Principal;
-  /** One per subscription, ended when it completes or the socket closes. */
-  contexts?: Map<string, GatewayContext>;
+  /**
+   * Every subscription admitted and not ended, counted against `wsMaxSubscriptions` and ended when
+   * the socket closes. Keyed by its `subscribe` message's payload, not by its ID: graphql-ws forgets
+   * a subscription the client completes while it starts, and one subscribed again with the same ID
+   * meanwhile then runs beside it, where graphql-ws neither counts nor ends the first.
+   */
+  admitted?: Map<SubscribePayload, Admitted>;
 };
 type SocketExtra = Extra & SocketState;
 
@@ -80,11 +92,11 @@ async function admit(
 }
 
 /** A subscription that ended (completed or failed) stops the provider calls it started. */
-function settle(state: SocketState, id: string): void {
-  const context = state.contexts?.get(id);
-  if (!context) return;
-  endContext(context);
-  state.contexts?.delete(id);
+function settle(state: SocketState, payload: SubscribePayload): void {
+  const admitted = state.admitted?.get(payload);
+  if (!admitted) return;
+  state.admitted?.delete(payload);
+  endContext(admitted.context);
 }
 
 export function serveSubscriptions(httpServer: Server, options: SubscriptionServerOptions): SubscriptionServer {
@@ -125,7 +137,10 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
 
   const { shared } = options;
   /** Where each admitted subscription's messages go, from `onSubscribe` to `subscribe`. */
-  const targets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
+  const targets = new WeakMap<
+    ExecutionArgs,
+    { socket: WebSocket; id: string; state: SocketState; payload: SubscribePayload }
+  >();
   const subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const target = targets.get(args);
     // onSubscribe admitted every operation graphql-ws subscribes.
@@ -133,7 +148,15 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
     // Needed only to get here: the arguments live as long as the subscription.
     targets.delete(args);
     const source = await shared.source(args);
-    return 'events' in source ? deliverDirect(source, target.socket, target.id) : source;
+    if (!('events' in source)) return source;
+    const { state, payload } = target;
+    // Settled at once when graphql-ws returns it, so its place is free for the client's next subscribe.
+    const delivery = deliverDirect(source, target.socket, target.id, () => settle(state, payload));
+    const admitted = state.admitted?.get(payload);
+    // The socket closed while it started: it ends here, whatever graphql-ws does with it.
+    if (admitted) admitted.delivery = delivery;
+    else void delivery.return?.();
+    return delivery;
   };
   const served = serveGraphqlWs<Record<string, unknown> | undefined, SocketState>(
     {
@@ -141,8 +164,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: (ctx) => admit(options.admission, ctx),
       onSubscribe: (ctx, id, payload) => {
-        // graphql-ws has already registered this subscription, so it counts itself.
-        const active = Object.keys(ctx.subscriptions).length;
+        const active = (ctx.extra.admitted?.size ?? 0) + 1;
         if (active > limits.wsMaxSubscriptions) {
           return [limitExceeded('wsMaxSubscriptions', active, limits.wsMaxSubscriptions)];
         }
@@ -153,8 +175,8 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
         // onConnect set the principal: graphql-ws accepts no subscribe before it returned true.
         const principal = ctx.extra.principal as Principal;
         const contextValue = createSubscriptionContext(options.deps, ctx.extra.requestId, principal);
-        ctx.extra.contexts ??= new Map();
-        ctx.extra.contexts.set(id, contextValue);
+        ctx.extra.admitted ??= new Map();
+        ctx.extra.admitted.set(payload, { context: contextValue });
         // Every field written here at once, so all subscriptions' arguments share one shape.
         const args: ExecutionArgs = {
           schema,
@@ -164,19 +186,23 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
           contextValue,
           rootValue: undefined,
         };
-        targets.set(args, { socket: ctx.extra.socket, id });
+        targets.set(args, { socket: ctx.extra.socket, id, state: ctx.extra, payload });
         return args;
       },
       // Queries and mutations over the socket; subscription events bypass it (`ws-delivery.ts`).
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(options.formatError, result),
-      onComplete: (ctx, id) => settle(ctx.extra, id),
-      onError: (ctx, id, _payload, errors) => {
-        settle(ctx.extra, id);
+      onComplete: (ctx, _id, payload) => settle(ctx.extra, payload),
+      onError: (ctx, _id, payload, errors) => {
+        settle(ctx.extra, payload);
         return errors.map((error) => formatGraphQLError(options.formatError, error));
       },
       onClose: (ctx) => {
-        for (const context of ctx.extra.contexts?.values() ?? []) endContext(context);
-        ctx.extra.contexts?.clear();
+        const admitted = [...(ctx.extra.admitted?.values() ?? [])];
+        ctx.extra.admitted?.clear();
+        for (const { context, delivery } of admitted) {
+          endContext(context);
+          void delivery?.return?.();
+        }
       },
       subscribe,
     },

@@ -73,12 +73,14 @@ function rawSocket(socket: WebSocket): Socket | undefined {
   return (socket as unknown as { _socket?: Socket })._socket;
 }
 
+/** `onStop`: told synchronously when graphql-ws returns the subscription (the client completed it). */
 export function deliverDirect(
   source: PayloadSource,
   socket: WebSocket,
   id: string,
+  onStop?: () => void,
 ): AsyncIterableIterator<ExecutionResult> {
-  return new WsDelivery(source, socket, id);
+  return new WsDelivery(source, socket, id, onStop);
 }
 
 class WsDelivery extends DirectDelivery {
@@ -90,8 +92,9 @@ class WsDelivery extends DirectDelivery {
     source: PayloadSource,
     private readonly socket: WebSocket,
     private readonly id: string,
+    onStop?: () => void,
   ) {
-    super(source);
+    super(source, onStop);
     this.head = `{"id":${JSON.stringify(id)}`;
     this.raw = rawSocket(socket);
   }

@@ -160,6 +160,30 @@ describe('WebSocket limits', () => {
     await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(0);
   }, 120_000);
 
+  it('counts and ends on its close the subscriptions graphql-ws loses when an ID is completed and reused as it starts', async () => {
+    await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(0);
+    const { socket, next, closed } = await openSocket(gateway.wsUrl);
+    // One burst: graphql-ws forgets a subscription completed while it starts, so the next subscribe
+    // with its ID passes graphql-ws's checks, and the forgotten one runs beside it when it starts,
+    // out of graphql-ws's count and out of its reach when the socket closes.
+    const subscribe = JSON.stringify({ id: 'reused', type: 'subscribe', payload: { query: UPDATED } });
+    const complete = JSON.stringify({ id: 'reused', type: 'complete' });
+    const burst = 150;
+    for (let i = 0; i < burst; i++) {
+      socket.send(subscribe);
+      socket.send(complete);
+    }
+    socket.send(subscribe);
+    // The pong comes after the burst's subscriptions have started: they wait on nothing but the
+    // gateway's own turns, which end before the pong's write reaches this client.
+    socket.send(JSON.stringify({ type: 'ping' }));
+    await next((f) => f.type === 'pong');
+    expect((await readyLive(gateway)).subscriptions).toBeLessThanOrEqual(100);
+    socket.close();
+    await closed;
+    await expect.poll(async () => (await readyLive(gateway)).subscriptions).toBe(0);
+  });
+
   it('refuses a client past its socket cap at the upgrade, with the limit in the answer', async () => {
     // No socket of an earlier test still counted: the server may see a close after its client does.
     await expect.poll(async () => (await readyLive(gateway)).sockets).toBe(0);
