@@ -124,6 +124,8 @@ export interface Gateway {
 
 export interface LiveStats {
   sockets: number;
+  /** WebSockets held under a credential, watched for its expiry or revocation. */
+  credentialedSockets: number;
   /** Open GraphQL-over-SSE streams. */
   eventStreams: number;
   /** Pub/sub subscriptions held by GraphQL subscriptions in this process. */
@@ -258,6 +260,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const liveStats = (): LiveStats => ({
     sockets: subscriptions.sockets(),
+    credentialedSockets: subscriptions.credentialed(),
     eventStreams: sse.streams(),
     subscriptions: pubsub.subscriberCount(),
     topics: pubsub.activeTopics().length,

@@ -71,6 +71,8 @@ export interface SubscriptionServerOptions {
 export interface SubscriptionServer {
   /** Open WebSocket connections. */
   sockets(): number;
+  /** Sockets held under a credential, watched for its expiry or revocation. */
+  credentialed(): number;
   /** Closes every socket with 1001 and stops accepting new ones. */
   dispose(): Promise<void>;
 }
@@ -213,6 +215,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
   const stopKeepAlive = options.keepAliveMs > 0 ? keepAlive(wsServer, options.keepAliveMs) : () => undefined;
   return {
     sockets: () => wsServer.clients.size,
+    credentialed: () => options.admission.size,
     dispose: async () => {
       httpServer.off('upgrade', upgrade);
       stopKeepAlive();

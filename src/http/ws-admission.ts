@@ -110,6 +110,8 @@ export class WsAdmission {
   }
 
   private hold(socket: WebSocket, principal: Principal): void {
+    // Closed while its credential was checked: its `close` has been, and would not release it.
+    if (socket.readyState === socket.CLOSED) return;
     this.held.set(socket, principal);
     this.arm(socket, principal);
     // `on`, not `once`: a socket closes once, and `once` would wrap the listener per socket.

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, makeToken, tempDir, writeTokensFile } from '../../helpers/auth.js';
-import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gql } from '../../helpers/graphql.js';
-import { initSession, upgradeRefusal } from '../../helpers/ws.js';
+import { initSession, openSession, upgradeRefusal } from '../../helpers/ws.js';
 
 const ISSUER = 'https://idp.test';
 const AUDIENCE = 'opsorch-gateway';
@@ -26,6 +26,9 @@ type Key = { kid: string; privateKey: Awaited<ReturnType<typeof generateKeyPair>
 let keys: Key[];
 let published: JWK[] = [];
 let jwksFetches = 0;
+/** While set, key set requests wait for it to resolve (`holdKeySet`). */
+let keySetHeld: Promise<void> | undefined;
+let keySetAsked: () => void = () => undefined;
 let jwks: Server;
 let gateway: TestGateway;
 
@@ -47,8 +50,10 @@ function sign(key: Key, claims: { sub: string; scope?: string; exp?: number; aud
 beforeAll(async () => {
   keys = await Promise.all([newKey('k1'), newKey('k2')]);
   published = [(keys[0] as Key).jwk];
-  jwks = createServer((_req, res) => {
+  jwks = createServer(async (_req, res) => {
     jwksFetches++;
+    keySetAsked();
+    await keySetHeld;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys: published }));
   });
@@ -179,5 +184,41 @@ describe('JWT', () => {
     expect(answer).toEqual({ type: 'connection_ack' });
     expect(await session.closed).toEqual({ code: 4403, reason: 'token expired' });
     expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+  });
+});
+
+describe('a socket that closes while its credential is checked', () => {
+  it('is not held under it afterwards, nor watched for its expiry', async () => {
+    const live = () => readyLive(gateway, bearer(reader.token));
+    const before = (await live()).credentialedSockets;
+    // A key the gateway has not seen: its JWT waits for the key set, which waits for this test.
+    const key = await newKey('k-late');
+    published = [...published, key.jwk];
+    const token = await sign(key, { sub: 'erin', scope: 'read' });
+    let release: () => void = () => undefined;
+    keySetHeld = new Promise((resolve) => {
+      release = resolve;
+    });
+    const asked = new Promise<void>((resolve) => {
+      keySetAsked = resolve;
+    });
+    try {
+      const session = await openSession(gateway.wsUrl);
+      session.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+      await asked;
+      session.socket.close();
+      await session.closed;
+    } finally {
+      keySetHeld = undefined;
+      keySetAsked = () => undefined;
+      release();
+    }
+    // Admitted after the first socket's check, which waited on the same key set, has ended.
+    const { session, answer } = await initSession(gateway.wsUrl, { authorization: `Bearer ${token}` });
+    expect(answer).toEqual({ type: 'connection_ack' });
+    expect((await live()).credentialedSockets).toBe(before + 1);
+    session.socket.close();
+    await session.closed;
+    await expect.poll(async () => (await live()).credentialedSockets).toBe(before);
   });
 });
