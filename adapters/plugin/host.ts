@@ -318,11 +318,17 @@ export class PluginHost {
 
   // --- the exchange ---------------------------------------------------------------------------
 
+  /**
+   * Writes waiting calls to the process: one at a time in the strict exchange; with the `id`
+   * extension up to `maxQueue` unanswered at once, since a call the caller gave up on stays owed
+   * until the plugin answers it or its time-out, and the calls behind it wait in the bounded queue.
+   */
   private pump(): void {
     const proc = this.proc;
     if (!proc || proc.done || proc.killTimer) return;
     const concurrent = proc.extensions.has('id');
-    while (this.queue.length > 0 && (concurrent || this.inflight.length === 0)) {
+    const room = concurrent ? this.options.maxQueue : 1;
+    while (this.queue.length > 0 && this.inflight.length < room) {
       const call = this.queue.shift() as Call;
       call.wireId = concurrent;
       call.linesAtSend = proc.lines;
@@ -469,6 +475,7 @@ export class PluginHost {
       this.kill(proc, `was restarted after ${call.method} hung for ${timeoutMs} ms`);
     } else {
       this.inflight.splice(this.inflight.indexOf(call), 1);
+      this.pump();
     }
   }
 

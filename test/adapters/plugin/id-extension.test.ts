@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids.js';
-import { gqlData } from '../../helpers/graphql.js';
+import { gql, gqlData } from '../../helpers/graphql.js';
 import { FIXTURES, type PluginGateway, processExists, startPluginGateway } from './plugin-gateway.js';
 
 const PROVIDER = 'concurrent';
@@ -53,5 +53,42 @@ describe('plugin with the id extension', () => {
     const pid = plugin.pid();
     await plugin.gateway.stop();
     expect(processExists(pid)).toBe(false);
+  });
+});
+
+describe('plugin with the id extension that owes answers', () => {
+  let plugin: PluginGateway;
+  const HOLDING = 'holding';
+
+  beforeAll(async () => {
+    plugin = await startPluginGateway(
+      `${FIXTURES}holds-with-ids.mjs`,
+      { timeoutMs: 1500, maxQueue: 2 },
+      ['incident'],
+      HOLDING,
+    );
+    // Answered only once the start-up announcement has been read.
+    await gqlData(plugin.gateway.url, 'query($id: ID!) { incident(id: $id) { title } }', {
+      id: toGlobalId('Incident', HOLDING, 'answer-first'),
+    });
+  });
+  afterAll(() => plugin.gateway.stop());
+
+  it('writes it no more than maxQueue calls at once, holds as many more, and refuses the rest', async () => {
+    const pid = plugin.pid();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        gql(plugin.gateway.url, 'query($id: ID!) { incident(id: $id) { title } }', {
+          id: toGlobalId('Incident', HOLDING, `held-${i}`),
+        }),
+      ),
+    );
+    const codes = results.map((r) => r.errors?.[0]?.extensions?.code).sort();
+    expect(codes).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'TIMEOUT', 'TIMEOUT', 'TIMEOUT', 'TIMEOUT']);
+    const received = plugin.logs.filter((line) => {
+      const { pid: from, stderr } = line.obj as { pid?: number; stderr?: string };
+      return from === pid && stderr?.startsWith('received held-');
+    });
+    expect(received).toHaveLength(2);
   });
 });
