@@ -3,6 +3,7 @@
  * timeline has something to show. Uses its own generator so it never disturbs the world's.
  */
 import type { AdapterLogger, Incident, IncidentStatus } from '../contract/index.js';
+import { WORLD_BOUNDS } from './ops/bounds.js';
 import type { OpsContext } from './ops/context.js';
 import { appendEntry, createIncident, updateIncident } from './ops/incidents.js';
 import { findService, findTeam } from './scope.js';
@@ -40,13 +41,15 @@ export function startLive(ctx: OpsContext, intervalMs: number, logger: AdapterLo
 
 export function tick(ctx: OpsContext, rng: Rng): void {
   const open = ctx.world.incidents.filter((i) => i.status !== 'RESOLVED');
-  if (open.length < 3 && rng.chance(0.3)) {
+  // A world at its bound of incidents goes on with the ones it has.
+  const room = ctx.world.incidents.length < WORLD_BOUNDS.incidents;
+  if (room && open.length < 3 && rng.chance(0.3)) {
     trigger(ctx, rng);
     return;
   }
   const incident = open.length > 0 ? rng.pick(open) : undefined;
   if (!incident) {
-    trigger(ctx, rng);
+    if (room) trigger(ctx, rng);
     return;
   }
   const symptom = SYMPTOM_BY_KEY.get(ctx.world.incidentMeta.get(incident.id)?.symptom ?? '') ?? DEFAULT_SYMPTOM;

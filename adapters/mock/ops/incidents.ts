@@ -15,6 +15,7 @@ import { membersAt } from '../world/rotation.js';
 import { iso } from '../world/time.js';
 import { type EntryDraft, makeEntry } from '../world/timeline.js';
 import { INCIDENT_SEVERITY_RAW, INCIDENT_STATUS_RAW } from '../world/vocab.js';
+import { checkRoom, keepNewest, mergedFields, WORLD_BOUNDS } from './bounds.js';
 import { actorOf, GATEWAY_ACTOR, type OpsContext, requireText } from './context.js';
 
 const STATUSES: readonly IncidentStatus[] = ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED', 'RESOLVED'];
@@ -44,6 +45,7 @@ export function appendEntry(ctx: OpsContext, incident: Incident, draft: Omit<Ent
   const entry = makeEntry(world.ids, incident.id, { ...draft, at: world.clock.now() });
   const timeline = world.timelines.get(incident.id) ?? [];
   timeline.push(entry);
+  keepNewest(timeline, WORLD_BOUNDS.timelineEntries);
   world.timelines.set(incident.id, timeline);
   incident.updatedAt = entry.at;
   ctx.bus.emit({ type: 'timeline.appended', entry: structuredClone(entry) });
@@ -65,6 +67,7 @@ export function appendTimeline(ctx: OpsContext, incidentId: string, input: Timel
 
 export function createIncident(ctx: OpsContext, input: IncidentCreate): Incident {
   const { world } = ctx;
+  checkRoom('incident', world.incidents.length, WORLD_BOUNDS.incidents);
   const title = requireText(input.title, 'title');
   const severity = input.severity ?? 'MEDIUM';
   if (!SEVERITIES.includes(severity)) throw badInput(`unknown severity ${JSON.stringify(severity)}`);
@@ -143,7 +146,7 @@ export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdat
     changed.push('description');
   }
   if (input.fields !== undefined) {
-    incident.fields = { ...incident.fields, ...input.fields };
+    incident.fields = mergedFields(incident.fields, input.fields);
     changed.push('fields');
   }
   if (input.status !== undefined && input.status !== incident.status) {

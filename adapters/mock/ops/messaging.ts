@@ -1,6 +1,7 @@
 import type { Message, MessageSend } from '../../contract/index.js';
 import { links } from '../world/links.js';
 import { hash32 } from '../world/rng.js';
+import { keepNewest, WORLD_BOUNDS } from './bounds.js';
 import { actorOf, type OpsContext, requireText } from './context.js';
 import { appendEntry, findIncident } from './incidents.js';
 
@@ -29,6 +30,7 @@ export function sendMessage(ctx: OpsContext, input: MessageSend): Message {
     fields: { channel_id: id, ts },
   };
   world.messages.push(message);
+  keepNewest(world.messages, WORLD_BOUNDS.messages);
   if (incident) {
     appendEntry(ctx, incident, {
       kind: 'MESSAGE',

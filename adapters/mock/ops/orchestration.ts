@@ -9,6 +9,7 @@ import {
 import { links } from '../world/links.js';
 import { iso } from '../world/time.js';
 import { RUN_STATUS_RAW, STEP_STATUS_RAW } from '../world/vocab.js';
+import { checkRoom, WORLD_BOUNDS } from './bounds.js';
 import { actorOf, GATEWAY_ACTOR, type OpsContext } from './context.js';
 import { appendEntry, findIncident } from './incidents.js';
 
@@ -48,6 +49,7 @@ function finish(ctx: OpsContext, run: OrchestrationRun, status: 'SUCCEEDED' | 'F
 
 export function startRun(ctx: OpsContext, input: OrchestrationRunStart): OrchestrationRun {
   const { world } = ctx;
+  checkRoom('run', world.runs.length, WORLD_BOUNDS.runs);
   const plan = findPlan(ctx, input.planId);
   const incident = input.incidentId ? findIncident(ctx, input.incidentId) : undefined;
   const id = String(world.sequences.runId++);

@@ -11,6 +11,7 @@ import { canonicalPerson, findService } from '../scope.js';
 import { links } from '../world/links.js';
 import { iso } from '../world/time.js';
 import { TICKET_PRIORITY_RAW, TICKET_STATUS_RAW } from '../world/vocab.js';
+import { checkRoom, mergedFields, WORLD_BOUNDS } from './bounds.js';
 import { actorOf, type OpsContext, requireText } from './context.js';
 
 /** Jira accepts an issue's numeric ID or its key wherever it takes one. */
@@ -31,6 +32,7 @@ function checkPriority(priority: TicketPriority): TicketPriority {
 
 export function createTicket(ctx: OpsContext, input: TicketCreate): Ticket {
   const { world } = ctx;
+  checkRoom('ticket', world.tickets.length, WORLD_BOUNDS.tickets);
   const title = requireText(input.title, 'title');
   const priority = checkPriority(input.priority ?? 'MEDIUM');
   const service = input.service ? findService(world, input.service) : undefined;
@@ -80,7 +82,7 @@ export function updateTicket(ctx: OpsContext, id: string, input: TicketUpdate): 
   }
   if (input.assignee !== undefined) ticket.assignee = input.assignee ? canonicalPerson(world, input.assignee) : null;
   if (incidentId && !ticket.incidentIds.includes(incidentId)) ticket.incidentIds = [...ticket.incidentIds, incidentId];
-  if (input.fields !== undefined) ticket.fields = { ...ticket.fields, ...input.fields };
+  if (input.fields !== undefined) ticket.fields = mergedFields(ticket.fields, input.fields);
   ticket.updatedAt = iso(world.clock.now());
   return ticket;
 }
