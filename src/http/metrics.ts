@@ -17,7 +17,7 @@ const httpRegistry = new Registry();
 collectDefaultMetrics({ register: httpRegistry });
 
 /** Operation names come from clients: past this many, new names share one label value. */
-const MAX_OPERATION_NAMES = 200;
+export const MAX_OPERATION_NAMES = 200;
 const knownOperations = new Set<string>();
 
 const requests = talliedCounter({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CACHE_OFF } from '../../../src/data/read-cache.js';
+import { MAX_OPERATION_NAMES } from '../../../src/http/metrics.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
@@ -46,6 +47,23 @@ describe('/metrics', () => {
     expect(
       total(samples, 'opsorch_graphql_request_duration_seconds_count', { operation: 'MetricsTestIncidents' }),
     ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('labels operations by at most MAX_OPERATION_NAMES names, counting those past it as "other"', async () => {
+    // Clients name their operations: each new name would be a label set for as long as the gateway runs.
+    const sent = MAX_OPERATION_NAMES + 50;
+    for (let i = 0; i < sent; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) => gqlData(gateway.url, `query Named${i + j} { __typename }`)),
+      );
+    }
+    const { samples } = await scrape(gateway);
+    const requests = samples.filter((s) => s.name === 'opsorch_graphql_requests_total');
+    const names = new Set(requests.map((s) => s.labels.operation));
+    expect(names.has('other')).toBe(true);
+    expect([...names].filter((name) => name !== 'other' && name !== 'anonymous').length).toBe(MAX_OPERATION_NAMES);
+    const labelled = requests.filter((s) => s.labels.operation?.startsWith('Named')).reduce((n, s) => n + s.value, 0);
+    expect(labelled + total(samples, 'opsorch_graphql_requests_total', { operation: 'other' })).toBe(sent);
   });
 
   it('counts every provider call the loaders make, as the adapter sees them, with batch sizes', async () => {
