@@ -1,6 +1,6 @@
 /**
  * The audit trail: one JSON line per mutation and per denied request (and per read when enabled),
- * to a file rotated by size or to stdout. Lines carry IDs, never bodies or credentials.
+ * to a file rotated by size or to stdout or stderr. Lines carry IDs, never bodies or credentials.
  */
 import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { logStream } from '../logger.js';

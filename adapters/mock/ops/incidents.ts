@@ -133,6 +133,7 @@ export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdat
   if (input.severity !== undefined && !SEVERITIES.includes(input.severity)) {
     throw badInput(`unknown severity ${JSON.stringify(input.severity)}`);
   }
+  const fields = input.fields === undefined ? undefined : mergedFields(incident.fields, input.fields);
 
   const changed: string[] = [];
   const previousStatus = incident.status;
@@ -145,8 +146,8 @@ export function updateIncident(ctx: OpsContext, id: string, input: IncidentUpdat
     incident.description = input.description;
     changed.push('description');
   }
-  if (input.fields !== undefined) {
-    incident.fields = mergedFields(incident.fields, input.fields);
+  if (fields !== undefined) {
+    incident.fields = fields;
     changed.push('fields');
   }
   if (input.status !== undefined && input.status !== incident.status) {

@@ -72,6 +72,7 @@ export function updateTicket(ctx: OpsContext, id: string, input: TicketUpdate): 
   }
   const priority = input.priority === undefined ? undefined : checkPriority(input.priority);
   const incidentId = input.incidentId ? linkedIncident(ctx, input.incidentId) : undefined;
+  const fields = input.fields === undefined ? undefined : mergedFields(ticket.fields, input.fields);
 
   if (title !== undefined) ticket.title = title;
   if (input.description !== undefined) ticket.description = input.description;
@@ -82,7 +83,7 @@ export function updateTicket(ctx: OpsContext, id: string, input: TicketUpdate): 
   }
   if (input.assignee !== undefined) ticket.assignee = input.assignee ? canonicalPerson(world, input.assignee) : null;
   if (incidentId && !ticket.incidentIds.includes(incidentId)) ticket.incidentIds = [...ticket.incidentIds, incidentId];
-  if (input.fields !== undefined) ticket.fields = mergedFields(ticket.fields, input.fields);
+  if (fields !== undefined) ticket.fields = fields;
   ticket.updatedAt = iso(world.clock.now());
   return ticket;
 }
