@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { type Extra, useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import { type ErrorFormatter, formatGraphQLError, formatResult } from '../graphql/apollo/error-masking.js';
 import { type ContextDeps, createSubscriptionContext, endContext, type GatewayContext } from '../graphql/context.js';
@@ -139,10 +139,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
 
   const { shared } = options;
   /** Where each admitted subscription's messages go, from `onSubscribe` to `subscribe`. */
-  const targets = new WeakMap<
-    ExecutionArgs,
-    { socket: WebSocket; id: string; state: SocketState; payload: SubscribePayload }
-  >();
+  const targets = new WeakMap<ExecutionArgs, { extra: SocketExtra; id: string; payload: SubscribePayload }>();
   const subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const target = targets.get(args);
     // onSubscribe admitted every operation graphql-ws subscribes.
@@ -151,10 +148,10 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
     targets.delete(args);
     const source = await shared.source(args);
     if (!('events' in source)) return source;
-    const { state, payload } = target;
+    const { extra, payload } = target;
     // Settled at once when graphql-ws returns it, so its place is free for the client's next subscribe.
-    const delivery = deliverDirect(source, target.socket, target.id, () => settle(state, payload));
-    const admitted = state.admitted?.get(payload);
+    const delivery = deliverDirect(source, extra.socket, target.id, () => settle(extra, payload));
+    const admitted = extra.admitted?.get(payload);
     // The socket closed while it started: it ends here, whatever graphql-ws does with it.
     if (admitted) admitted.delivery = delivery;
     else void delivery.return?.();
@@ -188,7 +185,7 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
           contextValue,
           rootValue: undefined,
         };
-        targets.set(args, { socket: ctx.extra.socket, id, state: ctx.extra, payload });
+        targets.set(args, { extra: ctx.extra, id, payload });
         return args;
       },
       // Queries and mutations over the socket; subscription events bypass it (`ws-delivery.ts`).
