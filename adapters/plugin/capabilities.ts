@@ -153,7 +153,9 @@ export function buildCapabilities(
       each(ctx, queries, async (query): Promise<Page<T>> => {
         const { first, after, ...filters } = query;
         const answer = await call(spec.method, { ...spec.wire(filters), limit: options.maxRecords }, ctx);
-        const results = records.list(answer, `${spec.method} results`).map((raw) => spec.normalize(raw, ctx));
+        const answered = records.list(answer, `${spec.method} results`);
+        // A plugin that ignores `limit` is held to it: what it answered past it would only cost normalizing.
+        const results = answered.slice(0, options.maxRecords).map((raw) => spec.normalize(raw, ctx));
         // Most normalizers are synchronous: a promise per record would only add allocations and turns.
         const normalized = results.some((r) => r instanceof Promise) ? await Promise.all(results) : (results as T[]);
         const all = normalized.filter((r) => spec.keep(r, filters));
