@@ -245,6 +245,14 @@ export const LIMITS = {
     unit: 'ms',
     description: 'time an open breaker refuses calls before one probe call is let through',
   },
+  // The checks run side by side, so this is also the longest `/readyz` takes to answer.
+  providerHealthTimeoutMs: {
+    variable: 'OPSORCH_PROVIDER_HEALTH_TIMEOUT_MS',
+    default: 3_000,
+    code: '(the provider is reported DOWN: "no answer within N ms")',
+    unit: 'ms',
+    description: "a provider instance's health check, for /readyz and providers { health }",
+  },
   wsMaxSubscriptions: {
     variable: 'OPSORCH_WS_MAX_SUBSCRIPTIONS',
     default: 100,

@@ -71,6 +71,8 @@ export interface DataFloorOptions {
   lookaheadRecords?: number;
   /** The memory those records take at most, about (`approximateBytes`). */
   lookaheadRecordBytes?: number;
+  /** How long a provider's health check may take before it is reported DOWN. */
+  healthTimeoutMs?: number;
   /** Wraps every provider call, outermost first (authorization, budgets, deadlines...). */
   middleware?: readonly CallMiddleware[];
   /** Each provider instance's circuit breaker, for `providers { health }`. */
@@ -148,6 +150,10 @@ export class DataFloor {
     return this.options.maxAggregateRecords ?? LIMITS.maxAggregateRecords.default;
   }
 
+  get healthTimeoutMs(): number {
+    return this.options.healthTimeoutMs ?? LIMITS.providerHealthTimeoutMs.default;
+  }
+
   /**
    * `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves.
    * The server hands a `CallCancel`, whose listeners (one per provider call in flight) are an array
@@ -217,7 +223,9 @@ export class DataFloor {
 
   /** Every provider instance's health (probes are the one kind of call that is not metered). */
   health(): Promise<({ provider: string } & ProviderHealth)[]> {
-    return Promise.all(this.registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i)) })));
+    return Promise.all(
+      this.registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i, this.healthTimeoutMs)) })),
+    );
   }
 
   /**

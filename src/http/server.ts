@@ -164,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxAggregateRecords: limits.maxAggregateRecords,
     lookaheadRecords: limits.lookaheadRecords,
     lookaheadRecordBytes: limits.lookaheadRecordBytes,
+    healthTimeoutMs: limits.providerHealthTimeoutMs,
     // Authorization and audit first: a refused call spends no budget and reaches no provider.
     // The deadline wraps the provider's breaker and queue, so time spent queued counts against it.
     middleware: [

@@ -2,21 +2,19 @@ import type { Health } from '../../adapters/contract/index.js';
 import { redactSecrets } from '../redaction.js';
 import type { ProviderInstance } from './registry.js';
 
-const HEALTH_TIMEOUT_MS = 3000;
-
 export type ProviderHealth = Health & { checkedAt: string; latencyMs: number };
 
-/** A health check that cannot hang the caller. */
-export async function checkHealth(instance: ProviderInstance): Promise<ProviderHealth> {
+/** A health check that cannot hang the caller: past `timeoutMs` the provider is DOWN. */
+export async function checkHealth(instance: ProviderInstance, timeoutMs: number): Promise<ProviderHealth> {
   const started = performance.now();
-  const signal = AbortSignal.timeout(HEALTH_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(timeoutMs);
   let health: Health;
   try {
     health = await Promise.race([
       instance.adapter.checkHealth({ signal }),
       new Promise<Health>((resolve) =>
         signal.addEventListener('abort', () =>
-          resolve({ status: 'DOWN', message: `no answer within ${HEALTH_TIMEOUT_MS} ms` }),
+          resolve({ status: 'DOWN', message: `no answer within ${timeoutMs} ms` }),
         ),
       ),
     ]);

@@ -27,7 +27,7 @@ export class ProviderData {
     if (!instance) return null;
     let pending = this.checks.get(provider);
     if (!pending) {
-      pending = checkHealth(instance);
+      pending = checkHealth(instance, this.data.floor.healthTimeoutMs);
       this.checks.set(provider, pending);
     }
     return pending.then((health) => ({ ...health, circuit: this.data.floor.circuit(provider) }));
