@@ -267,6 +267,15 @@ export const LIMITS = {
     unit: 'sockets',
     description: 'open WebSockets from one client address',
   },
+  // The WebSocket counterpart of OPSORCH_HTTP_HEADERS_TIMEOUT_MS: a socket that never says who it
+  // is holds a descriptor and a place in its client's socket count until then.
+  wsInitTimeoutMs: {
+    variable: 'OPSORCH_WS_INIT_TIMEOUT_MS',
+    default: 10_000,
+    code: 'close 4408 (connection initialisation timeout)',
+    unit: 'ms',
+    description: 'time a WebSocket has to send connection_init, from its upgrade',
+  },
   maxPolledIncidents: {
     variable: 'OPSORCH_MAX_POLLED_INCIDENTS',
     default: 1_000,

@@ -50,7 +50,7 @@ type SocketState = {
 type SocketExtra = Extra & SocketState;
 
 export type WebSocketLimits = OperationLimits &
-  Pick<Limits, 'wsMaxSubscriptions' | 'wsMaxSocketsPerClient' | 'wsMaxMessageBytes'>;
+  Pick<Limits, 'wsMaxSubscriptions' | 'wsMaxSocketsPerClient' | 'wsMaxMessageBytes' | 'wsInitTimeoutMs'>;
 
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
@@ -76,9 +76,6 @@ export interface SubscriptionServer {
   /** Closes every socket with 1001 and stops accepting new ones. */
   dispose(): Promise<void>;
 }
-
-/** Sockets that have not sent `connection_init` by then are closed (4408) instead of lingering. */
-const CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
 /** The one place a WebSocket connection is admitted, when its `connection_init` arrives. */
 async function admit(
@@ -160,7 +157,8 @@ export function serveSubscriptions(httpServer: Server, options: SubscriptionServ
   const served = serveGraphqlWs<Record<string, unknown> | undefined, SocketState>(
     {
       schema,
-      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      // Sockets that have not sent `connection_init` by then are closed (4408) instead of lingering.
+      connectionInitWaitTimeout: limits.wsInitTimeoutMs,
       onConnect: (ctx) => admit(options.admission, ctx),
       onSubscribe: (ctx, id, payload) => {
         const active = (ctx.extra.admitted?.size ?? 0) + 1;

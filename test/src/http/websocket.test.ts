@@ -1,8 +1,8 @@
 /**
  * WebSocket limits through the real server and raw graphql-ws frames: subscriptions per socket,
  * sockets per client (by address, by user behind a trusted proxy, and while admission waits for
- * a JWKS server that answers on command), message size, and the document cache under a stream of
- * distinct documents.
+ * a JWKS server that answers on command), message size, the document cache under a stream of
+ * distinct documents, and the time a socket has to send `connection_init`.
  */
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { LIMITS } from '../../../src/limits.js';
 import { bearer } from '../../helpers/auth.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
@@ -347,5 +348,53 @@ describe('WebSocket sockets per client while admission waits', () => {
     const { socket, closed } = await first;
     socket.close();
     await closed;
+  });
+});
+
+describe('WebSocket connection_init time-out', () => {
+  /** Far below the 10 s default, so the suite does not wait for it. */
+  const INIT_TIMEOUT_MS = 500;
+  /** Timers fire on whole milliseconds of the event loop's clock, which can trail the one measured here. */
+  const TIMER_GRAIN_MS = 1;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }], {
+      limits: { wsInitTimeoutMs: INIT_TIMEOUT_MS },
+    });
+  });
+  afterAll(() => gateway.stop());
+
+  it('closes a socket that never sends connection_init with 4408 and forgets it, and keeps one that did', async () => {
+    const before = (await readyLive(gateway)).sockets;
+    // Opened first, so its own time-out, were it still running, would pass before the silent one's.
+    const initialised = await openSocket(gateway.wsUrl);
+
+    const started = performance.now();
+    const silent = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      silent.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+    await once(silent, 'open');
+    expect(silent.protocol).toBe('graphql-transport-ws');
+    expect(await closed).toEqual({ code: 4408, reason: 'Connection initialisation timeout' });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(INIT_TIMEOUT_MS - TIMER_GRAIN_MS);
+    // The setting closed it, not the default.
+    expect(elapsed).toBeLessThan(LIMITS.wsInitTimeoutMs.default);
+
+    // The socket that sent connection_init is still served past its own time-out.
+    initialised.socket.send(JSON.stringify({ type: 'ping' }));
+    const answer = await Promise.race([
+      initialised.next((f) => f.type === 'pong').then(() => 'pong'),
+      initialised.closed.then((code) => `closed with ${code}`),
+    ]);
+    expect(answer).toBe('pong');
+    // The server forgets a socket on its own close, which can come after the client's.
+    await expect.poll(async () => (await readyLive(gateway)).sockets).toBe(before + 1);
+
+    initialised.socket.close();
+    await initialised.closed;
+    await expect.poll(async () => (await readyLive(gateway)).sockets).toBe(before);
   });
 });
