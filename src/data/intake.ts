@@ -15,7 +15,7 @@ import { stableStringify } from './stable-json.js';
 
 const OPEN = ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED'] as const;
 /** A service's activity goes to at most this many of its open incidents (the newest). */
-const ACTIVITY_FAN_OUT = 50;
+export const ACTIVITY_FAN_OUT = 50;
 
 /** Providers stamp timeline entries a moment apart from the event that produced them. */
 const ENTRY_WINDOW_MS = 60_000;

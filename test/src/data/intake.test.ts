@@ -1,17 +1,25 @@
 /**
  * Event intake: provider events from any source become typed changes published once. Runs the
- * floor in-process over a fake PagerDuty that cannot push, with the in-memory pub/sub.
+ * floor in-process over a fake PagerDuty that cannot push, with the in-memory pub/sub; the fan-out
+ * of a service's activity to its open incidents runs through the real gateway, a signed GitHub
+ * webhook in and WebSocket subscribers out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../../../adapters/contract/index.js';
+import { createGitHubAdapter } from '../../../adapters/github/index.js';
 import { DataFloor } from '../../../src/data/floor.js';
+import { ACTIVITY_FAN_OUT } from '../../../src/data/intake.js';
 import type { IncidentUpdatedEventNode, TimelineEntryNode } from '../../../src/data/models.js';
 import { InMemoryPubSub, type Subscription } from '../../../src/events/pubsub.js';
 import { topics } from '../../../src/events/topics.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
+import { deploymentStatusDelivery } from '../../fakes/github/deliveries.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
-import { testLogger } from '../../helpers/gateway.js';
+import { mockAdapter, readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
+import { gqlData } from '../../helpers/graphql.js';
 import { type PolledPagerDuty, startPolledPagerDuty } from '../../helpers/polled-pagerduty.js';
+import { waitUntil } from '../../helpers/subscriptions.js';
+import { initSession, type Session } from '../../helpers/ws.js';
 
 /** Collects what a subscription receives; `count(n)` resolves once `n` items have arrived. */
 function collect<T>(subscription: Subscription<T>): { items: T[]; count(n: number): Promise<T[]> } {
@@ -129,5 +137,123 @@ describe('EventIntake', () => {
         'webhook',
       ),
     ).rejects.toThrow();
+  });
+});
+
+const OPEN_FILTER = '{ scope: { service: $service }, statuses: [TRIGGERED, ACKNOWLEDGED, MITIGATED] }';
+const SECRET = 'whsec-fan-out-test-0123456789';
+
+describe('activity about a service with more open incidents than ACTIVITY_FAN_OUT', () => {
+  let gateway: TestGateway;
+  let session: Session;
+  /** The service's open incidents as the gateway lists them: newest first, then by native ID. */
+  let open: { id: string; createdAt: string; source: { nativeId: string } }[];
+  /** Every `next` message, as parsed, by subscription ID (the incident's index in `open`). */
+  const received = new Map<string, { body: string }[]>();
+
+  beforeAll(async () => {
+    const github = await createGitHubAdapter(
+      { token: 'ghp_unused', owner: 'acme', repo: 'checkout', service: 'checkout', webhookSecret: SECRET },
+      { name: 'github', logger: testLogger },
+    );
+    gateway = await startTestGateway([
+      { name: 'mock', adapter: await mockAdapter() },
+      { name: 'github', adapter: github, capabilities: ['ticket', 'deployment'] },
+    ]);
+    const listOpen = async () =>
+      (
+        await gqlData<{ incidents: { totalCount: number; nodes: typeof open } }>(
+          gateway.url,
+          `query($service: String!) { incidents(first: 100, filter: ${OPEN_FILTER}) {
+            totalCount nodes { id createdAt source { nativeId } } } }`,
+          { service: 'checkout' },
+        )
+      ).incidents;
+    // Ten past the bound, whatever the seeded world already holds open on the service.
+    const seeded = (await listOpen()).totalCount;
+    for (let i = seeded; i < ACTIVITY_FAN_OUT + 10; i++) {
+      await gqlData(
+        gateway.url,
+        'mutation($title: String!) { incidentCreate(input: { title: $title, service: "checkout" }) { incident { id } } }',
+        { title: `Checkout incident ${i}` },
+      );
+    }
+    const listed = await listOpen();
+    expect(listed.totalCount).toBe(ACTIVITY_FAN_OUT + 10);
+    open = listed.nodes;
+
+    const opened = await initSession(gateway.wsUrl, undefined);
+    expect(opened.answer).toEqual({ type: 'connection_ack' });
+    session = opened.session;
+    session.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as {
+        id: string;
+        type: string;
+        payload: { data: { incidentTimelineUpdated: { body: string } } };
+      };
+      if (message.type !== 'next') return;
+      received.set(message.id, [...(received.get(message.id) ?? []), message.payload.data.incidentTimelineUpdated]);
+    });
+    for (const [i, { id }] of open.entries()) {
+      session.send({
+        id: String(i),
+        type: 'subscribe',
+        payload: {
+          query: 'subscription($id: ID!) { incidentTimelineUpdated(incidentId: $id) { body } }',
+          variables: { id },
+        },
+      });
+    }
+    await waitUntil(async () => (await readyLive(gateway)).subscriptions === open.length, 'every incident subscribed');
+  });
+  afterAll(async () => {
+    session?.socket.close();
+    await gateway?.stop();
+  });
+
+  it('lands on the newest ACTIVITY_FAN_OUT of them only, once each', async () => {
+    // The list's order is the contract's: newest first, ties by native ID.
+    const newestFirst = [...open].sort(
+      (a, b) =>
+        Date.parse(b.createdAt) - Date.parse(a.createdAt) ||
+        (a.source.nativeId < b.source.nativeId ? -1 : a.source.nativeId > b.source.nativeId ? 1 : 0),
+    );
+    expect(open.map((i) => i.id)).toEqual(newestFirst.map((i) => i.id));
+
+    const delivery = deploymentStatusDelivery(SECRET);
+    const response = await fetch(gateway.url.replace(/\/graphql$/, '/webhooks/github'), {
+      method: 'POST',
+      headers: Object.fromEntries(
+        Object.entries(delivery.headers).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
+      body: delivery.rawBody,
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ published: ACTIVITY_FAN_OUT });
+
+    // The webhook answered once its entries were published; a note appended to every incident
+    // after that follows any entry its subscriber was sent, so what came before it is all there is.
+    for (const { id } of open) {
+      await gqlData(
+        gateway.url,
+        'mutation($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "marker" }) { entry { id } } }',
+        { id },
+      );
+    }
+    await waitUntil(
+      () => open.every((_, i) => received.get(String(i))?.some((e) => e.body === 'marker')),
+      'every subscriber has its marker',
+    );
+    const activity = 'Deployment of v1.30.0 (1ec0ffe) to production: failure — Smoke tests failed';
+    const beforeMarker = open.map((_, i) => {
+      const entries = received.get(String(i)) ?? [];
+      return entries
+        .slice(
+          0,
+          entries.findIndex((e) => e.body === 'marker'),
+        )
+        .map((e) => e.body);
+    });
+    expect(beforeMarker).toEqual(open.map((_, i) => (i < ACTIVITY_FAN_OUT ? [activity] : [])));
   });
 });
