@@ -10,7 +10,7 @@ import type { PayloadSource, SharedPayload } from '../graphql/shared-subscriptio
 import { DirectDelivery } from './direct-delivery.js';
 
 /** Subscription IDs whose frames one event keeps for the sockets that use the same ID. */
-const SHARED_IDS = 8;
+export const SHARED_IDS = 8;
 
 /**
  * One event's `next` message as WebSocket frames (RFC 6455: final text frame, unmasked as a

@@ -1,6 +1,7 @@
 /**
  * `next` messages written straight to the socket: every subscription gets its own ID spliced into
- * the shared payload text, nothing is written for a subscription after it completes (even when
+ * the shared payload text, also past the `SHARED_IDS` IDs whose frames an event keeps for sockets
+ * that reuse them, nothing is written for a subscription after it completes (even when
  * its ID is reused), and a socket that stops reading stops its subscription from taking more
  * events once it holds `HIGH_WATER_BYTES`, whether the subscription reads its events or is handed
  * them as they are published (then they queue in the pub/sub, which completes it past its bound).
@@ -14,7 +15,7 @@ import { MAX_QUEUED } from '../../../src/events/fanout.js';
 import { InMemoryPubSub } from '../../../src/events/pubsub.js';
 import type { PayloadSource, SharedPayload } from '../../../src/graphql/shared-subscriptions.js';
 import { HIGH_WATER_BYTES } from '../../../src/http/direct-delivery.js';
-import { deliverDirect } from '../../../src/http/ws-delivery.js';
+import { deliverDirect, SHARED_IDS } from '../../../src/http/ws-delivery.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
@@ -119,6 +120,58 @@ describe('direct delivery through the gateway', () => {
     // Messages of one socket keep their order: the second note before the third.
     const order = texts.filter((t) => t.includes('"b"') && t.includes(' note.')).map((t) => t.includes('third'));
     expect(order.slice(-2)).toEqual([false, true]);
+  });
+});
+
+describe('one event to more subscription IDs than SHARED_IDS', () => {
+  let gateway: TestGateway;
+  let incident: string;
+  const sessions: Session[] = [];
+
+  beforeAll(async () => {
+    gateway = await startTestGateway([{ name: 'mock', adapter: await mockAdapter() }]);
+    const data = await gqlData<{ incidents: { nodes: { id: string }[] } }>(
+      gateway.url,
+      '{ incidents(first: 1, filter: { statuses: [TRIGGERED, ACKNOWLEDGED] }) { nodes { id } } }',
+    );
+    incident = data.incidents.nodes[0]?.id as string;
+  });
+  afterAll(async () => {
+    for (const session of sessions) session.socket.close();
+    await gateway?.stop();
+  });
+
+  it('writes every socket its own ID with the same payload, past the IDs whose frames are kept', async () => {
+    // IDs of different lengths make frames of different lengths, one of them past 125 bytes, so a
+    // frame written under the wrong ID does not parse as the right one by chance.
+    const distinct = Array.from({ length: SHARED_IDS + 4 }, (_, i) => `${i}${'-'.repeat(i * 7)}☃`);
+    const first = distinct[0] as string;
+    const last = distinct.at(-1) as string;
+    // Clients that number their subscriptions share IDs: some among the first written, some past them.
+    const ids = [...distinct, first, first, last, last, 'shared', 'shared', 'shared'];
+    const texts = ids.map(() => [] as string[]);
+    for (const [i, id] of ids.entries()) {
+      const { session, answer } = await initSession(gateway.wsUrl, undefined);
+      expect(answer).toEqual({ type: 'connection_ack' });
+      sessions.push(session);
+      session.socket.on('message', (data) => texts[i]?.push(String(data)));
+      session.send({ id, type: 'subscribe', payload: { query: BODY, variables: { id: incident } } });
+    }
+    await waitUntil(async () => (await readyLive(gateway)).subscriptions === ids.length, 'every socket subscribed');
+
+    await gqlData(gateway.url, APPEND, { id: incident, body: 'one note for all.' });
+    // A second note, after the first on every socket, shows the first was not written twice.
+    await gqlData(gateway.url, APPEND, { id: incident, body: 'and a second.' });
+    await waitUntil(() => texts.every((t) => t.some((m) => m.includes('and a second.'))), 'every socket has both');
+
+    const payload = (body: string) => JSON.stringify({ data: { incidentTimelineUpdated: { body } } });
+    expect(texts).toEqual(
+      ids.map((id) =>
+        ['one note for all.', 'and a second.'].map(
+          (body) => `{"id":${JSON.stringify(id)},"type":"next","payload":${payload(body)}}`,
+        ),
+      ),
+    );
   });
 });
 
