@@ -1,12 +1,14 @@
 /**
  * The mock world keeps bounded what is written to it (`npm start` serves it to anyone who can reach
  * the gateway): timelines keep their newest entries, and incidents, tickets, runs and `fields`
- * keys past their bounds are refused with a message that says why, the world unchanged.
+ * keys past their bounds are refused with a message that says why, the world unchanged; the live
+ * timer goes on with the incidents a full world has.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AdapterError } from '../../../../adapters/contract/index.js';
+import { AdapterError, type CapabilityMap, LIST_ORDERS } from '../../../../adapters/contract/index.js';
+import { createMockAdapter } from '../../../../adapters/mock/index.js';
 import { WORLD_BOUNDS } from '../../../../adapters/mock/ops/bounds.js';
-import { list, type MockHandle, mock, ok } from '../helpers.js';
+import { list, type MockHandle, mock, NOW, ok, silentLogger, walk } from '../helpers.js';
 
 let h: MockHandle;
 beforeEach(async () => {
@@ -48,6 +50,46 @@ describe("the mock world's bounds", () => {
     );
     const [page] = await h.caps.incident.query([{ first: 1 }], {});
     expect(ok(page).totalCount).toBe(WORLD_BOUNDS.incidents);
+  });
+
+  it('lets the live timer go on with the incidents it has once the world is full', async () => {
+    const warnings: unknown[] = [];
+    const live = await createMockAdapter(
+      { now: NOW, live: true, liveIntervalMs: 1 },
+      { name: 'mock', logger: { ...silentLogger, warn: (...args: unknown[]) => warnings.push(args) } },
+    );
+    const caps = live.capabilities as CapabilityMap;
+    try {
+      const held = (await list(caps.incident.query, {})).length;
+      for (let i = held; i < WORLD_BOUNDS.incidents; i++) await caps.incident.create({ title: `filler ${i}` }, {});
+      // With fewer than three open incidents a tick may open one; with none, a tick does nothing
+      // anyone can see. Two stay open, so every tick shows.
+      const open = await walk(
+        caps.incident.query,
+        { statuses: ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED'] },
+        100,
+        LIST_ORDERS.incidents,
+      );
+      const kept = open.slice(0, 2).map((i) => i.id);
+      for (const incident of open.slice(2)) await caps.incident.update(incident.id, { status: 'RESOLVED' }, {});
+
+      const touched: string[] = [];
+      const ticked = new Promise<void>((resolve) =>
+        live.onEvent?.((event) => {
+          if (event.type === 'timeline.appended') touched.push(event.entry.incidentId);
+          else if (event.type === 'incident.updated') touched.push(event.incident.id);
+          if (touched.length === 20) resolve();
+        }),
+      );
+      await ticked;
+      // A tick that tried to open an incident in a full world would have failed, and said so.
+      expect(warnings).toEqual([]);
+      expect(touched.filter((id) => !kept.includes(id))).toEqual([]);
+      const [page] = await caps.incident.query([{ first: 1 }], {});
+      expect(ok(page).totalCount).toBe(WORLD_BOUNDS.incidents);
+    } finally {
+      await live.close?.();
+    }
   });
 
   it('refuses a ticket and a run past their bounds', async () => {
