@@ -19,7 +19,7 @@ import { gatewayError, providerError } from '../graphql/errors.js';
 import { LIMITS } from '../limits.js';
 import type { Logger } from '../logger.js';
 import { checkHealth, type ProviderHealth } from '../providers/health.js';
-import type { AdapterRegistry } from '../providers/registry.js';
+import type { AdapterRegistry, ProviderInstance } from '../providers/registry.js';
 import { CacheInvalidation } from './cache-invalidation.js';
 import {
   type CallCause,
@@ -150,10 +150,6 @@ export class DataFloor {
     return this.options.maxAggregateRecords ?? LIMITS.maxAggregateRecords.default;
   }
 
-  get healthTimeoutMs(): number {
-    return this.options.healthTimeoutMs ?? LIMITS.providerHealthTimeoutMs.default;
-  }
-
   /**
    * `ctx.data` of one GraphQL request; `signal` aborts its provider calls when the client leaves.
    * The server hands a `CallCancel`, whose listeners (one per provider call in flight) are an array
@@ -224,8 +220,13 @@ export class DataFloor {
   /** Every provider instance's health (probes are the one kind of call that is not metered). */
   health(): Promise<({ provider: string } & ProviderHealth)[]> {
     return Promise.all(
-      this.registry.instances.map(async (i) => ({ provider: i.name, ...(await checkHealth(i, this.healthTimeoutMs)) })),
+      this.registry.instances.map(async (i) => ({ provider: i.name, ...(await this.checkHealth(i)) })),
     );
+  }
+
+  /** One provider instance's health, DOWN past the configured time-out. */
+  checkHealth(instance: ProviderInstance): Promise<ProviderHealth> {
+    return checkHealth(instance, this.options.healthTimeoutMs ?? LIMITS.providerHealthTimeoutMs.default);
   }
 
   /**

@@ -2,7 +2,7 @@
  * What serves each capability, and provider health. Health checks are the one provider call the
  * floor does not meter: they are probes, not work done for a caller.
  */
-import { checkHealth, type ProviderHealth } from '../../providers/health.js';
+import type { ProviderHealth } from '../../providers/health.js';
 import type { RequestData } from '../floor.js';
 import type { ProviderStatusNode } from '../models.js';
 import type { CircuitStatus } from '../provider-resilience.js';
@@ -27,7 +27,7 @@ export class ProviderData {
     if (!instance) return null;
     let pending = this.checks.get(provider);
     if (!pending) {
-      pending = checkHealth(instance, this.data.floor.healthTimeoutMs);
+      pending = this.data.floor.checkHealth(instance);
       this.checks.set(provider, pending);
     }
     return pending.then((health) => ({ ...health, circuit: this.data.floor.circuit(provider) }));
