@@ -183,8 +183,10 @@ export type ProviderEvent =
    * Something that happened beside incidents — a deploy of a service, a change to a ticket linked
    * to incidents — for the live timelines of the incidents it concerns: every open incident of
    * `service` (by the emitting provider's name for it, mapped through the service aliases) and the
-   * incidents `incidentIds` links to (native IDs, found like any linked record). `entry.id` is the
-   * same whenever the same happening is reported again, so a redelivery is published once.
+   * incidents `incidentIds` links to (native IDs, found like any linked record). It lands on 50
+   * incidents at most (`ACTIVITY_FAN_OUT` in `src/data/intake.ts`): the first distinct IDs named, then
+   * the service's newest open incidents. `entry.id` is the same whenever the same happening is
+   * reported again, so a redelivery is published once.
    */
   | { type: 'activity'; service?: string; incidentIds?: string[]; entry: Omit<TimelineEntry, 'incidentId'> };
 

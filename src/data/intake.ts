@@ -14,7 +14,11 @@ import type { DataFloor, RequestData } from './floor.js';
 import { stableStringify } from './stable-json.js';
 
 const OPEN = ['TRIGGERED', 'ACKNOWLEDGED', 'MITIGATED'] as const;
-/** A service's activity goes to at most this many of its open incidents (the newest). */
+/**
+ * One activity lands on at most this many incidents, whatever it names: the sender decides how many
+ * incidents an event names (a GitHub issue may carry 100 incident labels, other adapters set no
+ * limit), and each one costs a provider read and a published entry.
+ */
 export const ACTIVITY_FAN_OUT = 50;
 
 /** Providers stamp timeline entries a moment apart from the event that produced them. */
@@ -136,19 +140,33 @@ export class EventIntake {
         // Activity only ever lands on incident timelines.
         if (!this.floor.isConfigured('incident')) return [];
         const data = reads();
+        // The incidents an event names are what it is about, so they come before its service's
+        // newest open ones. Only the first ACTIVITY_FAN_OUT distinct IDs, in the event's order, are
+        // read: repeats are dropped first so they take no place. The service's incidents fill the
+        // places the named ones left, unknown IDs' included: one event costs those reads and one
+        // page, and lands on ACTIVITY_FAN_OUT incidents at most.
+        const named = [...new Set(event.incidentIds)];
+        if (named.length > ACTIVITY_FAN_OUT) {
+          // Counts only: the IDs come from outside (a ticket's labels).
+          this.logger.warn(
+            { provider, named: named.length, read: ACTIVITY_FAN_OUT },
+            'activity names more incidents than ACTIVITY_FAN_OUT: the rest are not read and get no entry',
+          );
+        }
         const incidents: { provider: string; id: string }[] = [];
-        if (event.service) {
+        if (named.length > 0) {
+          const linked = await data.incidents.linked(provider, named.slice(0, ACTIVITY_FAN_OUT));
+          incidents.push(...linked.filter((i): i is NonNullable<typeof i> => i !== null));
+        }
+        if (event.service && incidents.length < ACTIVITY_FAN_OUT) {
           const service = data.services.canonicalName(provider, event.service);
           const page = await data.incidents.list({ scope: { service }, statuses: [...OPEN], first: ACTIVITY_FAN_OUT });
           incidents.push(...page.nodes);
         }
-        if (event.incidentIds?.length) {
-          const linked = await data.incidents.linked(provider, event.incidentIds);
-          incidents.push(...linked.filter((i): i is NonNullable<typeof i> => i !== null));
-        }
         const seen = new Set<string>();
         return incidents
           .filter((i) => !seen.has(`${i.provider}:${i.id}`) && seen.add(`${i.provider}:${i.id}`))
+          .slice(0, ACTIVITY_FAN_OUT)
           .map((i) => timelineAppended({ ...event.entry, incidentId: i.id, provider: i.provider }));
       }
     }

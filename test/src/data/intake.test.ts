@@ -1,11 +1,12 @@
 /**
  * Event intake: provider events from any source become typed changes published once. Runs the
  * floor in-process over a fake PagerDuty that cannot push, with the in-memory pub/sub; the fan-out
- * of a service's activity to its open incidents runs through the real gateway, a signed GitHub
- * webhook in and WebSocket subscribers out.
+ * of activity to a service's open incidents, or to the incidents it names, runs through the real
+ * gateway, a signed GitHub webhook in and WebSocket subscribers out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderEvent } from '../../../adapters/contract/index.js';
+import { incidentLabel } from '../../../adapters/contract/incident-labels.js';
+import type { ProviderEvent, WebhookDelivery } from '../../../adapters/contract/index.js';
 import { createGitHubAdapter } from '../../../adapters/github/index.js';
 import { DataFloor } from '../../../src/data/floor.js';
 import { ACTIVITY_FAN_OUT } from '../../../src/data/intake.js';
@@ -13,10 +14,11 @@ import type { IncidentUpdatedEventNode, TimelineEntryNode } from '../../../src/d
 import { InMemoryPubSub, type Subscription } from '../../../src/events/pubsub.js';
 import { topics } from '../../../src/events/topics.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
-import { deploymentStatusDelivery } from '../../fakes/github/deliveries.js';
+import { deploymentStatusDelivery, signed } from '../../fakes/github/deliveries.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
+import { scrape, total } from '../../helpers/metrics.js';
 import { type PolledPagerDuty, startPolledPagerDuty } from '../../helpers/polled-pagerduty.js';
 import { waitUntil } from '../../helpers/subscriptions.js';
 import { initSession, type Session } from '../../helpers/ws.js';
@@ -143,13 +145,48 @@ describe('EventIntake', () => {
 const OPEN_FILTER = '{ scope: { service: $service }, statuses: [TRIGGERED, ACKNOWLEDGED, MITIGATED] }';
 const SECRET = 'whsec-fan-out-test-0123456789';
 
-describe('activity about a service with more open incidents than ACTIVITY_FAN_OUT', () => {
+describe('activity about more incidents than ACTIVITY_FAN_OUT', () => {
   let gateway: TestGateway;
   let session: Session;
   /** The service's open incidents as the gateway lists them: newest first, then by native ID. */
   let open: { id: string; createdAt: string; source: { nativeId: string } }[];
   /** Every `next` message, as parsed, by subscription ID (the incident's index in `open`). */
   const received = new Map<string, { body: string }[]>();
+  /** By subscription ID, how many of its messages an earlier `sinceLastMarker` accounted for. */
+  const accounted = new Map<string, number>();
+
+  const deliver = (delivery: WebhookDelivery) =>
+    fetch(gateway.url.replace(/\/graphql$/, '/webhooks/github'), {
+      method: 'POST',
+      headers: Object.fromEntries(
+        Object.entries(delivery.headers).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
+      body: delivery.rawBody,
+    });
+
+  /**
+   * The bodies each incident's subscriber got (by index in `open`) since the previous call. The
+   * webhook answered once its entries were published; a note `marker` appended to every incident
+   * after that follows any entry its subscriber was sent, so what came before it is all there is.
+   */
+  async function sinceLastMarker(marker: string): Promise<string[][]> {
+    for (const { id } of open) {
+      await gqlData(
+        gateway.url,
+        'mutation($id: ID!, $body: String!) { incidentTimelineAppend(input: { incidentId: $id, body: $body }) { entry { id } } }',
+        { id, body: marker },
+      );
+    }
+    const markerAt = (i: number) =>
+      (received.get(String(i)) ?? []).findIndex((e, at) => at >= (accounted.get(String(i)) ?? 0) && e.body === marker);
+    await waitUntil(() => open.every((_, i) => markerAt(i) >= 0), `every subscriber has its ${marker}`);
+    return open.map((_, i) => {
+      const from = accounted.get(String(i)) ?? 0;
+      const to = markerAt(i);
+      accounted.set(String(i), to + 1);
+      return (received.get(String(i)) ?? []).slice(from, to).map((e) => e.body);
+    });
+  }
 
   beforeAll(async () => {
     const github = await createGitHubAdapter(
@@ -211,7 +248,7 @@ describe('activity about a service with more open incidents than ACTIVITY_FAN_OU
     await gateway?.stop();
   });
 
-  it('lands on the newest ACTIVITY_FAN_OUT of them only, once each', async () => {
+  it('from a deployment of their service lands on the newest ACTIVITY_FAN_OUT of them only, once each', async () => {
     // The list's order is the contract's: newest first, ties by native ID.
     const newestFirst = [...open].sort(
       (a, b) =>
@@ -220,40 +257,61 @@ describe('activity about a service with more open incidents than ACTIVITY_FAN_OU
     );
     expect(open.map((i) => i.id)).toEqual(newestFirst.map((i) => i.id));
 
-    const delivery = deploymentStatusDelivery(SECRET);
-    const response = await fetch(gateway.url.replace(/\/graphql$/, '/webhooks/github'), {
-      method: 'POST',
-      headers: Object.fromEntries(
-        Object.entries(delivery.headers).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
-      body: delivery.rawBody,
-    });
+    const response = await deliver(deploymentStatusDelivery(SECRET));
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ published: ACTIVITY_FAN_OUT });
 
-    // The webhook answered once its entries were published; a note appended to every incident
-    // after that follows any entry its subscriber was sent, so what came before it is all there is.
-    for (const { id } of open) {
-      await gqlData(
-        gateway.url,
-        'mutation($id: ID!) { incidentTimelineAppend(input: { incidentId: $id, body: "marker" }) { entry { id } } }',
-        { id },
-      );
-    }
-    await waitUntil(
-      () => open.every((_, i) => received.get(String(i))?.some((e) => e.body === 'marker')),
-      'every subscriber has its marker',
-    );
     const activity = 'Deployment of v1.30.0 (1ec0ffe) to production: failure — Smoke tests failed';
-    const beforeMarker = open.map((_, i) => {
-      const entries = received.get(String(i)) ?? [];
-      return entries
-        .slice(
-          0,
-          entries.findIndex((e) => e.body === 'marker'),
-        )
-        .map((e) => e.body);
-    });
-    expect(beforeMarker).toEqual(open.map((_, i) => (i < ACTIVITY_FAN_OUT ? [activity] : [])));
+    expect(await sinceLastMarker('marker 1')).toEqual(open.map((_, i) => (i < ACTIVITY_FAN_OUT ? [activity] : [])));
+  });
+
+  it('from an issue labelled with more of them lands on the first ACTIVITY_FAN_OUT it names only, once each', async () => {
+    // Oldest first, so the incidents kept are not the ones a service's activity would go to.
+    const named = [...open].reverse();
+    const [first] = named;
+    if (!first) throw new Error('no open incidents');
+    // A second label naming the first incident (its first character escaped as the label encoding
+    // allows): it takes no place of its own.
+    const nativeId = first.source.nativeId;
+    const alias = `opsorch-incident-_${nativeId.charCodeAt(0).toString(16)}${nativeId.slice(1)}`;
+    expect(alias).not.toBe(incidentLabel(nativeId));
+    const labels = [
+      'bug',
+      incidentLabel(nativeId),
+      alias,
+      ...named.slice(1).map((i) => incidentLabel(i.source.nativeId)),
+    ];
+
+    const readItems = async () =>
+      total(await scrape(gateway), 'opsorch_provider_batch_size_sum', { provider: 'mock', cause: 'webhook' });
+    const readBefore = await readItems();
+    const response = await deliver(
+      signed(
+        'issues',
+        {
+          action: 'closed',
+          issue: {
+            number: 12,
+            title: 'Refund backlog',
+            html_url: 'https://github.com/acme/checkout/issues/12',
+            state: 'closed',
+            state_reason: 'completed',
+            labels: labels.map((name) => ({ name })),
+            updated_at: '2026-11-20T12:01:00Z',
+          },
+          repository: { name: 'checkout', full_name: 'acme/checkout', html_url: 'https://github.com/acme/checkout' },
+          sender: { login: 'alice' },
+        },
+        SECRET,
+      ),
+    );
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ published: ACTIVITY_FAN_OUT });
+    // Only the incidents kept were read: one ID each, whatever the calls were batched into.
+    expect((await readItems()) - readBefore).toBe(ACTIVITY_FAN_OUT);
+
+    const activity = 'Ticket checkout#12 closed (completed): Refund backlog';
+    const kept = new Set(named.slice(0, ACTIVITY_FAN_OUT).map((i) => i.id));
+    expect(await sinceLastMarker('marker 2')).toEqual(open.map((i) => (kept.has(i.id) ? [activity] : [])));
   });
 });
