@@ -1,8 +1,10 @@
 /**
  * Figure 5: mutation-to-delivery latency with 10,000 subscribers and memory per idle subscription,
- * and the same deliveries from the fan-out floor (`bench/bare/fanout.ts`), the least a process on
- * this machine spends to write one message to 10,000 sockets.
+ * and the same deliveries from the fan-out floor (`bench/bare/fanout.ts`), the least a Node process
+ * on this machine spends to write one message to 10,000 sockets, and from the kernel's floor
+ * (`bench/bare/fanout.c`), the least any process does.
  */
+import { kernelFanoutFloor } from '../native-fanout.js';
 import { fanoutFloor, subscriptionFanout } from '../subscriptions.js';
 import type { BenchOptions, Figures } from './context.js';
 
@@ -14,6 +16,7 @@ export async function subscriptionFigures(_servers: unknown, options: BenchOptio
   const mutations = options.quick ? MUTATIONS.quick : MUTATIONS.full;
   const result = await subscriptionFanout({ subscribers: SUBSCRIBERS, mutations });
   const floor = await fanoutFloor({ subscribers: SUBSCRIBERS, mutations });
+  const kernel = await kernelFanoutFloor({ subscribers: SUBSCRIBERS, rounds: mutations });
   return {
     'subscriptions.status': 'measured',
     'subscriptions.subscribers': SUBSCRIBERS,
@@ -29,5 +32,14 @@ export async function subscriptionFigures(_servers: unknown, options: BenchOptio
     'subscriptions.floor.cpuMsPerMutation': floor.cpuMsPerMutation,
     'subscriptions.floor.clientCpuMsPerMutation': floor.clientCpuMsPerMutation,
     'subscriptions.ratio.p99OverFloor': Math.round((result.p99Ms / floor.p99Ms) * 1000) / 1000,
+    ...(kernel
+      ? {
+          'subscriptions.kernelFloor.messageBytes': kernel.messageBytes,
+          'subscriptions.kernelFloor.deliveryP50Ms': kernel.p50Ms,
+          'subscriptions.kernelFloor.deliveryP99Ms': kernel.p99Ms,
+          'subscriptions.kernelFloor.serverCpuMsPerMutation': kernel.serverCpuMsPerRound,
+          'subscriptions.kernelFloor.clientCpuMsPerMutation': kernel.clientCpuMsPerRound,
+        }
+      : { 'subscriptions.kernelFloor.status': 'not measured: no C compiler (cc)' }),
   };
 }
