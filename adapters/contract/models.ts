@@ -585,6 +585,12 @@ export interface Page<T> {
   hasNextPage: boolean;
   /** Total matching records, when the provider can tell cheaply. */
   totalCount?: number | null;
+  /**
+   * True when the list may go on past the records the adapter can reach (e.g. it asks its provider
+   * for at most so many): `hasNextPage` false then ends only what it reached, and the gateway's
+   * counts of the list are lower bounds (`approximate`).
+   */
+  incomplete?: boolean;
 }
 
 // --- health ------------------------------------------------------------------------------------

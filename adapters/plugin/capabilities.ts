@@ -160,8 +160,8 @@ export function buildCapabilities(
         const normalized = results.some((r) => r instanceof Promise) ? await Promise.all(results) : (results as T[]);
         const all = normalized.filter((r) => spec.keep(r, filters));
         const page = keysetPage(all, after === undefined ? { first } : { first, after }, spec.order);
-        // A full answer may have been cut at `limit`: then the total is unknown.
-        return normalized.length >= options.maxRecords ? { ...page, totalCount: null } : page;
+        // A full answer may have been cut at `limit`: then the total is unknown, and the list may go on.
+        return normalized.length >= options.maxRecords ? { ...page, totalCount: null, incomplete: true } : page;
       });
   }
 

@@ -84,6 +84,7 @@ export function mergePages<T extends { id: string }, S extends T & Stamped>(
     nodes: all.slice(0, first),
     hasNextPage: all.length > first || pages.some((page) => page.hasNextPage),
     totalCount: totals.every((t): t is number => t !== null) ? totals.reduce((a, b) => a + b, 0) : null,
+    incomplete: pages.some((page) => page.incomplete === true),
   };
 }
 

@@ -83,12 +83,13 @@ describe('mergePages', () => {
     expect(ids([rec('a', 'a1', 1), unreadable('x2'), unreadable('x1')])).toEqual(['a1', 'x1', 'x2']);
   });
 
-  it('says more follow when any provider has more, and the total is unknown when one cannot tell', () => {
+  it('says more follow when any provider has more, the total is unknown when one cannot tell, and the list may go on when one says so', () => {
     const pages: Page<Rec>[] = [
       { nodes: [rec('a', 'a1', 9)], hasNextPage: true, totalCount: null },
-      { nodes: [rec('b', 'b1', 8)], hasNextPage: false, totalCount: 1 },
+      { nodes: [rec('b', 'b1', 8)], hasNextPage: false, totalCount: 1, incomplete: true },
     ];
-    expect(mergePages(pages, 5, ORDER)).toMatchObject({ hasNextPage: true, totalCount: null });
+    expect(mergePages(pages, 5, ORDER)).toMatchObject({ hasNextPage: true, totalCount: null, incomplete: true });
+    expect(mergePages(pages.slice(0, 1), 5, ORDER).incomplete).toBe(false);
     expect(mergePages(pages, 1, ORDER).nodes.map((r) => r.id)).toEqual(['a1']);
   });
 
