@@ -48,8 +48,9 @@ export type Alert = Node & {
 export type AlertConnection = {
   __typename?: 'AlertConnection';
   /**
-   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
-   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped before the end of the list: at the
+   * gateway's scan bound (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider), or where a provider's list goes on past
+   * what its adapter reaches (a plugin answering `maxList` records). The counts are then lower bounds.
    */
   approximate: Scalars['Boolean']['output'];
   /** All matching alerts by severity, every severity the filter allows (zero included). */
@@ -193,8 +194,9 @@ export type Deployment = Node & {
 export type DeploymentConnection = {
   __typename?: 'DeploymentConnection';
   /**
-   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
-   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped before the end of the list: at the
+   * gateway's scan bound (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider), or where a provider's list goes on past
+   * what its adapter reaches (a plugin answering `maxList` records). The counts are then lower bounds.
    */
   approximate: Scalars['Boolean']['output'];
   /** All matching deployments by status, every status the filter allows (zero included). */
@@ -339,8 +341,9 @@ export type IncidentAcknowledgePayload = {
 export type IncidentConnection = {
   __typename?: 'IncidentConnection';
   /**
-   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
-   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped before the end of the list: at the
+   * gateway's scan bound (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider), or where a provider's list goes on past
+   * what its adapter reaches (a plugin answering `maxList` records). The counts are then lower bounds.
    */
   approximate: Scalars['Boolean']['output'];
   /** All matching incidents by severity, every severity the filter allows (zero included). */
@@ -817,8 +820,9 @@ export type OrchestrationRun = Node & {
 export type OrchestrationRunConnection = {
   __typename?: 'OrchestrationRunConnection';
   /**
-   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
-   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped before the end of the list: at the
+   * gateway's scan bound (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider), or where a provider's list goes on past
+   * what its adapter reaches (a plugin answering `maxList` records). The counts are then lower bounds.
    */
   approximate: Scalars['Boolean']['output'];
   /** All matching runs by status, every status the filter allows (zero included). */
@@ -1452,8 +1456,9 @@ export type Ticket = Node & {
 export type TicketConnection = {
   __typename?: 'TicketConnection';
   /**
-   * True when a count of this connection (`totalCount`, `countsBy…`) stopped at the gateway's scan bound
-   * (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider) before the end of the list: the counts are then lower bounds.
+   * True when a count of this connection (`totalCount`, `countsBy…`) stopped before the end of the list: at the
+   * gateway's scan bound (`OPSORCH_MAX_AGGREGATE_RECORDS` per provider), or where a provider's list goes on past
+   * what its adapter reaches (a plugin answering `maxList` records). The counts are then lower bounds.
    */
   approximate: Scalars['Boolean']['output'];
   /** All matching tickets by status, every status the filter allows (zero included). */
