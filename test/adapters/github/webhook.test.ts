@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../adapters/contract/index.js';
 import { createGitHubAdapter } from '../../../adapters/github/index.js';
-import { deploymentStatusDelivery, signed } from '../../fakes/github/deliveries.js';
+import { deploymentStatusDelivery, issuePayload, signed } from '../../fakes/github/deliveries.js';
 import { testLogger } from '../../helpers/gateway.js';
 
 const SECRET = 'whsec-0123456789abcdef';
@@ -66,21 +66,8 @@ describe('GitHub webhook', () => {
 
   it('turns issue changes on incident-labelled issues into activity on those incidents, and ignores the rest', async () => {
     const { webhook } = await adapter();
-    const issue = (labels: string[], action = 'closed') => ({
-      action,
-      issue: {
-        number: 12,
-        title: 'Refund backlog',
-        html_url: 'https://github.com/acme/checkout/issues/12',
-        state: 'closed',
-        state_reason: 'completed',
-        labels: labels.map((name) => ({ name })),
-        updated_at: '2026-11-20T12:01:00Z',
-      },
-      repository: { name: 'checkout', full_name: 'acme/checkout', html_url: 'https://github.com/acme/checkout' },
-      sender: { login: 'alice' },
-    });
-    const [event] = (await webhook?.events(signed('issues', issue(['bug', 'opsorch-incident-PINC42']), SECRET))) ?? [];
+    const [event] =
+      (await webhook?.events(signed('issues', issuePayload(['bug', 'opsorch-incident-PINC42']), SECRET))) ?? [];
     expect(event).toMatchObject({
       type: 'activity',
       incidentIds: ['PINC42'],
@@ -92,8 +79,10 @@ describe('GitHub webhook', () => {
         url: 'https://github.com/acme/checkout/issues/12',
       },
     });
-    expect(await webhook?.events(signed('issues', issue(['bug']), SECRET))).toEqual([]);
-    expect(await webhook?.events(signed('issues', issue(['opsorch-incident-PINC42'], 'edited'), SECRET))).toEqual([]);
+    expect(await webhook?.events(signed('issues', issuePayload(['bug']), SECRET))).toEqual([]);
+    expect(
+      await webhook?.events(signed('issues', issuePayload(['opsorch-incident-PINC42'], 'edited'), SECRET)),
+    ).toEqual([]);
     expect(await webhook?.events(signed('push', { ref: 'refs/heads/main' }, SECRET))).toEqual([]);
     expect(await webhook?.events(signed('ping', { zen: 'Keep it logically awesome.' }, SECRET))).toEqual([]);
   });

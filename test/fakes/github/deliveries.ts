@@ -26,6 +26,24 @@ export function deploymentStatusDelivery(
   return signed('deployment_status', body, secret);
 }
 
+/** An `issues` event's payload: issue #12 of acme/checkout, closed, with these labels. */
+export function issuePayload(labels: string[], action = 'closed'): Record<string, unknown> {
+  return {
+    action,
+    issue: {
+      number: 12,
+      title: 'Refund backlog',
+      html_url: 'https://github.com/acme/checkout/issues/12',
+      state: 'closed',
+      state_reason: 'completed',
+      labels: labels.map((name) => ({ name })),
+      updated_at: '2026-11-20T12:01:00Z',
+    },
+    repository: { name: 'checkout', full_name: 'acme/checkout', html_url: 'https://github.com/acme/checkout' },
+    sender: { login: 'alice' },
+  };
+}
+
 export function signed(event: string, body: unknown, secret: string): WebhookDelivery {
   const rawBody = Buffer.from(JSON.stringify(body));
   return {

@@ -14,7 +14,7 @@ import type { IncidentUpdatedEventNode, TimelineEntryNode } from '../../../src/d
 import { InMemoryPubSub, type Subscription } from '../../../src/events/pubsub.js';
 import { topics } from '../../../src/events/topics.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
-import { deploymentStatusDelivery, signed } from '../../fakes/github/deliveries.js';
+import { deploymentStatusDelivery, issuePayload, signed } from '../../fakes/github/deliveries.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
@@ -285,26 +285,7 @@ describe('activity about more incidents than ACTIVITY_FAN_OUT', () => {
     const readItems = async () =>
       total(await scrape(gateway), 'opsorch_provider_batch_size_sum', { provider: 'mock', cause: 'webhook' });
     const readBefore = await readItems();
-    const response = await deliver(
-      signed(
-        'issues',
-        {
-          action: 'closed',
-          issue: {
-            number: 12,
-            title: 'Refund backlog',
-            html_url: 'https://github.com/acme/checkout/issues/12',
-            state: 'closed',
-            state_reason: 'completed',
-            labels: labels.map((name) => ({ name })),
-            updated_at: '2026-11-20T12:01:00Z',
-          },
-          repository: { name: 'checkout', full_name: 'acme/checkout', html_url: 'https://github.com/acme/checkout' },
-          sender: { login: 'alice' },
-        },
-        SECRET,
-      ),
-    );
+    const response = await deliver(signed('issues', issuePayload(labels), SECRET));
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ published: ACTIVITY_FAN_OUT });
     // Only the incidents kept were read: one ID each, whatever the calls were batched into.
