@@ -156,6 +156,7 @@ int main(int argc, char **argv) {
   getrlimit(RLIMIT_NOFILE, &files);
   files.rlim_cur = files.rlim_max;
   setrlimit(RLIMIT_NOFILE, &files);
+  getrlimit(RLIMIT_NOFILE, &files);
   if (files.rlim_cur < (rlim_t)n + 16) {
     fprintf(stderr, "fanout: %d sockets need more open files than the limit, %ld\n", n, (long)files.rlim_cur);
     return 1;
