@@ -6,7 +6,7 @@
  * query; the same ticket load alone is the baseline. The ratio is the figure: with per-provider
  * slots, queues and breakers it stays near 1, however many requests wait on the hanging provider.
  */
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -58,6 +58,8 @@ type Answer = { errors?: { extensions?: { code?: string; retryAfter?: number } }
  */
 function askHangingProvider(url: string) {
   const stopped = new AbortController();
+  // Every client waiting out a refusal listens for the stop.
+  setMaxListeners(HANGING_CLIENTS, stopped.signal);
   const codes: Record<string, number> = {};
   const loops = Array.from({ length: HANGING_CLIENTS }, async (_, client) => {
     for (let round = 0; !stopped.signal.aborted; round++) {
