@@ -6,8 +6,8 @@
  */
 import { startGatewayProcess } from '../lib/gateway.js';
 import { graphqlBody } from '../lib/http.js';
-import { type LoadResult, load } from '../lib/load.js';
-import { ratio } from '../lib/stats.js';
+import { load } from '../lib/load.js';
+import { alternatePairs, type Pair, pairFigures, pairsFor } from '../lib/pairs.js';
 import { INCIDENT_LIST } from '../queries.js';
 import type { BenchOptions, Figures } from './context.js';
 
@@ -53,11 +53,10 @@ async function worstAccepted(url: string): Promise<{ query: string; width: numbe
 interface Measured {
   width: number;
   heavyRequests: number;
-  alone: LoadResult;
-  during: LoadResult;
+  pairs: Pair[];
 }
 
-/** The normal load alone, then while one client loops the worst accepted query, on one gateway. */
+/** The normal load alone, then while one client loops the worst accepted query, in pairs, on one gateway. */
 async function measure(name: string, options: BenchOptions, env: Record<string, string>): Promise<Measured> {
   const gateway = await startGatewayProcess(
     name,
@@ -76,19 +75,23 @@ async function measure(name: string, options: BenchOptions, env: Record<string, 
         rate: RATE,
       });
     await run();
-    const alone = await run();
-    let running = true;
     let heavyRequests = 0;
-    const loop = (async () => {
-      while (running) {
-        await ask(gateway.graphql, query);
-        heavyRequests++;
-      }
-    })();
-    const during = await run();
-    running = false;
-    await loop;
-    return { width, heavyRequests, alone, during };
+    const pairs = await alternatePairs(pairsFor(options), run, () => {
+      let running = true;
+      const loop = (async () => {
+        while (running) {
+          await ask(gateway.graphql, query);
+          heavyRequests++;
+        }
+      })();
+      return {
+        async stop() {
+          running = false;
+          await loop;
+        },
+      };
+    });
+    return { width, heavyRequests, pairs };
   } finally {
     await gateway.stop();
   }
@@ -98,12 +101,7 @@ function figures(prefix: string, m: Measured): Figures {
   return {
     [`${prefix}.heavy.width`]: m.width,
     [`${prefix}.heavy.requests`]: m.heavyRequests,
-    [`${prefix}.alone.p50Ms`]: m.alone.p50Ms,
-    [`${prefix}.alone.p99Ms`]: m.alone.p99Ms,
-    [`${prefix}.heavy.p50Ms`]: m.during.p50Ms,
-    [`${prefix}.heavy.p99Ms`]: m.during.p99Ms,
-    [`${prefix}.errors`]: m.alone.errors + m.during.errors,
-    [`${prefix}.ratio.p99HeavyOverAlone`]: ratio(m.during.p99Ms, m.alone.p99Ms),
+    ...pairFigures(prefix, 'heavy', m.pairs),
   };
 }
 

@@ -12,16 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as wait } from 'node:timers/promises';
 import { startGatewayProcess } from '../lib/gateway.js';
 import { graphqlBody } from '../lib/http.js';
-import { type LoadResult, load } from '../lib/load.js';
-import { median, ratio } from '../lib/stats.js';
+import { load } from '../lib/load.js';
+import { alternatePairs, pairFigures, pairsFor } from '../lib/pairs.js';
 import type { BenchOptions, Figures } from './context.js';
 
 const HEALTHY = graphqlBody('{ tickets(first: 5) { nodes { id title status } } }');
 const CONNECTIONS = 10;
 /** Clients asking the hanging provider at once: twice its default concurrency cap. */
 const HANGING_CLIENTS = 32;
-/** Pairs of runs, alone and beside the hanging provider (one with `--quick`). */
-const pairsOf = (options: BenchOptions) => (options.quick ? 1 : 3);
 
 async function startHangingProvider() {
   const held = new Set<ServerResponse>();
@@ -112,37 +110,27 @@ export async function isolationFigures(_servers: unknown, options: BenchOptions)
         checkBodies: true,
       });
     await run();
-    // One pair's p99s move with the machine's minute (1.2x and 1.85x in two runs of the same code):
-    // pairs alternate, and the figure is their median ratio.
-    const pairs: { alone: LoadResult; during: LoadResult }[] = [];
     const codes: Record<string, number> = {};
-    for (let pair = 0; pair < pairsOf(options); pair++) {
-      const alone = await run();
+    const pairs = await alternatePairs(pairsFor(options), run, () => {
       const askers = askHangingProvider(gateway.graphql);
-      const during = await run();
-      // Past the load the askers still hold requests open at the hanging provider; they end with the
-      // adapter's time-out, or at once once the breaker is open.
-      for (const [code, count] of Object.entries(await askers.stop())) codes[code] = (codes[code] ?? 0) + count;
-      pairs.push({ alone, during });
-    }
+      return {
+        // Past the load the askers still hold requests open at the hanging provider; they end with the
+        // adapter's time-out, or at once once the breaker is open.
+        async stop() {
+          for (const [code, count] of Object.entries(await askers.stop())) codes[code] = (codes[code] ?? 0) + count;
+        },
+      };
+    });
     const { received, mostHeld } = hanging.stats();
-    const medianOf = (side: 'alone' | 'during', key: 'p50Ms' | 'p99Ms') => median(pairs.map((p) => p[side][key]));
     return {
       'isolation.connections': CONNECTIONS,
       'isolation.hangingClients': HANGING_CLIENTS,
-      'isolation.pairs': pairs.length,
-      'isolation.alone.p50Ms': medianOf('alone', 'p50Ms'),
-      'isolation.alone.p99Ms': medianOf('alone', 'p99Ms'),
-      'isolation.hanging.p50Ms': medianOf('during', 'p50Ms'),
-      'isolation.hanging.p99Ms': medianOf('during', 'p99Ms'),
-      'isolation.pairs.p99Ms': pairs.map((p) => `${p.alone.p99Ms}/${p.during.p99Ms}`).join(' '),
-      'isolation.errors': pairs.reduce((sum, p) => sum + p.alone.errors + p.during.errors, 0),
+      ...pairFigures('isolation', 'hanging', pairs),
       'isolation.hangingProvider.requests': received,
       'isolation.hangingProvider.mostHeldAtOnce': mostHeld,
       'isolation.hangingAnswers': Object.entries(codes)
         .map(([code, count]) => `${code}:${count}`)
         .join(' '),
-      'isolation.ratio.p99HangingOverAlone': median(pairs.map((p) => ratio(p.during.p99Ms, p.alone.p99Ms))),
     };
   } finally {
     await gateway.stop();
