@@ -5,8 +5,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookDelivery } from '../../../adapters/contract/index.js';
 import { createGitHubAdapter } from '../../../adapters/github/index.js';
-import { deploymentStatusDelivery } from '../../fakes/github/deliveries.js';
+import { deploymentStatusDelivery, postDelivery } from '../../fakes/github/deliveries.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
 import { subscribe, waitUntil } from '../../helpers/subscriptions.js';
@@ -18,14 +19,7 @@ describe('GitHub webhook through the generic route', () => {
   let incident: { id: string; service: { name: string } };
   let hook: string;
 
-  const post = (delivery: { rawBody: Buffer; headers: Record<string, string | undefined> }, to = hook) =>
-    fetch(to, {
-      method: 'POST',
-      headers: Object.fromEntries(
-        Object.entries(delivery.headers).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
-      body: delivery.rawBody,
-    });
+  const post = (delivery: WebhookDelivery, to = hook) => postDelivery(to, delivery);
 
   beforeAll(async () => {
     const mock = await mockAdapter();

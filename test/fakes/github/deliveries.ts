@@ -56,3 +56,14 @@ export function signed(event: string, body: unknown, secret: string): WebhookDel
     },
   };
 }
+
+/** Sends a delivery as its sender would: its bytes as they are, its headers but the ones it leaves out. */
+export function postDelivery(url: string, delivery: WebhookDelivery): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: Object.fromEntries(
+      Object.entries(delivery.headers).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
+    body: delivery.rawBody,
+  });
+}

@@ -14,7 +14,7 @@ import type { IncidentUpdatedEventNode, TimelineEntryNode } from '../../../src/d
 import { InMemoryPubSub, type Subscription } from '../../../src/events/pubsub.js';
 import { topics } from '../../../src/events/topics.js';
 import { AdapterRegistry } from '../../../src/providers/registry.js';
-import { deploymentStatusDelivery, issuePayload, signed } from '../../fakes/github/deliveries.js';
+import { deploymentStatusDelivery, issuePayload, postDelivery, signed } from '../../fakes/github/deliveries.js';
 import { type CallLog, countingAdapter } from '../../helpers/counting.js';
 import { mockAdapter, readyLive, startTestGateway, type TestGateway, testLogger } from '../../helpers/gateway.js';
 import { gqlData } from '../../helpers/graphql.js';
@@ -156,13 +156,7 @@ describe('activity about more incidents than ACTIVITY_FAN_OUT', () => {
   const accounted = new Map<string, number>();
 
   const deliver = (delivery: WebhookDelivery) =>
-    fetch(gateway.url.replace(/\/graphql$/, '/webhooks/github'), {
-      method: 'POST',
-      headers: Object.fromEntries(
-        Object.entries(delivery.headers).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
-      body: delivery.rawBody,
-    });
+    postDelivery(gateway.url.replace(/\/graphql$/, '/webhooks/github'), delivery);
 
   /**
    * The bodies each incident's subscriber got (by index in `open`) since the previous call. The
